@@ -1,0 +1,150 @@
+//! Tracer certificates: the authority root vouches for a tracer's Ed25519 key for a period.
+//!
+//! Encoding (spec: "Tracer certificate"):
+//! `0x01 | tracer_pk[32] | not_before u64 | not_after u64 | name_len u8 | name | sig[64]`,
+//! where `sig` is the root's Ed25519 signature over
+//! `"checkin/v1/tracer-certificate" || 0x00 || everything before sig`.
+
+use ed25519_dalek::{Signature, Signer, VerifyingKey};
+
+use crate::domain;
+use crate::error::CertError;
+use crate::keys::Ed25519Secret;
+use crate::wire::{Reader, check_text, decode_text, put_short_bytes, put_u64};
+
+/// Format version of certificates.
+pub const CERT_VERSION: u8 = 1;
+/// Longest tracer name, in bytes of UTF-8.
+pub const MAX_TRACER_NAME: usize = 64;
+/// Longest certificate encoding.
+pub const MAX_CERT_LEN: usize = 1 + 32 + 8 + 8 + 1 + MAX_TRACER_NAME + 64;
+
+/// A decoded tracer certificate. Holding one does not mean it verifies: see
+/// [`Certificate::verify`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Certificate {
+    tracer_key: VerifyingKey,
+    not_before: u64,
+    not_after: u64,
+    name: String,
+    signature: [u8; 64],
+    encoded: Vec<u8>,
+}
+
+impl Certificate {
+    /// The root signs a certificate for `tracer_key`, valid for `[not_before, not_after]`.
+    pub fn issue(
+        root: &Ed25519Secret,
+        tracer_key: &VerifyingKey,
+        name: &str,
+        not_before: u64,
+        not_after: u64,
+    ) -> Result<Certificate, CertError> {
+        check_text(name, MAX_TRACER_NAME, true).map_err(CertError::InvalidName)?;
+        if not_after <= not_before {
+            return Err(CertError::InvalidValidity);
+        }
+        let mut body = Vec::with_capacity(MAX_CERT_LEN);
+        body.push(CERT_VERSION);
+        body.extend_from_slice(tracer_key.as_bytes());
+        put_u64(&mut body, not_before);
+        put_u64(&mut body, not_after);
+        put_short_bytes(&mut body, name.as_bytes());
+        let sig = root.0.sign(&domain::signed_message(
+            domain::CERTIFICATE_SIGNATURE,
+            &body,
+        ));
+        let signature = sig.to_bytes();
+        let mut encoded = body;
+        encoded.extend_from_slice(&signature);
+        Ok(Certificate {
+            tracer_key: *tracer_key,
+            not_before,
+            not_after,
+            name: name.to_owned(),
+            signature,
+            encoded,
+        })
+    }
+
+    /// Strictly decodes a certificate. The signature is checked by [`Certificate::verify`].
+    pub fn decode(bytes: &[u8]) -> Result<Certificate, CertError> {
+        let mut r = Reader::new(bytes);
+        let short = |_| CertError::Truncated;
+        let version = r.u8().map_err(short)?;
+        if version != CERT_VERSION {
+            return Err(CertError::UnsupportedVersion(version));
+        }
+        let key = r.array::<32>().map_err(short)?;
+        let not_before = r.u64().map_err(short)?;
+        let not_after = r.u64().map_err(short)?;
+        let name = r.short_bytes().map_err(short)?;
+        let name = decode_text(name, MAX_TRACER_NAME, true).map_err(CertError::InvalidName)?;
+        let signature = r.array::<64>().map_err(short)?;
+        if r.remaining() != 0 {
+            return Err(CertError::TrailingBytes);
+        }
+        if not_after <= not_before {
+            return Err(CertError::InvalidValidity);
+        }
+        let tracer_key = VerifyingKey::from_bytes(&key).map_err(|_| CertError::InvalidKey)?;
+        Ok(Certificate {
+            tracer_key,
+            not_before,
+            not_after,
+            name: name.to_owned(),
+            signature,
+            encoded: bytes.to_vec(),
+        })
+    }
+
+    /// Checks the root's signature (Ed25519 `verify_strict`). Validity times are separate.
+    pub fn verify(&self, root: &VerifyingKey) -> Result<(), CertError> {
+        let body = &self.encoded[..self.encoded.len() - 64];
+        let sig = Signature::from_bytes(&self.signature);
+        root.verify_strict(
+            &domain::signed_message(domain::CERTIFICATE_SIGNATURE, body),
+            &sig,
+        )
+        .map_err(|_| CertError::BadSignature)
+    }
+
+    /// Whether `at` lies within `[not_before, not_after]`.
+    pub fn is_valid_at(&self, at: u64) -> bool {
+        self.not_before <= at && at <= self.not_after
+    }
+
+    /// Errors unless the certificate is valid at `at`.
+    pub fn check_valid_at(&self, at: u64) -> Result<(), CertError> {
+        if self.is_valid_at(at) {
+            Ok(())
+        } else {
+            Err(CertError::NotValidAt { at })
+        }
+    }
+
+    /// The certified tracer key.
+    pub fn tracer_key(&self) -> &VerifyingKey {
+        &self.tracer_key
+    }
+
+    /// Start of validity, Unix seconds.
+    pub fn not_before(&self) -> u64 {
+        self.not_before
+    }
+
+    /// End of validity, Unix seconds (inclusive).
+    pub fn not_after(&self) -> u64 {
+        self.not_after
+    }
+
+    /// The tracer's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The canonical encoding.
+    pub fn to_bytes(&self) -> &[u8] {
+        &self.encoded
+    }
+}

@@ -1,0 +1,65 @@
+//! Per-hour derivations: hours, notice tags and keys, and vault tags (spec: "Derivations").
+//!
+//! Everything here is keyed by the `venue_id`, which only a holder of the poster can compute.
+//! Without it, a tag names no venue, and two hours' tags of one venue cannot be linked.
+
+use zeroize::Zeroizing;
+
+use crate::domain;
+use crate::keys::hkdf32;
+use crate::poster::VenueId;
+
+/// Length of notice and vault tags in bytes.
+pub const TAG_LEN: usize = 16;
+
+/// A 16-byte notice or vault tag.
+pub type Tag = [u8; TAG_LEN];
+
+/// Seconds in an hour interval.
+pub const HOUR_SECS: u64 = 3600;
+
+/// The epoch hour that contains `unix_secs`: `floor(unix_secs / 3600)`.
+pub fn hour_of(unix_secs: u64) -> u64 {
+    unix_secs / HOUR_SECS
+}
+
+/// The epoch hours a half-open interval `[start, end)` overlaps.
+///
+/// An empty interval (`start == end`) covers the hour that contains `start`, so that even a
+/// zero-length visit is indexed somewhere; it can never reach a positive overlap threshold.
+pub fn hours_covered(start: u64, end: u64) -> std::ops::RangeInclusive<u64> {
+    let first = hour_of(start);
+    let last = if end > start { hour_of(end - 1) } else { first };
+    first..=last
+}
+
+fn keyed_tag(venue_id: &VenueId, prefix: &[u8], hour: u64) -> Tag {
+    let mut h = blake3::Hasher::new_keyed(venue_id.as_bytes());
+    h.update(prefix);
+    h.update(&[0]);
+    h.update(&hour.to_be_bytes());
+    let full = h.finalize();
+    let mut tag = [0u8; TAG_LEN];
+    tag.copy_from_slice(&full.as_bytes()[..TAG_LEN]);
+    tag
+}
+
+/// `notice_tag(venue_id, h)`: BLAKE3 keyed by `venue_id` over
+/// `"checkin/v1/notice-tag" || 0x00 || u64be(h)`, first 16 bytes.
+pub fn notice_tag(venue_id: &VenueId, hour: u64) -> Tag {
+    keyed_tag(venue_id, domain::NOTICE_TAG, hour)
+}
+
+/// `vault_tag(venue_id, h)`: as [`notice_tag`] with `"checkin/v1/vault-tag"`.
+pub fn vault_tag(venue_id: &VenueId, hour: u64) -> Tag {
+    keyed_tag(venue_id, domain::VAULT_TAG, hour)
+}
+
+/// `notice_key(venue_id, h)`: HKDF-SHA256 with absent salt, IKM `venue_id`, info
+/// `"checkin/v1/notice-key" || 0x00 || u64be(h)`, 32 bytes.
+pub fn notice_key(venue_id: &VenueId, hour: u64) -> Zeroizing<[u8; 32]> {
+    hkdf32(
+        venue_id.as_bytes(),
+        &[domain::NOTICE_KEY, &[0], &hour.to_be_bytes()],
+    )
+}

@@ -1,0 +1,47 @@
+//! Every domain-separation string of protocol version 1, in one place.
+//!
+//! Each string is used for exactly one purpose, so that no value computed for one purpose can
+//! be replayed as another. The spec (`spec/protocol.md`, "Domain strings") lists them too, and
+//! the vectors pin their effect byte for byte.
+
+/// HKDF-SHA256 info: venue seed to the venue's X25519 secret key.
+pub const VENUE_X25519: &[u8] = b"checkin/v1/venue-x25519";
+/// HKDF-SHA256 info: venue seed to the venue's Ed25519 secret key.
+pub const VENUE_ED25519: &[u8] = b"checkin/v1/venue-ed25519";
+/// Ed25519 context: the venue's signature over the poster body.
+pub const POSTER_SIGNATURE: &[u8] = b"checkin/v1/poster-signature";
+/// BLAKE3 derive_key context: the venue id over the whole poster encoding.
+pub const VENUE_ID: &str = "checkin/v1/venue-id";
+/// BLAKE3 derive_key context: the venue key fingerprint printed on posters.
+pub const VENUE_FINGERPRINT: &str = "checkin/v1/venue-fingerprint";
+/// BLAKE3 keyed-hash input prefix: per-hour notice tags.
+pub const NOTICE_TAG: &[u8] = b"checkin/v1/notice-tag";
+/// HKDF-SHA256 info prefix: per-hour notice payload keys.
+pub const NOTICE_KEY: &[u8] = b"checkin/v1/notice-key";
+/// BLAKE3 keyed-hash input prefix: per-hour vault tags.
+pub const VAULT_TAG: &[u8] = b"checkin/v1/vault-tag";
+/// Ed25519 context: the root's signature over a tracer certificate body.
+pub const CERTIFICATE_SIGNATURE: &[u8] = b"checkin/v1/tracer-certificate";
+/// BLAKE3 derive_key context: the digest of a notice bundle body.
+pub const BUNDLE_DIGEST: &str = "checkin/v1/notice-bundle-digest";
+/// Ed25519 context: the tracer's signature over a notice bundle digest.
+pub const BUNDLE_SIGNATURE: &[u8] = b"checkin/v1/notice-bundle";
+/// Ed25519 context: the tracer's signature over a vault query body.
+pub const VAULT_QUERY_SIGNATURE: &[u8] = b"checkin/v1/vault-query";
+/// HPKE info: the outer (venue) layer of a vault record.
+pub const VAULT_OUTER: &[u8] = b"checkin/v1/vault-outer";
+/// HPKE info: the inner (authority) layer of a vault record.
+pub const VAULT_INNER: &[u8] = b"checkin/v1/vault-inner";
+/// HPKE info: a case diary sealed to the authority.
+pub const CASE_DIARY: &[u8] = b"checkin/v1/case-diary";
+
+/// The message an Ed25519 signature covers: `context || 0x00 || body`.
+///
+/// The zero byte ends the context, so no context can be read as a prefix of another.
+pub(crate) fn signed_message(context: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(context.len() + 1 + body.len());
+    m.extend_from_slice(context);
+    m.push(0);
+    m.extend_from_slice(body);
+    m
+}

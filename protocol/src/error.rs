@@ -1,0 +1,617 @@
+//! Error types, one per area.
+//!
+//! Each message says what went wrong in words a user can act on. Each variant also has a
+//! stable `code()`, the name the negative test vectors in `spec/vectors/` use, so that the
+//! vectors pin which check must fail. Cryptographic failures stay opaque: a wrong key and a
+//! tampered ciphertext give the same error.
+
+use std::fmt;
+
+pub use crate::wire::TextProblem;
+
+/// Why a poster, or a poster URL, was rejected.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PosterError {
+    /// The encoding ended before the poster was complete.
+    Truncated,
+    /// Bytes follow the signature.
+    TrailingBytes,
+    /// The encoding is longer than any valid poster.
+    TooLong,
+    /// The first byte names a format version this software does not know.
+    UnsupportedVersion(u8),
+    /// The flags byte has bits set that version 1 does not define.
+    UnknownFlags(u8),
+    /// A text field breaks the text rules.
+    InvalidText {
+        /// The field's name.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: TextProblem,
+    },
+    /// The default stay is outside 1..=720 minutes.
+    InvalidStay(u16),
+    /// The validity window is empty or reversed.
+    InvalidValidity,
+    /// The Ed25519 public key is not a valid curve point.
+    InvalidKey,
+    /// The venue's signature does not verify.
+    BadSignature,
+    /// The poster's validity window has not begun.
+    NotYetValid {
+        /// When it begins, in Unix seconds.
+        from: u64,
+    },
+    /// The poster's validity window has ended.
+    Expired {
+        /// When it ended, in Unix seconds.
+        until: u64,
+    },
+    /// The text is not base64url without padding.
+    BadBase64,
+    /// The URL is not a poster URL.
+    BadUrl(&'static str),
+}
+
+impl PosterError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PosterError::Truncated => "poster_truncated",
+            PosterError::TrailingBytes => "poster_trailing_bytes",
+            PosterError::TooLong => "poster_too_long",
+            PosterError::UnsupportedVersion(_) => "poster_unsupported_version",
+            PosterError::UnknownFlags(_) => "poster_unknown_flags",
+            PosterError::InvalidText { .. } => "poster_invalid_text",
+            PosterError::InvalidStay(_) => "poster_invalid_stay",
+            PosterError::InvalidValidity => "poster_invalid_validity",
+            PosterError::InvalidKey => "poster_invalid_key",
+            PosterError::BadSignature => "poster_bad_signature",
+            PosterError::NotYetValid { .. } => "poster_not_yet_valid",
+            PosterError::Expired { .. } => "poster_expired",
+            PosterError::BadBase64 => "poster_bad_base64",
+            PosterError::BadUrl(_) => "poster_bad_url",
+        }
+    }
+}
+
+impl fmt::Display for PosterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PosterError::Truncated => {
+                f.write_str("the poster code is cut short: scan the whole QR code again")
+            }
+            PosterError::TrailingBytes => f.write_str(
+                "the poster code has extra bytes after its signature: it is not a venue poster",
+            ),
+            PosterError::TooLong => {
+                f.write_str("the poster code is longer than any venue poster can be")
+            }
+            PosterError::UnsupportedVersion(v) => write!(
+                f,
+                "the poster uses format version {v}, which this software does not know: update it"
+            ),
+            PosterError::UnknownFlags(b) => write!(
+                f,
+                "the poster sets unknown option flags ({b:#04x}): update this software"
+            ),
+            PosterError::InvalidText { field, problem } => {
+                write!(f, "the poster's {field} {problem}")
+            }
+            PosterError::InvalidStay(m) => write!(
+                f,
+                "the poster's default stay of {m} minutes is outside 1 to 720 minutes"
+            ),
+            PosterError::InvalidValidity => {
+                f.write_str("the poster's validity window ends before it begins")
+            }
+            PosterError::InvalidKey => f.write_str("the poster's venue key is not a valid key"),
+            PosterError::BadSignature => f.write_str(
+                "poster signature does not verify: the QR code was altered or is not a venue poster",
+            ),
+            PosterError::NotYetValid { from } => {
+                write!(f, "this poster is not valid until {from} (Unix time)")
+            }
+            PosterError::Expired { until } => write!(
+                f,
+                "this poster expired at {until} (Unix time): ask the venue for a current one"
+            ),
+            PosterError::BadBase64 => f.write_str(
+                "the poster code is not base64url without padding: it is not a venue poster",
+            ),
+            PosterError::BadUrl(why) => write!(f, "not a poster URL: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for PosterError {}
+
+/// Why a tracer certificate was rejected.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertError {
+    /// The encoding ended early.
+    Truncated,
+    /// Bytes follow the signature.
+    TrailingBytes,
+    /// Unknown format version.
+    UnsupportedVersion(u8),
+    /// The tracer name breaks the text rules.
+    InvalidName(TextProblem),
+    /// The validity period is empty or reversed.
+    InvalidValidity,
+    /// The tracer public key is not a valid curve point.
+    InvalidKey,
+    /// The root's signature does not verify against the pinned root key.
+    BadSignature,
+    /// The certificate was not valid at the time that matters.
+    NotValidAt {
+        /// The time that was checked, in Unix seconds.
+        at: u64,
+    },
+}
+
+impl CertError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CertError::Truncated => "cert_truncated",
+            CertError::TrailingBytes => "cert_trailing_bytes",
+            CertError::UnsupportedVersion(_) => "cert_unsupported_version",
+            CertError::InvalidName(_) => "cert_invalid_name",
+            CertError::InvalidValidity => "cert_invalid_validity",
+            CertError::InvalidKey => "cert_invalid_key",
+            CertError::BadSignature => "cert_bad_signature",
+            CertError::NotValidAt { .. } => "cert_not_valid_at",
+        }
+    }
+}
+
+impl fmt::Display for CertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CertError::Truncated => f.write_str("the tracer certificate is cut short"),
+            CertError::TrailingBytes => {
+                f.write_str("the tracer certificate has extra bytes after its signature")
+            }
+            CertError::UnsupportedVersion(v) => write!(
+                f,
+                "the tracer certificate uses unknown format version {v}: update this software"
+            ),
+            CertError::InvalidName(p) => write!(f, "the tracer name {p}"),
+            CertError::InvalidValidity => {
+                f.write_str("the tracer certificate's validity period ends before it begins")
+            }
+            CertError::InvalidKey => f.write_str("the tracer certificate's key is not valid"),
+            CertError::BadSignature => f.write_str(
+                "the tracer certificate is not signed by the pinned authority root: \
+                 it is forged or belongs to another authority",
+            ),
+            CertError::NotValidAt { at } => write!(
+                f,
+                "the tracer certificate was not valid at {at} (Unix time): \
+                 it has expired or is not yet valid"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for CertError {}
+
+/// Why a notice bundle was rejected.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundleError {
+    /// The encoding ended early.
+    Truncated,
+    /// Bytes follow the signature.
+    TrailingBytes,
+    /// Unknown format version.
+    UnsupportedVersion(u8),
+    /// The bundle has no entries.
+    NoEntries,
+    /// The bundle has more entries than the limit.
+    TooManyEntries(u32),
+    /// Entries are not in strictly ascending tag order (or a tag repeats).
+    EntriesNotSorted,
+    /// The embedded certificate is bad.
+    Certificate(CertError),
+    /// The bundle was made outside its certificate's validity.
+    OutsideCertificateValidity,
+    /// The bundle claims a creation time too far in the future.
+    FromTheFuture {
+        /// The claimed creation time, in Unix seconds.
+        created_at: u64,
+    },
+    /// The tracer's signature does not verify.
+    BadSignature,
+}
+
+impl BundleError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BundleError::Truncated => "bundle_truncated",
+            BundleError::TrailingBytes => "bundle_trailing_bytes",
+            BundleError::UnsupportedVersion(_) => "bundle_unsupported_version",
+            BundleError::NoEntries => "bundle_no_entries",
+            BundleError::TooManyEntries(_) => "bundle_too_many_entries",
+            BundleError::EntriesNotSorted => "bundle_entries_not_sorted",
+            BundleError::Certificate(e) => e.code(),
+            BundleError::OutsideCertificateValidity => "bundle_outside_certificate_validity",
+            BundleError::FromTheFuture { .. } => "bundle_from_the_future",
+            BundleError::BadSignature => "bundle_bad_signature",
+        }
+    }
+}
+
+impl fmt::Display for BundleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BundleError::Truncated => f.write_str("the notice bundle is cut short"),
+            BundleError::TrailingBytes => {
+                f.write_str("the notice bundle has extra bytes after its signature")
+            }
+            BundleError::UnsupportedVersion(v) => write!(
+                f,
+                "the notice bundle uses unknown format version {v}: update this software"
+            ),
+            BundleError::NoEntries => f.write_str("the notice bundle has no entries"),
+            BundleError::TooManyEntries(n) => write!(
+                f,
+                "the notice bundle has {n} entries, more than the limit of {}",
+                crate::notice::MAX_BUNDLE_ENTRIES
+            ),
+            BundleError::EntriesNotSorted => f.write_str(
+                "the notice bundle's entries are not in ascending tag order without repeats",
+            ),
+            BundleError::Certificate(e) => write!(f, "notice bundle rejected: {e}"),
+            BundleError::OutsideCertificateValidity => f.write_str(
+                "the notice bundle was made outside its tracer certificate's validity period",
+            ),
+            BundleError::FromTheFuture { created_at } => write!(
+                f,
+                "the notice bundle claims to be made at {created_at} (Unix time), in the future: \
+                 check the clocks"
+            ),
+            BundleError::BadSignature => f.write_str(
+                "the notice bundle's signature does not verify: it was altered in transit \
+                 or not made by the certified tracer",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+impl From<CertError> for BundleError {
+    fn from(e: CertError) -> Self {
+        BundleError::Certificate(e)
+    }
+}
+
+/// Why a notice could not be built or a notice payload was not accepted.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeError {
+    /// The exposure window is empty, reversed, or longer than the limit.
+    InvalidWindow,
+    /// The message breaks the text rules.
+    InvalidMessage(TextProblem),
+    /// The severity byte is not 1 (low) or 2 (high).
+    InvalidSeverity(u8),
+    /// The payload does not decrypt.
+    DecryptionFailed,
+    /// The decrypted payload is not canonical (bad length or non-zero padding).
+    MalformedPayload,
+    /// The decrypted window does not overlap the hour its tag names.
+    WindowOutsideHour,
+    /// Too many entries for one bundle.
+    TooManyEntries(usize),
+    /// A bundle needs at least one entry.
+    NoEntries,
+}
+
+impl NoticeError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            NoticeError::InvalidWindow => "notice_invalid_window",
+            NoticeError::InvalidMessage(_) => "notice_invalid_message",
+            NoticeError::InvalidSeverity(_) => "notice_invalid_severity",
+            NoticeError::DecryptionFailed => "notice_decryption_failed",
+            NoticeError::MalformedPayload => "notice_malformed_payload",
+            NoticeError::WindowOutsideHour => "notice_window_outside_hour",
+            NoticeError::TooManyEntries(_) => "notice_too_many_entries",
+            NoticeError::NoEntries => "notice_no_entries",
+        }
+    }
+}
+
+impl fmt::Display for NoticeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoticeError::InvalidWindow => write!(
+                f,
+                "the exposure window must start before it ends and last at most {} hours",
+                crate::notice::MAX_WINDOW_SECS / 3600
+            ),
+            NoticeError::InvalidMessage(p) => write!(f, "the notice message {p}"),
+            NoticeError::InvalidSeverity(s) => {
+                write!(f, "severity {s} is unknown: use low (1) or high (2)")
+            }
+            NoticeError::DecryptionFailed => f.write_str("the notice entry does not decrypt"),
+            NoticeError::MalformedPayload => f.write_str("the notice payload is malformed"),
+            NoticeError::WindowOutsideHour => {
+                f.write_str("the notice window does not overlap the hour of its entry")
+            }
+            NoticeError::TooManyEntries(n) => write!(
+                f,
+                "the notice needs {n} entries, more than one bundle may hold ({}): \
+                 split it into several notices",
+                crate::notice::MAX_BUNDLE_ENTRIES
+            ),
+            NoticeError::NoEntries => f.write_str("a notice bundle needs at least one entry"),
+        }
+    }
+}
+
+impl std::error::Error for NoticeError {}
+
+/// Why a visit or a matching parameter is not acceptable.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VisitError {
+    /// Departure is before arrival.
+    DepartureBeforeArrival,
+    /// The visit is longer than the protocol's limit.
+    TooLong,
+    /// The threshold must be at least one second.
+    ZeroThreshold,
+}
+
+impl VisitError {
+    /// The stable name of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VisitError::DepartureBeforeArrival => "visit_departure_before_arrival",
+            VisitError::TooLong => "visit_too_long",
+            VisitError::ZeroThreshold => "visit_zero_threshold",
+        }
+    }
+}
+
+impl fmt::Display for VisitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VisitError::DepartureBeforeArrival => f.write_str("the visit ends before it begins"),
+            VisitError::TooLong => write!(
+                f,
+                "the visit is longer than {} days, the most a diary keeps",
+                crate::matching::MAX_VISIT_SECS / 86_400
+            ),
+            VisitError::ZeroThreshold => {
+                f.write_str("the overlap threshold must be at least one second")
+            }
+        }
+    }
+}
+
+impl std::error::Error for VisitError {}
+
+/// Why a vault record could not be sealed, stripped or opened.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VaultError {
+    /// The record (or inner record) does not have its fixed length.
+    WrongLength {
+        /// The length the format requires.
+        expected: usize,
+        /// The length that was given.
+        got: usize,
+    },
+    /// Unknown format version inside the sealed contact record.
+    UnsupportedVersion(u8),
+    /// The record's tag is not one of this venue's vault tags for the requested hours.
+    NotForThisVenue,
+    /// A layer does not decrypt: wrong key or tampered record.
+    DecryptionFailed,
+    /// A contact field breaks its rules.
+    InvalidContact {
+        /// The field's name.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: TextProblem,
+    },
+    /// The party size is outside 1..=50.
+    InvalidPartySize(u8),
+    /// Departure is before arrival.
+    InvalidTimes,
+    /// The decrypted contact record is not canonical.
+    Malformed,
+}
+
+impl VaultError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VaultError::WrongLength { .. } => "vault_wrong_length",
+            VaultError::UnsupportedVersion(_) => "vault_unsupported_version",
+            VaultError::NotForThisVenue => "vault_not_for_this_venue",
+            VaultError::DecryptionFailed => "vault_decryption_failed",
+            VaultError::InvalidContact { .. } => "vault_invalid_contact",
+            VaultError::InvalidPartySize(_) => "vault_invalid_party_size",
+            VaultError::InvalidTimes => "vault_invalid_times",
+            VaultError::Malformed => "vault_malformed",
+        }
+    }
+}
+
+impl fmt::Display for VaultError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VaultError::WrongLength { expected, got } => write!(
+                f,
+                "a vault record is {expected} bytes, but this one is {got}: it is damaged"
+            ),
+            VaultError::UnsupportedVersion(v) => write!(
+                f,
+                "the contact record uses unknown format version {v}: update this software"
+            ),
+            VaultError::NotForThisVenue => f.write_str(
+                "the vault record does not belong to this venue and the requested hours",
+            ),
+            VaultError::DecryptionFailed => f.write_str(
+                "the vault record does not decrypt: it is sealed to another key or was altered",
+            ),
+            VaultError::InvalidContact { field, problem } => {
+                write!(f, "the contact {field} {problem}")
+            }
+            VaultError::InvalidPartySize(n) => {
+                write!(f, "a party size of {n} is outside 1 to 50")
+            }
+            VaultError::InvalidTimes => f.write_str("the visit ends before it begins"),
+            VaultError::Malformed => f.write_str("the opened contact record is malformed"),
+        }
+    }
+}
+
+impl std::error::Error for VaultError {}
+
+/// Why a shared case diary could not be made or opened.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseError {
+    /// The file ended early.
+    Truncated,
+    /// Unknown format version.
+    UnsupportedVersion(u8),
+    /// The file does not decrypt: sealed to another authority, or altered.
+    DecryptionFailed,
+    /// The decrypted diary is not canonical.
+    Malformed,
+    /// More visits than the limit.
+    TooManyVisits(usize),
+    /// A visit in the diary is invalid.
+    InvalidVisit(VisitError),
+    /// A poster in the diary is invalid.
+    InvalidPoster(PosterError),
+}
+
+impl CaseError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaseError::Truncated => "case_truncated",
+            CaseError::UnsupportedVersion(_) => "case_unsupported_version",
+            CaseError::DecryptionFailed => "case_decryption_failed",
+            CaseError::Malformed => "case_malformed",
+            CaseError::TooManyVisits(_) => "case_too_many_visits",
+            CaseError::InvalidVisit(_) => "case_invalid_visit",
+            CaseError::InvalidPoster(_) => "case_invalid_poster",
+        }
+    }
+}
+
+impl fmt::Display for CaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CaseError::Truncated => f.write_str("the case file is cut short"),
+            CaseError::UnsupportedVersion(v) => write!(
+                f,
+                "the case file uses unknown format version {v}: update this software"
+            ),
+            CaseError::DecryptionFailed => f.write_str(
+                "the case file does not decrypt: it is sealed to another authority or was altered",
+            ),
+            CaseError::Malformed => f.write_str("the opened case diary is malformed"),
+            CaseError::TooManyVisits(n) => write!(
+                f,
+                "the case diary has {n} visits, more than the limit of {}",
+                crate::case::MAX_CASE_VISITS
+            ),
+            CaseError::InvalidVisit(e) => write!(f, "a visit in the case diary is invalid: {e}"),
+            CaseError::InvalidPoster(e) => {
+                write!(f, "a poster in the case diary is invalid: {e}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CaseError {}
+
+/// Why a vault query was rejected.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// The encoding ended early.
+    Truncated,
+    /// Bytes follow the signature.
+    TrailingBytes,
+    /// Unknown format version.
+    UnsupportedVersion(u8),
+    /// No tags, or more than the limit.
+    InvalidTagCount(u16),
+    /// The embedded certificate is bad.
+    Certificate(CertError),
+    /// The query's timestamp is too far from the verifier's clock.
+    Stale {
+        /// The query's timestamp, in Unix seconds.
+        timestamp: u64,
+    },
+    /// The tracer's signature does not verify.
+    BadSignature,
+}
+
+impl QueryError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QueryError::Truncated => "query_truncated",
+            QueryError::TrailingBytes => "query_trailing_bytes",
+            QueryError::UnsupportedVersion(_) => "query_unsupported_version",
+            QueryError::InvalidTagCount(_) => "query_invalid_tag_count",
+            QueryError::Certificate(e) => e.code(),
+            QueryError::Stale { .. } => "query_stale",
+            QueryError::BadSignature => "query_bad_signature",
+        }
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryError::Truncated => f.write_str("the vault query is cut short"),
+            QueryError::TrailingBytes => {
+                f.write_str("the vault query has extra bytes after its signature")
+            }
+            QueryError::UnsupportedVersion(v) => {
+                write!(f, "the vault query uses unknown format version {v}")
+            }
+            QueryError::InvalidTagCount(n) => write!(
+                f,
+                "a vault query carries 1 to {} tags, not {n}",
+                crate::query::MAX_QUERY_TAGS
+            ),
+            QueryError::Certificate(e) => write!(f, "vault query rejected: {e}"),
+            QueryError::Stale { timestamp } => write!(
+                f,
+                "the vault query's time {timestamp} (Unix time) is more than {} seconds \
+                 from the server's clock: check the clocks and sign a fresh query",
+                crate::query::MAX_QUERY_SKEW_SECS
+            ),
+            QueryError::BadSignature => {
+                f.write_str("the vault query's signature does not verify: it was altered or forged")
+            }
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl From<CertError> for QueryError {
+    fn from(e: CertError) -> Self {
+        QueryError::Certificate(e)
+    }
+}

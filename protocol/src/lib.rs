@@ -1,0 +1,49 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod case;
+pub mod cert;
+pub mod derive;
+pub mod domain;
+pub mod error;
+mod hpke_suite;
+pub mod keys;
+pub mod matching;
+pub mod notice;
+pub mod poster;
+pub mod query;
+pub mod vault;
+mod wire;
+
+pub use ed25519_dalek::VerifyingKey;
+
+pub use case::{CaseDiary, CaseVisit};
+pub use cert::Certificate;
+pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_tag};
+pub use error::{
+    BundleError, CaseError, CertError, NoticeError, PosterError, QueryError, TextProblem,
+    VaultError, VisitError,
+};
+pub use keys::{
+    AuthorityRootKey, Ed25519Secret, SealingPublicKey, SealingSecretKey, TracerKey, VenueKeys,
+    VenueSecret,
+};
+pub use matching::{Alert, Matcher, ScanStats, Visit};
+pub use notice::{Bundle, BundleVerifier, NoticePayload, Severity, VenueNotice};
+pub use poster::{Poster, PosterInfo, Validity, VenueId};
+pub use vault::ContactRecord;
+
+/// Protocol version this crate implements.
+pub const PROTOCOL_VERSION: u8 = 1;
+
+/// Lower-case hex, for `Debug` output and fingerprints of public values.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

@@ -1,0 +1,190 @@
+//! Local matching on the phone (spec: "Matching").
+//!
+//! The diary's visits are turned into the set of `(notice_tag, venue, hour)` they cover; each
+//! downloaded entry is then one hash lookup. Only entries whose tag is in the diary are ever
+//! decrypted, so the cost is O(diary hours + notice entries) and no trial decryption happens.
+//! An alert needs the overlap of the visit and the notice window to reach the threshold.
+
+use std::collections::HashMap;
+
+use crate::derive::{Tag, hours_covered, notice_tag};
+use crate::error::VisitError;
+use crate::notice::{Bundle, NoticePayload, entry_tag, open_entry};
+use crate::poster::VenueId;
+
+/// Longest visit the protocol indexes: 14 days, the diary's default retention.
+pub const MAX_VISIT_SECS: u64 = 14 * 24 * 3600;
+/// Default overlap threshold: 15 minutes.
+pub const DEFAULT_THRESHOLD_SECS: u64 = 15 * 60;
+
+/// One diary entry: a venue and the half-open interval `[arrival, departure)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Visit {
+    venue_id: VenueId,
+    arrival: u64,
+    departure: u64,
+}
+
+impl Visit {
+    /// A visit; departure must not precede arrival, and it may last at most 14 days.
+    pub fn new(venue_id: VenueId, arrival: u64, departure: u64) -> Result<Visit, VisitError> {
+        if departure < arrival {
+            return Err(VisitError::DepartureBeforeArrival);
+        }
+        if departure - arrival > MAX_VISIT_SECS {
+            return Err(VisitError::TooLong);
+        }
+        Ok(Visit {
+            venue_id,
+            arrival,
+            departure,
+        })
+    }
+
+    /// The venue.
+    pub fn venue_id(&self) -> VenueId {
+        self.venue_id
+    }
+
+    /// Arrival, Unix seconds.
+    pub fn arrival(&self) -> u64 {
+        self.arrival
+    }
+
+    /// Departure, Unix seconds (exclusive).
+    pub fn departure(&self) -> u64 {
+        self.departure
+    }
+}
+
+/// Seconds in the intersection of `[a0, a1)` and `[b0, b1)`.
+pub fn overlap_secs(a0: u64, a1: u64, b0: u64, b1: u64) -> u64 {
+    a1.min(b1).saturating_sub(a0.max(b0))
+}
+
+/// A notice that concerns one of the diary's visits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Alert {
+    /// Index of the visit in the slice given to [`Matcher::new`].
+    pub visit: usize,
+    /// The venue.
+    pub venue_id: VenueId,
+    /// The notice: window, severity and message.
+    pub notice: NoticePayload,
+    /// Seconds the visit and the window overlap.
+    pub overlap_secs: u64,
+}
+
+struct Slot {
+    venue_id: VenueId,
+    hour: u64,
+    visits: Vec<usize>,
+}
+
+/// What a scan saw besides alerts, for the user's and the operator's information.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    /// Entries looked at.
+    pub entries: usize,
+    /// Entries whose tag matched a diary hour.
+    pub tag_hits: usize,
+    /// Tag hits that did not open (a forged or damaged entry under a genuine tag).
+    pub undecryptable: usize,
+    /// Tag hits whose overlap stayed under the threshold.
+    pub below_threshold: usize,
+}
+
+/// Matches bundles against a diary.
+pub struct Matcher {
+    visits: Vec<Visit>,
+    index: HashMap<Tag, Slot>,
+    threshold_secs: u64,
+}
+
+impl Matcher {
+    /// Indexes the visits' hours. `threshold_secs` must be at least 1.
+    pub fn new(visits: &[Visit], threshold_secs: u64) -> Result<Matcher, VisitError> {
+        if threshold_secs == 0 {
+            return Err(VisitError::ZeroThreshold);
+        }
+        let mut index: HashMap<Tag, Slot> = HashMap::new();
+        for (i, v) in visits.iter().enumerate() {
+            for hour in hours_covered(v.arrival, v.departure) {
+                index
+                    .entry(notice_tag(&v.venue_id, hour))
+                    .or_insert_with(|| Slot {
+                        venue_id: v.venue_id,
+                        hour,
+                        visits: Vec::new(),
+                    })
+                    .visits
+                    .push(i);
+            }
+        }
+        Ok(Matcher {
+            visits: visits.to_vec(),
+            index,
+            threshold_secs,
+        })
+    }
+
+    /// Number of distinct (venue, hour) tags the diary covers.
+    pub fn diary_hours(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Scans a verified bundle and returns its alerts, one per visit and notice.
+    pub fn scan(&self, bundle: &Bundle, stats: &mut ScanStats) -> Vec<Alert> {
+        let mut alerts: Vec<Alert> = Vec::new();
+        for entry in bundle.entries() {
+            stats.entries += 1;
+            let Some(slot) = self.index.get(&entry_tag(entry)) else {
+                continue;
+            };
+            stats.tag_hits += 1;
+            let Ok(notice) = open_entry(&slot.venue_id, slot.hour, entry) else {
+                stats.undecryptable += 1;
+                continue;
+            };
+            for &i in &slot.visits {
+                let v = &self.visits[i];
+                let overlap = overlap_secs(v.arrival, v.departure, notice.start, notice.end);
+                if overlap < self.threshold_secs {
+                    stats.below_threshold += 1;
+                    continue;
+                }
+                // A window spanning several hours yields one entry per hour; alert once.
+                let duplicate = alerts.iter().any(|a| a.visit == i && a.notice == notice);
+                if !duplicate {
+                    alerts.push(Alert {
+                        visit: i,
+                        venue_id: slot.venue_id,
+                        notice: notice.clone(),
+                        overlap_secs: overlap,
+                    });
+                }
+            }
+        }
+        alerts
+    }
+
+    /// Scans many bundles; alerts are deduplicated across them too.
+    pub fn scan_all<'a>(
+        &self,
+        bundles: impl IntoIterator<Item = &'a Bundle>,
+        stats: &mut ScanStats,
+    ) -> Vec<Alert> {
+        let mut out: Vec<Alert> = Vec::new();
+        for b in bundles {
+            for a in self.scan(b, stats) {
+                if !out
+                    .iter()
+                    .any(|o| o.visit == a.visit && o.notice == a.notice)
+                {
+                    out.push(a);
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,218 @@
+//! The consented contact vault: records sealed twice, so that nobody can open them alone.
+//!
+//! `record = vault_tag[16] | HPKE_venue(aad = tag, info = "checkin/v1/vault-outer",
+//!            HPKE_authority(aad = tag, info = "checkin/v1/vault-inner", contact[256]))`
+//!
+//! The contact plaintext is `0x01 | party_size u8 | arrival u64 | departure u64 | name_len u8
+//! | name | phone_len u8 | phone | email_len u8 | email | zeros`, padded to 256 bytes so that
+//! every record has the same length (368 bytes). A visit is uploaded once per hour it covers,
+//! each under that hour's vault tag, so a query for any hour of a visit finds it.
+
+use rand_core::CryptoRng;
+
+use crate::derive::{TAG_LEN, Tag, hours_covered, vault_tag};
+use crate::domain;
+use crate::error::VaultError;
+use crate::hpke_suite::{self, AEAD_TAG_LEN, ENC_LEN};
+use crate::keys::{SealingPublicKey, SealingSecretKey, VenueKeys};
+use crate::poster::Poster;
+use crate::wire::{Reader, check_text, decode_text, put_short_bytes, put_u64};
+
+/// Format version of the contact plaintext.
+pub const CONTACT_VERSION: u8 = 1;
+/// Size of the padded contact plaintext.
+pub const CONTACT_LEN: usize = 256;
+/// Size of the inner layer: `enc || ct`.
+pub const INNER_SEALED_LEN: usize = ENC_LEN + CONTACT_LEN + AEAD_TAG_LEN;
+/// Size of a record on the wire.
+pub const RECORD_LEN: usize = TAG_LEN + ENC_LEN + INNER_SEALED_LEN + AEAD_TAG_LEN;
+/// Size of an inner record (`tag || inner layer`), what the venue hands back.
+pub const INNER_RECORD_LEN: usize = TAG_LEN + INNER_SEALED_LEN;
+/// Longest contact name, bytes.
+pub const MAX_CONTACT_NAME: usize = 80;
+/// Longest phone number, bytes.
+pub const MAX_PHONE: usize = 32;
+/// Longest e-mail address, bytes.
+pub const MAX_EMAIL: usize = 100;
+/// Largest party.
+pub const MAX_PARTY: u8 = 50;
+
+/// A vault record as uploaded and stored.
+pub type VaultRecord = [u8; RECORD_LEN];
+/// A vault record with its outer layer stripped.
+pub type InnerRecord = [u8; INNER_RECORD_LEN];
+
+/// Contact details for one visit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactRecord {
+    /// Full name, 1 to 80 bytes.
+    pub name: String,
+    /// Phone number, 0 to 32 bytes.
+    pub phone: String,
+    /// E-mail address, 0 to 100 bytes.
+    pub email: String,
+    /// People in the party, 1 to 50.
+    pub party_size: u8,
+    /// Arrival, Unix seconds.
+    pub arrival: u64,
+    /// Departure, Unix seconds.
+    pub departure: u64,
+}
+
+impl ContactRecord {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<(), VaultError> {
+        let field = |field| move |problem| VaultError::InvalidContact { field, problem };
+        check_text(&self.name, MAX_CONTACT_NAME, true).map_err(field("name"))?;
+        check_text(&self.phone, MAX_PHONE, false).map_err(field("phone"))?;
+        check_text(&self.email, MAX_EMAIL, false).map_err(field("email"))?;
+        if self.party_size == 0 || self.party_size > MAX_PARTY {
+            return Err(VaultError::InvalidPartySize(self.party_size));
+        }
+        if self.departure < self.arrival {
+            return Err(VaultError::InvalidTimes);
+        }
+        Ok(())
+    }
+
+    fn encode(&self) -> zeroize::Zeroizing<[u8; CONTACT_LEN]> {
+        let mut v = Vec::with_capacity(CONTACT_LEN);
+        v.push(CONTACT_VERSION);
+        v.push(self.party_size);
+        put_u64(&mut v, self.arrival);
+        put_u64(&mut v, self.departure);
+        put_short_bytes(&mut v, self.name.as_bytes());
+        put_short_bytes(&mut v, self.phone.as_bytes());
+        put_short_bytes(&mut v, self.email.as_bytes());
+        let mut out = zeroize::Zeroizing::new([0u8; CONTACT_LEN]);
+        let n = v.len().min(CONTACT_LEN);
+        out[..n].copy_from_slice(&v[..n]);
+        zeroize::Zeroize::zeroize(&mut v);
+        out
+    }
+
+    fn decode(p: &[u8]) -> Result<ContactRecord, VaultError> {
+        if p.len() != CONTACT_LEN {
+            return Err(VaultError::Malformed);
+        }
+        let bad = |_| VaultError::Malformed;
+        let mut r = Reader::new(p);
+        let version = r.u8().map_err(bad)?;
+        if version != CONTACT_VERSION {
+            return Err(VaultError::UnsupportedVersion(version));
+        }
+        let party_size = r.u8().map_err(bad)?;
+        let arrival = r.u64().map_err(bad)?;
+        let departure = r.u64().map_err(bad)?;
+        let field = |field| move |problem| VaultError::InvalidContact { field, problem };
+        let name = decode_text(r.short_bytes().map_err(bad)?, MAX_CONTACT_NAME, true)
+            .map_err(field("name"))?;
+        let phone =
+            decode_text(r.short_bytes().map_err(bad)?, MAX_PHONE, false).map_err(field("phone"))?;
+        let email =
+            decode_text(r.short_bytes().map_err(bad)?, MAX_EMAIL, false).map_err(field("email"))?;
+        if r.rest().iter().any(|&b| b != 0) {
+            return Err(VaultError::Malformed);
+        }
+        let c = ContactRecord {
+            name: name.to_owned(),
+            phone: phone.to_owned(),
+            email: email.to_owned(),
+            party_size,
+            arrival,
+            departure,
+        };
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+/// Seals one record for `hour` of a visit to `poster`'s venue.
+pub fn seal_record(
+    rng: &mut impl CryptoRng,
+    poster: &Poster,
+    authority: &SealingPublicKey,
+    hour: u64,
+    contact: &ContactRecord,
+) -> Result<VaultRecord, VaultError> {
+    contact.validate()?;
+    let tag = vault_tag(&poster.venue_id(), hour);
+    let plain = contact.encode();
+    let inner = hpke_suite::seal(rng, authority, domain::VAULT_INNER, &tag, plain.as_ref())
+        .map_err(|_| VaultError::DecryptionFailed)?;
+    let outer = hpke_suite::seal(rng, poster.sealing_key(), domain::VAULT_OUTER, &tag, &inner)
+        .map_err(|_| VaultError::DecryptionFailed)?;
+    let mut record = [0u8; RECORD_LEN];
+    if outer.len() != RECORD_LEN - TAG_LEN {
+        return Err(VaultError::WrongLength {
+            expected: RECORD_LEN - TAG_LEN,
+            got: outer.len(),
+        });
+    }
+    record[..TAG_LEN].copy_from_slice(&tag);
+    record[TAG_LEN..].copy_from_slice(&outer);
+    Ok(record)
+}
+
+/// Seals the records for a whole visit: one per hour `[arrival, departure)` covers.
+pub fn seal_visit(
+    rng: &mut impl CryptoRng,
+    poster: &Poster,
+    authority: &SealingPublicKey,
+    contact: &ContactRecord,
+) -> Result<Vec<VaultRecord>, VaultError> {
+    contact.validate()?;
+    hours_covered(contact.arrival, contact.departure)
+        .map(|h| seal_record(rng, poster, authority, h, contact))
+        .collect()
+}
+
+/// The tag a record is filed under.
+pub fn record_tag(record: &[u8]) -> Option<Tag> {
+    record.get(..TAG_LEN).and_then(|t| t.try_into().ok())
+}
+
+/// The venue's step: strips the outer layer of a record whose tag is one of `allowed`
+/// (this venue's vault tags for the hours a tracer asked about). The venue learns nothing:
+/// what is left is sealed to the authority.
+pub fn strip_outer(
+    venue: &VenueKeys,
+    allowed: &[Tag],
+    record: &[u8],
+) -> Result<InnerRecord, VaultError> {
+    if record.len() != RECORD_LEN {
+        return Err(VaultError::WrongLength {
+            expected: RECORD_LEN,
+            got: record.len(),
+        });
+    }
+    let (tag, outer) = record.split_at(TAG_LEN);
+    if !allowed.iter().any(|t| t[..] == *tag) {
+        return Err(VaultError::NotForThisVenue);
+    }
+    let inner = hpke_suite::open(venue.sealing_secret(), domain::VAULT_OUTER, tag, outer)
+        .map_err(|_| VaultError::DecryptionFailed)?;
+    if inner.len() != INNER_SEALED_LEN {
+        return Err(VaultError::DecryptionFailed);
+    }
+    let mut out = [0u8; INNER_RECORD_LEN];
+    out[..TAG_LEN].copy_from_slice(tag);
+    out[TAG_LEN..].copy_from_slice(&inner);
+    Ok(out)
+}
+
+/// The authority's step: opens the inner layer.
+pub fn open_inner(authority: &SealingSecretKey, inner: &[u8]) -> Result<ContactRecord, VaultError> {
+    if inner.len() != INNER_RECORD_LEN {
+        return Err(VaultError::WrongLength {
+            expected: INNER_RECORD_LEN,
+            got: inner.len(),
+        });
+    }
+    let (tag, sealed) = inner.split_at(TAG_LEN);
+    let plain = zeroize::Zeroizing::new(
+        hpke_suite::open(authority, domain::VAULT_INNER, tag, sealed)
+            .map_err(|_| VaultError::DecryptionFailed)?,
+    );
+    ContactRecord::decode(&plain)
+}
