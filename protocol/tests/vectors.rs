@@ -1,0 +1,1038 @@
+//! The test vectors in `spec/vectors/` are produced here and checked here.
+//!
+//! `UPDATE_VECTORS=1 cargo test -p protocol --test vectors` rewrites them from fixed seeds.
+//! A plain run regenerates them in memory and fails if a single byte differs from the files,
+//! then interprets every file on its own terms (decode, verify, open, match), asserting for
+//! each negative vector the exact error it names. So code and spec cannot drift apart.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests"
+)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use protocol::case::CaseDiary;
+use protocol::derive::{hours_covered, notice_key, notice_tag, vault_tag};
+use protocol::notice::{ENTRY_LEN, open_entry, seal_entry_with_nonce, sign_bundle};
+use protocol::query::{sign_query, verify_query};
+use protocol::vault::{open_inner, seal_record, strip_outer};
+use protocol::*;
+use rand::SeedableRng;
+use rand::rngs::ChaCha20Rng;
+use serde_json::{Value, json};
+
+/// 2026-01-01T00:00:00Z: every vector's clock starts here.
+const T0: u64 = 1_767_225_600;
+const BASE_URL: &str = "https://checkin.example/v1/c";
+
+fn rng(label: u8) -> ChaCha20Rng {
+    ChaCha20Rng::from_seed([label; 32])
+}
+
+fn seed(label: u8) -> [u8; 32] {
+    let mut s = [0u8; 32];
+    for (i, b) in s.iter_mut().enumerate() {
+        *b = label.wrapping_mul(31).wrapping_add(i as u8);
+    }
+    s
+}
+
+/// HKDF-SHA256, absent salt, computed with the primitive crate directly.
+fn hkdf32(ikm: &[u8], info: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    hkdf::Hkdf::<sha2::Sha256>::new(None, ikm)
+        .expand(info, &mut out)
+        .unwrap();
+    out
+}
+
+/// Ed25519 over `context || 0x00 || body`, computed with the primitive crate directly.
+fn sign_raw(secret: &[u8; 32], context: &[u8], body: &[u8]) -> [u8; 64] {
+    use ed25519_dalek::Signer;
+    let mut m = context.to_vec();
+    m.push(0);
+    m.extend_from_slice(body);
+    ed25519_dalek::SigningKey::from_bytes(secret)
+        .sign(&m)
+        .to_bytes()
+}
+
+fn h(b: &[u8]) -> String {
+    hex::encode(b)
+}
+
+fn unh(v: &Value) -> Vec<u8> {
+    hex::decode(v.as_str().expect("hex string")).expect("valid hex")
+}
+
+fn arr32(v: &Value) -> [u8; 32] {
+    unh(v).try_into().expect("32 bytes")
+}
+
+struct Fixture {
+    venue: VenueSecret,
+    venue2: VenueSecret,
+    root: Ed25519Secret,
+    tracer: Ed25519Secret,
+    authority: SealingSecretKey,
+    poster: Poster,
+    poster2: Poster,
+    cert: Certificate,
+}
+
+fn fixture() -> Fixture {
+    let venue = VenueSecret::from_bytes(seed(1));
+    let venue2 = VenueSecret::from_bytes(seed(2));
+    let root = Ed25519Secret::from_bytes(seed(3));
+    let tracer = Ed25519Secret::from_bytes(seed(4));
+    let authority = SealingSecretKey::from_bytes(seed(5));
+    let poster = Poster::sign(
+        &venue.keys(),
+        PosterInfo {
+            name: "Café Zürich".into(),
+            address: "Limmatquai 1, 8001 Zürich".into(),
+            category: "cafe".into(),
+            default_stay_minutes: 90,
+            validity: None,
+        },
+    )
+    .unwrap();
+    let poster2 = Poster::sign(
+        &venue2.keys(),
+        PosterInfo {
+            name: "東京ラーメン".into(),
+            address: "".into(),
+            category: "restaurant".into(),
+            default_stay_minutes: 45,
+            validity: Some(Validity {
+                from: T0,
+                until: T0 + 365 * 86_400,
+            }),
+        },
+    )
+    .unwrap();
+    let cert = Certificate::issue(
+        &root,
+        &tracer.verifying_key(),
+        "Example Health Board",
+        T0,
+        T0 + 90 * 86_400,
+    )
+    .unwrap();
+    Fixture {
+        venue,
+        venue2,
+        root,
+        tracer,
+        authority,
+        poster,
+        poster2,
+        cert,
+    }
+}
+
+fn vec_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/vectors")
+}
+
+// ---------------------------------------------------------------- generation
+
+fn gen_keys(f: &Fixture) -> Value {
+    let vk = f.venue.keys();
+    json!({
+        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are.",
+        "venue": {
+            "seed": h(f.venue.to_bytes().as_ref()),
+            "x25519_secret": h(vk.sealing_secret().to_bytes().as_ref()),
+            "x25519_public": h(&vk.sealing_public().0),
+            "ed25519_secret": h(&hkdf32(f.venue.to_bytes().as_ref(), protocol::domain::VENUE_ED25519)),
+            "ed25519_public": h(vk.verifying_key().as_bytes()),
+        },
+        "authority_root": {"ed25519_secret": h(f.root.to_bytes().as_ref()), "ed25519_public": h(f.root.verifying_key().as_bytes())},
+        "authority_sealing": {"x25519_secret": h(f.authority.to_bytes().as_ref()), "x25519_public": h(&f.authority.public_key().0)},
+        "tracer": {"ed25519_secret": h(f.tracer.to_bytes().as_ref()), "ed25519_public": h(f.tracer.verifying_key().as_bytes())},
+    })
+}
+
+fn poster_json(p: &Poster) -> Value {
+    let i = p.info();
+    json!({
+        "name": i.name, "address": i.address, "category": i.category,
+        "default_stay_minutes": i.default_stay_minutes,
+        "valid_from": i.validity.map(|v| v.from), "valid_until": i.validity.map(|v| v.until),
+        "x25519_public": h(&p.sealing_key().0), "ed25519_public": h(p.verifying_key().as_bytes()),
+        "encoding": h(p.to_bytes()),
+        "payload": p.payload(),
+        "url": p.to_url(BASE_URL).unwrap(),
+        "venue_id": h(p.venue_id().as_bytes()),
+        "fingerprint": p.fingerprint(),
+    })
+}
+
+fn resign_poster(venue: &VenueSecret, body: &[u8]) -> Vec<u8> {
+    let ed = hkdf32(venue.to_bytes().as_ref(), protocol::domain::VENUE_ED25519);
+    let mut out = body.to_vec();
+    out.extend_from_slice(&sign_raw(&ed, protocol::domain::POSTER_SIGNATURE, body));
+    out
+}
+
+fn gen_poster(f: &Fixture) -> Value {
+    let good = f.poster.to_bytes().to_vec();
+    let body = &good[..good.len() - 64];
+    let keys = &f.venue;
+    let mut negative: Vec<Value> = Vec::new();
+    let mut neg = |name: &str, error: &str, bytes: Vec<u8>| {
+        negative.push(json!({"name": name, "error": error, "encoding": h(&bytes)}));
+    };
+    let mut flipped = good.clone();
+    flipped[2] ^= 0x01; // a bit of the X25519 key: a swapped key
+    neg(
+        "poster_swapped_sealing_key",
+        "poster_bad_signature",
+        flipped,
+    );
+    let mut sig = good.clone();
+    let last = sig.len() - 1;
+    sig[last] ^= 0x80;
+    neg("poster_bad_signature", "poster_bad_signature", sig);
+    // The name changed and the poster re-signed by another venue key: the signature
+    // verifies under the key printed, but the venue_id differs, so it never matches.
+    neg(
+        "poster_truncated",
+        "poster_truncated",
+        good[..good.len() - 1].to_vec(),
+    );
+    let mut trailing = good.clone();
+    trailing.push(0);
+    neg("poster_trailing_bytes", "poster_trailing_bytes", trailing);
+    let mut v2 = body.to_vec();
+    v2[0] = 2;
+    neg(
+        "poster_unsupported_version",
+        "poster_unsupported_version",
+        resign_poster(keys, &v2),
+    );
+    let mut fl = body.to_vec();
+    fl[1] = 0x02;
+    neg(
+        "poster_unknown_flags",
+        "poster_unknown_flags",
+        resign_poster(keys, &fl),
+    );
+    // Name "Café Zürich" starts at offset 67 (after its length byte at 66).
+    let mut ctl = body.to_vec();
+    ctl[67] = 0x07;
+    neg(
+        "poster_control_character_in_name",
+        "poster_invalid_text",
+        resign_poster(keys, &ctl),
+    );
+    let mut utf = body.to_vec();
+    utf[67] = 0xff;
+    neg(
+        "poster_name_not_utf8",
+        "poster_invalid_text",
+        resign_poster(keys, &utf),
+    );
+    let mut stay = body.to_vec();
+    let n = stay.len();
+    stay[n - 2..].copy_from_slice(&0u16.to_be_bytes());
+    neg(
+        "poster_zero_stay",
+        "poster_invalid_stay",
+        resign_poster(keys, &stay),
+    );
+    neg(
+        "poster_too_long",
+        "poster_too_long",
+        vec![1u8; protocol::poster::MAX_POSTER_LEN + 1],
+    );
+    neg("poster_empty", "poster_truncated", vec![]);
+
+    let mut text_negative: Vec<Value> = Vec::new();
+    let payload = f.poster.payload();
+    for (name, error, text) in [
+        (
+            "url_without_fragment",
+            "poster_bad_url",
+            "https://checkin.example/v1/c".to_string(),
+        ),
+        (
+            "url_not_https",
+            "poster_bad_url",
+            format!("http://checkin.example/v1/c#{payload}"),
+        ),
+        (
+            "payload_with_padding",
+            "poster_bad_base64",
+            format!("{payload}="),
+        ),
+        (
+            "payload_standard_alphabet",
+            "poster_bad_base64",
+            payload.replace('-', "+").replace('_', "/") + "+/",
+        ),
+        (
+            "payload_not_base64",
+            "poster_bad_base64",
+            "not a poster!".to_string(),
+        ),
+    ] {
+        text_negative.push(json!({"name": name, "error": error, "text": text}));
+    }
+    json!({
+        "description": "Posters. Each valid vector decodes from `encoding`, `payload` and `url`, and yields `venue_id` and `fingerprint`. Each negative vector must fail with `error`.",
+        "base_url": BASE_URL,
+        "valid": [poster_json(&f.poster), poster_json(&f.poster2)],
+        "validity_checks": [
+            {"poster": 1, "now": T0 - 1, "error": "poster_not_yet_valid"},
+            {"poster": 1, "now": T0, "error": null},
+            {"poster": 1, "now": T0 + 365 * 86_400 - 1, "error": null},
+            {"poster": 1, "now": T0 + 365 * 86_400, "error": "poster_expired"},
+        ],
+        "negative": negative,
+        "negative_text": text_negative,
+    })
+}
+
+fn gen_derive(f: &Fixture) -> Value {
+    let id = f.poster.venue_id();
+    let hours: Vec<Value> = [hour_of(T0), hour_of(T0) + 1, hour_of(T0) + 13]
+        .iter()
+        .map(|&hr| {
+            json!({
+                "hour": hr,
+                "notice_tag": h(&notice_tag(&id, hr)),
+                "notice_key": h(notice_key(&id, hr).as_ref()),
+                "vault_tag": h(&vault_tag(&id, hr)),
+            })
+        })
+        .collect();
+    let covered: Vec<Value> = [
+        (T0, T0, "zero-length visit"),
+        (T0, T0 + 3600, "exactly one hour"),
+        (T0 + 600, T0 + 3601, "just crosses into the next hour"),
+        (T0 + 3599, T0 + 3 * 3600, "ends on an hour boundary"),
+    ]
+    .iter()
+    .map(|&(s, e, what)| {
+        let r = hours_covered(s, e);
+        json!({"start": s, "end": e, "note": what, "first_hour": r.start(), "last_hour": r.end()})
+    })
+    .collect();
+    json!({
+        "description": "Per-hour derivations for the venue of poster.json valid[0].",
+        "venue_id": h(id.as_bytes()),
+        "hours": hours,
+        "hours_covered": covered,
+    })
+}
+
+fn gen_certificate(f: &Fixture) -> Value {
+    let good = f.cert.to_bytes().to_vec();
+    let mut negative: Vec<Value> = Vec::new();
+    let mut bad_sig = good.clone();
+    bad_sig[40] ^= 1; // not_before changed
+    negative.push(json!({"name": "cert_validity_altered", "error": "cert_bad_signature", "encoding": h(&bad_sig)}));
+    let other_root = Ed25519Secret::from_bytes(seed(9));
+    let forged = Certificate::issue(
+        &other_root,
+        &f.tracer.verifying_key(),
+        "Example Health Board",
+        T0,
+        T0 + 90 * 86_400,
+    )
+    .unwrap();
+    negative.push(json!({"name": "cert_signed_by_other_root", "error": "cert_bad_signature", "encoding": h(forged.to_bytes())}));
+    negative.push(json!({"name": "cert_truncated", "error": "cert_truncated", "encoding": h(&good[..good.len() - 1])}));
+    let mut v = good.clone();
+    v[0] = 9;
+    negative.push(json!({"name": "cert_unsupported_version", "error": "cert_unsupported_version", "encoding": h(&v)}));
+    json!({
+        "description": "Tracer certificates issued by keys.json authority_root. Negative vectors must fail decoding or root verification with `error`.",
+        "valid": [{
+            "tracer_public": h(f.tracer.verifying_key().as_bytes()),
+            "name": f.cert.name(), "not_before": f.cert.not_before(), "not_after": f.cert.not_after(),
+            "encoding": h(&good),
+        }],
+        "negative": negative,
+    })
+}
+
+fn payload_json(p: &NoticePayload) -> Value {
+    json!({"start": p.start, "end": p.end, "severity": p.severity.to_byte(), "message": p.message})
+}
+
+fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
+    let id = f.poster.venue_id();
+    let payload = NoticePayload {
+        start: T0 + 12 * 3600,
+        end: T0 + 14 * 3600,
+        severity: Severity::High,
+        message: "You may have been exposed. Please book a test and watch for symptoms.".into(),
+    };
+    let mut r = rng(10);
+    let mut entries = Vec::new();
+    let mut entry_vectors = Vec::new();
+    for hr in hours_covered(payload.start, payload.end) {
+        let mut nonce = [0u8; 12];
+        rand::Rng::fill_bytes(&mut r, &mut nonce);
+        let e = seal_entry_with_nonce(&id, hr, &payload, nonce).unwrap();
+        entry_vectors.push(json!({"venue_id": h(id.as_bytes()), "hour": hr, "nonce": h(&nonce), "payload": payload_json(&payload), "entry": h(&e)}));
+        entries.push(e);
+    }
+    let created = T0 + 20 * 3600;
+    let bundle = sign_bundle(&f.tracer, &f.cert, created, entries.clone()).unwrap();
+
+    let mut negative: Vec<Value> = Vec::new();
+    let mut neg = |name: &str, error: &str, bytes: &[u8], now: u64| {
+        negative.push(json!({"name": name, "error": error, "bundle": h(bytes), "now": now}));
+    };
+    let now = created + 60;
+    let mut t = bundle.clone();
+    let cert_len = f.cert.to_bytes().len();
+    let first_entry = 1 + 2 + cert_len + 8 + 4;
+    t[first_entry + 100] ^= 1;
+    neg("bundle_entry_altered", "bundle_bad_signature", &t, now);
+    neg(
+        "bundle_truncated",
+        "bundle_truncated",
+        &bundle[..bundle.len() - 1],
+        now,
+    );
+    let mut tr = bundle.clone();
+    tr.push(0);
+    neg("bundle_trailing_bytes", "bundle_trailing_bytes", &tr, now);
+    let mut ver = bundle.clone();
+    ver[0] = 2;
+    neg(
+        "bundle_unsupported_version",
+        "bundle_unsupported_version",
+        &ver,
+        now,
+    );
+    neg(
+        "bundle_from_the_future",
+        "bundle_from_the_future",
+        &bundle,
+        created - 301,
+    );
+    let late = sign_bundle(&f.tracer, &f.cert, f.cert.not_after() + 1, entries.clone()).unwrap();
+    neg(
+        "bundle_after_certificate_expiry",
+        "bundle_outside_certificate_validity",
+        &late,
+        f.cert.not_after() + 2,
+    );
+    let other_root = Ed25519Secret::from_bytes(seed(9));
+    let forged_cert = Certificate::issue(
+        &other_root,
+        &f.tracer.verifying_key(),
+        "Example Health Board",
+        T0,
+        T0 + 90 * 86_400,
+    )
+    .unwrap();
+    let forged = sign_bundle(&f.tracer, &forged_cert, created, entries.clone()).unwrap();
+    neg(
+        "bundle_forged_certificate",
+        "cert_bad_signature",
+        &forged,
+        now,
+    );
+    let impostor = Ed25519Secret::from_bytes(seed(8));
+    let stolen_cert = sign_bundle(&impostor, &f.cert, created, entries.clone()).unwrap();
+    neg(
+        "bundle_signed_by_other_key",
+        "bundle_bad_signature",
+        &stolen_cert,
+        now,
+    );
+    // Swap the two entries and re-sign: valid signature, but not canonical.
+    let mut unsorted = bundle[..bundle.len() - 64].to_vec();
+    let (a, b) = (first_entry, first_entry + ENTRY_LEN);
+    let first: Vec<u8> = unsorted[a..b].to_vec();
+    let second: Vec<u8> = unsorted[b..b + ENTRY_LEN].to_vec();
+    unsorted[a..b].copy_from_slice(&second);
+    unsorted[b..b + ENTRY_LEN].copy_from_slice(&first);
+    let digest = blake3::derive_key(protocol::domain::BUNDLE_DIGEST, &unsorted);
+    let sig = sign_raw(
+        &f.tracer.to_bytes(),
+        protocol::domain::BUNDLE_SIGNATURE,
+        &digest,
+    );
+    unsorted.extend_from_slice(&sig);
+    neg(
+        "bundle_entries_not_sorted",
+        "bundle_entries_not_sorted",
+        &unsorted,
+        now,
+    );
+    let mut zero = bundle[..first_entry - 4].to_vec();
+    zero.extend_from_slice(&0u32.to_be_bytes());
+    zero.extend_from_slice(&[0u8; 64]);
+    neg("bundle_no_entries", "bundle_no_entries", &zero, now);
+    let mut many = bundle[..first_entry - 4].to_vec();
+    many.extend_from_slice(&4097u32.to_be_bytes());
+    neg(
+        "bundle_too_many_entries",
+        "bundle_too_many_entries",
+        &many,
+        now,
+    );
+
+    // Entries under a genuine tag that do not open.
+    let mut entry_negative: Vec<Value> = Vec::new();
+    let hr = hour_of(payload.start);
+    let mut bad = entries_for_hour(&entry_vectors, hr);
+    bad[50] ^= 1;
+    entry_negative.push(json!({"name": "entry_ciphertext_altered", "error": "notice_decryption_failed", "venue_id": h(id.as_bytes()), "hour": hr, "entry": h(&bad)}));
+    let good_entry = entries_for_hour(&entry_vectors, hr);
+    entry_negative.push(json!({"name": "entry_opened_for_wrong_hour", "error": "notice_decryption_failed", "venue_id": h(id.as_bytes()), "hour": hr + 5, "entry": h(&good_entry)}));
+
+    let v = json!({
+        "description": "Notice entries (one per hour of the window) and the bundle that carries them, signed by keys.json tracer under certificate.json valid[0]. Verify bundles with keys.json authority_root at `now`.",
+        "entries": entry_vectors,
+        "bundle": {"created_at": created, "now": now, "encoding": h(&bundle), "id": h(&verify_bundle_ok(f, &bundle, now).id())},
+        "negative_bundles": negative,
+        "negative_entries": entry_negative,
+    });
+    (v, bundle)
+}
+
+fn entries_for_hour(vs: &[Value], hour: u64) -> Vec<u8> {
+    vs.iter()
+        .find(|v| v["hour"].as_u64() == Some(hour))
+        .map(|v| unh(&v["entry"]))
+        .unwrap()
+}
+
+fn verify_bundle_ok(f: &Fixture, bundle: &[u8], now: u64) -> Bundle {
+    BundleVerifier::new(f.root.verifying_key())
+        .verify(bundle, now)
+        .unwrap()
+}
+
+fn gen_matching(f: &Fixture, bundle: &[u8]) -> Value {
+    // The bundle notifies poster 0 for [T0+12h, T0+14h). Threshold 15 minutes.
+    let a = f.poster.venue_id();
+    let b = f.poster2.venue_id();
+    let visits = [
+        (
+            0,
+            T0 + 12 * 3600 + 600,
+            T0 + 13 * 3600 + 2400,
+            "inside the window: alert",
+        ),
+        (
+            0,
+            T0 + 16 * 3600,
+            T0 + 17 * 3600,
+            "after the window: no alert",
+        ),
+        (
+            1,
+            T0 + 12 * 3600 + 1800,
+            T0 + 13 * 3600,
+            "other venue, same time: no alert",
+        ),
+        (
+            0,
+            T0 + 11 * 3600,
+            T0 + 12 * 3600 + 900,
+            "overlap exactly 15 minutes: alert",
+        ),
+        (
+            0,
+            T0 + 11 * 3600,
+            T0 + 12 * 3600 + 899,
+            "overlap 14:59: no alert",
+        ),
+        (
+            0,
+            T0 + 14 * 3600 - 60,
+            T0 + 15 * 3600,
+            "overlap 1 minute at the end: no alert",
+        ),
+        (
+            0,
+            T0 + 13 * 3600,
+            T0 + 13 * 3600,
+            "zero-length visit inside the window: no alert",
+        ),
+        (
+            0,
+            T0,
+            T0 + 86_400,
+            "a whole day: alert, overlap is the whole window",
+        ),
+    ];
+    let vs: Vec<Visit> = visits
+        .iter()
+        .map(|&(p, s, e, _)| Visit::new(if p == 0 { a } else { b }, s, e).unwrap())
+        .collect();
+    let verified = verify_bundle_ok(f, bundle, T0 + 20 * 3600 + 60);
+    let matcher = Matcher::new(&vs, 900).unwrap();
+    let alerts = matcher.scan(&verified, &mut ScanStats::default());
+    let expected: Vec<Value> = visits
+        .iter()
+        .enumerate()
+        .map(|(i, &(p, s, e, note))| {
+            let alert = alerts.iter().find(|al| al.visit == i);
+            json!({"poster": p, "arrival": s, "departure": e, "note": note,
+                   "alert": alert.is_some(), "overlap_secs": alert.map(|al| al.overlap_secs)})
+        })
+        .collect();
+    json!({
+        "description": "Matching the bundle of notice.json against a diary, threshold 900 seconds. `poster` indexes poster.json valid[]. Each visit alerts exactly when `alert` is true.",
+        "threshold_secs": 900,
+        "visits": expected,
+    })
+}
+
+fn contact_json(c: &ContactRecord) -> Value {
+    json!({"name": c.name, "phone": c.phone, "email": c.email, "party_size": c.party_size, "arrival": c.arrival, "departure": c.departure})
+}
+
+fn gen_vault(f: &Fixture) -> Value {
+    let contact = ContactRecord {
+        name: "Ada Lovelace".into(),
+        phone: "+44 7700 900123".into(),
+        email: "ada@example.org".into(),
+        party_size: 2,
+        arrival: T0 + 12 * 3600 + 600,
+        departure: T0 + 13 * 3600 + 2400,
+    };
+    let mut r = rng(20);
+    let hr = hour_of(contact.arrival);
+    let record = seal_record(&mut r, &f.poster, &f.authority.public_key(), hr, &contact).unwrap();
+    let allowed = [vault_tag(&f.poster.venue_id(), hr)];
+    let inner = strip_outer(&f.venue.keys(), &allowed, &record).unwrap();
+    let mut tampered = record;
+    tampered[200] ^= 1;
+    let mut tampered_tag = record;
+    tampered_tag[0] ^= 1;
+    json!({
+        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one.",
+        "hour": hr,
+        "contact": contact_json(&contact),
+        "record": h(&record),
+        "inner_record": h(&inner),
+        "negative": [
+            {"name": "vault_record_altered", "step": "strip", "error": "vault_decryption_failed", "record": h(&tampered)},
+            {"name": "vault_tag_altered", "step": "strip", "error": "vault_not_for_this_venue", "record": h(&tampered_tag)},
+            {"name": "vault_record_truncated", "step": "strip", "error": "vault_wrong_length", "record": h(&record[..RECORD_LEN_MINUS_ONE])},
+            {"name": "vault_other_venue_key", "step": "strip_with_venue2", "error": "vault_decryption_failed", "record": h(&record)},
+            {"name": "vault_inner_with_venue_key", "step": "open_with_venue_key", "error": "vault_decryption_failed", "record": h(&inner)},
+        ],
+    })
+}
+
+const RECORD_LEN_MINUS_ONE: usize = protocol::vault::RECORD_LEN - 1;
+
+fn gen_case(f: &Fixture) -> Value {
+    let diary = CaseDiary {
+        created_at: T0 + 2 * 86_400,
+        visits: vec![
+            CaseVisit {
+                poster: f.poster.clone(),
+                arrival: T0 + 12 * 3600 + 600,
+                departure: T0 + 13 * 3600 + 2400,
+            },
+            CaseVisit {
+                poster: f.poster2.clone(),
+                arrival: T0 + 86_400 + 19 * 3600,
+                departure: T0 + 86_400 + 20 * 3600,
+            },
+        ],
+    };
+    let mut r = rng(30);
+    let file = diary.seal(&mut r, &f.authority.public_key()).unwrap();
+    let other = SealingSecretKey::from_bytes(seed(7));
+    let other_file = diary.seal(&mut rng(31), &other.public_key()).unwrap();
+    let mut tampered = file.clone();
+    let n = tampered.len();
+    tampered[n - 1] ^= 1;
+    let mut ver = file.clone();
+    ver[0] = 7;
+    json!({
+        "description": "A case diary sealed to keys.json authority_sealing. `poster` indexes poster.json valid[].",
+        "file": h(&file),
+        "created_at": diary.created_at,
+        "visits": diary.visits.iter().map(|v| json!({
+            "poster": if v.poster == f.poster { 0 } else { 1 }, "arrival": v.arrival, "departure": v.departure
+        })).collect::<Vec<_>>(),
+        "negative": [
+            {"name": "case_sealed_to_other_authority", "error": "case_decryption_failed", "file": h(&other_file)},
+            {"name": "case_altered", "error": "case_decryption_failed", "file": h(&tampered)},
+            {"name": "case_unsupported_version", "error": "case_unsupported_version", "file": h(&ver)},
+            {"name": "case_truncated", "error": "case_truncated", "file": h(&file[..20])},
+        ],
+    })
+}
+
+fn gen_query(f: &Fixture) -> Value {
+    let id = f.poster.venue_id();
+    let tags: Vec<Tag> = (0..3)
+        .map(|i| vault_tag(&id, hour_of(T0) + 12 + i))
+        .collect();
+    let ts = T0 + 30 * 3600;
+    let q = sign_query(&mut rng(40), &f.tracer, &f.cert, ts, &tags).unwrap();
+    let mut altered = q.clone();
+    let n = altered.len();
+    altered[n - 70] ^= 1; // inside the last tag
+    let expired = sign_query(
+        &mut rng(41),
+        &f.tracer,
+        &f.cert,
+        f.cert.not_after() + 10,
+        &tags,
+    )
+    .unwrap();
+    json!({
+        "description": "A vault query by keys.json tracer, verified with keys.json authority_root at `now`.",
+        "now": ts + 30,
+        "query": h(&q),
+        "timestamp": ts,
+        "tags": tags.iter().map(|t| h(t)).collect::<Vec<_>>(),
+        "negative": [
+            {"name": "query_tag_altered", "error": "query_bad_signature", "query": h(&altered), "now": ts + 30},
+            {"name": "query_stale", "error": "query_stale", "query": h(&q), "now": ts + 301},
+            {"name": "query_certificate_expired", "error": "cert_not_valid_at", "query": h(&expired), "now": f.cert.not_after() + 10},
+            {"name": "query_truncated", "error": "query_truncated", "query": h(&q[..q.len() - 1]), "now": ts + 30},
+        ],
+    })
+}
+
+fn generate() -> BTreeMap<&'static str, Value> {
+    let f = fixture();
+    let (notice, bundle) = gen_notice(&f);
+    let mut m = BTreeMap::new();
+    m.insert("keys.json", gen_keys(&f));
+    m.insert("poster.json", gen_poster(&f));
+    m.insert("derive.json", gen_derive(&f));
+    m.insert("certificate.json", gen_certificate(&f));
+    m.insert("matching.json", gen_matching(&f, &bundle));
+    m.insert("notice.json", notice);
+    m.insert("vault.json", gen_vault(&f));
+    m.insert("case.json", gen_case(&f));
+    m.insert("query.json", gen_query(&f));
+    m
+}
+
+fn load(name: &str) -> Value {
+    let path = vec_dir().join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run UPDATE_VECTORS=1 cargo test -p protocol --test vectors",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn vectors_match_the_code() {
+    let generated = generate();
+    let update = std::env::var_os("UPDATE_VECTORS").is_some();
+    for (name, value) in &generated {
+        let text = serde_json::to_string_pretty(value).unwrap() + "\n";
+        let path = vec_dir().join(name);
+        if update {
+            std::fs::write(&path, &text).unwrap();
+        } else {
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                on_disk == text,
+                "spec/vectors/{name} differs from what the code produces: \
+                 fix the code, or change the spec on purpose and run \
+                 UPDATE_VECTORS=1 cargo test -p protocol --test vectors"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------- interpretation
+// Everything below reads only the files (and the public API), as an implementer would.
+
+fn posters() -> Vec<Poster> {
+    load("poster.json")["valid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| Poster::decode(&unh(&v["encoding"])).unwrap())
+        .collect()
+}
+
+fn root() -> VerifyingKey {
+    VerifyingKey::from_bytes(&arr32(
+        &load("keys.json")["authority_root"]["ed25519_public"],
+    ))
+    .unwrap()
+}
+
+#[test]
+fn keys_vectors() {
+    let k = load("keys.json");
+    let venue = VenueSecret::from_bytes(arr32(&k["venue"]["seed"])).keys();
+    assert_eq!(
+        h(&venue.sealing_public().0),
+        k["venue"]["x25519_public"].as_str().unwrap()
+    );
+    assert_eq!(
+        h(venue.verifying_key().as_bytes()),
+        k["venue"]["ed25519_public"].as_str().unwrap()
+    );
+    assert_eq!(
+        h(venue.sealing_secret().to_bytes().as_ref()),
+        k["venue"]["x25519_secret"].as_str().unwrap()
+    );
+    let auth = SealingSecretKey::from_bytes(arr32(&k["authority_sealing"]["x25519_secret"]));
+    assert_eq!(
+        h(&auth.public_key().0),
+        k["authority_sealing"]["x25519_public"].as_str().unwrap()
+    );
+    let ed = hkdf32(&arr32(&k["venue"]["seed"]), protocol::domain::VENUE_ED25519);
+    assert_eq!(h(&ed), k["venue"]["ed25519_secret"].as_str().unwrap());
+    let root = Ed25519Secret::from_bytes(arr32(&k["authority_root"]["ed25519_secret"]));
+    assert_eq!(
+        h(root.verifying_key().as_bytes()),
+        k["authority_root"]["ed25519_public"].as_str().unwrap()
+    );
+}
+
+#[test]
+fn poster_vectors() {
+    let v = load("poster.json");
+    for p in v["valid"].as_array().unwrap() {
+        let from_bytes = Poster::decode(&unh(&p["encoding"])).unwrap();
+        let from_payload = Poster::from_url_or_payload(p["payload"].as_str().unwrap()).unwrap();
+        let from_url = Poster::from_url_or_payload(p["url"].as_str().unwrap()).unwrap();
+        assert_eq!(from_bytes, from_payload);
+        assert_eq!(from_bytes, from_url);
+        assert_eq!(
+            h(from_bytes.venue_id().as_bytes()),
+            p["venue_id"].as_str().unwrap()
+        );
+        assert_eq!(from_bytes.fingerprint(), p["fingerprint"].as_str().unwrap());
+        assert_eq!(from_bytes.info().name, p["name"].as_str().unwrap());
+        assert_eq!(
+            u64::from(from_bytes.info().default_stay_minutes),
+            p["default_stay_minutes"].as_u64().unwrap()
+        );
+        assert_eq!(
+            from_bytes.info().validity.map(|x| x.from),
+            p["valid_from"].as_u64()
+        );
+    }
+    let ps = posters();
+    for c in v["validity_checks"].as_array().unwrap() {
+        let r =
+            ps[c["poster"].as_u64().unwrap() as usize].check_valid_at(c["now"].as_u64().unwrap());
+        assert_eq!(r.err().map(|e| e.code()), c["error"].as_str(), "{c}");
+    }
+    for n in v["negative"].as_array().unwrap() {
+        let err = Poster::decode(&unh(&n["encoding"])).expect_err(n["name"].as_str().unwrap());
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+    for n in v["negative_text"].as_array().unwrap() {
+        let err = Poster::from_url_or_payload(n["text"].as_str().unwrap())
+            .expect_err(n["name"].as_str().unwrap());
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
+#[test]
+fn derive_vectors() {
+    let v = load("derive.json");
+    let id = posters()[0].venue_id();
+    assert_eq!(h(id.as_bytes()), v["venue_id"].as_str().unwrap());
+    for x in v["hours"].as_array().unwrap() {
+        let hr = x["hour"].as_u64().unwrap();
+        assert_eq!(h(&notice_tag(&id, hr)), x["notice_tag"].as_str().unwrap());
+        assert_eq!(
+            h(notice_key(&id, hr).as_ref()),
+            x["notice_key"].as_str().unwrap()
+        );
+        assert_eq!(h(&vault_tag(&id, hr)), x["vault_tag"].as_str().unwrap());
+    }
+    for x in v["hours_covered"].as_array().unwrap() {
+        let r = hours_covered(x["start"].as_u64().unwrap(), x["end"].as_u64().unwrap());
+        assert_eq!(*r.start(), x["first_hour"].as_u64().unwrap());
+        assert_eq!(*r.end(), x["last_hour"].as_u64().unwrap());
+    }
+}
+
+#[test]
+fn certificate_vectors() {
+    let v = load("certificate.json");
+    let root = root();
+    for c in v["valid"].as_array().unwrap() {
+        let cert = Certificate::decode(&unh(&c["encoding"])).unwrap();
+        cert.verify(&root).unwrap();
+        assert_eq!(cert.name(), c["name"].as_str().unwrap());
+        assert_eq!(
+            h(cert.tracer_key().as_bytes()),
+            c["tracer_public"].as_str().unwrap()
+        );
+        assert_eq!(cert.not_after(), c["not_after"].as_u64().unwrap());
+    }
+    for n in v["negative"].as_array().unwrap() {
+        let err = Certificate::decode(&unh(&n["encoding"]))
+            .and_then(|c| c.verify(&root))
+            .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
+#[test]
+fn notice_vectors() {
+    let v = load("notice.json");
+    for e in v["entries"].as_array().unwrap() {
+        let id = VenueId(arr32(&e["venue_id"]));
+        let hr = e["hour"].as_u64().unwrap();
+        let entry: [u8; ENTRY_LEN] = unh(&e["entry"]).try_into().unwrap();
+        let p = open_entry(&id, hr, &entry).unwrap();
+        assert_eq!(payload_json(&p), e["payload"]);
+        let nonce: [u8; 12] = unh(&e["nonce"]).try_into().unwrap();
+        assert_eq!(
+            seal_entry_with_nonce(&id, hr, &p, nonce).unwrap().to_vec(),
+            entry.to_vec()
+        );
+    }
+    let b = &v["bundle"];
+    let verified = BundleVerifier::new(root())
+        .verify(&unh(&b["encoding"]), b["now"].as_u64().unwrap())
+        .unwrap();
+    assert_eq!(h(&verified.id()), b["id"].as_str().unwrap());
+    assert_eq!(verified.len(), v["entries"].as_array().unwrap().len());
+    for n in v["negative_bundles"].as_array().unwrap() {
+        let err = BundleVerifier::new(root())
+            .verify(&unh(&n["bundle"]), n["now"].as_u64().unwrap())
+            .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+    for n in v["negative_entries"].as_array().unwrap() {
+        let entry: [u8; ENTRY_LEN] = unh(&n["entry"]).try_into().unwrap();
+        let err = open_entry(
+            &VenueId(arr32(&n["venue_id"])),
+            n["hour"].as_u64().unwrap(),
+            &entry,
+        )
+        .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
+#[test]
+fn matching_vectors() {
+    let v = load("matching.json");
+    let n = load("notice.json");
+    let ps = posters();
+    let bundle = BundleVerifier::new(root())
+        .verify(
+            &unh(&n["bundle"]["encoding"]),
+            n["bundle"]["now"].as_u64().unwrap(),
+        )
+        .unwrap();
+    let cases = v["visits"].as_array().unwrap();
+    let visits: Vec<Visit> = cases
+        .iter()
+        .map(|c| {
+            Visit::new(
+                ps[c["poster"].as_u64().unwrap() as usize].venue_id(),
+                c["arrival"].as_u64().unwrap(),
+                c["departure"].as_u64().unwrap(),
+            )
+            .unwrap()
+        })
+        .collect();
+    let m = Matcher::new(&visits, v["threshold_secs"].as_u64().unwrap()).unwrap();
+    let alerts = m.scan(&bundle, &mut ScanStats::default());
+    for (i, c) in cases.iter().enumerate() {
+        let got = alerts.iter().find(|a| a.visit == i);
+        assert_eq!(
+            got.is_some(),
+            c["alert"].as_bool().unwrap(),
+            "{}",
+            c["note"]
+        );
+        assert_eq!(
+            got.map(|a| a.overlap_secs),
+            c["overlap_secs"].as_u64(),
+            "{}",
+            c["note"]
+        );
+    }
+}
+
+#[test]
+fn vault_vectors() {
+    let v = load("vault.json");
+    let k = load("keys.json");
+    let venue = VenueSecret::from_bytes(arr32(&k["venue"]["seed"])).keys();
+    let venue2 = fixture().venue2.keys();
+    let authority = SealingSecretKey::from_bytes(arr32(&k["authority_sealing"]["x25519_secret"]));
+    let id = posters()[0].venue_id();
+    let allowed = [vault_tag(&id, v["hour"].as_u64().unwrap())];
+    let inner = strip_outer(&venue, &allowed, &unh(&v["record"])).unwrap();
+    assert_eq!(h(&inner), v["inner_record"].as_str().unwrap());
+    let contact = open_inner(&authority, &inner).unwrap();
+    assert_eq!(contact_json(&contact), v["contact"]);
+    for n in v["negative"].as_array().unwrap() {
+        let rec = unh(&n["record"]);
+        let err = match n["step"].as_str().unwrap() {
+            "strip" => strip_outer(&venue, &allowed, &rec).map(|_| ()),
+            "strip_with_venue2" => strip_outer(&venue2, &allowed, &rec).map(|_| ()),
+            "open_with_venue_key" => open_inner(venue.sealing_secret(), &rec).map(|_| ()),
+            other => panic!("unknown step {other}"),
+        }
+        .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
+#[test]
+fn case_vectors() {
+    let v = load("case.json");
+    let k = load("keys.json");
+    let authority = SealingSecretKey::from_bytes(arr32(&k["authority_sealing"]["x25519_secret"]));
+    let ps = posters();
+    let diary = CaseDiary::open(&authority, &unh(&v["file"])).unwrap();
+    assert_eq!(diary.created_at, v["created_at"].as_u64().unwrap());
+    let want = v["visits"].as_array().unwrap();
+    assert_eq!(diary.visits.len(), want.len());
+    for (got, w) in diary.visits.iter().zip(want) {
+        assert_eq!(got.poster, ps[w["poster"].as_u64().unwrap() as usize]);
+        assert_eq!(got.arrival, w["arrival"].as_u64().unwrap());
+        assert_eq!(got.departure, w["departure"].as_u64().unwrap());
+    }
+    for n in v["negative"].as_array().unwrap() {
+        let err = CaseDiary::open(&authority, &unh(&n["file"])).expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
+#[test]
+fn query_vectors() {
+    let v = load("query.json");
+    let q = verify_query(&root(), &unh(&v["query"]), v["now"].as_u64().unwrap()).unwrap();
+    assert_eq!(q.timestamp, v["timestamp"].as_u64().unwrap());
+    let tags: Vec<String> = q.tags.iter().map(|t| h(t)).collect();
+    let want: Vec<String> = v["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(tags, want);
+    for n in v["negative"].as_array().unwrap() {
+        let err = verify_query(&root(), &unh(&n["query"]), n["now"].as_u64().unwrap())
+            .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
