@@ -1,0 +1,461 @@
+//! Property tests: round-trips for every format, every tampered byte rejected, arbitrary
+//! bytes never panic a decoder, and matching agreeing with a naive reference.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests"
+)]
+
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use protocol::case::CaseDiary;
+use protocol::notice::{ENTRY_LEN, build_entries, open_entry, sign_bundle, verify_bundle};
+use protocol::query::{sign_query, verify_query};
+use protocol::vault::{open_inner, seal_record, strip_outer};
+use protocol::*;
+use rand::SeedableRng;
+use rand::rngs::ChaCha20Rng;
+
+/// 2026-01-01T00:00:00Z.
+const T0: u64 = 1_767_225_600;
+
+struct World {
+    venue: VenueKeys,
+    poster: Poster,
+    root: Ed25519Secret,
+    tracer: Ed25519Secret,
+    cert: Certificate,
+    authority: SealingSecretKey,
+}
+
+fn world() -> &'static World {
+    static W: OnceLock<World> = OnceLock::new();
+    W.get_or_init(|| {
+        let venue = VenueSecret::from_bytes([7; 32]).keys();
+        let poster = Poster::sign(
+            &venue,
+            PosterInfo {
+                name: "The Crown".into(),
+                address: "1 High Street".into(),
+                category: "pub".into(),
+                default_stay_minutes: 120,
+                validity: Some(Validity {
+                    from: T0,
+                    until: T0 + 86_400 * 365,
+                }),
+            },
+        )
+        .unwrap();
+        let root = Ed25519Secret::from_bytes([8; 32]);
+        let tracer = Ed25519Secret::from_bytes([9; 32]);
+        let cert = Certificate::issue(
+            &root,
+            &tracer.verifying_key(),
+            "Tracer",
+            T0,
+            T0 + 86_400 * 400,
+        )
+        .unwrap();
+        World {
+            venue,
+            poster,
+            root,
+            tracer,
+            cert,
+            authority: SealingSecretKey::from_bytes([10; 32]),
+        }
+    })
+}
+
+fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}
+
+/// Text that obeys the rules: no control characters, trimmed, within `max` bytes.
+fn text(max: usize, required: bool) -> impl Strategy<Value = String> {
+    let min = usize::from(required);
+    proptest::collection::vec(
+        prop_oneof![
+            proptest::char::range('a', 'z'),
+            proptest::char::range('A', 'Z'),
+            Just(' '),
+            Just('é'),
+            Just('ü'),
+            Just('東'),
+            Just('ラ'),
+            Just('🍜'),
+        ],
+        min..max,
+    )
+    .prop_map(move |cs| {
+        let mut s: String = cs.into_iter().collect::<String>().trim().to_owned();
+        while s.len() > max {
+            s.pop();
+            s = s.trim_end().to_owned();
+        }
+        if required && s.is_empty() {
+            s.push('X');
+        }
+        s
+    })
+}
+
+fn poster_info() -> impl Strategy<Value = PosterInfo> {
+    (
+        text(80, true),
+        text(120, false),
+        text(32, false),
+        1u16..=720,
+        proptest::option::of((0u64..u64::MAX / 2, 1u64..1_000_000_000)),
+    )
+        .prop_map(|(name, address, category, stay, v)| PosterInfo {
+            name,
+            address,
+            category,
+            default_stay_minutes: stay,
+            validity: v.map(|(from, len)| Validity {
+                from,
+                until: from + len,
+            }),
+        })
+}
+
+fn bundle_bytes(seed: u64, hours: u64) -> Vec<u8> {
+    let w = world();
+    let start = T0 + 3600 * 10 + 123;
+    let notice = VenueNotice {
+        venue_id: w.poster.venue_id(),
+        payload: NoticePayload {
+            start,
+            end: start + hours * 3600,
+            severity: Severity::Low,
+            message: "Test".into(),
+        },
+    };
+    let entries = build_entries(&mut rng(seed), &[notice]).unwrap();
+    sign_bundle(&w.tracer, &w.cert, T0 + 86_400, entries).unwrap()
+}
+
+fn any_flip() -> impl Strategy<Value = u8> {
+    1u8..=255
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn poster_round_trip(info in poster_info(), seed in any::<[u8; 32]>()) {
+        let keys = VenueSecret::from_bytes(seed).keys();
+        let poster = Poster::sign(&keys, info.clone()).unwrap();
+        let decoded = Poster::decode(poster.to_bytes()).unwrap();
+        prop_assert_eq!(&decoded, &poster);
+        prop_assert_eq!(decoded.info(), &info);
+        let url = poster.to_url("https://checkin.example/v1/c").unwrap();
+        prop_assert_eq!(Poster::from_url_or_payload(&url).unwrap(), poster.clone());
+        prop_assert!(poster.to_bytes().len() <= protocol::poster::MAX_POSTER_LEN);
+    }
+
+    #[test]
+    fn every_poster_byte_is_protected(info in poster_info(), flip in any_flip()) {
+        let keys = VenueSecret::from_bytes([3; 32]).keys();
+        let poster = Poster::sign(&keys, info).unwrap();
+        let bytes = poster.to_bytes();
+        for i in 0..bytes.len() {
+            let mut t = bytes.to_vec();
+            t[i] ^= flip;
+            prop_assert!(Poster::decode(&t).is_err(), "byte {} xor {:#x} accepted", i, flip);
+        }
+    }
+
+    #[test]
+    fn certificate_round_trip(name in text(64, true), nb in 0u64..u64::MAX / 2, len in 1u64..u64::MAX / 4) {
+        let w = world();
+        let cert = Certificate::issue(&w.root, &w.tracer.verifying_key(), &name, nb, nb + len).unwrap();
+        let d = Certificate::decode(cert.to_bytes()).unwrap();
+        d.verify(&w.root.verifying_key()).unwrap();
+        prop_assert_eq!(d, cert);
+    }
+
+    #[test]
+    fn every_certificate_byte_is_protected(flip in any_flip()) {
+        let w = world();
+        let bytes = w.cert.to_bytes();
+        for i in 0..bytes.len() {
+            let mut t = bytes.to_vec();
+            t[i] ^= flip;
+            let r = Certificate::decode(&t).and_then(|c| c.verify(&w.root.verifying_key()));
+            prop_assert!(r.is_err(), "byte {} accepted", i);
+        }
+    }
+
+    #[test]
+    fn notice_entry_round_trip(
+        start_off in 0u64..86_400 * 30,
+        len in 1u64..protocol::notice::MAX_WINDOW_SECS,
+        high in any::<bool>(),
+        message in text(200, false),
+        seed in any::<u64>(),
+    ) {
+        let w = world();
+        let start = T0 + start_off;
+        let payload = NoticePayload {
+            start,
+            end: start + len,
+            severity: if high { Severity::High } else { Severity::Low },
+            message,
+        };
+        // Check the first and last hour of the window.
+        let hours = hours_covered(payload.start, payload.end);
+        for h in [*hours.start(), *hours.end()] {
+            let e = protocol::notice::seal_entry(&mut rng(seed), &w.poster.venue_id(), h, &payload).unwrap();
+            prop_assert_eq!(open_entry(&w.poster.venue_id(), h, &e).unwrap(), payload.clone());
+        }
+    }
+
+    #[test]
+    fn every_entry_byte_is_protected(flip in any_flip(), seed in any::<u64>()) {
+        let w = world();
+        let payload = NoticePayload { start: T0, end: T0 + 60, severity: Severity::Low, message: "m".into() };
+        let h = hour_of(T0);
+        let e = protocol::notice::seal_entry(&mut rng(seed), &w.poster.venue_id(), h, &payload).unwrap();
+        for i in 0..ENTRY_LEN {
+            let mut t = e;
+            t[i] ^= flip;
+            prop_assert!(open_entry(&w.poster.venue_id(), h, &t).is_err(), "byte {} accepted", i);
+        }
+    }
+
+    #[test]
+    fn bundle_round_trip(seed in any::<u64>(), hours in 1u64..48) {
+        let w = world();
+        let bytes = bundle_bytes(seed, hours);
+        let b = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400).unwrap();
+        prop_assert_eq!(b.to_bytes(), &bytes[..]);
+        prop_assert_eq!(b.certificate(), &w.cert);
+        // One entry per hour the window overlaps: `hours` whole hours from an offset start.
+        prop_assert_eq!(b.len() as u64, hours + 1);
+    }
+}
+
+proptest! {
+    // Each case verifies a bundle once per byte (about 1,000 verifications).
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_bundle_byte_is_protected(seed in any::<u64>(), flip in any_flip()) {
+        let w = world();
+        let bytes = bundle_bytes(seed, 1);
+        let root = w.root.verifying_key();
+        for i in 0..bytes.len() {
+            let mut t = bytes.clone();
+            t[i] ^= flip;
+            prop_assert!(verify_bundle(&root, &t, T0 + 86_400).is_err(), "byte {} accepted", i);
+        }
+    }
+
+    #[test]
+    fn every_vault_record_byte_is_protected(seed in any::<u64>(), flip in any_flip()) {
+        let w = world();
+        let c = ContactRecord {
+            name: "A".into(), phone: "1".into(), email: "".into(), party_size: 1,
+            arrival: T0, departure: T0 + 60,
+        };
+        let h = hour_of(T0);
+        let rec = seal_record(&mut rng(seed), &w.poster, &w.authority.public_key(), h, &c).unwrap();
+        let allowed = [vault_tag(&w.poster.venue_id(), h)];
+        for i in 0..rec.len() {
+            let mut t = rec;
+            t[i] ^= flip;
+            let r = strip_outer(&w.venue, &allowed, &t).and_then(|inner| open_inner(&w.authority, &inner));
+            prop_assert!(r.is_err(), "byte {} accepted", i);
+        }
+        let inner = strip_outer(&w.venue, &allowed, &rec).unwrap();
+        for i in 0..inner.len() {
+            let mut t = inner;
+            t[i] ^= flip;
+            prop_assert!(open_inner(&w.authority, &t).is_err(), "inner byte {} accepted", i);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn vault_round_trip(
+        name in text(80, true), phone in text(32, false), email in text(100, false),
+        party in 1u8..=50, arr in 0u64..86_400 * 30, stay in 0u64..43_200, seed in any::<u64>(),
+    ) {
+        let w = world();
+        let c = ContactRecord { name, phone, email, party_size: party, arrival: T0 + arr, departure: T0 + arr + stay };
+        let records = protocol::vault::seal_visit(&mut rng(seed), &w.poster, &w.authority.public_key(), &c).unwrap();
+        let hours: Vec<u64> = hours_covered(c.arrival, c.departure).collect();
+        prop_assert_eq!(records.len(), hours.len());
+        let allowed: Vec<Tag> = hours.iter().map(|&h| vault_tag(&w.poster.venue_id(), h)).collect();
+        for r in &records {
+            let inner = strip_outer(&w.venue, &allowed, r).unwrap();
+            prop_assert_eq!(open_inner(&w.authority, &inner).unwrap(), c.clone());
+        }
+    }
+
+    #[test]
+    fn case_round_trip(visits in proptest::collection::vec((0u64..86_400 * 14, 0u64..43_200), 0..40), seed in any::<u64>()) {
+        let w = world();
+        let diary = CaseDiary {
+            created_at: T0 + 86_400 * 15,
+            visits: visits.iter().map(|&(a, s)| CaseVisit { poster: w.poster.clone(), arrival: T0 + a, departure: T0 + a + s }).collect(),
+        };
+        let file = diary.seal(&mut rng(seed), &w.authority.public_key()).unwrap();
+        prop_assert_eq!(CaseDiary::open(&w.authority, &file).unwrap(), diary);
+        let mut t = file.clone();
+        let i = (seed as usize) % t.len();
+        t[i] ^= 1;
+        prop_assert!(CaseDiary::open(&w.authority, &t).is_err());
+    }
+
+    #[test]
+    fn query_round_trip(n in 1usize..64, seed in any::<u64>()) {
+        let w = world();
+        let tags: Vec<Tag> = (0..n as u64).map(|i| vault_tag(&w.poster.venue_id(), i)).collect();
+        let q = sign_query(&mut rng(seed), &w.tracer, &w.cert, T0 + 1000, &tags).unwrap();
+        let v = verify_query(&w.root.verifying_key(), &q, T0 + 1100).unwrap();
+        prop_assert_eq!(v.tags, tags);
+        for i in 0..q.len() {
+            let mut t = q.clone();
+            t[i] ^= 0x10;
+            prop_assert!(verify_query(&w.root.verifying_key(), &t, T0 + 1100).is_err(), "byte {} accepted", i);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Arbitrary input never panics a decoder; it gives an error (or, vanishingly rarely, a
+    /// valid value, which would need a forged signature).
+    #[test]
+    fn decoders_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1200), s in ".{0,600}") {
+        let w = world();
+        let root = w.root.verifying_key();
+        let _ = Poster::decode(&bytes);
+        let _ = Poster::from_url_or_payload(&s);
+        let _ = Poster::from_url_or_payload(&format!("https://x.example/c#{s}"));
+        let _ = Certificate::decode(&bytes);
+        let _ = verify_bundle(&root, &bytes, T0);
+        let _ = verify_query(&root, &bytes, T0);
+        let _ = CaseDiary::open(&w.authority, &bytes);
+        let _ = strip_outer(&w.venue, &[[0u8; 16]], &bytes);
+        let _ = open_inner(&w.authority, &bytes);
+        if let Ok(e) = <[u8; ENTRY_LEN]>::try_from(&bytes[..bytes.len().min(ENTRY_LEN)]) {
+            let _ = open_entry(&w.poster.venue_id(), 0, &e);
+        }
+    }
+
+    /// Structured garbage: a valid prefix with arbitrary bytes after it reaches the deeper
+    /// checks of each decoder.
+    #[test]
+    fn decoders_never_panic_on_valid_prefixes(cut in 0usize..2000, tail in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let w = world();
+        let root = w.root.verifying_key();
+        let bundle = bundle_bytes(1, 1);
+        for base in [w.poster.to_bytes(), w.cert.to_bytes(), &bundle[..]] {
+            let mut b = base[..cut.min(base.len())].to_vec();
+            b.extend_from_slice(&tail);
+            prop_assert!(Poster::decode(&b).is_err() || b == w.poster.to_bytes());
+            let _ = Certificate::decode(&b);
+            prop_assert!(verify_bundle(&root, &b, T0 + 86_400).is_err() || b == bundle);
+        }
+    }
+}
+
+/// The naive reference: a visit alerts for a notice iff their overlap reaches the threshold.
+fn reference_alerts(visits: &[(u64, u64)], window: (u64, u64), threshold: u64) -> Vec<bool> {
+    visits
+        .iter()
+        .map(|&(a, d)| {
+            let lo = a.max(window.0);
+            let hi = d.min(window.1);
+            hi > lo && hi - lo >= threshold
+        })
+        .collect()
+}
+
+fn visit_strategy() -> impl Strategy<Value = (u64, u64)> {
+    // Starts around midnight and hour boundaries, lengths from zero to 14 days.
+    let start = prop_oneof![
+        (0u64..86_400 * 3).prop_map(|s| T0 + s),
+        (0u64..72, -120i64..120).prop_map(|(h, d)| (T0 as i64 + h as i64 * 3600 + d) as u64),
+    ];
+    let len = prop_oneof![
+        Just(0u64),
+        0u64..7200,
+        0u64..86_400,
+        0u64..=protocol::matching::MAX_VISIT_SECS,
+    ];
+    (start, len).prop_map(|(s, l)| (s, s + l))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn matching_agrees_with_reference(
+        visits in proptest::collection::vec(visit_strategy(), 1..12),
+        wstart in (0u64..86_400 * 3).prop_map(|s| T0 + s),
+        wlen in prop_oneof![1u64..7200, 1u64..86_400 * 2],
+        threshold in prop_oneof![Just(1u64), Just(900u64), 1u64..7200],
+        other_venue in proptest::collection::vec(any::<bool>(), 12),
+        seed in any::<u64>(),
+    ) {
+        let w = world();
+        let other = Poster::sign(&VenueSecret::from_bytes([11; 32]).keys(), PosterInfo {
+            name: "Elsewhere".into(), address: "".into(), category: "".into(),
+            default_stay_minutes: 30, validity: None,
+        }).unwrap();
+        let window = (wstart, wstart + wlen);
+        let notice = VenueNotice {
+            venue_id: w.poster.venue_id(),
+            payload: NoticePayload { start: window.0, end: window.1, severity: Severity::High, message: "m".into() },
+        };
+        let entries = build_entries(&mut rng(seed), &[notice]).unwrap();
+        let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400 * 5, entries).unwrap();
+        let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400 * 5).unwrap();
+
+        let diary: Vec<Visit> = visits.iter().enumerate().map(|(i, &(a, d))| {
+            let venue = if other_venue[i] { other.venue_id() } else { w.poster.venue_id() };
+            Visit::new(venue, a, d).unwrap()
+        }).collect();
+        let matcher = Matcher::new(&diary, threshold).unwrap();
+        let alerts = matcher.scan(&bundle, &mut ScanStats::default());
+        let expected = reference_alerts(&visits, window, threshold);
+        for (i, want) in expected.iter().enumerate() {
+            let want = *want && !other_venue[i];
+            let got = alerts.iter().filter(|a| a.visit == i).count();
+            prop_assert_eq!(got, usize::from(want), "visit {} {:?} window {:?} threshold {}", i, visits[i], window, threshold);
+        }
+        // A second scan of the same bundle gives the same alerts: matching is a pure function.
+        prop_assert_eq!(matcher.scan(&bundle, &mut ScanStats::default()), alerts);
+    }
+}
+
+#[test]
+fn tampered_poster_with_valid_resignature_is_another_venue() {
+    // Someone re-signs a poster with the real name under their own key: it decodes, but its
+    // venue_id differs, so check-ins there never match the real venue's notices.
+    let w = world();
+    let fake = Poster::sign(
+        &VenueSecret::from_bytes([99; 32]).keys(),
+        w.poster.info().clone(),
+    )
+    .unwrap();
+    assert_ne!(fake.venue_id(), w.poster.venue_id());
+    assert_ne!(fake.fingerprint(), w.poster.fingerprint());
+}
+
+#[test]
+fn zero_threshold_is_refused() {
+    assert_eq!(Matcher::new(&[], 0).err(), Some(VisitError::ZeroThreshold));
+}
