@@ -1036,3 +1036,23 @@ fn query_vectors() {
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
     }
 }
+
+/// The sizes and limits that spec/protocol.md states in prose, pinned to the code's constants.
+#[test]
+fn limits_match_the_spec() {
+    use protocol::{cert, notice, poster, query, vault};
+    assert_eq!(poster::MAX_POSTER_LEN, 383);
+    assert_eq!(cert::MAX_CERT_LEN, 178);
+    assert_eq!(notice::PAYLOAD_LEN, 256);
+    assert_eq!(notice::ENTRY_LEN, 300);
+    assert_eq!(notice::MAX_BUNDLE_ENTRIES, 4096);
+    assert_eq!(notice::MAX_WINDOW_SECS, 1_209_600);
+    assert_eq!(notice::MAX_FUTURE_SKEW_SECS, 300);
+    assert_eq!(vault::CONTACT_LEN, 256);
+    assert_eq!(vault::INNER_RECORD_LEN, 320);
+    assert_eq!(vault::RECORD_LEN, 368);
+    assert_eq!(query::MAX_QUERY_TAGS, 1024);
+    assert_eq!(query::MAX_QUERY_SKEW_SECS, 300);
+    assert_eq!(protocol::case::MAX_CASE_VISITS, 2000);
+    assert_eq!(protocol::matching::DEFAULT_THRESHOLD_SECS, 900);
+}
