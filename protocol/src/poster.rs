@@ -165,77 +165,14 @@ impl Poster {
     /// out-of-range values, trailing bytes, and over-long input. Validity times are checked
     /// separately by [`Poster::check_valid_at`], because the caller owns the clock.
     pub fn decode(bytes: &[u8]) -> Result<Poster, PosterError> {
-        if bytes.len() > MAX_POSTER_LEN {
-            return Err(PosterError::TooLong);
-        }
-        let short = |_| PosterError::Truncated;
-        let mut r = Reader::new(bytes);
-        let version = r.u8().map_err(short)?;
-        if version != POSTER_VERSION {
-            return Err(PosterError::UnsupportedVersion(version));
-        }
-        let flags = r.u8().map_err(short)?;
-        if flags & !FLAG_VALIDITY != 0 {
-            return Err(PosterError::UnknownFlags(flags));
-        }
-        let sealing_key = SealingPublicKey(r.array::<32>().map_err(short)?);
-        let ed = r.array::<32>().map_err(short)?;
-        let text = |r: &mut Reader<'_>, field, max, required| -> Result<String, PosterError> {
-            let b = r.short_bytes().map_err(short)?;
-            decode_text(b, max, required)
-                .map(str::to_owned)
-                .map_err(|problem| PosterError::InvalidText { field, problem })
-        };
-        let name = text(&mut r, "name", MAX_NAME, true)?;
-        let address = text(&mut r, "address", MAX_ADDRESS, false)?;
-        let category = text(&mut r, "category", MAX_CATEGORY, false)?;
-        let default_stay_minutes = r.u16().map_err(short)?;
-        let validity = if flags & FLAG_VALIDITY != 0 {
-            let from = r.u64().map_err(short)?;
-            let until = r.u64().map_err(short)?;
-            Some(Validity { from, until })
-        } else {
-            None
-        };
-        let body_len = r.position();
-        let sig = r.array::<64>().map_err(short)?;
-        if r.remaining() != 0 {
-            return Err(PosterError::TrailingBytes);
-        }
-        let info = PosterInfo {
-            name,
-            address,
-            category,
-            default_stay_minutes,
-            validity,
-        };
-        info.validate()?;
-        let verifying_key = VerifyingKey::from_bytes(&ed).map_err(|_| PosterError::InvalidKey)?;
-        verifying_key
-            .verify_strict(
-                &domain::signed_message(domain::POSTER_SIGNATURE, &bytes[..body_len]),
-                &Signature::from_bytes(&sig),
-            )
-            .map_err(|_| PosterError::BadSignature)?;
-        Ok(Poster {
-            info,
-            sealing_key,
-            verifying_key,
-            encoded: bytes.to_vec(),
-            venue_id: venue_id_of(bytes),
-        })
+        let inspection = inspect(bytes)?;
+        inspection.signature?;
+        Ok(inspection.poster)
     }
 
     /// Decodes the base64url (no padding) payload of a poster URL.
     pub fn from_payload(payload: &str) -> Result<Poster, PosterError> {
-        // 4/3 of the longest poster, rounded up: anything longer cannot be a poster.
-        if payload.len() > MAX_POSTER_LEN.div_ceil(3) * 4 {
-            return Err(PosterError::TooLong);
-        }
-        let bytes = URL_SAFE_NO_PAD
-            .decode(payload.as_bytes())
-            .map_err(|_| PosterError::BadBase64)?;
-        Poster::decode(&bytes)
+        Poster::decode(&payload_bytes(payload)?)
     }
 
     /// Decodes a poster URL `https://HOST/PATH#PAYLOAD`, or a bare payload.
@@ -244,17 +181,9 @@ impl Poster {
     /// The base URL is not checked against a fixed host: the deploying authority chooses it,
     /// and the signature, not the host, is what makes a poster genuine.
     pub fn from_url_or_payload(text: &str) -> Result<Poster, PosterError> {
-        let text = text.trim();
-        match text.split_once('#') {
-            None if text.contains("://") => Err(PosterError::BadUrl(
-                "it has no '#' fragment carrying a poster code",
-            )),
-            None => Poster::from_payload(text),
-            Some((base, payload)) => {
-                check_base_url(base)?;
-                Poster::from_payload(payload)
-            }
-        }
+        let inspection = inspect_url_or_payload(text)?;
+        inspection.signature?;
+        Ok(inspection.poster)
     }
 
     /// The poster URL: `base_url || "#" || base64url(encoding)`.
@@ -346,4 +275,110 @@ pub fn check_base_url(base: &str) -> Result<(), PosterError> {
         return Err(PosterError::BadUrl("it has no host"));
     }
     Ok(())
+}
+
+/// A poster decoded for display, with the outcome of its signature check kept apart.
+///
+/// Only [`Poster::decode`] yields a poster to act on; this is for tools that show what a
+/// code contains even when it does not verify.
+#[derive(Clone, Debug)]
+pub struct Inspection {
+    /// The decoded poster. Its signature has NOT necessarily been verified.
+    pub poster: Poster,
+    /// `Ok(())` if the signature verifies, otherwise why not.
+    pub signature: Result<(), PosterError>,
+}
+
+/// Decodes a poster strictly, but reports a failing signature instead of refusing it.
+pub fn inspect(bytes: &[u8]) -> Result<Inspection, PosterError> {
+    if bytes.len() > MAX_POSTER_LEN {
+        return Err(PosterError::TooLong);
+    }
+    let short = |_| PosterError::Truncated;
+    let mut r = Reader::new(bytes);
+    let version = r.u8().map_err(short)?;
+    if version != POSTER_VERSION {
+        return Err(PosterError::UnsupportedVersion(version));
+    }
+    let flags = r.u8().map_err(short)?;
+    if flags & !FLAG_VALIDITY != 0 {
+        return Err(PosterError::UnknownFlags(flags));
+    }
+    let sealing_key = SealingPublicKey(r.array::<32>().map_err(short)?);
+    let ed = r.array::<32>().map_err(short)?;
+    let text = |r: &mut Reader<'_>, field, max, required| -> Result<String, PosterError> {
+        let b = r.short_bytes().map_err(short)?;
+        decode_text(b, max, required)
+            .map(str::to_owned)
+            .map_err(|problem| PosterError::InvalidText { field, problem })
+    };
+    let name = text(&mut r, "name", MAX_NAME, true)?;
+    let address = text(&mut r, "address", MAX_ADDRESS, false)?;
+    let category = text(&mut r, "category", MAX_CATEGORY, false)?;
+    let default_stay_minutes = r.u16().map_err(short)?;
+    let validity = if flags & FLAG_VALIDITY != 0 {
+        let from = r.u64().map_err(short)?;
+        let until = r.u64().map_err(short)?;
+        Some(Validity { from, until })
+    } else {
+        None
+    };
+    let body_len = r.position();
+    let sig = r.array::<64>().map_err(short)?;
+    if r.remaining() != 0 {
+        return Err(PosterError::TrailingBytes);
+    }
+    let info = PosterInfo {
+        name,
+        address,
+        category,
+        default_stay_minutes,
+        validity,
+    };
+    info.validate()?;
+    let verifying_key = VerifyingKey::from_bytes(&ed).map_err(|_| PosterError::InvalidKey)?;
+    let signature = verifying_key
+        .verify_strict(
+            &domain::signed_message(domain::POSTER_SIGNATURE, &bytes[..body_len]),
+            &Signature::from_bytes(&sig),
+        )
+        .map_err(|_| PosterError::BadSignature);
+    Ok(Inspection {
+        poster: Poster {
+            info,
+            sealing_key,
+            verifying_key,
+            encoded: bytes.to_vec(),
+            venue_id: venue_id_of(bytes),
+        },
+        signature,
+    })
+}
+
+/// Like [`Poster::from_url_or_payload`], for inspection.
+pub fn inspect_url_or_payload(text: &str) -> Result<Inspection, PosterError> {
+    let text = text.trim();
+    let payload = match text.split_once('#') {
+        None if text.contains("://") => {
+            return Err(PosterError::BadUrl(
+                "it has no '#' fragment carrying a poster code",
+            ));
+        }
+        None => text,
+        Some((base, payload)) => {
+            check_base_url(base)?;
+            payload
+        }
+    };
+    inspect(&payload_bytes(payload)?)
+}
+
+fn payload_bytes(payload: &str) -> Result<Vec<u8>, PosterError> {
+    // 4/3 of the longest poster, rounded up: anything longer cannot be a poster.
+    if payload.len() > MAX_POSTER_LEN.div_ceil(3) * 4 {
+        return Err(PosterError::TooLong);
+    }
+    URL_SAFE_NO_PAD
+        .decode(payload.as_bytes())
+        .map_err(|_| PosterError::BadBase64)
 }
