@@ -1,7 +1,282 @@
-//! `venue-keygen`: Venue owner's tool: venue keys and printable keyed posters.
+//! `venue-keygen`: make a venue key and a printable keyed poster; inspect posters; strip the
+//! outer layer of consented contact records. The work is in the library; this file parses
+//! arguments and turns errors into one clear line.
 #![forbid(unsafe_code)]
 
-fn main() -> std::process::ExitCode {
-    eprintln!("{}", venue_keygen::UNAVAILABLE);
-    std::process::ExitCode::from(2)
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use venue_keygen::{
+    DEFAULT_BASE_URL, DEFAULT_STAY_MINUTES, Error, NewVenue, RowOutcome, time::parse_time,
+    time::show_time,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "venue-keygen",
+    version,
+    about = "Make a venue key and a printable check-in poster"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Make a venue key and its poster (poster.pdf, poster.png, poster.svg, poster.url).
+    New {
+        /// Venue name as printed, 1 to 80 bytes.
+        #[arg(long)]
+        name: String,
+        /// Address as printed, up to 120 bytes.
+        #[arg(long)]
+        address: String,
+        /// Category, such as pub, cafe or gym.
+        #[arg(long, default_value = "")]
+        category: String,
+        /// Default stay in minutes, for automatic check-out (1 to 720).
+        #[arg(long, default_value_t = DEFAULT_STAY_MINUTES)]
+        stay: u16,
+        /// First moment the poster is valid: RFC 3339, or local 'YYYY-MM-DD HH:MM'.
+        #[arg(long)]
+        valid_from: Option<String>,
+        /// Moment the poster stops being valid: RFC 3339, or local 'YYYY-MM-DD HH:MM'.
+        #[arg(long)]
+        valid_until: Option<String>,
+        /// Base URL in front of the poster code, chosen by the health authority.
+        #[arg(long, env = "CHECKIN_BASE_URL", default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+        /// Directory for the key and poster files.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an existing venue key (posters printed with it stop matching).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Make one venue per CSV row (header: name,address,category,stay,valid_from,valid_until).
+    Bulk {
+        /// The CSV file.
+        #[arg(long)]
+        csv: PathBuf,
+        /// Directory that receives one folder per venue.
+        #[arg(long)]
+        out: PathBuf,
+        /// Base URL in front of the poster codes.
+        #[arg(long, env = "CHECKIN_BASE_URL", default_value = DEFAULT_BASE_URL)]
+        base_url: String,
+    },
+    /// Show what a poster contains and whether its signature verifies.
+    Inspect {
+        /// A poster URL, its payload, or an image file (PNG or JPEG) showing the QR code.
+        input: String,
+    },
+    /// Strip the outer layer of the contact records in a tracer's request (offline step).
+    Unwrap {
+        /// The venue key file (venue.key).
+        #[arg(long)]
+        key: PathBuf,
+        /// The request file from `tracer vault fetch`.
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// Where to write the response for the tracer.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace the response file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("venue-keygen: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn opt_time(s: Option<String>, flag: &str) -> Result<Option<u64>, Error> {
+    s.map(|t| parse_time(&t).map_err(|e| Error::Invalid(format!("{flag}: {e}"))))
+        .transpose()
+}
+
+fn run(command: Command) -> Result<ExitCode, Error> {
+    match command {
+        Command::New {
+            name,
+            address,
+            category,
+            stay,
+            valid_from,
+            valid_until,
+            base_url,
+            out,
+            force,
+        } => {
+            let req = NewVenue {
+                name,
+                address,
+                category,
+                stay_minutes: stay,
+                valid_from: opt_time(valid_from, "--valid-from")?,
+                valid_until: opt_time(valid_until, "--valid-until")?,
+                base_url,
+            };
+            let made = venue_keygen::make_venue(&req, &out, force)?;
+            println!("Made the venue key and poster in {}", made.dir.display());
+            println!("  print:        {}", made.dir.join("poster.pdf").display());
+            println!("  key (secret): {}", made.dir.join("venue.key").display());
+            println!("URL:         {}", made.url);
+            println!("Fingerprint: {}", made.fingerprint);
+            warn_glyphs(&made.missing_glyphs);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bulk { csv, out, base_url } => bulk(&csv, &out, &base_url),
+        Command::Inspect { input } => {
+            let i = venue_keygen::inspect(&input)?;
+            let info = i.poster.info();
+            println!("Source:        {}", i.source);
+            println!("Name:          {}", info.name);
+            println!("Address:       {}", info.address);
+            println!("Category:      {}", info.category);
+            println!("Default stay:  {} minutes", info.default_stay_minutes);
+            match info.validity {
+                Some(v) => println!(
+                    "Valid:         {} to {}",
+                    show_time(v.from),
+                    show_time(v.until)
+                ),
+                None => println!("Valid:         always"),
+            }
+            println!("Fingerprint:   {}", i.poster.fingerprint());
+            println!("Venue id:      {}", hex(i.poster.venue_id().as_bytes()));
+            println!("X25519 key:    {}", hex(&i.poster.sealing_key().0));
+            println!(
+                "Ed25519 key:   {}",
+                hex(i.poster.verifying_key().as_bytes())
+            );
+            println!("Encoding:      {} bytes", i.poster.to_bytes().len());
+            match &i.signature {
+                Ok(()) => {
+                    println!("Signature:     valid");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    println!("Signature:     INVALID: {e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Unwrap {
+            key,
+            input,
+            out,
+            force,
+        } => {
+            let s = venue_keygen::vault::unwrap_files(&key, &input, &out, force)?;
+            println!(
+                "Stripped {} record(s); refused {} for another venue or hour and {} damaged. Response: {}",
+                s.stripped,
+                s.not_this_venue,
+                s.damaged,
+                out.display()
+            );
+            println!(
+                "The contact details stay sealed to the health authority; this step reveals nothing to you."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn warn_glyphs(missing: &[char]) {
+    if !missing.is_empty() {
+        let list: String = missing.iter().collect();
+        eprintln!(
+            "venue-keygen: warning: no installed font can draw \"{list}\"; those characters show as \
+             boxes in poster.png and poster.pdf (poster.svg uses the viewer's fonts). Install a font \
+             for that script, such as Debian's fonts-noto-cjk or fonts-droid-fallback, and run again \
+             with --force in a new directory."
+        );
+    }
+}
+
+fn bulk(
+    csv_path: &std::path::Path,
+    out: &std::path::Path,
+    base_url: &str,
+) -> Result<ExitCode, Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(csv_path)
+        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", csv_path.display())))?;
+    let rows: Vec<(u64, Result<venue_keygen::BulkRow, csv::Error>)> = reader
+        .deserialize()
+        .map(|r: Result<venue_keygen::BulkRow, csv::Error>| {
+            let line = match &r {
+                Ok(_) => 0,
+                Err(e) => e.position().map(|p| p.line()).unwrap_or(0),
+            };
+            (line, r)
+        })
+        .collect();
+    std::fs::create_dir_all(out)
+        .map_err(|e| Error::Invalid(format!("cannot create {}: {e}", out.display())))?;
+    let bar = ProgressBar::new(rows.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let (mut made, mut kept, mut failed) = (0, 0, 0);
+    // Line numbers: the header is line 1, so data row i (from 0) is on line i + 2 when no
+    // record spans several lines; csv reports the exact line for records it cannot parse.
+    for (i, (line, row)) in rows.into_iter().enumerate() {
+        let line = if line == 0 { i as u64 + 2 } else { line };
+        match row {
+            Err(e) => {
+                failed += 1;
+                bar.suspend(|| eprintln!("line {line}: {e}"));
+            }
+            Ok(row) => match venue_keygen::bulk_row(&row, base_url, out) {
+                RowOutcome::Made(m) => {
+                    made += 1;
+                    bar.set_message(row.name.clone());
+                    if !m.missing_glyphs.is_empty() {
+                        bar.suspend(|| warn_glyphs(&m.missing_glyphs));
+                    }
+                }
+                RowOutcome::Kept(dir) => {
+                    kept += 1;
+                    bar.suspend(|| {
+                        eprintln!("line {line}: {} already has a key; kept it", dir.display())
+                    });
+                }
+                RowOutcome::Failed(e) => {
+                    failed += 1;
+                    bar.suspend(|| eprintln!("line {line}: {e}"));
+                }
+            },
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!(
+        "Made {made} venue(s), kept {kept} existing, {failed} row(s) failed. Output: {}",
+        out.display()
+    );
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

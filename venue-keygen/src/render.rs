@@ -1,0 +1,508 @@
+//! Drawing the poster: the QR code, a printable A4 page (PNG and PDF), and an SVG.
+//!
+//! The page is drawn once, as a 300 dpi greyscale raster, and used for both `poster.png` and
+//! the single image of `poster.pdf`, so the two can never disagree. Text is drawn with the
+//! installed fonts, character by character from the first font that has the glyph, so names in
+//! any script render if some installed font covers it; characters that no font covers are
+//! reported, never silently dropped. The SVG is vector, with its text left to the viewer's
+//! fonts.
+
+use std::collections::BTreeSet;
+use std::io::Cursor;
+
+use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
+use image::{GrayImage, Luma};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, TextStr};
+use protocol::Poster;
+
+use crate::Error;
+
+/// Error-correction level of the printed code. M recovers from about 15% damage: enough for
+/// glare, a crease or a smudge on a wall poster, while keeping the code at 65 × 65 modules for a
+/// typical poster URL. Level Q or H would need 73 or 85 modules for the same URL, so each
+/// module would print smaller and the code would scan from less far away: across a room, module
+/// size matters more than spare redundancy.
+pub const EC_LEVEL: qrcode::EcLevel = qrcode::EcLevel::M;
+
+/// Quiet zone in modules: the 4 that ISO/IEC 18004 requires. Scanners need it to find the code
+/// against a busy wall, so the poster also keeps white space well beyond it.
+pub const QUIET_ZONE: usize = 4;
+
+/// A4 at 300 dpi.
+pub const PAGE_W: u32 = 2480;
+/// A4 at 300 dpi.
+pub const PAGE_H: u32 = 3508;
+const MARGIN: f32 = 177.0; // 15 mm
+const QR_TARGET_PX: u32 = 1800; // about 152 mm: each module about 2.3 mm for 65 modules
+
+/// The modules of a QR code, without quiet zone.
+pub struct QrMatrix {
+    /// Modules per side.
+    pub width: usize,
+    dark: Vec<bool>,
+}
+
+impl QrMatrix {
+    /// Encodes `text` at [`EC_LEVEL`].
+    pub fn encode(text: &str) -> Result<QrMatrix, Error> {
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), EC_LEVEL)
+            .map_err(|e| Error::Render(format!("the URL does not fit in a QR code: {e}")))?;
+        let width = code.width();
+        let dark = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        Ok(QrMatrix { width, dark })
+    }
+
+    /// Whether the module at (x, y) is dark.
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        self.dark.get(y * self.width + x).copied().unwrap_or(false)
+    }
+}
+
+/// The installed fonts, in the order they are tried for each character.
+pub struct Fonts {
+    chain: Vec<(String, FontVec)>,
+}
+
+/// Families tried first, for a clean sans-serif look; anything else installed follows.
+const PREFERRED: &[&str] = &[
+    "DejaVu Sans",
+    "Noto Sans",
+    "Liberation Sans",
+    "Arial",
+    "Helvetica",
+];
+
+impl Fonts {
+    /// Loads the installed fonts: a preferred sans-serif first, then every other face that
+    /// covers a character of `texts` that the earlier ones lack.
+    pub fn for_texts(texts: &[&str]) -> Fonts {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let mut faces: Vec<&fontdb::FaceInfo> = db
+            .faces()
+            .filter(|f| f.style == fontdb::Style::Normal)
+            .collect();
+        // Regular weight of the preferred families first, then the rest by name for stability.
+        let rank = |f: &fontdb::FaceInfo| {
+            let family = f.families.first().map(|(n, _)| n.as_str()).unwrap_or("");
+            let pref = PREFERRED
+                .iter()
+                .position(|p| *p == family)
+                .unwrap_or(PREFERRED.len());
+            (
+                pref,
+                f.weight != fontdb::Weight::NORMAL,
+                family.to_owned(),
+                f.index,
+            )
+        };
+        faces.sort_by_key(|f| rank(f));
+        let mut chain: Vec<(String, FontVec)> = Vec::new();
+        let needed: BTreeSet<char> = texts
+            .iter()
+            .flat_map(|t| t.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        for face in faces {
+            let covered = |c: &char| chain.iter().any(|(_, f)| f.glyph_id(*c).0 != 0);
+            if !chain.is_empty() && needed.iter().all(covered) {
+                break;
+            }
+            let loaded = db.with_face_data(face.id, |data, index| {
+                FontVec::try_from_vec_and_index(data.to_vec(), index).ok()
+            });
+            if let Some(Some(font)) = loaded {
+                let adds = chain.is_empty()
+                    || needed
+                        .iter()
+                        .any(|c| !covered(c) && font.glyph_id(*c).0 != 0);
+                if adds {
+                    let name = face
+                        .families
+                        .first()
+                        .map(|(n, _)| n.clone())
+                        .unwrap_or_default();
+                    chain.push((name, font));
+                }
+            }
+        }
+        Fonts { chain }
+    }
+
+    /// The families in use, in order.
+    pub fn names(&self) -> Vec<&str> {
+        self.chain.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// Characters of `text` that no installed font can draw.
+    pub fn missing(&self, text: &str) -> BTreeSet<char> {
+        text.chars()
+            .filter(|c| !c.is_whitespace() && self.pick(*c).is_none())
+            .collect()
+    }
+
+    fn pick(&self, c: char) -> Option<&FontVec> {
+        self.chain
+            .iter()
+            .map(|(_, f)| f)
+            .find(|f| f.glyph_id(c).0 != 0)
+    }
+
+    fn first(&self) -> Option<&FontVec> {
+        self.chain.first().map(|(_, f)| f)
+    }
+
+    fn advance(&self, c: char, px: f32) -> f32 {
+        match self.pick(c).or(self.first()) {
+            Some(f) => f.as_scaled(PxScale::from(px)).h_advance(f.glyph_id(c)),
+            None => px * 0.5,
+        }
+    }
+
+    /// Width of `text` at `px` pixels.
+    pub fn measure(&self, text: &str, px: f32) -> f32 {
+        text.chars().map(|c| self.advance(c, px)).sum()
+    }
+
+    fn draw(&self, img: &mut GrayImage, text: &str, px: f32, mut x: f32, baseline: f32) {
+        let scale = PxScale::from(px);
+        for c in text.chars() {
+            let font = self.pick(c).or(self.first());
+            let Some(font) = font else { continue };
+            let glyph = font
+                .glyph_id(c)
+                .with_scale_and_position(scale, ab_glyph::point(x, baseline));
+            if let Some(outline) = font.outline_glyph(glyph) {
+                let b = outline.px_bounds();
+                outline.draw(|gx, gy, cov| {
+                    let (px_x, px_y) = (
+                        b.min.x as i64 + i64::from(gx),
+                        b.min.y as i64 + i64::from(gy),
+                    );
+                    if px_x >= 0
+                        && px_y >= 0
+                        && (px_x as u32) < img.width()
+                        && (px_y as u32) < img.height()
+                    {
+                        let p = img.get_pixel_mut(px_x as u32, px_y as u32);
+                        let v = (255.0 * (1.0 - cov.clamp(0.0, 1.0))) as u8;
+                        p.0[0] = p.0[0].min(v);
+                    }
+                });
+            }
+            x += font.as_scaled(scale).h_advance(font.glyph_id(c));
+        }
+    }
+
+    /// Breaks `text` into lines no wider than `max` at `px`: at spaces where there are any,
+    /// otherwise between characters (as CJK text needs).
+    pub fn wrap(&self, text: &str, px: f32, max: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in text.split(' ') {
+            let candidate = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if self.measure(&candidate, px) <= max {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            for c in word.chars() {
+                let next = format!("{line}{c}");
+                if self.measure(&next, px) > max && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    line.push(c);
+                } else {
+                    line = next;
+                }
+            }
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+/// What the poster says, line by line, shared by the raster page and the SVG.
+pub struct Layout {
+    lines: Vec<TextLine>,
+    qr_x: u32,
+    qr_y: u32,
+    module_px: u32,
+    qr: QrMatrix,
+}
+
+struct TextLine {
+    text: String,
+    px: f32,
+    baseline: f32,
+    grey: bool,
+}
+
+/// The plain-language lines on what scanning shares and what it does not.
+pub const EXPLANATION: [&str; 3] = [
+    "Your visit is saved only on your phone, encrypted. Scanning sends nothing to anyone.",
+    "If someone who was here at the same time tests positive, your phone warns you. Nobody learns that you were here.",
+    "Sharing contact details is optional. They are sealed so that only the health authority, together with this venue, can open them.",
+];
+
+impl Layout {
+    /// Lays out the page for `poster` and its `url`.
+    pub fn new(
+        poster: &Poster,
+        url: &str,
+        fonts: &Fonts,
+        validity_note: &str,
+    ) -> Result<Layout, Error> {
+        let qr = QrMatrix::encode(url)?;
+        let max_w = PAGE_W as f32 - 2.0 * MARGIN;
+        let mut lines = Vec::new();
+        let mut y = 260.0;
+        let mut push = |text: String, px: f32, gap: f32, grey: bool, y: &mut f32| {
+            *y += px;
+            lines.push(TextLine {
+                text,
+                px,
+                baseline: *y,
+                grey,
+            });
+            *y += gap;
+        };
+        push("CHECK IN HERE".into(), 72.0, 40.0, true, &mut y);
+        // The name as large as fits on at most two lines.
+        let info = poster.info();
+        let mut name_px = 150.0;
+        let mut name_lines = fonts.wrap(&info.name, name_px, max_w);
+        while name_lines.len() > 2 && name_px > 60.0 {
+            name_px -= 10.0;
+            name_lines = fonts.wrap(&info.name, name_px, max_w);
+        }
+        for l in name_lines {
+            push(l, name_px, 24.0, false, &mut y);
+        }
+        let sub: Vec<&str> = [info.address.as_str(), info.category.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !sub.is_empty() {
+            for l in fonts.wrap(&sub.join("  ·  "), 54.0, max_w) {
+                push(l, 54.0, 14.0, true, &mut y);
+            }
+        }
+        y += 50.0;
+        let total_modules = (qr.width + 2 * QUIET_ZONE) as u32;
+        let module_px = (QR_TARGET_PX / total_modules).max(1);
+        let qr_px = module_px * total_modules;
+        let qr_x = (PAGE_W - qr_px) / 2;
+        let qr_y = y as u32;
+        y += qr_px as f32 + 30.0;
+        push(
+            "Scan with your phone camera to check in".into(),
+            66.0,
+            50.0,
+            false,
+            &mut y,
+        );
+        for para in EXPLANATION {
+            for l in fonts.wrap(para, 46.0, max_w) {
+                push(l, 46.0, 16.0, false, &mut y);
+            }
+            y += 22.0;
+        }
+        y += 40.0;
+        push(
+            format!("Venue key fingerprint  {}", poster.fingerprint()),
+            56.0,
+            18.0,
+            false,
+            &mut y,
+        );
+        push(
+            "Staff: if this does not match the fingerprint on record, the poster may have been swapped or covered.".into(),
+            36.0,
+            14.0,
+            true,
+            &mut y,
+        );
+        push(validity_note.to_owned(), 36.0, 0.0, true, &mut y);
+        if y > PAGE_H as f32 - 80.0 {
+            return Err(Error::Render("the text does not fit on one A4 page".into()));
+        }
+        Ok(Layout {
+            lines,
+            qr_x,
+            qr_y,
+            module_px,
+            qr,
+        })
+    }
+
+    /// Width of the QR code on the page, quiet zone included, in pixels at 300 dpi.
+    pub fn qr_px(&self) -> u32 {
+        self.module_px * (self.qr.width + 2 * QUIET_ZONE) as u32
+    }
+
+    /// Draws the page at 300 dpi, greyscale.
+    pub fn raster(&self, fonts: &Fonts) -> GrayImage {
+        let mut img = GrayImage::from_pixel(PAGE_W, PAGE_H, Luma([255]));
+        let m = self.module_px;
+        let q = QUIET_ZONE as u32;
+        for y in 0..self.qr.width {
+            for x in 0..self.qr.width {
+                if self.qr.is_dark(x, y) {
+                    let x0 = self.qr_x + (x as u32 + q) * m;
+                    let y0 = self.qr_y + (y as u32 + q) * m;
+                    for yy in y0..y0 + m {
+                        for xx in x0..x0 + m {
+                            img.put_pixel(xx, yy, Luma([0]));
+                        }
+                    }
+                }
+            }
+        }
+        for l in &self.lines {
+            let w = fonts.measure(&l.text, l.px);
+            let x = (PAGE_W as f32 - w) / 2.0;
+            fonts.draw(&mut img, &l.text, l.px, x, l.baseline);
+            if l.grey {
+                // Draw grey text by lightening what was just drawn on its line.
+                let top = (l.baseline - l.px).max(0.0) as u32;
+                let bottom = ((l.baseline + l.px * 0.3) as u32).min(PAGE_H);
+                for yy in top..bottom {
+                    for xx in 0..PAGE_W {
+                        let p = img.get_pixel_mut(xx, yy);
+                        p.0[0] = 255 - ((255 - u32::from(p.0[0])) * 2 / 3) as u8;
+                    }
+                }
+            }
+        }
+        img
+    }
+
+    /// The page as SVG, in the same coordinates (1 unit = 1/300 inch).
+    pub fn svg(&self, title: &str) -> String {
+        let mut s = String::new();
+        s.push_str(&format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" \
+             width=\"210mm\" height=\"297mm\" viewBox=\"0 0 {PAGE_W} {PAGE_H}\">\n<title>{}</title>\n\
+             <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
+            xml_escape(title)
+        ));
+        let m = self.module_px;
+        let q = QUIET_ZONE as u32;
+        s.push_str("<path fill=\"#000\" shape-rendering=\"crispEdges\" d=\"");
+        for y in 0..self.qr.width {
+            for x in 0..self.qr.width {
+                if self.qr.is_dark(x, y) {
+                    let x0 = self.qr_x + (x as u32 + q) * m;
+                    let y0 = self.qr_y + (y as u32 + q) * m;
+                    s.push_str(&format!("M{x0} {y0}h{m}v{m}h-{m}z"));
+                }
+            }
+        }
+        s.push_str("\"/>\n");
+        for l in &self.lines {
+            s.push_str(&format!(
+                "<text x=\"{}\" y=\"{:.0}\" font-size=\"{:.0}\" text-anchor=\"middle\" fill=\"{}\" \
+                 font-family=\"DejaVu Sans, Noto Sans, Noto Sans CJK JP, Noto Sans CJK SC, Droid Sans Fallback, sans-serif\">{}</text>\n",
+                PAGE_W / 2,
+                l.baseline,
+                l.px,
+                if l.grey { "#555" } else { "#000" },
+                xml_escape(&l.text)
+            ));
+        }
+        s.push_str("</svg>\n");
+        s
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Encodes a greyscale image as PNG, recording the 300 dpi resolution.
+pub fn png(img: &GrayImage) -> Result<Vec<u8>, Error> {
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| Error::Render(format!("PNG encoding failed: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// A one-page A4 PDF whose page is `img`.
+pub fn pdf(img: &GrayImage, title: &str) -> Vec<u8> {
+    let catalog = Ref::new(1);
+    let pages = Ref::new(2);
+    let page = Ref::new(3);
+    let image_id = Ref::new(4);
+    let content_id = Ref::new(5);
+    let info = Ref::new(6);
+    let image_name = Name(b"Poster");
+    let (w_pt, h_pt) = (595.276_f32, 841.89_f32);
+
+    let mut pdf = Pdf::new();
+    pdf.catalog(catalog).pages(pages);
+    pdf.pages(pages).kids([page]).count(1);
+    let mut p = pdf.page(page);
+    p.parent(pages);
+    p.media_box(Rect::new(0.0, 0.0, w_pt, h_pt));
+    p.contents(content_id);
+    p.resources().x_objects().pair(image_name, image_id);
+    p.finish();
+
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(img.as_raw(), 6);
+    let mut x = pdf.image_xobject(image_id, &compressed);
+    x.filter(Filter::FlateDecode);
+    x.width(img.width() as i32);
+    x.height(img.height() as i32);
+    x.color_space().device_gray();
+    x.bits_per_component(8);
+    // Keep module edges sharp when viewers scale the page.
+    x.interpolate(false);
+    x.finish();
+
+    let mut content = Content::new();
+    content.save_state();
+    content.transform([w_pt, 0.0, 0.0, h_pt, 0.0, 0.0]);
+    content.x_object(image_name);
+    content.restore_state();
+    let content = content.finish();
+    pdf.stream(content_id, &content);
+    pdf.document_info(info)
+        .title(TextStr(title))
+        .creator(TextStr("venue-keygen"))
+        .producer(TextStr("venue-keygen"))
+        .subject(TextStr("Venue check-in poster"));
+    pdf.finish()
+}
+
+/// Reads every QR code in an image with `rqrr`, a decoder independent of the encoder.
+pub fn decode_qr(img: &GrayImage) -> Vec<String> {
+    let mut prepared = rqrr::PreparedImage::prepare(img.clone());
+    prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}
