@@ -1,0 +1,554 @@
+//! The `venue-keygen` binary, driven as a venue owner would, including every error path.
+//!
+//! Poster images are checked with decoders independent of the encoder: `rqrr` here, and
+//! Debian's `zbarimg` (with `pdftoppm` for the PDF), which `.ci/run` installs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+
+use assert_cmd::Command;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use predicates::prelude::*;
+use protocol::vault::{open_inner, seal_record};
+use protocol::{ContactRecord, Poster, SealingSecretKey, hour_of};
+use rand::SeedableRng;
+use tempfile::TempDir;
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("venue-keygen").unwrap();
+    c.env_remove("CHECKIN_BASE_URL");
+    c
+}
+
+fn new_venue(dir: &Path, name: &str) -> assert_cmd::assert::Assert {
+    bin()
+        .args([
+            "new",
+            "--name",
+            name,
+            "--address",
+            "1 High Street",
+            "--category",
+            "pub",
+            "--stay",
+            "90",
+            "--out",
+        ])
+        .arg(dir)
+        .assert()
+}
+
+fn url_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("poster.url"))
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+fn rqrr_decode(png: &Path) -> Vec<(String, u32)> {
+    let img = image::open(png).unwrap().into_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    prepared
+        .detect_grids()
+        .into_iter()
+        .map(|g| {
+            let xs: Vec<i32> = g.bounds.iter().map(|p| p.x).collect();
+            let width = (xs.iter().max().unwrap() - xs.iter().min().unwrap()) as u32;
+            (g.decode().unwrap().1, width)
+        })
+        .collect()
+}
+
+fn tool(name: &str) -> Std {
+    let probe = Std::new(name).arg("-h").output();
+    assert!(
+        probe.is_ok(),
+        "{name} is not installed: install Debian's zbar-tools and poppler-utils (.ci/run does)"
+    );
+    Std::new(name)
+}
+
+fn zbar(png: &Path) -> String {
+    let out = tool("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "zbarimg found no code in {}",
+        png.display()
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn new_makes_a_key_and_a_poster_that_scans() {
+    let t = TempDir::new().unwrap();
+    let dir = t.path().join("crown");
+    new_venue(&dir, "The Crown")
+        .success()
+        .stdout(predicate::str::contains(
+            "URL:         https://checkin.example/v1/c#",
+        ))
+        .stdout(predicate::str::contains("Fingerprint: "));
+    for f in [
+        "venue.key",
+        "poster.svg",
+        "poster.png",
+        "poster.pdf",
+        "poster.url",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(dir.join("venue.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the key file must be private");
+    }
+    let url = url_of(&dir);
+    let poster = Poster::from_url_or_payload(&url).unwrap();
+    assert_eq!(poster.info().name, "The Crown");
+    assert_eq!(poster.info().default_stay_minutes, 90);
+
+    // Independent decoder 1: rqrr, with the code's printed width.
+    let codes = rqrr_decode(&dir.join("poster.png"));
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0].0, url);
+    assert!(codes[0].1 >= 1000, "QR code is only {} px wide", codes[0].1);
+
+    // Independent decoder 2: zbarimg on the PNG, and on the PDF rendered by pdftoppm.
+    assert_eq!(zbar(&dir.join("poster.png")), url);
+    let status = tool("pdftoppm")
+        .args(["-r", "150", "-png", "-singlefile"])
+        .arg(dir.join("poster.pdf"))
+        .arg(t.path().join("page"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(zbar(&t.path().join("page.png")), url);
+
+    // The SVG carries the name and the fingerprint as text.
+    let svg = std::fs::read_to_string(dir.join("poster.svg")).unwrap();
+    assert!(svg.contains(">The Crown</text>"));
+    assert!(svg.contains(&poster.fingerprint()));
+}
+
+#[test]
+fn unicode_names_render_without_missing_glyphs() {
+    let t = TempDir::new().unwrap();
+    for (i, name) in ["Café Zürich", "東京ラーメン", "Ελληνικό Καφενείο"]
+        .iter()
+        .enumerate()
+    {
+        let dir = t.path().join(i.to_string());
+        new_venue(&dir, name)
+            .success()
+            .stderr(predicate::str::contains("warning").not());
+        assert_eq!(
+            Poster::from_url_or_payload(&url_of(&dir))
+                .unwrap()
+                .info()
+                .name,
+            *name
+        );
+        assert_eq!(zbar(&dir.join("poster.png")), url_of(&dir));
+        let svg = std::fs::read_to_string(dir.join("poster.svg")).unwrap();
+        assert!(svg.contains(name), "{name} missing from the SVG");
+    }
+}
+
+#[test]
+fn an_existing_key_is_never_overwritten_without_force() {
+    let t = TempDir::new().unwrap();
+    let dir = t.path().join("v");
+    new_venue(&dir, "First").success();
+    let key = std::fs::read(dir.join("venue.key")).unwrap();
+    let url = url_of(&dir);
+    new_venue(&dir, "Second")
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "already holds a venue key; refusing to overwrite it",
+        ));
+    assert_eq!(std::fs::read(dir.join("venue.key")).unwrap(), key);
+    assert_eq!(url_of(&dir), url, "the poster files must stay as they were");
+    bin()
+        .args([
+            "new",
+            "--name",
+            "Second",
+            "--address",
+            "x",
+            "--force",
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(dir.join("venue.key")).unwrap(), key);
+}
+
+fn assert_refused(args: &[&str], message: &str) {
+    let t = TempDir::new().unwrap();
+    let dir = t.path().join("out");
+    let mut cmd = bin();
+    cmd.args(args).arg("--out").arg(&dir);
+    cmd.assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::starts_with("venue-keygen: error: "))
+        .stderr(predicate::str::contains(message));
+    assert!(
+        !dir.exists(),
+        "a refused command must leave no output ({args:?})"
+    );
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
+
+#[test]
+fn bad_input_is_refused_clearly_and_leaves_nothing() {
+    assert_refused(
+        &["new", "--name", "", "--address", "x"],
+        "name must not be empty",
+    );
+    assert_refused(
+        &["new", "--name", "   ", "--address", "x"],
+        "name must not be empty",
+    );
+    let long = "x".repeat(81);
+    assert_refused(
+        &["new", "--name", &long, "--address", "x"],
+        "name is longer than 80 bytes",
+    );
+    assert_refused(
+        &[
+            "new",
+            "--name",
+            "A",
+            "--address",
+            "x",
+            "--valid-from",
+            "next tuesday",
+        ],
+        "--valid-from: 'next tuesday' is not a time",
+    );
+    assert_refused(
+        &[
+            "new",
+            "--name",
+            "A",
+            "--address",
+            "x",
+            "--valid-from",
+            "2026-05-01 10:00",
+            "--valid-until",
+            "2026-04-01 10:00",
+        ],
+        "--valid-until must be after --valid-from",
+    );
+    assert_refused(
+        &[
+            "new",
+            "--name",
+            "A",
+            "--address",
+            "x",
+            "--base-url",
+            "http://insecure.example/c",
+        ],
+        "must start with https://",
+    );
+    assert_refused(
+        &[
+            "new",
+            "--name",
+            "A",
+            "--address",
+            "x",
+            "--base-url",
+            "https://x.example/c#frag",
+        ],
+        "must not contain '#'",
+    );
+    assert_refused(
+        &["new", "--name", "A", "--address", "x", "--stay", "0"],
+        "outside 1 to 720 minutes",
+    );
+    assert_refused(
+        &["new", "--name", "A\u{7}", "--address", "x"],
+        "control character",
+    );
+}
+
+#[test]
+fn an_unwritable_directory_is_refused_and_leaves_nothing() {
+    let t = TempDir::new().unwrap();
+    let file = t.path().join("a-file");
+    std::fs::write(&file, b"not a directory").unwrap();
+    bin()
+        .args(["new", "--name", "A", "--address", "x", "--out"])
+        .arg(file.join("out"))
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("cannot create the directory"));
+    assert_eq!(std::fs::read(&file).unwrap(), b"not a directory");
+}
+
+fn qr_png(text: &str, path: &Path) {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let w = code.width();
+    let colors = code.to_colors();
+    let side = ((w + 8) * 10) as u32;
+    let img = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = (x as usize / 10, y as usize / 10);
+        let inside = mx >= 4 && my >= 4 && mx < w + 4 && my < w + 4;
+        let dark = inside && colors[(my - 4) * w + mx - 4] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    img.save(path).unwrap();
+}
+
+#[test]
+fn inspect_reads_urls_payloads_and_images() {
+    let t = TempDir::new().unwrap();
+    let dir = t.path().join("v");
+    new_venue(&dir, "Café Zürich").success();
+    let url = url_of(&dir);
+    let payload = url.split_once('#').unwrap().1.to_owned();
+    for input in [
+        url.clone(),
+        payload.clone(),
+        dir.join("poster.png").display().to_string(),
+    ] {
+        bin()
+            .args(["inspect", &input])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Name:          Café Zürich"))
+            .stdout(predicate::str::contains("Default stay:  90 minutes"))
+            .stdout(predicate::str::contains("Signature:     valid"));
+    }
+    // A byte of the signature changed: the fields still show, the signature does not verify.
+    let mut bytes = URL_SAFE_NO_PAD.decode(&payload).unwrap();
+    let n = bytes.len();
+    bytes[n - 1] ^= 1;
+    bin()
+        .args(["inspect", &URL_SAFE_NO_PAD.encode(&bytes)])
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("Name:          Café Zürich"))
+        .stdout(predicate::str::contains("Signature:     INVALID"));
+    // Not a poster at all.
+    bin()
+        .args(["inspect", "https://example.org/menu"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a poster URL"));
+    bin()
+        .args(["inspect", "hello world"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not base64url"));
+    // A QR code that is not a poster, and an image without a QR code.
+    let menu = t.path().join("menu.png");
+    qr_png("https://example.org/menu", &menu);
+    bin()
+        .args(["inspect"])
+        .arg(&menu)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no '#' fragment"));
+    let blank = t.path().join("blank.png");
+    image::GrayImage::from_pixel(200, 200, image::Luma([255]))
+        .save(&blank)
+        .unwrap();
+    bin()
+        .args(["inspect"])
+        .arg(&blank)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no readable QR code"));
+}
+
+#[test]
+fn bulk_reports_bad_rows_by_line_and_never_overwrites_keys() {
+    let t = TempDir::new().unwrap();
+    let csv = t.path().join("venues.csv");
+    std::fs::write(
+        &csv,
+        "name,address,category,stay,valid_from,valid_until\n\
+         The Crown,1 High Street,pub,120,,\n\
+         ,2 High Street,pub,60,,\n\
+         Café Zürich,Limmatquai 1,cafe,90,2026-01-01T00:00:00Z,2027-01-01T00:00:00Z\n\
+         Bad Time,3 High Street,pub,60,someday,\n\
+         東京ラーメン,,restaurant,,,\n",
+    )
+    .unwrap();
+    let out = t.path().join("out");
+    bin()
+        .args(["bulk", "--csv"])
+        .arg(&csv)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "line 3: the venue name must not be empty",
+        ))
+        .stderr(predicate::str::contains("line 5: 'someday' is not a time"))
+        .stdout(predicate::str::contains(
+            "Made 3 venue(s), kept 0 existing, 2 row(s) failed",
+        ));
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 3, "{dirs:?}");
+    let keys: Vec<Vec<u8>> = dirs
+        .iter()
+        .map(|d| std::fs::read(d.join("venue.key")).unwrap())
+        .collect();
+    for d in &dirs {
+        assert!(Poster::from_url_or_payload(&url_of(d)).is_ok());
+    }
+    // Again: every key is kept as it was.
+    bin()
+        .args(["bulk", "--csv"])
+        .arg(&csv)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains(
+            "Made 0 venue(s), kept 3 existing, 2 row(s) failed",
+        ));
+    let again: Vec<Vec<u8>> = dirs
+        .iter()
+        .map(|d| std::fs::read(d.join("venue.key")).unwrap())
+        .collect();
+    assert_eq!(keys, again);
+}
+
+fn unwrap_cmd(key: &Path, input: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    bin()
+        .args(["unwrap", "--key"])
+        .arg(key)
+        .arg("--in")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .assert()
+}
+
+#[test]
+fn unwrap_strips_this_venues_records_and_refuses_the_rest() {
+    let t = TempDir::new().unwrap();
+    let a = t.path().join("a");
+    let b = t.path().join("b");
+    new_venue(&a, "Venue A").success();
+    new_venue(&b, "Venue B").success();
+    let pa = Poster::from_url_or_payload(&url_of(&a)).unwrap();
+    let pb = Poster::from_url_or_payload(&url_of(&b)).unwrap();
+    let authority = SealingSecretKey::from_bytes([42; 32]);
+    let mut rng = rand::rngs::ChaCha20Rng::seed_from_u64(1);
+    let t0 = 1_767_225_600 + 12 * 3600;
+    let contact = |name: &str| ContactRecord {
+        name: name.into(),
+        phone: "+44 7700 900000".into(),
+        email: String::new(),
+        party_size: 1,
+        arrival: t0,
+        departure: t0 + 1800,
+    };
+    let h = hour_of(t0);
+    let apk = authority.public_key();
+    let good = seal_record(&mut rng, &pa, &apk, h, &contact("Ada")).unwrap();
+    let other_venue = seal_record(&mut rng, &pb, &apk, h, &contact("Bob")).unwrap();
+    let other_hour = seal_record(&mut rng, &pa, &apk, h + 5, &contact("Cy")).unwrap();
+    let mut damaged = seal_record(&mut rng, &pa, &apk, h, &contact("Di")).unwrap();
+    damaged[100] ^= 1;
+    let records: Vec<String> = [good, other_venue, other_hour, damaged]
+        .iter()
+        .map(|r| URL_SAFE_NO_PAD.encode(r))
+        .collect();
+    let request = serde_json::json!({
+        "format": "checkin-vault-request/v1",
+        "poster": pa.payload(),
+        "hours": [h, h + 1],
+        "records": records,
+    });
+    let req_path = t.path().join("request.json");
+    std::fs::write(&req_path, serde_json::to_vec(&request).unwrap()).unwrap();
+    let resp_path = t.path().join("response.json");
+    unwrap_cmd(&a.join("venue.key"), &req_path, &resp_path)
+        .success()
+        .stdout(predicate::str::contains(
+            "Stripped 1 record(s); refused 2 for another venue or hour and 1 damaged",
+        ));
+    let resp: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&resp_path).unwrap()).unwrap();
+    let request_hash = blake3::hash(&std::fs::read(&req_path).unwrap());
+    assert_eq!(
+        resp["request"].as_str().unwrap(),
+        request_hash.to_hex().as_str()
+    );
+    let inner = URL_SAFE_NO_PAD
+        .decode(resp["records"][0]["inner"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(open_inner(&authority, &inner).unwrap().name, "Ada");
+    assert_eq!(resp["refused"].as_array().unwrap().len(), 3);
+
+    // The response is not overwritten without --force.
+    unwrap_cmd(&a.join("venue.key"), &req_path, &resp_path)
+        .failure()
+        .stderr(predicate::str::contains("already exists"));
+    // The other venue's key refuses the whole request, and writes nothing.
+    let r2 = t.path().join("r2.json");
+    unwrap_cmd(&b.join("venue.key"), &req_path, &r2)
+        .failure()
+        .stderr(predicate::str::contains("is for \"Venue A\""));
+    assert!(!r2.exists());
+    // A file that is not a key, and a request that is not a request.
+    unwrap_cmd(&req_path, &req_path, &t.path().join("r3.json"))
+        .failure()
+        .stderr(predicate::str::contains("not a usable venue key file"));
+    unwrap_cmd(
+        &a.join("venue.key"),
+        &a.join("poster.url"),
+        &t.path().join("r4.json"),
+    )
+    .failure()
+    .stderr(predicate::str::contains("not a vault request file"));
+}
+
+#[test]
+fn help_names_every_command() {
+    bin()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("new"))
+        .stdout(predicate::str::contains("bulk"))
+        .stdout(predicate::str::contains("inspect"))
+        .stdout(predicate::str::contains("unwrap"));
+    bin().arg("frobnicate").assert().failure().code(2);
+}
