@@ -139,6 +139,13 @@ pub fn render_poster(poster: &Poster, base_url: &str) -> Result<PosterFiles, Err
     ];
     texts.extend(render::EXPLANATION);
     let fonts = Fonts::for_texts(&texts);
+    if fonts.names().is_empty() {
+        return Err(Error::Render(
+            "no usable font is installed, so the poster could not show its text: install \
+             one (on Debian: apt-get install fonts-dejavu-core) and run again"
+                .into(),
+        ));
+    }
     let layout = Layout::new(poster, &url, &fonts, &note)?;
     let page = layout.raster(&fonts);
     let decoded = render::decode_qr(&page);
