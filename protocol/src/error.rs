@@ -615,3 +615,47 @@ impl From<CertError> for QueryError {
         QueryError::Certificate(e)
     }
 }
+
+/// Why a trust file was rejected.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustError {
+    /// The first line is not `checkin-trust v1`.
+    NotATrustFile,
+    /// A line or field is wrong.
+    Malformed(&'static str),
+    /// The authority name breaks the text rules.
+    InvalidName(TextProblem),
+    /// A key is not 32 bytes of base64url, or the root key is not a valid point.
+    InvalidKey,
+}
+
+impl TrustError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TrustError::NotATrustFile => "trust_not_a_trust_file",
+            TrustError::Malformed(_) => "trust_malformed",
+            TrustError::InvalidName(_) => "trust_invalid_name",
+            TrustError::InvalidKey => "trust_invalid_key",
+        }
+    }
+}
+
+impl fmt::Display for TrustError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrustError::NotATrustFile => f.write_str(
+                "this is not an authority trust file (it must start with 'checkin-trust v1'): \
+                 use the trust file that 'tracer authority init' wrote",
+            ),
+            TrustError::Malformed(why) => write!(f, "the trust file is malformed: {why}"),
+            TrustError::InvalidName(p) => write!(f, "the trust file's authority name {p}"),
+            TrustError::InvalidKey => f.write_str(
+                "a key in the trust file is not a valid 32-byte base64url key: the file is damaged",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TrustError {}

@@ -13,6 +13,7 @@ pub mod matching;
 pub mod notice;
 pub mod poster;
 pub mod query;
+pub mod trust;
 pub mod vault;
 mod wire;
 
@@ -23,7 +24,7 @@ pub use cert::Certificate;
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_tag};
 pub use error::{
     BundleError, CaseError, CertError, NoticeError, PosterError, QueryError, TextProblem,
-    VaultError, VisitError,
+    TrustError, VaultError, VisitError,
 };
 pub use keys::{
     AuthorityRootKey, Ed25519Secret, SealingPublicKey, SealingSecretKey, TracerKey, VenueKeys,
@@ -32,6 +33,7 @@ pub use keys::{
 pub use matching::{Alert, Matcher, ScanStats, Visit};
 pub use notice::{Bundle, BundleVerifier, NoticePayload, Severity, VenueNotice};
 pub use poster::{Poster, PosterInfo, Validity, VenueId};
+pub use trust::TrustAnchor;
 pub use vault::ContactRecord;
 
 /// Protocol version this crate implements.

@@ -708,6 +708,66 @@ fn gen_query(f: &Fixture) -> Value {
     })
 }
 
+fn gen_trust(f: &Fixture) -> Value {
+    let anchor = TrustAnchor {
+        authority: "Example Health Board".into(),
+        root: f.root.verifying_key(),
+        sealing: f.authority.public_key(),
+    };
+    let text = anchor.to_text();
+    let negative = [
+        (
+            "trust_wrong_header",
+            "trust_not_a_trust_file",
+            text.replace("checkin-trust v1", "checkin-trust v2"),
+        ),
+        (
+            "trust_field_twice",
+            "trust_malformed",
+            format!("{text}authority: Other\n"),
+        ),
+        (
+            "trust_unknown_field",
+            "trust_malformed",
+            format!("{text}expires: never\n"),
+        ),
+        (
+            "trust_missing_sealing",
+            "trust_malformed",
+            text.lines()
+                .filter(|l| !l.starts_with("sealing"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (
+            "trust_short_key",
+            "trust_invalid_key",
+            text.replace(
+                &format!("root: {}", base64_url(f.root.verifying_key().as_bytes())),
+                "root: AAAA",
+            ),
+        ),
+        (
+            "trust_empty_name",
+            "trust_invalid_name",
+            text.replace("authority: Example Health Board", "authority:"),
+        ),
+    ];
+    json!({
+        "description": "The authority trust file for keys.json authority_root and authority_sealing. Negative files must fail with `error`.",
+        "text": text,
+        "authority": anchor.authority,
+        "root": h(anchor.root.as_bytes()),
+        "sealing": h(&anchor.sealing.0),
+        "negative": negative.iter().map(|(n, e, t)| json!({"name": n, "error": e, "text": t})).collect::<Vec<_>>(),
+    })
+}
+
+fn base64_url(b: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
 fn generate() -> BTreeMap<&'static str, Value> {
     let f = fixture();
     let (notice, bundle) = gen_notice(&f);
@@ -721,6 +781,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("vault.json", gen_vault(&f));
     m.insert("case.json", gen_case(&f));
     m.insert("query.json", gen_query(&f));
+    m.insert("trust.json", gen_trust(&f));
     m
 }
 
@@ -1033,6 +1094,20 @@ fn query_vectors() {
     for n in v["negative"].as_array().unwrap() {
         let err = verify_query(&root(), &unh(&n["query"]), n["now"].as_u64().unwrap())
             .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
+#[test]
+fn trust_vectors() {
+    let v = load("trust.json");
+    let t = TrustAnchor::parse(v["text"].as_str().unwrap()).unwrap();
+    assert_eq!(t.authority, v["authority"].as_str().unwrap());
+    assert_eq!(h(t.root.as_bytes()), v["root"].as_str().unwrap());
+    assert_eq!(h(&t.sealing.0), v["sealing"].as_str().unwrap());
+    assert_eq!(t.to_text(), v["text"].as_str().unwrap());
+    for n in v["negative"].as_array().unwrap() {
+        let err = TrustAnchor::parse(n["text"].as_str().unwrap()).expect_err("negative");
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
     }
 }
