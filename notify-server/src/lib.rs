@@ -1,9 +1,207 @@
-//! Notify server: stores and serves notices and vault records it cannot read.
+//! The notify server: stores and serves what it cannot read.
 //!
-//! This crate is a skeleton: its commands land with issue #5. Until then the binary
-//! refuses to run and says so, rather than pretending to work.
+//! - Notice bundles, verified against the pinned authority root before they are stored, and
+//!   served in order (`/v1/bundles?after=`) and by publication hour (`/v1/batches/{hour}`,
+//!   immutable once the hour has closed, so a CDN can serve every read).
+//! - Consented vault records, stored durably before the 2xx, and released only to
+//!   tracer-signed, fresh, never-replayed queries.
+//! - Trust information, health and Prometheus metrics; a retention purge that runs by itself.
+//!
+//! `build` assembles the Rocket instance; `main.rs` only launches it.
 #![forbid(unsafe_code)]
 
-/// What the binary prints until its commands land.
-pub const UNAVAILABLE: &str = "notify-server: this build has no commands yet (they land with issue #5); \
-     the protocol library in protocol/ is available";
+pub mod api;
+pub mod config;
+pub mod durable;
+pub mod metrics;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use protocol::{BundleVerifier, TrustAnchor};
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket, catchers, routes};
+
+use crate::api::App;
+use crate::config::Settings;
+use crate::durable::Durability;
+use crate::metrics::{Metrics, MetricsFairing};
+use crate::store::{SledStore, Store};
+
+/// Why the server cannot start. Each says what to fix.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Directory of the development authority inside the data directory.
+pub const DEV_AUTHORITY: &str = "dev-authority";
+
+/// Finds the trust anchor: the configured trust file, or else a development authority in the
+/// data directory, created on first start and announced loudly.
+fn trust_anchor(settings: &Settings) -> Result<TrustAnchor, StartError> {
+    if let Some(path) = &settings.trust_file {
+        return tracer::authority::read_trust(path)
+            .map_err(|e| StartError(format!("cannot use the configured trust file: {e}")));
+    }
+    if settings.require_trust_file {
+        return Err(StartError(
+            "no trust file is configured (set trust_file in Rocket.toml or ROCKET_TRUST_FILE), \
+             and require_trust_file forbids creating a development authority"
+                .into(),
+        ));
+    }
+    let dir = settings.data_dir.join(DEV_AUTHORITY);
+    let trust = if dir.join(tracer::authority::TRUST_FILE).exists() {
+        tracer::authority::read_trust(&dir.join(tracer::authority::TRUST_FILE))
+            .map_err(|e| StartError(format!("the development authority is damaged: {e}")))?
+    } else {
+        tracer::authority::init(&dir, "Development authority (not for real use)")
+            .map_err(|e| StartError(format!("cannot create a development authority: {e}")))?
+    };
+    let abs = std::fs::canonicalize(&dir).unwrap_or(dir);
+    eprintln!(
+        "\n*** DEVELOPMENT AUTHORITY ***\n\
+         No trust file is configured, so this server trusts a development authority whose\n\
+         secret keys are in {}\n\
+         (root.key, sealing.key; public trust file: trust.txt). Use it for trying things out\n\
+         only. In a deployment, set trust_file (ROCKET_TRUST_FILE) to the authority's trust file.\n",
+        abs.display()
+    );
+    Ok(trust)
+}
+
+/// Rocket's configuration sources (`Rocket.toml`, then `ROCKET_*` variables) over the
+/// server's defaults: JSON bodies up to 2 MiB, room for the largest bundle (4,096 entries,
+/// about 1.6 MB as base64), and no client IP header.
+pub fn figment() -> Figment {
+    use rocket::figment::providers::{Env, Format, Serialized, Toml};
+    Figment::from(rocket::Config::default())
+        .merge(Serialized::default("limits.json", "2 MiB"))
+        // Rate limits key on the client's address. Trusting a client-supplied X-Real-IP
+        // would let anyone pick their own; behind a proxy, set ip_header to its header.
+        .merge(Serialized::default("ip_header", false))
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+}
+
+/// Opens the store, loads the trust anchor, and builds the Rocket instance from `figment`.
+pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
+    let settings: Settings = figment
+        .extract()
+        .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+        StartError(format!(
+            "cannot create the data directory {}: {e}",
+            settings.data_dir.display()
+        ))
+    })?;
+    let trust = trust_anchor(&settings)?;
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(&store_dir(&settings.data_dir)).map_err(
+        |e| {
+            StartError(format!(
+                "cannot open the store in {}: {e}",
+                store_dir(&settings.data_dir).display()
+            ))
+        },
+    )?);
+    let durable = Durability::new(Arc::clone(&store));
+    let metrics = Arc::new(Metrics::default());
+    let app = App {
+        store: Arc::clone(&store),
+        durable: Arc::clone(&durable),
+        verifier: std::sync::Mutex::new(BundleVerifier::new(trust.root)),
+        trust,
+        settings: settings.clone(),
+        limiter: api::RateLimiter::default(),
+        metrics: Arc::clone(&metrics),
+    };
+    let purge_store = Arc::clone(&store);
+    let purge_metrics = Arc::clone(&metrics);
+    let shutdown_store = Arc::clone(&store);
+    Ok(rocket::custom(figment)
+        .manage(app)
+        .manage(metrics)
+        .attach(MetricsFairing)
+        .attach(AdHoc::on_liftoff(
+            "group commit and retention purge",
+            move |_| {
+                Box::pin(async move {
+                    tokio::spawn(durable.run());
+                    tokio::spawn(purge_loop(purge_store, purge_metrics, settings));
+                })
+            },
+        ))
+        .attach(AdHoc::on_shutdown("flush the store", move |_| {
+            Box::pin(async move {
+                let _ = tokio::task::spawn_blocking(move || shutdown_store.flush()).await;
+            })
+        }))
+        .mount(
+            "/",
+            routes![
+                api::post_bundle,
+                api::get_bundles,
+                api::get_batch,
+                api::post_vault,
+                api::post_query,
+                api::get_trust,
+                api::healthz,
+                api::metrics,
+            ],
+        )
+        .register("/", catchers![api::default_catcher]))
+}
+
+/// The sled directory inside the data directory.
+pub fn store_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("store")
+}
+
+/// Runs one purge now.
+pub fn purge_once(
+    store: &dyn Store,
+    settings: &Settings,
+    metrics: &Metrics,
+    now: u64,
+) -> Result<store::Purged, store::StoreError> {
+    let bundles_before = now.saturating_sub(settings.notice_retention_days * 86_400);
+    let vault_before = now.saturating_sub(settings.vault_retention_days * 86_400);
+    let purged = store.purge(bundles_before, vault_before, now)?;
+    store.flush()?;
+    metrics.last_purge.store(now, Ordering::Relaxed);
+    metrics.purged_total.fetch_add(
+        purged.bundles + purged.vault_records + purged.nonces,
+        Ordering::Relaxed,
+    );
+    Ok(purged)
+}
+
+async fn purge_loop(store: Arc<dyn Store>, metrics: Arc<Metrics>, settings: Settings) {
+    let every = Duration::from_secs(settings.purge_interval_secs.max(1));
+    loop {
+        let (s, m, cfg) = (Arc::clone(&store), Arc::clone(&metrics), settings.clone());
+        let result =
+            tokio::task::spawn_blocking(move || purge_once(s.as_ref(), &cfg, &m, api::now())).await;
+        match result {
+            Ok(Ok(p)) if p != store::Purged::default() => eprintln!(
+                "retention purge: removed {} bundles, {} vault records, {} nonces",
+                p.bundles, p.vault_records, p.nonces
+            ),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => eprintln!("retention purge failed: {e}"),
+            Err(e) => eprintln!("retention purge failed: {e}"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}

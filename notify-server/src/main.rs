@@ -1,7 +1,24 @@
-//! `notify-server`: Notify server: stores and serves notices and vault records it cannot read.
+//! `notify-server`: `cargo run --release -p notify-server` serves on 127.0.0.1:8000 with a sled
+//! store in `./notify-data`. Configuration: `Rocket.toml` or `ROCKET_*` variables (see the
+//! crate's README).
 #![forbid(unsafe_code)]
 
-fn main() -> std::process::ExitCode {
-    eprintln!("{}", notify_server::UNAVAILABLE);
-    std::process::ExitCode::from(2)
+use std::process::ExitCode;
+
+#[rocket::main]
+async fn main() -> ExitCode {
+    let rocket = match notify_server::build(notify_server::figment()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("notify-server: error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rocket.launch().await {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("notify-server: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

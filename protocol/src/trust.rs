@@ -22,6 +22,11 @@ pub const TRUST_HEADER: &str = "checkin-trust v1";
 /// Longest authority name, bytes.
 pub const MAX_AUTHORITY_NAME: usize = 64;
 
+/// Checks an authority name against the text rules (1 to 64 bytes).
+pub fn check_authority_name(name: &str) -> Result<(), crate::TextProblem> {
+    check_text(name, MAX_AUTHORITY_NAME, true)
+}
+
 /// What clients and servers pin: the authority's name and public keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrustAnchor {
@@ -71,7 +76,7 @@ impl TrustAnchor {
             }
         }
         let authority = authority.ok_or(TrustError::Malformed("the authority field is missing"))?;
-        check_text(&authority, MAX_AUTHORITY_NAME, true).map_err(TrustError::InvalidName)?;
+        check_authority_name(&authority).map_err(TrustError::InvalidName)?;
         let key32 = |v: Option<String>, what: &'static str| -> Result<[u8; 32], TrustError> {
             let v = v.ok_or(TrustError::Malformed(what))?;
             URL_SAFE_NO_PAD

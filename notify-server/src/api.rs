@@ -1,0 +1,634 @@
+//! The HTTP API (documented in `openapi.yaml`). Binary values travel as base64url without
+//! padding inside JSON, everywhere. Every error is JSON `{"error", "detail"}` with a 4xx
+//! status, except a failing disk (503), which is the server's fault and never the input's.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use protocol::{BundleVerifier, TrustAnchor};
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{FromRequest, Outcome};
+use rocket::response::{self, Responder};
+use rocket::serde::json::Json;
+use rocket::{Request, State, catch, get, post};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Settings;
+use crate::durable::Durability;
+use crate::metrics::Metrics;
+use crate::store::{Store, StoreError, StoredBundle};
+
+/// Everything the handlers share.
+pub struct App {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// Group commit for the store.
+    pub durable: Arc<Durability>,
+    /// The pinned authority.
+    pub trust: TrustAnchor,
+    /// Settings.
+    pub settings: Settings,
+    /// Verifies bundles, caching certificates.
+    pub verifier: Mutex<BundleVerifier>,
+    /// Per-address upload and query counters.
+    pub limiter: RateLimiter,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+/// Unix seconds now.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// An API error: a status, a stable machine-readable name, and a sentence for people.
+#[derive(Debug)]
+pub struct ApiError {
+    status: Status,
+    error: &'static str,
+    detail: String,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    fn new(status: Status, error: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error,
+            detail: detail.into(),
+            retry_after: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    detail: &'a str,
+}
+
+impl<'r> Responder<'r, 'static> for ApiError {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let body = serde_json::to_string(&ErrorBody {
+            error: self.error,
+            detail: &self.detail,
+        })
+        .unwrap_or_else(|_| "{\"error\":\"internal\",\"detail\":\"\"}".to_owned());
+        let mut res = response::Response::build_from((ContentType::JSON, body).respond_to(req)?);
+        res.status(self.status);
+        if let Some(s) = self.retry_after {
+            res.header(Header::new("Retry-After", s.to_string()));
+        }
+        Ok(res.finalize())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::new(
+            Status::ServiceUnavailable,
+            "storage_unavailable",
+            e.to_string(),
+        )
+    }
+}
+
+fn b64(field: &'static str, value: &str) -> Result<Vec<u8>, ApiError> {
+    URL_SAFE_NO_PAD.decode(value.as_bytes()).map_err(|_| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_base64",
+            format!("'{field}' must be base64url without padding"),
+        )
+    })
+}
+
+/// The client's address, for rate limits.
+pub struct ClientAddr(pub Option<IpAddr>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientAddr {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(ClientAddr(req.client_ip()))
+    }
+}
+
+/// Fixed one-minute windows per address and purpose.
+#[derive(Default)]
+pub struct RateLimiter {
+    windows: Mutex<HashMap<(IpAddr, u8), (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    /// Counts one request; `Err(seconds)` when over `per_minute`.
+    pub fn check(&self, ip: Option<IpAddr>, purpose: u8, per_minute: u32) -> Result<(), u64> {
+        let Some(ip) = ip else { return Ok(()) };
+        let mut w = match self.windows.lock() {
+            Ok(w) => w,
+            Err(p) => p.into_inner(),
+        };
+        let now = Instant::now();
+        if w.len() > 100_000 {
+            // Bound the table under an address flood: forget windows that have ended.
+            w.retain(|_, (start, _)| now.duration_since(*start).as_secs() < 60);
+        }
+        let entry = w.entry((ip, purpose)).or_insert((now, 0));
+        let elapsed = now.duration_since(entry.0).as_secs();
+        if elapsed >= 60 {
+            *entry = (now, 0);
+        }
+        if entry.1 >= per_minute {
+            return Err(60u64.saturating_sub(elapsed).max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------ bundles
+
+/// `POST /v1/bundles` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostBundle {
+    bundle: String,
+}
+
+/// `POST /v1/bundles` answer.
+#[derive(Serialize)]
+pub struct Posted {
+    seq: u64,
+    id: String,
+    entries: usize,
+    duplicate: bool,
+}
+
+fn bundle_error(e: &protocol::BundleError) -> ApiError {
+    use protocol::BundleError as B;
+    let status = match e {
+        B::Certificate(_) | B::BadSignature | B::OutsideCertificateValidity => Status::Forbidden,
+        B::FromTheFuture { .. } => Status::UnprocessableEntity,
+        _ => Status::BadRequest,
+    };
+    ApiError::new(status, e.code(), e.to_string())
+}
+
+/// Publishes a tracer-signed bundle.
+#[post("/v1/bundles", format = "json", data = "<body>")]
+pub async fn post_bundle(
+    app: &State<App>,
+    body: Json<PostBundle>,
+) -> Result<(Status, Json<Posted>), ApiError> {
+    let bytes = b64("bundle", &body.bundle)?;
+    let now = now();
+    let verified = {
+        let mut v = match app.verifier.lock() {
+            Ok(v) => v,
+            Err(p) => p.into_inner(),
+        };
+        v.verify(&bytes, now)
+    };
+    let bundle = verified.map_err(|e| {
+        app.metrics
+            .bundles_rejected
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        bundle_error(&e)
+    })?;
+    let reject = |status, error, detail: String| {
+        app.metrics
+            .bundles_rejected
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        ApiError::new(status, error, detail)
+    };
+    if !bundle.certificate().is_valid_at(now) {
+        return Err(reject(
+            Status::Forbidden,
+            "cert_not_valid_at",
+            "the tracer certificate is not valid now: it has expired or is not yet valid; ask the authority for a new one".into(),
+        ));
+    }
+    let skew = app.settings.bundle_clock_skew_secs;
+    if bundle.created_at().abs_diff(now) > skew {
+        return Err(reject(
+            Status::UnprocessableEntity,
+            "bundle_out_of_time",
+            format!(
+                "the bundle was signed at {} (Unix time), more than {skew} seconds from the server's clock ({now}): sign it again now, and check the clocks",
+                bundle.created_at()
+            ),
+        ));
+    }
+    let id = bundle.id();
+    let inserted = {
+        let store = Arc::clone(&app.store);
+        let bytes = bytes.clone();
+        tokio::task::spawn_blocking(move || store.insert_bundle(&id, now, &bytes))
+            .await
+            .map_err(|e| StoreError(e.to_string()))??
+    };
+    app.durable.wait().await?;
+    let status = if inserted.new {
+        Status::Created
+    } else {
+        Status::Ok
+    };
+    Ok((
+        status,
+        Json(Posted {
+            seq: inserted.seq,
+            id: id.iter().map(|b| format!("{b:02x}")).collect(),
+            entries: bundle.len(),
+            duplicate: !inserted.new,
+        }),
+    ))
+}
+
+/// One bundle in a sync answer.
+#[derive(Serialize)]
+pub struct SyncBundle {
+    seq: u64,
+    published_at: u64,
+    bundle: String,
+}
+
+/// A page of bundles.
+#[derive(Serialize)]
+pub struct Page {
+    bundles: Vec<SyncBundle>,
+    next_after: u64,
+    more: bool,
+}
+
+fn page(bundles: Vec<StoredBundle>, after: u64, more: bool) -> Page {
+    let next_after = bundles.last().map(|b| b.seq).unwrap_or(after);
+    Page {
+        bundles: bundles
+            .into_iter()
+            .map(|b| SyncBundle {
+                seq: b.seq,
+                published_at: b.published_at,
+                bundle: URL_SAFE_NO_PAD.encode(&b.bytes),
+            })
+            .collect(),
+        next_after,
+        more,
+    }
+}
+
+/// A JSON answer with extra headers.
+pub struct WithHeaders<T> {
+    body: T,
+    headers: Vec<Header<'static>>,
+    status: Status,
+}
+
+impl<'r, T: Serialize> Responder<'r, 'static> for WithHeaders<T> {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut res = response::Response::build_from(Json(self.body).respond_to(req)?);
+        res.status(self.status);
+        for h in self.headers {
+            res.header(h);
+        }
+        Ok(res.finalize())
+    }
+}
+
+/// The request's `If-None-Match`.
+pub struct IfNoneMatch(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for IfNoneMatch {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(IfNoneMatch(
+            req.headers().get_one("If-None-Match").map(str::to_owned),
+        ))
+    }
+}
+
+/// Incremental sync: bundles after a sequence number.
+#[get("/v1/bundles?<after>&<limit>")]
+pub async fn get_bundles(
+    app: &State<App>,
+    after: Option<u64>,
+    limit: Option<usize>,
+    inm: IfNoneMatch,
+) -> Result<WithHeaders<Option<Page>>, ApiError> {
+    let after = after.unwrap_or(0);
+    let limit = limit
+        .unwrap_or(app.settings.max_page)
+        .clamp(1, app.settings.max_page);
+    let store = Arc::clone(&app.store);
+    let max_bytes = app.settings.max_page_bytes;
+    let (bundles, last_seq) = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
+        Ok((
+            store.bundles_after(after, limit, max_bytes)?,
+            store.counts()?.last_seq,
+        ))
+    })
+    .await
+    .map_err(|e| StoreError(e.to_string()))??;
+    let last = bundles.last().map(|b| b.seq).unwrap_or(after);
+    // The answer is fully determined by (after, the last seq it contains, limit): a later
+    // bundle can only add to a page that was not full.
+    let etag = format!("\"{after}-{last}-{limit}-{}\"", bundles.len());
+    let headers = vec![
+        Header::new("ETag", etag.clone()),
+        Header::new("Cache-Control", "no-cache"),
+    ];
+    if inm.0.as_deref() == Some(etag.as_str()) {
+        return Ok(WithHeaders {
+            body: None,
+            headers,
+            status: Status::NotModified,
+        });
+    }
+    let more = last < last_seq;
+    Ok(WithHeaders {
+        body: Some(page(bundles, after, more)),
+        headers,
+        status: Status::Ok,
+    })
+}
+
+/// Every bundle published in one epoch hour; immutable once the hour has closed.
+#[get("/v1/batches/<hour>")]
+pub async fn get_batch(app: &State<App>, hour: u64) -> Result<WithHeaders<Page>, ApiError> {
+    let now = now();
+    let current = now / 3600;
+    if hour > current {
+        return Err(ApiError::new(
+            Status::NotFound,
+            "hour_in_future",
+            format!("hour {hour} has not begun (the current hour is {current})"),
+        ));
+    }
+    let oldest = current.saturating_sub(app.settings.notice_retention_days * 24);
+    if hour < oldest {
+        return Err(ApiError::new(
+            Status::Gone,
+            "hour_purged",
+            format!("hour {hour} is older than the retention period; its notices are deleted"),
+        ));
+    }
+    let store = Arc::clone(&app.store);
+    let bundles = tokio::task::spawn_blocking(move || store.bundles_in_hour(hour))
+        .await
+        .map_err(|e| StoreError(e.to_string()))??;
+    let cache = if hour < current {
+        "public, max-age=31536000, immutable".to_owned()
+    } else {
+        // The open hour can still grow: let caches keep it only until it closes.
+        format!("public, max-age={}", ((current + 1) * 3600 - now).min(60))
+    };
+    Ok(WithHeaders {
+        body: page(bundles, 0, false),
+        headers: vec![Header::new("Cache-Control", cache)],
+        status: Status::Ok,
+    })
+}
+
+// ------------------------------------------------------------------ vault
+
+/// `POST /v1/vault` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostRecord {
+    record: String,
+}
+
+/// `POST /v1/vault` answer.
+#[derive(Serialize)]
+pub struct Stored {
+    stored: bool,
+}
+
+/// Stores one consented vault record, durably, before answering.
+#[post("/v1/vault", format = "json", data = "<body>")]
+pub async fn post_vault(
+    app: &State<App>,
+    addr: ClientAddr,
+    body: Json<PostRecord>,
+) -> Result<(Status, Json<Stored>), ApiError> {
+    if let Err(wait) = app
+        .limiter
+        .check(addr.0, 0, app.settings.vault_uploads_per_minute)
+    {
+        app.metrics
+            .rate_limited
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut e = ApiError::new(
+            Status::TooManyRequests,
+            "rate_limited",
+            format!("too many uploads from this address: try again in {wait} seconds"),
+        );
+        e.retry_after = Some(wait);
+        return Err(e);
+    }
+    let record = b64("record", &body.record)?;
+    if record.len() != protocol::vault::RECORD_LEN {
+        return Err(ApiError::new(
+            Status::BadRequest,
+            "vault_wrong_length",
+            format!(
+                "a vault record is {} bytes, not {}",
+                protocol::vault::RECORD_LEN,
+                record.len()
+            ),
+        ));
+    }
+    let tag = protocol::vault::record_tag(&record).ok_or_else(|| {
+        ApiError::new(Status::BadRequest, "vault_wrong_length", "record too short")
+    })?;
+    let now = now();
+    let store = Arc::clone(&app.store);
+    tokio::task::spawn_blocking(move || store.insert_vault_record(&tag, now, &record))
+        .await
+        .map_err(|e| StoreError(e.to_string()))??;
+    app.durable.wait().await?;
+    Ok((Status::Created, Json(Stored { stored: true })))
+}
+
+/// `POST /v1/vault/query` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostQuery {
+    query: String,
+}
+
+/// `POST /v1/vault/query` answer.
+#[derive(Serialize)]
+pub struct QueryAnswer {
+    records: Vec<String>,
+    truncated: bool,
+}
+
+/// A tracer-signed query for the records under some vault tags; each query works once.
+#[post("/v1/vault/query", format = "json", data = "<body>")]
+pub async fn post_query(
+    app: &State<App>,
+    addr: ClientAddr,
+    body: Json<PostQuery>,
+) -> Result<Json<QueryAnswer>, ApiError> {
+    if let Err(wait) = app
+        .limiter
+        .check(addr.0, 1, app.settings.queries_per_minute)
+    {
+        app.metrics
+            .rate_limited
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut e = ApiError::new(
+            Status::TooManyRequests,
+            "rate_limited",
+            format!("too many queries from this address: try again in {wait} seconds"),
+        );
+        e.retry_after = Some(wait);
+        return Err(e);
+    }
+    let bytes = b64("query", &body.query)?;
+    let now = now();
+    let q = protocol::query::verify_query(&app.trust.root, &bytes, now).map_err(|e| {
+        use protocol::QueryError as Q;
+        let status = match e {
+            Q::Certificate(_) | Q::BadSignature => Status::Forbidden,
+            Q::Stale { .. } => Status::UnprocessableEntity,
+            _ => Status::BadRequest,
+        };
+        ApiError::new(status, e.code(), e.to_string())
+    })?;
+    // Remember the nonce for twice the allowed skew: after that its timestamp is stale anyway.
+    let expires = now + 2 * protocol::query::MAX_QUERY_SKEW_SECS;
+    let store = Arc::clone(&app.store);
+    let nonce = q.nonce;
+    let fresh = tokio::task::spawn_blocking(move || store.remember_nonce(&nonce, expires))
+        .await
+        .map_err(|e| StoreError(e.to_string()))??;
+    if !fresh {
+        app.metrics
+            .replays_refused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return Err(ApiError::new(
+            Status::Conflict,
+            "query_replayed",
+            "this query was already answered: sign a fresh one",
+        ));
+    }
+    // The nonce must be on disk before we answer, or a crash could let a replay through.
+    app.durable.wait().await?;
+    let store = Arc::clone(&app.store);
+    let max = app.settings.max_query_records;
+    let tags = q.tags.clone();
+    let records = tokio::task::spawn_blocking(move || store.vault_records(&tags, max + 1))
+        .await
+        .map_err(|e| StoreError(e.to_string()))??;
+    let truncated = records.len() > max;
+    Ok(Json(QueryAnswer {
+        records: records
+            .iter()
+            .take(max)
+            .map(|r| URL_SAFE_NO_PAD.encode(r))
+            .collect(),
+        truncated,
+    }))
+}
+
+// ------------------------------------------------------------------ operations
+
+/// `GET /v1/trust` answer.
+#[derive(Serialize)]
+pub struct Trust {
+    authority: String,
+    root: String,
+    sealing: String,
+    trust_file: String,
+}
+
+/// The pinned authority, for information: clients pin their own copy.
+#[get("/v1/trust")]
+pub fn get_trust(app: &State<App>) -> Json<Trust> {
+    let t = &app.trust;
+    Json(Trust {
+        authority: t.authority.clone(),
+        root: URL_SAFE_NO_PAD.encode(t.root.as_bytes()),
+        sealing: URL_SAFE_NO_PAD.encode(t.sealing.0),
+        trust_file: t.to_text(),
+    })
+}
+
+/// `GET /healthz` answer.
+#[derive(Serialize)]
+pub struct Health {
+    status: &'static str,
+    bundles: u64,
+    vault_records: u64,
+    last_seq: u64,
+}
+
+/// Liveness and a look at the store.
+#[get("/healthz")]
+pub fn healthz(app: &State<App>) -> Result<Json<Health>, ApiError> {
+    let c = app.store.counts()?;
+    Ok(Json(Health {
+        status: "ok",
+        bundles: c.bundles,
+        vault_records: c.vault_records,
+        last_seq: c.last_seq,
+    }))
+}
+
+/// Prometheus metrics.
+#[get("/metrics")]
+pub fn metrics(app: &State<App>) -> Result<(ContentType, String), ApiError> {
+    let c = app.store.counts()?;
+    let text = app.metrics.render(
+        c.bundles,
+        c.vault_records,
+        c.last_seq,
+        app.durable.flushes(),
+    );
+    Ok((
+        ContentType::new("text", "plain").with_params(("version", "0.0.4")),
+        text,
+    ))
+}
+
+// ------------------------------------------------------------------ catchers
+
+/// Every error Rocket raises itself becomes JSON too.
+#[catch(default)]
+pub fn default_catcher(status: Status, _req: &Request<'_>) -> ApiError {
+    let (error, detail) = match status.code {
+        400 => (
+            "bad_request",
+            "the request is malformed: send JSON as the API documents",
+        ),
+        404 => (
+            "not_found",
+            "no such endpoint: see notify-server/openapi.yaml",
+        ),
+        405 => (
+            "method_not_allowed",
+            "this endpoint does not take that method",
+        ),
+        413 => ("too_large", "the body is larger than this endpoint accepts"),
+        415 => (
+            "unsupported_media_type",
+            "send Content-Type: application/json",
+        ),
+        422 => (
+            "unprocessable",
+            "the JSON does not have the fields this endpoint needs, or has others",
+        ),
+        _ if status.code >= 500 => ("internal", "the server failed; nothing was stored"),
+        _ => ("error", "the request was refused"),
+    };
+    ApiError::new(status, error, detail)
+}

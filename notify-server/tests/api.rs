@@ -1,0 +1,429 @@
+//! The handlers through Rocket's local client, against a real sled store in a temp dir.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+mod common;
+
+use common::{Fixture, b64, now, unb64};
+use protocol::{Certificate, Ed25519Secret, hour_of};
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::blocking::Client;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+fn client(dir: &TempDir, f: &Fixture, extra: &[(&str, i64)]) -> Client {
+    let mut fig = notify_server::figment()
+        .merge(("data_dir", dir.path().join("data")))
+        .merge(("trust_file", &f.trust_file))
+        .merge(("log_level", "off"));
+    for (k, v) in extra {
+        fig = fig.merge((*k, *v));
+    }
+    Client::tracked(notify_server::build(fig).unwrap()).unwrap()
+}
+
+fn post(c: &Client, path: &str, body: &Value) -> (Status, Value) {
+    let r = c
+        .post(path)
+        .header(ContentType::JSON)
+        .remote("192.0.2.7:40000".parse().unwrap())
+        .body(body.to_string())
+        .dispatch();
+    let status = r.status();
+    let v = r.into_json::<Value>().unwrap_or(Value::Null);
+    (status, v)
+}
+
+fn get(c: &Client, path: &str) -> (Status, Value) {
+    let r = c.get(path).dispatch();
+    let status = r.status();
+    (status, r.into_json::<Value>().unwrap_or(Value::Null))
+}
+
+#[test]
+fn publish_is_verified_idempotent_and_synced() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 1);
+    let c = client(&dir, &f, &[]);
+    let b1 = f.bundle_at(now(), "first");
+    let (s, v) = post(&c, "/v1/bundles", &json!({"bundle": b64(&b1)}));
+    assert_eq!(s, Status::Created, "{v}");
+    assert_eq!(v["seq"], 1);
+    assert_eq!(v["duplicate"], false);
+    let (s, v) = post(&c, "/v1/bundles", &json!({"bundle": b64(&b1)}));
+    assert_eq!(s, Status::Ok, "re-posting is idempotent");
+    assert_eq!(v["seq"], 1);
+    assert_eq!(v["duplicate"], true);
+    let b2 = f.bundle_at(now(), "second");
+    assert_eq!(
+        post(&c, "/v1/bundles", &json!({"bundle": b64(&b2)})).1["seq"],
+        2
+    );
+
+    let r = c.get("/v1/bundles?after=0").dispatch();
+    assert_eq!(r.status(), Status::Ok);
+    let etag = r.headers().get_one("ETag").unwrap().to_owned();
+    let v: Value = r.into_json().unwrap();
+    assert_eq!(v["bundles"].as_array().unwrap().len(), 2);
+    assert_eq!(unb64(v["bundles"][0]["bundle"].as_str().unwrap()), b1);
+    assert_eq!(v["next_after"], 2);
+    assert_eq!(v["more"], false);
+    let r = c
+        .get("/v1/bundles?after=0")
+        .header(Header::new("If-None-Match", etag))
+        .dispatch();
+    assert_eq!(r.status(), Status::NotModified);
+    let (_, v) = get(&c, "/v1/bundles?after=1&limit=1");
+    assert_eq!(v["bundles"][0]["seq"], 2);
+    let (_, v) = get(&c, "/v1/bundles?after=0&limit=1");
+    assert_eq!(v["more"], true);
+    let (_, v) = get(&c, "/v1/bundles?after=2");
+    assert_eq!(v["bundles"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn batches_are_immutable_once_the_hour_has_closed() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 2);
+    let c = client(&dir, &f, &[]);
+    let b = f.bundle_at(now(), "m");
+    post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    let h = hour_of(now());
+    let r = c.get(format!("/v1/batches/{h}")).dispatch();
+    assert_eq!(r.status(), Status::Ok);
+    let cc = r.headers().get_one("Cache-Control").unwrap().to_owned();
+    assert!(
+        cc.starts_with("public, max-age=") && !cc.contains("immutable"),
+        "{cc}"
+    );
+    let v: Value = r.into_json().unwrap();
+    assert_eq!(v["bundles"].as_array().unwrap().len(), 1);
+    let r = c.get(format!("/v1/batches/{}", h - 1)).dispatch();
+    assert_eq!(
+        r.headers().get_one("Cache-Control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(
+        get(&c, &format!("/v1/batches/{}", h + 1)).0,
+        Status::NotFound
+    );
+    assert_eq!(
+        get(&c, &format!("/v1/batches/{}", h - 15 * 24)).0,
+        Status::Gone
+    );
+    assert_eq!(
+        get(&c, "/v1/batches/not-a-number").0,
+        Status::UnprocessableEntity
+    );
+}
+
+#[test]
+fn hostile_bundles_get_clear_4xx() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 3);
+    let c = client(&dir, &f, &[]);
+    let t = now();
+    // Forged certificate: another root.
+    let other_root = Ed25519Secret::from_bytes([77; 32]);
+    let forged = Certificate::issue(
+        &other_root,
+        &f.tracer.verifying_key(),
+        "Test Board",
+        t - 100,
+        t + 100,
+    )
+    .unwrap();
+    let tracer = f.tracer.clone();
+    let b = f.bundle_with(&tracer, &forged, t, "x");
+    let (s, v) = post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::Forbidden, "cert_bad_signature")
+    );
+    // Expired certificate (the bundle was signed while it was valid, but it is not now).
+    let expired = Certificate::issue(
+        &f.root,
+        &f.tracer.verifying_key(),
+        "Test Board",
+        t - 7200,
+        t - 3600,
+    )
+    .unwrap();
+    let b = f.bundle_with(&tracer, &expired, t - 3700, "x");
+    let (s, v) = post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    assert_eq!(s, Status::Forbidden, "{v}");
+    // Not yet valid certificate.
+    let future = Certificate::issue(
+        &f.root,
+        &f.tracer.verifying_key(),
+        "Test Board",
+        t + 3600,
+        t + 7200,
+    )
+    .unwrap();
+    let b = f.bundle_with(&tracer, &future, t + 3700, "x");
+    assert_eq!(
+        post(&c, "/v1/bundles", &json!({"bundle": b64(&b)})).0.code / 100,
+        4
+    );
+    // Far past and far future creation times.
+    let b = f.bundle_at(t - 3 * 3600, "old");
+    let (s, v) = post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::UnprocessableEntity, "bundle_out_of_time")
+    );
+    let b = f.bundle_at(t + 3 * 3600, "future");
+    assert_eq!(
+        post(&c, "/v1/bundles", &json!({"bundle": b64(&b)})).0,
+        Status::UnprocessableEntity
+    );
+    // Altered in transit.
+    let mut b = f.bundle_at(t, "x");
+    let n = b.len();
+    b[n - 100] ^= 1;
+    let (s, v) = post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::Forbidden, "bundle_bad_signature")
+    );
+    // Truncated, garbage, bad base64, bad JSON, wrong fields, wrong type, empty body.
+    let good = f.bundle_at(t, "x");
+    assert_eq!(
+        post(
+            &c,
+            "/v1/bundles",
+            &json!({"bundle": b64(&good[..good.len() - 10])})
+        )
+        .1["error"],
+        "bundle_truncated"
+    );
+    assert_eq!(
+        post(&c, "/v1/bundles", &json!({"bundle": b64(b"hello")})).0,
+        Status::BadRequest
+    );
+    assert_eq!(
+        post(&c, "/v1/bundles", &json!({"bundle": "***"})).1["error"],
+        "bad_base64"
+    );
+    let r = c
+        .post("/v1/bundles")
+        .header(ContentType::JSON)
+        .body("{\"bundle\": ")
+        .dispatch();
+    assert_eq!(r.status(), Status::BadRequest);
+    assert_eq!(r.into_json::<Value>().unwrap()["error"], "bad_request");
+    assert_eq!(
+        post(
+            &c,
+            "/v1/bundles",
+            &json!({"bundle": b64(&good), "extra": 1})
+        )
+        .0,
+        Status::UnprocessableEntity
+    );
+    assert_eq!(
+        post(&c, "/v1/bundles", &json!({"bundle": 5})).0,
+        Status::UnprocessableEntity
+    );
+    let r = c
+        .post("/v1/bundles")
+        .header(ContentType::Plain)
+        .body("x")
+        .dispatch();
+    assert_eq!(r.status().code / 100, 4);
+    // Oversized body.
+    let huge = "A".repeat(3 << 20);
+    let r = c
+        .post("/v1/bundles")
+        .header(ContentType::JSON)
+        .body(format!("{{\"bundle\":\"{huge}\"}}"))
+        .dispatch();
+    assert_eq!(r.status(), Status::PayloadTooLarge);
+    assert_eq!(r.into_json::<Value>().unwrap()["error"], "too_large");
+    // Nothing of the above was stored; the server still serves.
+    assert_eq!(get(&c, "/healthz").1["bundles"], 0);
+}
+
+#[test]
+fn vault_uploads_are_limited_and_queries_work_once() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 4);
+    let c = client(&dir, &f, &[("vault_uploads_per_minute", 5)]);
+    let h = hour_of(now()) - 2;
+    let mut sent = Vec::new();
+    for i in 0..5 {
+        let r = f.record(h + (i % 2), &format!("Person {i}"));
+        let (s, v) = post(&c, "/v1/vault", &json!({"record": b64(&r)}));
+        assert_eq!(s, Status::Created, "{v}");
+        sent.push(r);
+    }
+    let r = f.record(h, "One too many");
+    let resp = c
+        .post("/v1/vault")
+        .header(ContentType::JSON)
+        .remote("192.0.2.7:40001".parse().unwrap())
+        .body(json!({"record": b64(&r)}).to_string())
+        .dispatch();
+    assert_eq!(resp.status(), Status::TooManyRequests);
+    assert!(resp.headers().get_one("Retry-After").is_some());
+    // Another address is not affected.
+    let r = c
+        .post("/v1/vault")
+        .header(ContentType::JSON)
+        .remote("198.51.100.9:40000".parse().unwrap())
+        .body(json!({"record": b64(&f.record(h, "Other"))}).to_string())
+        .dispatch();
+    assert_eq!(r.status(), Status::Created);
+    // Bad records never count as stored.
+    let c2 = client(&TempDir::new().unwrap(), &f, &[]);
+    assert_eq!(
+        post(&c2, "/v1/vault", &json!({"record": b64(&[0u8; 100])})).1["error"],
+        "vault_wrong_length"
+    );
+    assert_eq!(
+        post(&c2, "/v1/vault", &json!({"record": "%%%"})).1["error"],
+        "bad_base64"
+    );
+    assert_eq!(
+        post(&c2, "/v1/vault", &json!({"rec": "x"})).0,
+        Status::UnprocessableEntity
+    );
+
+    // A signed query for the first hour returns exactly that hour's records.
+    let q = f.query(&[h], now());
+    let (s, v) = post(&c, "/v1/vault/query", &json!({"query": b64(&q)}));
+    assert_eq!(s, Status::Ok, "{v}");
+    let got: Vec<Vec<u8>> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| unb64(r.as_str().unwrap()))
+        .collect();
+    let want: Vec<&Vec<u8>> = sent.iter().step_by(2).collect();
+    assert_eq!(got.len(), want.len() + 1, "three of Person 0-4 plus Other");
+    for w in want {
+        assert!(got.contains(w));
+    }
+    // Replayed: refused.
+    let (s, v) = post(&c, "/v1/vault/query", &json!({"query": b64(&q)}));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::Conflict, "query_replayed")
+    );
+    // Stale, tampered.
+    let old = f.query(&[h], now() - 600);
+    assert_eq!(
+        post(&c, "/v1/vault/query", &json!({"query": b64(&old)})).1["error"],
+        "query_stale"
+    );
+    let mut bad = f.query(&[h], now());
+    let n = bad.len();
+    bad[n - 70] ^= 1;
+    assert_eq!(
+        post(&c, "/v1/vault/query", &json!({"query": b64(&bad)})).0,
+        Status::Forbidden
+    );
+}
+
+#[test]
+fn purge_removes_what_retention_allows_and_nothing_else() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 5);
+    let c = client(&dir, &f, &[]);
+    let b = f.bundle_at(now(), "m");
+    post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    let r = f.record(hour_of(now()), "A");
+    post(&c, "/v1/vault", &json!({"record": b64(&r)}));
+    let app = c.rocket().state::<notify_server::api::App>().unwrap();
+    let metrics = notify_server::metrics::Metrics::default();
+    let p = notify_server::purge_once(app.store.as_ref(), &app.settings, &metrics, now() + 86_400)
+        .unwrap();
+    assert_eq!((p.bundles, p.vault_records), (0, 0));
+    let p = notify_server::purge_once(
+        app.store.as_ref(),
+        &app.settings,
+        &metrics,
+        now() + 15 * 86_400,
+    )
+    .unwrap();
+    assert_eq!((p.bundles, p.vault_records), (1, 0));
+    let p = notify_server::purge_once(
+        app.store.as_ref(),
+        &app.settings,
+        &metrics,
+        now() + 22 * 86_400,
+    )
+    .unwrap();
+    assert_eq!((p.bundles, p.vault_records), (0, 1));
+    let (_, v) = get(&c, "/healthz");
+    assert_eq!(
+        (v["bundles"].as_u64(), v["vault_records"].as_u64()),
+        (Some(0), Some(0))
+    );
+}
+
+#[test]
+fn trust_health_metrics_and_unknown_routes() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 6);
+    let c = client(&dir, &f, &[]);
+    let (s, v) = get(&c, "/v1/trust");
+    assert_eq!(s, Status::Ok);
+    assert_eq!(v["authority"], "Test Authority");
+    assert_eq!(
+        unb64(v["root"].as_str().unwrap()),
+        f.root.verifying_key().as_bytes().to_vec()
+    );
+    assert_eq!(get(&c, "/healthz").1["status"], "ok");
+    let (s, v) = get(&c, "/no/such/thing");
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::NotFound, "not_found")
+    );
+    let r = c.get("/metrics").dispatch();
+    assert_eq!(r.status(), Status::Ok);
+    let text = r.into_string().unwrap();
+    for name in [
+        "notify_http_requests_total{route=\"/v1/trust\",status=\"2xx\"} 1",
+        "notify_http_request_duration_seconds_bucket{route=\"/healthz\"",
+        "notify_bundles_stored 0",
+        "notify_vault_records_stored 0",
+        "notify_last_purge_timestamp_seconds",
+        "notify_http_requests_total{route=\"unmatched\",status=\"4xx\"} 1",
+    ] {
+        assert!(text.contains(name), "missing {name} in\n{text}");
+    }
+}
+
+#[test]
+fn a_configured_deployment_never_makes_a_development_authority() {
+    let dir = TempDir::new().unwrap();
+    let fig = notify_server::figment()
+        .merge(("data_dir", dir.path().join("data")))
+        .merge(("require_trust_file", true));
+    let err = notify_server::build(fig).err().unwrap();
+    assert!(
+        err.to_string().contains("no trust file is configured"),
+        "{err}"
+    );
+    assert!(
+        !dir.path()
+            .join("data")
+            .join(notify_server::DEV_AUTHORITY)
+            .exists()
+    );
+    let fig = notify_server::figment()
+        .merge(("data_dir", dir.path().join("data")))
+        .merge(("trust_file", dir.path().join("missing.txt")));
+    let err = notify_server::build(fig).err().unwrap();
+    assert!(
+        err.to_string()
+            .contains("cannot use the configured trust file"),
+        "{err}"
+    );
+}

@@ -1,0 +1,147 @@
+//! Shared test fixtures: an authority, a certified tracer, and helpers that build real
+//! bundles, vault records and signed queries with the protocol library.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test support"
+)]
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use protocol::notice::{build_entries, sign_bundle};
+use protocol::query::sign_query;
+use protocol::vault::seal_record;
+use protocol::*;
+use rand::SeedableRng;
+use rand::rngs::ChaCha20Rng;
+
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+pub struct Fixture {
+    pub root: Ed25519Secret,
+    pub tracer: Ed25519Secret,
+    pub cert: Certificate,
+    pub sealing: SealingSecretKey,
+    pub trust_file: PathBuf,
+    pub poster: Poster,
+    pub rng: ChaCha20Rng,
+}
+
+impl Fixture {
+    pub fn new(dir: &Path, seed: u64) -> Fixture {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let root = Ed25519Secret::generate(&mut rng);
+        let tracer = Ed25519Secret::generate(&mut rng);
+        let sealing = SealingSecretKey::generate(&mut rng);
+        let t = now();
+        let cert = Certificate::issue(
+            &root,
+            &tracer.verifying_key(),
+            "Test Board",
+            t - 86_400,
+            t + 86_400,
+        )
+        .unwrap();
+        let trust = TrustAnchor {
+            authority: "Test Authority".into(),
+            root: root.verifying_key(),
+            sealing: sealing.public_key(),
+        };
+        let trust_file = dir.join("trust.txt");
+        std::fs::write(&trust_file, trust.to_text()).unwrap();
+        let poster = Poster::sign(
+            &VenueSecret::generate(&mut rng).keys(),
+            PosterInfo {
+                name: "The Crown".into(),
+                address: "1 High St".into(),
+                category: "pub".into(),
+                default_stay_minutes: 60,
+                validity: None,
+            },
+        )
+        .unwrap();
+        Fixture {
+            root,
+            tracer,
+            cert,
+            sealing,
+            trust_file,
+            poster,
+            rng,
+        }
+    }
+
+    /// A bundle notifying the fixture's venue for the two hours before `created_at`.
+    pub fn bundle_at(&mut self, created_at: u64, message: &str) -> Vec<u8> {
+        self.bundle_with(
+            &self.tracer.clone(),
+            &self.cert.clone(),
+            created_at,
+            message,
+        )
+    }
+
+    pub fn bundle_with(
+        &mut self,
+        tracer: &Ed25519Secret,
+        cert: &Certificate,
+        created_at: u64,
+        message: &str,
+    ) -> Vec<u8> {
+        let n = VenueNotice {
+            venue_id: self.poster.venue_id(),
+            payload: NoticePayload {
+                start: created_at - 7200,
+                end: created_at - 3600,
+                severity: Severity::High,
+                message: message.into(),
+            },
+        };
+        let entries = build_entries(&mut self.rng, &[n]).unwrap();
+        sign_bundle(tracer, cert, created_at, entries).unwrap()
+    }
+
+    pub fn record(&mut self, hour: u64, name: &str) -> Vec<u8> {
+        let c = ContactRecord {
+            name: name.into(),
+            phone: "+44 7700 900000".into(),
+            email: String::new(),
+            party_size: 1,
+            arrival: hour * 3600,
+            departure: hour * 3600 + 600,
+        };
+        seal_record(
+            &mut self.rng,
+            &self.poster,
+            &self.sealing.public_key(),
+            hour,
+            &c,
+        )
+        .unwrap()
+        .to_vec()
+    }
+
+    pub fn query(&mut self, hours: &[u64], timestamp: u64) -> Vec<u8> {
+        let tags: Vec<Tag> = hours
+            .iter()
+            .map(|h| vault_tag(&self.poster.venue_id(), *h))
+            .collect();
+        sign_query(&mut self.rng, &self.tracer, &self.cert, timestamp, &tags).unwrap()
+    }
+}
+
+pub fn b64(b: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+pub fn unb64(s: &str) -> Vec<u8> {
+    URL_SAFE_NO_PAD.decode(s).unwrap()
+}
