@@ -38,6 +38,46 @@ pub struct App {
     pub limiter: RateLimiter,
     /// Metrics.
     pub metrics: Arc<Metrics>,
+    /// Rendered full sync pages.
+    pub pages: Arc<PageCache>,
+}
+
+/// Rendered sync pages that can no longer change: a page holding `limit` bundles after `after`
+/// is fixed until a purge removes some of them, and the purge clears this cache. Bounded by
+/// bytes; when full it starts again empty, which is cheap and simple.
+#[derive(Default)]
+pub struct PageCache {
+    inner: Mutex<(HashMap<(u64, usize), Arc<str>>, usize)>,
+}
+
+impl PageCache {
+    const MAX_BYTES: usize = 64 << 20;
+
+    fn get(&self, key: (u64, usize)) -> Option<Arc<str>> {
+        match self.inner.lock() {
+            Ok(g) => g.0.get(&key).cloned(),
+            Err(_) => None,
+        }
+    }
+
+    fn put(&self, key: (u64, usize), body: Arc<str>) {
+        if let Ok(mut g) = self.inner.lock() {
+            if g.1 + body.len() > Self::MAX_BYTES {
+                g.0.clear();
+                g.1 = 0;
+            }
+            g.1 += body.len();
+            g.0.insert(key, body);
+        }
+    }
+
+    /// Forgets every page (after a purge).
+    pub fn clear(&self) {
+        if let Ok(mut g) = self.inner.lock() {
+            g.0.clear();
+            g.1 = 0;
+        }
+    }
 }
 
 /// Unix seconds now.
@@ -314,46 +354,80 @@ impl<'r> FromRequest<'r> for IfNoneMatch {
     }
 }
 
+/// A pre-rendered JSON body with headers.
+pub struct RawJson {
+    body: Option<Arc<str>>,
+    headers: Vec<Header<'static>>,
+    status: Status,
+}
+
+impl<'r> Responder<'r, 'static> for RawJson {
+    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
+        let mut res = response::Response::build();
+        res.status(self.status);
+        if let Some(body) = self.body {
+            res.header(ContentType::JSON);
+            let bytes = body.as_bytes().to_vec();
+            res.sized_body(bytes.len(), std::io::Cursor::new(bytes));
+        }
+        for h in self.headers {
+            res.header(h);
+        }
+        Ok(res.finalize())
+    }
+}
+
 /// Incremental sync: bundles after a sequence number.
+///
+/// Reads run on the request task: sled serves hot data from memory, and a `spawn_blocking`
+/// hop per read costs more than the read.
 #[get("/v1/bundles?<after>&<limit>")]
-pub async fn get_bundles(
+pub fn get_bundles(
     app: &State<App>,
     after: Option<u64>,
     limit: Option<usize>,
     inm: IfNoneMatch,
-) -> Result<WithHeaders<Option<Page>>, ApiError> {
+) -> Result<RawJson, ApiError> {
     let after = after.unwrap_or(0);
     let limit = limit
         .unwrap_or(app.settings.max_page)
         .clamp(1, app.settings.max_page);
-    let store = Arc::clone(&app.store);
-    let max_bytes = app.settings.max_page_bytes;
-    let (bundles, last_seq) = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
-        Ok((
-            store.bundles_after(after, limit, max_bytes)?,
-            store.counts()?.last_seq,
-        ))
-    })
-    .await
-    .map_err(|e| StoreError(e.to_string()))??;
-    let last = bundles.last().map(|b| b.seq).unwrap_or(after);
-    // The answer is fully determined by (after, the last seq it contains, limit): a later
-    // bundle can only add to a page that was not full.
-    let etag = format!("\"{after}-{last}-{limit}-{}\"", bundles.len());
+    let (body, last, count) = match app.pages.get((after, limit)) {
+        Some(body) => (body, after + limit as u64, limit),
+        None => {
+            let bundles = app
+                .store
+                .bundles_after(after, limit, app.settings.max_page_bytes)?;
+            let last = bundles.last().map(|b| b.seq).unwrap_or(after);
+            let count = bundles.len();
+            // `more`: the page is full (or cut by size), so ask again after `next_after`.
+            let more =
+                count == limit || (count > 0 && !app.store.bundles_after(last, 1, 1)?.is_empty());
+            let body: Arc<str> = serde_json::to_string(&page(bundles, after, more))
+                .map_err(|e| StoreError(e.to_string()))?
+                .into();
+            // Sequence numbers have no gaps, so a page with `limit` bundles is complete and
+            // fixed. (A page cut short by max_page_bytes is fixed too, but rare: not cached.)
+            if count == limit && last == after + limit as u64 {
+                app.pages.put((after, limit), Arc::clone(&body));
+            }
+            (body, last, count)
+        }
+    };
+    let etag = format!("\"{after}-{last}-{limit}-{count}\"");
     let headers = vec![
         Header::new("ETag", etag.clone()),
         Header::new("Cache-Control", "no-cache"),
     ];
     if inm.0.as_deref() == Some(etag.as_str()) {
-        return Ok(WithHeaders {
+        return Ok(RawJson {
             body: None,
             headers,
             status: Status::NotModified,
         });
     }
-    let more = last < last_seq;
-    Ok(WithHeaders {
-        body: Some(page(bundles, after, more)),
+    Ok(RawJson {
+        body: Some(body),
         headers,
         status: Status::Ok,
     })
@@ -361,7 +435,7 @@ pub async fn get_bundles(
 
 /// Every bundle published in one epoch hour; immutable once the hour has closed.
 #[get("/v1/batches/<hour>")]
-pub async fn get_batch(app: &State<App>, hour: u64) -> Result<WithHeaders<Page>, ApiError> {
+pub fn get_batch(app: &State<App>, hour: u64) -> Result<WithHeaders<Page>, ApiError> {
     let now = now();
     let current = now / 3600;
     if hour > current {
@@ -379,10 +453,7 @@ pub async fn get_batch(app: &State<App>, hour: u64) -> Result<WithHeaders<Page>,
             format!("hour {hour} is older than the retention period; its notices are deleted"),
         ));
     }
-    let store = Arc::clone(&app.store);
-    let bundles = tokio::task::spawn_blocking(move || store.bundles_in_hour(hour))
-        .await
-        .map_err(|e| StoreError(e.to_string()))??;
+    let bundles = app.store.bundles_in_hour(hour)?;
     let cache = if hour < current {
         "public, max-age=31536000, immutable".to_owned()
     } else {

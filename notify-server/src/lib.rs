@@ -117,7 +117,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     )?);
     let durable = Durability::new(Arc::clone(&store));
     let metrics = Arc::new(Metrics::default());
+    let pages = Arc::new(api::PageCache::default());
     let app = App {
+        pages: Arc::clone(&pages),
         store: Arc::clone(&store),
         durable: Arc::clone(&durable),
         verifier: std::sync::Mutex::new(BundleVerifier::new(trust.root)),
@@ -138,7 +140,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
             move |_| {
                 Box::pin(async move {
                     tokio::spawn(durable.run());
-                    tokio::spawn(purge_loop(purge_store, purge_metrics, settings));
+                    tokio::spawn(purge_loop(purge_store, purge_metrics, pages, settings));
                 })
             },
         ))
@@ -187,17 +189,25 @@ pub fn purge_once(
     Ok(purged)
 }
 
-async fn purge_loop(store: Arc<dyn Store>, metrics: Arc<Metrics>, settings: Settings) {
+async fn purge_loop(
+    store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
+    pages: Arc<api::PageCache>,
+    settings: Settings,
+) {
     let every = Duration::from_secs(settings.purge_interval_secs.max(1));
     loop {
         let (s, m, cfg) = (Arc::clone(&store), Arc::clone(&metrics), settings.clone());
         let result =
             tokio::task::spawn_blocking(move || purge_once(s.as_ref(), &cfg, &m, api::now())).await;
         match result {
-            Ok(Ok(p)) if p != store::Purged::default() => eprintln!(
-                "retention purge: removed {} bundles, {} vault records, {} nonces",
-                p.bundles, p.vault_records, p.nonces
-            ),
+            Ok(Ok(p)) if p != store::Purged::default() => {
+                pages.clear();
+                eprintln!(
+                    "retention purge: removed {} bundles, {} vault records, {} nonces",
+                    p.bundles, p.vault_records, p.nonces
+                )
+            }
             Ok(Ok(_)) => {}
             Ok(Err(e)) => eprintln!("retention purge failed: {e}"),
             Err(e) => eprintln!("retention purge failed: {e}"),

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Load benchmark of the release notify-server with wrk (Debian's `wrk`), on this machine's
+# loopback only. It measures durable vault uploads, sync reads and bundle publishing, then
+# prints throughput, latency percentiles and the server's peak RSS. Not a test: numbers go
+# into BENCHMARKS.md by hand, with the machine they came from.
+#
+#   bash notify-server/bench/run.sh [DURATION_SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dur=${1:-15}
+conns=${2:-64}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+cargo build --release -q -p notify-server --bin notify-server --example bench_data
+work=$(mktemp -d)
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+# Distinct bundles for publishing (at most one per request), distinct records for uploads.
+target/release/examples/bench_data "$work" $((dur * 9000)) 20000
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ROCKET_PORT=$port ROCKET_ADDRESS=127.0.0.1 ROCKET_DATA_DIR="$work/data" \
+ROCKET_TRUST_FILE="$work/trust.txt" ROCKET_LOG_LEVEL=off \
+ROCKET_VAULT_UPLOADS_PER_MINUTE=1000000000 ROCKET_KEEP_ALIVE=30 \
+  target/release/notify-server &
+server_pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+base="http://127.0.0.1:$port"
+
+run() { # name, then wrk arguments
+  local name=$1; shift
+  echo
+  echo "=== $name ($dur s, $conns connections, 2 wrk threads)"
+  wrk -t2 -c"$conns" -d"${dur}s" --latency "$@" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|Socket errors|requests in"
+}
+
+BODIES="$work/records.txt" run "vault uploads, each acknowledged only after fsync" -s notify-server/bench/bodies.lua "$base/v1/vault"
+BODIES="$work/bundles.txt" run "bundle publishing (verify, store, fsync)" -s notify-server/bench/bodies.lua "$base/v1/bundles"
+last=$(curl -fs "$base/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_seq"])')
+run "sync reads, steady-state poll (GET /v1/bundles?after=LAST: nothing new)" "$base/v1/bundles?after=$last&limit=100"
+run "sync reads, catching up (GET /v1/bundles?after=0&limit=10: 10 bundles, 11 KB)" "$base/v1/bundles?after=0&limit=10"
+
+echo
+curl -fs "$base/healthz"; echo
+grep -E "VmHWM|VmRSS" "/proc/$server_pid/status" | sed 's/^/server /'
+curl -fs "$base/metrics" | grep -E "^notify_store_flushes_total"
