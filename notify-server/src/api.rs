@@ -47,8 +47,11 @@ pub struct App {
 /// bytes; when full it starts again empty, which is cheap and simple.
 #[derive(Default)]
 pub struct PageCache {
-    inner: Mutex<(HashMap<(u64, usize), Arc<str>>, usize)>,
+    inner: Mutex<Pages>,
 }
+
+/// Pages by `(after, limit)`, and their total size in bytes.
+type Pages = (HashMap<(u64, usize), Arc<str>>, usize);
 
 impl PageCache {
     const MAX_BYTES: usize = 64 << 20;
