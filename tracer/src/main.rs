@@ -1,7 +1,395 @@
-//! `tracer`: Health authority's tool: authority set-up, notices, opening vault records.
+//! `tracer`: the health authority's tool. Parses arguments, calls the library, shows each step.
 #![forbid(unsafe_code)]
 
-fn main() -> std::process::ExitCode {
-    eprintln!("{}", tracer::UNAVAILABLE);
-    std::process::ExitCode::from(2)
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use protocol::Severity;
+use tracer::{Error, keys, time};
+
+#[derive(Parser)]
+#[command(
+    name = "tracer",
+    version,
+    about = "Health authority tool: set up, notify venues, open consented contact records"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Set up the authority and certify tracers.
+    #[command(subcommand)]
+    Authority(AuthorityCmd),
+    /// Make a tracer key pair (tracer.key, tracer.pub).
+    Keygen {
+        /// Directory for the key pair.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Review a case diary a citizen shared.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Build, show, sign and post one notice bundle.
+    Notify(NotifyArgs),
+    /// Fetch and open consented contact records.
+    #[command(subcommand)]
+    Vault(VaultCmd),
+}
+
+#[derive(Subcommand)]
+enum AuthorityCmd {
+    /// Create the root and sealing keys (mode 0600) and the public trust file.
+    Init {
+        /// Directory for the authority's files.
+        #[arg(long)]
+        out: PathBuf,
+        /// The authority's name, as phones show it.
+        #[arg(long, default_value = "Health Authority")]
+        name: String,
+    },
+    /// Sign a certificate for a tracer's public key.
+    Certify {
+        /// The authority directory.
+        #[arg(long)]
+        authority: PathBuf,
+        /// The tracer's tracer.pub.
+        #[arg(long)]
+        tracer_pub: PathBuf,
+        /// The tracer's name, as it appears in every notice.
+        #[arg(long)]
+        name: String,
+        /// Days the certificate is valid (1 to 400).
+        #[arg(long)]
+        days: u64,
+        /// Where to write it (default: tracer.cert next to tracer.pub).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing certificate.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaseCmd {
+    /// Open a case file and list its check-ins.
+    Open {
+        /// The case file.
+        file: PathBuf,
+        /// The authority directory (its sealing key opens the file).
+        #[arg(long)]
+        authority: PathBuf,
+        /// Time zone for showing times (default: $TZ or the system's).
+        #[arg(long)]
+        tz: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Level {
+    Low,
+    High,
+}
+
+#[derive(Args)]
+struct NotifyArgs {
+    /// The tracer key directory (tracer.key, tracer.cert).
+    #[arg(long)]
+    key: PathBuf,
+    /// The notify server, such as http://127.0.0.1:8000.
+    #[arg(long)]
+    server: String,
+    /// A case file whose venues to notify (with --authority to open it).
+    #[arg(long, conflicts_with = "poster", requires = "authority")]
+    case: Option<PathBuf>,
+    /// The authority directory, to open --case.
+    #[arg(long)]
+    authority: Option<PathBuf>,
+    /// Check-in numbers from `tracer case open`, such as 1,3 (default: all).
+    #[arg(long, requires = "case")]
+    pick: Option<String>,
+    /// A venue's poster: URL, payload or image (repeat for several venues).
+    #[arg(long, required_unless_present = "case")]
+    poster: Vec<String>,
+    /// Start of the exposure window.
+    #[arg(long)]
+    from: String,
+    /// End of the exposure window.
+    #[arg(long)]
+    to: String,
+    /// How serious it is.
+    #[arg(long, value_enum)]
+    severity: Level,
+    /// What phones show, at most 200 bytes.
+    #[arg(long)]
+    message: String,
+    /// Allow windows longer than 24 hours per venue.
+    #[arg(long)]
+    long: bool,
+    /// Show the summary and stop.
+    #[arg(long)]
+    dry_run: bool,
+    /// Time zone for reading and showing times.
+    #[arg(long)]
+    tz: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum VaultCmd {
+    /// Query the vault for a venue's hours and write a request for the venue owner.
+    Fetch {
+        /// The tracer key directory.
+        #[arg(long)]
+        key: PathBuf,
+        /// The notify server.
+        #[arg(long)]
+        server: String,
+        /// The venue's poster: URL, payload or image.
+        #[arg(long)]
+        poster: String,
+        /// Start of the exposure window.
+        #[arg(long)]
+        from: String,
+        /// End of the exposure window.
+        #[arg(long)]
+        to: String,
+        /// The request file to give the venue owner.
+        #[arg(long)]
+        out: PathBuf,
+        /// Time zone for reading times.
+        #[arg(long)]
+        tz: Option<String>,
+    },
+    /// Open the inner layer of the records the venue owner unwrapped.
+    Open {
+        /// The authority directory (its sealing key opens the records).
+        #[arg(long)]
+        authority: PathBuf,
+        /// The request file `vault fetch` wrote (to check the response answers it).
+        #[arg(long)]
+        request: PathBuf,
+        /// The venue owner's response file.
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// Where to write the contacts.
+        #[arg(long)]
+        csv: PathBuf,
+        /// Replace the CSV file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Time zone for showing times.
+        #[arg(long)]
+        tz: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tracer: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cmd: Command) -> Result<(), Error> {
+    let now = time::now();
+    match cmd {
+        Command::Authority(AuthorityCmd::Init { out, name }) => {
+            let t = tracer::authority::init(&out, &name)?;
+            println!(
+                "Created the authority \"{}\" in {}",
+                t.authority,
+                out.display()
+            );
+            println!(
+                "  secret (mode 0600): {}, {}",
+                out.join(tracer::authority::ROOT_KEY).display(),
+                out.join(tracer::authority::SEALING_KEY).display()
+            );
+            println!(
+                "  public, for servers and phones to pin: {}",
+                out.join(tracer::authority::TRUST_FILE).display()
+            );
+        }
+        Command::Authority(AuthorityCmd::Certify {
+            authority,
+            tracer_pub,
+            name,
+            days,
+            out,
+            force,
+        }) => {
+            let cert = tracer::certify(&authority, &tracer_pub, &name, days, now)?;
+            let out = out.unwrap_or_else(|| tracer_pub.with_file_name(keys::CERT_FILE));
+            keys::write_cert(&out, &cert, force)?;
+            println!("Certified \"{name}\" for {days} days: {}", out.display());
+        }
+        Command::Keygen { out } => {
+            keys::keygen(&out)?;
+            println!("Made a tracer key pair in {}", out.display());
+            println!(
+                "  give {} to the authority to certify",
+                out.join(keys::PUB_FILE).display()
+            );
+        }
+        Command::Case(CaseCmd::Open {
+            file,
+            authority,
+            tz,
+        }) => {
+            let tz = time::zone(tz.as_deref())?;
+            let diary = tracer::open_case(&authority, &file)?;
+            println!(
+                "Case diary shared at {}: {} check-in(s)",
+                time::show(diary.created_at, &tz),
+                diary.visits.len()
+            );
+            for (i, v) in diary.visits.iter().enumerate() {
+                let info = v.poster.info();
+                println!(
+                    "{:>3}. {}  ({})\n     {} – {}   fingerprint {}",
+                    i + 1,
+                    info.name,
+                    if info.address.is_empty() {
+                        "no address"
+                    } else {
+                        &info.address
+                    },
+                    time::show(v.arrival, &tz),
+                    time::show(v.departure, &tz),
+                    v.poster.fingerprint()
+                );
+            }
+        }
+        Command::Notify(a) => notify(a, now)?,
+        Command::Vault(VaultCmd::Fetch {
+            key,
+            server,
+            poster,
+            from,
+            to,
+            out,
+            tz,
+        }) => {
+            let tz = time::zone(tz.as_deref())?;
+            let id = keys::load(&key)?;
+            let poster = tracer::read_poster(&poster)?;
+            let (from, to) = (time::parse(&from, &tz)?, time::parse(&to, &tz)?);
+            if out.exists() {
+                return Err(Error::Exists(out));
+            }
+            println!(
+                "Querying the vault for \"{}\", {} to {}",
+                poster.info().name,
+                time::show(from, &tz),
+                time::show(to, &tz)
+            );
+            let req = tracer::vault_fetch(&id, &server, &poster, from, to, now)?;
+            let json =
+                serde_json::to_string_pretty(&req).map_err(|e| Error::Invalid(e.to_string()))?;
+            tracer::files::write_new(&out, format!("{json}\n").as_bytes(), 0o600)?;
+            println!(
+                "{} record(s) over {} hour(s). Give {} to the venue owner: venue-keygen unwrap --key venue.key --in {} --out response.json",
+                req.records.len(),
+                req.hours.len(),
+                out.display(),
+                out.display()
+            );
+        }
+        Command::Vault(VaultCmd::Open {
+            authority,
+            request,
+            input,
+            csv,
+            force,
+            tz,
+        }) => {
+            let tz = time::zone(tz.as_deref())?;
+            let opened = tracer::vault_open(&authority, &request, &input)?;
+            tracer::write_contacts_csv(&csv, &opened.contacts, &tz, force)?;
+            println!(
+                "Opened {} contact(s) into {}; {} failed; {} outside the window; {} refused by the venue.",
+                opened.contacts.len(),
+                csv.display(),
+                opened.failed.len(),
+                opened.outside_window,
+                opened.refused_by_venue
+            );
+            for f in &opened.failed {
+                println!("  failed: {f}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn notify(a: NotifyArgs, now: u64) -> Result<(), Error> {
+    let tz = time::zone(a.tz.as_deref())?;
+    let id = keys::load(&a.key)?;
+    let venues = match (&a.case, &a.authority) {
+        (Some(case), Some(authority)) => {
+            let diary = tracer::open_case(authority, case)?;
+            tracer::pick(&diary.visits, a.pick.as_deref())?
+                .into_iter()
+                .map(|v| v.poster)
+                .collect()
+        }
+        _ => a
+            .poster
+            .iter()
+            .map(|p| tracer::read_poster(p))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    let (from, to) = (time::parse(&a.from, &tz)?, time::parse(&a.to, &tz)?);
+    let severity = match a.severity {
+        Level::Low => Severity::Low,
+        Level::High => Severity::High,
+    };
+    let plan = tracer::plan_notify(&id, venues, from, to, severity, &a.message, a.long, now)?;
+    println!("Notice by \"{}\":", id.cert.name());
+    for v in &plan.venues {
+        println!(
+            "  venue    {}  ({})  fingerprint {}",
+            v.info().name,
+            v.info().address,
+            v.fingerprint()
+        );
+    }
+    println!(
+        "  window   {} to {} ({} hour(s) per venue)",
+        time::show(plan.from, &tz),
+        time::show(plan.to, &tz),
+        plan.hours
+    );
+    println!(
+        "  severity {}",
+        if plan.severity == Severity::High {
+            "high"
+        } else {
+            "low"
+        }
+    );
+    println!("  message  {}", plan.message);
+    println!(
+        "  entries  {} ({} bytes signed)",
+        plan.entries,
+        plan.bundle.len()
+    );
+    if a.dry_run {
+        println!("Dry run: nothing was posted.");
+        return Ok(());
+    }
+    let (seq, new) = tracer::post_bundle(&a.server, &plan)?;
+    if new {
+        println!("Posted to {}: sequence number {seq}.", a.server);
+    } else {
+        println!("Already posted to {}: sequence number {seq}.", a.server);
+    }
+    Ok(())
 }

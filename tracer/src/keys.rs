@@ -1,0 +1,136 @@
+//! A tracer's key directory: `tracer.key` (secret, 0600), `tracer.pub`, and, once the
+//! authority has certified it, `tracer.cert`.
+//!
+//! ```text
+//! tracer.key   "checkin-tracer-key v1\nsecret: <base64url>\n"
+//! tracer.pub   "checkin-tracer-pub v1\npublic: <base64url>\n"
+//! tracer.cert  "checkin-tracer-cert v1\ncert: <base64url certificate, spec section 10>\n"
+//! ```
+
+use std::path::Path;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use protocol::{Certificate, Ed25519Secret, VerifyingKey};
+use zeroize::Zeroizing;
+
+use crate::Error;
+
+/// Secret key file name.
+pub const KEY_FILE: &str = "tracer.key";
+/// Public key file name.
+pub const PUB_FILE: &str = "tracer.pub";
+/// Certificate file name.
+pub const CERT_FILE: &str = "tracer.cert";
+
+/// Reads `header\nfield: <base64url>` files.
+pub(crate) fn read_field(
+    path: &Path,
+    header: &str,
+    field: &str,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let text =
+        Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
+    let bad = |why: &str| Error::BadFile(path.to_path_buf(), why.to_owned());
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    if lines.next() != Some(header) {
+        return Err(bad(&format!("it does not start with '{header}'")));
+    }
+    let value = lines
+        .next()
+        .and_then(|l| l.strip_prefix(field).and_then(|r| r.strip_prefix(':')))
+        .ok_or_else(|| bad(&format!("it has no '{field}:' line")))?;
+    URL_SAFE_NO_PAD
+        .decode(value.trim().as_bytes())
+        .map(Zeroizing::new)
+        .map_err(|_| bad("its value is not base64url"))
+}
+
+pub(crate) fn field_text(header: &str, field: &str, value: &[u8]) -> Zeroizing<String> {
+    Zeroizing::new(format!(
+        "{header}\n{field}: {}\n",
+        URL_SAFE_NO_PAD.encode(value)
+    ))
+}
+
+/// Writes a new tracer key pair into `dir`; refuses if a key is there.
+pub fn keygen(dir: &Path) -> Result<VerifyingKey, Error> {
+    if dir.join(KEY_FILE).exists() {
+        return Err(Error::Exists(dir.join(KEY_FILE)));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the directory", dir, e))?;
+    let key = Ed25519Secret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng));
+    let public = key.verifying_key();
+    crate::files::write_new(
+        &dir.join(KEY_FILE),
+        field_text("checkin-tracer-key v1", "secret", key.to_bytes().as_ref()).as_bytes(),
+        0o600,
+    )?;
+    crate::files::write_new(
+        &dir.join(PUB_FILE),
+        field_text("checkin-tracer-pub v1", "public", public.as_bytes()).as_bytes(),
+        0o644,
+    )?;
+    Ok(public)
+}
+
+/// Reads a tracer public key file.
+pub fn read_pub(path: &Path) -> Result<VerifyingKey, Error> {
+    let b = read_field(path, "checkin-tracer-pub v1", "public")?;
+    let arr: [u8; 32] = b
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::BadFile(path.to_path_buf(), "the key is not 32 bytes".into()))?;
+    VerifyingKey::from_bytes(&arr).map_err(|_| {
+        Error::BadFile(
+            path.to_path_buf(),
+            "the key is not a valid Ed25519 key".into(),
+        )
+    })
+}
+
+/// A tracer's key and certificate, loaded and checked against each other.
+pub struct TracerIdentity {
+    /// The signing key.
+    pub key: Ed25519Secret,
+    /// The certificate for it.
+    pub cert: Certificate,
+}
+
+/// Loads `dir/tracer.key` and `dir/tracer.cert`.
+pub fn load(dir: &Path) -> Result<TracerIdentity, Error> {
+    let secret = read_field(&dir.join(KEY_FILE), "checkin-tracer-key v1", "secret")?;
+    let arr: [u8; 32] = secret
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::BadFile(dir.join(KEY_FILE), "the key is not 32 bytes".into()))?;
+    let key = Ed25519Secret::from_bytes(arr);
+    let cert_path = dir.join(CERT_FILE);
+    if !cert_path.exists() {
+        return Err(Error::Invalid(format!(
+            "{} is missing: ask the authority to certify {} (tracer authority certify)",
+            cert_path.display(),
+            dir.join(PUB_FILE).display()
+        )));
+    }
+    let cert_bytes = read_field(&cert_path, "checkin-tracer-cert v1", "cert")?;
+    let cert = Certificate::decode(&cert_bytes)
+        .map_err(|e| Error::BadFile(cert_path.clone(), e.to_string()))?;
+    if *cert.tracer_key() != key.verifying_key() {
+        return Err(Error::BadFile(
+            cert_path,
+            "it certifies another key than tracer.key".into(),
+        ));
+    }
+    Ok(TracerIdentity { key, cert })
+}
+
+/// Writes a certificate file.
+pub fn write_cert(path: &Path, cert: &Certificate, replace: bool) -> Result<(), Error> {
+    let text = field_text("checkin-tracer-cert v1", "cert", cert.to_bytes());
+    if replace {
+        crate::files::write_replace(path, text.as_bytes(), 0o644)
+    } else {
+        crate::files::write_new(path, text.as_bytes(), 0o644)
+    }
+}
