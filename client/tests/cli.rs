@@ -1,0 +1,543 @@
+//! The `checkin` binary against a real notify-server (Rocket, sled, a loopback port), with
+//! notices made by the tracer library: the citizen's whole journey, and its error paths.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use protocol::*;
+use tempfile::TempDir;
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn rfc(t: u64) -> String {
+    jiff::Timestamp::from_second(t as i64).unwrap().to_string()
+}
+
+fn server(data: &Path, trust: &Path) -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let fig = notify_server::figment()
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", port))
+        .merge(("data_dir", data))
+        .merge(("trust_file", trust))
+        .merge(("log_level", "off"));
+    let rocket = notify_server::build(fig).unwrap();
+    std::thread::spawn(move || {
+        let _ = rocket::execute(rocket.launch());
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    format!("http://127.0.0.1:{port}")
+}
+
+struct World {
+    t: TempDir,
+    authority: PathBuf,
+    tracer: tracer::keys::TracerIdentity,
+    server: String,
+}
+
+fn world() -> World {
+    let t = TempDir::new().unwrap();
+    let authority = t.path().join("authority");
+    tracer::authority::init(&authority, "Test Health Board").unwrap();
+    let auth = tracer::authority::load(&authority).unwrap();
+    let key = Ed25519Secret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng));
+    let cert = Certificate::issue(
+        &auth.root,
+        &key.verifying_key(),
+        "Tracer",
+        now() - 86_400,
+        now() + 86_400,
+    )
+    .unwrap();
+    let server = server(&t.path().join("data"), &authority.join("trust.txt"));
+    World {
+        t,
+        authority,
+        tracer: tracer::keys::TracerIdentity { key, cert },
+        server,
+    }
+}
+
+impl World {
+    fn checkin(&self, who: &str) -> Command {
+        let mut c = Command::cargo_bin("checkin").unwrap();
+        c.env("TZ", "UTC")
+            .env_remove("CHECKIN_HOME")
+            .arg("--diary")
+            .arg(self.t.path().join(who));
+        c
+    }
+
+    fn init(&self, who: &str) {
+        self.checkin(who)
+            .args(["init", "--server", &self.server, "--trust"])
+            .arg(self.authority.join("trust.txt"))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "trusts notices from \"Test Health Board\"",
+            ));
+    }
+
+    fn notify(&self, poster: &Poster, from: u64, to: u64, message: &str) {
+        let plan = tracer::plan_notify(
+            &self.tracer,
+            vec![poster.clone()],
+            from,
+            to,
+            Severity::High,
+            message,
+            false,
+            now(),
+        )
+        .unwrap();
+        tracer::post_bundle(&self.server, &plan).unwrap();
+    }
+}
+
+fn poster(name: &str, stay: u16) -> Poster {
+    let keys = VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng)).keys();
+    Poster::sign(
+        &keys,
+        PosterInfo {
+            name: name.into(),
+            address: "1 High St".into(),
+            category: "pub".into(),
+            default_stay_minutes: stay,
+            validity: None,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_citizens_journey() {
+    let w = world();
+    w.init("a");
+    w.init("b");
+    let crown = poster("The Crown", 90);
+    let cafe = poster("Café Zürich", 60);
+    let url = crown.to_url("https://checkin.example/v1/c").unwrap();
+    let day = (now() / 86_400 - 1) * 86_400; // yesterday 00:00 UTC
+    // A: 12:10–13:40 at the Crown, by scanning then checking out.
+    w.checkin("a")
+        .args(["scan", &url, "--at", &rfc(day + 12 * 3600 + 600)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Checked in at The Crown"))
+        .stdout(predicate::str::contains("Expected stay 90 minutes"))
+        .stdout(predicate::str::contains("Nothing was sent anywhere."));
+    w.checkin("a")
+        .args(["out", "--at", &rfc(day + 13 * 3600 + 2400)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Checked out of The Crown"));
+    // B: the Crown 16:00–17:00 (scanning it again checks out), then the café, which checks
+    // out of nothing since B already left.
+    w.checkin("b")
+        .args(["scan", &crown.payload(), "--at", &rfc(day + 16 * 3600)])
+        .assert()
+        .success();
+    w.checkin("b")
+        .args(["scan", &crown.payload(), "--at", &rfc(day + 17 * 3600)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Checked out of The Crown"));
+    w.checkin("b")
+        .args(["scan", &cafe.payload(), "--at", &rfc(day + 18 * 3600)])
+        .assert()
+        .success();
+    // Scanning somewhere else while checked in checks out first, and says so.
+    w.checkin("b")
+        .args([
+            "scan",
+            &crown.payload(),
+            "--at",
+            &rfc(day + 18 * 3600 + 1800),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Checked you out of Café Zürich first.",
+        ));
+    w.checkin("b")
+        .args(["out", "--at", &rfc(day + 18 * 3600 + 2000)])
+        .assert()
+        .success();
+
+    w.notify(
+        &crown,
+        day + 12 * 3600,
+        day + 14 * 3600,
+        "You may have been exposed. Please book a test.",
+    );
+    w.checkin("a")
+        .arg("sync")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 new alert(s)"))
+        .stdout(predicate::str::contains("you were at The Crown"))
+        .stdout(predicate::str::contains("by 90 minutes"))
+        .stdout(predicate::str::contains("Please book a test."));
+    w.checkin("a")
+        .arg("sync")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no new alerts"));
+    w.checkin("b")
+        .arg("sync")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no new alerts"));
+    let out = w.checkin("a").args(["alerts", "--json"]).output().unwrap();
+    let alerts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(alerts.as_array().unwrap().len(), 1);
+    assert_eq!(alerts[0]["venue"], "The Crown");
+    assert_eq!(alerts[0]["overlap_minutes"], 90);
+
+    // Diary, edit, forget.
+    let out = w.checkin("b").args(["diary", "--json"]).output().unwrap();
+    let visits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(visits.as_array().unwrap().len(), 3);
+    let id = visits[0]["id"].as_str().unwrap().to_owned();
+    w.checkin("b")
+        .args([
+            "edit",
+            &id,
+            "--arrive",
+            &rfc(day + 15 * 3600),
+            "--leave",
+            &rfc(day + 15 * 3600 + 600),
+        ])
+        .assert()
+        .success();
+    w.checkin("b")
+        .args([
+            "edit",
+            &id,
+            "--arrive",
+            &rfc(day + 15 * 3600),
+            "--leave",
+            &rfc(day + 14 * 3600),
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("ends before it begins"));
+    w.checkin("b")
+        .args(["forget", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Deleted your visit to The Crown"));
+    w.checkin("b")
+        .args(["forget", "zzzz"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no visit has the id"));
+    let out = w.checkin("b").args(["diary", "--json"]).output().unwrap();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn consented_contact_uploads_reach_the_vault_and_open_for_the_authority() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 60);
+    let t = (now() / 3600 - 3) * 3600;
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--share-contact", "--at", &rfc(t)])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("set them first"));
+    w.checkin("a")
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "Ada Lovelace",
+            "--phone",
+            "+44 7700 900123",
+            "--party",
+            "2",
+        ])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args([
+            "scan",
+            &crown.payload(),
+            "--share-contact",
+            "--at",
+            &rfc(t + 600),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "will be shared, sealed, when you leave",
+        ));
+    w.checkin("a")
+        .args(["out", "--at", &rfc(t + 600 + 1800)])
+        .assert()
+        .success();
+    w.checkin("a")
+        .arg("sync")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Sent 1 sealed contact upload(s)."));
+    // The tracer, the venue and the authority together can open it.
+    let req = tracer::vault_fetch(&w.tracer, &w.server, &crown, t, t + 3600, now()).unwrap();
+    assert_eq!(req.records.len(), 1);
+    let health: serde_json::Value = serde_json::from_str(
+        &ureq::get(format!("{}/healthz", w.server))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(health["vault_records"], 1);
+}
+
+#[test]
+fn uploads_wait_while_the_server_is_down_and_are_never_lost() {
+    let w = world();
+    // A diary pointed at a server that is not there.
+    w.checkin("a")
+        .args(["init", "--server", "http://127.0.0.1:9", "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["contact", "set", "--name", "Ada", "--phone", "1"])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["contact", "consent", "always"])
+        .assert()
+        .success();
+    let crown = poster("The Crown", 60);
+    let t = now() - 7200;
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(t)])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["out", "--at", &rfc(t + 600)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 contact upload(s) are waiting"));
+    w.checkin("a")
+        .arg("sync")
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("cannot reach the server"))
+        .stderr(predicate::str::contains("Your diary is unchanged"));
+    // Against the real server: the queued upload goes out.
+    w.checkin("a")
+        .args(["sync", "--server", &w.server])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["diary"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(contact shared)"));
+}
+
+#[test]
+fn passphrase_diaries_and_bad_input() {
+    let w = world();
+    let pass = w.t.path().join("pass.txt");
+    std::fs::write(&pass, "correct horse battery\n").unwrap();
+    let wrong = w.t.path().join("wrong.txt");
+    std::fs::write(&wrong, "incorrect horse\n").unwrap();
+    w.checkin("p")
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .args(["init", "--passphrase", "--server", &w.server, "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success();
+    let crown = poster("The Crown", 60);
+    w.checkin("p")
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .args(["scan", &crown.payload()])
+        .assert()
+        .success();
+    w.checkin("p")
+        .arg("--passphrase-file")
+        .arg(&wrong)
+        .args(["diary"])
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("wrong passphrase"));
+    w.checkin("p")
+        .args(["diary"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("passphrase"));
+    // The diary holds no readable venue name on disk.
+    let mut all = Vec::new();
+    for e in walk(&w.t.path().join("p")) {
+        all.extend(std::fs::read(e).unwrap());
+    }
+    assert!(
+        !all.windows(9).any(|x| x == b"The Crown"),
+        "a venue name is readable on disk"
+    );
+
+    w.checkin("nobody")
+        .args(["diary"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("run 'checkin init' first"));
+    w.init("a");
+    // Tampered, foreign and expired posters are refused, and nothing is recorded.
+    let mut bytes = crown.to_bytes().to_vec();
+    bytes[70] ^= 1;
+    use base64::Engine as _;
+    let tampered = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
+    w.checkin("a")
+        .args(["scan", &tampered])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot check in"));
+    w.checkin("a")
+        .args(["scan", "https://example.org/menu"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a poster URL"));
+    let keys = VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng)).keys();
+    let expired = Poster::sign(
+        &keys,
+        PosterInfo {
+            name: "Old".into(),
+            address: String::new(),
+            category: String::new(),
+            default_stay_minutes: 30,
+            validity: Some(Validity { from: 1, until: 2 }),
+        },
+    )
+    .unwrap();
+    w.checkin("a")
+        .args(["scan", &expired.payload()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("expired"));
+    w.checkin("a")
+        .args(["diary"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Your diary is empty."));
+    // A server serving a bundle from another authority: rejected, reported, not stored.
+    let other = w.t.path().join("other");
+    tracer::authority::init(&other, "Other").unwrap();
+    let rogue = server(&w.t.path().join("rogue-data"), &other.join("trust.txt"));
+    let auth = tracer::authority::load(&other).unwrap();
+    let key = Ed25519Secret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng));
+    let cert = Certificate::issue(
+        &auth.root,
+        &key.verifying_key(),
+        "Rogue",
+        now() - 100,
+        now() + 100,
+    )
+    .unwrap();
+    let plan = tracer::plan_notify(
+        &tracer::keys::TracerIdentity { key, cert },
+        vec![crown.clone()],
+        now() - 7200,
+        now() - 3600,
+        Severity::High,
+        "fake",
+        false,
+        now(),
+    )
+    .unwrap();
+    tracer::post_bundle(&rogue, &plan).unwrap();
+    w.checkin("a")
+        .args(["sync", "--server", &rogue])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "failed verification and was not stored",
+        ));
+    w.checkin("a")
+        .args(["alerts"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No alerts."));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn share_case_is_sealed_to_the_authority() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 60);
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(now() - 3600)])
+        .assert()
+        .success();
+    let out = w.t.path().join("case.bin");
+    w.checkin("a")
+        .args(["share-case", "--out"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--yes"));
+    assert!(!out.exists());
+    w.checkin("a")
+        .args(["share-case", "--yes", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("This shares 1 visit(s)"));
+    let diary = tracer::open_case(&w.authority, &out).unwrap();
+    assert_eq!(diary.visits[0].poster, crown);
+}
