@@ -1,4 +1,4 @@
 //! End-to-end tests of the whole system, through the real binaries and a real server.
 //!
-//! The stories land with issue #7, once the binaries they drive exist.
+//! The stories are in `tests/stories.rs`; this crate holds no code of its own.
 #![forbid(unsafe_code)]

@@ -1,0 +1,523 @@
+//! The whole story through the real binaries, as people would run them: a venue makes a
+//! poster, citizens scan its PNG, a tracer notifies, phones sync, and consented contact details
+//! are opened by tracer, venue and authority together. Plus the two tampering cases.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use tempfile::TempDir;
+
+/// Builds the four binaries once (a no-op when they are fresh) and returns their directory.
+fn bin_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(&root)
+            .args([
+                "build",
+                "-q",
+                "-p",
+                "notify-server",
+                "-p",
+                "client",
+                "-p",
+                "tracer",
+                "-p",
+                "venue-keygen",
+                "--bins",
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success(), "building the binaries failed");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        target.join("debug")
+    })
+}
+
+fn run(dir: &Path, bin: &str, args: &[&str]) -> Output {
+    let out = Command::new(bin_dir().join(bin))
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .env_remove("CHECKIN_HOME")
+        .args(args)
+        .output()
+        .unwrap();
+    out
+}
+
+/// Runs and requires success; returns stdout.
+fn ok(dir: &Path, bin: &str, args: &[&str]) -> String {
+    let out = run(dir, bin, args);
+    assert!(
+        out.status.success(),
+        "{bin} {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs and requires failure; returns stderr.
+fn fails(dir: &Path, bin: &str, args: &[&str]) -> String {
+    let out = run(dir, bin, args);
+    assert!(
+        !out.status.success(),
+        "{bin} {args:?} should have failed:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_server(dir: &Path, trust: &Path) -> Server {
+    let port = free_port();
+    let child = Command::new(bin_dir().join("notify-server"))
+        .current_dir(dir)
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_TRUST_FILE", trust)
+        .env("ROCKET_LOG_LEVEL", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "notify-server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server { child, url }
+}
+
+/// An HTTP proxy in front of `upstream` that alters one character of every bundle it
+/// forwards, as a hostile network would.
+fn tampering_proxy(upstream: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let upstream = upstream.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                if reader.read_line(&mut first).is_err() {
+                    return;
+                }
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).is_err() || line == "\r\n" || line.is_empty() {
+                        break;
+                    }
+                }
+                let path = first.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let mut body = String::new();
+                if let Ok(mut r) = ureq::get(format!("{upstream}{path}")).call() {
+                    r.body_mut()
+                        .as_reader()
+                        .read_to_string(&mut body)
+                        .unwrap_or(0);
+                }
+                if let Some(i) = body.find("\"bundle\":\"") {
+                    let at = i + 10 + 300;
+                    let c = body.as_bytes()[at];
+                    let new = if c == b'A' { "B" } else { "A" };
+                    body.replace_range(at..at + 1, new);
+                }
+                let mut s = stream;
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Yesterday at hh:mm UTC, as the "YYYY-MM-DD HH:MM" the tools read (TZ=UTC).
+fn yesterday(hm: &str) -> String {
+    let d = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24))
+        .unwrap();
+    format!("{} {hm}", d.strftime("%Y-%m-%d"))
+}
+
+struct World {
+    t: TempDir,
+    server: Server,
+}
+
+impl World {
+    fn dir(&self) -> &Path {
+        self.t.path()
+    }
+
+    fn checkin(&self, who: &str, args: &[&str]) -> String {
+        let mut all = vec!["--diary", who];
+        all.extend_from_slice(args);
+        ok(self.dir(), "checkin", &all)
+    }
+}
+
+fn world() -> World {
+    let t = TempDir::new().unwrap();
+    let d = t.path();
+    ok(
+        d,
+        "tracer",
+        &[
+            "authority",
+            "init",
+            "--out",
+            "authority",
+            "--name",
+            "Example Health Board",
+        ],
+    );
+    ok(d, "tracer", &["keygen", "--out", "tracer"]);
+    ok(
+        d,
+        "tracer",
+        &[
+            "authority",
+            "certify",
+            "--authority",
+            "authority",
+            "--tracer-pub",
+            "tracer/tracer.pub",
+            "--name",
+            "A. Tracer",
+            "--days",
+            "30",
+        ],
+    );
+    let server = start_server(d, &d.join("authority/trust.txt"));
+    ok(
+        d,
+        "venue-keygen",
+        &[
+            "new",
+            "--name",
+            "The Crown",
+            "--address",
+            "1 High Street",
+            "--category",
+            "pub",
+            "--stay",
+            "90",
+            "--out",
+            "crown",
+        ],
+    );
+    ok(
+        d,
+        "venue-keygen",
+        &[
+            "new",
+            "--name",
+            "Café Zürich",
+            "--address",
+            "Limmatquai 1",
+            "--category",
+            "cafe",
+            "--out",
+            "cafe",
+        ],
+    );
+    let w = World { t, server };
+    for who in ["a", "b", "c"] {
+        w.checkin(
+            who,
+            &[
+                "init",
+                "--trust",
+                "authority/trust.txt",
+                "--server",
+                &w.server.url,
+            ],
+        );
+    }
+    w
+}
+
+#[test]
+fn notice_and_vault_stories() {
+    let w = world();
+    let d = w.dir();
+    // A and B consent to share contact details; C does not.
+    w.checkin(
+        "a",
+        &[
+            "contact",
+            "set",
+            "--name",
+            "Alice Example",
+            "--phone",
+            "+44 7700 900001",
+            "--email",
+            "alice@example.org",
+        ],
+    );
+    w.checkin(
+        "b",
+        &[
+            "contact",
+            "set",
+            "--name",
+            "Bob Example",
+            "--phone",
+            "+44 7700 900002",
+        ],
+    );
+    w.checkin(
+        "c",
+        &[
+            "contact",
+            "set",
+            "--name",
+            "Carol Example",
+            "--phone",
+            "+44 7700 900003",
+        ],
+    );
+    // A scans the poster's PNG at 12:10 and leaves at 13:40.
+    let out = w.checkin(
+        "a",
+        &[
+            "scan",
+            "crown/poster.png",
+            "--at",
+            &yesterday("12:10"),
+            "--share-contact",
+        ],
+    );
+    assert!(out.contains("Checked in at The Crown"), "{out}");
+    w.checkin("a", &["out", "--at", &yesterday("13:40")]);
+    // B at the same venue 16:00–17:00; C at another venue at 12:30.
+    w.checkin(
+        "b",
+        &[
+            "scan",
+            "crown/poster.png",
+            "--at",
+            &yesterday("16:00"),
+            "--share-contact",
+        ],
+    );
+    w.checkin("b", &["out", "--at", &yesterday("17:00")]);
+    w.checkin(
+        "c",
+        &["scan", "cafe/poster.png", "--at", &yesterday("12:30")],
+    );
+    w.checkin("c", &["out", "--at", &yesterday("13:00")]);
+
+    // The tracer notifies the Crown for 12:00–14:00.
+    let out = ok(
+        d,
+        "tracer",
+        &[
+            "notify",
+            "--key",
+            "tracer",
+            "--server",
+            &w.server.url,
+            "--poster",
+            "crown/poster.png",
+            "--from",
+            &yesterday("12:00"),
+            "--to",
+            &yesterday("14:00"),
+            "--severity",
+            "high",
+            "--message",
+            "You may have been exposed at The Crown. Please book a test.",
+        ],
+    );
+    assert!(out.contains("sequence number 1."), "{out}");
+
+    // Everyone syncs: only A is alerted, with the right venue, times and message.
+    let a = w.checkin("a", &["sync"]);
+    assert!(
+        a.contains("1 new alert(s)") && a.contains("you were at The Crown"),
+        "{a}"
+    );
+    assert!(
+        a.contains(&format!(
+            "{} UTC – {} UTC",
+            yesterday("12:10"),
+            yesterday("13:40")
+        )),
+        "{a}"
+    );
+    assert!(a.contains("Please book a test."), "{a}");
+    assert!(w.checkin("b", &["sync"]).contains("no new alerts"));
+    assert!(w.checkin("c", &["sync"]).contains("no new alerts"));
+    // A second sync changes nothing.
+    assert!(w.checkin("a", &["sync"]).contains("no new alerts"));
+    let alerts: serde_json::Value =
+        serde_json::from_str(&w.checkin("a", &["alerts", "--json"])).unwrap();
+    assert_eq!(alerts.as_array().unwrap().len(), 1);
+    assert_eq!(alerts[0]["venue"], "The Crown");
+    assert_eq!(alerts[0]["overlap_minutes"], 90);
+    for who in ["b", "c"] {
+        assert!(w.checkin(who, &["alerts"]).contains("No alerts."));
+    }
+
+    // The vault: the tracer fetches, the venue unwraps offline, the authority opens.
+    let out = ok(
+        d,
+        "tracer",
+        &[
+            "vault",
+            "fetch",
+            "--key",
+            "tracer",
+            "--server",
+            &w.server.url,
+            "--poster",
+            "crown/poster.png",
+            "--from",
+            &yesterday("12:00"),
+            "--to",
+            &yesterday("14:00"),
+            "--out",
+            "request.json",
+        ],
+    );
+    assert!(
+        out.contains("2 record(s)"),
+        "A's visit covers two hours: {out}"
+    );
+    let out = ok(
+        d,
+        "venue-keygen",
+        &[
+            "unwrap",
+            "--key",
+            "crown/venue.key",
+            "--in",
+            "request.json",
+            "--out",
+            "response.json",
+        ],
+    );
+    assert!(out.contains("Stripped 2 record(s)"), "{out}");
+    let out = ok(
+        d,
+        "tracer",
+        &[
+            "vault",
+            "open",
+            "--authority",
+            "authority",
+            "--request",
+            "request.json",
+            "--in",
+            "response.json",
+            "--csv",
+            "contacts.csv",
+        ],
+    );
+    assert!(out.contains("Opened 1 contact(s)"), "{out}");
+    let csv = std::fs::read_to_string(d.join("contacts.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[1].starts_with("Alice Example,+44 7700 900001,alice@example.org,1,"),
+        "{csv}"
+    );
+    assert!(!csv.contains("Bob") && !csv.contains("Carol"), "{csv}");
+}
+
+#[test]
+fn tampering_is_caught() {
+    let w = world();
+    let d = w.dir();
+    // A poster whose name was changed and re-encoded into a valid URL is refused at scan.
+    let url = std::fs::read_to_string(d.join("crown/poster.url")).unwrap();
+    let (base, payload) = url.trim().split_once('#').unwrap();
+    let mut bytes = URL_SAFE_NO_PAD.decode(payload).unwrap();
+    let name_at = 67; // the name's first byte (spec section 7.1)
+    assert_eq!(bytes[name_at], b'T');
+    bytes[name_at] = b'F'; // "Fhe Crown"
+    let forged = format!("{base}#{}", URL_SAFE_NO_PAD.encode(&bytes));
+    let err = fails(d, "checkin", &["--diary", "a", "scan", &forged]);
+    assert!(err.contains("signature does not verify"), "{err}");
+    assert!(w.checkin("a", &["diary"]).contains("Your diary is empty."));
+
+    // A bundle altered in transit is refused at sync, and nothing from it is stored.
+    w.checkin(
+        "a",
+        &["scan", "crown/poster.png", "--at", &yesterday("12:10")],
+    );
+    w.checkin("a", &["out", "--at", &yesterday("13:40")]);
+    ok(
+        d,
+        "tracer",
+        &[
+            "notify",
+            "--key",
+            "tracer",
+            "--server",
+            &w.server.url,
+            "--poster",
+            "crown/poster.png",
+            "--from",
+            &yesterday("12:00"),
+            "--to",
+            &yesterday("14:00"),
+            "--severity",
+            "high",
+            "--message",
+            "Real notice.",
+        ],
+    );
+    let proxy = tampering_proxy(w.server.url.clone());
+    let err = fails(d, "checkin", &["--diary", "a", "sync", "--server", &proxy]);
+    assert!(
+        err.contains("failed verification and was not stored"),
+        "{err}"
+    );
+    assert!(w.checkin("a", &["alerts"]).contains("No alerts."));
+    // The genuine server still delivers it afterwards: nothing was lost by refusing.
+    assert!(w.checkin("a", &["sync"]).contains("1 new alert(s)"));
+}
