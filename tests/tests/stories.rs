@@ -54,14 +54,13 @@ fn bin_dir() -> &'static Path {
 }
 
 fn run(dir: &Path, bin: &str, args: &[&str]) -> Output {
-    let out = Command::new(bin_dir().join(bin))
+    Command::new(bin_dir().join(bin))
         .current_dir(dir)
         .env("TZ", "UTC")
         .env_remove("CHECKIN_HOME")
         .args(args)
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 /// Runs and requires success; returns stdout.
