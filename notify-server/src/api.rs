@@ -164,6 +164,35 @@ impl<'r> FromRequest<'r> for ClientAddr {
     }
 }
 
+/// What a rate limit counts.
+#[derive(Clone, Copy)]
+pub enum Purpose {
+    /// Vault uploads.
+    Upload,
+    /// Vault queries.
+    Query,
+}
+
+/// Counts one request against the address's limit for `purpose`; a 429 when over it.
+fn limit(app: &App, addr: &ClientAddr, purpose: Purpose) -> Result<(), ApiError> {
+    let (id, per_minute, what) = match purpose {
+        Purpose::Upload => (0, app.settings.vault_uploads_per_minute, "uploads"),
+        Purpose::Query => (1, app.settings.queries_per_minute, "queries"),
+    };
+    app.limiter.check(addr.0, id, per_minute).map_err(|wait| {
+        app.metrics
+            .rate_limited
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut e = ApiError::new(
+            Status::TooManyRequests,
+            "rate_limited",
+            format!("too many {what} from this address: try again in {wait} seconds"),
+        );
+        e.retry_after = Some(wait);
+        e
+    })
+}
+
 /// Fixed one-minute windows per address and purpose.
 #[derive(Default)]
 pub struct RateLimiter {
@@ -492,21 +521,7 @@ pub async fn post_vault(
     addr: ClientAddr,
     body: Json<PostRecord>,
 ) -> Result<(Status, Json<Stored>), ApiError> {
-    if let Err(wait) = app
-        .limiter
-        .check(addr.0, 0, app.settings.vault_uploads_per_minute)
-    {
-        app.metrics
-            .rate_limited
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut e = ApiError::new(
-            Status::TooManyRequests,
-            "rate_limited",
-            format!("too many uploads from this address: try again in {wait} seconds"),
-        );
-        e.retry_after = Some(wait);
-        return Err(e);
-    }
+    limit(app, &addr, Purpose::Upload)?;
     let record = b64("record", &body.record)?;
     if record.len() != protocol::vault::RECORD_LEN {
         return Err(ApiError::new(
@@ -552,21 +567,7 @@ pub async fn post_query(
     addr: ClientAddr,
     body: Json<PostQuery>,
 ) -> Result<Json<QueryAnswer>, ApiError> {
-    if let Err(wait) = app
-        .limiter
-        .check(addr.0, 1, app.settings.queries_per_minute)
-    {
-        app.metrics
-            .rate_limited
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut e = ApiError::new(
-            Status::TooManyRequests,
-            "rate_limited",
-            format!("too many queries from this address: try again in {wait} seconds"),
-        );
-        e.retry_after = Some(wait);
-        return Err(e);
-    }
+    limit(app, &addr, Purpose::Query)?;
     let bytes = b64("query", &body.query)?;
     let now = now();
     let q = protocol::query::verify_query(&app.trust.root, &bytes, now).map_err(|e| {

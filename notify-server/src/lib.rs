@@ -215,3 +215,27 @@ async fn purge_loop(
         tokio::time::sleep(every).await;
     }
 }
+
+/// Builds the server from `figment` and runs it on a thread of its own, returning once it
+/// accepts connections on its configured address and port. For tools and tests that need a
+/// real server in-process; the server runs until the process exits.
+pub fn spawn(figment: Figment) -> Result<String, StartError> {
+    let config: rocket::Config = figment
+        .extract()
+        .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    let rocket = build(figment)?;
+    std::thread::spawn(move || {
+        let _ = rocket::execute(rocket.launch());
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect((config.address, config.port)).is_err() {
+        if std::time::Instant::now() > deadline {
+            return Err(StartError(format!(
+                "the server did not start on {}:{}",
+                config.address, config.port
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(format!("http://{}:{}", config.address, config.port))
+}

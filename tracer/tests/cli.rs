@@ -9,7 +9,6 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -36,6 +35,7 @@ fn rfc3339(t: u64) -> String {
 }
 
 /// Starts a real notify-server pinned to `trust` on a free loopback port.
+/// A real notify-server (Rocket, sled, a free loopback port), in-process.
 fn server(data: &Path, trust: &Path) -> String {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -48,17 +48,7 @@ fn server(data: &Path, trust: &Path) -> String {
         .merge(("data_dir", data))
         .merge(("trust_file", trust))
         .merge(("log_level", "off"));
-    let rocket = notify_server::build(fig).unwrap();
-    std::thread::spawn(move || {
-        let _ = rocket::execute(rocket.launch());
-    });
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    base
+    notify_server::spawn(fig).unwrap()
 }
 
 struct World {
