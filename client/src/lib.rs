@@ -788,6 +788,8 @@ pub enum ScanOutcome {
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        // A phone with no network must not hang a check-out: give up quickly and retry later.
+        .timeout_connect(Some(Duration::from_secs(5)))
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into()

@@ -223,6 +223,9 @@ fn run(cli: Cli) -> Result<(), Error> {
     // A check-in or check-out the user makes now, even back-dated with --at, takes precedence
     // over the automatic check-out; every other command first applies it.
     let acts_first = matches!(cli.command, Command::Scan { .. } | Command::Out { .. });
+    // Only an explicit check-out sends at once: after a (possibly back-dated) scan, a following
+    // `out` may still correct an automatic check-out time before anything leaves the device.
+    let upload_now = matches!(cli.command, Command::Out { .. });
     let mut hk = client::Housekeeping::default();
     if !acts_first {
         hk = s.housekeeping(now, is_sync)?;
@@ -399,8 +402,12 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
     }
     if acts_first {
-        hk = s.housekeeping(now, false)?;
+        // A visit that just ended with consent is uploaded now; if that fails it stays queued.
+        hk = s.housekeeping(now, upload_now)?;
         report_auto_out(&hk, &tz);
+        if hk.uploaded > 0 {
+            println!("Sent {} sealed contact upload(s).", hk.uploaded);
+        }
     }
     if hk.pending > 0 && !is_sync {
         println!(

@@ -10,6 +10,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use protocol::{BundleVerifier, TrustAnchor};
+use rocket::data::{ByteUnit, Data, ToByteUnit};
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::{FromRequest, Outcome};
 use rocket::response::{self, Responder};
@@ -150,6 +151,47 @@ fn b64(field: &'static str, value: &str) -> Result<Vec<u8>, ApiError> {
             "bad_base64",
             format!("'{field}' must be base64url without padding"),
         )
+    })
+}
+
+/// Largest vault upload body: one 368-byte record is 491 base64url characters.
+pub const VAULT_BODY_LIMIT: u64 = 4 * 1024;
+/// Largest vault query body: 1,024 tags and a certificate, in base64url, with room to spare.
+pub const QUERY_BODY_LIMIT: u64 = 64 * 1024;
+
+/// Reads a small JSON body, refusing anything over `limit` with a 413 before it is buffered.
+async fn small_json<T: serde::de::DeserializeOwned>(
+    data: Data<'_>,
+    limit: ByteUnit,
+) -> Result<T, ApiError> {
+    let body = data.open(limit).into_string().await.map_err(|e| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_request",
+            format!("cannot read the body: {e}"),
+        )
+    })?;
+    if !body.is_complete() {
+        return Err(ApiError::new(
+            Status::PayloadTooLarge,
+            "too_large",
+            format!("the body is larger than this endpoint accepts ({limit})"),
+        ));
+    }
+    serde_json::from_str(&body.into_inner()).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            ApiError::new(
+                Status::BadRequest,
+                "bad_request",
+                format!("the body is not valid JSON: {e}"),
+            )
+        } else {
+            ApiError::new(
+                Status::UnprocessableEntity,
+                "unprocessable",
+                format!("the JSON does not match the API: {e}"),
+            )
+        }
     })
 }
 
@@ -515,13 +557,14 @@ pub struct Stored {
 }
 
 /// Stores one consented vault record, durably, before answering.
-#[post("/v1/vault", format = "json", data = "<body>")]
+#[post("/v1/vault", format = "json", data = "<data>")]
 pub async fn post_vault(
     app: &State<App>,
     addr: ClientAddr,
-    body: Json<PostRecord>,
+    data: Data<'_>,
 ) -> Result<(Status, Json<Stored>), ApiError> {
     limit(app, &addr, Purpose::Upload)?;
+    let body: PostRecord = small_json(data, VAULT_BODY_LIMIT.bytes()).await?;
     let record = b64("record", &body.record)?;
     if record.len() != protocol::vault::RECORD_LEN {
         return Err(ApiError::new(
@@ -561,13 +604,14 @@ pub struct QueryAnswer {
 }
 
 /// A tracer-signed query for the records under some vault tags; each query works once.
-#[post("/v1/vault/query", format = "json", data = "<body>")]
+#[post("/v1/vault/query", format = "json", data = "<data>")]
 pub async fn post_query(
     app: &State<App>,
     addr: ClientAddr,
-    body: Json<PostQuery>,
+    data: Data<'_>,
 ) -> Result<Json<QueryAnswer>, ApiError> {
     limit(app, &addr, Purpose::Query)?;
+    let body: PostQuery = small_json(data, QUERY_BODY_LIMIT.bytes()).await?;
     let bytes = b64("query", &body.query)?;
     let now = now();
     let q = protocol::query::verify_query(&app.trust.root, &bytes, now).map_err(|e| {

@@ -385,6 +385,64 @@ fn bad_windows_and_keys_are_refused_before_anything_is_posted() {
 }
 
 #[test]
+fn an_expired_certificate_is_refused_before_anything_is_sent() {
+    let w = world();
+    let (_, p) = venue("V");
+    let auth = tracer::authority::load(&w.authority).unwrap();
+    let key = tracer::keys::load(&w.key).unwrap();
+    let t = now();
+    let expired = Certificate::issue(
+        &auth.root,
+        &key.key.verifying_key(),
+        "Tracer One",
+        t - 10 * 86_400,
+        t - 86_400,
+    )
+    .unwrap();
+    tracer::keys::write_cert(&w.key.join("tracer.cert"), &expired, true).unwrap();
+    tracer()
+        .args(["notify", "--key"])
+        .arg(&w.key)
+        .args([
+            "--server",
+            &w.server,
+            "--poster",
+            &p.payload(),
+            "--from",
+            &rfc3339(t - 7200),
+            "--to",
+            &rfc3339(t - 60),
+            "--severity",
+            "low",
+            "--message",
+            "m",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("certificate is not valid now"));
+    // The server refuses a vault query signed under it too.
+    tracer()
+        .args(["vault", "fetch", "--key"])
+        .arg(&w.key)
+        .args([
+            "--server",
+            &w.server,
+            "--poster",
+            &p.payload(),
+            "--from",
+            &rfc3339(t - 7200),
+            "--to",
+            &rfc3339(t - 60),
+            "--out",
+        ])
+        .arg(w.dir.join("req.json"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cert_not_valid_at"));
+    assert!(!w.dir.join("req.json").exists());
+}
+
+#[test]
 fn case_review_and_notify_picked_venues() {
     let w = world();
     let (_, a) = venue("Café Zürich");
