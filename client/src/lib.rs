@@ -145,19 +145,10 @@ fn argon(
     Ok(out)
 }
 
+/// Writes a new private file atomically (mode 0600, never replacing one), with the same
+/// mechanism as the tracer's key files.
 fn write_private(path: &Path, data: &[u8]) -> Result<(), Error> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut t = tempfile::Builder::new()
-        .prefix(".checkin-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::File(format!("cannot write in {}: {e}", dir.display())))?;
-    t.write_all(data)
-        .and_then(|()| t.as_file().sync_all())
-        .map_err(|e| Error::File(format!("cannot write {}: {e}", path.display())))?;
-    t.persist_noclobber(path)
-        .map_err(|e| Error::File(format!("cannot write {}: {}", path.display(), e.error)))?;
-    Ok(())
+    tracer::files::write_new(path, data, 0o600).map_err(|e| Error::File(e.to_string()))
 }
 
 /// `checkin init`: creates the diary, protected by a device key or a passphrase.
@@ -667,7 +658,7 @@ impl Session {
                     .and_then(|s| URL_SAFE_NO_PAD.decode(s).ok())
                     .unwrap_or_default();
                 // Never trust the server: every bundle is checked against the pinned root.
-                let bundle = match verifier.verify(&bytes, now) {
+                let bundle = match verifier.verify_owned(bytes, now) {
                     Ok(bundle) => bundle,
                     Err(e) => {
                         self.diary.flush()?;

@@ -342,8 +342,14 @@ impl BundleVerifier {
     /// 4. it was not made more than five minutes after `now`;
     /// 5. the tracer's signature verifies.
     pub fn verify(&mut self, bytes: &[u8], now: u64) -> Result<Bundle, BundleError> {
+        self.verify_owned(bytes.to_vec(), now)
+    }
+
+    /// As [`BundleVerifier::verify`], keeping `bytes` in the verified bundle instead of
+    /// copying them: a phone that just decoded a page of bundles hands each buffer over.
+    pub fn verify_owned(&mut self, bytes: Vec<u8>, now: u64) -> Result<Bundle, BundleError> {
         let short = |_| BundleError::Truncated;
-        let mut r = Reader::new(bytes);
+        let mut r = Reader::new(&bytes);
         let version = r.u8().map_err(short)?;
         if version != BUNDLE_VERSION {
             return Err(BundleError::UnsupportedVersion(version));
@@ -396,7 +402,7 @@ impl BundleVerifier {
             )
             .map_err(|_| BundleError::BadSignature)?;
         Ok(Bundle {
-            bytes: bytes.to_vec(),
+            bytes,
             cert,
             created_at,
             entries_at,
