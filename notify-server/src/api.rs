@@ -110,6 +110,16 @@ impl ApiError {
             retry_after: None,
         }
     }
+
+    /// The HTTP status.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The stable machine-readable name, e.g. `bad_base64`.
+    pub fn code(&self) -> &'static str {
+        self.error
+    }
 }
 
 #[derive(Serialize)]
@@ -178,7 +188,12 @@ async fn small_json<T: serde::de::DeserializeOwned>(
             format!("the body is larger than this endpoint accepts ({limit})"),
         ));
     }
-    serde_json::from_str(&body.into_inner()).map_err(|e| {
+    parse_body(&body.into_inner())
+}
+
+/// Parses a JSON request body: 400 for text that is not JSON, 422 for JSON of the wrong shape.
+pub fn parse_body<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             ApiError::new(
                 Status::BadRequest,
@@ -295,43 +310,26 @@ fn bundle_error(e: &protocol::BundleError) -> ApiError {
     ApiError::new(status, e.code(), e.to_string())
 }
 
-/// Publishes a tracer-signed bundle.
-#[post("/v1/bundles", format = "json", data = "<body>")]
-pub async fn post_bundle(
-    app: &State<App>,
-    body: Json<PostBundle>,
-) -> Result<(Status, Json<Posted>), ApiError> {
+/// Everything `POST /v1/bundles` checks before storing: base64, the bundle's encoding,
+/// certificate chain and signature, the certificate valid `now`, and `created_at` within
+/// `skew` seconds of `now`. Every refusal is a 4xx.
+pub fn check_bundle(
+    body: &PostBundle,
+    verifier: &mut BundleVerifier,
+    now: u64,
+    skew: u64,
+) -> Result<(Vec<u8>, protocol::Bundle), ApiError> {
     let bytes = b64("bundle", &body.bundle)?;
-    let now = now();
-    let verified = {
-        let mut v = match app.verifier.lock() {
-            Ok(v) => v,
-            Err(p) => p.into_inner(),
-        };
-        v.verify(&bytes, now)
-    };
-    let bundle = verified.map_err(|e| {
-        app.metrics
-            .bundles_rejected
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        bundle_error(&e)
-    })?;
-    let reject = |status, error, detail: String| {
-        app.metrics
-            .bundles_rejected
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        ApiError::new(status, error, detail)
-    };
+    let bundle = verifier.verify(&bytes, now).map_err(|e| bundle_error(&e))?;
     if !bundle.certificate().is_valid_at(now) {
-        return Err(reject(
+        return Err(ApiError::new(
             Status::Forbidden,
             "cert_not_valid_at",
-            "the tracer certificate is not valid now: it has expired or is not yet valid; ask the authority for a new one".into(),
+            "the tracer certificate is not valid now: it has expired or is not yet valid; ask the authority for a new one",
         ));
     }
-    let skew = app.settings.bundle_clock_skew_secs;
     if bundle.created_at().abs_diff(now) > skew {
-        return Err(reject(
+        return Err(ApiError::new(
             Status::UnprocessableEntity,
             "bundle_out_of_time",
             format!(
@@ -340,6 +338,28 @@ pub async fn post_bundle(
             ),
         ));
     }
+    Ok((bytes, bundle))
+}
+
+/// Publishes a tracer-signed bundle.
+#[post("/v1/bundles", format = "json", data = "<body>")]
+pub async fn post_bundle(
+    app: &State<App>,
+    body: Json<PostBundle>,
+) -> Result<(Status, Json<Posted>), ApiError> {
+    let now = now();
+    let checked = {
+        let mut v = match app.verifier.lock() {
+            Ok(v) => v,
+            Err(p) => p.into_inner(),
+        };
+        check_bundle(&body, &mut v, now, app.settings.bundle_clock_skew_secs)
+    };
+    let (bytes, bundle) = checked.inspect_err(|_| {
+        app.metrics
+            .bundles_rejected
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    })?;
     let id = bundle.id();
     let inserted = {
         let store = Arc::clone(&app.store);
@@ -556,15 +576,9 @@ pub struct Stored {
     stored: bool,
 }
 
-/// Stores one consented vault record, durably, before answering.
-#[post("/v1/vault", format = "json", data = "<data>")]
-pub async fn post_vault(
-    app: &State<App>,
-    addr: ClientAddr,
-    data: Data<'_>,
-) -> Result<(Status, Json<Stored>), ApiError> {
-    limit(app, &addr, Purpose::Upload)?;
-    let body: PostRecord = small_json(data, VAULT_BODY_LIMIT.bytes()).await?;
+/// Everything `POST /v1/vault` checks before storing: base64 and the record's length. The
+/// server cannot open a record, so it cannot check more. Returns the tag and the record.
+pub fn check_vault_record(body: &PostRecord) -> Result<(protocol::Tag, Vec<u8>), ApiError> {
     let record = b64("record", &body.record)?;
     if record.len() != protocol::vault::RECORD_LEN {
         return Err(ApiError::new(
@@ -580,6 +594,19 @@ pub async fn post_vault(
     let tag = protocol::vault::record_tag(&record).ok_or_else(|| {
         ApiError::new(Status::BadRequest, "vault_wrong_length", "record too short")
     })?;
+    Ok((tag, record))
+}
+
+/// Stores one consented vault record, durably, before answering.
+#[post("/v1/vault", format = "json", data = "<data>")]
+pub async fn post_vault(
+    app: &State<App>,
+    addr: ClientAddr,
+    data: Data<'_>,
+) -> Result<(Status, Json<Stored>), ApiError> {
+    limit(app, &addr, Purpose::Upload)?;
+    let body: PostRecord = small_json(data, VAULT_BODY_LIMIT.bytes()).await?;
+    let (tag, record) = check_vault_record(&body)?;
     let now = now();
     let store = Arc::clone(&app.store);
     tokio::task::spawn_blocking(move || store.insert_vault_record(&tag, now, &record))
@@ -603,6 +630,26 @@ pub struct QueryAnswer {
     truncated: bool,
 }
 
+/// Everything `POST /v1/vault/query` checks before looking at the store: base64, the query's
+/// encoding, certificate chain, validity, timestamp and signature. Replays are the store's
+/// to refuse.
+pub fn check_query(
+    body: &PostQuery,
+    root: &protocol::VerifyingKey,
+    now: u64,
+) -> Result<protocol::query::VaultQuery, ApiError> {
+    let bytes = b64("query", &body.query)?;
+    protocol::query::verify_query(root, &bytes, now).map_err(|e| {
+        use protocol::QueryError as Q;
+        let status = match e {
+            Q::Certificate(_) | Q::BadSignature => Status::Forbidden,
+            Q::Stale { .. } => Status::UnprocessableEntity,
+            _ => Status::BadRequest,
+        };
+        ApiError::new(status, e.code(), e.to_string())
+    })
+}
+
 /// A tracer-signed query for the records under some vault tags; each query works once.
 #[post("/v1/vault/query", format = "json", data = "<data>")]
 pub async fn post_query(
@@ -612,17 +659,8 @@ pub async fn post_query(
 ) -> Result<Json<QueryAnswer>, ApiError> {
     limit(app, &addr, Purpose::Query)?;
     let body: PostQuery = small_json(data, QUERY_BODY_LIMIT.bytes()).await?;
-    let bytes = b64("query", &body.query)?;
     let now = now();
-    let q = protocol::query::verify_query(&app.trust.root, &bytes, now).map_err(|e| {
-        use protocol::QueryError as Q;
-        let status = match e {
-            Q::Certificate(_) | Q::BadSignature => Status::Forbidden,
-            Q::Stale { .. } => Status::UnprocessableEntity,
-            _ => Status::BadRequest,
-        };
-        ApiError::new(status, e.code(), e.to_string())
-    })?;
+    let q = check_query(&body, &app.trust.root, now)?;
     // Remember the nonce for twice the allowed skew: after that its timestamp is stale anyway.
     let expires = now + 2 * protocol::query::MAX_QUERY_SKEW_SECS;
     let store = Arc::clone(&app.store);

@@ -48,7 +48,7 @@ pub struct CaseDiary {
 }
 
 impl CaseDiary {
-    fn encode(&self) -> Result<Vec<u8>, CaseError> {
+    pub(crate) fn encode(&self) -> Result<Vec<u8>, CaseError> {
         if self.visits.len() > MAX_CASE_VISITS {
             return Err(CaseError::TooManyVisits(self.visits.len()));
         }
@@ -69,7 +69,7 @@ impl CaseDiary {
         Ok(p)
     }
 
-    fn decode(p: &[u8]) -> Result<CaseDiary, CaseError> {
+    pub(crate) fn decode(p: &[u8]) -> Result<CaseDiary, CaseError> {
         if p.is_empty() || !p.len().is_multiple_of(CASE_PAD) {
             return Err(CaseError::Malformed);
         }

@@ -7,6 +7,8 @@ pub mod cert;
 pub mod derive;
 pub mod domain;
 pub mod error;
+#[cfg(fuzzing)]
+pub mod fuzzing;
 mod hpke_suite;
 pub mod keys;
 pub mod matching;

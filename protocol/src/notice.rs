@@ -95,7 +95,7 @@ impl NoticePayload {
         check_text(&self.message, MAX_MESSAGE, false).map_err(NoticeError::InvalidMessage)
     }
 
-    fn encode(&self) -> [u8; PAYLOAD_LEN] {
+    pub(crate) fn encode(&self) -> [u8; PAYLOAD_LEN] {
         let mut p = [0u8; PAYLOAD_LEN];
         p[0..8].copy_from_slice(&self.start.to_be_bytes());
         p[8..16].copy_from_slice(&self.end.to_be_bytes());
@@ -107,7 +107,7 @@ impl NoticePayload {
         p
     }
 
-    fn decode(p: &[u8; PAYLOAD_LEN]) -> Result<NoticePayload, NoticeError> {
+    pub(crate) fn decode(p: &[u8; PAYLOAD_LEN]) -> Result<NoticePayload, NoticeError> {
         let mut r = Reader::new(p);
         let bad = |_| NoticeError::MalformedPayload;
         let start = r.u64().map_err(bad)?;

@@ -75,7 +75,7 @@ impl ContactRecord {
         Ok(())
     }
 
-    fn encode(&self) -> zeroize::Zeroizing<[u8; CONTACT_LEN]> {
+    pub(crate) fn encode(&self) -> zeroize::Zeroizing<[u8; CONTACT_LEN]> {
         let mut v = Vec::with_capacity(CONTACT_LEN);
         v.push(CONTACT_VERSION);
         v.push(self.party_size);
@@ -91,7 +91,7 @@ impl ContactRecord {
         out
     }
 
-    fn decode(p: &[u8]) -> Result<ContactRecord, VaultError> {
+    pub(crate) fn decode(p: &[u8]) -> Result<ContactRecord, VaultError> {
         if p.len() != CONTACT_LEN {
             return Err(VaultError::Malformed);
         }

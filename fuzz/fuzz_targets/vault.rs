@@ -1,0 +1,38 @@
+//! Vault record decoding: the server's tag split, the venue's outer layer and the
+//! authority's inner layer.
+//!
+//! First byte mod 3:
+//! - 0: the rest is a stored record, stripped by the fixed venue (its own tag allowed)
+//!   and, if that opens, opened by the fixed authority;
+//! - 1: the rest is an inner record, opened by the authority;
+//! - 2: the rest is a contact record's plaintext.
+#![no_main]
+
+use checkin_fuzz::world;
+use libfuzzer_sys::fuzz_target;
+use protocol::fuzzing::{contact_plaintext, encode_contact};
+use protocol::vault::{open_inner, record_tag, strip_outer};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let w = world();
+    match mode % 3 {
+        0 => {
+            let allowed: Vec<_> = record_tag(rest).into_iter().collect();
+            if let Ok(inner) = strip_outer(&w.venue, &allowed, rest) {
+                let _ = open_inner(&w.authority, &inner);
+            }
+        }
+        1 => {
+            let _ = open_inner(&w.authority, rest);
+        }
+        _ => {
+            if let Ok(c) = contact_plaintext(rest) {
+                assert!(c.validate().is_ok());
+                assert_eq!(encode_contact(&c), rest, "decoding is canonical");
+            }
+        }
+    }
+});

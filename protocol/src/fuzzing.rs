@@ -1,0 +1,66 @@
+//! Entry points for the fuzz targets in `fuzz/`, compiled only under `cargo fuzz`
+//! (which sets `--cfg fuzzing`). They are not part of the API.
+//!
+//! The AEAD and signature checks stop random bytes long before the decoders behind them, so
+//! these functions reach those decoders directly: the plaintexts inside case files, vault
+//! records and notice entries, and bundles and queries re-signed with the fuzzer's own key.
+
+use crate::case::CaseDiary;
+use crate::domain;
+use crate::error::{CaseError, NoticeError, VaultError};
+use crate::keys::Ed25519Secret;
+use crate::notice::{NoticePayload, PAYLOAD_LEN};
+use crate::vault::ContactRecord;
+use ed25519_dalek::Signer;
+
+/// Decodes a case diary's plaintext, as [`CaseDiary::open`] does after decryption.
+pub fn case_plaintext(p: &[u8]) -> Result<CaseDiary, CaseError> {
+    CaseDiary::decode(p)
+}
+
+/// Encodes a case diary's plaintext, as [`CaseDiary::seal`] does before encryption.
+pub fn encode_case(diary: &CaseDiary) -> Result<Vec<u8>, CaseError> {
+    diary.encode()
+}
+
+/// Decodes a contact record's plaintext, as [`crate::vault::open_inner`] does.
+pub fn contact_plaintext(p: &[u8]) -> Result<ContactRecord, VaultError> {
+    ContactRecord::decode(p)
+}
+
+/// Encodes a contact record's plaintext.
+pub fn encode_contact(c: &ContactRecord) -> Vec<u8> {
+    c.encode().to_vec()
+}
+
+/// Decodes a notice payload, as [`crate::notice::open_entry`] does after decryption.
+pub fn notice_payload(p: &[u8]) -> Result<NoticePayload, NoticeError> {
+    let p: &[u8; PAYLOAD_LEN] = p.try_into().map_err(|_| NoticeError::MalformedPayload)?;
+    NoticePayload::decode(p)
+}
+
+/// Encodes a notice payload.
+pub fn encode_notice_payload(p: &NoticePayload) -> Vec<u8> {
+    p.encode().to_vec()
+}
+
+/// Appends `tracer`'s signature to an arbitrary bundle body, as `sign_bundle` does.
+pub fn sign_bundle_body(tracer: &Ed25519Secret, body: &[u8]) -> Vec<u8> {
+    let digest = blake3::derive_key(domain::BUNDLE_DIGEST, body);
+    let sig = tracer
+        .0
+        .sign(&domain::signed_message(domain::BUNDLE_SIGNATURE, &digest));
+    let mut out = body.to_vec();
+    out.extend_from_slice(&sig.to_bytes());
+    out
+}
+
+/// Appends `tracer`'s signature to an arbitrary vault query body, as `sign_query` does.
+pub fn sign_query_body(tracer: &Ed25519Secret, body: &[u8]) -> Vec<u8> {
+    let sig = tracer
+        .0
+        .sign(&domain::signed_message(domain::VAULT_QUERY_SIGNATURE, body));
+    let mut out = body.to_vec();
+    out.extend_from_slice(&sig.to_bytes());
+    out
+}
