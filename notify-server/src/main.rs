@@ -1,12 +1,72 @@
 //! `notify-server`: `cargo run --release -p notify-server` serves on 127.0.0.1:8000 with a sled
 //! store in `./notify-data`. Configuration: `Rocket.toml` or `ROCKET_*` variables (see the
-//! crate's README).
+//! crate's README). `notify-server --check` checks the store's consistency and exits.
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: notify-server [--check]
+
+  (no argument)  serve, configured by Rocket.toml and ROCKET_* variables
+  --check        check the store in the configured data_dir (stop the server first) and exit:
+                 0 if it is consistent, 1 if not";
+
+fn check() -> ExitCode {
+    let settings: notify_server::config::Settings = match notify_server::figment().extract() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("notify-server: error: bad configuration: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let dir = notify_server::store_dir(&settings.data_dir);
+    if !dir.exists() {
+        eprintln!(
+            "notify-server: error: no store at {}: check data_dir",
+            dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let report = notify_server::store::SledStore::open(&dir).and_then(|s| s.check_integrity());
+    match report {
+        Ok(r) if r.problems.is_empty() => {
+            println!(
+                "{}: consistent ({} bundles, {} vault records)",
+                dir.display(),
+                r.bundles,
+                r.vault_records
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            for p in &r.problems {
+                println!("problem: {p}");
+            }
+            println!("{}: {} problems", dir.display(), r.problems.len());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("notify-server: error: cannot check {}: {e}", dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[rocket::main]
 async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => {}
+        ["--check"] => return check(),
+        ["--help" | "-h"] => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("notify-server: error: unexpected arguments {args:?}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
     let rocket = match notify_server::build(notify_server::figment()) {
         Ok(r) => r,
         Err(e) => {

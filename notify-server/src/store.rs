@@ -75,6 +75,17 @@ pub struct Counts {
     pub last_seq: u64,
 }
 
+/// What [`SledStore::check_integrity`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Integrity {
+    /// Bundles stored.
+    pub bundles: u64,
+    /// Vault records stored.
+    pub vault_records: u64,
+    /// Every inconsistency, in words; empty when the store is sound.
+    pub problems: Vec<String>,
+}
+
 /// The storage interface.
 pub trait Store: Send + Sync + 'static {
     /// Appends a bundle identified by `id`, unless a bundle with that id is stored already.
@@ -168,6 +179,70 @@ impl SledStore {
             db,
             append: Mutex::new(()),
         })
+    }
+
+    /// Checks that the trees agree with each other: every bundle has its id and hour entries
+    /// and nothing else does, no sequence number lies beyond `last_seq`, and every vault
+    /// entry is well formed. (Sequence numbers may have gaps: the purge removes by age.) Reads everything; meant for tests and for operators after a
+    /// crash (`notify-server --check`).
+    pub fn check_integrity(&self) -> Result<Integrity, StoreError> {
+        let mut report = Integrity::default();
+        let last_seq = self.last_seq()?;
+        let mut seqs = std::collections::BTreeSet::new();
+        for item in self.bundles.iter() {
+            let (k, v) = item?;
+            let seq = read_u64(&k);
+            report.bundles += 1;
+            seqs.insert(seq);
+            if k.len() != 8 || v.len() < 8 + 64 {
+                report
+                    .problems
+                    .push(format!("bundle {seq}: malformed entry"));
+                continue;
+            }
+            if seq > last_seq {
+                report
+                    .problems
+                    .push(format!("bundle {seq}: beyond last_seq {last_seq}"));
+            }
+            let body = &v[8..v.len() - 64];
+            let id = blake3::derive_key(protocol::domain::BUNDLE_DIGEST, body);
+            match self.bundle_ids.get(id)? {
+                Some(s) if read_u64(&s) == seq => {}
+                _ => report.problems.push(format!("bundle {seq}: no id entry")),
+            }
+            let mut hour_key = [0u8; 16];
+            hour_key[..8].copy_from_slice(&be(read_u64(&v) / 3600));
+            hour_key[8..].copy_from_slice(&k);
+            if !self.bundle_hours.contains_key(hour_key)? {
+                report.problems.push(format!("bundle {seq}: no hour entry"));
+            }
+        }
+        for item in self.bundle_ids.iter() {
+            let (_, seq) = item?;
+            if !seqs.contains(&read_u64(&seq)) {
+                report
+                    .problems
+                    .push(format!("id entry for missing bundle {}", read_u64(&seq)));
+            }
+        }
+        for item in self.bundle_hours.iter() {
+            let (k, _) = item?;
+            if k.len() != 16 || !seqs.contains(&read_u64(&k[8..])) {
+                report.problems.push(format!(
+                    "hour entry for missing bundle {}",
+                    read_u64(k.get(8..).unwrap_or_default())
+                ));
+            }
+        }
+        for item in self.vault.iter() {
+            let (k, v) = item?;
+            report.vault_records += 1;
+            if k.len() != 32 || v.len() != protocol::vault::RECORD_LEN || k[..16] != v[..16] {
+                report.problems.push("malformed vault entry".into());
+            }
+        }
+        Ok(report)
     }
 
     fn last_seq(&self) -> Result<u64, StoreError> {
@@ -307,23 +382,35 @@ impl Store for SledStore {
         vault_before: u64,
         now: u64,
     ) -> Result<Purged, StoreError> {
+        use sled::Transactional as _;
         let mut purged = Purged::default();
         // Bundles: by publication hour, oldest first.
         let cutoff_hour = bundles_before / 3600;
         for item in self.bundle_hours.range(..be(cutoff_hour)) {
-            let (k, _) = item?;
-            let seq_key = k[8..16].to_vec();
-            if let Some(v) = self.bundles.remove(&seq_key)? {
-                if let Some(b) = v.get(8..) {
-                    let id = blake3::derive_key(
-                        protocol::domain::BUNDLE_DIGEST,
-                        &b[..b.len().saturating_sub(64)],
-                    );
-                    self.bundle_ids.remove(id)?;
-                }
+            let (hour_key, _) = item?;
+            // The three entries of one bundle go together, so a crash mid-purge never leaves
+            // an id pointing at a removed bundle.
+            let removed = (&self.bundles, &self.bundle_ids, &self.bundle_hours)
+                .transaction(|(b, ids, hours)| {
+                    hours.remove(&*hour_key)?;
+                    let Some(v) = b.remove(&hour_key[8..16])? else {
+                        return Ok(false);
+                    };
+                    if let Some(bundle) = v.get(8..) {
+                        let id = blake3::derive_key(
+                            protocol::domain::BUNDLE_DIGEST,
+                            &bundle[..bundle.len().saturating_sub(64)],
+                        );
+                        ids.remove(&id[..])?;
+                    }
+                    Ok(true)
+                })
+                .map_err(|e: sled::transaction::TransactionError<()>| {
+                    StoreError(format!("{e:?}"))
+                })?;
+            if removed {
                 purged.bundles += 1;
             }
-            self.bundle_hours.remove(&k)?;
         }
         // Vault records: keyed by tag first, so this is a scan. Records are small and the
         // purge runs every few minutes off the request path.

@@ -18,7 +18,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{Fixture, b64, now, unb64};
-use protocol::hour_of;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -133,96 +132,201 @@ fn serves_over_real_tcp() {
     assert_eq!((s, v["error"].as_str().unwrap()), (400, "bad_base64"));
 }
 
-/// Streams vault uploads from several threads, SIGKILLs the server mid-stream, restarts it,
-/// and checks that every acknowledged upload is there. Repeated.
+fn iterations() -> usize {
+    std::env::var("CRASH_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+}
+
+/// Fills the stopped server's store with `vault` expired vault records and `bundles` expired
+/// bundles, so that the purge the server runs at start has work to be interrupted in.
+fn seed_expired(store_dir: &Path, rng: &mut impl rand::Rng, vault: usize, bundles: usize) {
+    use notify_server::store::{SledStore, Store};
+    let store = SledStore::open(store_dir).unwrap();
+    let old = now() - 30 * 86_400;
+    for _ in 0..vault {
+        let mut r = vec![0u8; protocol::vault::RECORD_LEN];
+        rng.fill_bytes(&mut r);
+        let tag: [u8; 16] = r[..16].try_into().unwrap();
+        store.insert_vault_record(&tag, old, &r).unwrap();
+    }
+    for _ in 0..bundles {
+        let mut b = vec![0u8; 600];
+        rng.fill_bytes(&mut b);
+        let id = blake3::derive_key(protocol::domain::BUNDLE_DIGEST, &b[..b.len() - 64]);
+        store.insert_bundle(&id, old, &b).unwrap();
+    }
+    store.flush().unwrap();
+}
+
+/// The crash loop for the server: each iteration fills the store with expired data, starts
+/// the server (which purges at once), streams vault uploads and bundle publications at it,
+/// and SIGKILLs it at a random moment. The store must then open, be consistent, and hold
+/// every upload and bundle that was acknowledged. `CRASH_ITERATIONS` sets the count
+/// (`scripts/crash-loops.sh` runs 100); `CRASH_SEED` replays a run.
 #[test]
-fn acknowledged_uploads_survive_sigkill() {
+fn crash_loop_server_mid_upload_and_mid_purge() {
+    use notify_server::store::{SledStore, Store};
+    use rand::{Rng as _, RngExt as _, SeedableRng as _};
+    let seed: u64 = std::env::var("CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(now);
+    let mut rng = rand::rngs::ChaCha20Rng::seed_from_u64(seed);
     let dir = TempDir::new().unwrap();
     let mut f = Fixture::new(dir.path(), 11);
     let data = dir.path().join("data");
-    let hour = hour_of(now()) - 1;
-    // Pre-seal a pool of records (sealing is the slow part, and not what is tested).
-    const PER_ROUND: usize = 1500;
-    let rounds = 4;
-    let pool: Vec<Vec<u8>> = (0..PER_ROUND * rounds)
-        .map(|i| f.record(hour, &format!("P{i}")))
-        .collect();
-    let pool = Arc::new(pool);
-    let acked: Arc<Mutex<Vec<usize>>> = Arc::new(Mutex::new(Vec::new()));
-    let mut interrupted = 0;
-    for round in 0..rounds {
-        let before = acked.lock().unwrap().len();
-        let server = start(&data, &f.trust_file);
-        let url = format!("{}/v1/vault", server.base);
+    let store_dir = notify_server::store_dir(&data);
+    // Every live record carries this tag, so one read finds them all.
+    let live_tag = [0xAB_u8; 16];
+    let mut acked_records: Vec<Vec<u8>> = Vec::new();
+    let mut acked_bundles: Vec<Vec<u8>> = Vec::new();
+    let (mut mid_purge, mut mid_upload, mut before_start) = (0, 0, 0);
+    const EXPIRED_VAULT: usize = 5_000;
+    const EXPIRED_BUNDLES: usize = 200;
+    let n = iterations();
+    for round in 0..n {
+        seed_expired(&store_dir, &mut rng, EXPIRED_VAULT, EXPIRED_BUNDLES);
+        let expired_before = {
+            let s = SledStore::open(&store_dir).unwrap();
+            let live = s.vault_records(&[live_tag], usize::MAX).unwrap().len();
+            s.check_integrity().unwrap().vault_records as usize - live
+        };
+        // Records and bundles for this round, made before the clock starts.
+        let records: Vec<Vec<u8>> = (0..4000)
+            .map(|_| {
+                let mut r = vec![0u8; protocol::vault::RECORD_LEN];
+                rng.fill_bytes(&mut r);
+                r[..16].copy_from_slice(&live_tag);
+                r
+            })
+            .collect();
+        let bundles: Vec<Vec<u8>> = (0..100)
+            .map(|i| f.bundle_at(now(), &format!("round {round} bundle {i}")))
+            .collect();
+        let port = free_port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+            .env("ROCKET_PORT", port.to_string())
+            .env("ROCKET_ADDRESS", "127.0.0.1")
+            .env("ROCKET_DATA_DIR", &data)
+            .env("ROCKET_TRUST_FILE", &f.trust_file)
+            .env("ROCKET_LOG_LEVEL", "off")
+            .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")
+            .env("ROCKET_PURGE_INTERVAL_SECS", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let stop = Arc::new(AtomicBool::new(false));
+        let acked_r = Arc::new(Mutex::new(Vec::new()));
+        let acked_b = Arc::new(Mutex::new(Vec::new()));
         let mut threads = Vec::new();
-        for t in 0..4 {
-            let (url, pool, acked, stop) = (
-                url.clone(),
-                Arc::clone(&pool),
-                Arc::clone(&acked),
+        let records = Arc::new(records);
+        for t in 0..2 {
+            let (records, acked, stop) = (
+                Arc::clone(&records),
+                Arc::clone(&acked_r),
                 Arc::clone(&stop),
             );
+            let url = format!("http://127.0.0.1:{port}/v1/vault");
             threads.push(std::thread::spawn(move || {
                 let a = agent();
-                let mut i = round * PER_ROUND + t;
-                while !stop.load(Ordering::Relaxed) && i < (round + 1) * PER_ROUND {
-                    let (s, _) = post(&a, &url, &json!({"record": b64(&pool[i])}));
-                    if s == 201 {
-                        acked.lock().unwrap().push(i);
-                    } else if s == 0 {
-                        break; // connection refused: the server is gone
+                let mut i = t;
+                while !stop.load(Ordering::Relaxed) && i < records.len() {
+                    match post(&a, &url, &json!({"record": b64(&records[i])})).0 {
+                        201 => acked.lock().unwrap().push(i),
+                        0 => std::thread::sleep(Duration::from_millis(2)), // not up yet, or gone
+                        s => panic!("vault upload answered {s}"),
                     }
-                    i += 4;
+                    i += 2;
                 }
             }));
         }
-        // Kill while uploads are in flight.
-        std::thread::sleep(Duration::from_millis(150 + 50 * round as u64));
-        let mut server = server;
-        server.child.kill().unwrap(); // SIGKILL
-        server.child.wait().unwrap();
+        {
+            let bundles = bundles.clone();
+            let (acked, stop) = (Arc::clone(&acked_b), Arc::clone(&stop));
+            let url = format!("http://127.0.0.1:{port}/v1/bundles");
+            threads.push(std::thread::spawn(move || {
+                let a = agent();
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) && i < bundles.len() {
+                    match post(&a, &url, &json!({"bundle": b64(&bundles[i])})).0 {
+                        201 => {
+                            acked.lock().unwrap().push(i);
+                            i += 1;
+                        }
+                        0 => std::thread::sleep(Duration::from_millis(2)),
+                        s => panic!("bundle publication answered {s}"),
+                    }
+                }
+            }));
+        }
+        // Start-up, the purge and the uploads overlap in the first few hundred milliseconds.
+        std::thread::sleep(Duration::from_millis(rng.random_range(0..800)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
         stop.store(true, Ordering::Relaxed);
         for t in threads {
             t.join().unwrap();
         }
-        if acked.lock().unwrap().len() - before < PER_ROUND {
-            interrupted += 1;
+        let new_r: Vec<usize> = acked_r.lock().unwrap().clone();
+        let new_b: Vec<usize> = acked_b.lock().unwrap().clone();
+        acked_records.extend(new_r.iter().map(|&i| records[i].clone()));
+        acked_bundles.extend(new_b.iter().map(|&i| bundles[i].clone()));
+
+        // The store opens, is consistent, and holds everything acknowledged.
+        let store = SledStore::open(&store_dir).unwrap_or_else(|e| {
+            panic!("round {round} (seed {seed}): the store does not open: {e}")
+        });
+        let report = store.check_integrity().unwrap();
+        assert!(
+            report.problems.is_empty(),
+            "round {round} (seed {seed}): inconsistent store: {:?}",
+            report.problems
+        );
+        let live: std::collections::HashSet<Vec<u8>> = store
+            .vault_records(&[live_tag], usize::MAX)
+            .unwrap()
+            .into_iter()
+            .collect();
+        for r in &acked_records {
+            assert!(
+                live.contains(r),
+                "round {round} (seed {seed}): an acknowledged record was lost"
+            );
+        }
+        let stored: std::collections::HashSet<Vec<u8>> = store
+            .bundles_after(0, usize::MAX, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .map(|b| b.bytes)
+            .collect();
+        for b in &acked_bundles {
+            assert!(
+                stored.contains(b),
+                "round {round} (seed {seed}): an acknowledged bundle was lost"
+            );
+        }
+        let expired_after = report.vault_records as usize - live.len();
+        if new_r.is_empty() && new_b.is_empty() {
+            before_start += 1;
+        } else {
+            mid_upload += 1;
+        }
+        if expired_after > 0 && expired_after < expired_before {
+            mid_purge += 1;
         }
     }
-    assert!(
-        interrupted > 0,
-        "every round finished before the kill: nothing was killed mid-stream"
-    );
-    // Reopen and check every acknowledged record is there.
-    let server = start(&data, &f.trust_file);
-    let q = f.query(&[hour], now());
-    let (s, v) = post(
-        &agent(),
-        &format!("{}/v1/vault/query", server.base),
-        &json!({"query": b64(&q)}),
-    );
-    assert_eq!(s, 200, "{v}");
-    let stored: std::collections::HashSet<Vec<u8>> = v["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| unb64(r.as_str().unwrap()))
-        .collect();
-    let acked = acked.lock().unwrap();
-    assert!(
-        !acked.is_empty(),
-        "no upload was acknowledged: the test measured nothing"
-    );
-    for i in acked.iter() {
-        assert!(
-            stored.contains(&pool[*i]),
-            "acknowledged upload {i} was lost"
-        );
-    }
     eprintln!(
-        "{} acknowledged uploads over {rounds} SIGKILLs ({interrupted} mid-stream), all present ({} stored)",
-        acked.len(),
-        stored.len()
+        "server crash loop, seed {seed}: {n} SIGKILLs: {mid_upload} with uploads acknowledged, \
+         {mid_purge} mid-purge, {before_start} before any acknowledgement; \
+         {} acknowledged records and {} acknowledged bundles, none lost, store consistent every time",
+        acked_records.len(),
+        acked_bundles.len()
+    );
+    assert!(
+        mid_upload > 0 || n < 3,
+        "no kill landed while uploads were acknowledged"
     );
 }
