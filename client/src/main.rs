@@ -226,10 +226,15 @@ fn run(cli: Cli) -> Result<(), Error> {
     // Only an explicit check-out sends at once: after a (possibly back-dated) scan, a following
     // `out` may still correct an automatic check-out time before anything leaves the device.
     let upload_now = matches!(cli.command, Command::Out { .. });
+    // With --json, stdout carries only the JSON: notes go to stderr.
+    let json_out = matches!(
+        cli.command,
+        Command::Diary { json: true } | Command::Alerts { json: true }
+    );
     let mut hk = client::Housekeeping::default();
     if !acts_first {
         hk = s.housekeeping(now, is_sync)?;
-        report_auto_out(&hk, &tz);
+        report_auto_out(&hk, &tz, json_out);
     }
     match cli.command {
         Command::Init { .. } => {}
@@ -404,25 +409,40 @@ fn run(cli: Cli) -> Result<(), Error> {
     if acts_first {
         // A visit that just ended with consent is uploaded now; if that fails it stays queued.
         hk = s.housekeeping(now, upload_now)?;
-        report_auto_out(&hk, &tz);
+        report_auto_out(&hk, &tz, false);
         if hk.uploaded > 0 {
             println!("Sent {} sealed contact upload(s).", hk.uploaded);
         }
     }
     if hk.pending > 0 && !is_sync {
-        println!(
-            "{} contact upload(s) are waiting; they are sent on the next sync.",
-            hk.pending
+        note(
+            json_out,
+            &format!(
+                "{} contact upload(s) are waiting; they are sent on the next sync.",
+                hk.pending
+            ),
         );
     }
     Ok(())
 }
 
-fn report_auto_out(hk: &client::Housekeeping, tz: &jiff::tz::TimeZone) {
+/// A note for the user: on stdout, or on stderr when stdout carries JSON.
+fn note(to_stderr: bool, text: &str) {
+    if to_stderr {
+        eprintln!("{text}");
+    } else {
+        println!("{text}");
+    }
+}
+
+fn report_auto_out(hk: &client::Housekeeping, tz: &jiff::tz::TimeZone, to_stderr: bool) {
     for (venue, at) in &hk.auto_out {
-        println!(
-            "Checked you out of {venue} automatically at {}.",
-            time::show(*at, tz)
+        note(
+            to_stderr,
+            &format!(
+                "Checked you out of {venue} automatically at {}.",
+                time::show(*at, tz)
+            ),
         );
     }
 }
