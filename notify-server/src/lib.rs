@@ -198,14 +198,18 @@ async fn purge_loop(
     let every = Duration::from_secs(settings.purge_interval_secs.max(1));
     loop {
         let (s, m, cfg) = (Arc::clone(&store), Arc::clone(&metrics), settings.clone());
+        let started = std::time::Instant::now();
         let result =
             tokio::task::spawn_blocking(move || purge_once(s.as_ref(), &cfg, &m, api::now())).await;
         match result {
             Ok(Ok(p)) if p != store::Purged::default() => {
                 pages.clear();
                 eprintln!(
-                    "retention purge: removed {} bundles, {} vault records, {} nonces",
-                    p.bundles, p.vault_records, p.nonces
+                    "retention purge: removed {} bundles, {} vault records, {} nonces in {} ms",
+                    p.bundles,
+                    p.vault_records,
+                    p.nonces,
+                    started.elapsed().as_millis()
                 )
             }
             Ok(Ok(_)) => {}

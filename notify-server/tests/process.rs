@@ -183,7 +183,8 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
     let mut acked_records: Vec<Vec<u8>> = Vec::new();
     let mut acked_bundles: Vec<Vec<u8>> = Vec::new();
     let (mut mid_purge, mut mid_upload, mut before_start) = (0, 0, 0);
-    const EXPIRED_VAULT: usize = 5_000;
+    let mut purge_ms: Vec<u64> = Vec::new();
+    const EXPIRED_VAULT: usize = 10_000;
     const EXPIRED_BUNDLES: usize = 200;
     let n = iterations();
     for round in 0..n {
@@ -215,7 +216,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
             .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")
             .env("ROCKET_PURGE_INTERVAL_SECS", "1")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
             .spawn()
             .unwrap();
         let stop = Arc::new(AtomicBool::new(false));
@@ -262,8 +263,20 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
                 }
             }));
         }
-        // Start-up, the purge and the uploads overlap in the first few hundred milliseconds.
-        std::thread::sleep(Duration::from_millis(rng.random_range(0..800)));
+        // One round in five is killed anywhere in its first 800 ms, start-up included; the
+        // others within 200 ms of the server listening, while the purge that starts with it
+        // is still running.
+        if round % 5 == 0 {
+            std::thread::sleep(Duration::from_millis(rng.random_range(0..800)));
+        } else {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+                && Instant::now() < deadline
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            std::thread::sleep(Duration::from_millis(rng.random_range(0..200)));
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         stop.store(true, Ordering::Relaxed);
@@ -317,11 +330,24 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
         if expired_after > 0 && expired_after < expired_before {
             mid_purge += 1;
         }
+        // The purges that finished before the kill, as the server logged them.
+        let log = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap_or_default();
+        purge_ms.extend(log.lines().filter_map(|l| {
+            l.strip_prefix("retention purge: ")?
+                .rsplit_once(" in ")?
+                .1
+                .strip_suffix(" ms")?
+                .parse::<u64>()
+                .ok()
+        }));
     }
+    purge_ms.sort_unstable();
     eprintln!(
         "server crash loop, seed {seed}: {n} SIGKILLs: {mid_upload} with uploads acknowledged, \
-         {mid_purge} mid-purge, {before_start} before any acknowledgement; \
+         {mid_purge} mid-purge ({} purges finished, median {} ms), {before_start} before any acknowledgement; \
          {} acknowledged records and {} acknowledged bundles, none lost, store consistent every time",
+        purge_ms.len(),
+        purge_ms.get(purge_ms.len() / 2).copied().unwrap_or(0),
         acked_records.len(),
         acked_bundles.len()
     );
