@@ -473,17 +473,35 @@ impl<'r> Responder<'r, 'static> for RawJson {
 
 /// Incremental sync: bundles after a sequence number.
 ///
+/// A query parameter that must be a whole number, if given.
+fn query_number<T: std::str::FromStr>(
+    name: &'static str,
+    value: Option<&str>,
+) -> Result<Option<T>, ApiError> {
+    value
+        .map(|v| {
+            v.parse().map_err(|_| {
+                ApiError::new(
+                    Status::BadRequest,
+                    "bad_parameter",
+                    format!("'{name}' must be a whole number of zero or more, not '{v}'"),
+                )
+            })
+        })
+        .transpose()
+}
+
 /// Reads run on the request task: sled serves hot data from memory, and a `spawn_blocking`
 /// hop per read costs more than the read.
 #[get("/v1/bundles?<after>&<limit>")]
 pub fn get_bundles(
     app: &State<App>,
-    after: Option<u64>,
-    limit: Option<usize>,
+    after: Option<&str>,
+    limit: Option<&str>,
     inm: IfNoneMatch,
 ) -> Result<RawJson, ApiError> {
-    let after = after.unwrap_or(0);
-    let limit = limit
+    let after: u64 = query_number("after", after)?.unwrap_or(0);
+    let limit: usize = query_number("limit", limit)?
         .unwrap_or(app.settings.max_page)
         .clamp(1, app.settings.max_page);
     let (body, last, count) = match app.pages.get((after, limit)) {

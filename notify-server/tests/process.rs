@@ -9,100 +9,15 @@
 
 mod common;
 
-use std::io::Read as _;
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Fixture, b64, now, unb64};
+use common::{Fixture, agent, b64, free_port, now, post, start, unb64};
 use serde_json::{Value, json};
 use tempfile::TempDir;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
-
-fn start(data: &Path, trust: &Path) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
-        .env("ROCKET_PORT", port.to_string())
-        .env("ROCKET_ADDRESS", "127.0.0.1")
-        .env("ROCKET_DATA_DIR", data)
-        .env("ROCKET_TRUST_FILE", trust)
-        .env("ROCKET_LOG_LEVEL", "off")
-        .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let a = agent();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut server = Server { child, base };
-    loop {
-        if let Ok(r) = a.get(format!("{}/healthz", server.base)).call()
-            && r.status() == 200
-        {
-            return server;
-        }
-        if let Ok(Some(status)) = server.child.try_wait() {
-            let mut err = String::new();
-            if let Some(mut e) = server.child.stderr.take() {
-                let _ = e.read_to_string(&mut err);
-            }
-            panic!("notify-server exited with {status}: {err}");
-        }
-        assert!(Instant::now() < deadline, "notify-server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-fn post(a: &ureq::Agent, url: &str, body: &Value) -> (u16, Value) {
-    match a
-        .post(url)
-        .header("content-type", "application/json")
-        .send(body.to_string())
-    {
-        Ok(mut r) => {
-            let status = r.status().as_u16();
-            let v = r
-                .body_mut()
-                .read_to_string()
-                .ok()
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or(Value::Null);
-            (status, v)
-        }
-        Err(_) => (0, Value::Null),
-    }
-}
 
 #[test]
 fn serves_over_real_tcp() {

@@ -4,10 +4,15 @@
     dead_code,
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::panic,
     reason = "test support"
 )]
 
+use std::io::Read as _;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,6 +22,7 @@ use protocol::vault::seal_record;
 use protocol::*;
 use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
+use serde_json::Value;
 
 pub fn now() -> u64 {
     std::time::SystemTime::now()
@@ -144,4 +150,99 @@ pub fn b64(b: &[u8]) -> String {
 
 pub fn unb64(s: &str) -> Vec<u8> {
     URL_SAFE_NO_PAD.decode(s).unwrap()
+}
+
+/// The real `notify-server` binary, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// Starts the binary on a free loopback port with `data` and `trust`, plus `env`, and waits
+/// until `/healthz` answers.
+pub fn start_with(data: &Path, trust: &Path, env: &[(&str, &str)]) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_DATA_DIR", data)
+        .env("ROCKET_TRUST_FILE", trust)
+        .env("ROCKET_LOG_LEVEL", "off")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let a = agent();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut server = Server { child, base };
+    loop {
+        if let Ok(r) = a.get(format!("{}/healthz", server.base)).call()
+            && r.status() == 200
+        {
+            return server;
+        }
+        if let Ok(Some(status)) = server.child.try_wait() {
+            let mut err = String::new();
+            if let Some(mut e) = server.child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            panic!("notify-server exited with {status}: {err}");
+        }
+        assert!(Instant::now() < deadline, "notify-server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+pub fn post(a: &ureq::Agent, url: &str, body: &Value) -> (u16, Value) {
+    match a
+        .post(url)
+        .header("content-type", "application/json")
+        .send(body.to_string())
+    {
+        Ok(mut r) => {
+            let status = r.status().as_u16();
+            let v = r
+                .body_mut()
+                .read_to_string()
+                .ok()
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or(Value::Null);
+            (status, v)
+        }
+        Err(_) => (0, Value::Null),
+    }
+}
+
+/// As [`start_with`], with uploads unlimited.
+pub fn start(data: &Path, trust: &Path) -> Server {
+    start_with(
+        data,
+        trust,
+        &[("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")],
+    )
 }

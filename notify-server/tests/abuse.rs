@@ -1,0 +1,483 @@
+//! API abuse against the real `notify-server` binary over TCP: every hostile request ends in
+//! a 4xx (or the connection being refused or closed), never a 5xx, nothing hostile is stored,
+//! and the server keeps serving honest requests throughout.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::net::{Shutdown, TcpStream};
+use std::time::Duration;
+
+use common::{Fixture, Server, agent, b64, now, post, start, start_with};
+use protocol::{Certificate, Ed25519Secret, hour_of};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+fn addr(server: &Server) -> String {
+    server.base.trim_start_matches("http://").to_owned()
+}
+
+/// Sends raw bytes (optionally half-closing), and returns the status code of the answer, or
+/// `None` if the server closed the connection without one.
+fn raw(server: &Server, bytes: &[u8], half_close: bool) -> Option<u16> {
+    let mut s = TcpStream::connect(addr(server)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // A server may answer and close before reading everything (a 413): that is fine.
+    let _ = s.write_all(bytes);
+    if half_close {
+        let _ = s.shutdown(Shutdown::Write);
+    }
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                answer.extend_from_slice(&buf[..n]);
+                if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&answer);
+    text.strip_prefix("HTTP/1.1 ")
+        .and_then(|t| t.get(..3))
+        .and_then(|c| c.parse().ok())
+}
+
+fn request(method: &str, path: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+fn json_req(path: &str, body: &str) -> Vec<u8> {
+    request("POST", path, "application/json", body.as_bytes())
+}
+
+fn healthy(server: &Server) -> Value {
+    let mut r = agent()
+        .get(format!("{}/healthz", server.base))
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200, "the server stopped serving");
+    serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap()
+}
+
+fn client_error(what: &str, status: Option<u16>) {
+    // Closed without an answer is acceptable for broken HTTP.
+    if let Some(s) = status {
+        assert!((400..500).contains(&s), "{what}: answered {s}, not a 4xx");
+    }
+}
+
+#[test]
+fn hostile_requests_end_in_4xx_and_the_server_keeps_serving() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 21);
+    let server = start(&dir.path().join("data"), &f.trust_file);
+    let t = now();
+    let good_bundle = f.bundle_at(t, "genuine");
+    let good_record = f.record(hour_of(t) - 1, "Genuine Person");
+
+    let mut cases: Vec<(&str, Vec<u8>, bool, Option<u16>)> = vec![
+        // Oversized: each route's own limit.
+        (
+            "3 MiB bundle body",
+            json_req(
+                "/v1/bundles",
+                &format!("{{\"bundle\":\"{}\"}}", "A".repeat(3 << 20)),
+            ),
+            false,
+            Some(413),
+        ),
+        (
+            "10 KiB vault body",
+            json_req(
+                "/v1/vault",
+                &format!("{{\"record\":\"{}\"}}", "A".repeat(10 << 10)),
+            ),
+            false,
+            Some(413),
+        ),
+        (
+            "100 KiB query body",
+            json_req(
+                "/v1/vault/query",
+                &format!("{{\"query\":\"{}\"}}", "A".repeat(100 << 10)),
+            ),
+            false,
+            Some(413),
+        ),
+        // Truncated: JSON cut short, and a body shorter than its Content-Length.
+        (
+            "JSON cut short",
+            json_req("/v1/vault", "{\"record\": \"abc"),
+            false,
+            Some(400),
+        ),
+        (
+            "body shorter than Content-Length",
+            {
+                let mut r = json_req(
+                    "/v1/vault",
+                    &json!({"record": b64(&good_record)}).to_string(),
+                );
+                r.truncate(r.len() - 100);
+                r
+            },
+            true,
+            None,
+        ),
+        (
+            "bundle truncated inside its base64",
+            json_req(
+                "/v1/bundles",
+                &json!({"bundle": b64(&good_bundle[..good_bundle.len() - 10])}).to_string(),
+            ),
+            false,
+            Some(400),
+        ),
+        // Malformed JSON, base64 and shapes.
+        (
+            "not JSON",
+            json_req("/v1/vault", "record=abc"),
+            false,
+            Some(400),
+        ),
+        (
+            "not UTF-8",
+            request(
+                "POST",
+                "/v1/vault",
+                "application/json",
+                &[0xff, 0xfe, 0x7b, 0x7d],
+            ),
+            false,
+            Some(400),
+        ),
+        (
+            "bad base64",
+            json_req("/v1/vault", "{\"record\":\"!!!\"}"),
+            false,
+            Some(400),
+        ),
+        (
+            "base64 with padding",
+            json_req("/v1/bundles", "{\"bundle\":\"AAAA==\"}"),
+            false,
+            Some(400),
+        ),
+        (
+            "wrong field",
+            json_req("/v1/vault", "{\"rec\":\"AAAA\"}"),
+            false,
+            Some(422),
+        ),
+        (
+            "wrong type",
+            json_req("/v1/bundles", "{\"bundle\":5}"),
+            false,
+            Some(422),
+        ),
+        (
+            "empty body",
+            json_req("/v1/vault/query", ""),
+            false,
+            Some(400),
+        ),
+        (
+            "deeply nested JSON",
+            json_req(
+                "/v1/vault",
+                &format!("{}{}", "[".repeat(2000), "]".repeat(2000)),
+            ),
+            false,
+            None,
+        ),
+        (
+            "wrong content type",
+            request("POST", "/v1/vault", "text/plain", b"hello"),
+            false,
+            None,
+        ),
+        // Broken HTTP.
+        (
+            "garbage request line",
+            b"HELLO THERE\r\n\r\n".to_vec(),
+            false,
+            None,
+        ),
+        (
+            "huge header",
+            format!(
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+                "a".repeat(1 << 20)
+            )
+            .into_bytes(),
+            false,
+            None,
+        ),
+        // Bad parameters.
+        (
+            "negative cursor",
+            request("GET", "/v1/bundles?after=-1", "application/json", b""),
+            false,
+            None,
+        ),
+        (
+            "cursor not a number",
+            request(
+                "GET",
+                "/v1/bundles?after=x&limit=y",
+                "application/json",
+                b"",
+            ),
+            false,
+            None,
+        ),
+        (
+            "hour not a number",
+            request("GET", "/v1/batches/soon", "application/json", b""),
+            false,
+            None,
+        ),
+        (
+            "unknown route",
+            request("DELETE", "/v1/bundles", "application/json", b""),
+            false,
+            None,
+        ),
+    ];
+
+    // Certificates: forged (another root), expired, not yet valid; for bundles and queries.
+    let tracer = f.tracer.clone();
+    let other_root = Ed25519Secret::from_bytes([99; 32]);
+    let certs = [
+        (
+            "forged certificate",
+            Certificate::issue(
+                &other_root,
+                &tracer.verifying_key(),
+                "Forger",
+                t - 100,
+                t + 3600,
+            )
+            .unwrap(),
+            t,
+        ),
+        (
+            "expired certificate",
+            Certificate::issue(&f.root, &tracer.verifying_key(), "Old", t - 7200, t - 3600)
+                .unwrap(),
+            t - 3700,
+        ),
+        (
+            "not-yet-valid certificate",
+            Certificate::issue(&f.root, &tracer.verifying_key(), "New", t + 3600, t + 7200)
+                .unwrap(),
+            t + 3700,
+        ),
+    ];
+    for (what, cert, at) in &certs {
+        let b = f.bundle_with(&tracer, cert, *at, "x");
+        // A bundle under a certificate that starts later is also signed in the future: 422.
+        let want = if cert.not_before() > t { 422 } else { 403 };
+        cases.push((
+            what,
+            json_req("/v1/bundles", &json!({"bundle": b64(&b)}).to_string()),
+            false,
+            Some(want),
+        ));
+        let mut rng = rand::rngs::SysRng;
+        let q = protocol::query::sign_query(
+            &mut rand_core::UnwrapErr(&mut rng),
+            &tracer,
+            cert,
+            t,
+            &[protocol::vault_tag(&f.poster.venue_id(), hour_of(t))],
+        )
+        .unwrap();
+        cases.push((
+            what,
+            json_req("/v1/vault/query", &json!({"query": b64(&q)}).to_string()),
+            false,
+            Some(403),
+        ));
+    }
+    // Outside the retention window and the clock: old and future bundles, and batches for
+    // hours long gone or not yet begun.
+    let old = f.bundle_at(t - 3 * 3600, "old");
+    cases.push((
+        "bundle signed hours ago",
+        json_req("/v1/bundles", &json!({"bundle": b64(&old)}).to_string()),
+        false,
+        Some(422),
+    ));
+    let future = f.bundle_at(t + 3 * 3600, "future");
+    cases.push((
+        "bundle from the future",
+        json_req("/v1/bundles", &json!({"bundle": b64(&future)}).to_string()),
+        false,
+        Some(422),
+    ));
+    let gone = format!("/v1/batches/{}", hour_of(t) - 15 * 24);
+    cases.push((
+        "batch beyond retention",
+        request("GET", &gone, "application/json", b""),
+        false,
+        Some(410),
+    ));
+    let soon = format!("/v1/batches/{}", hour_of(t) + 2);
+    cases.push((
+        "batch in the future",
+        request("GET", &soon, "application/json", b""),
+        false,
+        Some(404),
+    ));
+
+    for (what, bytes, half_close, want) in &cases {
+        let got = raw(&server, bytes, *half_close);
+        match want {
+            Some(code) => assert_eq!(got, Some(*code), "{what}"),
+            None => client_error(what, got),
+        }
+        healthy(&server);
+    }
+    // Replayed query: answered once, refused after.
+    let q = f.query(&[hour_of(t) - 1], t);
+    let url = format!("{}/v1/vault/query", server.base);
+    assert_eq!(post(&agent(), &url, &json!({"query": b64(&q)})).0, 200);
+    let (s, v) = post(&agent(), &url, &json!({"query": b64(&q)}));
+    assert_eq!((s, v["error"].as_str().unwrap()), (409, "query_replayed"));
+
+    // Nothing hostile was stored, and honest requests still work.
+    let h = healthy(&server);
+    assert_eq!(h["bundles"], 0, "{h}");
+    assert_eq!(h["vault_records"], 0, "{h}");
+    let url = format!("{}/v1/bundles", server.base);
+    assert_eq!(
+        post(&agent(), &url, &json!({"bundle": b64(&good_bundle)})).0,
+        201
+    );
+    eprintln!(
+        "{} hostile requests, all refused with a 4xx or a closed connection",
+        cases.len() + 1
+    );
+}
+
+/// Thousands of connections that send nothing, or half a request and then nothing, do not
+/// stop the server from answering others.
+#[test]
+fn thousands_of_idle_connections_do_not_stop_service() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 22);
+    let server = start(&dir.path().join("data"), &f.trust_file);
+    let n = 3000;
+    let mut idle = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut s = TcpStream::connect(addr(&server)).unwrap();
+        if i % 2 == 1 {
+            // Slowloris: a request line and one header, never finished.
+            s.write_all(b"POST /v1/vault HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+        }
+        idle.push(s);
+    }
+    healthy(&server);
+    let record = f.record(hour_of(now()) - 1, "Still Served");
+    let url = format!("{}/v1/vault", server.base);
+    assert_eq!(
+        post(&agent(), &url, &json!({"record": b64(&record)})).0,
+        201
+    );
+    drop(idle);
+    healthy(&server);
+    eprintln!("{n} idle connections held open; the server kept serving");
+}
+
+/// A flood of vault uploads from one address is cut off at the configured rate with 429s
+/// and Retry-After; the server keeps serving everything else.
+#[test]
+fn a_flood_of_vault_uploads_from_one_address_is_limited() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 23);
+    let server = start_with(
+        &dir.path().join("data"),
+        &f.trust_file,
+        &[("ROCKET_VAULT_UPLOADS_PER_MINUTE", "50")],
+    );
+    let h = hour_of(now()) - 1;
+    let records: Vec<Vec<u8>> = (0..600).map(|i| f.record(h, &format!("P{i}"))).collect();
+    let url = format!("{}/v1/vault", server.base);
+    let results: Vec<(u16, bool)> = std::thread::scope(|s| {
+        let handles: Vec<_> = records
+            .chunks(150)
+            .map(|chunk| {
+                let url = url.clone();
+                s.spawn(move || {
+                    let a = agent();
+                    chunk
+                        .iter()
+                        .map(|r| {
+                            let resp = a
+                                .post(&url)
+                                .header("content-type", "application/json")
+                                .send(json!({"record": b64(r)}).to_string())
+                                .unwrap();
+                            (
+                                resp.status().as_u16(),
+                                resp.headers().get("retry-after").is_some(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let created = results.iter().filter(|(s, _)| *s == 201).count();
+    let limited = results.iter().filter(|(s, r)| *s == 429 && *r).count();
+    assert_eq!(
+        created + limited,
+        results.len(),
+        "only 201s and 429s with Retry-After"
+    );
+    assert!(
+        created <= 50 * 2,
+        "{created} uploads got through a limit of 50 a minute"
+    );
+    assert!(limited >= 400);
+    let health = healthy(&server);
+    assert_eq!(health["vault_records"], created as u64);
+    // Bundles and reads are unaffected.
+    let b = f.bundle_at(now(), "during the flood");
+    assert_eq!(
+        post(
+            &agent(),
+            &format!("{}/v1/bundles", server.base),
+            &json!({"bundle": b64(&b)})
+        )
+        .0,
+        201
+    );
+    eprintln!(
+        "flood of {}: {created} stored, {limited} refused with 429",
+        results.len()
+    );
+}
