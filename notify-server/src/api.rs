@@ -41,6 +41,8 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// Rendered full sync pages.
     pub pages: Arc<PageCache>,
+    /// The public addresses behind the connection guard's relayed connections.
+    pub peers: Arc<crate::guard::Peers>,
 }
 
 /// Rendered sync pages that can no longer change: a page holding `limit` bundles after `after`
@@ -217,7 +219,15 @@ pub struct ClientAddr(pub Option<IpAddr>);
 impl<'r> FromRequest<'r> for ClientAddr {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        Outcome::Success(ClientAddr(req.client_ip()))
+        // A configured proxy header first; then the public address the connection guard
+        // relayed; then the peer itself.
+        let guarded = || {
+            let app = req.rocket().state::<App>()?;
+            app.peers.lookup(req.remote()?)
+        };
+        Outcome::Success(ClientAddr(
+            req.real_ip().or_else(guarded).or_else(|| req.client_ip()),
+        ))
     }
 }
 

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod config;
 pub mod durable;
+pub mod guard;
 pub mod metrics;
 pub mod store;
 
@@ -127,6 +128,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         settings: settings.clone(),
         limiter: api::RateLimiter::default(),
         metrics: Arc::clone(&metrics),
+        peers: Arc::new(guard::Peers::default()),
     };
     let purge_store = Arc::clone(&store);
     let purge_metrics = Arc::clone(&metrics);
@@ -220,6 +222,91 @@ async fn purge_loop(
     }
 }
 
+/// Builds the server for the network: as [`build`], but unless `max_connections` is 0, the
+/// configured address and port are bound here by the connection guard ([`guard`]), and
+/// Rocket listens on a private loopback port behind it.
+pub fn build_for_network(figment: Figment) -> Result<Rocket<Build>, StartError> {
+    let guard_settings: guard::GuardSettings = figment
+        .extract()
+        .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    if guard_settings.max_connections == 0 {
+        return build(figment);
+    }
+    let config: rocket::Config = figment
+        .extract()
+        .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    let public = std::net::SocketAddr::new(config.address, config.port);
+    let listener = listen(public).map_err(|e| {
+            StartError(format!(
+                "cannot listen on {public}: {e} (is another server using the port? set ROCKET_PORT or ROCKET_ADDRESS)"
+            ))
+        })?;
+    let public = listener.local_addr().unwrap_or(public);
+    raise_file_limit(&guard_settings);
+    let rocket = build(
+        figment
+            .merge(("address", std::net::Ipv4Addr::LOCALHOST))
+            .merge(("port", 0)),
+    )?;
+    let (peers, metrics) = match rocket.state::<App>() {
+        Some(app) => (Arc::clone(&app.peers), Arc::clone(&app.metrics)),
+        None => return Err(StartError("the server state is missing".into())),
+    };
+    let listener = std::sync::Mutex::new(Some(listener));
+    Ok(rocket.attach(AdHoc::on_liftoff("connection guard", move |rocket| {
+        let upstream = std::net::SocketAddr::new(rocket.config().address, rocket.config().port);
+        let listener = match listener.lock() {
+            Ok(mut l) => l.take(),
+            Err(p) => p.into_inner().take(),
+        };
+        let shutdown = rocket.shutdown();
+        Box::pin(async move {
+            let Some(listener) = listener else { return };
+            match tokio::net::TcpListener::from_std(listener) {
+                Ok(listener) => {
+                    println!(
+                        "notify-server: listening on http://{public} (at most {} connections, {} per address, closed after {} s idle)",
+                        guard_settings.max_connections,
+                        guard_settings.max_connections_per_address,
+                        guard_settings.idle_timeout_secs
+                    );
+                    tokio::spawn(guard::run(listener, upstream, guard_settings, peers, metrics));
+                }
+                Err(e) => {
+                    eprintln!("notify-server: error: cannot listen on {public}: {e}");
+                    shutdown.notify();
+                }
+            }
+        })
+    })))
+}
+
+/// Binds the public listener, with a backlog for bursts of connections (std's is 128).
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(4096)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
+}
+
+/// Raises the soft limit on open files to what the guard may need (two per connection and
+/// room for the store), as far as the hard limit allows, and warns if that is not enough.
+fn raise_file_limit(settings: &guard::GuardSettings) {
+    let want = (settings.max_connections as u64) * 2 + 1024;
+    match rlimit::increase_nofile_limit(want) {
+        Ok(got) if got < want => eprintln!(
+            "notify-server: warning: the open-file limit is {got}, below the {want} that \
+             max_connections = {} needs; raise it (ulimit -n) or lower max_connections",
+            settings.max_connections
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("notify-server: warning: cannot read the open-file limit: {e}"),
+    }
+}
+
 /// Builds the server from `figment` and runs it on a thread of its own, returning once it
 /// accepts connections on its configured address and port. For tools and tests that need a
 /// real server in-process; the server runs until the process exits.
@@ -227,7 +314,7 @@ pub fn spawn(figment: Figment) -> Result<String, StartError> {
     let config: rocket::Config = figment
         .extract()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
-    let rocket = build(figment)?;
+    let rocket = build_for_network(figment)?;
     std::thread::spawn(move || {
         let _ = rocket::execute(rocket.launch());
     });

@@ -67,7 +67,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let rocket = match notify_server::build(notify_server::figment()) {
+    let rocket = match notify_server::build_for_network(notify_server::figment()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("notify-server: error: {e}");

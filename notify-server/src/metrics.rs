@@ -39,6 +39,12 @@ pub struct Metrics {
     pub rate_limited: AtomicU64,
     /// Replayed vault queries refused.
     pub replays_refused: AtomicU64,
+    /// Client connections open now (connection guard).
+    pub connections_open: AtomicU64,
+    /// Connections refused by a connection limit.
+    pub connections_refused: AtomicU64,
+    /// Connections closed for being idle.
+    pub connections_idle_closed: AtomicU64,
 }
 
 impl Metrics {
@@ -126,6 +132,11 @@ impl Metrics {
                 "Unix time of the last retention purge.",
                 self.last_purge.load(Ordering::Relaxed),
             ),
+            (
+                "notify_connections_open",
+                "Client connections open through the connection guard.",
+                self.connections_open.load(Ordering::Relaxed),
+            ),
         ];
         for (name, help, v) in gauges {
             let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
@@ -155,6 +166,16 @@ impl Metrics {
                 "notify_query_replays_refused_total",
                 "Replayed vault queries refused.",
                 self.replays_refused.load(Ordering::Relaxed),
+            ),
+            (
+                "notify_connections_refused_total",
+                "Connections closed at once by a connection limit.",
+                self.connections_refused.load(Ordering::Relaxed),
+            ),
+            (
+                "notify_connections_idle_closed_total",
+                "Connections closed after the idle timeout.",
+                self.connections_idle_closed.load(Ordering::Relaxed),
             ),
         ];
         for (name, help, v) in counters {

@@ -378,34 +378,149 @@ fn hostile_requests_end_in_4xx_and_the_server_keeps_serving() {
     );
 }
 
-/// Thousands of connections that send nothing, or half a request and then nothing, do not
-/// stop the server from answering others.
+/// A TCP connection to `server` from the loopback address `from` (any 127.x.y.z is local).
+fn connect_from(server: &Server, from: [u8; 4]) -> std::io::Result<TcpStream> {
+    use socket2::{Domain, Socket, Type};
+    let to: std::net::SocketAddr = addr(server).parse().unwrap();
+    let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    s.bind(&std::net::SocketAddr::from((from, 0)).into())?;
+    s.connect(&to.into())?;
+    Ok(s.into())
+}
+
+/// True if the server has closed `s` (EOF or reset) already.
+fn closed_now(s: &mut TcpStream) -> bool {
+    s.set_nonblocking(true).unwrap();
+    let mut b = [0u8; 1];
+    let closed = match s.read(&mut b) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    s.set_nonblocking(false).unwrap();
+    closed
+}
+
+/// True if the server closes `s` (EOF or reset) within `wait`.
+fn closed_within(s: &mut TcpStream, wait: Duration) -> bool {
+    s.set_read_timeout(Some(wait)).unwrap();
+    let mut b = [0u8; 1];
+    match s.read(&mut b) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+fn metric(server: &Server, name: &str) -> u64 {
+    let text = agent()
+        .get(format!("{}/metrics", server.base))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+        .unwrap()
+}
+
+/// Thousands of connections that send nothing, or half a request and then nothing: one
+/// address gets `max_connections_per_address` and no more, the whole crowd gets at most
+/// `max_connections` (300 here), the guard closes them when they have been idle for the timeout, and
+/// the server answers honest clients throughout or, at worst, once the timeout has passed.
 #[test]
-fn thousands_of_idle_connections_do_not_stop_service() {
+fn thousands_of_idle_connections_hit_the_connection_limits() {
     let dir = TempDir::new().unwrap();
     let mut f = Fixture::new(dir.path(), 22);
-    let server = start(&dir.path().join("data"), &f.trust_file);
-    let n = 3000;
-    let mut idle = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut s = TcpStream::connect(addr(&server)).unwrap();
+    let server = start_with(
+        &dir.path().join("data"),
+        &f.trust_file,
+        &[
+            ("ROCKET_MAX_CONNECTIONS", "300"),
+            ("ROCKET_MAX_CONNECTIONS_PER_ADDRESS", "100"),
+            ("ROCKET_IDLE_TIMEOUT_SECS", "3"),
+        ],
+    );
+    // One address opens 400 at once: 100 are held, 300 closed at once.
+    let mut conns = Vec::new();
+    for i in 0..400 {
+        let mut s = connect_from(&server, [127, 0, 0, 2]).unwrap();
         if i % 2 == 1 {
-            // Slowloris: a request line and one header, never finished.
-            s.write_all(b"POST /v1/vault HTTP/1.1\r\nHost: x\r\n")
-                .unwrap();
+            let _ = s.write_all(b"POST /v1/vault HTTP/1.1\r\nHost: x\r\n"); // never finished
         }
-        idle.push(s);
+        conns.push(s);
     }
+    std::thread::sleep(Duration::from_millis(300));
+    let mut held = Vec::new();
+    let mut refused = 0;
+    for mut s in conns {
+        if closed_now(&mut s) {
+            refused += 1;
+        } else {
+            held.push(s);
+        }
+    }
+    assert_eq!((held.len(), refused), (100, 300));
     healthy(&server);
+    // Twenty more addresses open 100 each: 2,000 more against 200 free places. The guard
+    // never holds more than the limit.
+    let started = std::time::Instant::now();
+    let mut crowd = Vec::new();
+    for a in 0..20u8 {
+        for _ in 0..100 {
+            if let Ok(s) = connect_from(&server, [127, 0, 1, a + 1]) {
+                crowd.push(s);
+            }
+        }
+    }
+    let opening = started.elapsed();
+    std::thread::sleep(Duration::from_millis(300));
+    let crowd_refused = crowd.iter_mut().map(closed_now).filter(|c| *c).count();
+    held.extend(crowd);
+    let open_now = held.iter_mut().map(closed_now).filter(|c| !*c).count();
+    assert!(open_now <= 300, "{open_now} connections open at once");
+    // Within the idle timeout (and some margin for a busy machine) every idle connection is
+    // closed and honest clients are served again.
+    let started = std::time::Instant::now();
+    let mut served = false;
+    while started.elapsed() < Duration::from_secs(30) {
+        let r = agent().get(format!("{}/healthz", server.base)).call();
+        if matches!(r, Ok(ref r) if r.status() == 200) {
+            served = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        served,
+        "the server did not serve again after the idle timeout"
+    );
+    let mut still_open = 0;
+    for s in held.iter_mut() {
+        if !closed_within(s, Duration::from_secs(10)) {
+            still_open += 1;
+        }
+    }
+    assert_eq!(still_open, 0, "idle connections outlived the timeout");
     let record = f.record(hour_of(now()) - 1, "Still Served");
     let url = format!("{}/v1/vault", server.base);
     assert_eq!(
         post(&agent(), &url, &json!({"record": b64(&record)})).0,
         201
     );
-    drop(idle);
-    healthy(&server);
-    eprintln!("{n} idle connections held open; the server kept serving");
+    let refused_total = metric(&server, "notify_connections_refused_total");
+    let idle_closed = metric(&server, "notify_connections_idle_closed_total");
+    assert!(refused_total >= 300 + 1500, "{refused_total} refused");
+    assert!(idle_closed >= 300, "{idle_closed} closed for idleness");
+    eprintln!(
+        "2,400 idle connections from 21 addresses (the last 2,000 opened in {opening:?}, \
+         {crowd_refused} of them closed at once): {refused_total} refused by a connection \
+         limit, {idle_closed} closed after the idle timeout; the server kept serving"
+    );
 }
 
 /// A flood of vault uploads from one address is cut off at the configured rate with 429s
