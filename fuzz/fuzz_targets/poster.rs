@@ -12,7 +12,9 @@ use protocol::poster::{check_base_url, inspect, inspect_url_or_payload};
 fn round_trips(p: &Poster) {
     let again = Poster::from_payload(&p.payload()).expect("a poster's own payload decodes");
     assert_eq!(again.to_bytes(), p.to_bytes());
-    let url = p.to_url(checkin_fuzz::BASE_URL).expect("the base URL is valid");
+    let url = p
+        .to_url(checkin_fuzz::BASE_URL)
+        .expect("the base URL is valid");
     let again = Poster::from_url_or_payload(&url).expect("a poster's own URL decodes");
     assert_eq!(again.venue_id(), p.venue_id());
     assert_eq!(again.info(), p.info());

@@ -3,7 +3,10 @@
 //!
 //! The keys are constants so that the seeds in `seeds/` stay valid for every run.
 #![forbid(unsafe_code)]
-#![allow(clippy::expect_used, reason = "fixed inputs that are known to be valid")]
+#![allow(
+    clippy::expect_used,
+    reason = "fixed inputs that are known to be valid"
+)]
 
 use std::sync::OnceLock;
 

@@ -95,11 +95,24 @@ fn main() {
             },
         ],
     };
-    put("case", "sealed", 0, &diary.seal(&mut rng, &authority_pk).expect("seal"));
-    put("case", "plaintext", 1, &encode_case(&diary).expect("encode"));
+    put(
+        "case",
+        "sealed",
+        0,
+        &diary.seal(&mut rng, &authority_pk).expect("seal"),
+    );
+    put(
+        "case",
+        "plaintext",
+        1,
+        &encode_case(&diary).expect("encode"),
+    );
 
     // A vault query for the visit's hours.
-    let tags: Vec<_> = records.iter().map(|r| protocol::vault::record_tag(r).expect("tag")).collect();
+    let tags: Vec<_> = records
+        .iter()
+        .map(|r| protocol::vault::record_tag(r).expect("tag"))
+        .collect();
     let query = sign_query(&mut rng, &w.tracer, &w.cert, NOW, &tags).expect("query");
     put("query", "signed", 0, &query);
     put("query", "body", 1, &query[..query.len() - 64]);
@@ -118,8 +131,23 @@ fn main() {
     let json = |key: &str, bytes: &[u8]| {
         serde_json::json!({ key: URL_SAFE_NO_PAD.encode(bytes) }).to_string()
     };
-    put("server_bodies", "bundle", 0, json("bundle", &bundle).as_bytes());
-    put("server_bodies", "record", 1, json("record", &records[0]).as_bytes());
-    put("server_bodies", "query", 2, json("query", &query).as_bytes());
+    put(
+        "server_bodies",
+        "bundle",
+        0,
+        json("bundle", &bundle).as_bytes(),
+    );
+    put(
+        "server_bodies",
+        "record",
+        1,
+        json("record", &records[0]).as_bytes(),
+    );
+    put(
+        "server_bodies",
+        "query",
+        2,
+        json("query", &query).as_bytes(),
+    );
     println!("seeds written to fuzz/seeds/");
 }
