@@ -188,18 +188,7 @@ fn crash_loop_client_mid_scan_and_mid_sync() {
         if !ok {
             sync_killed += 1;
         }
-        let alerts = json(&w, "c", &["alerts", "--json"]);
-        let got: Vec<(String, String)> = alerts
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| {
-                (
-                    a["message"].as_str().unwrap().to_owned(),
-                    a["venue"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
+        let got = alert_pairs(&w);
         let unique: BTreeSet<_> = got.iter().cloned().collect();
         assert_eq!(
             unique.len(),
@@ -223,18 +212,7 @@ fn crash_loop_client_mid_scan_and_mid_sync() {
     }
     // A last, uninterrupted sync delivers exactly what is due.
     w.checkin("c").arg("sync").assert().success();
-    let alerts = json(&w, "c", &["alerts", "--json"]);
-    let got: BTreeMap<String, String> = alerts
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["message"].as_str().unwrap().to_owned(),
-                a["venue"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let got: BTreeMap<String, String> = alert_pairs(&w).into_iter().collect();
     assert_eq!(got, due, "seed {seed}");
     eprintln!(
         "client crash loop, seed {seed}: {n} scans ({killed} killed, {} acknowledged, {} in the diary), \
@@ -250,4 +228,20 @@ fn crash_loop_client_mid_scan_and_mid_sync() {
         killed > 0 || n < 3,
         "no scan was killed: the loop tested nothing"
     );
+}
+
+/// Every stored alert as (message, venue), in the order `alerts --json` lists them.
+fn alert_pairs(w: &World) -> Vec<(String, String)> {
+    let alerts = json(w, "c", &["alerts", "--json"]);
+    alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["message"].as_str().unwrap().to_owned(),
+                a["venue"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
 }
