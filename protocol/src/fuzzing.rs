@@ -6,12 +6,10 @@
 //! records and notice entries, and bundles and queries re-signed with the fuzzer's own key.
 
 use crate::case::CaseDiary;
-use crate::domain;
 use crate::error::{CaseError, NoticeError, VaultError};
 use crate::keys::Ed25519Secret;
 use crate::notice::{NoticePayload, PAYLOAD_LEN};
 use crate::vault::ContactRecord;
-use ed25519_dalek::Signer;
 
 /// Decodes a case diary's plaintext, as [`CaseDiary::open`] does after decryption.
 pub fn case_plaintext(p: &[u8]) -> Result<CaseDiary, CaseError> {
@@ -46,21 +44,14 @@ pub fn encode_notice_payload(p: &NoticePayload) -> Vec<u8> {
 
 /// Appends `tracer`'s signature to an arbitrary bundle body, as `sign_bundle` does.
 pub fn sign_bundle_body(tracer: &Ed25519Secret, body: &[u8]) -> Vec<u8> {
-    let digest = blake3::derive_key(domain::BUNDLE_DIGEST, body);
-    let sig = tracer
-        .0
-        .sign(&domain::signed_message(domain::BUNDLE_SIGNATURE, &digest));
     let mut out = body.to_vec();
-    out.extend_from_slice(&sig.to_bytes());
+    crate::notice::append_bundle_signature(tracer, &mut out);
     out
 }
 
 /// Appends `tracer`'s signature to an arbitrary vault query body, as `sign_query` does.
 pub fn sign_query_body(tracer: &Ed25519Secret, body: &[u8]) -> Vec<u8> {
-    let sig = tracer
-        .0
-        .sign(&domain::signed_message(domain::VAULT_QUERY_SIGNATURE, body));
     let mut out = body.to_vec();
-    out.extend_from_slice(&sig.to_bytes());
+    crate::query::append_query_signature(tracer, &mut out);
     out
 }

@@ -259,12 +259,17 @@ pub fn sign_bundle(
     for e in &entries {
         out.extend_from_slice(e);
     }
-    let digest = bundle_digest(&out);
+    append_bundle_signature(tracer, &mut out);
+    Ok(out)
+}
+
+/// Appends `tracer`'s signature over the BLAKE3 digest of the bundle body in `out`.
+pub(crate) fn append_bundle_signature(tracer: &Ed25519Secret, out: &mut Vec<u8>) {
+    let digest = bundle_digest(out);
     let sig = tracer
         .0
         .sign(&domain::signed_message(domain::BUNDLE_SIGNATURE, &digest));
     out.extend_from_slice(&sig.to_bytes());
-    Ok(out)
 }
 
 /// A bundle whose certificate chain and signature have been verified.

@@ -62,11 +62,16 @@ pub fn sign_query(
     for t in tags {
         out.extend_from_slice(t);
     }
+    append_query_signature(tracer, &mut out);
+    Ok(out)
+}
+
+/// Appends `tracer`'s signature over the query body in `out`.
+pub(crate) fn append_query_signature(tracer: &Ed25519Secret, out: &mut Vec<u8>) {
     let sig = tracer
         .0
-        .sign(&domain::signed_message(domain::VAULT_QUERY_SIGNATURE, &out));
+        .sign(&domain::signed_message(domain::VAULT_QUERY_SIGNATURE, out));
     out.extend_from_slice(&sig.to_bytes());
-    Ok(out)
 }
 
 /// Verifies a query against the pinned root at time `now`: strict decoding, the certificate
