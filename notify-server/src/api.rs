@@ -226,7 +226,9 @@ impl<'r> FromRequest<'r> for ClientAddr {
             app.peers.lookup(req.remote()?)
         };
         Outcome::Success(ClientAddr(
-            req.real_ip().or_else(guarded).or_else(|| req.client_ip()),
+            req.real_ip()
+                .or_else(guarded)
+                .or_else(|| req.remote().map(|a| a.ip())),
         ))
     }
 }
@@ -270,10 +272,7 @@ impl RateLimiter {
     /// Counts one request; `Err(seconds)` when over `per_minute`.
     pub fn check(&self, ip: Option<IpAddr>, purpose: u8, per_minute: u32) -> Result<(), u64> {
         let Some(ip) = ip else { return Ok(()) };
-        let mut w = match self.windows.lock() {
-            Ok(w) => w,
-            Err(p) => p.into_inner(),
-        };
+        let mut w = crate::lock(&self.windows);
         let now = Instant::now();
         if w.len() > 100_000 {
             // Bound the table under an address flood: forget windows that have ended.
@@ -359,10 +358,7 @@ pub async fn post_bundle(
 ) -> Result<(Status, Json<Posted>), ApiError> {
     let now = now();
     let checked = {
-        let mut v = match app.verifier.lock() {
-            Ok(v) => v,
-            Err(p) => p.into_inner(),
-        };
+        let mut v = crate::lock(&app.verifier);
         check_bundle(&body, &mut v, now, app.settings.bundle_clock_skew_secs)
     };
     let (bytes, bundle) = checked.inspect_err(|_| {
@@ -481,8 +477,6 @@ impl<'r> Responder<'r, 'static> for RawJson {
     }
 }
 
-/// Incremental sync: bundles after a sequence number.
-///
 /// A query parameter that must be a whole number, if given.
 fn query_number<T: std::str::FromStr>(
     name: &'static str,
@@ -501,6 +495,8 @@ fn query_number<T: std::str::FromStr>(
         .transpose()
 }
 
+/// Incremental sync: bundles after a sequence number.
+///
 /// Reads run on the request task: sled serves hot data from memory, and a `spawn_blocking`
 /// hop per read costs more than the read.
 #[get("/v1/bundles?<after>&<limit>")]

@@ -57,17 +57,11 @@ pub struct Peers {
 impl Peers {
     /// The public client address behind the relayed connection `remote`, if it is one.
     pub fn lookup(&self, remote: SocketAddr) -> Option<IpAddr> {
-        match self.by_relay.lock() {
-            Ok(m) => m.get(&remote).copied(),
-            Err(p) => p.into_inner().get(&remote).copied(),
-        }
+        crate::lock(&self.by_relay).get(&remote).copied()
     }
 
     fn set(&self, relay: SocketAddr, client: Option<IpAddr>) {
-        let mut m = match self.by_relay.lock() {
-            Ok(m) => m,
-            Err(p) => p.into_inner(),
-        };
+        let mut m = crate::lock(&self.by_relay);
         match client {
             Some(ip) => m.insert(relay, ip),
             None => m.remove(&relay),
@@ -88,10 +82,7 @@ struct Slot<'a> {
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        let mut m = match self.open.per_address.lock() {
-            Ok(m) => m,
-            Err(p) => p.into_inner(),
-        };
+        let mut m = crate::lock(&self.open.per_address);
         if let Some(n) = m.get_mut(&self.ip) {
             *n -= 1;
             if *n == 0 {
@@ -111,10 +102,7 @@ impl Open {
         settings: &GuardSettings,
         metrics: &'a Metrics,
     ) -> Option<Slot<'a>> {
-        let mut m = match self.per_address.lock() {
-            Ok(m) => m,
-            Err(p) => p.into_inner(),
-        };
+        let mut m = crate::lock(&self.per_address);
         let total = metrics.connections_open.load(Ordering::Relaxed) as usize;
         let mine = m.get(&ip).copied().unwrap_or(0);
         if total >= settings.max_connections || mine >= settings.max_connections_per_address {

@@ -17,6 +17,12 @@ pub mod guard;
 pub mod metrics;
 pub mod store;
 
+/// Locks `m`, carrying on if a thread panicked while holding it: every value behind these
+/// locks (counters, caches, windows) stays usable whatever was interrupted.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -255,10 +261,7 @@ pub fn build_for_network(figment: Figment) -> Result<Rocket<Build>, StartError> 
     let listener = std::sync::Mutex::new(Some(listener));
     Ok(rocket.attach(AdHoc::on_liftoff("connection guard", move |rocket| {
         let upstream = std::net::SocketAddr::new(rocket.config().address, rocket.config().port);
-        let listener = match listener.lock() {
-            Ok(mut l) => l.take(),
-            Err(p) => p.into_inner().take(),
-        };
+        let listener = lock(&listener).take();
         let shutdown = rocket.shutdown();
         Box::pin(async move {
             let Some(listener) = listener else { return };

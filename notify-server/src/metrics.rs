@@ -49,10 +49,7 @@ pub struct Metrics {
 
 impl Metrics {
     fn route(&self, name: &str) -> &'static Route {
-        let mut routes = match self.routes.lock() {
-            Ok(r) => r,
-            Err(p) => p.into_inner(),
-        };
+        let mut routes = crate::lock(&self.routes);
         // A route is leaked once, the first time it is seen: a fixed, small set of names.
         routes
             .entry(name.to_owned())
@@ -75,10 +72,7 @@ impl Metrics {
     /// Renders the exposition text, with store counts and flush count appended.
     pub fn render(&self, bundles: u64, vault_records: u64, last_seq: u64, flushes: u64) -> String {
         let mut s = String::new();
-        let routes = match self.routes.lock() {
-            Ok(r) => r,
-            Err(p) => p.into_inner(),
-        };
+        let routes = crate::lock(&self.routes);
         s.push_str("# HELP notify_http_requests_total HTTP requests by route and status class.\n");
         s.push_str("# TYPE notify_http_requests_total counter\n");
         for (name, r) in routes.iter() {
