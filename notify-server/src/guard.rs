@@ -180,6 +180,9 @@ async fn relay(mut client: TcpStream, mut server: TcpStream, idle: Duration) -> 
     let mut up = vec![0u8; 16 * 1024];
     let mut down = vec![0u8; 64 * 1024];
     let (mut client_open, mut server_open) = (true, true);
+    // One timer for the connection, pushed back whenever a byte moves.
+    let deadline = tokio::time::sleep(idle);
+    tokio::pin!(deadline);
     while client_open || server_open {
         tokio::select! {
             r = cr.read(&mut up), if client_open => match r {
@@ -208,8 +211,9 @@ async fn relay(mut client: TcpStream, mut server: TcpStream, idle: Duration) -> 
                 }
                 Err(_) => return false,
             },
-            () = tokio::time::sleep(idle) => return true,
+            () = &mut deadline => return true,
         }
+        deadline.as_mut().reset(tokio::time::Instant::now() + idle);
     }
     false
 }
