@@ -157,6 +157,24 @@ fn read_u64(b: &[u8]) -> u64 {
     u64::from_be_bytes(a)
 }
 
+/// The `bundle_hours` key of a bundle: its publication hour, then its sequence number.
+fn hour_key(published_at: u64, seq: u64) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&be(published_at / 3600));
+    k[8..].copy_from_slice(&be(seq));
+    k
+}
+
+/// The id of a stored bundle value (publication time, then the signed bundle): the digest
+/// the tracer signed, as `protocol::Bundle::id` computes it.
+fn stored_bundle_id(value: &[u8]) -> [u8; 32] {
+    let bundle = value.get(8..).unwrap_or_default();
+    blake3::derive_key(
+        protocol::domain::BUNDLE_DIGEST,
+        &bundle[..bundle.len().saturating_sub(64)],
+    )
+}
+
 impl SledStore {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &std::path::Path) -> Result<SledStore, StoreError> {
@@ -183,8 +201,9 @@ impl SledStore {
 
     /// Checks that the trees agree with each other: every bundle has its id and hour entries
     /// and nothing else does, no sequence number lies beyond `last_seq`, and every vault
-    /// entry is well formed. (Sequence numbers may have gaps: the purge removes by age.) Reads everything; meant for tests and for operators after a
-    /// crash (`notify-server --check`).
+    /// entry is well formed. (Sequence numbers may have gaps: the purge removes by age.)
+    /// Reads everything; meant for tests and for operators after a crash
+    /// (`notify-server --check`).
     pub fn check_integrity(&self) -> Result<Integrity, StoreError> {
         let mut report = Integrity::default();
         let last_seq = self.last_seq()?;
@@ -205,16 +224,14 @@ impl SledStore {
                     .problems
                     .push(format!("bundle {seq}: beyond last_seq {last_seq}"));
             }
-            let body = &v[8..v.len() - 64];
-            let id = blake3::derive_key(protocol::domain::BUNDLE_DIGEST, body);
-            match self.bundle_ids.get(id)? {
+            match self.bundle_ids.get(stored_bundle_id(&v))? {
                 Some(s) if read_u64(&s) == seq => {}
                 _ => report.problems.push(format!("bundle {seq}: no id entry")),
             }
-            let mut hour_key = [0u8; 16];
-            hour_key[..8].copy_from_slice(&be(read_u64(&v) / 3600));
-            hour_key[8..].copy_from_slice(&k);
-            if !self.bundle_hours.contains_key(hour_key)? {
+            if !self
+                .bundle_hours
+                .contains_key(hour_key(read_u64(&v), seq))?
+            {
                 report.problems.push(format!("bundle {seq}: no hour entry"));
             }
         }
@@ -286,9 +303,7 @@ impl Store for SledStore {
         let mut value = Vec::with_capacity(8 + bundle.len());
         value.extend_from_slice(&be(published_at));
         value.extend_from_slice(bundle);
-        let mut hour_key = [0u8; 16];
-        hour_key[..8].copy_from_slice(&be(published_at / 3600));
-        hour_key[8..].copy_from_slice(&be(seq));
+        let hour = hour_key(published_at, seq);
         (
             &self.bundles,
             &self.bundle_ids,
@@ -298,7 +313,7 @@ impl Store for SledStore {
             .transaction(|(b, ids, hours, meta)| {
                 b.insert(&be(seq), value.as_slice())?;
                 ids.insert(id, &be(seq))?;
-                hours.insert(&hour_key, &[])?;
+                hours.insert(&hour, &[])?;
                 meta.insert("last_seq", &be(seq))?;
                 Ok(())
             })
@@ -396,13 +411,7 @@ impl Store for SledStore {
                     let Some(v) = b.remove(&hour_key[8..16])? else {
                         return Ok(false);
                     };
-                    if let Some(bundle) = v.get(8..) {
-                        let id = blake3::derive_key(
-                            protocol::domain::BUNDLE_DIGEST,
-                            &bundle[..bundle.len().saturating_sub(64)],
-                        );
-                        ids.remove(&id[..])?;
-                    }
+                    ids.remove(&stored_bundle_id(&v)[..])?;
                     Ok(true)
                 })
                 .map_err(|e: sled::transaction::TransactionError<()>| {
