@@ -1,18 +1,31 @@
-//! Atomic file writes: a temporary file in the destination directory, synced, then linked
-//! into place (never replacing) or renamed over the old file (replacing).
+//! Atomic, durable file writes: a temporary file in the destination directory, synced, then
+//! linked into place (never replacing) or renamed over the old file (replacing), and the
+//! directory synced so the new name survives a crash too.
 
 use std::io::Write as _;
 use std::path::Path;
 
 use crate::Error;
 
-fn staged(path: &Path, data: &[u8], mode: u32) -> Result<tempfile::NamedTempFile, Error> {
-    let dir = path
-        .parent()
+fn parent(path: &Path) -> &Path {
+    path.parent()
         .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+        .unwrap_or(Path::new("."))
+}
+
+/// Syncs the directory holding `path`, which makes a rename or link into it durable.
+fn sync_parent(path: &Path) -> Result<(), Error> {
+    let dir = parent(path);
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("sync the directory", dir, e))
+}
+
+fn staged(path: &Path, data: &[u8], mode: u32) -> Result<tempfile::NamedTempFile, Error> {
+    let dir = parent(path);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
     let mut temp = tempfile::Builder::new()
-        .prefix(".tracer-")
+        .prefix(&format!(".{name}."))
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a file in", dir, e))?;
     temp.write_all(data)
@@ -40,7 +53,7 @@ pub fn write_new(path: &Path, data: &[u8], mode: u32) -> Result<(), Error> {
                 Error::io("write", path, e.error)
             }
         })?;
-    Ok(())
+    sync_parent(path)
 }
 
 /// Writes `path`, replacing it if it exists.
@@ -48,5 +61,5 @@ pub fn write_replace(path: &Path, data: &[u8], mode: u32) -> Result<(), Error> {
     staged(path, data, mode)?
         .persist(path)
         .map_err(|e| Error::io("write", path, e.error))?;
-    Ok(())
+    sync_parent(path)
 }
