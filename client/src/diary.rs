@@ -10,7 +10,8 @@
 //! syncing it, renaming it over the old one and syncing the directory. A process killed at any
 //! moment leaves either the old diary or the new one, never a mix, and every command flushes
 //! before it reports success. An exclusive lock on `diary.lock` keeps two commands from
-//! interleaving.
+//! interleaving. A write killed half-way leaves a temporary `.diary.bin.*` file, which the
+//! next open removes.
 //!
 //! The file: `"checkin-diary v1\n"`, a big-endian `u32` entry count, then per entry a `u8`
 //! tree-name length and name, a `u16` key length and key, a `u32` value length and sealed
@@ -21,7 +22,6 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -50,7 +50,6 @@ pub struct Diary {
 
 const MAGIC: &[u8] = b"checkin-diary v1\n";
 const FILE: &str = "diary.bin";
-const TEMP: &str = "diary.bin.new";
 /// How long a command waits for another one using the same diary.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -130,6 +129,17 @@ fn lock(dir: &Path) -> Result<File, Error> {
     }
 }
 
+/// Removes what a killed [`Diary::flush`] left: temporary files never renamed into place.
+/// Best effort, and only under the lock, so no other command is writing one.
+fn remove_stale_temporaries(dir: &Path) {
+    let prefix = format!(".{FILE}.");
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Reads the sealed values of a diary kept in sled by an earlier version.
 fn read_sled(db_dir: &Path) -> Result<Trees, Error> {
     let db = sled::Config::new()
@@ -189,6 +199,7 @@ impl Diary {
     /// Opens the store with the value key, creating it if the directory has none.
     pub fn open(dir: &Path, key: Zeroizing<[u8; 32]>) -> Result<Diary, Error> {
         let lock = lock(dir)?;
+        remove_stale_temporaries(dir);
         let path = dir.join(FILE);
         let trees = match std::fs::read(&path) {
             Ok(bytes) => decode(&bytes).ok_or_else(|| {
@@ -325,20 +336,7 @@ impl Diary {
     /// none of it.
     pub fn flush(&self) -> Result<(), Error> {
         let bytes = encode(&*self.trees()?);
-        let temp = self.dir.join(TEMP);
-        let path = self.dir.join(FILE);
-        let write = || -> std::io::Result<()> {
-            let mut options = File::options();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut f = options.open(&temp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&temp, &path)?;
-            File::open(&self.dir)?.sync_all()
-        };
-        write().map_err(|e| {
+        tracer::files::write_replace(&self.dir.join(FILE), &bytes, 0o600).map_err(|e| {
             Error::Store(format!(
                 "cannot save the diary in {}: {e}",
                 self.dir.display()
@@ -385,6 +383,26 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn a_write_killed_half_way_is_cleaned_up_on_open() {
+        let dir = tempfile::TempDir::new().unwrap();
+        {
+            let d = Diary::open(dir.path(), key()).unwrap();
+            d.put(VISITS, b"a", &"kept").unwrap();
+            d.flush().unwrap();
+        }
+        let stale = dir.path().join(format!(".{FILE}.Xy12Ab"));
+        std::fs::write(&stale, b"half a diary").unwrap();
+        let d = Diary::open(dir.path(), key()).unwrap();
+        assert!(!stale.exists());
+        assert_eq!(d.get::<String>(VISITS, b"a").unwrap().unwrap(), "kept");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
     }
 
     #[test]
