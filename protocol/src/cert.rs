@@ -87,7 +87,7 @@ impl Certificate {
         if not_after <= not_before {
             return Err(CertError::InvalidValidity);
         }
-        let tracer_key = VerifyingKey::from_bytes(&key).map_err(|_| CertError::InvalidKey)?;
+        let tracer_key = crate::keys::ed25519_public_key(&key).ok_or(CertError::InvalidKey)?;
         Ok(Certificate {
             tracer_key,
             not_before,

@@ -34,7 +34,8 @@ pub enum PosterError {
     InvalidStay(u16),
     /// The validity window is empty or reversed.
     InvalidValidity,
-    /// The Ed25519 public key is not a valid curve point.
+    /// A venue key is not a valid public key: the Ed25519 key is not a canonical point of
+    /// large order, or the X25519 key has small order (spec: "Valid keys").
     InvalidKey,
     /// The venue's signature does not verify.
     BadSignature,
@@ -106,7 +107,10 @@ impl fmt::Display for PosterError {
             PosterError::InvalidValidity => {
                 f.write_str("the poster's validity window ends before it begins")
             }
-            PosterError::InvalidKey => f.write_str("the poster's venue key is not a valid key"),
+            PosterError::InvalidKey => f.write_str(
+                "the poster's venue keys are not valid public keys (a weak or malformed key): \
+                 this is not a poster venue-keygen made",
+            ),
             PosterError::BadSignature => f.write_str(
                 "poster signature does not verify: the QR code was altered or is not a venue poster",
             ),
@@ -652,7 +656,8 @@ impl fmt::Display for TrustError {
             TrustError::Malformed(why) => write!(f, "the trust file is malformed: {why}"),
             TrustError::InvalidName(p) => write!(f, "the trust file's authority name {p}"),
             TrustError::InvalidKey => f.write_str(
-                "a key in the trust file is not a valid 32-byte base64url key: the file is damaged",
+                "a key in the trust file is not a valid public key (not 32 bytes of base64url, \
+                 or a weak key): the file is damaged; ask the authority for its trust file",
             ),
         }
     }

@@ -12,6 +12,25 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::domain;
 
+/// Decodes an Ed25519 public key as every decoder in this protocol must (spec: "Valid keys"):
+/// refused if the 32 bytes are not a point, are a non-canonical encoding of one, or encode a
+/// point of small order (which would verify signatures on many messages).
+pub(crate) fn ed25519_public_key(bytes: &[u8; 32]) -> Option<VerifyingKey> {
+    let key = VerifyingKey::from_bytes(bytes).ok()?;
+    let canonical = key.to_edwards().compress().to_bytes() == *bytes;
+    (canonical && !key.is_weak()).then_some(key)
+}
+
+/// Whether 32 bytes are an acceptable X25519 public key (spec: "Valid keys"): any key except
+/// one of small order, with which every Diffie-Hellman result is all zeros and HPKE sealing
+/// fails. `[8]P` is the identity exactly when `P`'s order divides 8, on the curve and on its
+/// twist alike; the encoding's top bit is ignored, as X25519 ignores it.
+pub(crate) fn x25519_public_key_ok(bytes: &[u8; 32]) -> bool {
+    let eight = curve25519_dalek::MontgomeryPoint(*bytes)
+        .mul_bits_be([true, false, false, false].into_iter());
+    eight.to_bytes() != [0u8; 32]
+}
+
 /// A 32-byte X25519 public key, used as an HPKE recipient key (RFC 9180 `SerializePublicKey`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SealingPublicKey(pub [u8; 32]);

@@ -336,7 +336,10 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, PosterError> {
         validity,
     };
     info.validate()?;
-    let verifying_key = VerifyingKey::from_bytes(&ed).map_err(|_| PosterError::InvalidKey)?;
+    let verifying_key = crate::keys::ed25519_public_key(&ed).ok_or(PosterError::InvalidKey)?;
+    if !crate::keys::x25519_public_key_ok(&sealing_key.0) {
+        return Err(PosterError::InvalidKey);
+    }
     let signature = verifying_key
         .verify_strict(
             &domain::signed_message(domain::POSTER_SIGNATURE, &bytes[..body_len]),

@@ -87,7 +87,10 @@ impl TrustAnchor {
         };
         let root = key32(root, "the root field is missing")?;
         let sealing = key32(sealing, "the sealing field is missing")?;
-        let root = VerifyingKey::from_bytes(&root).map_err(|_| TrustError::InvalidKey)?;
+        let root = crate::keys::ed25519_public_key(&root).ok_or(TrustError::InvalidKey)?;
+        if !crate::keys::x25519_public_key_ok(&sealing) {
+            return Err(TrustError::InvalidKey);
+        }
         Ok(TrustAnchor {
             authority,
             root,

@@ -101,6 +101,10 @@ pub enum TextProblem {
     NotUtf8,
     /// The text holds a control character (C0, DEL or C1), which could disguise what is shown.
     ControlCharacter,
+    /// The text holds an invisible format character or a line or paragraph separator (such as
+    /// U+202E RIGHT-TO-LEFT OVERRIDE or U+200B ZERO WIDTH SPACE), with which two fields could
+    /// display alike or one could display unlike its bytes.
+    FormatCharacter,
     /// The text starts or ends with white space; the canonical form is trimmed.
     Untrimmed,
 }
@@ -112,9 +116,25 @@ impl std::fmt::Display for TextProblem {
             TextProblem::TooLong { max } => write!(f, "is longer than {max} bytes of UTF-8"),
             TextProblem::NotUtf8 => f.write_str("is not valid UTF-8"),
             TextProblem::ControlCharacter => f.write_str("contains a control character"),
+            TextProblem::FormatCharacter => f.write_str(
+                "contains an invisible formatting character (such as a direction override or a zero-width space)",
+            ),
             TextProblem::Untrimmed => f.write_str("starts or ends with white space"),
         }
     }
+}
+
+/// Unicode general category Cf (format), Zl (line separator) or Zp (paragraph separator),
+/// except U+200C ZERO WIDTH NON-JOINER and U+200D ZERO WIDTH JOINER, which Persian, the Indic
+/// scripts and emoji need to be written at all (spec: "Text fields").
+fn is_format_character(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    ) && !matches!(c, '\u{200C}' | '\u{200D}')
 }
 
 /// Checks a text field against the rules every format shares (spec: "Text fields").
@@ -124,6 +144,9 @@ pub(crate) fn check_text(s: &str, max: usize, required: bool) -> Result<(), Text
     }
     if s.chars().any(char::is_control) {
         return Err(TextProblem::ControlCharacter);
+    }
+    if s.chars().any(is_format_character) {
+        return Err(TextProblem::FormatCharacter);
     }
     if s.trim() != s {
         return Err(TextProblem::Untrimmed);

@@ -180,6 +180,43 @@ fn resign_poster(venue: &VenueSecret, body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// 32 little-endian bytes of the small integer `u` (as an X25519 u-coordinate or an Ed25519 y).
+fn small_order_u(u: u8) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    b[0] = u;
+    b
+}
+
+/// An X25519 u-coordinate of a point of order 8 (RFC 7748's curve; it appears in every
+/// published list of small-order points).
+const ORDER_8_U: [u8; 32] = [
+    0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+    0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00,
+];
+
+/// p + d, little-endian, for p = 2^255 - 19 and small d (only d = -1 is used: p - 1).
+fn p_plus(d: i8) -> [u8; 32] {
+    let mut b = [0xffu8; 32];
+    b[31] = 0x7f;
+    b[0] = (0xed_i16 + i16::from(d)) as u8;
+    b
+}
+
+/// The first non-canonical Ed25519 encoding (y + p for a small y) that decodes to a point of
+/// large order.
+fn non_canonical_ed25519() -> [u8; 32] {
+    for y in 2u8..19 {
+        let mut b = p_plus(0);
+        b[0] = b[0].wrapping_add(y);
+        if let Ok(k) = VerifyingKey::from_bytes(&b)
+            && !k.is_weak()
+        {
+            return b;
+        }
+    }
+    panic!("no non-canonical encoding of a large-order point below p + 19");
+}
+
 fn gen_poster(f: &Fixture) -> Value {
     let good = f.poster.to_bytes().to_vec();
     let body = &good[..good.len() - 64];
@@ -230,6 +267,39 @@ fn gen_poster(f: &Fixture) -> Value {
         "poster_control_character_in_name",
         "poster_invalid_text",
         resign_poster(keys, &ctl),
+    );
+    // "Caf" replaced by one three-byte format character, so the name keeps its length.
+    for (name, ch) in [
+        ("poster_direction_override_in_name", '\u{202E}'),
+        ("poster_zero_width_space_in_name", '\u{200B}'),
+        ("poster_byte_order_mark_in_name", '\u{FEFF}'),
+    ] {
+        let mut fmt = body.to_vec();
+        ch.encode_utf8(&mut fmt[67..70]);
+        neg(name, "poster_invalid_text", resign_poster(keys, &fmt));
+    }
+    // Weak keys (spec: "Valid keys"). X25519 keys of small order, re-signed so that only the
+    // key check fails: zero, the point of order 4 (u = 1), a point of order 8, and p - 1.
+    for (name, x) in [
+        ("poster_x25519_key_zero", [0u8; 32]),
+        ("poster_x25519_key_order_4", small_order_u(1)),
+        ("poster_x25519_key_order_8", ORDER_8_U),
+        ("poster_x25519_key_p_minus_1", p_plus(-1)),
+    ] {
+        let mut weak = body.to_vec();
+        weak[2..34].copy_from_slice(&x);
+        neg(name, "poster_invalid_key", resign_poster(keys, &weak));
+    }
+    // Ed25519: the identity (small order), and a non-canonical encoding (y + p) of a point.
+    let mut ident = good.clone();
+    ident[34..66].copy_from_slice(&small_order_u(1));
+    neg("poster_ed25519_key_identity", "poster_invalid_key", ident);
+    let mut noncanon = good.clone();
+    noncanon[34..66].copy_from_slice(&non_canonical_ed25519());
+    neg(
+        "poster_ed25519_key_non_canonical",
+        "poster_invalid_key",
+        noncanon,
     );
     let mut utf = body.to_vec();
     utf[67] = 0xff;
@@ -352,6 +422,17 @@ fn gen_certificate(f: &Fixture) -> Value {
     let mut v = good.clone();
     v[0] = 9;
     negative.push(json!({"name": "cert_unsupported_version", "error": "cert_unsupported_version", "encoding": h(&v)}));
+    // A certificate the root did sign, for a weak tracer key: refused at decoding.
+    for (name, key) in [
+        ("cert_key_identity", small_order_u(1)),
+        ("cert_key_non_canonical", non_canonical_ed25519()),
+    ] {
+        let mut body = good[..good.len() - 64].to_vec();
+        body[1..33].copy_from_slice(&key);
+        let sig = sign_raw(&seed(3), protocol::domain::CERTIFICATE_SIGNATURE, &body);
+        body.extend_from_slice(&sig);
+        negative.push(json!({"name": name, "error": "cert_invalid_key", "encoding": h(&body)}));
+    }
     json!({
         "description": "Tracer certificates issued by keys.json authority_root. Negative vectors must fail decoding or root verification with `error`.",
         "valid": [{
@@ -746,6 +827,27 @@ fn gen_trust(f: &Fixture) -> Value {
                 &format!("root: {}", base64_url(f.root.verifying_key().as_bytes())),
                 "root: AAAA",
             ),
+        ),
+        (
+            "trust_sealing_key_zero",
+            "trust_invalid_key",
+            text.replace(
+                &format!("sealing: {}", base64_url(&anchor.sealing.0)),
+                &format!("sealing: {}", base64_url(&[0u8; 32])),
+            ),
+        ),
+        (
+            "trust_root_key_identity",
+            "trust_invalid_key",
+            text.replace(
+                &format!("root: {}", base64_url(f.root.verifying_key().as_bytes())),
+                &format!("root: {}", base64_url(&small_order_u(1))),
+            ),
+        ),
+        (
+            "trust_direction_override_in_name",
+            "trust_invalid_name",
+            text.replace("authority: Example", "authority: \u{202E}Example"),
         ),
         (
             "trust_empty_name",
