@@ -177,7 +177,7 @@ pub fn init(
             "'{server}' is not a server URL: use http://HOST:PORT or https://HOST"
         )));
     }
-    std::fs::create_dir_all(dir)
+    tracer::files::create_dir(dir)
         .map_err(|e| Error::File(format!("cannot create {}: {e}", dir.display())))?;
     let (protection, master) = match passphrase {
         Some(p) => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark of the release notify-server with wrk (Debian's `wrk`), on this machine's
-# loopback only. It measures durable vault uploads, sync reads and bundle publishing, then
+# loopback only. The store lives in a fresh directory under $BENCH_DIR (default: a temporary
+# directory), on whatever disk that is: every acknowledged write there is fdatasync'd. It measures durable vault uploads, sync reads and bundle publishing, then
 # prints throughput, latency percentiles and the server's peak RSS. Not a test: numbers go
 # into BENCHMARKS.md by hand, with the machine they came from.
 #
@@ -12,12 +13,13 @@ conns=${2:-64}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 cargo build --release -q -p notify-server --bin notify-server --example bench_data
-work=$(mktemp -d)
+work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/notify-bench.XXXXXX")
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Distinct bundles for publishing (at most one per request), distinct records for uploads.
+# Distinct bundles for publishing (at most one per request); sealed records for uploads, which
+# bodies.lua makes distinct per request (DISTINCT=1).
 target/release/examples/bench_data "$work" $((dur * 9000)) 20000
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -36,7 +38,7 @@ run() { # name, then wrk arguments
   wrk -t2 -c"$conns" -d"${dur}s" --latency "$@" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|Socket errors|requests in"
 }
 
-BODIES="$work/records.txt" run "vault uploads, each acknowledged only after fsync" -s notify-server/bench/bodies.lua "$base/v1/vault"
+BODIES="$work/records.txt" DISTINCT=1 run "vault uploads, every record distinct, each acknowledged only after the fdatasync that covers it" -s notify-server/bench/bodies.lua "$base/v1/vault"
 BODIES="$work/bundles.txt" run "bundle publishing (verify, store, fsync)" -s notify-server/bench/bodies.lua "$base/v1/bundles"
 last=$(curl -fs "$base/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_seq"])')
 run "sync reads, steady-state poll (GET /v1/bundles?after=LAST: nothing new)" "$base/v1/bundles?after=$last&limit=100"
@@ -46,3 +48,4 @@ echo
 curl -fs "$base/healthz"; echo
 grep -E "VmHWM|VmRSS" "/proc/$server_pid/status" | sed 's/^/server /'
 curl -fs "$base/metrics" | grep -E "^notify_store_flushes_total"
+ls -l "$work/data/store.redb" | awk '{ print "store file: " $5 " bytes" }'

@@ -497,7 +497,7 @@ fn query_number<T: std::str::FromStr>(
 
 /// Incremental sync: bundles after a sequence number.
 ///
-/// Reads run on the request task: sled serves hot data from memory, and a `spawn_blocking`
+/// Reads run on the request task: redb serves hot pages from its cache, and a `spawn_blocking`
 /// hop per read costs more than the read.
 #[get("/v1/bundles?<after>&<limit>")]
 pub fn get_bundles(

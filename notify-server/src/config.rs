@@ -9,7 +9,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    /// Where the sled store (and a development authority, if one is made) live.
+    /// Where the store (`store.redb`) and any development authority live.
     pub data_dir: PathBuf,
     /// The authority trust file to pin. Unset: a development authority is created in
     /// `data_dir/dev-authority` (and the server says so loudly).

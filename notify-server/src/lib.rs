@@ -23,7 +23,7 @@ pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -37,7 +37,7 @@ use crate::api::App;
 use crate::config::Settings;
 use crate::durable::Durability;
 use crate::metrics::{Metrics, MetricsFairing};
-use crate::store::{SledStore, Store};
+use crate::store::{RedbStore, Store};
 
 /// Why the server cannot start. Each says what to fix.
 #[derive(Debug)]
@@ -107,21 +107,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     let settings: Settings = figment
         .extract()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
-    std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-        StartError(format!(
-            "cannot create the data directory {}: {e}",
-            settings.data_dir.display()
-        ))
-    })?;
+    create_data_dir(&settings.data_dir)?;
     let trust = trust_anchor(&settings)?;
-    let store: Arc<dyn Store> = Arc::new(SledStore::open(&store_dir(&settings.data_dir)).map_err(
-        |e| {
-            StartError(format!(
-                "cannot open the store in {}: {e}",
-                store_dir(&settings.data_dir).display()
-            ))
-        },
-    )?);
+    let store: Arc<dyn Store> = Arc::new(open_store(&settings.data_dir)?);
     let durable = Durability::new(Arc::clone(&store));
     let metrics = Arc::new(Metrics::default());
     let pages = Arc::new(api::PageCache::default());
@@ -173,9 +161,42 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         .register("/", catchers![api::default_catcher]))
 }
 
-/// The sled directory inside the data directory.
-pub fn store_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("store")
+/// Creates the data directory if needed, durably: a new directory's entry in its parent is
+/// synced, so a power cut after the first 2xx cannot lose the whole directory.
+fn create_data_dir(dir: &Path) -> Result<(), StartError> {
+    let fail = |e: std::io::Error| {
+        StartError(format!(
+            "cannot create the data directory {}: {e}",
+            dir.display()
+        ))
+    };
+    // The directories this call creates: `dir` and any missing ancestors.
+    let created: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    for d in created {
+        let parent = d.parent().filter(|p| !p.as_os_str().is_empty());
+        store::sync_dir(parent.unwrap_or(Path::new("."))).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Opens the store in `data_dir`, refusing a store left by an earlier version (sled, in
+/// `store/`) rather than starting empty beside it.
+pub fn open_store(data_dir: &Path) -> Result<RedbStore, StartError> {
+    let old = data_dir.join("store");
+    if old.join("db").exists() {
+        return Err(StartError(format!(
+            "{} holds a store made by an earlier version (sled), which did not survive power \
+             cuts; this version keeps its store in {}. Nothing was deployed on that version: \
+             move {} away (or delete it) and start again",
+            data_dir.display(),
+            store::store_path(data_dir).display(),
+            old.display()
+        )));
+    }
+    let path = store::store_path(data_dir);
+    RedbStore::open(&path)
+        .map_err(|e| StartError(format!("cannot open the store {}: {e}", path.display())))
 }
 
 /// Runs one purge now.

@@ -1,5 +1,5 @@
-//! `notify-server`: `cargo run --release -p notify-server` serves on 127.0.0.1:8000 with a sled
-//! store in `./notify-data`. Configuration: `Rocket.toml` or `ROCKET_*` variables (see the
+//! `notify-server`: `cargo run --release -p notify-server` serves on 127.0.0.1:8000 with its store in
+//! `./notify-data/store.redb`. Configuration: `Rocket.toml` or `ROCKET_*` variables (see the
 //! crate's README). `notify-server --check` checks the store's consistency and exits.
 #![forbid(unsafe_code)]
 
@@ -19,7 +19,7 @@ fn check() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let dir = notify_server::store_dir(&settings.data_dir);
+    let dir = notify_server::store::store_path(&settings.data_dir);
     if !dir.exists() {
         eprintln!(
             "notify-server: error: no store at {}: check data_dir",
@@ -27,7 +27,9 @@ fn check() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let report = notify_server::store::SledStore::open(&dir).and_then(|s| s.check_integrity());
+    let report = notify_server::open_store(&settings.data_dir)
+        .map_err(|e| notify_server::store::StoreError(e.0))
+        .and_then(|s| s.check_integrity());
     match report {
         Ok(r) if r.problems.is_empty() => {
             println!(

@@ -2,18 +2,28 @@
 //!
 //! The server needs only what [`Store`] offers: append a bundle and read bundles in order or by
 //! publication hour; add a vault record and read records by tag; remember query nonces; purge
-//! by age; count; and make everything written so far durable (`flush`). Sled is the embedded
-//! default. A deployment that outgrows one machine implements [`Store`] over a distributed
-//! store; nothing else changes.
+//! by age; count; and make everything written so far durable (`flush`). [`RedbStore`], one
+//! `redb` file, is the embedded default. A deployment that outgrows one machine implements
+//! [`Store`] over a distributed store; nothing else changes.
 //!
 //! Writes become durable only at `flush`. The server acknowledges a write only after a flush
 //! that started after the write returned (group commit: one flush covers every write that
 //! arrived while the previous flush ran).
+//!
+//! Why redb and not sled: under a simulated power cut (`tests/tests/powercut.rs`) sled 0.34
+//! lost acknowledged records and left stores that would not open, because it syncs with
+//! `sync_file_range` (which commits neither file sizes, new blocks, nor the disk's cache) and
+//! writes its blob files and directory entries without any sync. redb commits with
+//! `fdatasync` and checksums both of its commit slots; the store file's directory entry is
+//! synced here when the file is created.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
 use protocol::Tag;
+use redb::{
+    Database, Durability, ReadableDatabase as _, ReadableTable as _, ReadableTableMetadata as _,
+    TableDefinition,
+};
 
 /// A failure of the storage layer itself (disk, corruption), never of the input.
 #[derive(Debug)]
@@ -27,8 +37,27 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-impl From<sled::Error> for StoreError {
-    fn from(e: sled::Error) -> Self {
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError(e.to_string())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::SetDurabilityError
+);
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
         StoreError(e.to_string())
     }
 }
@@ -75,7 +104,7 @@ pub struct Counts {
     pub last_seq: u64,
 }
 
-/// What [`SledStore::check_integrity`] found.
+/// What [`RedbStore::check_integrity`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Integrity {
     /// Bundles stored.
@@ -126,23 +155,33 @@ pub trait Store: Send + Sync + 'static {
     fn flush(&self) -> Result<(), StoreError>;
 }
 
-/// The embedded sled store.
+/// Bundles: sequence number → publication time (8 bytes, big-endian) ‖ signed bundle.
+const BUNDLES: TableDefinition<u64, &[u8]> = TableDefinition::new("bundles");
+/// Bundle ids (the digest the tracer signed) → sequence number.
+const BUNDLE_IDS: TableDefinition<[u8; 32], u64> = TableDefinition::new("bundle_ids");
+/// (publication hour, sequence number) → nothing: the index behind hour batches and the purge.
+const BUNDLE_HOURS: TableDefinition<(u64, u64), ()> = TableDefinition::new("bundle_hours");
+/// Vault records: tag ‖ received_at ‖ unique number → record.
+const VAULT: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("vault");
+/// Query nonces → when they may be forgotten.
+const NONCES: TableDefinition<[u8; 16], u64> = TableDefinition::new("nonces");
+/// `last_seq` (highest bundle sequence number ever given) and `vault_unique` (last unique
+/// number given to a vault key).
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+/// The embedded store: one redb file.
 ///
-/// Trees: `bundles` (seq → published_at ‖ bundle), `bundle_ids` (id → seq), `bundle_hours`
-/// (hour ‖ seq → ∅), `vault` (tag ‖ received_at ‖ unique id → record), `nonces` (nonce →
-/// expires_at), `meta` (`last_seq`).
-pub struct SledStore {
-    db: sled::Db,
-    bundles: sled::Tree,
-    bundle_ids: sled::Tree,
-    bundle_hours: sled::Tree,
-    vault: sled::Tree,
-    nonces: sled::Tree,
-    meta: sled::Tree,
-    append: Mutex<()>,
-    // sled's len() is a full scan, so counts are kept here, counted once at open.
-    bundle_count: AtomicU64,
-    vault_count: AtomicU64,
+/// Every write is its own redb transaction committed without a sync
+/// ([`Durability::None`]): visible to readers at once, durable at the next [`Store::flush`],
+/// which commits with [`Durability::Immediate`] (one `fdatasync` for every write since the
+/// previous flush).
+pub struct RedbStore {
+    db: Database,
+}
+
+/// The store's file inside the data directory.
+pub fn store_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("store.redb")
 }
 
 fn be(v: u64) -> [u8; 8] {
@@ -157,14 +196,6 @@ fn read_u64(b: &[u8]) -> u64 {
     u64::from_be_bytes(a)
 }
 
-/// The `bundle_hours` key of a bundle: its publication hour, then its sequence number.
-fn hour_key(published_at: u64, seq: u64) -> [u8; 16] {
-    let mut k = [0u8; 16];
-    k[..8].copy_from_slice(&be(published_at / 3600));
-    k[8..].copy_from_slice(&be(seq));
-    k
-}
-
 /// The id of a stored bundle value (publication time, then the signed bundle): the digest
 /// the tracer signed, as `protocol::Bundle::id` computes it.
 fn stored_bundle_id(value: &[u8]) -> [u8; 32] {
@@ -175,45 +206,76 @@ fn stored_bundle_id(value: &[u8]) -> [u8; 32] {
     )
 }
 
-impl SledStore {
-    /// Opens (or creates) the store in `dir`.
-    pub fn open(dir: &std::path::Path) -> Result<SledStore, StoreError> {
-        let db = sled::Config::new()
-            .path(dir)
-            // Durability comes from explicit flushes (group commit), not from a timer.
-            .flush_every_ms(None)
-            .open()?;
-        let bundles = db.open_tree("bundles")?;
-        let vault = db.open_tree("vault")?;
-        Ok(SledStore {
-            bundle_count: AtomicU64::new(bundles.len() as u64),
-            vault_count: AtomicU64::new(vault.len() as u64),
-            bundles,
-            vault,
-            bundle_ids: db.open_tree("bundle_ids")?,
-            bundle_hours: db.open_tree("bundle_hours")?,
-            nonces: db.open_tree("nonces")?,
-            meta: db.open_tree("meta")?,
-            db,
-            append: Mutex::new(()),
-        })
+fn stored(seq: u64, v: &[u8]) -> StoredBundle {
+    StoredBundle {
+        seq,
+        published_at: read_u64(v),
+        bytes: v.get(8..).unwrap_or_default().to_vec(),
+    }
+}
+
+/// Makes a directory's entries (a file created or renamed in it) durable.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+impl RedbStore {
+    /// Opens the store at `path`, creating it (and syncing the new file's directory entry) if
+    /// it does not exist. A store left by a crash or power cut is repaired by redb on open:
+    /// it falls back to the last commit whose checksum is whole.
+    pub fn open(path: &Path) -> Result<RedbStore, StoreError> {
+        let existed = path.exists();
+        let db = Database::create(path)?;
+        if !existed {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            sync_dir(dir)?;
+        }
+        // Every table exists from the first commit on, so readers never meet a missing one.
+        let mut w = db.begin_write()?;
+        w.set_durability(Durability::Immediate)?;
+        w.open_table(BUNDLES)?;
+        w.open_table(BUNDLE_IDS)?;
+        w.open_table(BUNDLE_HOURS)?;
+        w.open_table(VAULT)?;
+        w.open_table(NONCES)?;
+        w.open_table(META)?;
+        w.commit()?;
+        Ok(RedbStore { db })
     }
 
-    /// Checks that the trees agree with each other: every bundle has its id and hour entries
+    /// A write transaction that commits without a sync (see the type's documentation).
+    fn write(&self) -> Result<redb::WriteTransaction, StoreError> {
+        let mut w = self.db.begin_write()?;
+        w.set_durability(Durability::None)?;
+        Ok(w)
+    }
+
+    /// Checks that the tables agree with each other: every bundle has its id and hour entries
     /// and nothing else does, no sequence number lies beyond `last_seq`, and every vault
     /// entry is well formed. (Sequence numbers may have gaps: the purge removes by age.)
     /// Reads everything; meant for tests and for operators after a crash
     /// (`notify-server --check`).
     pub fn check_integrity(&self) -> Result<Integrity, StoreError> {
         let mut report = Integrity::default();
-        let last_seq = self.last_seq()?;
+        let r = self.db.begin_read()?;
+        let bundles = r.open_table(BUNDLES)?;
+        let ids = r.open_table(BUNDLE_IDS)?;
+        let hours = r.open_table(BUNDLE_HOURS)?;
+        let last_seq = r
+            .open_table(META)?
+            .get("last_seq")?
+            .map(|v| v.value())
+            .unwrap_or(0);
         let mut seqs = std::collections::BTreeSet::new();
-        for item in self.bundles.iter() {
+        for item in bundles.iter()? {
             let (k, v) = item?;
-            let seq = read_u64(&k);
+            let (seq, v) = (k.value(), v.value());
             report.bundles += 1;
             seqs.insert(seq);
-            if k.len() != 8 || v.len() < 8 + 64 {
+            if v.len() < 8 + 64 {
                 report
                     .problems
                     .push(format!("bundle {seq}: malformed entry"));
@@ -224,101 +286,73 @@ impl SledStore {
                     .problems
                     .push(format!("bundle {seq}: beyond last_seq {last_seq}"));
             }
-            match self.bundle_ids.get(stored_bundle_id(&v))? {
-                Some(s) if read_u64(&s) == seq => {}
+            match ids.get(stored_bundle_id(v))? {
+                Some(s) if s.value() == seq => {}
                 _ => report.problems.push(format!("bundle {seq}: no id entry")),
             }
-            if !self
-                .bundle_hours
-                .contains_key(hour_key(read_u64(&v), seq))?
-            {
+            if hours.get((read_u64(v) / 3600, seq))?.is_none() {
                 report.problems.push(format!("bundle {seq}: no hour entry"));
             }
         }
-        for item in self.bundle_ids.iter() {
-            let (_, seq) = item?;
-            if !seqs.contains(&read_u64(&seq)) {
+        for item in ids.iter()? {
+            let seq = item?.1.value();
+            if !seqs.contains(&seq) {
                 report
                     .problems
-                    .push(format!("id entry for missing bundle {}", read_u64(&seq)));
+                    .push(format!("id entry for missing bundle {seq}"));
             }
         }
-        for item in self.bundle_hours.iter() {
-            let (k, _) = item?;
-            if k.len() != 16 || !seqs.contains(&read_u64(&k[8..])) {
-                report.problems.push(format!(
-                    "hour entry for missing bundle {}",
-                    read_u64(k.get(8..).unwrap_or_default())
-                ));
+        for item in hours.iter()? {
+            let (_, seq) = item?.0.value();
+            if !seqs.contains(&seq) {
+                report
+                    .problems
+                    .push(format!("hour entry for missing bundle {seq}"));
             }
         }
-        for item in self.vault.iter() {
+        for item in r.open_table(VAULT)?.iter()? {
             let (k, v) = item?;
             report.vault_records += 1;
-            if k.len() != 32 || v.len() != protocol::vault::RECORD_LEN || k[..16] != v[..16] {
+            if v.value().len() != protocol::vault::RECORD_LEN || k.value()[..16] != v.value()[..16]
+            {
                 report.problems.push("malformed vault entry".into());
             }
         }
         Ok(report)
     }
-
-    fn last_seq(&self) -> Result<u64, StoreError> {
-        Ok(self
-            .meta
-            .get("last_seq")?
-            .map(|v| read_u64(&v))
-            .unwrap_or(0))
-    }
-
-    fn stored(seq_key: &[u8], v: &[u8]) -> StoredBundle {
-        StoredBundle {
-            seq: read_u64(seq_key),
-            published_at: read_u64(v),
-            bytes: v.get(8..).unwrap_or_default().to_vec(),
-        }
-    }
 }
 
-impl Store for SledStore {
+impl Store for RedbStore {
     fn insert_bundle(
         &self,
         id: &[u8; 32],
         published_at: u64,
         bundle: &[u8],
     ) -> Result<Inserted, StoreError> {
-        use sled::Transactional as _;
-        // One appender at a time, so sequence numbers are gapless and readers that page with
-        // `after` never skip a bundle that commits late.
-        let _guard = self
-            .append
-            .lock()
-            .map_err(|_| StoreError("append lock poisoned".into()))?;
-        if let Some(seq) = self.bundle_ids.get(id)? {
-            return Ok(Inserted {
-                seq: read_u64(&seq),
-                new: false,
-            });
-        }
-        let seq = self.last_seq()? + 1;
-        let mut value = Vec::with_capacity(8 + bundle.len());
-        value.extend_from_slice(&be(published_at));
-        value.extend_from_slice(bundle);
-        let hour = hour_key(published_at, seq);
-        (
-            &self.bundles,
-            &self.bundle_ids,
-            &self.bundle_hours,
-            &self.meta,
-        )
-            .transaction(|(b, ids, hours, meta)| {
-                b.insert(&be(seq), value.as_slice())?;
-                ids.insert(id, &be(seq))?;
-                hours.insert(&hour, &[])?;
-                meta.insert("last_seq", &be(seq))?;
-                Ok(())
-            })
-            .map_err(|e: sled::transaction::TransactionError<()>| StoreError(format!("{e:?}")))?;
-        self.bundle_count.fetch_add(1, Ordering::Relaxed);
+        // redb runs one write transaction at a time, so sequence numbers are gapless and
+        // readers that page with `after` never skip a bundle that commits late.
+        let w = self.write()?;
+        let seq = {
+            let mut ids = w.open_table(BUNDLE_IDS)?;
+            if let Some(seq) = ids.get(id)? {
+                return Ok(Inserted {
+                    seq: seq.value(),
+                    new: false,
+                });
+            }
+            let mut meta = w.open_table(META)?;
+            let seq = meta.get("last_seq")?.map(|v| v.value()).unwrap_or(0) + 1;
+            let mut value = Vec::with_capacity(8 + bundle.len());
+            value.extend_from_slice(&be(published_at));
+            value.extend_from_slice(bundle);
+            w.open_table(BUNDLES)?.insert(seq, value.as_slice())?;
+            ids.insert(id, seq)?;
+            w.open_table(BUNDLE_HOURS)?
+                .insert((published_at / 3600, seq), ())?;
+            meta.insert("last_seq", seq)?;
+            seq
+        };
+        w.commit()?;
         Ok(Inserted { seq, new: true })
     }
 
@@ -330,25 +364,31 @@ impl Store for SledStore {
     ) -> Result<Vec<StoredBundle>, StoreError> {
         let mut out = Vec::new();
         let mut bytes = 0usize;
-        let start = after.saturating_add(1);
-        for item in self.bundles.range(be(start)..) {
+        let r = self.db.begin_read()?;
+        let bundles = r.open_table(BUNDLES)?;
+        for item in bundles.range(after.saturating_add(1)..)? {
             let (k, v) = item?;
+            let v = v.value();
             if out.len() >= limit || (!out.is_empty() && bytes + v.len() > max_bytes) {
                 break;
             }
             bytes += v.len();
-            out.push(SledStore::stored(&k, &v));
+            out.push(stored(k.value(), v));
         }
         Ok(out)
     }
 
     fn bundles_in_hour(&self, hour: u64) -> Result<Vec<StoredBundle>, StoreError> {
+        let r = self.db.begin_read()?;
+        let bundles = r.open_table(BUNDLES)?;
         let mut out = Vec::new();
-        for item in self.bundle_hours.scan_prefix(be(hour)) {
-            let (k, _) = item?;
-            let seq_key = &k[8..16];
-            if let Some(v) = self.bundles.get(seq_key)? {
-                out.push(SledStore::stored(seq_key, &v));
+        for item in r
+            .open_table(BUNDLE_HOURS)?
+            .range((hour, 0)..=(hour, u64::MAX))?
+        {
+            let (_, seq) = item?.0.value();
+            if let Some(v) = bundles.get(seq)? {
+                out.push(stored(seq, v.value()));
             }
         }
         Ok(out)
@@ -360,34 +400,51 @@ impl Store for SledStore {
         received_at: u64,
         record: &[u8],
     ) -> Result<(), StoreError> {
-        let unique = self.db.generate_id()?;
-        let mut key = [0u8; 32];
-        key[..16].copy_from_slice(tag);
-        key[16..24].copy_from_slice(&be(received_at));
-        key[24..].copy_from_slice(&be(unique));
-        self.vault.insert(key, record)?;
-        self.vault_count.fetch_add(1, Ordering::Relaxed);
+        let w = self.write()?;
+        {
+            let mut meta = w.open_table(META)?;
+            let unique = meta.get("vault_unique")?.map(|v| v.value()).unwrap_or(0) + 1;
+            meta.insert("vault_unique", unique)?;
+            let mut key = [0u8; 32];
+            key[..16].copy_from_slice(tag);
+            key[16..24].copy_from_slice(&be(received_at));
+            key[24..].copy_from_slice(&be(unique));
+            w.open_table(VAULT)?.insert(key, record)?;
+        }
+        w.commit()?;
         Ok(())
     }
 
     fn vault_records(&self, tags: &[Tag], max: usize) -> Result<Vec<Vec<u8>>, StoreError> {
+        let r = self.db.begin_read()?;
+        let vault = r.open_table(VAULT)?;
         let mut out = Vec::new();
         for tag in tags {
-            for item in self.vault.scan_prefix(tag) {
+            let mut lo = [0u8; 32];
+            lo[..16].copy_from_slice(tag);
+            let mut hi = [0xFFu8; 32];
+            hi[..16].copy_from_slice(tag);
+            for item in vault.range(lo..=hi)? {
                 if out.len() >= max {
                     return Ok(out);
                 }
-                out.push(item?.1.to_vec());
+                out.push(item?.1.value().to_vec());
             }
         }
         Ok(out)
     }
 
     fn remember_nonce(&self, nonce: &[u8; 16], expires_at: u64) -> Result<bool, StoreError> {
-        let fresh = self
-            .nonces
-            .compare_and_swap(nonce, None as Option<&[u8]>, Some(&be(expires_at)))?
-            .is_ok();
+        let w = self.write()?;
+        let fresh = {
+            let mut nonces = w.open_table(NONCES)?;
+            let fresh = nonces.get(nonce)?.is_none();
+            if fresh {
+                nonces.insert(nonce, expires_at)?;
+            }
+            fresh
+        };
+        w.commit()?;
         Ok(fresh)
     }
 
@@ -397,71 +454,63 @@ impl Store for SledStore {
         vault_before: u64,
         now: u64,
     ) -> Result<Purged, StoreError> {
-        use sled::Transactional as _;
         let mut purged = Purged::default();
-        // Bundles: by publication hour, oldest first.
-        let cutoff_hour = bundles_before / 3600;
-        for item in self.bundle_hours.range(..be(cutoff_hour)) {
-            let (hour_key, _) = item?;
-            // The three entries of one bundle go together, so a crash mid-purge never leaves
-            // an id pointing at a removed bundle.
-            let removed = (&self.bundles, &self.bundle_ids, &self.bundle_hours)
-                .transaction(|(b, ids, hours)| {
-                    hours.remove(&*hour_key)?;
-                    let Some(v) = b.remove(&hour_key[8..16])? else {
-                        return Ok(false);
-                    };
-                    ids.remove(&stored_bundle_id(&v)[..])?;
-                    Ok(true)
-                })
-                .map_err(|e: sled::transaction::TransactionError<()>| {
-                    StoreError(format!("{e:?}"))
-                })?;
-            if removed {
+        // One transaction: a bundle's three entries go together, so a crash mid-purge never
+        // leaves an id pointing at a removed bundle.
+        let w = self.write()?;
+        {
+            let mut bundles = w.open_table(BUNDLES)?;
+            let mut ids = w.open_table(BUNDLE_IDS)?;
+            let mut hours = w.open_table(BUNDLE_HOURS)?;
+            let cutoff_hour = bundles_before / 3600;
+            let expired: Vec<(u64, u64)> = hours
+                .range(..(cutoff_hour, 0))?
+                .map(|item| item.map(|(k, _)| k.value()))
+                .collect::<Result<_, _>>()?;
+            for (hour, seq) in expired {
+                hours.remove((hour, seq))?;
+                let id = match bundles.remove(seq)? {
+                    Some(v) => stored_bundle_id(v.value()),
+                    None => continue,
+                };
+                ids.remove(id)?;
                 purged.bundles += 1;
             }
+            // Vault keys begin with the tag, so this is a scan. The purge runs every few
+            // minutes, off the request path.
+            w.open_table(VAULT)?.retain(|k, _| {
+                let keep = read_u64(&k[16..24]) >= vault_before;
+                purged.vault_records += u64::from(!keep);
+                keep
+            })?;
+            w.open_table(NONCES)?.retain(|_, expires_at| {
+                let keep = expires_at > now;
+                purged.nonces += u64::from(!keep);
+                keep
+            })?;
         }
-        // Vault records: keyed by tag first, so this is a scan. Records are small and the
-        // purge runs every few minutes off the request path.
-        for item in self.vault.iter() {
-            let (k, _) = item?;
-            if k.len() >= 24 && read_u64(&k[16..24]) < vault_before {
-                self.vault.remove(&k)?;
-                purged.vault_records += 1;
-            }
-        }
-        for item in self.nonces.iter() {
-            let (k, v) = item?;
-            if read_u64(&v) <= now {
-                self.nonces.remove(&k)?;
-                purged.nonces += 1;
-            }
-        }
-        self.bundle_count.fetch_sub(
-            purged
-                .bundles
-                .min(self.bundle_count.load(Ordering::Relaxed)),
-            Ordering::Relaxed,
-        );
-        self.vault_count.fetch_sub(
-            purged
-                .vault_records
-                .min(self.vault_count.load(Ordering::Relaxed)),
-            Ordering::Relaxed,
-        );
+        w.commit()?;
         Ok(purged)
     }
 
     fn counts(&self) -> Result<Counts, StoreError> {
+        let r = self.db.begin_read()?;
         Ok(Counts {
-            bundles: self.bundle_count.load(Ordering::Relaxed),
-            vault_records: self.vault_count.load(Ordering::Relaxed),
-            last_seq: self.last_seq()?,
+            bundles: r.open_table(BUNDLES)?.len()?,
+            vault_records: r.open_table(VAULT)?.len()?,
+            last_seq: r
+                .open_table(META)?
+                .get("last_seq")?
+                .map(|v| v.value())
+                .unwrap_or(0),
         })
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        // An empty commit with Durability::Immediate makes every earlier commit durable.
+        let mut w = self.db.begin_write()?;
+        w.set_durability(Durability::Immediate)?;
+        w.commit()?;
         Ok(())
     }
 }

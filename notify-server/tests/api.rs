@@ -1,4 +1,4 @@
-//! The handlers through Rocket's local client, against a real sled store in a temp dir.
+//! The handlers through Rocket's local client, against a real redb store in a temp dir.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

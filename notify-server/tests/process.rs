@@ -56,9 +56,10 @@ fn iterations() -> usize {
 
 /// Fills the stopped server's store with `vault` expired vault records and `bundles` expired
 /// bundles, so that the purge the server runs at start has work to be interrupted in.
-fn seed_expired(store_dir: &Path, rng: &mut impl rand::Rng, vault: usize, bundles: usize) {
-    use notify_server::store::{SledStore, Store};
-    let store = SledStore::open(store_dir).unwrap();
+fn seed_expired(store_path: &Path, rng: &mut impl rand::Rng, vault: usize, bundles: usize) {
+    use notify_server::store::{RedbStore, Store};
+    std::fs::create_dir_all(store_path.parent().unwrap()).unwrap();
+    let store = RedbStore::open(store_path).unwrap();
     let old = now() - 30 * 86_400;
     for _ in 0..vault {
         let mut r = vec![0u8; protocol::vault::RECORD_LEN];
@@ -82,7 +83,7 @@ fn seed_expired(store_dir: &Path, rng: &mut impl rand::Rng, vault: usize, bundle
 /// (`scripts/crash-loops.sh` runs 100); `CRASH_SEED` replays a run.
 #[test]
 fn crash_loop_server_mid_upload_and_mid_purge() {
-    use notify_server::store::{SledStore, Store};
+    use notify_server::store::{RedbStore, Store};
     use rand::{Rng as _, RngExt as _, SeedableRng as _};
     let seed: u64 = std::env::var("CRASH_SEED")
         .ok()
@@ -92,7 +93,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
     let dir = TempDir::new().unwrap();
     let mut f = Fixture::new(dir.path(), 11);
     let data = dir.path().join("data");
-    let store_dir = notify_server::store_dir(&data);
+    let store_path = notify_server::store::store_path(&data);
     // Every live record carries this tag, so one read finds them all.
     let live_tag = [0xAB_u8; 16];
     let mut acked_records: Vec<Vec<u8>> = Vec::new();
@@ -103,9 +104,9 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
     const EXPIRED_BUNDLES: usize = 200;
     let n = iterations();
     for round in 0..n {
-        seed_expired(&store_dir, &mut rng, EXPIRED_VAULT, EXPIRED_BUNDLES);
+        seed_expired(&store_path, &mut rng, EXPIRED_VAULT, EXPIRED_BUNDLES);
         let expired_before = {
-            let s = SledStore::open(&store_dir).unwrap();
+            let s = RedbStore::open(&store_path).unwrap();
             let live = s.vault_records(&[live_tag], usize::MAX).unwrap().len();
             s.check_integrity().unwrap().vault_records as usize - live
         };
@@ -204,7 +205,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
         acked_bundles.extend(new_b.iter().map(|&i| bundles[i].clone()));
 
         // The store opens, is consistent, and holds everything acknowledged.
-        let store = SledStore::open(&store_dir).unwrap_or_else(|e| {
+        let store = RedbStore::open(&store_path).unwrap_or_else(|e| {
             panic!("round {round} (seed {seed}): the store does not open: {e}")
         });
         let report = store.check_integrity().unwrap();

@@ -80,7 +80,7 @@ pub fn init(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
             return Err(Error::Exists(dir.join(f)));
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the directory", dir, e))?;
+    crate::files::create_dir(dir)?;
     let mut rng = UnwrapErr(rand::rngs::SysRng);
     let root = Ed25519Secret::generate(&mut rng);
     let sealing = SealingSecretKey::generate(&mut rng);

@@ -21,6 +21,20 @@ fn sync_parent(path: &Path) -> Result<(), Error> {
         .map_err(|e| Error::io("sync the directory", dir, e))
 }
 
+/// Creates `dir` and any missing parents (0700: they hold secret keys), syncing each new
+/// directory's entry in its parent, so that what is later written inside survives a power cut.
+pub fn create_dir(dir: &Path) -> Result<(), Error> {
+    let created: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io("create the directory", dir, e))?;
+    created.into_iter().try_for_each(sync_parent)
+}
+
 fn staged(path: &Path, data: &[u8], mode: u32) -> Result<tempfile::NamedTempFile, Error> {
     let dir = parent(path);
     let name = path.file_name().unwrap_or_default().to_string_lossy();

@@ -58,7 +58,7 @@ pub fn keygen(dir: &Path) -> Result<VerifyingKey, Error> {
     if dir.join(KEY_FILE).exists() {
         return Err(Error::Exists(dir.join(KEY_FILE)));
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the directory", dir, e))?;
+    crate::files::create_dir(dir)?;
     let key = Ed25519Secret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng));
     let public = key.verifying_key();
     crate::files::write_new(

@@ -63,8 +63,7 @@ impl Staged {
                 }
             })?;
         }
-        sync_dir(&dest);
-        Ok(())
+        sync_dir(&dest)
     }
 
     /// Sets the permission bits the file will have (the default is 0600).
@@ -82,13 +81,30 @@ impl Staged {
     }
 }
 
-/// Makes a rename durable by syncing its directory (best effort: not every platform can).
-fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Ok(d) = std::fs::File::open(dir)
-    {
-        let _ = d.sync_all();
-    }
+/// Makes a rename (or a new directory) in `path`'s directory durable by syncing that
+/// directory: without it a power cut can lose the new name.
+fn sync_dir(path: &Path) -> Result<(), Error> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io("sync the directory", dir, e))
+}
+
+/// Creates `dir` and any missing parents (0700: they hold secret keys), syncing each new
+/// directory's entry in its parent, so that what is later written inside survives a power cut.
+pub fn create_dir(dir: &Path) -> Result<(), Error> {
+    let created: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|e| Error::io("create the directory", dir, e))?;
+    created.into_iter().try_for_each(sync_dir)
 }
 
 /// Writes a whole file atomically, refusing to replace an existing one unless `replace`.

@@ -192,7 +192,7 @@ pub fn make_venue(req: &NewVenue, out: &Path, force: bool) -> Result<Made, Error
     };
 
     let created_dir = !out.exists();
-    std::fs::create_dir_all(out).map_err(|e| Error::io("create the directory", out, e))?;
+    files::create_dir(out)?;
     let result = (|| {
         // Stage everything first, so a full disk or a permission problem stops us before
         // any file appears.

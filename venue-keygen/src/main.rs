@@ -230,8 +230,7 @@ fn bulk(
             (line, r)
         })
         .collect();
-    std::fs::create_dir_all(out)
-        .map_err(|e| Error::Invalid(format!("cannot create {}: {e}", out.display())))?;
+    venue_keygen::files::create_dir(out)?;
     let bar = ProgressBar::new(rows.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
