@@ -22,6 +22,10 @@ pub enum Error {
     Rejected(String),
     /// Reading or writing a file failed.
     File(String),
+    /// Another `checkin` command holds the diary.
+    Busy(String),
+    /// The server answered, but not as the protocol says; what was read so far is kept.
+    ServerMisbehaved(String),
 }
 
 impl fmt::Display for Error {
@@ -42,6 +46,16 @@ impl fmt::Display for Error {
             Error::Rejected(m) => write!(
                 f,
                 "a notice from the server failed verification and was not stored: {m}"
+            ),
+            Error::Busy(dir) => write!(
+                f,
+                "another checkin command is using the diary in {dir}: try again when it has \
+                 finished"
+            ),
+            Error::ServerMisbehaved(m) => write!(
+                f,
+                "the server does not follow the protocol: {m}. What was downloaded before is \
+                 kept; try again later, or tell the server's operator"
             ),
         }
     }

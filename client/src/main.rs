@@ -1,13 +1,14 @@
-//! `checkin`: the citizen's diary in a terminal. Parses arguments, unlocks the diary, calls
-//! the library, and prints what happened in plain words.
+//! `checkin`: the citizen's diary in a terminal. `main` parses the arguments, unlocks the
+//! diary, runs one function per command, and prints what happened in plain words.
 #![forbid(unsafe_code)]
 
 use std::io::IsTerminal as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use client::{ContactIn, Error, ScanOutcome, Session};
+use client::{Access, AlertRec, ContactIn, Error, ScanOutcome, Session};
+use jiff::tz::TimeZone;
 use tracer::time;
 use zeroize::Zeroizing;
 
@@ -17,7 +18,8 @@ struct Cli {
     /// The diary directory (default: $CHECKIN_HOME, else your data directory).
     #[arg(long, global = true)]
     diary: Option<PathBuf>,
-    /// Read the passphrase from this file instead of the terminal.
+    /// Read the passphrase from this file instead of the terminal (only for a diary made with
+    /// `init --passphrase`).
     #[arg(long, global = true)]
     passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
@@ -31,7 +33,7 @@ enum Command {
         /// The authority trust file to pin.
         #[arg(long)]
         trust: PathBuf,
-        /// The notify server, such as http://127.0.0.1:8000.
+        /// The notify server: https://HOST (http:// only for 127.0.0.1, ::1 or localhost).
         #[arg(long)]
         server: String,
         /// Protect the diary with a passphrase instead of a device key file.
@@ -42,7 +44,8 @@ enum Command {
     Scan {
         /// The poster URL, its code, or an image file.
         poster: String,
-        /// When, if not now: RFC 3339 or "YYYY-MM-DD HH:MM" local time.
+        /// When, if not now: RFC 3339 or "YYYY-MM-DD HH:MM" local time, within the last 14
+        /// days.
         #[arg(long)]
         at: Option<String>,
         /// Share your contact details for this visit.
@@ -51,7 +54,7 @@ enum Command {
     },
     /// Check out of where you are.
     Out {
-        /// When, if not now.
+        /// When, if not now: between your arrival and 12 hours after it.
         #[arg(long)]
         at: Option<String>,
     },
@@ -72,12 +75,12 @@ enum Command {
         #[arg(long)]
         leave: String,
     },
-    /// Delete a visit.
+    /// Delete a visit, with its queued contact uploads and its alerts.
     Forget {
         /// The visit's id from `checkin diary`.
         id: String,
     },
-    /// Download new notices and check them against your diary, on this device.
+    /// Send queued contact uploads, download new notices and check them on this device.
     Sync {
         /// Another server than the one set at init.
         #[arg(long)]
@@ -92,6 +95,11 @@ enum Command {
     /// Your contact details, for visits where you choose to share them.
     #[command(subcommand)]
     Contact(ContactCmd),
+    /// Contact uploads waiting to be sent: list them, or cancel them.
+    Uploads {
+        #[command(subcommand)]
+        action: Option<UploadsCmd>,
+    },
     /// Export your diary, sealed to the health authority, after a positive test.
     ShareCase {
         /// The file to write.
@@ -120,19 +128,45 @@ enum ContactCmd {
         #[arg(long, default_value_t = 1)]
         party: u8,
     },
+    /// Show the stored contact details and the sharing setting.
+    Show,
+    /// Delete the stored contact details (and cancel every queued upload, which carries them).
+    Delete,
     /// When to share: always, ask (only with --share-contact), or never.
     Consent {
         /// The standing choice.
         #[arg(value_enum)]
-        mode: Consent,
+        mode: ConsentArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum UploadsCmd {
+    /// Cancel the queued uploads of one visit (or of all with --all); they are never sent.
+    Cancel {
+        /// The visit's id from `checkin uploads`.
+        id: Option<String>,
+        /// Cancel every queued upload.
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
     },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Consent {
+enum ConsentArg {
     Always,
     Ask,
     Never,
+}
+
+impl From<ConsentArg> for client::Consent {
+    fn from(c: ConsentArg) -> Self {
+        match c {
+            ConsentArg::Always => client::Consent::Always,
+            ConsentArg::Ask => client::Consent::Ask,
+            ConsentArg::Never => client::Consent::Never,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -146,7 +180,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn passphrase(file: Option<&PathBuf>, confirm: bool) -> Result<Zeroizing<String>, Error> {
+/// Where notes go: stdout, or stderr when stdout carries JSON.
+#[derive(Clone, Copy)]
+struct Out {
+    json: bool,
+}
+
+impl Out {
+    fn note(self, text: &str) {
+        if self.json {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
+    }
+}
+
+fn read_passphrase(file: Option<&PathBuf>, confirm: bool) -> Result<Zeroizing<String>, Error> {
     if let Some(f) = file {
         let text = Zeroizing::new(
             std::fs::read_to_string(f)
@@ -177,7 +227,7 @@ fn passphrase(file: Option<&PathBuf>, confirm: bool) -> Result<Zeroizing<String>
     Ok(p)
 }
 
-fn when(at: Option<&str>, tz: &jiff::tz::TimeZone) -> Result<u64, Error> {
+fn when(at: Option<&str>, tz: &TimeZone) -> Result<u64, Error> {
     match at {
         None => Ok(time::now()),
         Some(t) => time::parse(t, tz).map_err(|e| Error::Invalid(e.to_string())),
@@ -190,51 +240,58 @@ fn run(cli: Cli) -> Result<(), Error> {
     if let Command::Init {
         trust,
         server,
-        passphrase: with,
+        passphrase,
     } = &cli.command
     {
-        let p = if *with {
-            Some(passphrase(cli.passphrase_file.as_ref(), true)?)
-        } else {
-            None
-        };
-        let t = client::init(&dir, server, trust, p.as_ref().map(|p| p.as_bytes()))?;
-        println!("Your diary is ready in {}.", dir.display());
-        println!(
-            "It trusts notices from \"{}\" and syncs with {server}.",
-            t.authority
+        return init(
+            &dir,
+            trust,
+            server,
+            *passphrase,
+            cli.passphrase_file.as_ref(),
         );
-        if !with {
-            println!(
-                "It is protected by a device key ({}); keep it private.",
-                dir.join("device.key").display()
-            );
-        }
-        return Ok(());
     }
-    let p = if client::needs_passphrase(&dir)? {
-        Some(passphrase(cli.passphrase_file.as_ref(), false)?)
+    let passphrase = if client::needs_passphrase(&dir)? {
+        Some(read_passphrase(cli.passphrase_file.as_ref(), false)?)
+    } else if cli.passphrase_file.is_some() {
+        return Err(Error::Invalid(
+            "this diary is protected by a device key, not a passphrase: leave out \
+             --passphrase-file"
+                .into(),
+        ));
     } else {
         None
     };
-    let s = client::open(&dir, p.as_ref().map(|p| p.as_bytes()))?;
-    let now = time::now();
-    let is_sync = matches!(cli.command, Command::Sync { .. });
-    // A check-in or check-out the user makes now, even back-dated with --at, takes precedence
-    // over the automatic check-out; every other command first applies it.
-    let acts_first = matches!(cli.command, Command::Scan { .. } | Command::Out { .. });
-    // Only an explicit check-out sends at once: after a (possibly back-dated) scan, a following
-    // `out` may still correct an automatic check-out time before anything leaves the device.
-    let upload_now = matches!(cli.command, Command::Out { .. });
-    // With --json, stdout carries only the JSON: notes go to stderr.
-    let json_out = matches!(
+    let passphrase = passphrase.as_ref().map(|p| p.as_bytes());
+    let reads_only = matches!(
         cli.command,
-        Command::Diary { json: true } | Command::Alerts { json: true }
+        Command::Diary { .. }
+            | Command::Alerts { .. }
+            | Command::Uploads { action: None }
+            | Command::Contact(ContactCmd::Show)
     );
-    let mut hk = client::Housekeeping::default();
+    let mut s = if reads_only {
+        let (s, why) = Session::open_for_reading(&dir, passphrase)?;
+        if let Some(e) = why {
+            eprintln!("Note: the diary is open read-only ({e}); nothing will be saved.");
+        }
+        s
+    } else {
+        Session::open(&dir, passphrase, Access::Write)?
+    };
+    let now = time::now();
+    let out = Out {
+        json: matches!(
+            cli.command,
+            Command::Diary { json: true } | Command::Alerts { json: true }
+        ),
+    };
+    // A check-in or check-out the user makes now, even back-dated with --at, takes precedence
+    // over the automatic check-out; every other command applies it first.
+    let acts_first = matches!(cli.command, Command::Scan { .. } | Command::Out { .. });
+    let says_pending = !matches!(cli.command, Command::Sync { .. } | Command::Uploads { .. });
     if !acts_first {
-        hk = s.housekeeping(now, is_sync)?;
-        report_auto_out(&hk, &tz, json_out);
+        housekeeping(&mut s, now, &tz, out);
     }
     match cli.command {
         Command::Init { .. } => {}
@@ -242,114 +299,327 @@ fn run(cli: Cli) -> Result<(), Error> {
             poster,
             at,
             share_contact,
+        } => scan(&mut s, &poster, at.as_deref(), share_contact, now, &tz)?,
+        Command::Out { at } => check_out(&mut s, at.as_deref(), now, &tz)?,
+        Command::Diary { json } => diary(&s, json, &tz)?,
+        Command::Edit { id, arrive, leave } => edit(&mut s, &id, &arrive, &leave, now, &tz)?,
+        Command::Forget { id } => forget(&mut s, &id)?,
+        Command::Sync { server } => sync(&mut s, server.as_deref(), now)?,
+        Command::Alerts { json } => alerts(&s, json, &tz)?,
+        Command::Contact(c) => contact(&mut s, c)?,
+        Command::Uploads { action } => uploads(&mut s, action, &tz)?,
+        Command::ShareCase { out: file, yes } => share_case(&s, &file, yes, now, &tz)?,
+    }
+    if acts_first {
+        housekeeping(&mut s, now, &tz, out);
+    }
+    for a in s.take_new_alerts() {
+        print_alert(&a, &tz);
+    }
+    if s.writable()
+        && let Err(e) = s.save()
+    {
+        if !reads_only {
+            return Err(e);
+        }
+        eprintln!("Note: the diary could not be saved ({e}); nothing was lost.");
+    }
+    let pending = s.state().uploads.len();
+    if pending > 0 && says_pending {
+        out.note(&format!(
+            "{pending} contact upload(s) are waiting; they are sent on the next sync \
+             ('checkin uploads' lists them)."
+        ));
+    }
+    Ok(())
+}
+
+fn init(
+    dir: &Path,
+    trust: &Path,
+    server: &str,
+    with_passphrase: bool,
+    passphrase_file: Option<&PathBuf>,
+) -> Result<(), Error> {
+    if passphrase_file.is_some() && !with_passphrase {
+        return Err(Error::Invalid(
+            "--passphrase-file was given without --passphrase: add --passphrase to protect the \
+             diary with that passphrase, or leave out --passphrase-file to use a device key; \
+             nothing was created"
+                .into(),
+        ));
+    }
+    let p = if with_passphrase {
+        Some(read_passphrase(passphrase_file, true)?)
+    } else {
+        None
+    };
+    let t = client::init(dir, server, trust, p.as_ref().map(|p| p.as_bytes()))?;
+    println!("Your diary is ready in {}.", dir.display());
+    println!(
+        "It trusts notices from \"{}\" and syncs with {server}.",
+        t.authority
+    );
+    if !with_passphrase {
+        println!(
+            "It is protected by a device key ({}); keep it private.",
+            dir.join("device.key").display()
+        );
+    }
+    Ok(())
+}
+
+fn housekeeping(s: &mut Session, now: u64, tz: &TimeZone, out: Out) {
+    let h = s.housekeeping(now);
+    for (venue, at) in &h.auto_out {
+        out.note(&format!(
+            "Checked you out of {venue} automatically at {}.",
+            time::show(*at, tz)
+        ));
+    }
+    for p in &h.problems {
+        eprintln!("Note: {p}");
+    }
+}
+
+fn scan(
+    s: &mut Session,
+    poster: &str,
+    at: Option<&str>,
+    share_contact: bool,
+    now: u64,
+    tz: &TimeZone,
+) -> Result<(), Error> {
+    let at = when(at, tz)?;
+    let poster = tracer::read_poster(poster).map_err(|e| Error::Poster(e.to_string()))?;
+    match s.scan(&poster, at, share_contact, now)? {
+        ScanOutcome::CheckedIn {
+            left,
+            id,
+            stay_minutes,
+            share,
         } => {
-            let at = when(at.as_deref(), &tz)?;
-            let poster = tracer::read_poster(&poster).map_err(|e| Error::Poster(e.to_string()))?;
-            match s.scan(&poster, at, share_contact)? {
-                ScanOutcome::CheckedIn {
-                    left,
-                    id,
-                    stay_minutes,
-                    share,
-                } => {
-                    if let Some(l) = left {
-                        println!("Checked you out of {l} first.");
-                    }
-                    let info = poster.info();
-                    println!(
-                        "Checked in at {} ({}) at {}. [{id}]",
-                        info.name,
-                        info.address,
-                        time::show(at, &tz)
-                    );
-                    println!(
-                        "Expected stay {stay_minutes} minutes: you will be checked out automatically at {}.",
-                        time::show(at + stay_minutes * 60, &tz)
-                    );
-                    println!(
-                        "{}",
-                        if share {
-                            "Your contact details will be shared, sealed, when you leave."
-                        } else {
-                            "Nothing was sent anywhere."
-                        }
-                    );
-                }
-                ScanOutcome::CheckedOut(name) => {
-                    println!("Checked out of {name} at {}.", time::show(at, &tz))
-                }
+            if let Some(l) = left {
+                println!("Checked you out of {l} first.");
             }
-        }
-        Command::Out { at } => {
-            let at = when(at.as_deref(), &tz)?;
-            match s.check_out(at)? {
-                Some(name) => println!("Checked out of {name} at {}.", time::show(at, &tz)),
-                None => println!("You are not checked in anywhere."),
-            }
-        }
-        Command::Diary { json } => {
-            let visits = s.visits()?;
-            if json {
-                let rows: Vec<serde_json::Value> = visits.iter().map(|(k, r)| {
-                    let p = protocol::Poster::from_payload(&r.poster).ok();
-                    serde_json::json!({"id": client::short_id(k), "venue": p.as_ref().map(|p| p.info().name.clone()), "address": p.as_ref().map(|p| p.info().address.clone()),
-                        "arrival": r.arrival, "departure": r.departure, "shared": r.share})
-                }).collect();
-                println!("{}", serde_json::Value::Array(rows));
-            } else if visits.is_empty() {
-                println!("Your diary is empty.");
-            } else {
-                for (k, r) in visits {
-                    let name = protocol::Poster::from_payload(&r.poster)
-                        .map(|p| p.info().name.clone())
-                        .unwrap_or_default();
-                    let until = r
-                        .departure
-                        .map(|d| time::show(d, &tz))
-                        .unwrap_or_else(|| "now (checked in)".into());
-                    println!(
-                        "{}  {}  {} – {}{}",
-                        client::short_id(&k),
-                        name,
-                        time::show(r.arrival, &tz),
-                        until,
-                        if r.share { "  (contact shared)" } else { "" }
-                    );
-                }
-            }
-        }
-        Command::Edit { id, arrive, leave } => {
-            let (a, l) = (when(Some(&arrive), &tz)?, when(Some(&leave), &tz)?);
-            s.edit(&id, a, l)?;
+            let info = poster.info();
             println!(
-                "Changed visit {id} to {} – {}.",
-                time::show(a, &tz),
-                time::show(l, &tz)
+                "Checked in at {} ({}) at {}. [{}]",
+                info.name,
+                info.address,
+                time::show(at, tz),
+                client::short_id(&id)
+            );
+            println!(
+                "Expected stay {stay_minutes} minutes: you will be checked out automatically at {}.",
+                time::show(at + stay_minutes * 60, tz)
+            );
+            println!(
+                "{}",
+                if share {
+                    "Your contact details will be shared, sealed, when you leave."
+                } else {
+                    "Nothing was sent anywhere."
+                }
             );
         }
-        Command::Forget { id } => println!("Deleted your visit to {}.", s.forget(&id)?),
-        Command::Sync { server } => sync(&s, server.as_deref(), now, &tz, hk.uploaded)?,
-        Command::Alerts { json } => {
-            let alerts = s.alerts()?;
-            if json {
+        ScanOutcome::AlreadyHere { venue, since } => println!(
+            "You are already checked in at {venue} (since {}); your visit stays open. To leave, \
+             run 'checkin out'.",
+            time::show(since, tz)
+        ),
+    }
+    Ok(())
+}
+
+fn check_out(s: &mut Session, at: Option<&str>, now: u64, tz: &TimeZone) -> Result<(), Error> {
+    let explicit = at.is_some();
+    let at = when(at, tz)?;
+    match s.check_out(at, explicit, now)? {
+        Some((name, stored)) => {
+            println!("Checked out of {name} at {}.", time::show(stored, tz));
+            if stored != at {
                 println!(
-                    "{}",
-                    serde_json::to_string(&alerts).map_err(|e| Error::Store(e.to_string()))?
+                    "(A visit lasts at most 12 hours: that is when your diary says you left. \
+                     'checkin edit' corrects it.)"
                 );
-            } else if alerts.is_empty() {
-                println!("No alerts.");
-            } else {
-                for a in alerts {
-                    print_alert(&a, &tz);
+            }
+            // A visit that just ended with consent is sent now; if that fails it stays queued.
+            if !s.state().uploads.is_empty() {
+                match client::net::server_url(&s.config().server) {
+                    Ok(server) => {
+                        let (sent, _) = s.send_uploads(&client::net::Server::new(&server))?;
+                        if sent > 0 {
+                            println!("Sent {sent} sealed contact upload(s).");
+                        }
+                    }
+                    Err(e) => eprintln!("Note: uploads wait: {e}"),
                 }
             }
         }
-        Command::Contact(ContactCmd::Set {
+        None => println!("You are not checked in anywhere."),
+    }
+    Ok(())
+}
+
+fn diary(s: &Session, json: bool, tz: &TimeZone) -> Result<(), Error> {
+    let visits = s.state().visits_by_arrival();
+    if json {
+        let rows: Vec<serde_json::Value> = visits
+            .iter()
+            .map(|(id, r)| {
+                let p = protocol::Poster::from_payload(&r.poster).ok();
+                serde_json::json!({
+                    "id": client::short_id(id),
+                    "venue": p.as_ref().map(|p| p.info().name.clone()),
+                    "address": p.as_ref().map(|p| p.info().address.clone()),
+                    "arrival": r.arrival,
+                    "departure": r.departure,
+                    "shared": r.records_sent > 0,
+                    "contact": s.contact_status(id),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+    } else if visits.is_empty() {
+        println!("Your diary is empty.");
+    } else {
+        for (id, r) in visits {
+            let until = r
+                .departure
+                .map(|d| time::show(d, tz))
+                .unwrap_or_else(|| "now (checked in)".into());
+            println!(
+                "{}  {}  {} – {}{}",
+                client::short_id(id),
+                client::venue_name(&r.poster),
+                time::show(r.arrival, tz),
+                until,
+                s.contact_status(id)
+                    .map(|c| format!("  ({c})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn edit(
+    s: &mut Session,
+    id: &str,
+    arrive: &str,
+    leave: &str,
+    now: u64,
+    tz: &TimeZone,
+) -> Result<(), Error> {
+    let (a, l) = (when(Some(arrive), tz)?, when(Some(leave), tz)?);
+    let outcome = s.edit(id, a, l, now)?;
+    println!(
+        "Changed visit {id} to {} – {}.",
+        time::show(a, tz),
+        time::show(l, tz)
+    );
+    if outcome.already_sent {
+        println!(
+            "Contact records with the old times were already sent and cannot be recalled; {} \
+             record(s) with the new times are queued.",
+            outcome.queued
+        );
+    } else if outcome.queued > 0 {
+        println!(
+            "Its {} queued contact upload(s) now carry the new times.",
+            outcome.queued
+        );
+    }
+    Ok(())
+}
+
+fn forget(s: &mut Session, id: &str) -> Result<(), Error> {
+    let (venue, uploads, alerts) = s.forget(id)?;
+    println!("Deleted your visit to {venue}.");
+    if uploads > 0 {
+        println!(
+            "Its {uploads} queued contact upload(s) were deleted too: they will never be sent."
+        );
+    }
+    if alerts > 0 {
+        println!("Its {alerts} alert(s) were deleted too.");
+    }
+    Ok(())
+}
+
+fn sync(s: &mut Session, server: Option<&str>, now: u64) -> Result<(), Error> {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message("syncing notices");
+    let progress = |n: usize| {
+        if n >= 100 {
+            bar.set_message(format!("{n} notice bundles checked"));
+            bar.tick();
+        }
+    };
+    let result = s.sync(server, now, &progress);
+    bar.finish_and_clear();
+    let report = result?;
+    if report.uploaded > 0 {
+        println!("Sent {} sealed contact upload(s).", report.uploaded);
+    }
+    if report.pending > 0 {
+        println!(
+            "{} contact upload(s) could not be sent and stay queued.",
+            report.pending
+        );
+    }
+    if !report.skipped.is_empty() {
+        println!(
+            "{} notice bundle(s) failed verification and were skipped (the others were \
+             checked):",
+            report.skipped.len()
+        );
+        for why in &report.skipped {
+            println!("  {why}");
+        }
+    }
+    if let Some(why) = &report.stopped {
+        println!("Sync stopped early: {why}.");
+    }
+    let found = s.take_new_alerts();
+    if found.is_empty() {
+        println!("Sync complete: no new alerts.");
+    } else {
+        println!("Sync complete: {} new alert(s).", found.len());
+        let tz = time::zone(None).map_err(|e| Error::Invalid(e.to_string()))?;
+        for a in &found {
+            print_alert(a, &tz);
+        }
+    }
+    Ok(())
+}
+
+fn alerts(s: &Session, json: bool, tz: &TimeZone) -> Result<(), Error> {
+    let alerts = s.alerts();
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&alerts).map_err(|e| Error::Store(e.to_string()))?
+        );
+    } else if alerts.is_empty() {
+        println!("No alerts.");
+    } else {
+        for a in alerts {
+            print_alert(&a, tz);
+        }
+    }
+    Ok(())
+}
+
+fn contact(s: &mut Session, c: ContactCmd) -> Result<(), Error> {
+    match c {
+        ContactCmd::Set {
             name,
             phone,
             email,
             party,
-        }) => {
+        } => {
             s.set_contact(ContactIn {
                 name,
                 phone,
@@ -360,136 +630,133 @@ fn run(cli: Cli) -> Result<(), Error> {
                 "Saved your contact details, sealed in your diary. They are shared only for visits you choose."
             );
         }
-        Command::Contact(ContactCmd::Consent { mode }) => {
-            let m = match mode {
-                Consent::Always => "always",
-                Consent::Ask => "ask",
-                Consent::Never => "never",
-            };
-            s.set_consent(m)?;
-            println!("Contact sharing: {m}.");
-        }
-        Command::ShareCase { out, yes } => {
-            let visits = s.visits()?;
-            println!(
-                "This shares {} visit(s) — venue, address and times — with \"{}\", sealed so only they can read it:",
-                visits.len(),
-                s.trust.authority
-            );
-            for (_, r) in &visits {
-                let name = protocol::Poster::from_payload(&r.poster)
-                    .map(|p| p.info().name.clone())
-                    .unwrap_or_default();
-                println!("  {name}  {}", time::show(r.arrival, &tz));
-            }
-            if !yes {
-                if !std::io::stdin().is_terminal() {
-                    return Err(Error::Invalid(
-                        "confirm with --yes, or run in a terminal".into(),
-                    ));
+        ContactCmd::Show => {
+            match &s.state().contact {
+                Some(c) => {
+                    println!("Name:    {}", c.name);
+                    println!("Phone:   {}", c.phone);
+                    if !c.email.is_empty() {
+                        println!("E-mail:  {}", c.email);
+                    }
+                    println!("Party:   {}", c.party_size);
                 }
-                print!("Share them? [y/N] ");
-                use std::io::Write as _;
-                let _ = std::io::stdout().flush();
-                let mut answer = String::new();
-                let _ = std::io::stdin().read_line(&mut answer);
-                if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                    println!("Nothing was shared.");
-                    return Ok(());
-                }
+                None => println!("No contact details are stored."),
             }
-            let (n, file) = s.case_file(now)?;
-            client::write_new_file(&out, &file)?;
+            println!("Sharing: {}.", s.state().consent.as_str());
+        }
+        ContactCmd::Delete => {
+            let had = s.state().contact.is_some();
+            let cancelled = s.delete_contact()?;
             println!(
-                "Wrote {n} visit(s) to {}. Give this file to your contact tracer.",
-                out.display()
+                "{}",
+                if had {
+                    "Deleted your contact details from your diary."
+                } else {
+                    "No contact details were stored."
+                }
             );
+            if cancelled > 0 {
+                println!(
+                    "{cancelled} queued contact upload(s) were cancelled: they will never be sent."
+                );
+            }
         }
-    }
-    if acts_first {
-        // A visit that just ended with consent is uploaded now; if that fails it stays queued.
-        hk = s.housekeeping(now, upload_now)?;
-        report_auto_out(&hk, &tz, false);
-        if hk.uploaded > 0 {
-            println!("Sent {} sealed contact upload(s).", hk.uploaded);
+        ContactCmd::Consent { mode } => {
+            s.set_consent(mode.into());
+            println!("Contact sharing: {}.", s.state().consent.as_str());
         }
-    }
-    if hk.pending > 0 && !is_sync {
-        note(
-            json_out,
-            &format!(
-                "{} contact upload(s) are waiting; they are sent on the next sync.",
-                hk.pending
-            ),
-        );
     }
     Ok(())
 }
 
-/// A note for the user: on stdout, or on stderr when stdout carries JSON.
-fn note(to_stderr: bool, text: &str) {
-    if to_stderr {
-        eprintln!("{text}");
-    } else {
-        println!("{text}");
+fn uploads(s: &mut Session, action: Option<UploadsCmd>, tz: &TimeZone) -> Result<(), Error> {
+    match action {
+        None => {
+            let queued = s.queued();
+            if queued.is_empty() {
+                println!("No contact uploads are waiting.");
+            }
+            for q in queued {
+                let first = q.hours.iter().min().copied().unwrap_or(0);
+                println!(
+                    "{}  {}  {} record(s), from {}",
+                    client::uploads::shown(&q.visit),
+                    q.venue
+                        .as_deref()
+                        .unwrap_or("(visit no longer in the diary)"),
+                    q.hours.len(),
+                    time::show(first * 3600, tz)
+                );
+            }
+        }
+        Some(UploadsCmd::Cancel { id, all }) => {
+            if id.is_none() && !all {
+                return Err(Error::Invalid(
+                    "say which visit's uploads to cancel (its id from 'checkin uploads'), or --all"
+                        .into(),
+                ));
+            }
+            let n = s.cancel_uploads(id.as_deref())?;
+            println!("Cancelled {n} queued contact upload(s): they will never be sent.");
+        }
     }
+    Ok(())
 }
 
-fn report_auto_out(hk: &client::Housekeeping, tz: &jiff::tz::TimeZone, to_stderr: bool) {
-    for (venue, at) in &hk.auto_out {
-        note(
-            to_stderr,
-            &format!(
-                "Checked you out of {venue} automatically at {}.",
-                time::show(*at, tz)
-            ),
+fn share_case(s: &Session, file: &Path, yes: bool, now: u64, tz: &TimeZone) -> Result<(), Error> {
+    let visits = s.state().visits_by_arrival();
+    println!(
+        "This shares {} visit(s) — venue, address and times — with \"{}\", sealed so only they can read it:",
+        visits.len(),
+        s.trust().authority
+    );
+    for (_, r) in &visits {
+        println!(
+            "  {}  {}",
+            client::venue_name(&r.poster),
+            time::show(r.arrival, tz)
         );
     }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Error::Invalid(
+                "confirm with --yes, or run in a terminal".into(),
+            ));
+        }
+        print!("Share them? [y/N] ");
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("Nothing was shared.");
+            return Ok(());
+        }
+    }
+    let (n, bytes) = s.case_file(now)?;
+    client::case::write_new_file(file, &bytes)?;
+    println!(
+        "Wrote {n} visit(s) to {}. Give this file to your contact tracer.",
+        file.display()
+    );
+    Ok(())
 }
 
-fn print_alert(a: &client::AlertRec, tz: &jiff::tz::TimeZone) {
+fn print_alert(a: &AlertRec, tz: &TimeZone) {
+    let until = a
+        .departure
+        .map(|d| time::show(d, tz))
+        .unwrap_or_else(|| "now (you are still checked in)".into());
     println!(
         "ALERT ({} risk): you were at {} ({}) {} – {}, overlapping a reported exposure {} – {} by {} minutes.\n  {}",
-        a.severity,
+        client::state::severity_word::word(a.severity),
         a.venue,
         a.address,
         time::show(a.arrival, tz),
-        time::show(a.departure, tz),
+        until,
         time::show(a.start, tz),
         time::show(a.end, tz),
         a.overlap_minutes,
         a.message
     );
-}
-
-fn sync(
-    s: &Session,
-    server: Option<&str>,
-    now: u64,
-    tz: &jiff::tz::TimeZone,
-    uploaded: usize,
-) -> Result<(), Error> {
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_message("syncing notices");
-    let progress = |n: u64, cursor: u64| {
-        if n >= 100 {
-            bar.set_message(format!("{n} notice bundles checked (up to {cursor})"));
-            bar.tick();
-        }
-    };
-    let result = s.sync(server, now, &progress);
-    bar.finish_and_clear();
-    let alerts = result?;
-    if uploaded > 0 {
-        println!("Sent {uploaded} sealed contact upload(s).");
-    }
-    if alerts.is_empty() {
-        println!("Sync complete: no new alerts.");
-    } else {
-        println!("Sync complete: {} new alert(s).", alerts.len());
-        for a in &alerts {
-            print_alert(a, tz);
-        }
-    }
-    Ok(())
 }

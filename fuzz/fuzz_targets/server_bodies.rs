@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
             if let Some(body) = client_error(parse_body::<PostBundle>(text)) {
                 let mut verifier = BundleVerifier::new(w.root.verifying_key());
                 if let Some((bytes, bundle)) =
-                    client_error(check_bundle(&body, &mut verifier, NOW, 600))
+                    client_error(check_bundle(&body, &mut verifier, NOW, (600, 60)))
                 {
                     assert_eq!(bundle.to_bytes(), &bytes[..]);
                 }

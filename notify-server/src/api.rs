@@ -322,12 +322,18 @@ fn bundle_error(e: &protocol::BundleError) -> ApiError {
 /// Everything `POST /v1/bundles` checks before storing: base64, the bundle's encoding,
 /// certificate chain and signature, the certificate valid `now`, and `created_at` within
 /// `skew` seconds of `now`. Every refusal is a 4xx.
+///
+/// `window` is how far before and after the server's clock a bundle's creation time may lie
+/// (`bundle_clock_skew_secs`, `bundle_future_secs`). The future bound lies well inside the
+/// 300 seconds phones allow, so that a bundle the server accepts is accepted by phones whose
+/// clocks are a few minutes slow too.
 pub fn check_bundle(
     body: &PostBundle,
     verifier: &mut BundleVerifier,
     now: u64,
-    skew: u64,
+    window: (u64, u64),
 ) -> Result<(Vec<u8>, protocol::Bundle), ApiError> {
+    let (past, future) = window;
     let bytes = b64("bundle", &body.bundle)?;
     let bundle = verifier.verify(&bytes, now).map_err(|e| bundle_error(&e))?;
     if !bundle.certificate().is_valid_at(now) {
@@ -337,13 +343,13 @@ pub fn check_bundle(
             "the tracer certificate is not valid now: it has expired or is not yet valid; ask the authority for a new one",
         ));
     }
-    if bundle.created_at().abs_diff(now) > skew {
+    let created = bundle.created_at();
+    if created < now.saturating_sub(past) || created > now.saturating_add(future) {
         return Err(ApiError::new(
             Status::UnprocessableEntity,
             "bundle_out_of_time",
             format!(
-                "the bundle was signed at {} (Unix time), more than {skew} seconds from the server's clock ({now}): sign it again now, and check the clocks",
-                bundle.created_at()
+                "the bundle was signed at {created} (Unix time); the server accepts bundles signed from {past} seconds before its clock ({now}) to {future} seconds after it: sign it again now, and check the clocks"
             ),
         ));
     }
@@ -359,7 +365,15 @@ pub async fn post_bundle(
     let now = now();
     let checked = {
         let mut v = crate::lock(&app.verifier);
-        check_bundle(&body, &mut v, now, app.settings.bundle_clock_skew_secs)
+        check_bundle(
+            &body,
+            &mut v,
+            now,
+            (
+                app.settings.bundle_clock_skew_secs,
+                app.settings.bundle_future_secs,
+            ),
+        )
     };
     let (bytes, bundle) = checked.inspect_err(|_| {
         app.metrics

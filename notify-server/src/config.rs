@@ -32,8 +32,12 @@ pub struct Settings {
     pub max_page_bytes: usize,
     /// Most vault records one query returns.
     pub max_query_records: usize,
-    /// How far a bundle's creation time may lie from the server's clock, seconds.
+    /// How far before the server's clock a bundle's creation time may lie, seconds.
     pub bundle_clock_skew_secs: u64,
+    /// How far after the server's clock a bundle's creation time may lie, seconds. Must be
+    /// below the 300 seconds phones allow (spec section 12.2), so that phones whose clocks are
+    /// slower than the server's still accept what the server published.
+    pub bundle_future_secs: u64,
 }
 
 impl Default for Settings {
@@ -51,6 +55,23 @@ impl Default for Settings {
             max_page_bytes: 8 << 20,
             max_query_records: 100_000,
             bundle_clock_skew_secs: 600,
+            bundle_future_secs: 60,
         }
+    }
+}
+
+impl Settings {
+    /// Refuses settings that cannot work, saying which and why.
+    pub fn check(&self) -> Result<(), String> {
+        if self.bundle_future_secs >= protocol::notice::MAX_FUTURE_SKEW_SECS {
+            return Err(format!(
+                "bundle_future_secs = {} must be below {}: phones refuse bundles signed more \
+                 than {} seconds after their own clock, so the server must accept less",
+                self.bundle_future_secs,
+                protocol::notice::MAX_FUTURE_SKEW_SECS,
+                protocol::notice::MAX_FUTURE_SKEW_SECS
+            ));
+        }
+        Ok(())
     }
 }

@@ -107,6 +107,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     let settings: Settings = figment
         .extract()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    settings
+        .check()
+        .map_err(|e| StartError(format!("bad configuration: {e}")))?;
     create_data_dir(&settings.data_dir)?;
     let trust = trust_anchor(&settings)?;
     let store: Arc<dyn Store> = Arc::new(open_store(&settings.data_dir)?);

@@ -182,6 +182,16 @@ fn hostile_bundles_get_clear_4xx() {
         post(&c, "/v1/bundles", &json!({"bundle": b64(&b)})).0,
         Status::UnprocessableEntity
     );
+    // Inside the 300 s that phones allow, but past the server's 60 s: a phone whose clock is
+    // a little slow would refuse it, so the server does not publish it (issue: the server's
+    // window lies inside the client's).
+    let b = f.bundle_at(t + 200, "a little ahead");
+    let (s, v) = post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::UnprocessableEntity, "bundle_out_of_time")
+    );
+
     // Altered in transit.
     let mut b = f.bundle_at(t, "x");
     let n = b.len();
@@ -425,5 +435,21 @@ fn a_configured_deployment_never_makes_a_development_authority() {
         err.to_string()
             .contains("cannot use the configured trust file"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_future_window_phones_would_refuse_is_refused_at_start() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 31);
+    let fig = notify_server::figment()
+        .merge(("data_dir", dir.path().join("data")))
+        .merge(("trust_file", &f.trust_file))
+        .merge(("bundle_future_secs", 300));
+    let e = notify_server::build(fig).err().unwrap();
+    assert!(
+        e.to_string()
+            .contains("bundle_future_secs = 300 must be below 300"),
+        "{e}"
     );
 }

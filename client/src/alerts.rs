@@ -1,0 +1,153 @@
+//! Matching, on the phone: visits against verified notices, by the protocol's [`Matcher`].
+//!
+//! Every visit is matched against every notice within retention whenever either changes: new
+//! notices against all visits at sync; a new, closed or edited visit against every cached
+//! notice at once. An alert is identified by its visit and its notice, so finding it again
+//! updates it (a visit that was open when it was found gets its departure and overlap) and
+//! never alerts twice.
+
+use std::collections::BTreeMap;
+
+use protocol::{Bundle, BundleVerifier, Matcher, ScanStats, Visit};
+
+use crate::state::AlertRec;
+use crate::{Session, poster};
+
+fn alert_id(visit: &str, a: &protocol::Alert) -> String {
+    let mut input = visit.as_bytes().to_vec();
+    input.extend_from_slice(&a.notice.start.to_be_bytes());
+    input.extend_from_slice(&a.notice.end.to_be_bytes());
+    input.push(a.notice.severity.to_byte());
+    input.extend_from_slice(a.notice.message.as_bytes());
+    crate::hex(&blake3::hash(&input).as_bytes()[..16])
+}
+
+impl Session {
+    /// The oldest creation time of a notice still worth keeping.
+    pub(crate) fn notices_oldest(&self, now: u64) -> u64 {
+        now.saturating_sub((self.config.retention_days + 1) * 86_400)
+    }
+
+    /// The cached notices, read (and verified) once per command.
+    pub(crate) fn cached_notices(&mut self, now: u64) -> Result<&[Bundle], crate::Error> {
+        if self.cached.is_none() {
+            let mut verifier = BundleVerifier::new(self.trust.root);
+            let oldest = self.notices_oldest(now);
+            let loaded =
+                crate::notices::load(self.dir(), &self.notices_key, &mut verifier, oldest, now);
+            self.cached = Some(match loaded {
+                Ok(b) => b,
+                Err(e) => {
+                    // Download everything again at the next sync, rather than miss anything.
+                    if self.writable() {
+                        crate::notices::remove(self.dir());
+                    }
+                    self.state.cache_complete = false;
+                    self.dirty = true;
+                    return Err(e);
+                }
+            });
+        }
+        Ok(self.cached.as_deref().unwrap_or_default())
+    }
+
+    /// Matches visit `id` against every cached notice, replacing what its alerts said. A
+    /// problem (a damaged cache) is reported in `problems`; the command goes on.
+    pub(crate) fn rematch_visit(&mut self, id: &str, now: u64, problems: &mut Vec<String>) {
+        let bundles = match self.cached_notices(now) {
+            Ok(b) => b.to_vec(),
+            Err(e) => {
+                problems.push(e.to_string());
+                return;
+            }
+        };
+        if bundles.is_empty() {
+            return;
+        }
+        let replace = self.state.cache_complete;
+        self.match_visits(&[id.to_owned()], &bundles, now, replace);
+    }
+
+    /// Matches visits `ids` against `bundles`. New alerts are stored and kept for the
+    /// command to show ([`Session::take_new_alerts`]); known ones are updated. With `replace`
+    /// (the bundles are every notice within retention), alerts of these visits that no
+    /// longer match (the visit was edited) are removed.
+    pub(crate) fn match_visits(
+        &mut self,
+        ids: &[String],
+        bundles: &[Bundle],
+        now: u64,
+        replace: bool,
+    ) {
+        let mut visits = Vec::new();
+        let mut owners = Vec::new();
+        for id in ids {
+            let Some(rec) = self.state.visits.get(id) else {
+                continue;
+            };
+            let Ok(p) = poster(rec) else { continue };
+            let dep = rec.departure.unwrap_or(now.max(rec.arrival));
+            if let Ok(v) = Visit::new(p.venue_id(), rec.arrival, dep) {
+                visits.push(v);
+                owners.push((id.clone(), p, rec.clone()));
+            }
+        }
+        let mut computed: BTreeMap<String, AlertRec> = BTreeMap::new();
+        if let Ok(matcher) = Matcher::new(&visits, self.config.threshold_secs) {
+            for a in matcher.scan_all(bundles.iter(), &mut ScanStats::default()) {
+                let (id, p, rec) = &owners[a.visit];
+                computed.insert(
+                    alert_id(id, &a),
+                    AlertRec {
+                        visit: id.clone(),
+                        venue: p.info().name.clone(),
+                        address: p.info().address.clone(),
+                        arrival: rec.arrival,
+                        departure: rec.departure,
+                        start: a.notice.start,
+                        end: a.notice.end,
+                        severity: a.notice.severity,
+                        message: a.notice.message.clone(),
+                        overlap_minutes: a.overlap_secs / 60,
+                        found_at: now,
+                    },
+                );
+            }
+        }
+        if replace {
+            let before = self.state.alerts.len();
+            self.state
+                .alerts
+                .retain(|k, a| !ids.contains(&a.visit) || computed.contains_key(k));
+            self.dirty |= before != self.state.alerts.len();
+        }
+        for (k, mut a) in computed {
+            match self.state.alerts.get(&k) {
+                Some(old) => {
+                    a.found_at = old.found_at;
+                    if *old != a {
+                        self.state.alerts.insert(k, a);
+                        self.dirty = true;
+                    }
+                }
+                None => {
+                    self.new_alerts.push(a.clone());
+                    self.state.alerts.insert(k, a);
+                    self.dirty = true;
+                }
+            }
+        }
+    }
+
+    /// Alerts found during this command, to show the user.
+    pub fn take_new_alerts(&mut self) -> Vec<AlertRec> {
+        std::mem::take(&mut self.new_alerts)
+    }
+
+    /// The stored alerts, newest exposure first.
+    pub fn alerts(&self) -> Vec<AlertRec> {
+        let mut a: Vec<AlertRec> = self.state.alerts.values().cloned().collect();
+        a.sort_by_key(|a| std::cmp::Reverse(a.start));
+        a
+    }
+}

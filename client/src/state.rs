@@ -1,0 +1,186 @@
+//! What the diary holds, as one value: visits, alerts, queued uploads, contact details and
+//! settings. It is sealed whole by [`crate::store`].
+
+use std::collections::BTreeMap;
+
+use protocol::Severity;
+use serde::{Deserialize, Serialize};
+
+/// When contact details are shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consent {
+    /// For every visit.
+    Always,
+    /// Only for visits scanned with `--share-contact`.
+    #[default]
+    Ask,
+    /// Never; `--share-contact` is refused.
+    Never,
+}
+
+impl Consent {
+    /// The word the command line uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Consent::Always => "always",
+            Consent::Ask => "ask",
+            Consent::Never => "never",
+        }
+    }
+}
+
+/// Contact details as the user gives them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactIn {
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+    /// E-mail.
+    pub email: String,
+    /// People in the party.
+    pub party_size: u8,
+}
+
+/// A visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRec {
+    /// The poster payload (base64url).
+    pub poster: String,
+    /// Arrival, Unix seconds.
+    pub arrival: u64,
+    /// Departure; `None` while checked in.
+    pub departure: Option<u64>,
+    /// Contact details are to be shared for this visit.
+    pub share: bool,
+    /// How many of its sealed records the server has acknowledged.
+    #[serde(default)]
+    pub records_sent: u32,
+    /// It was checked out automatically (a later `out` may correct the time).
+    #[serde(default)]
+    pub auto_closed: bool,
+}
+
+impl VisitRec {
+    /// A visit that has just begun.
+    pub fn new(poster: String, arrival: u64, share: bool) -> VisitRec {
+        VisitRec {
+            poster,
+            arrival,
+            departure: None,
+            share,
+            records_sent: 0,
+            auto_closed: false,
+        }
+    }
+}
+
+/// An alert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertRec {
+    /// The visit it is for (its id).
+    pub visit: String,
+    /// The venue.
+    pub venue: String,
+    /// The venue's address.
+    pub address: String,
+    /// The visit's arrival.
+    pub arrival: u64,
+    /// The visit's departure; `None` while the visit is still open.
+    pub departure: Option<u64>,
+    /// Start of the exposure window.
+    pub start: u64,
+    /// End of the exposure window.
+    pub end: u64,
+    /// How serious the exposure is.
+    #[serde(with = "severity_word")]
+    pub severity: Severity,
+    /// The tracer's message.
+    pub message: String,
+    /// Minutes of overlap (up to now, while the visit is open).
+    pub overlap_minutes: u64,
+    /// When the phone found it.
+    pub found_at: u64,
+}
+
+/// A sealed vault record waiting to be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedUpload {
+    /// The visit it belongs to (its id).
+    pub visit: String,
+    /// The hour it covers (epoch hour).
+    pub hour: u64,
+    /// The sealed record, base64url.
+    pub record: String,
+}
+
+/// Everything in the diary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// Visits by id (32 hex digits, random).
+    pub visits: BTreeMap<String, VisitRec>,
+    /// Alerts by id (derived from the visit and the notice, so a notice alerts once).
+    pub alerts: BTreeMap<String, AlertRec>,
+    /// Uploads waiting to be sent, oldest first.
+    pub uploads: Vec<QueuedUpload>,
+    /// The user's contact details, if given.
+    pub contact: Option<ContactIn>,
+    /// When to share them.
+    pub consent: Consent,
+    /// The server's sequence number of the last bundle downloaded.
+    pub cursor: u64,
+    /// Every notice from `cursor` back to the retention period is in the notice cache (false
+    /// for a diary that an earlier version wrote, or whose cache was damaged: its next sync
+    /// downloads everything again).
+    #[serde(default)]
+    pub cache_complete: bool,
+    /// Bundles that failed verification, by sequence number, with the syncs that tried them:
+    /// fetched again at the next syncs (a network path may have altered them), then given up.
+    #[serde(default)]
+    pub retry: Vec<(u64, u8)>,
+}
+
+impl State {
+    /// The visits, oldest first.
+    pub fn visits_by_arrival(&self) -> Vec<(&String, &VisitRec)> {
+        let mut v: Vec<_> = self.visits.iter().collect();
+        v.sort_by_key(|(id, r)| (r.arrival, *id));
+        v
+    }
+
+    /// How many records of `visit` wait to be sent.
+    pub fn queued_for(&self, visit: &str) -> usize {
+        self.uploads.iter().filter(|u| u.visit == visit).count()
+    }
+}
+
+/// A severity as its word, `low` or `high` (the JSON `checkin alerts --json` prints too).
+pub mod severity_word {
+    use protocol::Severity;
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    /// The word for a severity.
+    pub fn word(s: Severity) -> &'static str {
+        match s {
+            Severity::Low => "low",
+            Severity::High => "high",
+        }
+    }
+
+    /// Serialises as the word.
+    pub fn serialize<S: Serializer>(s: &Severity, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_str(word(*s))
+    }
+
+    /// Reads the word.
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Severity, D::Error> {
+        match String::deserialize(de)?.as_str() {
+            "low" => Ok(Severity::Low),
+            "high" => Ok(Severity::High),
+            other => Err(serde::de::Error::custom(format!(
+                "unknown severity {other:?}"
+            ))),
+        }
+    }
+}

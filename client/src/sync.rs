@@ -1,0 +1,176 @@
+//! Sync: send queued records, download new notice bundles, verify each against the pinned
+//! root, match them on the device, and keep them for later matching.
+//!
+//! The diary's lock is never held while the network is used: the session saves, lets go of the
+//! lock, talks to the server, then takes the lock again and merges what it got into the
+//! diary as another command may have left it. A check-in at the door never waits for a slow
+//! server.
+//!
+//! A bundle that fails verification is skipped, counted and reported; the bundles after it
+//! are still read (spec section 12.2). A server that sends pages without end, pages that do
+//! not advance, or more than a sync's worth of bytes is stopped, with what was read kept.
+
+use protocol::{Bundle, BundleVerifier};
+
+use crate::{Error, Session, net};
+
+/// Most pages one sync reads (100 bundles each: a first sync at national scale needs a few
+/// hundred).
+pub const MAX_PAGES: usize = 2_000;
+/// Most bytes of pages one sync reads.
+pub const MAX_SYNC_BYTES: u64 = 512 << 20;
+/// How many syncs try a bundle that failed verification before it is given up.
+pub const RETRIES: u8 = 3;
+/// Most failed bundles remembered for another try.
+pub const MAX_RETRY: usize = 256;
+
+/// What a sync did.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    /// Sealed records sent.
+    pub uploaded: usize,
+    /// Records still queued.
+    pub pending: usize,
+    /// Bundles downloaded that verified.
+    pub bundles: usize,
+    /// Bundles that failed verification and were skipped: `seq: why`.
+    pub skipped: Vec<String>,
+    /// Why the sync stopped before the server said it had no more, if it did.
+    pub stopped: Option<String>,
+}
+
+impl Session {
+    /// Syncs with the configured server, or `server` if given.
+    pub fn sync(
+        &mut self,
+        server: Option<&str>,
+        now: u64,
+        progress: &dyn Fn(usize),
+    ) -> Result<SyncReport, Error> {
+        let base = net::server_url(server.unwrap_or(&self.config.server))?;
+        let mut conn = net::Server::new(&base);
+        let mut report = SyncReport::default();
+        (report.uploaded, report.pending) = self.send_uploads(&conn)?;
+
+        // Download without the lock.
+        self.save()?;
+        let start = if self.state.cache_complete {
+            self.state.cursor
+        } else {
+            0
+        };
+        self.store.release();
+        let mut verifier = BundleVerifier::new(self.trust.root);
+        let mut fresh: Vec<Bundle> = Vec::new();
+        let mut after = start;
+        let mut pages = 0usize;
+        let mut failure: Option<Error> = None;
+        // Bundles that failed before: fetched one by one, again.
+        let mut retry = std::mem::take(&mut self.state.retry);
+        let mut recovered = Vec::new();
+        for (seq, tries) in &mut retry {
+            let Ok(page) = conn.page(seq.saturating_sub(1), 1) else {
+                continue;
+            };
+            if let Some(b) = page.bundles.iter().find(|b| b.seq == *seq)
+                && let Some(Ok(bundle)) = b.bytes().map(|bytes| verifier.verify_owned(bytes, now))
+            {
+                fresh.push(bundle);
+                recovered.push(*seq);
+            }
+            *tries += 1;
+        }
+        retry.retain(|(seq, tries)| !recovered.contains(seq) && *tries < RETRIES);
+        loop {
+            if pages >= MAX_PAGES || conn.bytes_read > MAX_SYNC_BYTES {
+                report.stopped = Some(format!(
+                    "{base} has sent {pages} pages ({} MiB) in this sync, the most one sync \
+                     reads; what was read is kept: sync again to go on",
+                    conn.bytes_read >> 20
+                ));
+                break;
+            }
+            let page = match conn.page(after, 100) {
+                Ok(p) => p,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            };
+            pages += 1;
+            let mut last = after;
+            for b in &page.bundles {
+                if b.seq <= last {
+                    failure = Some(Error::ServerMisbehaved(format!(
+                        "{base} sent bundle {} after {last}: bundles must come in order",
+                        b.seq
+                    )));
+                    break;
+                }
+                last = b.seq;
+                // Never trust the server: every bundle is checked against the pinned root.
+                match b
+                    .bytes()
+                    .ok_or_else(|| "not base64url".to_owned())
+                    .and_then(|bytes| {
+                        verifier
+                            .verify_owned(bytes, now)
+                            .map_err(|e| format!("{e} ({})", e.code()))
+                    }) {
+                    Ok(bundle) => fresh.push(bundle),
+                    Err(why) => {
+                        report.skipped.push(format!("notice {}: {why}", b.seq));
+                        if retry.len() < MAX_RETRY {
+                            retry.push((b.seq, 0));
+                        }
+                    }
+                }
+            }
+            after = last;
+            progress(fresh.len() + report.skipped.len());
+            if failure.is_some() || page.bundles.is_empty() || !page.more {
+                break;
+            }
+        }
+        report.bundles = fresh.len();
+
+        // Merge under the lock.
+        self.state = self.store.relock()?;
+        self.state.retry = retry;
+        self.dirty = true;
+        self.cached = None;
+        let mut kept = match self.cached_notices(now) {
+            Ok(b) => b.to_vec(),
+            Err(_) => Vec::new(),
+        };
+        let oldest = self.notices_oldest(now);
+        let ids: Vec<String> = self.state.visits.keys().cloned().collect();
+        fresh.retain(|b| b.created_at() >= oldest);
+        self.match_visits(&ids, &fresh, now, false);
+        for b in fresh {
+            if !kept.iter().any(|k| k.id() == b.id()) {
+                kept.push(b);
+            }
+        }
+        crate::notices::save(self.dir(), &self.notices_key, &kept)?;
+        self.cached = Some(kept);
+        let cursor = if start == 0 {
+            after
+        } else {
+            self.state.cursor.max(after)
+        };
+        if cursor != self.state.cursor {
+            self.state.cursor = cursor;
+            self.dirty = true;
+        }
+        if start == 0 && failure.is_none() && report.stopped.is_none() {
+            self.state.cache_complete = true;
+            self.dirty = true;
+        }
+        self.save()?;
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
+    }
+}
