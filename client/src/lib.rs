@@ -244,3 +244,134 @@ impl Session {
         h
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+    use super::*;
+
+    fn diary() -> (tempfile::TempDir, PathBuf) {
+        let t = tempfile::TempDir::new().unwrap();
+        let auth = t.path().join("authority");
+        tracer::authority::init(&auth, "Board").unwrap();
+        let dir = t.path().join("diary");
+        init(&dir, "http://127.0.0.1:9", &auth.join("trust.txt"), None).unwrap();
+        (t, dir)
+    }
+
+    fn poster(stay: u16) -> Poster {
+        let keys =
+            protocol::VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng)).keys();
+        Poster::sign(
+            &keys,
+            protocol::PosterInfo {
+                name: "The Crown".into(),
+                address: String::new(),
+                category: String::new(),
+                default_stay_minutes: stay,
+                validity: None,
+            },
+        )
+        .unwrap()
+    }
+
+    /// Item 9 of the audit: one visit that cannot be handled (here a poster that no longer
+    /// decodes) is reported, and everything else still happens; `forget` removes it.
+    #[test]
+    fn housekeeping_reports_a_bad_visit_and_carries_on() {
+        let (_t, dir) = diary();
+        let mut s = Session::open(&dir, None, Access::Write).unwrap();
+        let now = 1_800_000_000;
+        s.state.visits.insert(
+            "aa".repeat(16),
+            VisitRec::new("AAAA".into(), now - 7200, true),
+        );
+        s.state.visits.insert(
+            "bb".repeat(16),
+            VisitRec::new(poster(30).payload(), now - 7200, false),
+        );
+        let h = s.housekeeping(now);
+        assert_eq!(h.problems.len(), 1, "{:?}", h.problems);
+        assert!(h.problems[0].contains("checkin forget aaaaaaaa"));
+        assert_eq!(h.auto_out.len(), 1, "the good visit was still checked out");
+        let (name, _, _) = s.forget("aaaa").unwrap();
+        assert!(name.contains("no longer reads"));
+        s.save().unwrap();
+        drop(s);
+        let s = Session::open(&dir, None, Access::Write).unwrap();
+        assert_eq!(s.state().visits.len(), 1);
+    }
+
+    /// A diary written by version 1 (every value sealed on its own) opens, keeps its visits,
+    /// contact, consent and queue, and is rewritten in the current form.
+    #[test]
+    fn a_version_1_diary_is_migrated() {
+        use chacha20poly1305::aead::{AeadInOut, KeyInit};
+        let (_t, dir) = diary();
+        let master = std::fs::read(dir.join("device.key")).unwrap();
+        let key = unlock::subkey(&master, b"checkin/client/v1/values");
+        let seal = |tree: &str, k: &[u8], v: &serde_json::Value| -> Vec<u8> {
+            let mut buf = serde_json::to_vec(v).unwrap();
+            let mut aad = tree.as_bytes().to_vec();
+            aad.push(0);
+            aad.extend_from_slice(k);
+            let nonce = [7u8; 12];
+            let tag = chacha20poly1305::ChaCha20Poly1305::new((&*key).into())
+                .encrypt_inout_detached(&nonce.into(), &aad, buf.as_mut_slice().into())
+                .unwrap();
+            [nonce.as_slice(), &buf, tag.as_slice()].concat()
+        };
+        let p = poster(60);
+        let visit = [1u8; 16];
+        let entries = [
+            (
+                "visits",
+                visit.to_vec(),
+                serde_json::json!({"poster": p.payload(), "arrival": 1000, "departure": 4600,
+                    "share": true, "queued": true, "auto_closed": false}),
+            ),
+            (
+                "uploads",
+                [visit, [2u8; 16]].concat(),
+                serde_json::json!("c2VhbGVk"),
+            ),
+            ("meta", b"consent".to_vec(), serde_json::json!("never")),
+            (
+                "meta",
+                b"contact".to_vec(),
+                serde_json::json!({"name": "Alice", "phone": "1", "email": "", "party_size": 2}),
+            ),
+        ];
+        let mut file = b"checkin-diary v1\n".to_vec();
+        file.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+        for (tree, k, v) in &entries {
+            let sealed = seal(tree, k, v);
+            file.push(tree.len() as u8);
+            file.extend_from_slice(tree.as_bytes());
+            file.extend_from_slice(&(k.len() as u16).to_be_bytes());
+            file.extend_from_slice(k);
+            file.extend_from_slice(&(sealed.len() as u32).to_be_bytes());
+            file.extend_from_slice(&sealed);
+        }
+        let hash = blake3::hash(&file);
+        file.extend_from_slice(hash.as_bytes());
+        std::fs::write(dir.join(store::FILE), &file).unwrap();
+        std::fs::create_dir(dir.join("db.migrated")).unwrap();
+
+        let s = Session::open(&dir, None, Access::Write).unwrap();
+        let st = s.state();
+        assert_eq!(st.consent, Consent::Never);
+        assert_eq!(st.contact.as_ref().unwrap().party_size, 2);
+        assert_eq!(st.visits.len(), 1);
+        assert_eq!(st.uploads.len(), 1);
+        assert_eq!(st.uploads[0].visit, hex(&visit));
+        assert_eq!(s.contact_status(&hex(&visit)), Some("contact queued"));
+        assert!(!dir.join("db.migrated").exists());
+        assert!(
+            std::fs::read(dir.join(store::FILE))
+                .unwrap()
+                .starts_with(b"checkin-diary v2\n")
+        );
+    }
+}

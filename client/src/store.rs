@@ -36,8 +36,9 @@ const MAGIC: &[u8] = b"checkin-diary v2\n";
 const LOCK_FILE: &str = "diary.lock";
 /// How long a command waits for another one using the same diary.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
-/// The smallest padded plaintext.
-const MIN_BUCKET: usize = 4096;
+/// The smallest padded plaintext: 16 KiB holds about two weeks of an ordinary diary (some
+/// thirty visits), so most diaries on disk are the same size as an empty one.
+const MIN_BUCKET: usize = 16 << 10;
 
 /// Whether a command may change the diary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -476,14 +476,47 @@ fn tampering_is_caught() {
             "Real notice.",
         ],
     );
+    // A second notice for the same visit, published after the first.
+    ok(
+        d,
+        "tracer",
+        &[
+            "notify",
+            "--key",
+            "tracer",
+            "--server",
+            &w.server.url,
+            "--poster",
+            "crown/poster.png",
+            "--from",
+            &yesterday("13:00"),
+            "--to",
+            &yesterday("13:30"),
+            "--severity",
+            "low",
+            "--message",
+            "Second notice.",
+        ],
+    );
+    // The proxy alters the first bundle of every answer: that one is skipped and reported,
+    // and the one after it still arrives.
     let proxy = tampering_proxy(w.server.url.clone());
     let out = ok(d, "checkin", &["--diary", "a", "sync", "--server", &proxy]);
     assert!(
         out.contains("1 notice bundle(s) failed verification and were skipped"),
         "{out}"
     );
-    assert!(w.checkin("a", &["alerts"]).contains("No alerts."));
-    // The genuine server still delivers it afterwards: the skipped bundle is fetched again at
-    // the next sync, so nothing was lost by refusing.
-    assert!(w.checkin("a", &["sync"]).contains("1 new alert(s)"));
+    assert!(
+        out.contains("1 new alert(s)") && out.contains("Second notice."),
+        "{out}"
+    );
+    let alerts = w.checkin("a", &["alerts"]);
+    assert!(!alerts.contains("Real notice."), "{alerts}");
+    // The genuine server delivers the skipped one afterwards: it is fetched again at the next
+    // sync, so nothing was lost by refusing.
+    let out = w.checkin("a", &["sync"]);
+    assert!(
+        out.contains("1 new alert(s)") && out.contains("Real notice."),
+        "{out}"
+    );
 }

@@ -1,0 +1,728 @@
+//! Regression tests for the citizen's diary: each test names the defect it covers (the items
+//! of the audit of version 1: missed exposures, consent, a poster that locked the diary,
+//! sync, text and storage). Each drives the real `checkin` binary against a real
+//! notify-server.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+use protocol::*;
+use serde_json::Value;
+
+mod common;
+use common::*;
+
+/// Yesterday 00:00 UTC.
+fn day() -> u64 {
+    (now() / 86_400 - 1) * 86_400
+}
+
+fn json(w: &World, who: &str, args: &[&str]) -> Value {
+    let out = w.checkin(who).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn stdout(w: &World, who: &str, args: &[&str]) -> String {
+    let out = w.checkin(who).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "checkin {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A diary whose server cannot be reached, so that contact uploads stay queued.
+fn offline(w: &World, who: &str) {
+    w.checkin(who)
+        .args(["init", "--server", "http://127.0.0.1:9", "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success();
+    w.checkin(who)
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "Alice",
+            "--phone",
+            "+44 7700 900001",
+        ])
+        .assert()
+        .success();
+}
+
+/// Item 1: a visit added or edited after a sync is matched against the notices that sync
+/// already downloaded.
+#[test]
+fn visits_added_or_edited_after_a_sync_are_matched() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 90);
+    let d = day();
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(d + 10 * 3600)])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["out", "--at", &rfc(d + 10 * 3600 + 600)])
+        .assert()
+        .success();
+    w.notify(
+        &crown,
+        d + 9 * 3600,
+        d + 10 * 3600 + 1800,
+        "Exposure at the Crown.",
+    );
+    // 10 minutes of overlap: below the threshold.
+    assert!(stdout(&w, "a", &["sync"]).contains("no new alerts"));
+    let id = json(&w, "a", &["diary", "--json"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The edit to 09:00–10:30 is matched at once against the downloaded notice.
+    let out = stdout(
+        &w,
+        "a",
+        &[
+            "edit",
+            &id,
+            "--arrive",
+            &rfc(d + 9 * 3600),
+            "--leave",
+            &rfc(d + 10 * 3600 + 1800),
+        ],
+    );
+    assert!(
+        out.contains("ALERT") && out.contains("by 90 minutes"),
+        "{out}"
+    );
+    let alerts = json(&w, "a", &["alerts", "--json"]);
+    assert_eq!(alerts.as_array().unwrap().len(), 1);
+    assert_eq!(alerts[0]["overlap_minutes"], 90);
+
+    // A past visit scanned (with --at) after a sync is matched too.
+    w.init("b");
+    assert!(stdout(&w, "b", &["sync"]).contains("no new alerts"));
+    let out = stdout(
+        &w,
+        "b",
+        &["scan", &crown.payload(), "--at", &rfc(d + 9 * 3600 + 600)],
+    );
+    assert!(out.contains("ALERT"), "{out}");
+    assert_eq!(
+        json(&w, "b", &["alerts", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// Item 2: scanning the venue one is checked in to keeps the visit open.
+#[test]
+fn a_second_scan_keeps_the_visit_open() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 90);
+    let t = now() - 600;
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(t)])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["scan", &crown.payload()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("already checked in at The Crown"))
+        .stdout(predicate::str::contains("stays open"));
+    let visits = json(&w, "a", &["diary", "--json"]);
+    assert_eq!(visits.as_array().unwrap().len(), 1);
+    assert_eq!(visits[0]["departure"], Value::Null);
+}
+
+/// Item 3: impossible times are refused with the range that is allowed, and nothing changes.
+#[test]
+fn impossible_times_are_refused_with_the_allowed_range() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 90);
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(now() + 86_400)])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("a check-in time must lie between"));
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(now() - 20 * 86_400)])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("the diary keeps 14 days"));
+    assert!(stdout(&w, "a", &["diary"]).contains("Your diary is empty."));
+    let arrival = now() - 3600;
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(arrival)])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["out", "--at", &rfc(arrival - 3 * 3600)])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("must lie between its arrival"));
+    let visits = json(&w, "a", &["diary", "--json"]);
+    assert_eq!(visits[0]["departure"], Value::Null, "nothing was stored");
+    // What is reported is what is stored.
+    let out = stdout(&w, "a", &["out", "--at", &rfc(arrival + 1800)]);
+    assert!(
+        out.contains(&tracer::time::show(
+            arrival + 1800,
+            &jiff::tz::TimeZone::UTC
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        json(&w, "a", &["diary", "--json"])[0]["departure"],
+        arrival + 1800
+    );
+}
+
+/// Item 4: an alert for a visit that was open shows it as open, and gets the departure when
+/// the visit ends.
+#[test]
+fn an_alert_for_an_open_visit_is_updated_when_it_ends() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 240);
+    let arrival = now() - 3600;
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(arrival)])
+        .assert()
+        .success();
+    w.notify(&crown, now() - 7200, now() - 60, "Exposure.");
+    let out = stdout(&w, "a", &["sync"]);
+    assert!(out.contains("you are still checked in"), "{out}");
+    assert_eq!(
+        json(&w, "a", &["alerts", "--json"])[0]["departure"],
+        Value::Null
+    );
+    let leave = now() - 30;
+    w.checkin("a")
+        .args(["out", "--at", &rfc(leave)])
+        .assert()
+        .success();
+    let alerts = json(&w, "a", &["alerts", "--json"]);
+    assert_eq!(
+        alerts.as_array().unwrap().len(),
+        1,
+        "updated, not a second alert"
+    );
+    assert_eq!(alerts[0]["departure"], leave);
+}
+
+/// Item 5: forgetting a visit deletes its queued uploads and its alerts.
+#[test]
+fn forget_deletes_what_the_visit_left() {
+    let w = world();
+    offline(&w, "a");
+    let crown = poster("The Crown", 90);
+    let d = day();
+    w.checkin("a")
+        .args([
+            "scan",
+            &crown.payload(),
+            "--at",
+            &rfc(d + 12 * 3600),
+            "--share-contact",
+        ])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["out", "--at", &rfc(d + 13 * 3600)])
+        .assert()
+        .success();
+    assert!(stdout(&w, "a", &["uploads"]).contains("The Crown"));
+    let id = json(&w, "a", &["diary", "--json"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.checkin("a")
+        .args(["forget", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "queued contact upload(s) were deleted too",
+        ));
+    assert!(stdout(&w, "a", &["uploads"]).contains("No contact uploads are waiting."));
+}
+
+/// Item 6: consent 'never' refuses --share-contact and says how to change it.
+#[test]
+fn consent_never_is_honoured() {
+    let w = world();
+    offline(&w, "a");
+    w.checkin("a")
+        .args(["contact", "consent", "never"])
+        .assert()
+        .success();
+    let crown = poster("The Crown", 90);
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--share-contact"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("'checkin contact consent ask'"));
+    assert!(stdout(&w, "a", &["diary"]).contains("Your diary is empty."));
+    assert!(stdout(&w, "a", &["uploads"]).contains("No contact uploads"));
+}
+
+/// Items 7 and 8: an edit re-derives the queued records; queued uploads can be listed and
+/// cancelled; contact details shown and deleted; the diary says "queued" until sent.
+#[test]
+fn queued_uploads_follow_the_visit_and_can_be_seen_and_cancelled() {
+    let w = world();
+    offline(&w, "a");
+    let crown = poster("The Crown", 90);
+    let d = day();
+    w.checkin("a")
+        .args([
+            "scan",
+            &crown.payload(),
+            "--at",
+            &rfc(d + 10 * 3600),
+            "--share-contact",
+        ])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["out", "--at", &rfc(d + 10 * 3600 + 1800)])
+        .assert()
+        .success();
+    assert!(stdout(&w, "a", &["diary"]).contains("(contact queued)"));
+    assert!(stdout(&w, "a", &["uploads"]).contains("1 record(s)"));
+    let id = json(&w, "a", &["diary", "--json"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = stdout(
+        &w,
+        "a",
+        &[
+            "edit",
+            &id,
+            "--arrive",
+            &rfc(d + 10 * 3600),
+            "--leave",
+            &rfc(d + 12 * 3600 + 1800),
+        ],
+    );
+    assert!(
+        out.contains("3 queued contact upload(s) now carry the new times"),
+        "{out}"
+    );
+    assert!(stdout(&w, "a", &["uploads"]).contains("3 record(s)"));
+    let shown = stdout(&w, "a", &["contact", "show"]);
+    assert!(
+        shown.contains("Alice") && shown.contains("+44 7700 900001"),
+        "{shown}"
+    );
+    w.checkin("a")
+        .args(["uploads", "cancel", &id[..6]])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Cancelled 3 queued contact upload(s)",
+        ));
+    assert!(stdout(&w, "a", &["uploads"]).contains("No contact uploads are waiting."));
+    assert!(!stdout(&w, "a", &["diary"]).contains("contact"));
+    w.checkin("a")
+        .args(["contact", "delete"])
+        .assert()
+        .success();
+    assert!(stdout(&w, "a", &["contact", "show"]).contains("No contact details are stored."));
+
+    // With the server up, the diary says "shared" once the server has the records.
+    w.init("b");
+    w.checkin("b")
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "Bob",
+            "--phone",
+            "+44 7700 900002",
+        ])
+        .assert()
+        .success();
+    w.checkin("b")
+        .args([
+            "scan",
+            &crown.payload(),
+            "--at",
+            &rfc(now() - 600),
+            "--share-contact",
+        ])
+        .assert()
+        .success();
+    assert!(stdout(&w, "b", &["diary"]).contains("(contact to be shared)"));
+    w.checkin("b")
+        .args(["out", "--at", &rfc(now() - 300)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Sent 1 sealed contact upload(s)"));
+    assert!(stdout(&w, "b", &["diary"]).contains("(contact shared)"));
+}
+
+/// Item 9: a poster with a small-order key is refused at decoding, and so is a trust file
+/// with one; nothing reaches the diary that could lock it.
+#[test]
+fn weak_keys_are_refused_before_they_reach_the_diary() {
+    let w = world();
+    w.init("a");
+    let vectors: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/vectors/poster.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let weak = vectors["negative"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "poster_x25519_key_zero")
+        .unwrap();
+    let bytes = hex::decode(weak["encoding"].as_str().unwrap()).unwrap();
+    let payload = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+    w.checkin("a")
+        .args(["scan", &payload, "--share-contact"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not valid public keys"));
+    assert!(stdout(&w, "a", &["diary"]).contains("Your diary is empty."));
+
+    let trust = std::fs::read_to_string(w.authority.join("trust.txt")).unwrap();
+    let zero = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, [0u8; 32]);
+    let bad: String = trust
+        .lines()
+        .map(|l| {
+            if l.starts_with("sealing:") {
+                format!("sealing: {zero}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let path = w.t.path().join("weak-trust.txt");
+    std::fs::write(&path, bad).unwrap();
+    w.checkin("b")
+        .args(["init", "--server", &w.server, "--trust"])
+        .arg(&path)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a valid public key"));
+}
+
+/// Items 10 and 13: a sync waiting on a hung server does not hold the diary, so a check-in
+/// at the door goes through at once.
+#[test]
+fn a_hung_server_never_blocks_a_check_in() {
+    let w = world();
+    w.init("a");
+    // A server that accepts connections and never answers.
+    let hung = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", hung.local_addr().unwrap());
+    let held = std::thread::spawn(move || {
+        let mut conns = Vec::new();
+        for c in hung.incoming().take(2).flatten() {
+            conns.push(c);
+        }
+        std::thread::sleep(Duration::from_secs(40));
+    });
+    let mut sync = std::process::Command::new(env!("CARGO_BIN_EXE_checkin"))
+        .env("TZ", "UTC")
+        .args(["--diary"])
+        .arg(w.t.path().join("a"))
+        .args(["sync", "--server", &url])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let crown = poster("The Crown", 90);
+    let started = Instant::now();
+    w.checkin("a")
+        .args(["scan", &crown.payload()])
+        .assert()
+        .success();
+    let took = started.elapsed();
+    let _ = sync.kill();
+    let _ = sync.wait();
+    drop(held);
+    // The lock wait is 10 s; the hung request lasts 30 s. A check-in that waited for either
+    // would take seconds, not the moment it takes.
+    assert!(
+        took < Duration::from_secs(5),
+        "the check-in waited {took:?}"
+    );
+}
+
+/// Item 12: a server that sends pages without end is stopped, with what was read kept.
+#[test]
+fn a_server_that_never_stops_is_stopped() {
+    let w = world();
+    w.init("a");
+    // Every answer: the same bundle sequence number, and "more".
+    let evil = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", evil.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut c in evil.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = c.read(&mut buf);
+            let body = r#"{"bundles":[{"seq":5,"published_at":0,"bundle":"AAAA"}],"next_after":5,"more":true}"#;
+            let _ = write!(
+                c,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let started = Instant::now();
+    w.checkin("a")
+        .args(["sync", "--server", &url])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("does not follow the protocol"))
+        .stderr(predicate::str::contains("must come in order"));
+    assert!(started.elapsed() < Duration::from_secs(20));
+    // The diary is intact and usable.
+    assert!(stdout(&w, "a", &["diary"]).contains("Your diary is empty."));
+}
+
+/// Item 14: plain http is refused for any server but this machine.
+#[test]
+fn plain_http_is_refused_for_remote_servers() {
+    let w = world();
+    w.checkin("a")
+        .args(["init", "--server", "http://checkin.example", "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("must be reached with https://"));
+    assert!(!w.t.path().join("a/config.json").exists());
+    w.init("b");
+    w.checkin("b")
+        .args(["sync", "--server", "http://192.168.1.20:8000"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("https://"));
+}
+
+/// Item 15: invisible format characters are refused in text fields.
+#[test]
+fn format_characters_are_refused_in_text() {
+    let w = world();
+    w.init("a");
+    w.checkin("a")
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "\u{202E}ecilA",
+            "--phone",
+            "+44 7700 900001",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("invisible formatting character"));
+    w.checkin("a")
+        .args(["contact", "set", "--name", "Al\u{200B}ice", "--phone", "1"])
+        .assert()
+        .failure();
+    // ZWNJ is part of how Persian is written: kept.
+    w.checkin("a")
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "می\u{200C}خواهم",
+            "--phone",
+            "1",
+        ])
+        .assert()
+        .success();
+}
+
+/// Item 16: the diary on disk shows nothing of its structure: one sealed file whose size is
+/// a bucket, directories 0700, files 0600.
+#[test]
+fn the_diary_on_disk_shows_nothing_of_its_structure() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let w = world();
+    w.init("a");
+    let dir = w.t.path().join("a");
+    let empty = std::fs::metadata(dir.join("diary.bin")).unwrap().len();
+    w.checkin("a")
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "Alice",
+            "--phone",
+            "+44 7700 900001",
+        ])
+        .assert()
+        .success();
+    let d = day();
+    for i in 0..5 {
+        let p = poster(&format!("Venue {i}"), 30);
+        w.checkin("a")
+            .args([
+                "scan",
+                &p.payload(),
+                "--at",
+                &rfc(d + i * 3600),
+                "--share-contact",
+            ])
+            .assert()
+            .success();
+    }
+    let full = std::fs::metadata(dir.join("diary.bin")).unwrap().len();
+    assert_eq!(
+        empty, full,
+        "five visits and contact details: the same size bucket"
+    );
+    // The size is a bucket: magic line, nonce, 16 KiB (or a power of two above), tag.
+    let padded = full - 17 - 12 - 16;
+    assert!(padded.is_power_of_two() && padded >= 16 << 10, "{full}");
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+        let name = e.file_name().into_string().unwrap();
+        assert!(
+            mode == 0o600 || name == "diary.lock",
+            "{name} has mode {mode:o}"
+        );
+        assert!(
+            !name.starts_with("db"),
+            "{name}: no sled store, no migration marker"
+        );
+    }
+    let bytes = std::fs::read(dir.join("diary.bin")).unwrap();
+    assert!(!bytes.windows(5).any(|w| w == b"Alice"));
+}
+
+/// Item 17: reading the diary works on a read-only disk.
+#[test]
+fn reading_works_on_a_read_only_disk() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 90);
+    w.checkin("a")
+        .args(["scan", &crown.payload()])
+        .assert()
+        .success();
+    let dir = w.t.path().join("a");
+    let ro = w.t.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    // As root, permission bits do not stop writes: a read-only mount does.
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    if root {
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "tmpfs"])
+            .arg(&ro)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("SKIPPED: cannot mount a tmpfs to make read-only");
+            return;
+        }
+    }
+    let copy = ro.join("a");
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+    }
+    let readonly = if root {
+        std::process::Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&ro)
+            .status()
+            .unwrap()
+            .success()
+    } else {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o500)).is_ok()
+    };
+    assert!(readonly);
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_checkin"))
+            .env("TZ", "UTC")
+            .arg("--diary")
+            .arg(&copy)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let diary = run(&["diary"]);
+    let alerts = run(&["alerts"]);
+    let scan = run(&["out"]);
+    if root {
+        let _ = std::process::Command::new("umount").arg(&ro).status();
+    }
+    assert!(
+        diary.status.success(),
+        "{}",
+        String::from_utf8_lossy(&diary.stderr)
+    );
+    assert!(String::from_utf8_lossy(&diary.stdout).contains("The Crown"));
+    assert!(alerts.status.success());
+    assert!(
+        !scan.status.success(),
+        "a change cannot be saved, and says so"
+    );
+}
+
+/// Item 18: a passphrase file must match how the diary is protected.
+#[test]
+fn a_passphrase_file_must_match_the_protection() {
+    let w = world();
+    let pass = w.t.path().join("pass.txt");
+    std::fs::write(&pass, "correct horse battery\n").unwrap();
+    w.checkin("a")
+        .args(["--passphrase-file"])
+        .arg(&pass)
+        .args(["init", "--server", &w.server, "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("without --passphrase"));
+    assert!(!w.t.path().join("a").join("config.json").exists());
+    w.init("b");
+    w.checkin("b")
+        .args(["--passphrase-file"])
+        .arg(&pass)
+        .arg("diary")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("protected by a device key"));
+}
