@@ -15,7 +15,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
-use protocol::*;
 use serde_json::Value;
 
 mod common;

@@ -30,7 +30,8 @@ use tempfile::TempDir;
 /// What the load got a 2xx for.
 #[derive(Default)]
 struct Acked {
-    records: Vec<Vec<u8>>,
+    /// Each record with the round and the moment its 2xx arrived.
+    records: Vec<(Vec<u8>, usize, Instant)>,
     bundles: Vec<Vec<u8>>,
     nonces: Vec<[u8; 16]>,
 }
@@ -100,7 +101,11 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
                 let mut i = t;
                 while !stop.load(Ordering::Relaxed) && i < records.len() {
                     match post(&a, &url, &json!({"record": b64(&records[i])})).0 {
-                        201 => acked.lock().unwrap().records.push(records[i].clone()),
+                        201 => acked.lock().unwrap().records.push((
+                            records[i].clone(),
+                            round,
+                            Instant::now(),
+                        )),
                         400..=499 => panic!("vault upload refused"),
                         _ => break,
                     }
@@ -149,6 +154,7 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
         // The cut: anywhere from just after the server listens to 1.5 s into the load.
         std::thread::sleep(Duration::from_millis(rng.random_range(0..1500)));
         disk.cut();
+        let cut_at = Instant::now();
         std::thread::sleep(Duration::from_millis(100));
         stop.store(true, Ordering::Relaxed);
         child.kill().unwrap();
@@ -180,11 +186,25 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
             .unwrap()
             .into_iter()
             .collect();
-        let lost = all.records.iter().filter(|r| !live.contains(*r)).count();
-        assert_eq!(
-            lost,
-            0,
-            "round {round} (seed {seed}): {lost} of {} acknowledged records lost",
+        let lost: Vec<String> = all
+            .records
+            .iter()
+            .filter(|(r, _, _)| !live.contains(r))
+            .map(|(_, r, at)| {
+                if *r == round {
+                    format!(
+                        "round {r}, acknowledged {:?} before the cut",
+                        cut_at.saturating_duration_since(*at)
+                    )
+                } else {
+                    format!("round {r}")
+                }
+            })
+            .collect();
+        assert!(
+            lost.is_empty(),
+            "round {round} (seed {seed}): {} of {} acknowledged records lost: {lost:?}",
+            lost.len(),
             all.records.len()
         );
         let stored: HashSet<Vec<u8>> = store
