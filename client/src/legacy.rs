@@ -155,9 +155,7 @@ struct OldAlert {
     found_at: u64,
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::hex;
 
 fn convert(v1: &V1) -> Result<State, Error> {
     let mut state = State {

@@ -66,10 +66,7 @@ pub fn new_id() -> [u8; 16] {
     id
 }
 
-/// Lower-case hex.
-pub(crate) fn hex(b: &[u8]) -> String {
-    b.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use common::hex;
 
 /// Short id shown to the user: the first 8 hex digits of a visit's id.
 pub fn short_id(id: &str) -> &str {
@@ -254,7 +251,7 @@ mod tests {
     fn diary() -> (tempfile::TempDir, PathBuf) {
         let t = tempfile::TempDir::new().unwrap();
         let auth = t.path().join("authority");
-        tracer::authority::init(&auth, "Board").unwrap();
+        common::authority::init(&auth, "Board").unwrap();
         let dir = t.path().join("diary");
         init(&dir, "http://127.0.0.1:9", &auth.join("trust.txt"), None).unwrap();
         (t, dir)

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use client::{Access, AlertRec, ContactIn, Error, ScanOutcome, Session};
+use common::time;
 use jiff::tz::TimeZone;
-use tracer::time;
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
@@ -391,7 +391,7 @@ fn scan(
     tz: &TimeZone,
 ) -> Result<(), Error> {
     let at = when(at, tz)?;
-    let poster = tracer::read_poster(poster).map_err(|e| Error::Poster(e.to_string()))?;
+    let poster = common::qr::read_poster(poster).map_err(|e| Error::Poster(e.to_string()))?;
     match s.scan(&poster, at, share_contact, now)? {
         ScanOutcome::CheckedIn {
             left,

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Deserialize;
 
 use crate::Error;
 
@@ -64,31 +63,11 @@ pub fn server_url(url: &str) -> Result<String, Error> {
     }
 }
 
-/// A page of `GET /v1/bundles`, as the server's API section of the spec defines it.
-#[derive(Debug, Deserialize)]
-pub struct Page {
-    /// Bundles with `seq` greater than the `after` asked for, in order.
-    pub bundles: Vec<PageBundle>,
-    /// The `after` for the next page.
-    pub next_after: u64,
-    /// Whether more bundles follow.
-    pub more: bool,
-}
+pub use api::http::{Page, SyncBundle as PageBundle};
 
-/// One bundle of a page.
-#[derive(Debug, Deserialize)]
-pub struct PageBundle {
-    /// The server's sequence number.
-    pub seq: u64,
-    /// The signed bundle, base64url.
-    pub bundle: String,
-}
-
-impl PageBundle {
-    /// The bundle's bytes; `None` if they are not base64url.
-    pub fn bytes(&self) -> Option<Vec<u8>> {
-        URL_SAFE_NO_PAD.decode(&self.bundle).ok()
-    }
+/// A bundle's bytes; `None` if they are not base64url.
+pub fn bundle_bytes(b: &PageBundle) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(&b.bundle).ok()
 }
 
 /// The server, for one command.
@@ -148,7 +127,10 @@ impl Server {
 
     /// Sends one sealed record; true if the server stored it (201).
     pub fn upload(&self, record: &str) -> bool {
-        let body = serde_json::json!({ "record": record }).to_string();
+        let body = serde_json::to_string(&api::http::PostRecord {
+            record: record.to_owned(),
+        })
+        .unwrap_or_default();
         self.agent
             .post(format!("{}/v1/vault", self.base))
             .header("content-type", "application/json")

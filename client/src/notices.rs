@@ -81,7 +81,7 @@ pub fn load(
 /// Writes the cache (durably, as the diary is written).
 pub fn save(dir: &Path, key: &[u8; 32], bundles: &[Bundle]) -> Result<(), Error> {
     let sealed = crate::store::seal(key, MAGIC, &encode(bundles))?;
-    tracer::files::write_replace(&dir.join(FILE), &sealed, 0o600)
+    common::files::write_replace(&dir.join(FILE), &sealed, 0o600)
         .map_err(|e| Error::Store(format!("cannot save the downloaded notices: {e}")))
 }
 

@@ -246,7 +246,7 @@ impl Store {
             ));
         }
         let bytes = seal(&self.key, MAGIC, &encode(state)?)?;
-        tracer::files::write_replace(&self.dir.join(FILE), &bytes, 0o600).map_err(|e| {
+        common::files::write_replace(&self.dir.join(FILE), &bytes, 0o600).map_err(|e| {
             Error::Store(format!(
                 "cannot save the diary in {}: {e}",
                 self.dir.display()

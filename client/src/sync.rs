@@ -73,7 +73,8 @@ impl Session {
                 continue;
             };
             if let Some(b) = page.bundles.iter().find(|b| b.seq == *seq)
-                && let Some(Ok(bundle)) = b.bytes().map(|bytes| verifier.verify_owned(bytes, now))
+                && let Some(Ok(bundle)) =
+                    net::bundle_bytes(b).map(|bytes| verifier.verify_owned(bytes, now))
             {
                 fresh.push(bundle);
                 recovered.push(*seq);
@@ -109,8 +110,7 @@ impl Session {
                 }
                 last = b.seq;
                 // Never trust the server: every bundle is checked against the pinned root.
-                match b
-                    .bytes()
+                match net::bundle_bytes(b)
                     .ok_or_else(|| "not base64url".to_owned())
                     .and_then(|bytes| {
                         verifier

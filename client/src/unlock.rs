@@ -115,7 +115,7 @@ fn check_matches(master: &[u8], check: &str) -> bool {
 }
 
 fn write_private(path: &Path, data: &[u8]) -> Result<(), Error> {
-    tracer::files::write_new(path, data, 0o600).map_err(|e| Error::File(e.to_string()))
+    common::files::write_new(path, data, 0o600).map_err(|e| Error::File(e.to_string()))
 }
 
 /// `checkin init`: creates the diary, protected by a device key or a passphrase.
@@ -140,7 +140,7 @@ pub fn init(
     let trust = TrustAnchor::parse(&trust_text)
         .map_err(|e| Error::Invalid(format!("{}: {e}", trust_file.display())))?;
     let server = net::server_url(server)?;
-    tracer::files::create_dir(dir)
+    common::files::create_dir(dir)
         .map_err(|e| Error::File(format!("cannot create {}: {e}", dir.display())))?;
     let (protection, master) = match passphrase {
         Some(p) => {

@@ -16,7 +16,12 @@ use rocket::request::{FromRequest, Outcome};
 use rocket::response::{self, Responder};
 use rocket::serde::json::Json;
 use rocket::{Request, State, catch, get, post};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+pub use api::http::{
+    ErrorBody, Health, Page, PostBundle, PostQuery, PostRecord, Posted, QueryAnswer, Stored,
+    SyncBundle, Trust,
+};
 
 use crate::config::Settings;
 use crate::durable::Durability;
@@ -124,17 +129,11 @@ impl ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    detail: &'a str,
-}
-
 impl<'r> Responder<'r, 'static> for ApiError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let body = serde_json::to_string(&ErrorBody {
-            error: self.error,
-            detail: &self.detail,
+            error: self.error.to_owned(),
+            detail: self.detail.clone(),
         })
         .unwrap_or_else(|_| "{\"error\":\"internal\",\"detail\":\"\"}".to_owned());
         let mut res = response::Response::build_from((ContentType::JSON, body).respond_to(req)?);
@@ -293,22 +292,6 @@ impl RateLimiter {
 
 // ------------------------------------------------------------------ bundles
 
-/// `POST /v1/bundles` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PostBundle {
-    bundle: String,
-}
-
-/// `POST /v1/bundles` answer.
-#[derive(Serialize)]
-pub struct Posted {
-    seq: u64,
-    id: String,
-    entries: usize,
-    duplicate: bool,
-}
-
 fn bundle_error(e: &protocol::BundleError) -> ApiError {
     use protocol::BundleError as B;
     let status = match e {
@@ -403,22 +386,6 @@ pub async fn post_bundle(
             duplicate: !inserted.new,
         }),
     ))
-}
-
-/// One bundle in a sync answer.
-#[derive(Serialize)]
-pub struct SyncBundle {
-    seq: u64,
-    published_at: u64,
-    bundle: String,
-}
-
-/// A page of bundles.
-#[derive(Serialize)]
-pub struct Page {
-    bundles: Vec<SyncBundle>,
-    next_after: u64,
-    more: bool,
 }
 
 fn page(bundles: Vec<StoredBundle>, after: u64, more: bool) -> Page {
@@ -601,19 +568,6 @@ pub fn get_batch(app: &State<App>, hour: u64) -> Result<WithHeaders<Page>, ApiEr
 
 // ------------------------------------------------------------------ vault
 
-/// `POST /v1/vault` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PostRecord {
-    record: String,
-}
-
-/// `POST /v1/vault` answer.
-#[derive(Serialize)]
-pub struct Stored {
-    stored: bool,
-}
-
 /// Everything `POST /v1/vault` checks before storing: base64 and the record's length. The
 /// server cannot open a record, so it cannot check more. Returns the tag and the record.
 pub fn check_vault_record(body: &PostRecord) -> Result<(protocol::Tag, Vec<u8>), ApiError> {
@@ -652,20 +606,6 @@ pub async fn post_vault(
         .map_err(|e| StoreError(e.to_string()))??;
     app.durable.wait().await?;
     Ok((Status::Created, Json(Stored { stored: true })))
-}
-
-/// `POST /v1/vault/query` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PostQuery {
-    query: String,
-}
-
-/// `POST /v1/vault/query` answer.
-#[derive(Serialize)]
-pub struct QueryAnswer {
-    records: Vec<String>,
-    truncated: bool,
 }
 
 /// Everything `POST /v1/vault/query` checks before looking at the store: base64, the query's
@@ -737,15 +677,6 @@ pub async fn post_query(
 
 // ------------------------------------------------------------------ operations
 
-/// `GET /v1/trust` answer.
-#[derive(Serialize)]
-pub struct Trust {
-    authority: String,
-    root: String,
-    sealing: String,
-    trust_file: String,
-}
-
 /// The pinned authority, for information: clients pin their own copy.
 #[get("/v1/trust")]
 pub fn get_trust(app: &State<App>) -> Json<Trust> {
@@ -758,21 +689,12 @@ pub fn get_trust(app: &State<App>) -> Json<Trust> {
     })
 }
 
-/// `GET /healthz` answer.
-#[derive(Serialize)]
-pub struct Health {
-    status: &'static str,
-    bundles: u64,
-    vault_records: u64,
-    last_seq: u64,
-}
-
 /// Liveness and a look at the store.
 #[get("/healthz")]
 pub fn healthz(app: &State<App>) -> Result<Json<Health>, ApiError> {
     let c = app.store.counts()?;
     Ok(Json(Health {
-        status: "ok",
+        status: "ok".into(),
         bundles: c.bundles,
         vault_records: c.vault_records,
         last_seq: c.last_seq,

@@ -58,7 +58,7 @@ pub const DEV_AUTHORITY: &str = "dev-authority";
 /// data directory, created on first start and announced loudly.
 fn trust_anchor(settings: &Settings) -> Result<TrustAnchor, StartError> {
     if let Some(path) = &settings.trust_file {
-        return tracer::authority::read_trust(path)
+        return common::authority::read_trust(path)
             .map_err(|e| StartError(format!("cannot use the configured trust file: {e}")));
     }
     if settings.require_trust_file {
@@ -69,11 +69,11 @@ fn trust_anchor(settings: &Settings) -> Result<TrustAnchor, StartError> {
         ));
     }
     let dir = settings.data_dir.join(DEV_AUTHORITY);
-    let trust = if dir.join(tracer::authority::TRUST_FILE).exists() {
-        tracer::authority::read_trust(&dir.join(tracer::authority::TRUST_FILE))
+    let trust = if dir.join(common::authority::TRUST_FILE).exists() {
+        common::authority::read_trust(&dir.join(common::authority::TRUST_FILE))
             .map_err(|e| StartError(format!("the development authority is damaged: {e}")))?
     } else {
-        tracer::authority::init(&dir, "Development authority (not for real use)")
+        common::authority::init(&dir, "Development authority (not for real use)")
             .map_err(|e| StartError(format!("cannot create a development authority: {e}")))?
     };
     let abs = std::fs::canonicalize(&dir).unwrap_or(dir);

@@ -7,21 +7,9 @@ use std::path::PathBuf;
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum Error {
-    /// A value given on the command line is not acceptable.
-    Invalid(String),
-    /// A key or output file already exists.
-    Exists(PathBuf),
-    /// Reading or writing failed.
-    Io {
-        /// What was being done.
-        action: String,
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// A file is damaged or of the wrong kind.
-    BadFile(PathBuf, String),
+    /// A value, a file or a directory is not usable (the shared plumbing's error, which says
+    /// which and why, and keeps the operating system's reason as its source).
+    Local(common::Error),
     /// The server could not be reached.
     Unreachable(String),
     /// The server refused a request.
@@ -36,30 +24,35 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn io(action: &str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
+    /// A value given on the command line is not acceptable.
+    pub fn invalid(message: String) -> Self {
+        Error::Local(common::Error::Invalid(message))
+    }
+
+    /// A key or output file already exists.
+    pub fn exists(path: impl Into<PathBuf>) -> Self {
+        Error::Local(common::Error::Exists(path.into()))
+    }
+
+    /// A file is damaged or of the wrong kind.
+    pub fn bad_file(path: impl Into<PathBuf>, why: impl Into<String>) -> Self {
+        Error::Local(common::Error::BadFile(path.into(), why.into()))
+    }
+
+    /// Reading or writing failed.
+    pub fn io(action: &str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Local(common::Error::Io {
             action: action.to_owned(),
             path: path.into(),
             source,
-        }
+        })
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Invalid(m) => f.write_str(m),
-            Error::Exists(p) => write!(
-                f,
-                "{} already exists; refusing to overwrite it (choose another location)",
-                p.display()
-            ),
-            Error::Io {
-                action,
-                path,
-                source,
-            } => write!(f, "cannot {action} {}: {source}", path.display()),
-            Error::BadFile(p, why) => write!(f, "{} is not usable: {why}", p.display()),
+            Error::Local(e) => e.fmt(f),
             Error::Unreachable(m) => write!(f, "cannot reach the server: {m}; nothing was sent"),
             Error::Refused {
                 status,
@@ -75,8 +68,14 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            Error::Local(e) => std::error::Error::source(e),
             _ => None,
         }
+    }
+}
+
+impl From<common::Error> for Error {
+    fn from(e: common::Error) -> Self {
+        Error::Local(e)
     }
 }

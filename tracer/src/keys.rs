@@ -31,7 +31,7 @@ pub(crate) fn read_field(
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
     let text =
         Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
-    let bad = |why: &str| Error::BadFile(path.to_path_buf(), why.to_owned());
+    let bad = |why: &str| Error::bad_file(path.to_path_buf(), why.to_owned());
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     if lines.next() != Some(header) {
         return Err(bad(&format!("it does not start with '{header}'")));
@@ -56,7 +56,7 @@ pub(crate) fn field_text(header: &str, field: &str, value: &[u8]) -> Zeroizing<S
 /// Writes a new tracer key pair into `dir`; refuses if a key is there.
 pub fn keygen(dir: &Path) -> Result<VerifyingKey, Error> {
     if dir.join(KEY_FILE).exists() {
-        return Err(Error::Exists(dir.join(KEY_FILE)));
+        return Err(Error::exists(dir.join(KEY_FILE)));
     }
     crate::files::create_dir(dir)?;
     let key = Ed25519Secret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng));
@@ -80,13 +80,9 @@ pub fn read_pub(path: &Path) -> Result<VerifyingKey, Error> {
     let arr: [u8; 32] = b
         .as_slice()
         .try_into()
-        .map_err(|_| Error::BadFile(path.to_path_buf(), "the key is not 32 bytes".into()))?;
-    VerifyingKey::from_bytes(&arr).map_err(|_| {
-        Error::BadFile(
-            path.to_path_buf(),
-            "the key is not a valid Ed25519 key".into(),
-        )
-    })
+        .map_err(|_| Error::bad_file(path.to_path_buf(), "the key is not 32 bytes"))?;
+    VerifyingKey::from_bytes(&arr)
+        .map_err(|_| Error::bad_file(path.to_path_buf(), "the key is not a valid Ed25519 key"))
 }
 
 /// A tracer's key and certificate, loaded and checked against each other.
@@ -103,11 +99,11 @@ pub fn load(dir: &Path) -> Result<TracerIdentity, Error> {
     let arr: [u8; 32] = secret
         .as_slice()
         .try_into()
-        .map_err(|_| Error::BadFile(dir.join(KEY_FILE), "the key is not 32 bytes".into()))?;
+        .map_err(|_| Error::bad_file(dir.join(KEY_FILE), "the key is not 32 bytes"))?;
     let key = Ed25519Secret::from_bytes(arr);
     let cert_path = dir.join(CERT_FILE);
     if !cert_path.exists() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::invalid(format!(
             "{} is missing: ask the authority to certify {} (tracer authority certify)",
             cert_path.display(),
             dir.join(PUB_FILE).display()
@@ -115,11 +111,11 @@ pub fn load(dir: &Path) -> Result<TracerIdentity, Error> {
     }
     let cert_bytes = read_field(&cert_path, "checkin-tracer-cert v1", "cert")?;
     let cert = Certificate::decode(&cert_bytes)
-        .map_err(|e| Error::BadFile(cert_path.clone(), e.to_string()))?;
+        .map_err(|e| Error::bad_file(cert_path.clone(), e.to_string()))?;
     if *cert.tracer_key() != key.verifying_key() {
-        return Err(Error::BadFile(
+        return Err(Error::bad_file(
             cert_path,
-            "it certifies another key than tracer.key".into(),
+            "it certifies another key than tracer.key",
         ));
     }
     Ok(TracerIdentity { key, cert })
@@ -129,8 +125,9 @@ pub fn load(dir: &Path) -> Result<TracerIdentity, Error> {
 pub fn write_cert(path: &Path, cert: &Certificate, replace: bool) -> Result<(), Error> {
     let text = field_text("checkin-tracer-cert v1", "cert", cert.to_bytes());
     if replace {
-        crate::files::write_replace(path, text.as_bytes(), 0o644)
+        crate::files::write_replace(path, text.as_bytes(), 0o644)?;
     } else {
-        crate::files::write_new(path, text.as_bytes(), 0o644)
+        crate::files::write_new(path, text.as_bytes(), 0o644)?;
     }
+    Ok(())
 }

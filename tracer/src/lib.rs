@@ -3,11 +3,11 @@
 //! only parses arguments and prints.
 #![forbid(unsafe_code)]
 
-pub mod authority;
 pub mod error;
-pub mod files;
 pub mod keys;
-pub mod time;
+
+pub use common::qr::read_poster;
+pub use common::{authority, files, time};
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -21,8 +21,7 @@ use protocol::{
     Certificate, ContactRecord, NoticePayload, Poster, Severity, Tag, VenueNotice, hours_covered,
     vault_tag,
 };
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
 pub use error::Error;
 use keys::TracerIdentity;
@@ -31,27 +30,6 @@ use keys::TracerIdentity;
 pub const MAX_WINDOW_WITHOUT_LONG: u64 = 24 * 3600;
 /// How far back a notice may reach: the retention period of notices and diaries.
 pub const RETENTION_SECS: u64 = 14 * 86_400;
-
-/// Reads a poster from a URL, a bare payload, or an image of its QR code.
-pub fn read_poster(input: &str) -> Result<Poster, Error> {
-    let path = Path::new(input);
-    let text = if path.is_file() {
-        let img = image::open(path)
-            .map_err(|e| {
-                Error::Invalid(format!("cannot read {} as an image: {e}", path.display()))
-            })?
-            .into_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(img);
-        prepared
-            .detect_grids()
-            .into_iter()
-            .find_map(|g| g.decode().ok().map(|(_, t)| t))
-            .ok_or_else(|| Error::Invalid(format!("no readable QR code in {}", path.display())))?
-    } else {
-        input.to_owned()
-    };
-    Poster::from_url_or_payload(&text).map_err(|e| Error::Invalid(format!("{input}: {e}")))
-}
 
 /// `tracer authority certify`: the root signs a certificate for a tracer key.
 pub fn certify(
@@ -62,12 +40,12 @@ pub fn certify(
     now: u64,
 ) -> Result<Certificate, Error> {
     if days == 0 || days > 400 {
-        return Err(Error::Invalid("--days must be 1 to 400".into()));
+        return Err(Error::invalid("--days must be 1 to 400".into()));
     }
     let auth = authority::load(authority_dir)?;
     let key = keys::read_pub(tracer_pub)?;
     Certificate::issue(&auth.root, &key, name, now, now + days * 86_400)
-        .map_err(|e| Error::Invalid(e.to_string()))
+        .map_err(|e| Error::invalid(e.to_string()))
 }
 
 /// `tracer case open`: decrypts a shared case diary.
@@ -75,7 +53,7 @@ pub fn open_case(authority_dir: &Path, file: &Path) -> Result<CaseDiary, Error> 
     let auth = authority::load(authority_dir)?;
     let bytes = std::fs::read(file).map_err(|e| Error::io("read", file, e))?;
     CaseDiary::open(&auth.sealing, &bytes)
-        .map_err(|e| Error::BadFile(file.to_path_buf(), e.to_string()))
+        .map_err(|e| Error::bad_file(file.to_path_buf(), e.to_string()))
 }
 
 /// Picks visits by 1-based number from a "1,3,4" list (all when `None`).
@@ -88,9 +66,9 @@ pub fn pick<T: Clone>(items: &[T], spec: Option<&str>) -> Result<Vec<T>, Error> 
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let n: usize = part
             .parse()
-            .map_err(|_| Error::Invalid(format!("--pick: '{part}' is not a number")))?;
+            .map_err(|_| Error::invalid(format!("--pick: '{part}' is not a number")))?;
         if n == 0 || n > items.len() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::invalid(format!(
                 "--pick: there is no check-in number {n} (the case has {})",
                 items.len()
             )));
@@ -100,7 +78,7 @@ pub fn pick<T: Clone>(items: &[T], spec: Option<&str>) -> Result<Vec<T>, Error> 
         }
     }
     if out.is_empty() {
-        return Err(Error::Invalid("--pick names no check-in".into()));
+        return Err(Error::invalid("--pick names no check-in".into()));
     }
     Ok(out)
 }
@@ -138,29 +116,29 @@ pub fn plan_notify(
     now: u64,
 ) -> Result<NotifyPlan, Error> {
     if venues.is_empty() {
-        return Err(Error::Invalid("no venue to notify".into()));
+        return Err(Error::invalid("no venue to notify".into()));
     }
     if to <= from {
-        return Err(Error::Invalid("--from must be before --to".into()));
+        return Err(Error::invalid("--from must be before --to".into()));
     }
     if to > now + 300 {
-        return Err(Error::Invalid(
+        return Err(Error::invalid(
             "--to is in the future: a notice can only cover time that has passed".into(),
         ));
     }
     if from + RETENTION_SECS < now {
-        return Err(Error::Invalid(
+        return Err(Error::invalid(
             "--from is more than 14 days ago: phones have already deleted visits that old".into(),
         ));
     }
     if to - from > MAX_WINDOW_WITHOUT_LONG && !long {
-        return Err(Error::Invalid(format!(
+        return Err(Error::invalid(format!(
             "the window is {} hours; more than 24 hours per venue needs --long",
             (to - from).div_ceil(3600)
         )));
     }
     if !id.cert.is_valid_at(now) {
-        return Err(Error::Invalid(format!(
+        return Err(Error::invalid(format!(
             "the tracer certificate is not valid now (valid {} to {} Unix time): ask the authority for a new one",
             id.cert.not_before(),
             id.cert.not_after()
@@ -180,7 +158,7 @@ pub fn plan_notify(
     };
     payload
         .validate()
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+        .map_err(|e| Error::invalid(e.to_string()))?;
     let notices: Vec<VenueNotice> = unique
         .iter()
         .map(|p| VenueNotice {
@@ -190,10 +168,10 @@ pub fn plan_notify(
         .collect();
     let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
     let entries: Vec<[u8; ENTRY_LEN]> =
-        build_entries(&mut rng, &notices).map_err(|e| Error::Invalid(e.to_string()))?;
+        build_entries(&mut rng, &notices).map_err(|e| Error::invalid(e.to_string()))?;
     let n = entries.len();
     let bundle =
-        sign_bundle(&id.key, &id.cert, now, entries).map_err(|e| Error::Invalid(e.to_string()))?;
+        sign_bundle(&id.key, &id.cert, now, entries).map_err(|e| Error::invalid(e.to_string()))?;
     let hours = hours_covered(from, to).count();
     Ok(NotifyPlan {
         venues: unique,
@@ -215,59 +193,57 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// POSTs JSON and returns the JSON answer, turning a refusal into [`Error::Refused`].
-pub fn post_json(server: &str, path: &str, body: &Value) -> Result<Value, Error> {
+/// POSTs `body` as JSON and reads the typed answer, turning a refusal into
+/// [`Error::Refused`] with the server's error name and explanation.
+pub fn post_json<B: Serialize, A: serde::de::DeserializeOwned>(
+    server: &str,
+    path: &str,
+    body: &B,
+) -> Result<A, Error> {
     let url = format!("{}{path}", server.trim_end_matches('/'));
+    let body = serde_json::to_string(body).map_err(|e| Error::invalid(e.to_string()))?;
     let mut res = agent()
         .post(&url)
         .header("content-type", "application/json")
-        .send(body.to_string())
+        .send(body)
         .map_err(|e| Error::Unreachable(format!("{url}: {e}")))?;
     let status = res.status().as_u16();
     let text = res
         .body_mut()
         .read_to_string()
         .map_err(|e| Error::Unreachable(format!("{url}: {e}")))?;
-    let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     if !(200..300).contains(&status) {
+        let (error, detail) = match serde_json::from_str::<api::http::ErrorBody>(&text) {
+            Ok(e) => (e.error, e.detail),
+            Err(_) => ("unknown".to_owned(), text),
+        };
         return Err(Error::Refused {
             status,
-            error: v["error"].as_str().unwrap_or("unknown").to_owned(),
-            detail: v["detail"].as_str().unwrap_or(&text).to_owned(),
+            error,
+            detail,
         });
     }
-    Ok(v)
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Unreachable(format!(
+            "{url} answered {status} with something this tracer cannot read ({e})"
+        ))
+    })
 }
 
 /// Posts a planned bundle; returns the server's sequence number and whether it was new.
 pub fn post_bundle(server: &str, plan: &NotifyPlan) -> Result<(u64, bool), Error> {
-    let v = post_json(
+    let posted: api::http::Posted = post_json(
         server,
         "/v1/bundles",
-        &serde_json::json!({ "bundle": URL_SAFE_NO_PAD.encode(&plan.bundle) }),
+        &api::http::PostBundle {
+            bundle: URL_SAFE_NO_PAD.encode(&plan.bundle),
+        },
     )?;
-    let seq = v["seq"]
-        .as_u64()
-        .ok_or_else(|| Error::Unreachable("the server's answer has no sequence number".into()))?;
-    Ok((seq, !v["duplicate"].as_bool().unwrap_or(false)))
+    Ok((posted.seq, !posted.duplicate))
 }
 
-/// The request file `venue-keygen unwrap` reads (its `src/vault.rs` documents the format).
-#[derive(Serialize, Deserialize)]
-pub struct VaultRequest {
-    /// `checkin-vault-request/v1`.
-    pub format: String,
-    /// The venue's poster payload.
-    pub poster: String,
-    /// Epoch hours asked about.
-    pub hours: Vec<u64>,
-    /// Records, base64url.
-    pub records: Vec<String>,
-    /// The exposure window's start (for `vault open` to keep only overlapping visits).
-    pub from: u64,
-    /// The window's end.
-    pub to: u64,
-}
+/// The request file `venue-keygen unwrap` reads.
+pub use api::files::VaultRequest;
 
 /// `tracer vault fetch`: signs a query for the venue's hours and collects the records.
 pub fn vault_fetch(
@@ -279,11 +255,11 @@ pub fn vault_fetch(
     now: u64,
 ) -> Result<VaultRequest, Error> {
     if to <= from {
-        return Err(Error::Invalid("--from must be before --to".into()));
+        return Err(Error::invalid("--from must be before --to".into()));
     }
     let hours: Vec<u64> = hours_covered(from, to).collect();
     if hours.len() > protocol::query::MAX_QUERY_TAGS {
-        return Err(Error::Invalid(format!(
+        return Err(Error::invalid(format!(
             "the window covers {} hours; one query may ask for {} at most",
             hours.len(),
             protocol::query::MAX_QUERY_TAGS
@@ -295,27 +271,21 @@ pub fn vault_fetch(
         .collect();
     let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
     let query = protocol::query::sign_query(&mut rng, &id.key, &id.cert, now, &tags)
-        .map_err(|e| Error::Invalid(e.to_string()))?;
-    let v = post_json(
+        .map_err(|e| Error::invalid(e.to_string()))?;
+    let answer: api::http::QueryAnswer = post_json(
         server,
         "/v1/vault/query",
-        &serde_json::json!({ "query": URL_SAFE_NO_PAD.encode(query) }),
+        &api::http::PostQuery {
+            query: URL_SAFE_NO_PAD.encode(query),
+        },
     )?;
-    let records: Vec<String> = v["records"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| r.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
     Ok(VaultRequest {
-        format: "checkin-vault-request/v1".into(),
+        format: api::files::REQUEST_FORMAT.into(),
         poster: poster.payload(),
         hours,
-        records,
-        from,
-        to,
+        records: answer.records,
+        from: Some(from),
+        to: Some(to),
     })
 }
 
@@ -335,34 +305,24 @@ pub struct Opened {
 pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Result<Opened, Error> {
     let auth = authority::load(authority_dir)?;
     let req_bytes = std::fs::read(request).map_err(|e| Error::io("read", request, e))?;
-    let req: VaultRequest = serde_json::from_slice(&req_bytes).map_err(|_| {
-        Error::BadFile(
-            request.to_path_buf(),
-            "it is not a vault request file".into(),
-        )
-    })?;
+    let req: VaultRequest = serde_json::from_slice(&req_bytes)
+        .map_err(|_| Error::bad_file(request.to_path_buf(), "it is not a vault request file"))?;
     let resp_bytes = std::fs::read(response).map_err(|e| Error::io("read", response, e))?;
-    let resp: Value = serde_json::from_slice(&resp_bytes).map_err(|_| {
-        Error::BadFile(
-            response.to_path_buf(),
-            "it is not a vault response file".into(),
-        )
-    })?;
-    if resp["format"] != "checkin-vault-response/v1" {
-        return Err(Error::BadFile(
-            response.to_path_buf(),
-            "it is not a vault response file".into(),
-        ));
-    }
-    if resp["request"].as_str() != Some(blake3::hash(&req_bytes).to_hex().as_str()) {
-        return Err(Error::Invalid(format!(
+    let resp: api::files::VaultResponse = serde_json::from_slice(&resp_bytes)
+        .ok()
+        .filter(|r: &api::files::VaultResponse| r.format == api::files::RESPONSE_FORMAT)
+        .ok_or_else(|| {
+            Error::bad_file(response.to_path_buf(), "it is not a vault response file")
+        })?;
+    if resp.request != blake3::hash(&req_bytes).to_hex().as_str() {
+        return Err(Error::invalid(format!(
             "{} does not answer {}: the venue unwrapped another request",
             response.display(),
             request.display()
         )));
     }
     let poster = Poster::from_payload(&req.poster)
-        .map_err(|e| Error::BadFile(request.to_path_buf(), e.to_string()))?;
+        .map_err(|e| Error::bad_file(request.to_path_buf(), e.to_string()))?;
     let allowed: Vec<Tag> = req
         .hours
         .iter()
@@ -374,17 +334,11 @@ pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Resu
         refused_by_venue: 0,
         outside_window: 0,
     };
-    out.refused_by_venue = resp["refused"].as_array().map(Vec::len).unwrap_or(0);
-    for r in resp["records"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
-        let index = r["index"].as_u64().unwrap_or(0);
-        let inner = r["inner"]
-            .as_str()
-            .and_then(|s| URL_SAFE_NO_PAD.decode(s).ok())
-            .unwrap_or_default();
+    out.refused_by_venue = resp.refused.len();
+    let (from, to) = (req.from.unwrap_or(0), req.to.unwrap_or(u64::MAX));
+    for r in &resp.records {
+        let index = r.index;
+        let inner = URL_SAFE_NO_PAD.decode(&r.inner).unwrap_or_default();
         if protocol::vault::record_tag(&inner).is_none_or(|t| !allowed.contains(&t)) {
             out.failed.push(format!(
                 "record {index}: not for this venue and these hours"
@@ -393,7 +347,7 @@ pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Resu
         }
         match protocol::vault::open_inner(&auth.sealing, &inner) {
             Ok(c) => {
-                if c.departure <= req.from || c.arrival >= req.to {
+                if c.departure <= from || c.arrival >= to {
                     out.outside_window += 1;
                 } else if !out.contacts.contains(&c) {
                     // A visit spanning several hours was uploaded once per hour.
@@ -414,7 +368,7 @@ pub fn write_contacts_csv(
     replace: bool,
 ) -> Result<(), Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let row_err = |e: csv::Error| Error::Invalid(format!("cannot write CSV: {e}"));
+    let row_err = |e: csv::Error| Error::invalid(format!("cannot write CSV: {e}"));
     w.write_record([
         "name",
         "phone",
@@ -437,11 +391,12 @@ pub fn write_contacts_csv(
     }
     let data = w
         .into_inner()
-        .map_err(|e| Error::Invalid(format!("cannot write CSV: {e}")))?;
+        .map_err(|e| Error::invalid(format!("cannot write CSV: {e}")))?;
     let data = zeroize::Zeroizing::new(data);
     if replace {
-        files::write_replace(path, &data, 0o600)
+        files::write_replace(path, &data, 0o600)?;
     } else {
-        files::write_new(path, &data, 0o600)
+        files::write_new(path, &data, 0o600)?;
     }
+    Ok(())
 }

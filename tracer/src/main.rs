@@ -282,7 +282,7 @@ fn run(cmd: Command) -> Result<(), Error> {
             let poster = tracer::read_poster(&poster)?;
             let (from, to) = (time::parse(&from, &tz)?, time::parse(&to, &tz)?);
             if out.exists() {
-                return Err(Error::Exists(out));
+                return Err(Error::exists(out));
             }
             println!(
                 "Querying the vault for \"{}\", {} to {}",
@@ -292,7 +292,7 @@ fn run(cmd: Command) -> Result<(), Error> {
             );
             let req = tracer::vault_fetch(&id, &server, &poster, from, to, now)?;
             let json =
-                serde_json::to_string_pretty(&req).map_err(|e| Error::Invalid(e.to_string()))?;
+                serde_json::to_string_pretty(&req).map_err(|e| Error::invalid(e.to_string()))?;
             tracer::files::write_new(&out, format!("{json}\n").as_bytes(), 0o600)?;
             println!(
                 "{} record(s) over {} hour(s). Give {} to the venue owner: venue-keygen unwrap --key venue.key --in {} --out response.json",

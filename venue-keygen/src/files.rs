@@ -81,30 +81,29 @@ impl Staged {
     }
 }
 
-/// Makes a rename (or a new directory) in `path`'s directory durable by syncing that
-/// directory: without it a power cut can lose the new name.
+/// Makes a rename in `path`'s directory durable (`common::files`).
 fn sync_dir(path: &Path) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io("sync the directory", dir, e))
+    common::files::sync_parent(path).map_err(from_common)
 }
 
-/// Creates `dir` and any missing parents (0700: they hold secret keys), syncing each new
-/// directory's entry in its parent, so that what is later written inside survives a power cut.
+/// Creates `dir` and any missing parents, 0700, each new entry synced (`common::files`).
 pub fn create_dir(dir: &Path) -> Result<(), Error> {
-    let created: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder
-        .create(dir)
-        .map_err(|e| Error::io("create the directory", dir, e))?;
-    created.into_iter().try_for_each(sync_dir)
+    common::files::create_dir(dir).map_err(from_common)
+}
+
+fn from_common(e: common::Error) -> Error {
+    match e {
+        common::Error::Io {
+            action,
+            path,
+            source,
+        } => Error::Io {
+            action,
+            path,
+            source,
+        },
+        other => Error::Invalid(other.to_string()),
+    }
 }
 
 /// Writes a whole file atomically, refusing to replace an existing one unless `replace`.

@@ -7,7 +7,8 @@
 //! { "format": "checkin-vault-request/v1",
 //!   "poster": "<poster payload, base64url>",
 //!   "hours": [<epoch hour>, ...],                  // 1 to 1024
-//!   "records": ["<368-byte vault record, base64url>", ...] }
+//!   "records": ["<368-byte vault record, base64url>", ...],
+//!   "from": <Unix seconds>, "to": <Unix seconds> }  // optional: the window, for `vault open`
 //! ```
 //!
 //! Response file (read by `tracer vault open`), JSON:
@@ -27,63 +28,17 @@ use std::path::Path;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use protocol::{Poster, Tag, VaultError, vault_tag};
-use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::files::{VenueKeyFile, write_file};
 
-/// Format name of request files.
-pub const REQUEST_FORMAT: &str = "checkin-vault-request/v1";
-/// Format name of response files.
-pub const RESPONSE_FORMAT: &str = "checkin-vault-response/v1";
+pub use api::files::{
+    OpenedRecord as Opened, REQUEST_FORMAT, RESPONSE_FORMAT, RefusedRecord as Refused,
+    VaultRequest as Request, VaultResponse as Response,
+};
+
 /// Most records one request may carry.
 pub const MAX_REQUEST_RECORDS: usize = 100_000;
-
-/// A vault request file.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Request {
-    /// Always [`REQUEST_FORMAT`].
-    pub format: String,
-    /// The venue's poster payload.
-    pub poster: String,
-    /// The epoch hours asked about.
-    pub hours: Vec<u64>,
-    /// The records, base64url.
-    pub records: Vec<String>,
-}
-
-/// One stripped record.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Opened {
-    /// Index in the request's records.
-    pub index: usize,
-    /// The inner record, base64url.
-    pub inner: String,
-}
-
-/// One refused record.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Refused {
-    /// Index in the request's records.
-    pub index: usize,
-    /// Why it was refused.
-    pub reason: String,
-}
-
-/// A vault response file.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Response {
-    /// Always [`RESPONSE_FORMAT`].
-    pub format: String,
-    /// Hex BLAKE3 hash of the request file.
-    pub request: String,
-    /// Hex venue id.
-    pub venue_id: String,
-    /// Stripped records.
-    pub records: Vec<Opened>,
-    /// Refused records.
-    pub refused: Vec<Refused>,
-}
 
 /// Counts for the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ fn parent(path: &Path) -> &Path {
 }
 
 /// Syncs the directory holding `path`, which makes a rename or link into it durable.
-fn sync_parent(path: &Path) -> Result<(), Error> {
+pub fn sync_parent(path: &Path) -> Result<(), Error> {
     let dir = parent(path);
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())

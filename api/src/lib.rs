@@ -1,0 +1,217 @@
+//! What passes between the parties' programs, as types: every request and answer body of the
+//! notify server's HTTP API ([`http`]), and the files one party hands another ([`files`]).
+//! The server, `checkin`, `tracer` and `venue-keygen` all read and write these types, so no
+//! program reads another's JSON by hand or falls back to a default when a field is missing.
+//!
+//! Byte strings are base64url without padding (RFC 4648 section 5), times Unix seconds; the
+//! normative description is `spec/protocol.md` and `notify-server/openapi.yaml`.
+#![forbid(unsafe_code)]
+
+/// The notify server's request and answer bodies.
+pub mod http {
+    use serde::{Deserialize, Serialize};
+
+    /// `POST /v1/bundles` body.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PostBundle {
+        /// The signed bundle.
+        pub bundle: String,
+    }
+
+    /// `POST /v1/bundles` answer (201, or 200 for a bundle already stored).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Posted {
+        /// The bundle's sequence number.
+        pub seq: u64,
+        /// The bundle id (hex of the signed digest).
+        pub id: String,
+        /// Entries in the bundle.
+        pub entries: usize,
+        /// True if the same bundle was stored already.
+        pub duplicate: bool,
+    }
+
+    /// One bundle of a sync page or an hour batch.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SyncBundle {
+        /// The server's sequence number.
+        pub seq: u64,
+        /// When the server accepted it, Unix seconds.
+        pub published_at: u64,
+        /// The signed bundle.
+        pub bundle: String,
+    }
+
+    /// `GET /v1/bundles?after=&limit=` and `GET /v1/batches/{hour}` answer.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Page {
+        /// Bundles in sequence order.
+        pub bundles: Vec<SyncBundle>,
+        /// The `after` for the next page.
+        pub next_after: u64,
+        /// Whether more bundles follow.
+        pub more: bool,
+    }
+
+    /// `POST /v1/vault` body.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PostRecord {
+        /// The sealed record.
+        pub record: String,
+    }
+
+    /// `POST /v1/vault` answer (201).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Stored {
+        /// Always true: the record is durably stored.
+        pub stored: bool,
+    }
+
+    /// `POST /v1/vault/query` body.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PostQuery {
+        /// The signed query.
+        pub query: String,
+    }
+
+    /// `POST /v1/vault/query` answer.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct QueryAnswer {
+        /// The sealed records under the query's tags.
+        pub records: Vec<String>,
+        /// True if there were more than the server returns at once.
+        pub truncated: bool,
+    }
+
+    /// `GET /v1/trust` answer.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Trust {
+        /// The authority's name.
+        pub authority: String,
+        /// The root Ed25519 public key.
+        pub root: String,
+        /// The sealing X25519 public key.
+        pub sealing: String,
+        /// The whole trust file.
+        pub trust_file: String,
+    }
+
+    /// `GET /healthz` answer.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct Health {
+        /// `ok`.
+        pub status: String,
+        /// Bundles stored.
+        pub bundles: u64,
+        /// Vault records stored.
+        pub vault_records: u64,
+        /// Highest sequence number given.
+        pub last_seq: u64,
+    }
+
+    /// Every 4xx and 5xx answer.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct ErrorBody {
+        /// The stable error name, such as `bad_base64`.
+        pub error: String,
+        /// What is wrong and what to do, in words.
+        pub detail: String,
+    }
+}
+
+/// Files one party hands another.
+pub mod files {
+    use serde::{Deserialize, Serialize};
+
+    /// The `format` of a vault request file.
+    pub const REQUEST_FORMAT: &str = "checkin-vault-request/v1";
+    /// The `format` of a vault response file.
+    pub const RESPONSE_FORMAT: &str = "checkin-vault-response/v1";
+
+    /// What `tracer vault fetch` writes and `venue-keygen unwrap` reads: one venue's sealed
+    /// records for some hours.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct VaultRequest {
+        /// Always [`REQUEST_FORMAT`].
+        pub format: String,
+        /// The venue's poster payload.
+        pub poster: String,
+        /// The epoch hours asked about.
+        pub hours: Vec<u64>,
+        /// The records, base64url.
+        pub records: Vec<String>,
+        /// The exposure window's start, for `vault open` to keep only overlapping visits.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub from: Option<u64>,
+        /// The window's end.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub to: Option<u64>,
+    }
+
+    /// One record the venue stripped.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct OpenedRecord {
+        /// Index in the request's records.
+        pub index: usize,
+        /// The inner record, base64url.
+        pub inner: String,
+    }
+
+    /// One record the venue refused.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RefusedRecord {
+        /// Index in the request's records.
+        pub index: usize,
+        /// Why it was refused.
+        pub reason: String,
+    }
+
+    /// What `venue-keygen unwrap` writes and `tracer vault open` reads.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct VaultResponse {
+        /// Always [`RESPONSE_FORMAT`].
+        pub format: String,
+        /// Hex BLAKE3 hash of the request file it answers.
+        pub request: String,
+        /// Hex venue id.
+        pub venue_id: String,
+        /// Stripped records.
+        pub records: Vec<OpenedRecord>,
+        /// Refused records.
+        pub refused: Vec<RefusedRecord>,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::files::*;
+    use super::http::*;
+
+    #[test]
+    fn request_bodies_refuse_unknown_fields_and_answers_round_trip() {
+        assert!(serde_json::from_str::<PostRecord>(r#"{"record":"x","extra":1}"#).is_err());
+        let page = Page {
+            bundles: vec![SyncBundle {
+                seq: 1,
+                published_at: 2,
+                bundle: "AA".into(),
+            }],
+            next_after: 1,
+            more: false,
+        };
+        let text = serde_json::to_string(&page).unwrap();
+        assert_eq!(serde_json::from_str::<Page>(&text).unwrap(), page);
+        // A page without `bundles` is an error, not "no new notices".
+        assert!(serde_json::from_str::<Page>(r#"{"next_after":0,"more":false}"#).is_err());
+        let req: VaultRequest = serde_json::from_str(
+            r#"{"format":"checkin-vault-request/v1","poster":"p","hours":[1],"records":[]}"#,
+        )
+        .unwrap();
+        assert_eq!((req.from, req.to), (None, None));
+    }
+}
