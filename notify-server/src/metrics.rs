@@ -1,7 +1,8 @@
 //! Prometheus metrics in the text exposition format (version 0.0.4).
 //!
 //! Request counts by route and status class, latency histograms by route, stored counts, and
-//! the time of the last purge. Counters are atomics: no lock on the request path.
+//! the time of the last purge. Counters are atomics; the table of routes is behind a lock,
+//! taken once per request for a map lookup (each route's counters are then atomics).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -35,7 +36,7 @@ pub struct Metrics {
     pub purged_total: AtomicU64,
     /// Bundles rejected, by any check.
     pub bundles_rejected: AtomicU64,
-    /// Vault uploads refused by the rate limit.
+    /// Requests refused by a rate limit: vault uploads and vault queries alike.
     pub rate_limited: AtomicU64,
     /// Replayed vault queries refused.
     pub replays_refused: AtomicU64,

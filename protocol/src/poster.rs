@@ -167,7 +167,7 @@ impl Poster {
     pub fn decode(bytes: &[u8]) -> Result<Poster, PosterError> {
         let inspection = inspect(bytes)?;
         inspection.signature?;
-        Ok(inspection.poster)
+        Ok(inspection.poster.0)
     }
 
     /// Decodes the base64url (no padding) payload of a poster URL.
@@ -183,7 +183,7 @@ impl Poster {
     pub fn from_url_or_payload(text: &str) -> Result<Poster, PosterError> {
         let inspection = inspect_url_or_payload(text)?;
         inspection.signature?;
-        Ok(inspection.poster)
+        Ok(inspection.poster.0)
     }
 
     /// The poster URL: `base_url || "#" || base64url(encoding)`.
@@ -283,10 +283,48 @@ pub fn check_base_url(base: &str) -> Result<(), PosterError> {
 /// code contains even when it does not verify.
 #[derive(Clone, Debug)]
 pub struct Inspection {
-    /// The decoded poster. Its signature has NOT necessarily been verified.
-    pub poster: Poster,
+    /// The decoded poster, whose signature may not verify: see `signature`.
+    pub poster: UnverifiedPoster,
     /// `Ok(())` if the signature verifies, otherwise why not.
     pub signature: Result<(), PosterError>,
+}
+
+/// A strictly decoded poster whose signature has not been checked, or failed. It can be
+/// shown (for `inspect`) but never used as a [`Poster`], whose every holder may rely on a
+/// verified signature: only [`Poster::decode`] and its siblings make one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnverifiedPoster(Poster);
+
+impl UnverifiedPoster {
+    /// The printed details, as the poster claims them.
+    pub fn info(&self) -> &PosterInfo {
+        self.0.info()
+    }
+
+    /// The X25519 key the poster carries.
+    pub fn sealing_key(&self) -> &SealingPublicKey {
+        self.0.sealing_key()
+    }
+
+    /// The Ed25519 key the poster carries.
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        self.0.verifying_key()
+    }
+
+    /// The exact bytes decoded.
+    pub fn to_bytes(&self) -> &[u8] {
+        self.0.to_bytes()
+    }
+
+    /// The venue id these bytes would have.
+    pub fn venue_id(&self) -> VenueId {
+        self.0.venue_id()
+    }
+
+    /// The fingerprint of the keys it carries.
+    pub fn fingerprint(&self) -> String {
+        self.0.fingerprint()
+    }
 }
 
 /// Decodes a poster strictly, but reports a failing signature instead of refusing it.
@@ -347,13 +385,13 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, PosterError> {
         )
         .map_err(|_| PosterError::BadSignature);
     Ok(Inspection {
-        poster: Poster {
+        poster: UnverifiedPoster(Poster {
             info,
             sealing_key,
             verifying_key,
             encoded: bytes.to_vec(),
             venue_id: venue_id_of(bytes),
-        },
+        }),
         signature,
     })
 }

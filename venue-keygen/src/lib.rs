@@ -242,7 +242,7 @@ pub fn make_venue(req: &NewVenue, out: &Path, force: bool) -> Result<Made, Error
 #[derive(Debug)]
 pub struct Inspected {
     /// The poster (its signature not necessarily valid; see `signature`).
-    pub poster: Poster,
+    pub poster: protocol::poster::UnverifiedPoster,
     /// Outcome of the signature check.
     pub signature: Result<(), protocol::PosterError>,
     /// Where the code came from.

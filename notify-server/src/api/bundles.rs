@@ -1,0 +1,279 @@
+//! Publishing notice bundles and serving them: in order (`/v1/bundles`) and by publication
+//! hour (`/v1/batches/{hour}`).
+
+#[allow(
+    clippy::wildcard_imports,
+    reason = "the area shares the API module's state, errors and extractors"
+)]
+use super::*;
+
+fn bundle_error(e: &protocol::BundleError) -> ApiError {
+    use protocol::BundleError as B;
+    let status = match e {
+        B::Certificate(_) | B::BadSignature | B::OutsideCertificateValidity => Status::Forbidden,
+        B::FromTheFuture { .. } => Status::UnprocessableEntity,
+        _ => Status::BadRequest,
+    };
+    ApiError::new(status, e.code(), e.to_string())
+}
+
+/// Everything `POST /v1/bundles` checks before storing: base64, the bundle's encoding,
+/// certificate chain and signature, the certificate valid `now`, and `created_at` within
+/// `skew` seconds of `now`. Every refusal is a 4xx.
+///
+/// `window` is how far before and after the server's clock a bundle's creation time may lie
+/// (`bundle_clock_skew_secs`, `bundle_future_secs`). The future bound lies well inside the
+/// 300 seconds phones allow, so that a bundle the server accepts is accepted by phones whose
+/// clocks are a few minutes slow too.
+pub fn check_bundle(
+    body: &PostBundle,
+    verifier: &mut BundleVerifier,
+    now: u64,
+    window: (u64, u64),
+) -> Result<(Vec<u8>, protocol::Bundle), ApiError> {
+    let (past, future) = window;
+    let bytes = b64("bundle", &body.bundle)?;
+    let bundle = verifier.verify(&bytes, now).map_err(|e| bundle_error(&e))?;
+    if !bundle.certificate().is_valid_at(now) {
+        return Err(ApiError::new(
+            Status::Forbidden,
+            "cert_not_valid_at",
+            "the tracer certificate is not valid now: it has expired or is not yet valid; ask the authority for a new one",
+        ));
+    }
+    let created = bundle.created_at();
+    if created < now.saturating_sub(past) || created > now.saturating_add(future) {
+        return Err(ApiError::new(
+            Status::UnprocessableEntity,
+            "bundle_out_of_time",
+            format!(
+                "the bundle was signed at {created} (Unix time); the server accepts bundles signed from {past} seconds before its clock ({now}) to {future} seconds after it: sign it again now, and check the clocks"
+            ),
+        ));
+    }
+    Ok((bytes, bundle))
+}
+
+/// Publishes a tracer-signed bundle.
+#[post("/v1/bundles", format = "json", data = "<body>")]
+pub async fn post_bundle(
+    app: &State<App>,
+    body: Json<PostBundle>,
+) -> Result<(Status, Json<Posted>), ApiError> {
+    let now = now();
+    let checked = {
+        let mut v = crate::lock(&app.verifier);
+        check_bundle(
+            &body,
+            &mut v,
+            now,
+            (
+                app.settings.bundle_clock_skew_secs,
+                app.settings.bundle_future_secs,
+            ),
+        )
+    };
+    let (bytes, bundle) = checked.inspect_err(|_| {
+        app.metrics
+            .bundles_rejected
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    })?;
+    let id = bundle.id();
+    let inserted = {
+        let bytes = bytes.clone();
+        blocking(app, move |store| store.insert_bundle(&id, now, &bytes)).await?
+    };
+    app.durable.wait().await?;
+    let status = if inserted.new {
+        Status::Created
+    } else {
+        Status::Ok
+    };
+    Ok((
+        status,
+        Json(Posted {
+            seq: inserted.seq,
+            id: id.iter().map(|b| format!("{b:02x}")).collect(),
+            entries: bundle.len(),
+            duplicate: !inserted.new,
+        }),
+    ))
+}
+
+fn page(bundles: Vec<StoredBundle>, after: u64, more: bool) -> Page {
+    let next_after = bundles.last().map(|b| b.seq).unwrap_or(after);
+    Page {
+        bundles: bundles
+            .into_iter()
+            .map(|b| SyncBundle {
+                seq: b.seq,
+                published_at: b.published_at,
+                bundle: URL_SAFE_NO_PAD.encode(&b.bytes),
+            })
+            .collect(),
+        next_after,
+        more,
+    }
+}
+
+/// A JSON answer with extra headers.
+pub struct WithHeaders<T> {
+    body: T,
+    headers: Vec<Header<'static>>,
+    status: Status,
+}
+
+impl<'r, T: Serialize> Responder<'r, 'static> for WithHeaders<T> {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut res = response::Response::build_from(Json(self.body).respond_to(req)?);
+        res.status(self.status);
+        for h in self.headers {
+            res.header(h);
+        }
+        Ok(res.finalize())
+    }
+}
+
+/// The request's `If-None-Match`.
+pub struct IfNoneMatch(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for IfNoneMatch {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(IfNoneMatch(
+            req.headers().get_one("If-None-Match").map(str::to_owned),
+        ))
+    }
+}
+
+/// A pre-rendered JSON body with headers.
+pub struct RawJson {
+    body: Option<Arc<str>>,
+    headers: Vec<Header<'static>>,
+    status: Status,
+}
+
+impl<'r> Responder<'r, 'static> for RawJson {
+    fn respond_to(self, _req: &'r Request<'_>) -> response::Result<'static> {
+        let mut res = response::Response::build();
+        res.status(self.status);
+        if let Some(body) = self.body {
+            res.header(ContentType::JSON);
+            let bytes = body.as_bytes().to_vec();
+            res.sized_body(bytes.len(), std::io::Cursor::new(bytes));
+        }
+        for h in self.headers {
+            res.header(h);
+        }
+        Ok(res.finalize())
+    }
+}
+
+/// A query parameter that must be a whole number, if given.
+fn query_number<T: std::str::FromStr>(
+    name: &'static str,
+    value: Option<&str>,
+) -> Result<Option<T>, ApiError> {
+    value
+        .map(|v| {
+            v.parse().map_err(|_| {
+                ApiError::new(
+                    Status::BadRequest,
+                    "bad_parameter",
+                    format!("'{name}' must be a whole number of zero or more, not '{v}'"),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Incremental sync: bundles after a sequence number.
+///
+/// Reads run on the request task: redb serves hot pages from its cache, and a `spawn_blocking`
+/// hop per read costs more than the read.
+#[get("/v1/bundles?<after>&<limit>")]
+pub fn get_bundles(
+    app: &State<App>,
+    after: Option<&str>,
+    limit: Option<&str>,
+    inm: IfNoneMatch,
+) -> Result<RawJson, ApiError> {
+    let after: u64 = query_number("after", after)?.unwrap_or(0);
+    let limit: usize = query_number("limit", limit)?
+        .unwrap_or(app.settings.max_page)
+        .clamp(1, app.settings.max_page);
+    let (body, last, count) = match app.pages.get((after, limit)) {
+        Some(body) => (body, after + limit as u64, limit),
+        None => {
+            let bundles = app
+                .store
+                .bundles_after(after, limit, app.settings.max_page_bytes)?;
+            let last = bundles.last().map(|b| b.seq).unwrap_or(after);
+            let count = bundles.len();
+            // `more`: the page is full (or cut by size), so ask again after `next_after`.
+            let more =
+                count == limit || (count > 0 && !app.store.bundles_after(last, 1, 1)?.is_empty());
+            let body: Arc<str> = serde_json::to_string(&page(bundles, after, more))
+                .map_err(|e| StoreError(e.to_string()))?
+                .into();
+            // Sequence numbers have no gaps, so a page with `limit` bundles is complete and
+            // fixed. (A page cut short by max_page_bytes is fixed too, but rare: not cached.)
+            if count == limit && last == after + limit as u64 {
+                app.pages.put((after, limit), Arc::clone(&body));
+            }
+            (body, last, count)
+        }
+    };
+    let etag = format!("\"{after}-{last}-{limit}-{count}\"");
+    let headers = vec![
+        Header::new("ETag", etag.clone()),
+        Header::new("Cache-Control", "no-cache"),
+    ];
+    if inm.0.as_deref() == Some(etag.as_str()) {
+        return Ok(RawJson {
+            body: None,
+            headers,
+            status: Status::NotModified,
+        });
+    }
+    Ok(RawJson {
+        body: Some(body),
+        headers,
+        status: Status::Ok,
+    })
+}
+
+/// Every bundle published in one epoch hour; immutable once the hour has closed.
+#[get("/v1/batches/<hour>")]
+pub fn get_batch(app: &State<App>, hour: u64) -> Result<WithHeaders<Page>, ApiError> {
+    let now = now();
+    let current = now / 3600;
+    if hour > current {
+        return Err(ApiError::new(
+            Status::NotFound,
+            "hour_in_future",
+            format!("hour {hour} has not begun (the current hour is {current})"),
+        ));
+    }
+    let oldest = current.saturating_sub(app.settings.notice_retention_days * 24);
+    if hour < oldest {
+        return Err(ApiError::new(
+            Status::Gone,
+            "hour_purged",
+            format!("hour {hour} is older than the retention period; its notices are deleted"),
+        ));
+    }
+    let bundles = app.store.bundles_in_hour(hour)?;
+    let cache = if hour < current {
+        "public, max-age=31536000, immutable".to_owned()
+    } else {
+        // The open hour can still grow: let caches keep it only until it closes.
+        format!("public, max-age={}", ((current + 1) * 3600 - now).min(60))
+    };
+    Ok(WithHeaders {
+        body: page(bundles, 0, false),
+        headers: vec![Header::new("Cache-Control", cache)],
+        status: Status::Ok,
+    })
+}

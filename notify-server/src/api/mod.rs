@@ -1,0 +1,350 @@
+//! The HTTP API (documented in `openapi.yaml`). Binary values travel as base64url without
+//! padding inside JSON, everywhere. Every error is JSON `{"error", "detail"}` with a 4xx
+//! status, except a failing disk (503), which is the server's fault and never the input's.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use protocol::{BundleVerifier, TrustAnchor};
+use rocket::data::{ByteUnit, Data, ToByteUnit};
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{FromRequest, Outcome};
+use rocket::response::{self, Responder};
+use rocket::serde::json::Json;
+use rocket::{Request, State, catch, get, post};
+use serde::Serialize;
+
+pub use api::http::{
+    ErrorBody, Health, Page, PostBundle, PostQuery, PostRecord, Posted, QueryAnswer, Stored,
+    SyncBundle, Trust,
+};
+
+use crate::config::Settings;
+use crate::durable::Durability;
+use crate::metrics::Metrics;
+use crate::store::{Store, StoreError, StoredBundle};
+
+/// Everything the handlers share.
+pub struct App {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// Group commit for the store.
+    pub durable: Arc<Durability>,
+    /// The pinned authority.
+    pub trust: TrustAnchor,
+    /// Settings.
+    pub settings: Settings,
+    /// Verifies bundles, caching certificates.
+    pub verifier: Mutex<BundleVerifier>,
+    /// Per-address upload and query counters.
+    pub limiter: RateLimiter,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Rendered full sync pages.
+    pub pages: Arc<PageCache>,
+    /// The public addresses behind the connection guard's relayed connections.
+    pub peers: Arc<crate::guard::Peers>,
+}
+
+/// Rendered sync pages that can no longer change: a page holding `limit` bundles after `after`
+/// is fixed until a purge removes some of them, and the purge clears this cache. Bounded by
+/// bytes; when full it starts again empty, which is cheap and simple.
+#[derive(Default)]
+pub struct PageCache {
+    inner: Mutex<Pages>,
+}
+
+/// Pages by `(after, limit)`, and their total size in bytes.
+type Pages = (HashMap<(u64, usize), Arc<str>>, usize);
+
+impl PageCache {
+    const MAX_BYTES: usize = 64 << 20;
+
+    fn get(&self, key: (u64, usize)) -> Option<Arc<str>> {
+        match self.inner.lock() {
+            Ok(g) => g.0.get(&key).cloned(),
+            Err(_) => None,
+        }
+    }
+
+    fn put(&self, key: (u64, usize), body: Arc<str>) {
+        if let Ok(mut g) = self.inner.lock() {
+            if g.1 + body.len() > Self::MAX_BYTES {
+                g.0.clear();
+                g.1 = 0;
+            }
+            g.1 += body.len();
+            g.0.insert(key, body);
+        }
+    }
+
+    /// Forgets every page (after a purge).
+    pub fn clear(&self) {
+        if let Ok(mut g) = self.inner.lock() {
+            g.0.clear();
+            g.1 = 0;
+        }
+    }
+}
+
+/// Unix seconds now.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// An API error: a status, a stable machine-readable name, and a sentence for people.
+#[derive(Debug)]
+pub struct ApiError {
+    status: Status,
+    error: &'static str,
+    detail: String,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    fn new(status: Status, error: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error,
+            detail: detail.into(),
+            retry_after: None,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The stable machine-readable name, e.g. `bad_base64`.
+    pub fn code(&self) -> &'static str {
+        self.error
+    }
+}
+
+impl<'r> Responder<'r, 'static> for ApiError {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let body = serde_json::to_string(&ErrorBody {
+            error: self.error.to_owned(),
+            detail: self.detail.clone(),
+        })
+        .unwrap_or_else(|_| "{\"error\":\"internal\",\"detail\":\"\"}".to_owned());
+        let mut res = response::Response::build_from((ContentType::JSON, body).respond_to(req)?);
+        res.status(self.status);
+        if let Some(s) = self.retry_after {
+            res.header(Header::new("Retry-After", s.to_string()));
+        }
+        Ok(res.finalize())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    /// The server's own failure: logged in full for the operator, answered with a 503 that
+    /// names no internal detail (paths, disk errors) to the client.
+    fn from(e: StoreError) -> Self {
+        eprintln!("notify-server: storage error: {e}");
+        ApiError::new(
+            Status::ServiceUnavailable,
+            "storage_unavailable",
+            "the server cannot use its storage right now; nothing was stored: try again later",
+        )
+    }
+}
+
+/// Runs a blocking store call off the async runtime. A call that fails, or a task that
+/// panics, is a 503 (the store's failure, never the input's).
+async fn blocking<T: Send + 'static>(
+    app: &App,
+    call: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let store = Arc::clone(&app.store);
+    tokio::task::spawn_blocking(move || call(store.as_ref()))
+        .await
+        .map_err(|e| StoreError(format!("a store task failed: {e}")))?
+        .map_err(ApiError::from)
+}
+
+fn b64(field: &'static str, value: &str) -> Result<Vec<u8>, ApiError> {
+    URL_SAFE_NO_PAD.decode(value.as_bytes()).map_err(|_| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_base64",
+            format!("'{field}' must be base64url without padding"),
+        )
+    })
+}
+
+/// Largest vault upload body: one 368-byte record is 491 base64url characters.
+pub const VAULT_BODY_LIMIT: u64 = 4 * 1024;
+/// Largest vault query body: 1,024 tags and a certificate, in base64url, with room to spare.
+pub const QUERY_BODY_LIMIT: u64 = 64 * 1024;
+
+/// Reads a small JSON body, refusing anything over `limit` with a 413 before it is buffered.
+async fn small_json<T: serde::de::DeserializeOwned>(
+    data: Data<'_>,
+    limit: ByteUnit,
+) -> Result<T, ApiError> {
+    let body = data.open(limit).into_string().await.map_err(|e| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_request",
+            format!("cannot read the body: {e}"),
+        )
+    })?;
+    if !body.is_complete() {
+        return Err(ApiError::new(
+            Status::PayloadTooLarge,
+            "too_large",
+            format!("the body is larger than this endpoint accepts ({limit})"),
+        ));
+    }
+    parse_body(&body.into_inner())
+}
+
+/// Parses a JSON request body: 400 for text that is not JSON, 422 for JSON of the wrong shape.
+pub fn parse_body<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            ApiError::new(
+                Status::BadRequest,
+                "bad_request",
+                format!("the body is not valid JSON: {e}"),
+            )
+        } else {
+            ApiError::new(
+                Status::UnprocessableEntity,
+                "unprocessable",
+                format!("the JSON does not match the API: {e}"),
+            )
+        }
+    })
+}
+
+/// The client's address, for rate limits.
+pub struct ClientAddr(pub Option<IpAddr>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientAddr {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        // A configured proxy header first; then the public address the connection guard
+        // relayed; then the peer itself.
+        let guarded = || {
+            let app = req.rocket().state::<App>()?;
+            app.peers.lookup(req.remote()?)
+        };
+        Outcome::Success(ClientAddr(
+            req.real_ip()
+                .or_else(guarded)
+                .or_else(|| req.remote().map(|a| a.ip())),
+        ))
+    }
+}
+
+/// What a rate limit counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    /// Vault uploads.
+    Upload,
+    /// Vault queries.
+    Query,
+}
+
+/// Counts one request against the address's limit for `purpose`; a 429 when over it.
+fn limit(app: &App, addr: &ClientAddr, purpose: Purpose) -> Result<(), ApiError> {
+    let (per_minute, what) = match purpose {
+        Purpose::Upload => (app.settings.vault_uploads_per_minute, "uploads"),
+        Purpose::Query => (app.settings.queries_per_minute, "queries"),
+    };
+    app.limiter
+        .check(addr.0, purpose, per_minute)
+        .map_err(|wait| {
+            app.metrics
+                .rate_limited
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut e = ApiError::new(
+                Status::TooManyRequests,
+                "rate_limited",
+                format!("too many {what} from this address: try again in {wait} seconds"),
+            );
+            e.retry_after = Some(wait);
+            e
+        })
+}
+
+/// Fixed one-minute windows per address and purpose.
+#[derive(Default)]
+pub struct RateLimiter {
+    windows: Mutex<HashMap<(IpAddr, Purpose), (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    /// Counts one request; `Err(seconds)` when over `per_minute`.
+    pub fn check(&self, ip: Option<IpAddr>, purpose: Purpose, per_minute: u32) -> Result<(), u64> {
+        let Some(ip) = ip else { return Ok(()) };
+        let mut w = crate::lock(&self.windows);
+        let now = Instant::now();
+        if w.len() > 100_000 {
+            // Bound the table under an address flood: forget windows that have ended.
+            w.retain(|_, (start, _)| now.duration_since(*start).as_secs() < 60);
+        }
+        let entry = w.entry((ip, purpose)).or_insert((now, 0));
+        let elapsed = now.duration_since(entry.0).as_secs();
+        if elapsed >= 60 {
+            *entry = (now, 0);
+        }
+        if entry.1 >= per_minute {
+            return Err(60u64.saturating_sub(elapsed).max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+mod bundles;
+mod ops;
+mod vault;
+
+pub use bundles::*;
+pub use ops::*;
+pub use vault::*;
+
+// ------------------------------------------------------------------ catchers
+
+/// Every error Rocket raises itself becomes JSON too.
+#[catch(default)]
+pub fn default_catcher(status: Status, _req: &Request<'_>) -> ApiError {
+    let (error, detail) = match status.code {
+        400 => (
+            "bad_request",
+            "the request is malformed: send JSON as the API documents",
+        ),
+        404 => (
+            "not_found",
+            "no such endpoint: see notify-server/openapi.yaml",
+        ),
+        405 => (
+            "method_not_allowed",
+            "this endpoint does not take that method",
+        ),
+        413 => ("too_large", "the body is larger than this endpoint accepts"),
+        415 => (
+            "unsupported_media_type",
+            "send Content-Type: application/json",
+        ),
+        422 => (
+            "unprocessable",
+            "the JSON does not have the fields this endpoint needs, or has others",
+        ),
+        _ if status.code >= 500 => ("internal", "the server failed; nothing was stored"),
+        _ => ("error", "the request was refused"),
+    };
+    ApiError::new(status, error, detail)
+}
