@@ -11,8 +11,6 @@
 
 use std::path::Path;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use protocol::{Ed25519Secret, SealingSecretKey, TrustAnchor};
 use rand_core::UnwrapErr;
 use zeroize::Zeroizing;
@@ -41,34 +39,11 @@ pub struct Authority {
 }
 
 fn key_text(header: &str, secret: &[u8; 32]) -> Zeroizing<String> {
-    Zeroizing::new(format!(
-        "{header}\nsecret: {}\n",
-        URL_SAFE_NO_PAD.encode(secret)
-    ))
+    crate::keyfile::text(header, "secret", secret)
 }
 
 fn read_key(path: &Path, header: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
-    let text =
-        Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
-    let bad = |why: &str| Error::BadFile(path.to_path_buf(), why.to_owned());
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    if lines.next() != Some(header) {
-        return Err(bad("it is not the right kind of authority key file"));
-    }
-    let secret = lines
-        .next()
-        .and_then(|l| l.strip_prefix("secret:"))
-        .ok_or_else(|| bad("it has no secret line"))?;
-    let bytes = Zeroizing::new(
-        URL_SAFE_NO_PAD
-            .decode(secret.trim().as_bytes())
-            .map_err(|_| bad("the secret is not base64url"))?,
-    );
-    let arr: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| bad("the secret is not 32 bytes"))?;
-    Ok(Zeroizing::new(arr))
+    crate::keyfile::read32(path, header, "secret")
 }
 
 /// Creates an authority in `dir`: root key, sealing key (both 0600) and trust file.

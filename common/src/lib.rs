@@ -2,9 +2,10 @@
 //!
 //! - [`files`]: atomic, durable private-file writes and directory creation;
 //! - [`time`]: one way to read and show a time, in an explicit zone;
+//! - [`keyfile`]: the small `header` + `field: base64url` key files;
 //! - [`authority`]: the authority's key files and trust file;
 //! - [`qr`] (feature `qr`): a poster from its URL, its code, or a photo of its QR code;
-//! - [`hex`].
+//! - [`hex`], the protocol's.
 //!
 //! It depends on `protocol` and on nothing of the programs: `checkin`, `tracer`,
 //! `venue-keygen` and `notify-server` all build on it, and none on another.
@@ -13,18 +14,11 @@
 pub mod authority;
 pub mod error;
 pub mod files;
+pub mod keyfile;
 #[cfg(feature = "qr")]
 pub mod qr;
 pub mod time;
 
 pub use error::Error;
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
+/// Lower-case hex (the protocol's own).
+pub use protocol::hex;

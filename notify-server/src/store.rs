@@ -211,11 +211,7 @@ fn read_u64(b: &[u8]) -> u64 {
 /// The id of a stored bundle value (publication time, then the signed bundle): the digest
 /// the tracer signed, as `protocol::Bundle::id` computes it.
 fn stored_bundle_id(value: &[u8]) -> [u8; 32] {
-    let bundle = value.get(8..).unwrap_or_default();
-    blake3::derive_key(
-        protocol::domain::BUNDLE_DIGEST,
-        &bundle[..bundle.len().saturating_sub(64)],
-    )
+    protocol::notice::bundle_id_of(value.get(8..).unwrap_or_default())
 }
 
 fn stored(seq: u64, v: &[u8]) -> StoredBundle {

@@ -41,8 +41,8 @@ pub use vault::ContactRecord;
 /// Protocol version this crate implements.
 pub const PROTOCOL_VERSION: u8 = 1;
 
-/// Lower-case hex, for `Debug` output and fingerprints of public values.
-pub(crate) fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex, for `Debug` output, ids and the vectors' public values.
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes
         .iter()

@@ -316,8 +316,15 @@ impl Bundle {
 
     /// The bundle id: the BLAKE3 digest that the tracer signed. Equal bundles have equal ids.
     pub fn id(&self) -> [u8; 32] {
-        bundle_digest(&self.bytes[..self.bytes.len() - 64])
+        bundle_id_of(&self.bytes)
     }
+}
+
+/// The id of a signed bundle's bytes (the digest its tracer signed, spec section 12.1),
+/// computed without verifying anything: for a store that keeps only bundles it verified
+/// before storing them. Bytes shorter than a signature have the id of an empty body.
+pub fn bundle_id_of(signed: &[u8]) -> [u8; 32] {
+    bundle_digest(&signed[..signed.len().saturating_sub(64)])
 }
 
 /// Verifies bundles against a pinned root, remembering certificates it has already checked.

@@ -9,8 +9,6 @@
 
 use std::path::Path;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use protocol::{Certificate, Ed25519Secret, VerifyingKey};
 use zeroize::Zeroizing;
 
@@ -29,28 +27,11 @@ pub(crate) fn read_field(
     header: &str,
     field: &str,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let text =
-        Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
-    let bad = |why: &str| Error::bad_file(path.to_path_buf(), why.to_owned());
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    if lines.next() != Some(header) {
-        return Err(bad(&format!("it does not start with '{header}'")));
-    }
-    let value = lines
-        .next()
-        .and_then(|l| l.strip_prefix(field).and_then(|r| r.strip_prefix(':')))
-        .ok_or_else(|| bad(&format!("it has no '{field}:' line")))?;
-    URL_SAFE_NO_PAD
-        .decode(value.trim().as_bytes())
-        .map(Zeroizing::new)
-        .map_err(|_| bad("its value is not base64url"))
+    Ok(common::keyfile::read(path, header, field)?)
 }
 
 pub(crate) fn field_text(header: &str, field: &str, value: &[u8]) -> Zeroizing<String> {
-    Zeroizing::new(format!(
-        "{header}\n{field}: {}\n",
-        URL_SAFE_NO_PAD.encode(value)
-    ))
+    common::keyfile::text(header, field, value)
 }
 
 /// Writes a new tracer key pair into `dir`; refuses if a key is there.

@@ -195,9 +195,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
     }
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+use common::hex;
 
 fn warn_glyphs(missing: &[char]) {
     if !missing.is_empty() {

@@ -130,11 +130,7 @@ pub fn unwrap_request(
     let response = Response {
         format: RESPONSE_FORMAT.into(),
         request: blake3::hash(request_bytes).to_hex().to_string(),
-        venue_id: venue_id
-            .as_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        venue_id: common::hex(venue_id.as_bytes()),
         records,
         refused,
     };

@@ -93,7 +93,7 @@ pub async fn post_bundle(
         status,
         Json(Posted {
             seq: inserted.seq,
-            id: id.iter().map(|b| format!("{b:02x}")).collect(),
+            id: common::hex(&id),
             entries: bundle.len(),
             duplicate: !inserted.new,
         }),
