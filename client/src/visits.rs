@@ -133,7 +133,14 @@ impl Session {
                     self::at(rec.arrival)
                 )));
             }
-            Some((open, _)) => Some(self.close(&open, at, now)?),
+            Some((open, rec)) => {
+                // The visit ends now, or at its automatic check-out if that came first:
+                // nobody checked out, so the automatic rule applies.
+                let auto = Poster::from_payload(&rec.poster)
+                    .map(|p| auto_departure(&p, rec.arrival))
+                    .unwrap_or(rec.arrival + MAX_AUTO_STAY_SECS);
+                Some(self.close(&open, at.min(auto), now)?)
+            }
             None => None,
         };
         let id = crate::hex(&crate::new_id());

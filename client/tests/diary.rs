@@ -154,6 +154,27 @@ fn a_second_scan_keeps_the_visit_open() {
     assert_eq!(visits[0]["departure"], Value::Null);
 }
 
+/// A scan elsewhere long after a forgotten check-out ends the first visit at its automatic
+/// check-out time, not at the new scan.
+#[test]
+fn a_scan_elsewhere_ends_a_forgotten_visit_at_its_automatic_time() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 90);
+    let cafe = poster("The Café", 30);
+    let arrival = now() - 20 * 3600;
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(arrival)])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["scan", &cafe.payload()])
+        .assert()
+        .success();
+    let visits = json(&w, "a", &["diary", "--json"]);
+    assert_eq!(visits[0]["departure"], arrival + 90 * 60);
+}
+
 /// Item 3: impossible times are refused with the range that is allowed, and nothing changes.
 #[test]
 fn impossible_times_are_refused_with_the_allowed_range() {
