@@ -200,23 +200,7 @@ fn main() -> ExitCode {
 fn run(cmd: Command) -> Result<(), Error> {
     let now = time::now();
     match cmd {
-        Command::Authority(AuthorityCmd::Init { out, name }) => {
-            let t = tracer::authority::init(&out, &name)?;
-            println!(
-                "Created the authority \"{}\" in {}",
-                t.authority,
-                out.display()
-            );
-            println!(
-                "  secret (mode 0600): {}, {}",
-                out.join(tracer::authority::ROOT_KEY).display(),
-                out.join(tracer::authority::SEALING_KEY).display()
-            );
-            println!(
-                "  public, for servers and phones to pin: {}",
-                out.join(tracer::authority::TRUST_FILE).display()
-            );
-        }
+        Command::Authority(AuthorityCmd::Init { out, name }) => authority_init(out, name),
         Command::Authority(AuthorityCmd::Certify {
             authority,
             tracer_pub,
@@ -224,50 +208,14 @@ fn run(cmd: Command) -> Result<(), Error> {
             days,
             out,
             force,
-        }) => {
-            let cert = tracer::certify(&authority, &tracer_pub, &name, days, now)?;
-            let out = out.unwrap_or_else(|| tracer_pub.with_file_name(keys::CERT_FILE));
-            keys::write_cert(&out, &cert, force)?;
-            println!("Certified \"{name}\" for {days} days: {}", out.display());
-        }
-        Command::Keygen { out } => {
-            keys::keygen(&out)?;
-            println!("Made a tracer key pair in {}", out.display());
-            println!(
-                "  give {} to the authority to certify",
-                out.join(keys::PUB_FILE).display()
-            );
-        }
+        }) => authority_certify(authority, tracer_pub, name, days, out, force, now),
+        Command::Keygen { out } => keygen(out),
         Command::Case(CaseCmd::Open {
             file,
             authority,
             tz,
-        }) => {
-            let tz = time::zone(tz.as_deref())?;
-            let diary = tracer::open_case(&authority, &file)?;
-            println!(
-                "Case diary shared at {}: {} check-in(s)",
-                time::show(diary.created_at, &tz),
-                diary.visits.len()
-            );
-            for (i, v) in diary.visits.iter().enumerate() {
-                let info = v.poster.info();
-                println!(
-                    "{:>3}. {}  ({})\n     {} – {}   fingerprint {}",
-                    i + 1,
-                    info.name,
-                    if info.address.is_empty() {
-                        "no address"
-                    } else {
-                        &info.address
-                    },
-                    time::show(v.arrival, &tz),
-                    time::show(v.departure, &tz),
-                    v.poster.fingerprint()
-                );
-            }
-        }
-        Command::Notify(a) => notify(a, now)?,
+        }) => case_open(file, authority, tz),
+        Command::Notify(a) => notify(a, now),
         Command::Vault(VaultCmd::Fetch {
             key,
             server,
@@ -276,32 +224,7 @@ fn run(cmd: Command) -> Result<(), Error> {
             to,
             out,
             tz,
-        }) => {
-            let tz = time::zone(tz.as_deref())?;
-            let id = keys::load(&key)?;
-            let poster = tracer::read_poster(&poster)?;
-            let (from, to) = (time::parse(&from, &tz)?, time::parse(&to, &tz)?);
-            if out.exists() {
-                return Err(Error::exists(out));
-            }
-            println!(
-                "Querying the vault for \"{}\", {} to {}",
-                poster.info().name,
-                time::show(from, &tz),
-                time::show(to, &tz)
-            );
-            let req = tracer::vault_fetch(&id, &server, &poster, from, to, now)?;
-            let json =
-                serde_json::to_string_pretty(&req).map_err(|e| Error::invalid(e.to_string()))?;
-            tracer::files::write_new(&out, format!("{json}\n").as_bytes(), 0o600)?;
-            println!(
-                "{} record(s) over {} hour(s). Give {} to the venue owner: venue-keygen unwrap --key venue.key --in {} --out response.json",
-                req.records.len(),
-                req.hours.len(),
-                out.display(),
-                out.display()
-            );
-        }
+        }) => vault_fetch(key, server, poster, from, to, out, tz, now),
         Command::Vault(VaultCmd::Open {
             authority,
             request,
@@ -309,22 +232,149 @@ fn run(cmd: Command) -> Result<(), Error> {
             csv,
             force,
             tz,
-        }) => {
-            let tz = time::zone(tz.as_deref())?;
-            let opened = tracer::vault_open(&authority, &request, &input)?;
-            tracer::write_contacts_csv(&csv, &opened.contacts, &tz, force)?;
-            println!(
-                "Opened {} contact(s) into {}; {} failed; {} outside the window; {} refused by the venue.",
-                opened.contacts.len(),
-                csv.display(),
-                opened.failed.len(),
-                opened.outside_window,
-                opened.refused_by_venue
-            );
-            for f in &opened.failed {
-                println!("  failed: {f}");
-            }
-        }
+        }) => vault_open(authority, request, input, csv, force, tz),
+    }
+}
+
+/// `tracer authority init`.
+fn authority_init(out: PathBuf, name: String) -> Result<(), Error> {
+    let t = tracer::authority::init(&out, &name)?;
+    println!(
+        "Created the authority \"{}\" in {}",
+        t.authority,
+        out.display()
+    );
+    println!(
+        "  secret (mode 0600): {}, {}",
+        out.join(tracer::authority::ROOT_KEY).display(),
+        out.join(tracer::authority::SEALING_KEY).display()
+    );
+    println!(
+        "  public, for servers and phones to pin: {}",
+        out.join(tracer::authority::TRUST_FILE).display()
+    );
+    Ok(())
+}
+
+/// `tracer authority certify`.
+fn authority_certify(
+    authority: PathBuf,
+    tracer_pub: PathBuf,
+    name: String,
+    days: u64,
+    out: Option<PathBuf>,
+    force: bool,
+    now: u64,
+) -> Result<(), Error> {
+    let cert = tracer::certify(&authority, &tracer_pub, &name, days, now)?;
+    let out = out.unwrap_or_else(|| tracer_pub.with_file_name(keys::CERT_FILE));
+    keys::write_cert(&out, &cert, force)?;
+    println!("Certified \"{name}\" for {days} days: {}", out.display());
+    Ok(())
+}
+
+/// `tracer keygen`.
+fn keygen(out: PathBuf) -> Result<(), Error> {
+    keys::keygen(&out)?;
+    println!("Made a tracer key pair in {}", out.display());
+    println!(
+        "  give {} to the authority to certify",
+        out.join(keys::PUB_FILE).display()
+    );
+    Ok(())
+}
+
+/// `tracer case open`.
+fn case_open(file: PathBuf, authority: PathBuf, tz: Option<String>) -> Result<(), Error> {
+    let tz = time::zone(tz.as_deref())?;
+    let diary = tracer::open_case(&authority, &file)?;
+    println!(
+        "Case diary shared at {}: {} check-in(s)",
+        time::show(diary.created_at, &tz),
+        diary.visits.len()
+    );
+    for (i, v) in diary.visits.iter().enumerate() {
+        let info = v.poster.info();
+        println!(
+            "{:>3}. {}  ({})\n     {} – {}   fingerprint {}",
+            i + 1,
+            info.name,
+            if info.address.is_empty() {
+                "no address"
+            } else {
+                &info.address
+            },
+            time::show(v.arrival, &tz),
+            time::show(v.departure, &tz),
+            v.poster.fingerprint()
+        );
+    }
+    Ok(())
+}
+
+/// `tracer vault fetch`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one argument per command-line option"
+)]
+fn vault_fetch(
+    key: PathBuf,
+    server: String,
+    poster: String,
+    from: String,
+    to: String,
+    out: PathBuf,
+    tz: Option<String>,
+    now: u64,
+) -> Result<(), Error> {
+    let tz = time::zone(tz.as_deref())?;
+    let id = keys::load(&key)?;
+    let poster = tracer::read_poster(&poster)?;
+    let (from, to) = (time::parse(&from, &tz)?, time::parse(&to, &tz)?);
+    if out.exists() {
+        return Err(Error::exists(out));
+    }
+    println!(
+        "Querying the vault for \"{}\", {} to {}",
+        poster.info().name,
+        time::show(from, &tz),
+        time::show(to, &tz)
+    );
+    let req = tracer::vault_fetch(&id, &server, &poster, from, to, now)?;
+    let json = serde_json::to_string_pretty(&req).map_err(|e| Error::invalid(e.to_string()))?;
+    tracer::files::write_new(&out, format!("{json}\n").as_bytes(), 0o600)?;
+    println!(
+        "{} record(s) over {} hour(s). Give {} to the venue owner: venue-keygen unwrap --key venue.key --in {} --out response.json",
+        req.records.len(),
+        req.hours.len(),
+        out.display(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// `tracer vault open`.
+fn vault_open(
+    authority: PathBuf,
+    request: PathBuf,
+    input: PathBuf,
+    csv: PathBuf,
+    force: bool,
+    tz: Option<String>,
+) -> Result<(), Error> {
+    let tz = time::zone(tz.as_deref())?;
+    let opened = tracer::vault_open(&authority, &request, &input)?;
+    tracer::write_contacts_csv(&csv, &opened.contacts, &tz, force)?;
+    println!(
+        "Opened {} contact(s) into {}; {} failed; {} outside the window; {} refused by the venue.",
+        opened.contacts.len(),
+        csv.display(),
+        opened.failed.len(),
+        opened.outside_window,
+        opened.refused_by_venue
+    );
+    for f in &opened.failed {
+        println!("  failed: {f}");
     }
     Ok(())
 }
