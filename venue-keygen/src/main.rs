@@ -3,7 +3,7 @@
 //! arguments and turns errors into one clear line.
 #![forbid(unsafe_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -128,71 +128,82 @@ fn run(command: Command) -> Result<ExitCode, Error> {
                 valid_until: opt_time(valid_until, "--valid-until")?,
                 base_url,
             };
-            let made = venue_keygen::make_venue(&req, &out, force)?;
-            println!("Made the venue key and poster in {}", made.dir.display());
-            println!("  print:        {}", made.dir.join("poster.pdf").display());
-            println!("  key (secret): {}", made.dir.join("venue.key").display());
-            println!("URL:         {}", made.url);
-            println!("Fingerprint: {}", made.fingerprint);
-            warn_glyphs(&made.missing_glyphs);
-            Ok(ExitCode::SUCCESS)
+            new(&req, &out, force)
         }
         Command::Bulk { csv, out, base_url } => bulk(&csv, &out, &base_url),
-        Command::Inspect { input } => {
-            let i = venue_keygen::inspect(&input)?;
-            let info = i.poster.info();
-            println!("Source:        {}", i.source);
-            println!("Name:          {}", info.name);
-            println!("Address:       {}", info.address);
-            println!("Category:      {}", info.category);
-            println!("Default stay:  {} minutes", info.default_stay_minutes);
-            match info.validity {
-                Some(v) => println!(
-                    "Valid:         {} to {}",
-                    show_time(v.from),
-                    show_time(v.until)
-                ),
-                None => println!("Valid:         always"),
-            }
-            println!("Fingerprint:   {}", i.poster.fingerprint());
-            println!("Venue id:      {}", hex(i.poster.venue_id().as_bytes()));
-            println!("X25519 key:    {}", hex(&i.poster.sealing_key().0));
-            println!(
-                "Ed25519 key:   {}",
-                hex(i.poster.verifying_key().as_bytes())
-            );
-            println!("Encoding:      {} bytes", i.poster.to_bytes().len());
-            match &i.signature {
-                Ok(()) => {
-                    println!("Signature:     valid");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    println!("Signature:     INVALID: {e}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }
+        Command::Inspect { input } => inspect(&input),
         Command::Unwrap {
             key,
             input,
             out,
             force,
-        } => {
-            let s = venue_keygen::vault::unwrap_files(&key, &input, &out, force)?;
-            println!(
-                "Stripped {} record(s); refused {} for another venue or hour and {} damaged. Response: {}",
-                s.stripped,
-                s.not_this_venue,
-                s.damaged,
-                out.display()
-            );
-            println!(
-                "The contact details stay sealed to the health authority; this step reveals nothing to you."
-            );
+        } => unwrap(&key, &input, &out, force),
+    }
+}
+
+/// `venue-keygen new`.
+fn new(req: &NewVenue, out: &Path, force: bool) -> Result<ExitCode, Error> {
+    let made = venue_keygen::make_venue(req, out, force)?;
+    println!("Made the venue key and poster in {}", made.dir.display());
+    println!("  print:        {}", made.dir.join("poster.pdf").display());
+    println!("  key (secret): {}", made.dir.join("venue.key").display());
+    println!("URL:         {}", made.url);
+    println!("Fingerprint: {}", made.fingerprint);
+    warn_glyphs(&made.missing_glyphs);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `venue-keygen inspect`: every field, and whether the signature verifies (exit 1 if not).
+fn inspect(input: &str) -> Result<ExitCode, Error> {
+    let i = venue_keygen::inspect(input)?;
+    let info = i.poster.info();
+    println!("Source:        {}", i.source);
+    println!("Name:          {}", info.name);
+    println!("Address:       {}", info.address);
+    println!("Category:      {}", info.category);
+    println!("Default stay:  {} minutes", info.default_stay_minutes);
+    match info.validity {
+        Some(v) => println!(
+            "Valid:         {} to {}",
+            show_time(v.from),
+            show_time(v.until)
+        ),
+        None => println!("Valid:         always"),
+    }
+    println!("Fingerprint:   {}", i.poster.fingerprint());
+    println!("Venue id:      {}", hex(i.poster.venue_id().as_bytes()));
+    println!("X25519 key:    {}", hex(&i.poster.sealing_key().0));
+    println!(
+        "Ed25519 key:   {}",
+        hex(i.poster.verifying_key().as_bytes())
+    );
+    println!("Encoding:      {} bytes", i.poster.to_bytes().len());
+    match &i.signature {
+        Ok(()) => {
+            println!("Signature:     valid");
             Ok(ExitCode::SUCCESS)
         }
+        Err(e) => {
+            println!("Signature:     INVALID: {e}");
+            Ok(ExitCode::FAILURE)
+        }
     }
+}
+
+/// `venue-keygen unwrap`.
+fn unwrap(key: &Path, input: &Path, out: &Path, force: bool) -> Result<ExitCode, Error> {
+    let s = venue_keygen::vault::unwrap_files(key, input, out, force)?;
+    println!(
+        "Stripped {} record(s); refused {} for another venue or hour and {} damaged. Response: {}",
+        s.stripped,
+        s.not_this_venue,
+        s.damaged,
+        out.display()
+    );
+    println!(
+        "The contact details stay sealed to the health authority; this step reveals nothing to you."
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 use common::hex;
