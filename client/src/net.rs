@@ -14,13 +14,8 @@ use crate::Error;
 pub const MAX_PAGE_BYTES: u64 = 16 << 20;
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        // A phone with no network must not hang a command: give up quickly, retry later.
-        .timeout_connect(Some(Duration::from_secs(5)))
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
+    // A phone with no network must not hang a command: give up quickly, retry later.
+    common::http::agent(Duration::from_secs(5), Duration::from_secs(30))
 }
 
 /// Checks a notify server URL and returns it without a trailing `/`: `https://HOST[:PORT]`,

@@ -5,6 +5,7 @@
 //! - [`keyfile`]: the small `header` + `field: base64url` key files;
 //! - [`authority`]: the authority's key files and trust file;
 //! - [`qr`] (feature `qr`): a poster from its URL, its code, or a photo of its QR code;
+//! - [`http`] (feature `http`): the HTTP agent that talks to the notify server;
 //! - [`hex`], the protocol's.
 //!
 //! It depends on `protocol` and on nothing of the programs: `checkin`, `tracer`,
@@ -14,6 +15,8 @@
 pub mod authority;
 pub mod error;
 pub mod files;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod keyfile;
 #[cfg(feature = "qr")]
 pub mod qr;

@@ -186,11 +186,7 @@ pub fn plan_notify(
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
+    common::http::agent(Duration::from_secs(10), Duration::from_secs(60))
 }
 
 /// POSTs `body` as JSON and reads the typed answer, turning a refusal into
