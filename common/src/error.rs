@@ -26,7 +26,8 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn io(action: &str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    /// Reading or writing `path` failed while doing `action` ("read", "write", …).
+    pub fn io(action: &str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             action: action.to_owned(),
             path: path.into(),

@@ -41,11 +41,7 @@ impl Error {
 
     /// Reading or writing failed.
     pub fn io(action: &str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Local(common::Error::Io {
-            action: action.to_owned(),
-            path: path.into(),
-            source,
-        })
+        Error::Local(common::Error::io(action, path, source))
     }
 }
 
