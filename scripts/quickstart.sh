@@ -5,7 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 script=$(awk '/<!-- quickstart:begin -->/{on=1; next} /<!-- quickstart:end -->/{on=0} on && !/^```/' README.md)
 [ -n "$script" ] || { echo "no quickstart block in README.md" >&2; exit 1; }
-cleanup() { pkill -f "target/release/notify-server" 2>/dev/null || true; rm -rf demo; }
+# Stops only the server the quickstart started: the PID it wrote, and only while that PID is
+# still this checkout's notify-server (never another one on the machine).
+cleanup() {
+  local pid
+  pid=$(cat demo/server.pid 2>/dev/null || true)
+  if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$PWD/target/release/notify-server" ]; then
+    kill "$pid" 2>/dev/null || true
+  fi
+  rm -rf demo
+}
 trap cleanup EXIT
 bash -euo pipefail -c "$script" | tee /tmp/quickstart.out
 grep -q "ALERT (high risk): you were at The Crown" /tmp/quickstart.out

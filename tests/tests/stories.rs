@@ -520,3 +520,47 @@ fn tampering_is_caught() {
         "{out}"
     );
 }
+
+/// Posters are read by their content, whatever the file is called; `poster.url` is a poster;
+/// a directory or a missing file is named as what it is (issue 18, item 4).
+#[test]
+fn posters_are_read_by_content() {
+    let w = world();
+    let d = w.dir();
+    std::fs::copy(d.join("crown/poster.png"), d.join("photo")).unwrap();
+    std::fs::copy(d.join("crown/poster.png"), d.join("IMG_0001.JPG")).unwrap();
+    for poster in ["photo", "IMG_0001.JPG", "crown/poster.url"] {
+        let out = w.checkin("a", &["scan", poster, "--at", &yesterday("09:00")]);
+        assert!(out.contains("Checked in at The Crown"), "{poster}: {out}");
+        w.checkin("a", &["out", "--at", &yesterday("09:30")]);
+        let inspected = ok(d, "venue-keygen", &["inspect", poster]);
+        assert!(
+            inspected.contains("Signature:     valid"),
+            "{poster}: {inspected}"
+        );
+    }
+    let err = fails(d, "checkin", &["--diary", "a", "scan", "crown"]);
+    assert!(err.contains("crown is a directory, not a poster"), "{err}");
+    let err = fails(
+        d,
+        "tracer",
+        &[
+            "notify",
+            "--key",
+            "tracer",
+            "--server",
+            &w.server.url,
+            "--poster",
+            "crown/poster.jpg",
+            "--from",
+            &yesterday("09:00"),
+            "--to",
+            &yesterday("10:00"),
+            "--severity",
+            "low",
+            "--message",
+            "x",
+        ],
+    );
+    assert!(err.contains("no such file: crown/poster.jpg"), "{err}");
+}

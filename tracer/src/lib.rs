@@ -356,7 +356,25 @@ pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Resu
     Ok(out)
 }
 
-/// Writes the contacts as CSV: name, phone, email, party_size, arrival, departure.
+/// A contact field made safe for a spreadsheet (OWASP "CSV injection"): a cell that begins
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula, so it gets a
+/// leading apostrophe, which spreadsheets show as text. A phone number (only digits, spaces
+/// and `+ - ( ) .`) is left as it is: it cannot be a formula that does anything.
+pub fn csv_cell(field: &str) -> std::borrow::Cow<'_, str> {
+    let risky = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let phone = field
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        && field.chars().any(|c| c.is_ascii_digit());
+    if risky && !phone {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
+/// Writes the contacts as CSV: name, phone, email, party_size, arrival, departure; every text
+/// cell through [`csv_cell`].
 pub fn write_contacts_csv(
     path: &Path,
     contacts: &[ContactRecord],
@@ -376,9 +394,9 @@ pub fn write_contacts_csv(
     .map_err(row_err)?;
     for c in contacts {
         w.write_record([
-            c.name.as_str(),
-            c.phone.as_str(),
-            c.email.as_str(),
+            csv_cell(&c.name).as_ref(),
+            csv_cell(&c.phone).as_ref(),
+            csv_cell(&c.email).as_ref(),
             &c.party_size.to_string(),
             &time::show(c.arrival, tz),
             &time::show(c.departure, tz),
@@ -395,4 +413,27 @@ pub fn write_contacts_csv(
         files::write_new(path, &data, 0o600)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::csv_cell;
+
+    #[test]
+    fn formulas_are_neutralised_and_phone_numbers_kept() {
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(
+            csv_cell("-2+3"),
+            "-2+3",
+            "digits and operators only: a number, inert"
+        );
+        assert_eq!(csv_cell("\tx"), "'\tx");
+        assert_eq!(csv_cell("+44 7700 900001"), "+44 7700 900001");
+        assert_eq!(csv_cell("Alice"), "Alice");
+    }
 }

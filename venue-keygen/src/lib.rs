@@ -251,22 +251,8 @@ pub struct Inspected {
 
 /// `venue-keygen inspect`: reads a poster from a URL, a bare payload, or an image file.
 pub fn inspect(input: &str) -> Result<Inspected, Error> {
-    let path = Path::new(input);
-    let (text, source) = if path.is_file() {
-        let img = image::open(path)
-            .map_err(|e| {
-                Error::Invalid(format!("cannot read {} as an image: {e}", path.display()))
-            })?
-            .into_luma8();
-        let codes = render::decode_qr(&img);
-        let first = codes
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NoQrCode(path.to_path_buf()))?;
-        (first, format!("QR code in {}", path.display()))
-    } else {
-        (input.to_owned(), "text".to_owned())
-    };
+    let (text, source) =
+        common::qr::poster_text(input).map_err(|e| Error::Invalid(e.to_string()))?;
     let i = protocol::poster::inspect_url_or_payload(&text)?;
     Ok(Inspected {
         poster: i.poster,
