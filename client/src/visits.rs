@@ -96,9 +96,20 @@ impl Session {
         now: u64,
     ) -> Result<ScanOutcome, Error> {
         self.check_checkin_time(at, now)?;
-        poster
-            .check_valid_at(at)
-            .map_err(|e| Error::Poster(e.to_string()))?;
+        poster.check_valid_at(at).map_err(|e| {
+            Error::Poster(match e {
+                protocol::PosterError::NotYetValid { from } => format!(
+                    "this poster is valid only from {}; check-in at {} refused",
+                    self::at(from),
+                    self::at(at)
+                ),
+                protocol::PosterError::Expired { until } => format!(
+                    "this poster expired at {}; ask the venue for a current one",
+                    self::at(until)
+                ),
+                other => other.to_string(),
+            })
+        })?;
         let share = match (self.state.consent, share_flag) {
             (Consent::Never, true) => {
                 return Err(Error::Invalid(

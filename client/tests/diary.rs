@@ -747,3 +747,33 @@ fn a_passphrase_file_must_match_the_protection() {
         .failure()
         .stderr(predicate::str::contains("protected by a device key"));
 }
+
+/// A poster outside its validity is refused with the date, not a Unix time (issue 18, item 5).
+#[test]
+fn an_expired_poster_is_refused_with_its_date() {
+    let w = world();
+    w.init("a");
+    let keys =
+        protocol::VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng)).keys();
+    let old = protocol::Poster::sign(
+        &keys,
+        protocol::PosterInfo {
+            name: "Old Inn".into(),
+            address: String::new(),
+            category: String::new(),
+            default_stay_minutes: 60,
+            validity: Some(protocol::Validity {
+                from: 1_577_872_800,
+                until: 1_580_551_200,
+            }),
+        },
+    )
+    .unwrap();
+    w.checkin("a")
+        .args(["scan", &old.payload()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "this poster expired at 2020-02-01T10:00:00Z",
+        ));
+}

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: notify-server [--check]
+const USAGE: &str = "usage: notify-server [--check | --version | --help]
 
   (no argument)  serve, configured by Rocket.toml and ROCKET_* variables
   --check        check the store in the configured data_dir (stop the server first) and exit:
@@ -62,6 +62,10 @@ async fn main() -> ExitCode {
         ["--check"] => return check(),
         ["--help" | "-h"] => {
             println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        ["--version" | "-V"] => {
+            println!("notify-server {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
         _ => {

@@ -47,6 +47,24 @@ fn serves_over_real_tcp() {
     assert_eq!((s, v["error"].as_str().unwrap()), (400, "bad_base64"));
 }
 
+#[test]
+fn version_and_help() {
+    let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("notify-server {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--version"));
+}
+
 fn iterations() -> usize {
     std::env::var("CRASH_ITERATIONS")
         .ok()

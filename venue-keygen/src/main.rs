@@ -178,16 +178,38 @@ fn inspect(input: &str) -> Result<ExitCode, Error> {
         hex(i.poster.verifying_key().as_bytes())
     );
     println!("Encoding:      {} bytes", i.poster.to_bytes().len());
+    let mut usable = true;
     match &i.signature {
-        Ok(()) => {
-            println!("Signature:     valid");
-            Ok(ExitCode::SUCCESS)
-        }
+        Ok(()) => println!("Signature:     valid"),
         Err(e) => {
             println!("Signature:     INVALID: {e}");
-            Ok(ExitCode::FAILURE)
+            usable = false;
         }
     }
+    // Whether a phone would accept it now: the validity window, in words.
+    let now = venue_keygen::time::now();
+    match info.validity {
+        Some(v) if now < v.from => {
+            println!(
+                "Now:           NOT YET VALID: phones accept it from {}",
+                show_time(v.from)
+            );
+            usable = false;
+        }
+        Some(v) if now >= v.until => {
+            println!(
+                "Now:           EXPIRED at {}: phones refuse it",
+                show_time(v.until)
+            );
+            usable = false;
+        }
+        _ => println!("Now:           valid"),
+    }
+    Ok(if usable {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// `venue-keygen unwrap`.

@@ -552,3 +552,36 @@ fn help_names_every_command() {
         .stdout(predicate::str::contains("unwrap"));
     bin().arg("frobnicate").assert().failure().code(2);
 }
+
+/// `inspect` says whether a phone would accept the poster now, with dates, and fails for an
+/// expired one (issue 18, item 5).
+#[test]
+fn inspect_tells_an_expired_poster() {
+    let t = TempDir::new().unwrap();
+    let out = t.path().join("old");
+    Command::cargo_bin("venue-keygen")
+        .unwrap()
+        .env("TZ", "UTC")
+        .args(["new", "--name", "Old Inn", "--address", "x"])
+        .args([
+            "--valid-from",
+            "2020-01-01 10:00",
+            "--valid-until",
+            "2020-02-01 10:00",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    Command::cargo_bin("venue-keygen")
+        .unwrap()
+        .env("TZ", "UTC")
+        .arg("inspect")
+        .arg(out.join("poster.url"))
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("Signature:     valid"))
+        .stdout(predicate::str::contains(
+            "EXPIRED at 2020-02-01 10:00 UTC: phones refuse it",
+        ));
+}

@@ -266,7 +266,13 @@ pub fn get_batch(app: &State<App>, hour: u64) -> Result<WithHeaders<Page>, ApiEr
     }
     let bundles = app.store.bundles_in_hour(hour)?;
     let cache = if hour < current {
-        "public, max-age=31536000, immutable".to_owned()
+        // Closed: it never changes, but it is deleted when it leaves the retention period, so
+        // no cache may keep it longer than that.
+        let purged_at = (hour + app.settings.notice_retention_days * 24 + 1) * 3600;
+        format!(
+            "public, max-age={}, immutable",
+            purged_at.saturating_sub(now)
+        )
     } else {
         // The open hour can still grow: let caches keep it only until it closes.
         format!("public, max-age={}", ((current + 1) * 3600 - now).min(60))
