@@ -2,7 +2,6 @@
 //! phone makes (a page of notice bundles; one sealed vault record). Nothing here touches the
 //! diary: callers never hold its lock while these run.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -18,44 +17,9 @@ fn agent() -> ureq::Agent {
     common::http::agent(Duration::from_secs(5), Duration::from_secs(30))
 }
 
-/// Checks a notify server URL and returns it without a trailing `/`: `https://HOST[:PORT]`,
-/// or `http://` only for this machine (127.0.0.0/8, ::1, `localhost`), where nothing crosses
-/// a network.
+/// Checks a notify server URL (`common::http::server_url`).
 pub fn server_url(url: &str) -> Result<String, Error> {
-    let url = url.trim_end_matches('/');
-    let bad = || {
-        Error::Invalid(format!(
-            "'{url}' is not a notify server URL: use https://HOST (http:// only for \
-             127.0.0.1, ::1 or localhost)"
-        ))
-    };
-    let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split_once(']').map(|(h, _)| h).ok_or_else(bad)?
-    } else {
-        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-    };
-    if host.is_empty() || authority.contains('@') {
-        return Err(bad());
-    }
-    match scheme {
-        "https" => Ok(url.to_owned()),
-        "http" => {
-            let loopback = host.eq_ignore_ascii_case("localhost")
-                || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-            if loopback {
-                Ok(url.to_owned())
-            } else {
-                Err(Error::Invalid(format!(
-                    "'{url}' is not encrypted: a notify server on another machine must be \
-                     reached with https:// (http:// is allowed only for 127.0.0.1, ::1 or \
-                     localhost)"
-                )))
-            }
-        }
-        _ => Err(bad()),
-    }
+    common::http::server_url(url).map_err(|e| Error::Invalid(e.to_string()))
 }
 
 pub use api::http::{Page, SyncBundle as PageBundle};
@@ -132,42 +96,5 @@ impl Server {
             .send(body)
             .map(|r| r.status().as_u16() == 201)
             .unwrap_or(false)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, reason = "tests")]
-
-    use super::*;
-
-    #[test]
-    fn plain_http_only_on_this_machine() {
-        for ok in [
-            "https://checkin.example",
-            "https://checkin.example:8443/",
-            "http://127.0.0.1:8000",
-            "http://127.5.0.1",
-            "http://[::1]:8000",
-            "http://localhost:8000",
-        ] {
-            assert!(server_url(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "http://checkin.example",
-            "http://192.168.1.10:8000",
-            "http://[fe80::1]:80",
-            "http://127.0.0.1.evil.example",
-            "http://localhost@evil.example",
-            "ftp://127.0.0.1",
-            "checkin.example",
-            "https://",
-        ] {
-            assert!(server_url(bad).is_err(), "{bad}");
-        }
-        assert_eq!(
-            server_url("https://checkin.example/").unwrap(),
-            "https://checkin.example"
-        );
     }
 }

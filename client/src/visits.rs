@@ -8,7 +8,7 @@
 use protocol::{Poster, Visit};
 
 use crate::state::{Consent, VisitRec};
-use crate::{Error, MAX_AUTO_STAY_SECS, Session, poster, short_id};
+use crate::{Error, MAX_AUTO_STAY_SECS, Session, poster};
 
 /// How far past the device's clock a given time may lie (typing takes a moment).
 pub const CLOCK_SLACK_SECS: u64 = 300;
@@ -316,11 +316,6 @@ impl Session {
     pub fn set_consent(&mut self, consent: Consent) {
         self.state.consent = consent;
         self.dirty = true;
-    }
-
-    /// The visit's id, shortened, for messages.
-    pub fn short(id: &str) -> &str {
-        short_id(id)
     }
 }
 

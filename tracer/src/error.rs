@@ -49,7 +49,11 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Local(e) => e.fmt(f),
-            Error::Unreachable(m) => write!(f, "cannot reach the server: {m}; nothing was sent"),
+            Error::Unreachable(m) => write!(
+                f,
+                "the server did not answer: {m}. Whether it received the request is unknown; \
+                 running the command again is safe (a bundle published twice is stored once)"
+            ),
             Error::Refused {
                 status,
                 error,

@@ -327,6 +327,7 @@ fn vault_fetch(
     tz: Option<String>,
     now: u64,
 ) -> Result<(), Error> {
+    let server = common::http::server_url(&server)?;
     let tz = time::zone(tz.as_deref())?;
     let id = keys::load(&key)?;
     let poster = tracer::read_poster(&poster)?;
@@ -379,7 +380,9 @@ fn vault_open(
     Ok(())
 }
 
-fn notify(a: NotifyArgs, now: u64) -> Result<(), Error> {
+fn notify(mut a: NotifyArgs, now: u64) -> Result<(), Error> {
+    // The URL is checked before any notice is built.
+    a.server = common::http::server_url(&a.server)?;
     let tz = time::zone(a.tz.as_deref())?;
     let id = keys::load(&a.key)?;
     let venues = match (&a.case, &a.authority) {

@@ -715,3 +715,33 @@ fn base64_encode(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
+
+/// The server URL is checked before anything is built or signed (issue 18, item 9).
+#[test]
+fn a_bad_server_url_is_refused_first() {
+    let t = tempfile::TempDir::new().unwrap();
+    assert_cmd::Command::cargo_bin("tracer")
+        .unwrap()
+        .current_dir(t.path())
+        .args([
+            "notify",
+            "--key",
+            "no-such-key",
+            "--server",
+            "127.0.0.1:8000",
+        ])
+        .args([
+            "--poster",
+            "AAAA",
+            "--from",
+            "2026-01-01 10:00",
+            "--to",
+            "2026-01-01 11:00",
+        ])
+        .args(["--severity", "low", "--message", "x"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "'127.0.0.1:8000' is not a notify server URL",
+        ));
+}

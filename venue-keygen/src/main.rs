@@ -130,7 +130,10 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             };
             new(&req, &out, force)
         }
-        Command::Bulk { csv, out, base_url } => bulk(&csv, &out, &base_url),
+        Command::Bulk { csv, out, base_url } => {
+            warn_placeholder(&base_url);
+            bulk(&csv, &out, &base_url)
+        }
         Command::Inspect { input } => inspect(&input),
         Command::Unwrap {
             key,
@@ -141,8 +144,21 @@ fn run(command: Command) -> Result<ExitCode, Error> {
     }
 }
 
+/// Warns when a poster will point at the placeholder server: phones that scan it reach
+/// nothing.
+fn warn_placeholder(base_url: &str) {
+    if base_url == DEFAULT_BASE_URL {
+        eprintln!(
+            "warning: the poster points at the placeholder {DEFAULT_BASE_URL}; phones that scan \
+             it reach no server. Give --base-url https://YOUR-SERVER/v1/c (or set \
+             CHECKIN_BASE_URL) for posters people will scan."
+        );
+    }
+}
+
 /// `venue-keygen new`.
 fn new(req: &NewVenue, out: &Path, force: bool) -> Result<ExitCode, Error> {
+    warn_placeholder(&req.base_url);
     let made = venue_keygen::make_venue(req, out, force)?;
     println!("Made the venue key and poster in {}", made.dir.display());
     println!("  print:        {}", made.dir.join("poster.pdf").display());

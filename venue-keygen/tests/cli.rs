@@ -585,3 +585,28 @@ fn inspect_tells_an_expired_poster() {
             "EXPIRED at 2020-02-01 10:00 UTC: phones refuse it",
         ));
 }
+
+/// A poster made without --base-url points at the placeholder server, and the owner is told
+/// (issue 18, item 6).
+#[test]
+fn the_placeholder_base_url_is_warned_about() {
+    let t = TempDir::new().unwrap();
+    Command::cargo_bin("venue-keygen")
+        .unwrap()
+        .env_remove("CHECKIN_BASE_URL")
+        .args(["new", "--name", "Inn", "--address", "x", "--out"])
+        .arg(t.path().join("v"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the poster points at the placeholder https://checkin.example/v1/c",
+        ));
+    Command::cargo_bin("venue-keygen")
+        .unwrap()
+        .args(["new", "--name", "Inn", "--address", "x"])
+        .args(["--base-url", "https://notify.example.org/v1/c", "--out"])
+        .arg(t.path().join("w"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("placeholder").not());
+}
