@@ -10,8 +10,10 @@ pub enum Error {
     /// A value, a file or a directory is not usable (the shared plumbing's error, which says
     /// which and why, and keeps the operating system's reason as its source).
     Local(common::Error),
-    /// The server could not be reached.
+    /// The server could not be reached: nothing was sent.
     Unreachable(String),
+    /// The request may have reached the server, but no answer came back.
+    NoAnswer(String),
     /// The server refused a request.
     Refused {
         /// HTTP status.
@@ -49,7 +51,8 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Local(e) => e.fmt(f),
-            Error::Unreachable(m) => write!(
+            Error::Unreachable(m) => write!(f, "cannot reach the server: {m}; nothing was sent"),
+            Error::NoAnswer(m) => write!(
                 f,
                 "the server did not answer: {m}. Whether it received the request is unknown; \
                  running the command again is safe (a bundle published twice is stored once)"
@@ -70,6 +73,32 @@ impl std::error::Error for Error {
         match self {
             Error::Local(e) => std::error::Error::source(e),
             _ => None,
+        }
+    }
+}
+
+impl Error {
+    /// A failed request to `url`: unreachable if it failed before anything was sent (no such
+    /// host, connection refused, connecting timed out), else without an answer.
+    pub fn from_request(url: &str, e: &ureq::Error) -> Self {
+        use ureq::Timeout;
+        let before_sending = match e {
+            ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => true,
+            ureq::Error::Timeout(t) => matches!(t, Timeout::Resolve | Timeout::Connect),
+            ureq::Error::Io(io) => matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionRefused
+                    | std::io::ErrorKind::NotFound
+                    | std::io::ErrorKind::AddrNotAvailable
+                    | std::io::ErrorKind::HostUnreachable
+                    | std::io::ErrorKind::NetworkUnreachable
+            ),
+            _ => false,
+        };
+        if before_sending {
+            Error::Unreachable(format!("{url}: {e}"))
+        } else {
+            Error::NoAnswer(format!("{url}: {e}"))
         }
     }
 }

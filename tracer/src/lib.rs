@@ -202,12 +202,12 @@ pub fn post_json<B: Serialize, A: serde::de::DeserializeOwned>(
         .post(&url)
         .header("content-type", "application/json")
         .send(body)
-        .map_err(|e| Error::Unreachable(format!("{url}: {e}")))?;
+        .map_err(|e| Error::from_request(&url, &e))?;
     let status = res.status().as_u16();
     let text = res
         .body_mut()
         .read_to_string()
-        .map_err(|e| Error::Unreachable(format!("{url}: {e}")))?;
+        .map_err(|e| Error::NoAnswer(format!("{url}: {e}")))?;
     if !(200..300).contains(&status) {
         let (error, detail) = match serde_json::from_str::<api::http::ErrorBody>(&text) {
             Ok(e) => (e.error, e.detail),
