@@ -131,8 +131,9 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             new(&req, &out, force)
         }
         Command::Bulk { csv, out, base_url } => {
+            let done = bulk(&csv, &out, &base_url);
             warn_placeholder(&base_url);
-            bulk(&csv, &out, &base_url)
+            done
         }
         Command::Inspect { input } => inspect(&input),
         Command::Unwrap {
@@ -144,13 +145,13 @@ fn run(command: Command) -> Result<ExitCode, Error> {
     }
 }
 
-/// Warns when a poster will point at the placeholder server: phones that scan it reach
-/// nothing.
+/// Says, after the posters are made, when they point at the placeholder server: phones that
+/// scan them reach nothing.
 fn warn_placeholder(base_url: &str) {
     if base_url == DEFAULT_BASE_URL {
-        eprintln!(
-            "warning: the poster points at the placeholder {DEFAULT_BASE_URL}; phones that scan \
-             it reach no server. Give --base-url https://YOUR-SERVER/v1/c (or set \
+        println!(
+            "Note: the poster points at the placeholder {DEFAULT_BASE_URL}; phones that scan it \
+             reach no server. Give --base-url https://YOUR-SERVER/v1/c (or set \
              CHECKIN_BASE_URL) for posters people will scan."
         );
     }
@@ -158,7 +159,6 @@ fn warn_placeholder(base_url: &str) {
 
 /// `venue-keygen new`.
 fn new(req: &NewVenue, out: &Path, force: bool) -> Result<ExitCode, Error> {
-    warn_placeholder(&req.base_url);
     let made = venue_keygen::make_venue(req, out, force)?;
     println!("Made the venue key and poster in {}", made.dir.display());
     println!("  print:        {}", made.dir.join("poster.pdf").display());
@@ -166,6 +166,7 @@ fn new(req: &NewVenue, out: &Path, force: bool) -> Result<ExitCode, Error> {
     println!("URL:         {}", made.url);
     println!("Fingerprint: {}", made.fingerprint);
     warn_glyphs(&made.missing_glyphs);
+    warn_placeholder(&req.base_url);
     Ok(ExitCode::SUCCESS)
 }
 
