@@ -54,18 +54,17 @@ impl Session {
     /// Matches visit `id` against every cached notice, replacing what its alerts said. A
     /// problem (a damaged cache) is reported in `problems`; the command goes on.
     pub(crate) fn rematch_visit(&mut self, id: &str, now: u64, problems: &mut Vec<String>) {
-        let bundles = match self.cached_notices(now) {
-            Ok(b) => b.to_vec(),
-            Err(e) => {
-                problems.push(e.to_string());
-                return;
-            }
-        };
-        if bundles.is_empty() {
+        if let Err(e) = self.cached_notices(now) {
+            problems.push(e.to_string());
             return;
         }
-        let replace = self.state.cache_complete;
-        self.match_visits(&[id.to_owned()], &bundles, now, replace);
+        // Borrowed out of the session while matching, not copied: the cache can be tens of MB.
+        let bundles = self.cached.take().unwrap_or_default();
+        if !bundles.is_empty() {
+            let replace = self.state.cache_complete;
+            self.match_visits(&[id.to_owned()], &bundles, now, replace);
+        }
+        self.cached = Some(bundles);
     }
 
     /// Matches visits `ids` against `bundles`. New alerts are stored and kept for the

@@ -140,7 +140,7 @@ impl Session {
         self.dirty = true;
         self.cached = None;
         let mut kept = match self.cached_notices(now) {
-            Ok(b) => b.to_vec(),
+            Ok(_) => self.cached.take().unwrap_or_default(),
             Err(_) => Vec::new(),
         };
         let oldest = self.notices_oldest(now);
