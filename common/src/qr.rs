@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use image::GrayImage;
 use protocol::Poster;
 
 use crate::Error;
@@ -43,18 +44,16 @@ pub fn poster_text(input: &str) -> Result<(String, String), Error> {
 /// URL file; and where it came from.
 fn read_file(path: &Path) -> Result<(String, String), Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    if let Ok(format) = image::guess_format(&bytes) {
-        let img = image::load_from_memory_with_format(&bytes, format)
-            .map_err(|e| {
-                Error::Invalid(format!("cannot read {} as an image: {e}", path.display()))
-            })?
-            .into_luma8();
-        let mut prepared = rqrr::PreparedImage::prepare(img);
-        let text = prepared
-            .detect_grids()
-            .into_iter()
-            .find_map(|g| g.decode().ok().map(|(_, t)| t))
-            .ok_or_else(|| Error::Invalid(format!("no readable QR code in {}", path.display())))?;
+    if image::guess_format(&bytes).is_ok() {
+        let img = load_image(&bytes)
+            .map_err(|why| Error::Invalid(format!("{}: {why}", path.display())))?;
+        let text = decode(&img).ok_or_else(|| {
+            Error::Invalid(format!(
+                "no readable QR code in {}: photograph the poster's code straight on, in \
+                 focus and filling a good part of the picture, or give its URL instead",
+                path.display()
+            ))
+        })?;
         return Ok((text, format!("QR code in {}", path.display())));
     }
     match std::str::from_utf8(&bytes) {
@@ -66,4 +65,91 @@ fn read_file(path: &Path) -> Result<(String, String), Error> {
             path.display()
         ))),
     }
+}
+
+/// Largest image read, in pixels (a 48-megapixel photo; posters are 8.7).
+pub const MAX_PIXELS: u64 = 48_000_000;
+
+/// Most memory the image decoder may take, in bytes.
+const MAX_DECODE_BYTES: u64 = 512 << 20;
+
+/// Decodes an image file's bytes to grey levels, refusing images larger than [`MAX_PIXELS`]
+/// before decoding them, so that no file can take minutes or gigabytes.
+pub fn load_image(bytes: &[u8]) -> Result<GrayImage, String> {
+    let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("cannot read the image: {e}"))?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| format!("cannot read the image: {e}"))?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(format!(
+            "the image is {w}×{h} pixels, more than the {} megapixels read; a photo of a \
+             poster needs far fewer: scale it down or crop it to the code",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("cannot read the image: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    Ok(reader
+        .decode()
+        .map_err(|e| format!("cannot read the image: {e}"))?
+        .into_luma8())
+}
+
+/// Longest side of the copies the decoder looks at, largest first. A QR code is found most
+/// reliably at a few hundred pixels across; scaling a large photo down also averages away
+/// blur and sensor noise, and bounds the work on any image to a few milliseconds per copy.
+const SCALES: [u32; 4] = [1600, 1000, 600, 400];
+
+/// The text of a QR code in `img`, trying the image as it is (when no larger than the first
+/// scale) and then copies scaled down to each of [`SCALES`] in turn.
+pub fn decode(img: &GrayImage) -> Option<String> {
+    let (w, h) = img.dimensions();
+    let longest = w.max(h);
+    if longest == 0 {
+        return None;
+    }
+    if longest <= SCALES[0]
+        && let Some(text) = decode_once(img)
+    {
+        return Some(text);
+    }
+    for &side in &SCALES {
+        if side >= longest {
+            continue;
+        }
+        let (sw, sh) = scaled(w, h, side);
+        let copy = image::imageops::resize(img, sw, sh, image::imageops::FilterType::Triangle);
+        if let Some(text) = decode_once(&copy) {
+            return Some(text);
+        }
+    }
+    None
+}
+
+/// `w`×`h` scaled so that its longest side is `side`, each side at least 1.
+fn scaled(w: u32, h: u32, side: u32) -> (u32, u32) {
+    let longest = u64::from(w.max(h));
+    let s = |x: u32| ((u64::from(x) * u64::from(side) / longest) as u32).max(1);
+    (s(w), s(h))
+}
+
+/// The QR code rxing finds in one copy, if any.
+fn decode_once(img: &GrayImage) -> Option<String> {
+    let (w, h) = img.dimensions();
+    let mut hints = rxing::DecodeHints::default().with(rxing::DecodeHintValue::TryHarder(true));
+    rxing::helpers::detect_in_luma_with_hints(
+        img.as_raw().clone(),
+        w,
+        h,
+        Some(rxing::BarcodeFormat::QR_CODE),
+        &mut hints,
+    )
+    .ok()
+    .map(|r| r.getText().to_owned())
 }

@@ -148,8 +148,8 @@ pub fn render_poster(poster: &Poster, base_url: &str) -> Result<PosterFiles, Err
     }
     let layout = Layout::new(poster, &url, &fonts, &note)?;
     let page = layout.raster(&fonts);
-    let decoded = render::decode_qr(&page);
-    if decoded != [url.clone()] {
+    let decoded = common::qr::decode(&page);
+    if decoded.as_deref() != Some(url.as_str()) {
         return Err(Error::Render(format!(
             "the drawn QR code reads back as {decoded:?}, not the poster URL"
         )));

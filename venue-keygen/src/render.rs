@@ -496,13 +496,3 @@ pub fn pdf(img: &GrayImage, title: &str) -> Vec<u8> {
         .subject(TextStr("Venue check-in poster"));
     pdf.finish()
 }
-
-/// Reads every QR code in an image with `rqrr`, a decoder independent of the encoder.
-pub fn decode_qr(img: &GrayImage) -> Vec<String> {
-    let mut prepared = rqrr::PreparedImage::prepare(img.clone());
-    prepared
-        .detect_grids()
-        .into_iter()
-        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
-        .collect()
-}
