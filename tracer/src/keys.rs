@@ -105,10 +105,5 @@ pub fn load(dir: &Path) -> Result<TracerIdentity, Error> {
 /// Writes a certificate file.
 pub fn write_cert(path: &Path, cert: &Certificate, replace: bool) -> Result<(), Error> {
     let text = field_text("checkin-tracer-cert v1", "cert", cert.to_bytes());
-    if replace {
-        crate::files::write_replace(path, text.as_bytes(), 0o644)?;
-    } else {
-        crate::files::write_new(path, text.as_bytes(), 0o644)?;
-    }
-    Ok(())
+    Ok(crate::files::write(path, text.as_bytes(), 0o644, replace)?)
 }

@@ -407,12 +407,7 @@ pub fn write_contacts_csv(
         .into_inner()
         .map_err(|e| Error::invalid(format!("cannot write CSV: {e}")))?;
     let data = zeroize::Zeroizing::new(data);
-    if replace {
-        files::write_replace(path, &data, 0o600)?;
-    } else {
-        files::write_new(path, &data, 0o600)?;
-    }
-    Ok(())
+    Ok(files::write(path, &data, 0o600, replace)?)
 }
 
 #[cfg(test)]

@@ -9,23 +9,15 @@ use protocol::{PosterError, VaultError};
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum Error {
-    /// A command-line value is not acceptable.
-    Invalid(String),
+    /// A value, a file or a directory is not usable (the shared plumbing's error, which says
+    /// which and why, and keeps the operating system's reason as its source).
+    Local(common::Error),
     /// The poster fields are not acceptable, or a scanned code is not a poster.
     Poster(PosterError),
     /// A key file is already there and `--force` was not given.
     KeyExists(PathBuf),
     /// An output file is already there and `--force` was not given.
     OutputExists(PathBuf),
-    /// Reading or writing a file failed.
-    Io {
-        /// What was being done, such as "write poster.pdf".
-        action: String,
-        /// The file or directory.
-        path: PathBuf,
-        /// The operating system's reason.
-        source: std::io::Error,
-    },
     /// A key file is not a venue key file.
     BadKeyFile {
         /// The file.
@@ -33,8 +25,6 @@ pub enum Error {
         /// Why.
         reason: String,
     },
-    /// An image holds no readable QR code.
-    NoQrCode(PathBuf),
     /// A vault request file is malformed or for another venue.
     BadRequest(String),
     /// A vault step failed.
@@ -44,15 +34,23 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn io(
-        action: impl Into<String>,
-        path: impl Into<PathBuf>,
-        source: std::io::Error,
-    ) -> Self {
-        Error::Io {
-            action: action.into(),
-            path: path.into(),
-            source,
+    /// A value given on the command line or in a file is not acceptable.
+    pub fn invalid(message: String) -> Self {
+        Error::Local(common::Error::Invalid(message))
+    }
+
+    /// Reading or writing `path` failed while doing `action`.
+    pub fn io(action: &str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Local(common::Error::io(action, path, source))
+    }
+}
+
+impl From<common::Error> for Error {
+    fn from(e: common::Error) -> Self {
+        match e {
+            // The tools that write venue files offer --force; say so.
+            common::Error::Exists(path) => Error::OutputExists(path),
+            e => Error::Local(e),
         }
     }
 }
@@ -60,7 +58,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Invalid(m) => f.write_str(m),
+            Error::Local(e) => e.fmt(f),
             Error::Poster(e) => write!(f, "{e}"),
             Error::KeyExists(p) => write!(
                 f,
@@ -74,11 +72,6 @@ impl fmt::Display for Error {
                 "{} already exists; refusing to overwrite it (use --force to replace it)",
                 p.display()
             ),
-            Error::Io {
-                action,
-                path,
-                source,
-            } => write!(f, "cannot {action} {}: {source}", path.display()),
             Error::BadKeyFile { path, reason } => {
                 write!(
                     f,
@@ -86,12 +79,6 @@ impl fmt::Display for Error {
                     path.display()
                 )
             }
-            Error::NoQrCode(p) => write!(
-                f,
-                "no readable QR code found in {}: use a sharper, straighter photo, or pass the \
-                 poster URL instead",
-                p.display()
-            ),
             Error::BadRequest(m) => write!(f, "the vault request cannot be used: {m}"),
             Error::Vault(e) => write!(f, "{e}"),
             Error::Render(m) => write!(f, "cannot draw the poster: {m}"),
@@ -102,7 +89,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            Error::Local(e) => e.source(),
             Error::Poster(e) => Some(e),
             Error::Vault(e) => Some(e),
             _ => None,

@@ -64,7 +64,7 @@ impl NewVenue {
                 let from = from.unwrap_or(0);
                 let until = until.unwrap_or(u64::MAX);
                 if until <= from {
-                    return Err(Error::Invalid(
+                    return Err(Error::invalid(
                         "--valid-until must be after --valid-from".into(),
                     ));
                 }
@@ -76,7 +76,7 @@ impl NewVenue {
     fn check(&self) -> Result<PosterInfo, Error> {
         let name = self.name.trim();
         if name.is_empty() {
-            return Err(Error::Invalid(
+            return Err(Error::invalid(
                 "the venue name must not be empty (--name)".into(),
             ));
         }
@@ -196,24 +196,20 @@ pub fn make_venue(req: &NewVenue, out: &Path, force: bool) -> Result<Made, Error
     let result = (|| {
         // Stage everything first, so a full disk or a permission problem stops us before
         // any file appears.
-        let staged_key = files::stage(&key_path, key.to_json().as_bytes())?;
-        staged_key.set_mode(0o600)?;
+        let staged_key = files::stage(&key_path, key.to_json().as_bytes(), 0o600)?;
         let mut staged = Vec::new();
         for (name, data) in [
             ("poster.svg", files.svg.as_bytes()),
             ("poster.png", files.png.as_slice()),
             ("poster.pdf", files.pdf.as_slice()),
         ] {
-            let s = files::stage(&out.join(name), data)?;
-            s.set_mode(0o644)?;
-            staged.push(s);
+            staged.push(files::stage(&out.join(name), data, 0o644)?);
         }
-        let s = files::stage(
+        staged.push(files::stage(
             &out.join("poster.url"),
             format!("{}\n", files.url).as_bytes(),
-        )?;
-        s.set_mode(0o644)?;
-        staged.push(s);
+            0o644,
+        )?);
         staged_key.commit(force)?;
         for s in staged {
             s.commit(true)?;
@@ -252,7 +248,7 @@ pub struct Inspected {
 /// `venue-keygen inspect`: reads a poster from a URL, a bare payload, or an image file.
 pub fn inspect(input: &str) -> Result<Inspected, Error> {
     let (text, source) =
-        common::qr::poster_text(input).map_err(|e| Error::Invalid(e.to_string()))?;
+        common::qr::poster_text(input).map_err(|e| Error::invalid(e.to_string()))?;
     let i = protocol::poster::inspect_url_or_payload(&text)?;
     Ok(Inspected {
         poster: i.poster,
@@ -326,7 +322,7 @@ pub fn bulk_request(row: &BulkRow, base_url: &str) -> Result<NewVenue, Error> {
         None | Some("") => DEFAULT_STAY_MINUTES,
         Some(s) => s
             .parse::<u16>()
-            .map_err(|_| Error::Invalid(format!("stay '{s}' is not a whole number of minutes")))?,
+            .map_err(|_| Error::invalid(format!("stay '{s}' is not a whole number of minutes")))?,
     };
     Ok(NewVenue {
         name: row.name.clone(),

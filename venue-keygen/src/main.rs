@@ -102,7 +102,7 @@ fn main() -> ExitCode {
 }
 
 fn opt_time(s: Option<String>, flag: &str) -> Result<Option<u64>, Error> {
-    s.map(|t| parse_time(&t).map_err(|e| Error::Invalid(format!("{flag}: {e}"))))
+    s.map(|t| parse_time(&t).map_err(|e| Error::invalid(format!("{flag}: {e}"))))
         .transpose()
 }
 
@@ -267,7 +267,7 @@ fn bulk(
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(csv_path)
-        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", csv_path.display())))?;
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", csv_path.display())))?;
     let rows: Vec<(u64, Result<venue_keygen::BulkRow, csv::Error>)> = reader
         .deserialize()
         .map(|r: Result<venue_keygen::BulkRow, csv::Error>| {

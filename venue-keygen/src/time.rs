@@ -7,7 +7,7 @@ use crate::Error;
 
 /// Parses a time given on the command line or in a CSV file.
 pub fn parse_time(text: &str) -> Result<u64, Error> {
-    common::time::parse(text, &TimeZone::system()).map_err(|e| Error::Invalid(e.to_string()))
+    common::time::parse(text, &TimeZone::system()).map_err(|e| Error::invalid(e.to_string()))
 }
 
 /// Shows Unix seconds as local time, for people.

@@ -30,7 +30,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use protocol::{Poster, Tag, VaultError, vault_tag};
 
 use crate::Error;
-use crate::files::{VenueKeyFile, write_file};
+use crate::files::VenueKeyFile;
 
 pub use api::files::{
     OpenedRecord as Opened, REQUEST_FORMAT, RESPONSE_FORMAT, RefusedRecord as Refused,
@@ -149,6 +149,6 @@ pub fn unwrap_files(
     let (resp, summary) = unwrap_request(&key, &bytes)?;
     let json = serde_json::to_string_pretty(&resp)
         .map_err(|e| Error::BadRequest(format!("cannot write the response: {e}")))?;
-    write_file(response, format!("{json}\n").as_bytes(), 0o600, force)?;
+    crate::files::write(response, format!("{json}\n").as_bytes(), 0o600, force)?;
     Ok(summary)
 }
