@@ -35,5 +35,5 @@ impl Session {
 
 /// Writes a new file atomically and durably (mode 0600, never replacing one).
 pub fn write_new_file(path: &std::path::Path, data: &[u8]) -> Result<(), Error> {
-    common::files::write_new(path, data, 0o600).map_err(|e| Error::File(e.to_string()))
+    Ok(common::files::write_new(path, data, 0o600)?)
 }

@@ -53,10 +53,10 @@ fn decode_v1(bytes: &[u8]) -> Option<Trees> {
 
 fn read_sled(db_dir: &Path) -> Result<Trees, Error> {
     let err = |e: sled::Error| {
-        Error::Store(format!(
-            "cannot read the old diary store {}: {e}",
-            db_dir.display()
-        ))
+        Error::store_because(
+            format!("cannot read the old diary store {}", db_dir.display()),
+            e,
+        )
     };
     let db = sled::Config::new().path(db_dir).open().map_err(err)?;
     let mut trees = Trees::new();
@@ -238,7 +238,7 @@ pub fn read(dir: &Path, master: &[u8]) -> Result<Option<State>, Error> {
     let file = dir.join(crate::store::FILE);
     let trees = match std::fs::read(&file) {
         Ok(bytes) => Some(decode_v1(&bytes).ok_or_else(|| {
-            Error::Store(format!(
+            Error::store(format!(
                 "the diary file {} is damaged (its checksum does not match); nothing was changed",
                 file.display()
             ))

@@ -109,7 +109,7 @@ pub fn venue_name(payload: &str) -> String {
 
 fn poster(rec: &VisitRec) -> Result<Poster, Error> {
     Poster::from_payload(&rec.poster)
-        .map_err(|e| Error::Store(format!("a stored poster does not read: {e}")))
+        .map_err(|e| Error::store_because("a stored poster does not read", e))
 }
 
 impl Session {
@@ -136,7 +136,7 @@ impl Session {
     ) -> Result<(Session, Option<Error>), Error> {
         match Session::open(dir, passphrase, Access::Write) {
             Ok(s) => Ok((s, None)),
-            Err(e @ Error::Store(_)) => {
+            Err(e @ Error::Store { .. }) => {
                 Ok((Session::open(dir, passphrase, Access::Read)?, Some(e)))
             }
             Err(e) => Err(e),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use client::error::PosterRefusal;
 use client::{Access, AlertRec, ContactIn, Error, ScanOutcome, Session};
 use common::time;
 use jiff::tz::TimeZone;
@@ -199,8 +200,7 @@ impl Out {
 fn read_passphrase(file: Option<&PathBuf>, confirm: bool) -> Result<Zeroizing<String>, Error> {
     if let Some(f) = file {
         let text = Zeroizing::new(
-            std::fs::read_to_string(f)
-                .map_err(|e| Error::File(format!("cannot read {}: {e}", f.display())))?,
+            std::fs::read_to_string(f).map_err(|e| common::Error::io("read", f, e))?,
         );
         return Ok(Zeroizing::new(
             text.trim_end_matches(['\n', '\r']).to_owned(),
@@ -211,13 +211,9 @@ fn read_passphrase(file: Option<&PathBuf>, confirm: bool) -> Result<Zeroizing<St
             "a passphrase is needed: run in a terminal, or give --passphrase-file".into(),
         ));
     }
-    let p = Zeroizing::new(
-        rpassword::prompt_password("Diary passphrase: ").map_err(|e| Error::File(e.to_string()))?,
-    );
+    let p = Zeroizing::new(rpassword::prompt_password("Diary passphrase: ").map_err(terminal)?);
     if confirm {
-        let again = Zeroizing::new(
-            rpassword::prompt_password("Again: ").map_err(|e| Error::File(e.to_string()))?,
-        );
+        let again = Zeroizing::new(rpassword::prompt_password("Again: ").map_err(terminal)?);
         if *again != *p {
             return Err(Error::Invalid(
                 "the passphrases differ; nothing was created".into(),
@@ -232,6 +228,15 @@ fn when(at: Option<&str>, tz: &TimeZone) -> Result<u64, Error> {
         None => Ok(time::now()),
         Some(t) => time::parse(t, tz).map_err(|e| Error::Invalid(e.to_string())),
     }
+}
+
+/// Reading a passphrase from the terminal failed.
+fn terminal(e: std::io::Error) -> Error {
+    Error::File(common::Error::io(
+        "read the passphrase from",
+        "the terminal",
+        e,
+    ))
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -391,7 +396,8 @@ fn scan(
     tz: &TimeZone,
 ) -> Result<(), Error> {
     let at = when(at, tz)?;
-    let poster = common::qr::read_poster(poster).map_err(|e| Error::Poster(e.to_string()))?;
+    let poster =
+        common::qr::read_poster(poster).map_err(|e| Error::Poster(PosterRefusal::Unreadable(e)))?;
     match s.scan(&poster, at, share_contact, now)? {
         ScanOutcome::CheckedIn {
             left,
@@ -600,7 +606,8 @@ fn alerts(s: &Session, json: bool, tz: &TimeZone) -> Result<(), Error> {
     if json {
         println!(
             "{}",
-            serde_json::to_string(&alerts).map_err(|e| Error::Store(e.to_string()))?
+            serde_json::to_string(&alerts)
+                .map_err(|e| Error::store_because("cannot encode the alerts", e))?
         );
     } else if alerts.is_empty() {
         println!("No alerts.");

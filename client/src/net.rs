@@ -54,13 +54,15 @@ impl Server {
             .agent
             .get(&url)
             .call()
-            .map_err(|e| Error::Unreachable(format!("{}: {e}", self.base)))?;
+            .map_err(|e| Error::Unreachable {
+                what: self.base.clone(),
+                source: Some(e.into()),
+            })?;
         if res.status().as_u16() != 200 {
-            return Err(Error::Unreachable(format!(
-                "{} answered {}",
-                self.base,
-                res.status()
-            )));
+            return Err(Error::Unreachable {
+                what: format!("{} answered {}", self.base, res.status()),
+                source: None,
+            });
         }
         let text = res
             .body_mut()

@@ -54,14 +54,14 @@ pub fn load(
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {
-            return Err(Error::Store(format!(
-                "cannot read the downloaded notices {}: {e}",
-                path.display()
-            )));
+            return Err(Error::store_because(
+                format!("cannot read the downloaded notices {}", path.display()),
+                e,
+            ));
         }
     };
     let damaged = || {
-        Error::Store(format!(
+        Error::store(format!(
             "the downloaded notices in {} are damaged; the next sync downloads them again",
             path.display()
         ))
@@ -82,7 +82,7 @@ pub fn load(
 pub fn save(dir: &Path, key: &[u8; 32], bundles: &[Bundle]) -> Result<(), Error> {
     let sealed = crate::store::seal(key, MAGIC, &encode(bundles))?;
     common::files::write_replace(&dir.join(FILE), &sealed, 0o600)
-        .map_err(|e| Error::Store(format!("cannot save the downloaded notices: {e}")))
+        .map_err(|e| Error::store_because("cannot save the downloaded notices", e))
 }
 
 /// Removes the cache (when it is damaged: the next sync starts again from the beginning).

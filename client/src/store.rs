@@ -58,7 +58,7 @@ pub struct Store {
 }
 
 fn store_err(what: &str, path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Store(format!("cannot {what} {}: {e}", path.display()))
+    Error::store(format!("cannot {what} {}: {e}", path.display()))
 }
 
 /// The padded plaintext size for a state of `len` bytes (with its 4-byte length).
@@ -74,7 +74,7 @@ pub(crate) fn seal(key: &[u8; 32], magic: &[u8], plain: &[u8]) -> Result<Vec<u8>
     let mut buf = Zeroizing::new(plain.to_vec());
     let tag = cipher
         .encrypt_inout_detached(&Nonce::from(nonce), magic, buf.as_mut_slice().into())
-        .map_err(|_| Error::Store("encryption failed".into()))?;
+        .map_err(|_| Error::store("encryption failed"))?;
     let mut out = Vec::with_capacity(magic.len() + 12 + buf.len() + 16);
     out.extend_from_slice(magic);
     out.extend_from_slice(&nonce);
@@ -106,7 +106,10 @@ pub(crate) fn open(key: &[u8; 32], magic: &[u8], bytes: &[u8]) -> Option<Zeroizi
 }
 
 fn encode(state: &State) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let json = Zeroizing::new(serde_json::to_vec(state).map_err(|e| Error::Store(e.to_string()))?);
+    let json = Zeroizing::new(
+        serde_json::to_vec(state)
+            .map_err(|e| Error::store_because("cannot encode the diary", e))?,
+    );
     let mut plain = Zeroizing::new(vec![0u8; bucket(json.len())]);
     plain[..4].copy_from_slice(&(json.len() as u32).to_be_bytes());
     plain[4..4 + json.len()].copy_from_slice(&json);
@@ -150,7 +153,7 @@ fn lock(dir: &Path, access: Access) -> Result<Option<File>, Error> {
                 std::thread::sleep(Duration::from_millis(20));
             }
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::Busy(dir.display().to_string()));
+                return Err(Error::Busy(dir.to_path_buf()));
             }
             Err(std::fs::TryLockError::Error(_)) if access == Access::Read => return Ok(None),
             Err(std::fs::TryLockError::Error(e)) => return Err(store_err("lock", &path, e)),
@@ -223,7 +226,7 @@ impl Store {
             return Ok(None);
         }
         let damaged = || {
-            Error::Store(format!(
+            Error::store(format!(
                 "the diary file {} is damaged (it does not decrypt); nothing was changed",
                 path.display()
             ))
@@ -241,16 +244,14 @@ impl Store {
     /// crash or a power cut, the diary as it was before.
     pub fn save(&self, state: &State) -> Result<(), Error> {
         if self.access != Access::Write || self.lock.is_none() {
-            return Err(Error::Store(
-                "this command opened the diary read-only".into(),
-            ));
+            return Err(Error::store("this command opened the diary read-only"));
         }
         let bytes = seal(&self.key, MAGIC, &encode(state)?)?;
         common::files::write_replace(&self.dir.join(FILE), &bytes, 0o600).map_err(|e| {
-            Error::Store(format!(
-                "cannot save the diary in {}: {e}",
-                self.dir.display()
-            ))
+            Error::store_because(
+                format!("cannot save the diary in {}", self.dir.display()),
+                e,
+            )
         })
     }
 

@@ -115,7 +115,7 @@ fn check_matches(master: &[u8], check: &str) -> bool {
 }
 
 fn write_private(path: &Path, data: &[u8]) -> Result<(), Error> {
-    common::files::write_new(path, data, 0o600).map_err(|e| Error::File(e.to_string()))
+    Ok(common::files::write_new(path, data, 0o600)?)
 }
 
 /// `checkin init`: creates the diary, protected by a device key or a passphrase.
@@ -131,17 +131,12 @@ pub fn init(
             dir.display()
         )));
     }
-    let trust_text = std::fs::read_to_string(trust_file).map_err(|e| {
-        Error::File(format!(
-            "cannot read the trust file {}: {e}",
-            trust_file.display()
-        ))
-    })?;
+    let trust_text = std::fs::read_to_string(trust_file)
+        .map_err(|e| common::Error::io("read the trust file", trust_file, e))?;
     let trust = TrustAnchor::parse(&trust_text)
         .map_err(|e| Error::Invalid(format!("{}: {e}", trust_file.display())))?;
     let server = net::server_url(server)?;
-    common::files::create_dir(dir)
-        .map_err(|e| Error::File(format!("cannot create {}: {e}", dir.display())))?;
+    common::files::create_dir(dir)?;
     let (protection, master) = match passphrase {
         Some(p) => {
             if p.len() < 8 {
@@ -179,7 +174,8 @@ pub fn init(
         retention_days: 14,
     };
     write_private(&dir.join("trust.txt"), trust_text.as_bytes())?;
-    let json = serde_json::to_vec_pretty(&config).map_err(|e| Error::Store(e.to_string()))?;
+    let json = serde_json::to_vec_pretty(&config)
+        .map_err(|e| Error::store_because("cannot encode the diary's settings", e))?;
     // config.json last: its presence means the diary is complete.
     write_private(&dir.join("config.json"), &json)?;
     Ok(trust)
@@ -195,9 +191,13 @@ pub fn needs_passphrase(dir: &Path) -> Result<bool, Error> {
 
 fn read_config(dir: &Path) -> Result<Config, Error> {
     let text = std::fs::read_to_string(dir.join("config.json"))
-        .map_err(|_| Error::NotInitialised(dir.display().to_string()))?;
-    serde_json::from_str(&text)
-        .map_err(|_| Error::Store(format!("{} is damaged", dir.join("config.json").display())))
+        .map_err(|_| Error::NotInitialised(dir.to_path_buf()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::store_because(
+            format!("{} is damaged", dir.join("config.json").display()),
+            e,
+        )
+    })
 }
 
 /// An unlocked diary's parts, before the state is read.
@@ -225,10 +225,9 @@ pub(crate) fn unlock(
                         .into(),
                 ));
             }
-            let b = Zeroizing::new(
-                std::fs::read(dir.join("device.key"))
-                    .map_err(|e| Error::File(format!("cannot read the device key: {e}")))?,
-            );
+            let b = Zeroizing::new(std::fs::read(dir.join("device.key")).map_err(|e| {
+                common::Error::io("read the device key", dir.join("device.key"), e)
+            })?);
             Zeroizing::new(<[u8; 32]>::try_from(b.as_slice()).map_err(|_| Error::Locked)?)
         }
         Protection::Passphrase {
@@ -246,7 +245,7 @@ pub(crate) fn unlock(
             })?;
             let salt = URL_SAFE_NO_PAD
                 .decode(salt)
-                .map_err(|_| Error::Store("config.json is damaged".into()))?;
+                .map_err(|e| Error::store_because("config.json is damaged", e))?;
             argon(p, &salt, *m_cost, *t_cost, *p_cost)?
         }
     };
@@ -254,9 +253,9 @@ pub(crate) fn unlock(
         return Err(Error::Locked);
     }
     let trust_text = std::fs::read_to_string(dir.join("trust.txt"))
-        .map_err(|e| Error::File(format!("cannot read the pinned trust file: {e}")))?;
+        .map_err(|e| common::Error::io("read the pinned trust file", dir.join("trust.txt"), e))?;
     let trust = TrustAnchor::parse(&trust_text)
-        .map_err(|e| Error::Store(format!("the pinned trust file is damaged: {e}")))?;
+        .map_err(|e| Error::store_because("the pinned trust file is damaged", e))?;
     let (store, state) = Store::open(dir, diary_key(master.as_ref()), access, |d| {
         crate::legacy::read(d, master.as_ref())
     })?;

@@ -7,6 +7,7 @@
 
 use protocol::{Poster, Visit};
 
+use crate::error::PosterRefusal;
 use crate::state::{Consent, VisitRec};
 use crate::{Error, MAX_AUTO_STAY_SECS, Session, poster};
 
@@ -98,16 +99,11 @@ impl Session {
         self.check_checkin_time(at, now)?;
         poster.check_valid_at(at).map_err(|e| {
             Error::Poster(match e {
-                protocol::PosterError::NotYetValid { from } => format!(
-                    "this poster is valid only from {}; check-in at {} refused",
-                    self::at(from),
-                    self::at(at)
-                ),
-                protocol::PosterError::Expired { until } => format!(
-                    "this poster expired at {}; ask the venue for a current one",
-                    self::at(until)
-                ),
-                other => other.to_string(),
+                protocol::PosterError::NotYetValid { from } => {
+                    PosterRefusal::NotYetValid { from, at }
+                }
+                protocol::PosterError::Expired { until } => PosterRefusal::Expired { until },
+                other => PosterRefusal::Invalid(other),
             })
         })?;
         let share = match (self.state.consent, share_flag) {

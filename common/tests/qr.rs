@@ -1,7 +1,12 @@
 //! Reading posters from photos: the degraded images that the earlier decoder refused must
 //! read, and images no photo of a poster could be must be refused at once, not after minutes.
 #![cfg(feature = "qr")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::Path;
 
