@@ -26,5 +26,5 @@ run() {
     rm -f "$log"
 }
 run server cargo test -q -p notify-server --test process crash_loop
-run client cargo test -q -p client --test crash
+run client cargo test -q -p tests --test checkin_crash
 exit $status

@@ -1,6 +1,6 @@
 //! Tracer certificates: the authority root vouches for a tracer's Ed25519 key for a period.
 //!
-//! Encoding (spec: "Tracer certificate"):
+//! Encoding (spec section 10, "Tracer certificates"):
 //! `0x01 | tracer_pk[32] | not_before u64 | not_after u64 | name_len u8 | name | sig[64]`,
 //! where `sig` is the root's Ed25519 signature over
 //! `"checkin/v1/tracer-certificate" || 0x00 || everything before sig`.

@@ -1,4 +1,4 @@
-//! Per-hour derivations: hours, notice tags and keys, and vault tags (spec: "Derivations").
+//! Per-hour derivations: hours, notice tags and keys, and vault tags (spec section 9, "Per-hour derivations").
 //!
 //! Everything here is keyed by the `venue_id`, which only a holder of the poster can compute.
 //! Without it, a tag names no venue, and two hours' tags of one venue cannot be linked.

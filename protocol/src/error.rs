@@ -35,7 +35,7 @@ pub enum PosterError {
     /// The validity window is empty or reversed.
     InvalidValidity,
     /// A venue key is not a valid public key: the Ed25519 key is not a canonical point of
-    /// large order, or the X25519 key has small order (spec: "Valid keys").
+    /// large order, or the X25519 key has small order (spec section 6, "Valid keys").
     InvalidKey,
     /// The venue's signature does not verify.
     BadSignature,

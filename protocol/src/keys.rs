@@ -12,7 +12,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::domain;
 
-/// Decodes an Ed25519 public key as every decoder in this protocol must (spec: "Valid keys"):
+/// Decodes an Ed25519 public key as every decoder in this protocol must (spec section 6, "Valid keys"):
 /// refused if the 32 bytes are not a point, are a non-canonical encoding of one, or encode a
 /// point of small order (which would verify signatures on many messages).
 pub(crate) fn ed25519_public_key(bytes: &[u8; 32]) -> Option<VerifyingKey> {
@@ -21,7 +21,7 @@ pub(crate) fn ed25519_public_key(bytes: &[u8; 32]) -> Option<VerifyingKey> {
     (canonical && !key.is_weak()).then_some(key)
 }
 
-/// Whether 32 bytes are an acceptable X25519 public key (spec: "Valid keys"): any key except
+/// Whether 32 bytes are an acceptable X25519 public key (spec section 6, "Valid keys"): any key except
 /// one of small order, with which every Diffie-Hellman result is all zeros and HPKE sealing
 /// fails. `[8]P` is the identity exactly when `P`'s order divides 8, on the curve and on its
 /// twist alike; the encoding's top bit is ignored, as X25519 ignores it.
@@ -112,7 +112,7 @@ impl VenueSecret {
         Zeroizing::new(self.0)
     }
 
-    /// Derives the venue's key pairs (spec: "Venue keys").
+    /// Derives the venue's key pairs (spec section 6, "Venue").
     pub fn keys(&self) -> VenueKeys {
         let x = hkdf32(&self.0, &[domain::VENUE_X25519]);
         let e = hkdf32(&self.0, &[domain::VENUE_ED25519]);

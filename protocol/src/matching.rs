@@ -1,4 +1,4 @@
-//! Local matching on the phone (spec: "Matching").
+//! Local matching on the phone (spec section 13, "Matching").
 //!
 //! The diary's visits are turned into the set of `(notice_tag, venue, hour)` they cover; each
 //! downloaded entry is then one hash lookup. Only entries whose tag is in the diary are ever

@@ -346,7 +346,7 @@ impl BundleVerifier {
         }
     }
 
-    /// Verifies a bundle as a client does (spec: "Bundle verification"):
+    /// Verifies a bundle as a client does (spec section 12.2, "Verification"):
     ///
     /// 1. strict decoding, with entries in strictly ascending tag order;
     /// 2. the certificate verifies under the pinned root;

@@ -1,6 +1,6 @@
 //! Posters: what a venue prints, and the `venue_id` bound to all of it.
 //!
-//! Encoding (spec: "Poster"), all integers big-endian:
+//! Encoding (spec section 7.1, "Encoding"), all integers big-endian:
 //!
 //! ```text
 //! version u8 (=1) | flags u8 | x25519_pk[32] | ed25519_pk[32]

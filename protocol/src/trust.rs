@@ -1,4 +1,4 @@
-//! The authority's public trust file, which servers and clients pin (spec: "Trust file").
+//! The authority's public trust file, which servers and clients pin (spec section 16a, "Trust file").
 //!
 //! ```text
 //! checkin-trust v1

@@ -126,7 +126,7 @@ impl std::fmt::Display for TextProblem {
 
 /// Unicode general category Cf (format), Zl (line separator) or Zp (paragraph separator),
 /// except U+200C ZERO WIDTH NON-JOINER and U+200D ZERO WIDTH JOINER, which Persian, the Indic
-/// scripts and emoji need to be written at all (spec: "Text fields").
+/// scripts and emoji need to be written at all (spec section 3, "Text fields").
 fn is_format_character(c: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
     matches!(
@@ -137,7 +137,7 @@ fn is_format_character(c: char) -> bool {
     ) && !matches!(c, '\u{200C}' | '\u{200D}')
 }
 
-/// Checks a text field against the rules every format shares (spec: "Text fields").
+/// Checks a text field against the rules every format shares (spec section 3, "Text fields").
 pub(crate) fn check_text(s: &str, max: usize, required: bool) -> Result<(), TextProblem> {
     if s.len() > max {
         return Err(TextProblem::TooLong { max });

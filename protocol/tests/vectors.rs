@@ -278,7 +278,7 @@ fn gen_poster(f: &Fixture) -> Value {
         ch.encode_utf8(&mut fmt[67..70]);
         neg(name, "poster_invalid_text", resign_poster(keys, &fmt));
     }
-    // Weak keys (spec: "Valid keys"). X25519 keys of small order, re-signed so that only the
+    // Weak keys (spec section 6, "Valid keys"). X25519 keys of small order, re-signed so that only the
     // key check fails: zero, the point of order 4 (u = 1), a point of order 8, and p - 1.
     for (name, x) in [
         ("poster_x25519_key_zero", [0u8; 32]),

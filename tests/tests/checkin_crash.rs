@@ -31,7 +31,7 @@ fn iterations() -> usize {
 /// Runs `checkin` with `args` and SIGKILLs it after `kill_after` unless it finished first.
 /// Returns whether it finished successfully on its own, and how long it ran.
 fn run_and_kill(w: &World, who: &str, args: &[&str], kill_after: Duration) -> (bool, Duration) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_checkin"))
+    let mut child = std::process::Command::new(tests::bin_dir().join("checkin"))
         .env("TZ", "UTC")
         .env_remove("CHECKIN_HOME")
         .arg("--diary")

@@ -75,7 +75,7 @@ pub fn world() -> World {
 
 impl World {
     pub fn checkin(&self, who: &str) -> Command {
-        let mut c = Command::cargo_bin("checkin").unwrap();
+        let mut c = Command::new(tests::bin_dir().join("checkin"));
         c.env("TZ", "UTC")
             .env_remove("CHECKIN_HOME")
             .arg("--diary")

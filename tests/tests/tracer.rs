@@ -1,4 +1,4 @@
-//! The `tracer` binary against a real notify-server (Rocket, sled, a loopback port), with the
+//! The `tracer` binary against a real notify-server (Rocket, redb, a loopback port), with the
 //! venue owner's step done by the venue-keygen library, as the three parties would.
 #![allow(
     clippy::unwrap_used,
@@ -18,7 +18,7 @@ use protocol::*;
 use tempfile::TempDir;
 
 fn tracer() -> Command {
-    let mut c = Command::cargo_bin("tracer").unwrap();
+    let mut c = Command::new(tests::bin_dir().join("tracer"));
     c.env("TZ", "UTC");
     c
 }
@@ -720,8 +720,7 @@ fn base64_encode(b: &[u8]) -> String {
 #[test]
 fn a_bad_server_url_is_refused_first() {
     let t = tempfile::TempDir::new().unwrap();
-    assert_cmd::Command::cargo_bin("tracer")
-        .unwrap()
+    assert_cmd::Command::new(tests::bin_dir().join("tracer"))
         .current_dir(t.path())
         .args([
             "notify",

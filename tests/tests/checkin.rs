@@ -1,4 +1,4 @@
-//! The `checkin` binary against a real notify-server (Rocket, sled, a loopback port), with
+//! The `checkin` binary against a real notify-server (Rocket, redb, a loopback port), with
 //! notices made by the tracer library: the citizen's whole journey, and its error paths.
 #![allow(
     clippy::unwrap_used,

@@ -471,7 +471,7 @@ fn a_hung_server_never_blocks_a_check_in() {
         }
         std::thread::sleep(Duration::from_secs(40));
     });
-    let mut sync = std::process::Command::new(env!("CARGO_BIN_EXE_checkin"))
+    let mut sync = std::process::Command::new(tests::bin_dir().join("checkin"))
         .env("TZ", "UTC")
         .args(["--diary"])
         .arg(w.t.path().join("a"))
@@ -696,7 +696,7 @@ fn reading_works_on_a_read_only_disk() {
     };
     assert!(readonly);
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_checkin"))
+        std::process::Command::new(tests::bin_dir().join("checkin"))
             .env("TZ", "UTC")
             .arg("--diary")
             .arg(&copy)
