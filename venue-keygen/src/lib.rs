@@ -197,19 +197,7 @@ pub fn make_venue(req: &NewVenue, out: &Path, force: bool) -> Result<Made, Error
         // Stage everything first, so a full disk or a permission problem stops us before
         // any file appears.
         let staged_key = files::stage(&key_path, key.to_json().as_bytes(), 0o600)?;
-        let mut staged = Vec::new();
-        for (name, data) in [
-            ("poster.svg", files.svg.as_bytes()),
-            ("poster.png", files.png.as_slice()),
-            ("poster.pdf", files.pdf.as_slice()),
-        ] {
-            staged.push(files::stage(&out.join(name), data, 0o644)?);
-        }
-        staged.push(files::stage(
-            &out.join("poster.url"),
-            format!("{}\n", files.url).as_bytes(),
-            0o644,
-        )?);
+        let staged = stage_poster(&files, out)?;
         staged_key.commit(force)?;
         for s in staged {
             s.commit(true)?;
@@ -229,6 +217,72 @@ pub fn make_venue(req: &NewVenue, out: &Path, force: bool) -> Result<Made, Error
         dir: out.to_path_buf(),
         url: files.url,
         fingerprint: poster.fingerprint(),
+        missing_glyphs: files.missing_glyphs,
+        fonts: files.fonts,
+    })
+}
+
+/// The poster files, in the order they are written.
+pub const POSTER_FILES: [&str; 4] = ["poster.svg", "poster.png", "poster.pdf", "poster.url"];
+
+/// Writes and syncs the four poster files under temporary names in `out`, ready to be put in
+/// place.
+fn stage_poster(files: &PosterFiles, out: &Path) -> Result<Vec<files::Staged>, Error> {
+    let url = format!("{}\n", files.url);
+    let data: [&[u8]; 4] = [
+        files.svg.as_bytes(),
+        files.png.as_slice(),
+        files.pdf.as_slice(),
+        url.as_bytes(),
+    ];
+    POSTER_FILES
+        .iter()
+        .zip(data)
+        .map(|(name, data)| Ok(files::stage(&out.join(name), data, 0o644)?))
+        .collect()
+}
+
+/// What `render` made.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The poster as it was drawn (the one the key file holds).
+    pub poster: Poster,
+    /// The poster URL.
+    pub url: String,
+    /// Characters of the poster text that no installed font could draw.
+    pub missing_glyphs: Vec<char>,
+    /// The font families used, in order.
+    pub fonts: Vec<String>,
+}
+
+/// `venue-keygen render`: draws the poster of an existing venue key again, into `out`: the same
+/// signed code (so posters already printed keep matching, and phones see the same venue), new
+/// artwork, with the key file's base URL unless `base_url` is given. Existing poster files are
+/// replaced only if `force`; either all four files are written or none.
+pub fn render_from_key(
+    key: &Path,
+    out: &Path,
+    base_url: Option<&str>,
+    force: bool,
+) -> Result<Rendered, Error> {
+    let key = VenueKeyFile::read(key)?;
+    let base_url = base_url.unwrap_or(&key.base_url);
+    let files = render_poster(&key.poster, base_url)?;
+    if !force
+        && let Some(existing) = POSTER_FILES
+            .iter()
+            .map(|name| out.join(name))
+            .find(|p| p.exists())
+    {
+        return Err(Error::OutputExists(existing));
+    }
+    files::create_dir(out)?;
+    for staged in stage_poster(&files, out)? {
+        staged.commit(true)?;
+    }
+    Ok(Rendered {
+        poster: key.poster,
+        url: files.url,
         missing_glyphs: files.missing_glyphs,
         fonts: files.fonts,
     })
@@ -283,6 +337,8 @@ pub enum RowOutcome {
     Made(Made),
     /// A key was already there: kept, nothing written.
     Kept(PathBuf),
+    /// A key was already there: kept, and its poster drawn again (`bulk --force`).
+    Redrawn(PathBuf, Rendered),
     /// The row is bad: nothing written for it.
     Failed(Error),
 }
@@ -335,11 +391,19 @@ pub fn bulk_request(row: &BulkRow, base_url: &str) -> Result<NewVenue, Error> {
     })
 }
 
-/// Makes (or keeps) the venue of one bulk row in its own folder under `out`.
-pub fn bulk_row(row: &BulkRow, base_url: &str, out: &Path) -> RowOutcome {
+/// Makes (or keeps) the venue of one bulk row in its own folder under `out`. A venue that
+/// already has a key keeps it; with `redraw`, its poster is drawn again from that key (same
+/// code, new artwork). Bulk never replaces a key.
+pub fn bulk_row(row: &BulkRow, base_url: &str, out: &Path, redraw: bool) -> RowOutcome {
     let dir = out.join(bulk_folder(row.name.trim(), row.address.trim()));
     if dir.join(KEY_FILE).exists() {
-        return RowOutcome::Kept(dir);
+        if !redraw {
+            return RowOutcome::Kept(dir);
+        }
+        return match render_from_key(&dir.join(KEY_FILE), &dir, None, true) {
+            Ok(r) => RowOutcome::Redrawn(dir, r),
+            Err(e) => RowOutcome::Failed(e),
+        };
     }
     match bulk_request(row, base_url).and_then(|req| make_venue(&req, &dir, false)) {
         Ok(made) => RowOutcome::Made(made),

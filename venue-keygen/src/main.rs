@@ -67,6 +67,26 @@ enum Command {
         /// Base URL in front of the poster codes.
         #[arg(long, env = "CHECKIN_BASE_URL", default_value = DEFAULT_BASE_URL)]
         base_url: String,
+        /// Draw the posters of venues that already have a key again, from that key (same code,
+        /// new artwork, the key's base URL). Keys are never replaced by bulk.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Draw the poster of an existing venue key again: the same signed code, so posters already
+    /// printed keep matching, with new artwork (after installing a font, say).
+    Render {
+        /// The venue key file (venue.key).
+        #[arg(long)]
+        key: PathBuf,
+        /// Directory for poster.pdf, poster.png, poster.svg and poster.url.
+        #[arg(long)]
+        out: PathBuf,
+        /// Base URL in front of the poster code [default: the one in the key file].
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Replace poster files already in --out.
+        #[arg(long)]
+        force: bool,
     },
     /// Show what a poster contains and whether its signature verifies.
     Inspect {
@@ -130,11 +150,22 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             };
             new(&req, &out, force)
         }
-        Command::Bulk { csv, out, base_url } => {
-            let done = bulk(&csv, &out, &base_url);
+        Command::Bulk {
+            csv,
+            out,
+            base_url,
+            force,
+        } => {
+            let done = bulk(&csv, &out, &base_url, force);
             warn_placeholder(&base_url);
             done
         }
+        Command::Render {
+            key,
+            out,
+            base_url,
+            force,
+        } => render(&key, &out, base_url.as_deref(), force),
         Command::Inspect { input } => inspect(&input),
         Command::Unwrap {
             key,
@@ -253,16 +284,32 @@ fn warn_glyphs(missing: &[char]) {
         eprintln!(
             "venue-keygen: warning: no installed font can draw \"{list}\"; those characters show as \
              boxes in poster.png and poster.pdf (poster.svg uses the viewer's fonts). Install a font \
-             for that script, such as Debian's fonts-noto-cjk or fonts-droid-fallback, and run again \
-             with --force in a new directory."
+             for that script, such as Debian's fonts-noto-cjk or fonts-droid-fallback, then draw the \
+             poster again with the same key: venue-keygen render --key DIR/venue.key --out DIR \
+             --force (or bulk --force for a whole CSV)."
         );
     }
+}
+
+/// `venue-keygen render`.
+fn render(key: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Result<ExitCode, Error> {
+    let r = venue_keygen::render_from_key(key, out, base_url, force)?;
+    println!(
+        "Drew the poster of {} again in {}: poster.pdf, poster.png, poster.svg, poster.url \
+         (the same code: posters already printed keep working).",
+        r.poster.info().name,
+        out.display()
+    );
+    println!("Poster URL: {}", r.url);
+    warn_glyphs(&r.missing_glyphs);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn bulk(
     csv_path: &std::path::Path,
     out: &std::path::Path,
     base_url: &str,
+    redraw: bool,
 ) -> Result<ExitCode, Error> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -284,7 +331,7 @@ fn bulk(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (mut made, mut kept, mut failed) = (0, 0, 0);
+    let (mut made, mut kept, mut redrawn, mut failed) = (0, 0, 0, 0);
     // Line numbers: the header is line 1, so data row i (from 0) is on line i + 2 when no
     // record spans several lines; csv reports the exact line for records it cannot parse.
     for (i, (line, row)) in rows.into_iter().enumerate() {
@@ -294,7 +341,7 @@ fn bulk(
                 failed += 1;
                 bar.suspend(|| eprintln!("line {line}: {e}"));
             }
-            Ok(row) => match venue_keygen::bulk_row(&row, base_url, out) {
+            Ok(row) => match venue_keygen::bulk_row(&row, base_url, out, redraw) {
                 RowOutcome::Made(m) => {
                     made += 1;
                     bar.set_message(row.name.clone());
@@ -305,8 +352,19 @@ fn bulk(
                 RowOutcome::Kept(dir) => {
                     kept += 1;
                     bar.suspend(|| {
-                        eprintln!("line {line}: {} already has a key; kept it", dir.display())
+                        eprintln!(
+                            "line {line}: {} already has a key; kept it (--force draws its \
+                             poster again from that key)",
+                            dir.display()
+                        )
                     });
+                }
+                RowOutcome::Redrawn(_, r) => {
+                    redrawn += 1;
+                    bar.set_message(row.name.clone());
+                    if !r.missing_glyphs.is_empty() {
+                        bar.suspend(|| warn_glyphs(&r.missing_glyphs));
+                    }
                 }
                 RowOutcome::Failed(e) => {
                     failed += 1;
@@ -317,10 +375,18 @@ fn bulk(
         bar.inc(1);
     }
     bar.finish_and_clear();
-    println!(
-        "Made {made} venue(s), kept {kept} existing, {failed} row(s) failed. Output: {}",
-        out.display()
-    );
+    if redraw {
+        println!(
+            "Made {made} venue(s), drew {redrawn} existing poster(s) again from their keys, \
+             {failed} row(s) failed. Output: {}",
+            out.display()
+        );
+    } else {
+        println!(
+            "Made {made} venue(s), kept {kept} existing, {failed} row(s) failed. Output: {}",
+            out.display()
+        );
+    }
     Ok(if failed > 0 {
         ExitCode::FAILURE
     } else {

@@ -549,7 +549,8 @@ fn help_names_every_command() {
         .stdout(predicate::str::contains("new"))
         .stdout(predicate::str::contains("bulk"))
         .stdout(predicate::str::contains("inspect"))
-        .stdout(predicate::str::contains("unwrap"));
+        .stdout(predicate::str::contains("unwrap"))
+        .stdout(predicate::str::contains("render"));
     bin().arg("frobnicate").assert().failure().code(2);
 }
 
@@ -609,4 +610,150 @@ fn the_placeholder_base_url_is_warned_about() {
         .assert()
         .success()
         .stdout(predicate::str::contains("placeholder").not());
+}
+
+/// `render` draws the poster of an existing key again: the same code, new files, existing
+/// files replaced only with --force, and all or nothing (issue 18, item 2).
+#[test]
+fn render_draws_the_same_code_again_from_a_key() {
+    let t = TempDir::new().unwrap();
+    let venue = t.path().join("crown");
+    new_venue(&venue, "The Crown").success();
+    let key = std::fs::read(venue.join("venue.key")).unwrap();
+    let url = url_of(&venue);
+
+    // Into a new directory: the same URL, read back from the new image by another decoder.
+    let again = t.path().join("again");
+    bin()
+        .args(["render", "--key"])
+        .arg(venue.join("venue.key"))
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Drew the poster of The Crown again",
+        ));
+    assert_eq!(url_of(&again), url);
+    let codes = rqrr_decode(&again.join("poster.png"));
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0].0, url);
+    for f in ["poster.pdf", "poster.svg"] {
+        assert!(again.join(f).metadata().unwrap().len() > 0, "{f}");
+    }
+    assert!(
+        !again.join("venue.key").exists(),
+        "render never copies the key"
+    );
+
+    // Over the venue's own files: refused without --force, and nothing touched.
+    std::fs::remove_file(venue.join("poster.svg")).unwrap();
+    let png = std::fs::read(venue.join("poster.png")).unwrap();
+    bin()
+        .args(["render", "--key"])
+        .arg(venue.join("venue.key"))
+        .arg("--out")
+        .arg(&venue)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already exists"))
+        .stderr(predicate::str::contains("--force"));
+    assert!(
+        !venue.join("poster.svg").exists(),
+        "nothing written when refused"
+    );
+    assert_eq!(std::fs::read(venue.join("poster.png")).unwrap(), png);
+    // With --force: all four files, the key untouched.
+    bin()
+        .args(["render", "--force", "--key"])
+        .arg(venue.join("venue.key"))
+        .arg("--out")
+        .arg(&venue)
+        .assert()
+        .success();
+    assert!(venue.join("poster.svg").exists());
+    assert_eq!(std::fs::read(venue.join("venue.key")).unwrap(), key);
+    assert_eq!(url_of(&venue), url);
+
+    // Another base URL: the same signed code behind it.
+    let moved = t.path().join("moved");
+    bin()
+        .args([
+            "render",
+            "--base-url",
+            "https://checkin.example.org/v1/c",
+            "--key",
+        ])
+        .arg(venue.join("venue.key"))
+        .arg("--out")
+        .arg(&moved)
+        .assert()
+        .success();
+    let moved_url = url_of(&moved);
+    assert!(moved_url.starts_with("https://checkin.example.org/v1/c#"));
+    assert_eq!(moved_url.split('#').nth(1), url.split('#').nth(1));
+
+    // Not a key file: a clear refusal, nothing written.
+    let nowhere = t.path().join("nowhere");
+    bin()
+        .args(["render", "--key"])
+        .arg(venue.join("poster.url"))
+        .arg("--out")
+        .arg(&nowhere)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a usable venue key file"));
+    assert!(!nowhere.exists());
+}
+
+/// `bulk --force` draws existing venues' posters again from their keys and never replaces a
+/// key; without it, the advice to use it is printed (issue 18, item 2).
+#[test]
+fn bulk_force_redraws_posters_and_keeps_keys() {
+    let t = TempDir::new().unwrap();
+    let csv = t.path().join("venues.csv");
+    std::fs::write(
+        &csv,
+        "name,address,category,stay,valid_from,valid_until\n\
+         The Crown,1 High Street,pub,120,,\n\
+         Café Zürich,Limmatquai 1,cafe,90,,\n",
+    )
+    .unwrap();
+    let out = t.path().join("out");
+    let run = |force: bool| {
+        let mut c = bin();
+        c.args(["bulk", "--csv"]).arg(&csv).arg("--out").arg(&out);
+        if force {
+            c.arg("--force");
+        }
+        c.assert()
+    };
+    run(false).success();
+    let dirs: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let before: Vec<(Vec<u8>, String)> = dirs
+        .iter()
+        .map(|d| (std::fs::read(d.join("venue.key")).unwrap(), url_of(d)))
+        .collect();
+    for d in &dirs {
+        std::fs::remove_file(d.join("poster.pdf")).unwrap();
+    }
+    run(false)
+        .success()
+        .stderr(predicate::str::contains("--force draws its poster again"))
+        .stdout(predicate::str::contains("kept 2 existing"));
+    assert!(!dirs[0].join("poster.pdf").exists());
+    run(true)
+        .success()
+        .stdout(predicate::str::contains("drew 2 existing poster(s) again"));
+    let after: Vec<(Vec<u8>, String)> = dirs
+        .iter()
+        .map(|d| (std::fs::read(d.join("venue.key")).unwrap(), url_of(d)))
+        .collect();
+    assert_eq!(before, after, "keys and codes unchanged");
+    for d in &dirs {
+        assert!(d.join("poster.pdf").exists());
+    }
 }
