@@ -338,7 +338,7 @@ pub enum RowOutcome {
     /// A key was already there: kept, nothing written.
     Kept(PathBuf),
     /// A key was already there: kept, and its poster drawn again (`bulk --force`).
-    Redrawn(PathBuf, Rendered),
+    Redrawn(PathBuf, Box<Rendered>),
     /// The row is bad: nothing written for it.
     Failed(Error),
 }
@@ -401,7 +401,7 @@ pub fn bulk_row(row: &BulkRow, base_url: &str, out: &Path, redraw: bool) -> RowO
             return RowOutcome::Kept(dir);
         }
         return match render_from_key(&dir.join(KEY_FILE), &dir, None, true) {
-            Ok(r) => RowOutcome::Redrawn(dir, r),
+            Ok(r) => RowOutcome::Redrawn(dir, Box::new(r)),
             Err(e) => RowOutcome::Failed(e),
         };
     }
