@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use rocket::figment::Figment;
+use serde::{Deserialize, Serialize};
 
 /// The server's own settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Settings {
     /// Where the store (`store.redb`) and any development authority live.
@@ -57,6 +58,78 @@ impl Default for Settings {
             bundle_clock_skew_secs: 600,
             bundle_future_secs: 60,
         }
+    }
+}
+
+/// Every configuration key the server reads: Rocket's own, [`Settings`]', and the connection
+/// guard's, plus `config` (the `ROCKET_CONFIG` file name) and `profile`.
+pub fn known_keys() -> Vec<String> {
+    let mut keys: Vec<String> = vec!["config".into(), "profile".into()];
+    if let Ok(rocket) =
+        Figment::from(rocket::Config::default()).extract::<rocket::figment::value::Dict>()
+    {
+        keys.extend(rocket.into_keys());
+    }
+    for ours in [
+        serde_json::to_value(Settings::default()),
+        serde_json::to_value(crate::guard::GuardSettings::default()),
+    ] {
+        if let Ok(serde_json::Value::Object(map)) = ours {
+            keys.extend(map.into_iter().map(|(k, _)| k));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A configuration error in words, with the usual cause of a mistyped `Rocket.toml` named.
+pub fn explain(e: &rocket::figment::Error) -> String {
+    let text = e.to_string();
+    if text.contains("expected a map") {
+        format!(
+            "{text}. In Rocket.toml, keys go under a profile table: [default] (or [release], \
+             [debug]), such as\n[default]\nport = 8000"
+        )
+    } else {
+        text
+    }
+}
+
+/// Refuses configuration keys the server does not know, naming where each came from (the
+/// file or the `ROCKET_*` variable) and the key that was probably meant: a misspelled key must
+/// not leave a setting at its default unnoticed (a misspelled `trust_file` would start the
+/// server on a development authority).
+pub fn check_keys(figment: &Figment) -> Result<(), String> {
+    let given = figment
+        .extract::<rocket::figment::value::Dict>()
+        .map_err(|e| e.to_string())?;
+    let known = known_keys();
+    let squash = |k: &str| k.replace(['_', '-'], "").to_ascii_lowercase();
+    let mut problems = Vec::new();
+    for key in given.keys().filter(|k| !known.contains(k)) {
+        let from = match figment.find_metadata(key).and_then(|m| m.source.as_ref()) {
+            Some(rocket::figment::Source::File(path)) => format!("in {}", path.display()),
+            _ => format!(
+                "as the environment variable ROCKET_{}",
+                key.to_ascii_uppercase()
+            ),
+        };
+        let hint = known
+            .iter()
+            .find(|k| squash(k) == squash(key))
+            .map(|k| format!(" (did you mean {k}, ROCKET_{}?)", k.to_ascii_uppercase()))
+            .unwrap_or_default();
+        problems.push(format!("unknown key {key} {from}{hint}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}. Correct or remove it: the server does not start on settings it would \
+             silently ignore (the keys it reads are listed in notify-server/README.md)",
+            problems.join("; ")
+        ))
     }
 }
 

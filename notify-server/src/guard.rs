@@ -26,7 +26,7 @@ use tokio::net::{TcpListener, TcpStream};
 use crate::metrics::Metrics;
 
 /// The guard's settings (keys of the server's configuration).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct GuardSettings {
     /// Most open client connections; 0 turns the guard off (Rocket listens directly).

@@ -104,6 +104,7 @@ pub fn figment() -> Figment {
 
 /// Opens the store, loads the trust anchor, and builds the Rocket instance from `figment`.
 pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
+    config::check_keys(&figment).map_err(|e| StartError(format!("bad configuration: {e}")))?;
     let settings: Settings = figment
         .extract()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
@@ -256,7 +257,8 @@ async fn purge_loop(
 /// configured address and port are bound here by the connection guard ([`guard`]), and
 /// Rocket listens on a private loopback port behind it.
 pub fn build_for_network(figment: Figment) -> Result<Rocket<Build>, StartError> {
-    let guard_settings: guard::GuardSettings = figment
+    config::check_keys(&figment).map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    let mut guard_settings: guard::GuardSettings = figment
         .extract()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
     if guard_settings.max_connections == 0 {
@@ -272,7 +274,8 @@ pub fn build_for_network(figment: Figment) -> Result<Rocket<Build>, StartError> 
             ))
         })?;
     let public = listener.local_addr().unwrap_or(public);
-    raise_file_limit(&guard_settings);
+    let asked = figment.find_value("max_connections").is_ok();
+    guard_settings.max_connections = raise_file_limit(&guard_settings, asked);
     let rocket = build(
         figment
             .merge(("address", std::net::Ipv4Addr::LOCALHOST))
@@ -320,17 +323,32 @@ fn listen(addr: std::net::SocketAddr) -> std::io::Result<std::net::TcpListener> 
 }
 
 /// Raises the soft limit on open files to what the guard may need (two per connection and
-/// room for the store), as far as the hard limit allows, and warns if that is not enough.
-fn raise_file_limit(settings: &guard::GuardSettings) {
-    let want = (settings.max_connections as u64) * 2 + 1024;
+/// room for the store), as far as the hard limit allows, and returns how many connections the
+/// guard may then hold. Where the limit is lower, the guard holds fewer rather than failing to
+/// accept: silently for the default, with a warning when the operator set `max_connections`.
+fn raise_file_limit(settings: &guard::GuardSettings, asked: bool) -> usize {
+    const RESERVE: u64 = 1024;
+    let want = (settings.max_connections as u64) * 2 + RESERVE;
     match rlimit::increase_nofile_limit(want) {
-        Ok(got) if got < want => eprintln!(
-            "notify-server: warning: the open-file limit is {got}, below the {want} that \
-             max_connections = {} needs; raise it (ulimit -n) or lower max_connections",
+        Ok(got) if got < want => {
+            let fits = usize::try_from(got.saturating_sub(RESERVE) / 2)
+                .unwrap_or(usize::MAX)
+                .max(1);
+            if asked {
+                eprintln!(
+                    "notify-server: warning: the open-file limit is {got}, below the {want} that \
+                     max_connections = {} needs: serving at most {fits} connections; raise the \
+                     limit (ulimit -n, LimitNOFILE=) or lower max_connections",
+                    settings.max_connections
+                );
+            }
+            fits
+        }
+        Ok(_) => settings.max_connections,
+        Err(e) => {
+            eprintln!("notify-server: warning: cannot read the open-file limit: {e}");
             settings.max_connections
-        ),
-        Ok(_) => {}
-        Err(e) => eprintln!("notify-server: warning: cannot read the open-file limit: {e}"),
+        }
     }
 }
 

@@ -15,7 +15,10 @@ fn check() -> ExitCode {
     let settings: notify_server::config::Settings = match notify_server::figment().extract() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("notify-server: error: bad configuration: {e}");
+            eprintln!(
+                "notify-server: error: bad configuration: {}",
+                notify_server::config::explain(&e)
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -54,8 +57,7 @@ fn check() -> ExitCode {
     }
 }
 
-#[rocket::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [] => {}
@@ -73,7 +75,38 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let rocket = match notify_server::build_for_network(notify_server::figment()) {
+    // The runtime is built here, not by #[rocket::main]: Rocket's own start-up reads the
+    // configuration again and panics on a mistake in it, where the server should say what is
+    // wrong and exit.
+    let figment = notify_server::figment();
+    let config: rocket::Config = match figment.extract() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!(
+                "notify-server: error: bad configuration: {}",
+                notify_server::config::explain(&e)
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.workers.max(1))
+        .max_blocking_threads(config.max_blocking.max(1))
+        .thread_name("rocket-worker-thread")
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("notify-server: error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(serve(figment))
+}
+
+async fn serve(figment: rocket::figment::Figment) -> ExitCode {
+    let rocket = match notify_server::build_for_network(figment) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("notify-server: error: {e}");

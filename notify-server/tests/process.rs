@@ -290,3 +290,59 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
         "no kill landed while uploads were acknowledged"
     );
 }
+
+/// A misspelled key is refused at start, named with where it came from and what was meant,
+/// instead of being ignored (a misspelled trust_file would start on a development authority);
+/// a Rocket.toml without a profile table is explained, not a panic (issue 18, item 13).
+#[test]
+fn unknown_configuration_keys_are_refused() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path().join("data");
+    let run = |cwd: &Path, env: &[(&str, &str)]| {
+        Command::new(env!("CARGO_BIN_EXE_notify-server"))
+            .current_dir(cwd)
+            .env("ROCKET_PORT", free_port().to_string())
+            .env("ROCKET_DATA_DIR", &data)
+            .env_remove("ROCKET_CONFIG")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(
+        dir.path(),
+        &[("ROCKET_TRUSTFILE", "/etc/checkin/trust.txt")],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("unknown key trustfile as the environment variable ROCKET_TRUSTFILE")
+            && err.contains("did you mean trust_file, ROCKET_TRUST_FILE?"),
+        "{err}"
+    );
+    assert!(!data.join("dev-authority").exists(), "nothing was set up");
+    assert!(!err.contains("panicked"), "{err}");
+
+    std::fs::write(
+        dir.path().join("Rocket.toml"),
+        "[default]\nport = 8123\nnotice_retention_day = 7\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("unknown key notice_retention_day in ") && err.contains("Rocket.toml"),
+        "{err}"
+    );
+
+    std::fs::write(dir.path().join("Rocket.toml"), "port = 8123\n").unwrap();
+    let out = run(dir.path(), &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("keys go under a profile table: [default]"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
