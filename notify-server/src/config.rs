@@ -83,6 +83,15 @@ pub fn known_keys() -> Vec<String> {
     keys
 }
 
+/// Whether the operator set `key`, in a configuration file or a `ROCKET_*` variable (not a
+/// default of Rocket's or the server's).
+pub fn set_by_operator(figment: &Figment, key: &str) -> bool {
+    figment.find_metadata(key).is_some_and(|m| {
+        matches!(m.source, Some(rocket::figment::Source::File(_)))
+            || m.name.contains("environment variable")
+    })
+}
+
 /// A configuration error in words, with the usual cause of a mistyped `Rocket.toml` named.
 pub fn explain(e: &rocket::figment::Error) -> String {
     let text = e.to_string();

@@ -160,6 +160,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::get_trust,
                 api::healthz,
                 api::metrics,
+                api::not_relayed,
             ],
         )
         .register("/", catchers![api::default_catcher]))
@@ -274,19 +275,40 @@ pub fn build_for_network(figment: Figment) -> Result<Rocket<Build>, StartError> 
             ))
         })?;
     let public = listener.local_addr().unwrap_or(public);
-    let asked = figment.find_value("max_connections").is_ok();
+    let asked = config::set_by_operator(&figment, "max_connections");
     guard_settings.max_connections = raise_file_limit(&guard_settings, asked);
-    let rocket = build(
-        figment
-            .merge(("address", std::net::Ipv4Addr::LOCALHOST))
-            .merge(("port", 0)),
-    )?;
+    // Rocket listens on a private loopback port behind the guard. Its own start-up lines
+    // (even at its "critical" level) would name that port as if it were the server's address,
+    // so unless the operator chose a log level, Rocket's log is off; the server's own lines
+    // (where it listens, storage errors, purges) are written by the server itself.
+    let quiet = !config::set_by_operator(&figment, "log_level");
+    let mut inner = figment
+        .merge(("address", std::net::Ipv4Addr::LOCALHOST))
+        .merge(("port", 0));
+    if quiet {
+        inner = inner.merge(("log_level", rocket::config::LogLevel::Off));
+    }
+    let rocket = build(inner)?;
     let (peers, metrics) = match rocket.state::<App>() {
         Some(app) => (Arc::clone(&app.peers), Arc::clone(&app.metrics)),
         None => return Err(StartError("the server state is missing".into())),
     };
     let listener = std::sync::Mutex::new(Some(listener));
-    Ok(rocket.attach(AdHoc::on_liftoff("connection guard", move |rocket| {
+    let relayed = Arc::clone(&peers);
+    Ok(rocket
+        // The private port answers only connections the guard relayed: anyone else on the
+        // machine who finds it would skip the guard's limits and its record of the client's
+        // address.
+        .attach(AdHoc::on_request("relayed connections only", move |req, _| {
+            let known = req.remote().and_then(|r| relayed.lookup(r)).is_some();
+            Box::pin(async move {
+                if !known {
+                    req.set_method(rocket::http::Method::Get);
+                    req.set_uri(rocket::http::uri::Origin::path_only(api::NOT_RELAYED));
+                }
+            })
+        }))
+        .attach(AdHoc::on_liftoff("connection guard", move |rocket| {
         let upstream = std::net::SocketAddr::new(rocket.config().address, rocket.config().port);
         let listener = lock(&listener).take();
         let shutdown = rocket.shutdown();

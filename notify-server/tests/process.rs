@@ -346,3 +346,99 @@ fn unknown_configuration_keys_are_refused() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// The ports `pid` listens on (IPv4), from /proc: its socket inodes matched against the
+/// kernel's table of listening TCP sockets.
+fn listening_ports(pid: u32) -> Vec<u16> {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter_map(|l| {
+            let l = l.to_string_lossy().into_owned();
+            Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_owned())
+        })
+        .collect();
+    std::fs::read_to_string("/proc/net/tcp")
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let port = u16::from_str_radix(f[1].split(':').nth(1)?, 16).ok()?;
+            (f[3] == "0A" && inodes.iter().any(|i| i == f[9])).then_some(port)
+        })
+        .collect()
+}
+
+/// Behind the connection guard, Rocket's private loopback port refuses connections the guard
+/// did not relay, and the log names only the public address (issue 18, item 16).
+#[test]
+fn the_private_port_answers_only_the_guard() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 1);
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_DATA_DIR", dir.path().join("data"))
+        .env("ROCKET_TRUST_FILE", &f.trust_file)
+        .env_remove("ROCKET_LOG_LEVEL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let a = agent();
+    let public = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while a.get(format!("{public}/healthz")).call().is_err() {
+        assert!(Instant::now() < deadline, "notify-server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let private: Vec<u16> = listening_ports(child.id())
+        .into_iter()
+        .filter(|p| *p != port)
+        .collect();
+    assert_eq!(
+        private.len(),
+        1,
+        "one private port besides {port}: {private:?}"
+    );
+    let inner = format!("http://127.0.0.1:{}", private[0]);
+    for (path, body) in [
+        ("/healthz", None),
+        ("/v1/vault", Some("{\"record\":\"AAAA\"}")),
+    ] {
+        let r = match body {
+            None => a.get(format!("{inner}{path}")).call(),
+            Some(b) => a
+                .post(format!("{inner}{path}"))
+                .header("content-type", "application/json")
+                .send(b),
+        };
+        let mut r = r.unwrap();
+        assert_eq!(r.status(), 403, "{path} on the private port");
+        let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        assert_eq!(v["error"], "not_relayed");
+    }
+    // Through the guard, all is as usual.
+    assert_eq!(
+        a.get(format!("{public}/healthz")).call().unwrap().status(),
+        200
+    );
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains(&format!("listening on {public}")),
+        "{stdout}"
+    );
+    for log in [&stdout, &stderr] {
+        assert!(
+            !log.contains(&format!(":{}", private[0])),
+            "private port logged: {log}"
+        );
+        assert!(!log.contains("Rocket has launched"), "{log}");
+        assert!(!log.contains("open-file limit"), "{log}");
+    }
+}

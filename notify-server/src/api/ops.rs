@@ -18,6 +18,19 @@ pub fn get_trust(app: &State<App>) -> Json<Trust> {
     })
 }
 
+/// Where the guard's private port sends requests that did not come through the guard.
+pub const NOT_RELAYED: &str = "/.guard/not-relayed";
+
+/// The answer on the private port to a connection the guard did not relay: 403, nothing done.
+#[get("/.guard/not-relayed")]
+pub fn not_relayed() -> ApiError {
+    ApiError::new(
+        Status::Forbidden,
+        "not_relayed",
+        "this port is the server's private side: connect to its public address",
+    )
+}
+
 /// Liveness and a look at the store.
 #[get("/healthz")]
 pub fn healthz(app: &State<App>) -> Result<Json<Health>, ApiError> {
