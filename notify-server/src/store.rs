@@ -233,7 +233,14 @@ impl RedbStore {
     /// it falls back to the last commit whose checksum is whole.
     pub fn open(path: &Path) -> Result<RedbStore, StoreError> {
         let existed = path.exists();
-        let db = Database::create(path)?;
+        let db = Database::create(path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError(format!(
+                "{} is in use by another notify-server (or notify-server --check): stop it \
+                 first, or give this one another data_dir",
+                path.display()
+            )),
+            e => StoreError::from(e),
+        })?;
         if !existed {
             let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,

@@ -127,7 +127,7 @@ fn batches_are_immutable_once_the_hour_has_closed() {
     );
     assert_eq!(
         get(&c, "/v1/batches/not-a-number").0,
-        Status::UnprocessableEntity
+        Status::BadRequest
     );
 }
 
@@ -461,5 +461,53 @@ fn a_future_window_phones_would_refuse_is_refused_at_start() {
         e.to_string()
             .contains("bundle_future_secs = 300 must be below 300"),
         "{e}"
+    );
+}
+
+/// A request to a real endpoint with the wrong content type or method, or a batch hour that is
+/// not a number, is told what is wrong, not "no such endpoint" or a JSON error (issue 18,
+/// item 16).
+#[test]
+fn wrong_method_content_type_and_hour_are_named() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 6);
+    let c = client(&dir, &f, &[]);
+    for path in ["/v1/bundles", "/v1/vault", "/v1/vault/query"] {
+        let r = c.post(path).body("{}").dispatch();
+        let status = r.status();
+        let v = r.into_json::<Value>().unwrap();
+        assert_eq!(status, Status::UnsupportedMediaType, "{path}: {v}");
+        assert_eq!(v["error"], "unsupported_media_type");
+        assert!(
+            v["detail"]
+                .as_str()
+                .unwrap()
+                .contains("Content-Type: application/json"),
+            "{v}"
+        );
+    }
+    let (s, v) = get(&c, "/v1/vault");
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::MethodNotAllowed, "method_not_allowed")
+    );
+    assert!(v["detail"].as_str().unwrap().contains("takes POST"), "{v}");
+    let r = c.delete("/v1/bundles").dispatch();
+    assert_eq!(r.status(), Status::MethodNotAllowed);
+    let (s, v) = get(&c, "/v1/batches/abc");
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::BadRequest, "bad_parameter")
+    );
+    assert!(
+        v["detail"].as_str().unwrap().contains("hours since 1970"),
+        "{v}"
+    );
+    assert!(!v["detail"].as_str().unwrap().contains("JSON"), "{v}");
+    // Paths the API does not have are still "not found".
+    let (s, v) = get(&c, "/v1/batches/1/2");
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::NotFound, "not_found")
     );
 }

@@ -442,3 +442,30 @@ fn the_private_port_answers_only_the_guard() {
         assert!(!log.contains("open-file limit"), "{log}");
     }
 }
+
+/// A second server on a data directory in use says so, not a raw storage error (issue 18,
+/// item 16).
+#[test]
+fn a_store_in_use_is_named() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 1);
+    let data = dir.path().join("data");
+    let _first = start(&data, &f.trust_file);
+    let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .env("ROCKET_PORT", free_port().to_string())
+        .env("ROCKET_DATA_DIR", &data)
+        .env("ROCKET_TRUST_FILE", &f.trust_file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is in use by another notify-server"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .arg("--check")
+        .env("ROCKET_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is in use by another notify-server"), "{err}");
+}

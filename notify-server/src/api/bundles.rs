@@ -246,7 +246,18 @@ pub fn get_bundles(
 
 /// Every bundle published in one epoch hour; immutable once the hour has closed.
 #[get("/v1/batches/<hour>")]
-pub fn get_batch(app: &State<App>, hour: u64) -> Result<WithHeaders<Page>, ApiError> {
+pub fn get_batch(app: &State<App>, hour: &str) -> Result<WithHeaders<Page>, ApiError> {
+    // Read here rather than by Rocket, so that "abc" is a bad parameter, not a JSON error.
+    let hour: u64 = hour.parse().map_err(|_| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_parameter",
+            format!(
+                "the hour must be a whole number of hours since 1970-01-01 00:00 UTC, not \
+                 '{hour}'"
+            ),
+        )
+    })?;
     let now = now();
     let current = now / 3600;
     if hour > current {

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use protocol::{BundleVerifier, TrustAnchor};
 use rocket::data::{ByteUnit, Data, ToByteUnit};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Header, Method, Status};
 use rocket::request::{FromRequest, Outcome};
 use rocket::response::{self, Responder};
 use rocket::serde::json::Json;
@@ -319,8 +319,68 @@ pub use vault::*;
 // ------------------------------------------------------------------ catchers
 
 /// Every error Rocket raises itself becomes JSON too.
+/// The API's paths and the methods each takes (`*` matches one path segment).
+const ENDPOINTS: [(&str, &[Method]); 7] = [
+    ("/v1/bundles", &[Method::Get, Method::Post]),
+    ("/v1/batches/*", &[Method::Get]),
+    ("/v1/vault", &[Method::Post]),
+    ("/v1/vault/query", &[Method::Post]),
+    ("/v1/trust", &[Method::Get]),
+    ("/healthz", &[Method::Get]),
+    ("/metrics", &[Method::Get]),
+];
+
+/// The methods the endpoint at `path` takes, if there is one.
+fn endpoint(path: &str) -> Option<&'static [Method]> {
+    ENDPOINTS.iter().find_map(|(pattern, methods)| {
+        let mut p = pattern.split('/');
+        let mut q = path.split('/');
+        loop {
+            match (p.next(), q.next()) {
+                (None, None) => return Some(*methods),
+                (Some("*"), Some(s)) if !s.is_empty() => {}
+                (Some(a), Some(b)) if a == b => {}
+                _ => return None,
+            }
+        }
+    })
+}
+
+/// A 404 from Rocket for a path the API has: the method or the content type was wrong.
+fn misrouted(req: &Request<'_>) -> Option<ApiError> {
+    let methods = endpoint(req.uri().path().as_str())?;
+    if !methods.contains(&req.method()) {
+        let list: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
+        return Some(ApiError::new(
+            Status::MethodNotAllowed,
+            "method_not_allowed",
+            format!(
+                "{} takes {}, not {}",
+                req.uri().path(),
+                list.join(" or "),
+                req.method()
+            ),
+        ));
+    }
+    (req.method() == Method::Post).then(|| {
+        ApiError::new(
+            Status::UnsupportedMediaType,
+            "unsupported_media_type",
+            format!(
+                "{} takes a JSON body: send Content-Type: application/json",
+                req.uri().path()
+            ),
+        )
+    })
+}
+
 #[catch(default)]
-pub fn default_catcher(status: Status, _req: &Request<'_>) -> ApiError {
+pub fn default_catcher(status: Status, req: &Request<'_>) -> ApiError {
+    if status == Status::NotFound
+        && let Some(e) = misrouted(req)
+    {
+        return e;
+    }
     let (error, detail) = match status.code {
         400 => (
             "bad_request",
