@@ -99,17 +99,15 @@ pub mod http {
         pub trust_file: String,
     }
 
-    /// `GET /healthz` answer.
+    /// `GET /healthz` answer: 200 with `ok` when the server can serve and store, 503 with
+    /// `unavailable` and why when it cannot store (a full disk, say).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct Health {
-        /// `ok`.
+        /// `ok` or `unavailable`.
         pub status: String,
-        /// Bundles stored.
-        pub bundles: u64,
-        /// Vault records stored.
-        pub vault_records: u64,
-        /// Highest sequence number given.
-        pub last_seq: u64,
+        /// Why the server is unavailable, when it is.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub detail: Option<String>,
     }
 
     /// Every 4xx and 5xx answer.

@@ -22,14 +22,17 @@ trap cleanup EXIT
 # bodies.lua makes distinct per request (DISTINCT=1).
 target/release/examples/bench_data "$work" $((dur * 9000)) 20000
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ROCKET_PORT=$port ROCKET_ADDRESS=127.0.0.1 ROCKET_DATA_DIR="$work/data" \
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+admin_port=$(free_port)
+ROCKET_PORT=$port ROCKET_ADMIN_PORT=$admin_port ROCKET_ADDRESS=127.0.0.1 ROCKET_DATA_DIR="$work/data" \
 ROCKET_TRUST_FILE="$work/trust.txt" ROCKET_LOG_LEVEL=off \
 ROCKET_VAULT_UPLOADS_PER_MINUTE=1000000000 ROCKET_KEEP_ALIVE=30 \
   target/release/notify-server &
 server_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 base="http://127.0.0.1:$port"
+admin="http://127.0.0.1:$admin_port"
 
 run() { # name, then wrk arguments
   local name=$1; shift
@@ -40,12 +43,12 @@ run() { # name, then wrk arguments
 
 BODIES="$work/records.txt" DISTINCT=1 run "vault uploads, every record distinct, each acknowledged only after the fdatasync that covers it" -s notify-server/bench/bodies.lua "$base/v1/vault"
 BODIES="$work/bundles.txt" run "bundle publishing (verify, store, fsync)" -s notify-server/bench/bodies.lua "$base/v1/bundles"
-last=$(curl -fs "$base/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_seq"])')
+last=$(curl -fs "$admin/metrics" | awk '/^notify_last_sequence / { print $2 }')
 run "sync reads, steady-state poll (GET /v1/bundles?after=LAST: nothing new)" "$base/v1/bundles?after=$last&limit=100"
 run "sync reads, catching up (GET /v1/bundles?after=0&limit=10: 10 bundles, 11 KB)" "$base/v1/bundles?after=0&limit=10"
 
 echo
-curl -fs "$base/healthz"; echo
+curl -fs "$admin/metrics" | grep -E "^notify_(bundles|vault_records)_stored|^notify_last_sequence"
 grep -E "VmHWM|VmRSS" "/proc/$server_pid/status" | sed 's/^/server /'
-curl -fs "$base/metrics" | grep -E "^notify_store_flushes_total"
+curl -fs "$admin/metrics" | grep -E "^notify_store_flushes_total"
 ls -l "$work/data/store.redb" | awk '{ print "store file: " $5 " bytes" }'

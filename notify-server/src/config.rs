@@ -39,6 +39,12 @@ pub struct Settings {
     /// below the 300 seconds phones allow (spec section 12.2), so that phones whose clocks are
     /// slower than the server's still accept what the server published.
     pub bundle_future_secs: u64,
+    /// Serve `/metrics` and the detailed `/healthz` to operators on a separate listener.
+    pub admin_enabled: bool,
+    /// The operators' listener address: loopback unless the metrics collector is elsewhere.
+    pub admin_address: std::net::IpAddr,
+    /// The operators' listener port; 0 picks a free one (logged at start).
+    pub admin_port: u16,
 }
 
 impl Default for Settings {
@@ -57,6 +63,9 @@ impl Default for Settings {
             max_query_records: 100_000,
             bundle_clock_skew_secs: 600,
             bundle_future_secs: 60,
+            admin_enabled: true,
+            admin_address: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            admin_port: 9464,
         }
     }
 }

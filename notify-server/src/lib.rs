@@ -131,6 +131,18 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     let purge_store = Arc::clone(&store);
     let purge_metrics = Arc::clone(&metrics);
     let shutdown_store = Arc::clone(&store);
+    let admin = settings.admin_enabled.then(|| {
+        admin_rocket(
+            &figment,
+            &settings,
+            api::Admin {
+                store: Arc::clone(&store),
+                durable: Arc::clone(&durable),
+                metrics: Arc::clone(&metrics),
+            },
+        )
+    });
+    let admin = std::sync::Mutex::new(admin);
     Ok(rocket::custom(figment)
         .manage(app)
         .manage(metrics)
@@ -138,9 +150,13 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         .attach(AdHoc::on_liftoff(
             "group commit and retention purge",
             move |_| {
+                let admin = lock(&admin).take();
                 Box::pin(async move {
                     tokio::spawn(durable.run());
                     tokio::spawn(purge_loop(purge_store, purge_metrics, pages, settings));
+                    if let Some(admin) = admin {
+                        tokio::spawn(launch_admin(admin));
+                    }
                 })
             },
         ))
@@ -159,11 +175,60 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::post_query,
                 api::get_trust,
                 api::healthz,
-                api::metrics,
                 api::not_relayed,
             ],
         )
         .register("/", catchers![api::default_catcher]))
+}
+
+/// The operators' listener: `/metrics` and the detailed `/healthz` on `admin_address` and
+/// `admin_port` (loopback by default), apart from the public API. Rocket's own log lines for it
+/// are off unless the operator chose a log level; the server says where it listens.
+pub fn admin_rocket(figment: &Figment, settings: &Settings, admin: api::Admin) -> Rocket<Build> {
+    let mut fig = figment
+        .clone()
+        .merge(("address", settings.admin_address))
+        .merge(("port", settings.admin_port));
+    if !config::set_by_operator(figment, "log_level") {
+        fig = fig.merge(("log_level", rocket::config::LogLevel::Off));
+    }
+    rocket::custom(fig)
+        .manage(admin)
+        .mount("/", routes![api::admin_healthz, api::metrics])
+        .register("/", catchers![api::default_catcher])
+}
+
+/// The operators' listener for a server built by [`build`], sharing its store and counters
+/// (for tests and tools that drive the server in-process).
+pub fn admin_for<P: rocket::Phase>(server: &Rocket<P>) -> Option<Rocket<Build>> {
+    let app = server.state::<App>()?;
+    Some(admin_rocket(
+        server.figment(),
+        &app.settings,
+        api::Admin {
+            store: Arc::clone(&app.store),
+            durable: Arc::clone(&app.durable),
+            metrics: Arc::clone(&app.metrics),
+        },
+    ))
+}
+
+/// Runs the operators' listener; a failure to listen is logged, and the public server goes on.
+async fn launch_admin(admin: Rocket<Build>) {
+    let admin = admin.attach(AdHoc::on_liftoff("operators' listener", |rocket| {
+        let c = rocket.config();
+        println!(
+            "notify-server: metrics and health for operators on http://{}:{}/metrics and /healthz",
+            c.address, c.port
+        );
+        Box::pin(async {})
+    }));
+    if let Err(e) = admin.launch().await {
+        eprintln!(
+            "notify-server: warning: the operators' listener (/metrics) is not running: {e}; \
+             set admin_port (ROCKET_ADMIN_PORT) to a free port, or admin_enabled = false"
+        );
+    }
 }
 
 /// Creates the data directory if needed, durably: a new directory's entry in its parent is

@@ -18,7 +18,8 @@
 //! created.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use protocol::Tag;
 use redb::{
@@ -183,13 +184,33 @@ const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// Two-phase commit because the power-cut test showed one-phase commit losing the last
 /// acknowledged records now and then (2 runs of about 100 cuts lost 2 and 3 records: the store
 /// came back at an older commit); with two phases, 160 cuts lost nothing.
+///
+/// When a commit fails (a full disk, say), redb refuses every later transaction on the same
+/// handle. The store then reopens the file before its next use, which recovers the last
+/// durable commit, so the server writes again by itself once the disk can take writes.
 pub struct RedbStore {
-    db: Database,
+    path: std::path::PathBuf,
+    /// The open database; `None` after a reopen failed (the next use tries again).
+    db: RwLock<Option<Database>>,
+    /// A write failed: reopen before the next use.
+    broken: AtomicBool,
+    /// When the last reopen was tried: at most one a second, as a reopen repairs the file.
+    last_reopen: Mutex<Option<std::time::Instant>>,
     /// Vault records accepted since the last flush: (tag, received_at, record). They are
     /// written in the flush's own durable transaction, one transaction for all of them, so
     /// an upload costs no transaction of its own.
     pending: Mutex<Vec<(Tag, u64, Vec<u8>)>>,
 }
+
+/// A write transaction that commits without a sync (see [`RedbStore`]).
+fn write(db: &Database) -> Result<redb::WriteTransaction, StoreError> {
+    let mut w = db.begin_write()?;
+    w.set_durability(Durability::None)?;
+    Ok(w)
+}
+
+/// Most vault records that wait in memory for a flush (about 80 MB).
+const MAX_PENDING: usize = 200_000;
 
 /// The store's file inside the data directory.
 pub fn store_path(data_dir: &Path) -> std::path::PathBuf {
@@ -232,6 +253,18 @@ impl RedbStore {
     /// it does not exist. A store left by a crash or power cut is repaired by redb on open:
     /// it falls back to the last commit whose checksum is whole.
     pub fn open(path: &Path) -> Result<RedbStore, StoreError> {
+        let db = Self::open_db(path)?;
+        Ok(RedbStore {
+            path: path.to_path_buf(),
+            db: RwLock::new(Some(db)),
+            broken: AtomicBool::new(false),
+            last_reopen: Mutex::new(None),
+            pending: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Opens (or creates) the file, with every table present.
+    fn open_db(path: &Path) -> Result<Database, StoreError> {
         let existed = path.exists();
         let db = Database::create(path).map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => StoreError(format!(
@@ -258,17 +291,45 @@ impl RedbStore {
         w.open_table(NONCES)?;
         w.open_table(META)?;
         w.commit()?;
-        Ok(RedbStore {
-            db,
-            pending: Mutex::new(Vec::new()),
-        })
+        Ok(db)
     }
 
-    /// A write transaction that commits without a sync (see the type's documentation).
-    fn write(&self) -> Result<redb::WriteTransaction, StoreError> {
-        let mut w = self.db.begin_write()?;
-        w.set_durability(Durability::None)?;
-        Ok(w)
+    /// Runs `f` on the open database, reopening it first if a write failed. Every error here
+    /// is the storage's own (input is checked before it reaches the store), so after a failed
+    /// write the handle is reopened before the next use.
+    fn with_db<T>(
+        &self,
+        writes: bool,
+        f: impl FnOnce(&Database) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if self.broken.load(Ordering::SeqCst) {
+            {
+                let mut last = crate::lock(&self.last_reopen);
+                if last.is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(1)) {
+                    return Err(StoreError(
+                        "the store failed to write and is reopened once a second".into(),
+                    ));
+                }
+                *last = Some(std::time::Instant::now());
+            }
+            let mut slot = self.db.write().unwrap_or_else(PoisonError::into_inner);
+            if self.broken.load(Ordering::SeqCst) {
+                // Close the failed handle first: redb allows one handle per file, and refuses
+                // every transaction on a handle after a failed write.
+                *slot = None;
+                *slot = Some(Self::open_db(&self.path)?);
+                self.broken.store(false, Ordering::SeqCst);
+            }
+        }
+        let guard = self.db.read().unwrap_or_else(PoisonError::into_inner);
+        let Some(db) = guard.as_ref() else {
+            return Err(StoreError("the store is not open".into()));
+        };
+        let out = f(db);
+        if writes && out.is_err() {
+            self.broken.store(true, Ordering::SeqCst);
+        }
+        out
     }
 
     /// Checks that the tables agree with each other: every bundle has its id and hour entries
@@ -277,66 +338,69 @@ impl RedbStore {
     /// Reads everything; meant for tests and for operators after a crash
     /// (`notify-server --check`).
     pub fn check_integrity(&self) -> Result<Integrity, StoreError> {
-        let mut report = Integrity::default();
-        let r = self.db.begin_read()?;
-        let bundles = r.open_table(BUNDLES)?;
-        let ids = r.open_table(BUNDLE_IDS)?;
-        let hours = r.open_table(BUNDLE_HOURS)?;
-        let last_seq = r
-            .open_table(META)?
-            .get("last_seq")?
-            .map(|v| v.value())
-            .unwrap_or(0);
-        let mut seqs = std::collections::BTreeSet::new();
-        for item in bundles.iter()? {
-            let (k, v) = item?;
-            let (seq, v) = (k.value(), v.value());
-            report.bundles += 1;
-            seqs.insert(seq);
-            if v.len() < 8 + 64 {
-                report
-                    .problems
-                    .push(format!("bundle {seq}: malformed entry"));
-                continue;
+        self.with_db(false, |db| {
+            let mut report = Integrity::default();
+            let r = db.begin_read()?;
+            let bundles = r.open_table(BUNDLES)?;
+            let ids = r.open_table(BUNDLE_IDS)?;
+            let hours = r.open_table(BUNDLE_HOURS)?;
+            let last_seq = r
+                .open_table(META)?
+                .get("last_seq")?
+                .map(|v| v.value())
+                .unwrap_or(0);
+            let mut seqs = std::collections::BTreeSet::new();
+            for item in bundles.iter()? {
+                let (k, v) = item?;
+                let (seq, v) = (k.value(), v.value());
+                report.bundles += 1;
+                seqs.insert(seq);
+                if v.len() < 8 + 64 {
+                    report
+                        .problems
+                        .push(format!("bundle {seq}: malformed entry"));
+                    continue;
+                }
+                if seq > last_seq {
+                    report
+                        .problems
+                        .push(format!("bundle {seq}: beyond last_seq {last_seq}"));
+                }
+                match ids.get(stored_bundle_id(v))? {
+                    Some(s) if s.value() == seq => {}
+                    _ => report.problems.push(format!("bundle {seq}: no id entry")),
+                }
+                if hours.get((read_u64(v) / 3600, seq))?.is_none() {
+                    report.problems.push(format!("bundle {seq}: no hour entry"));
+                }
             }
-            if seq > last_seq {
-                report
-                    .problems
-                    .push(format!("bundle {seq}: beyond last_seq {last_seq}"));
+            for item in ids.iter()? {
+                let seq = item?.1.value();
+                if !seqs.contains(&seq) {
+                    report
+                        .problems
+                        .push(format!("id entry for missing bundle {seq}"));
+                }
             }
-            match ids.get(stored_bundle_id(v))? {
-                Some(s) if s.value() == seq => {}
-                _ => report.problems.push(format!("bundle {seq}: no id entry")),
+            for item in hours.iter()? {
+                let (_, seq) = item?.0.value();
+                if !seqs.contains(&seq) {
+                    report
+                        .problems
+                        .push(format!("hour entry for missing bundle {seq}"));
+                }
             }
-            if hours.get((read_u64(v) / 3600, seq))?.is_none() {
-                report.problems.push(format!("bundle {seq}: no hour entry"));
+            for item in r.open_table(VAULT)?.iter()? {
+                let (k, v) = item?;
+                report.vault_records += 1;
+                if v.value().len() != protocol::vault::RECORD_LEN
+                    || k.value()[..16] != v.value()[..16]
+                {
+                    report.problems.push("malformed vault entry".into());
+                }
             }
-        }
-        for item in ids.iter()? {
-            let seq = item?.1.value();
-            if !seqs.contains(&seq) {
-                report
-                    .problems
-                    .push(format!("id entry for missing bundle {seq}"));
-            }
-        }
-        for item in hours.iter()? {
-            let (_, seq) = item?.0.value();
-            if !seqs.contains(&seq) {
-                report
-                    .problems
-                    .push(format!("hour entry for missing bundle {seq}"));
-            }
-        }
-        for item in r.open_table(VAULT)?.iter()? {
-            let (k, v) = item?;
-            report.vault_records += 1;
-            if v.value().len() != protocol::vault::RECORD_LEN || k.value()[..16] != v.value()[..16]
-            {
-                report.problems.push("malformed vault entry".into());
-            }
-        }
-        Ok(report)
+            Ok(report)
+        })
     }
 }
 
@@ -347,31 +411,33 @@ impl Store for RedbStore {
         published_at: u64,
         bundle: &[u8],
     ) -> Result<Inserted, StoreError> {
-        // redb runs one write transaction at a time, so sequence numbers are gapless and
-        // readers that page with `after` never skip a bundle that commits late.
-        let w = self.write()?;
-        let seq = {
-            let mut ids = w.open_table(BUNDLE_IDS)?;
-            if let Some(seq) = ids.get(id)? {
-                return Ok(Inserted {
-                    seq: seq.value(),
-                    new: false,
-                });
-            }
-            let mut meta = w.open_table(META)?;
-            let seq = meta.get("last_seq")?.map(|v| v.value()).unwrap_or(0) + 1;
-            let mut value = Vec::with_capacity(8 + bundle.len());
-            value.extend_from_slice(&be(published_at));
-            value.extend_from_slice(bundle);
-            w.open_table(BUNDLES)?.insert(seq, value.as_slice())?;
-            ids.insert(id, seq)?;
-            w.open_table(BUNDLE_HOURS)?
-                .insert((published_at / 3600, seq), ())?;
-            meta.insert("last_seq", seq)?;
-            seq
-        };
-        w.commit()?;
-        Ok(Inserted { seq, new: true })
+        self.with_db(true, |db| {
+            // redb runs one write transaction at a time, so sequence numbers are gapless and
+            // readers that page with `after` never skip a bundle that commits late.
+            let w = write(db)?;
+            let seq = {
+                let mut ids = w.open_table(BUNDLE_IDS)?;
+                if let Some(seq) = ids.get(id)? {
+                    return Ok(Inserted {
+                        seq: seq.value(),
+                        new: false,
+                    });
+                }
+                let mut meta = w.open_table(META)?;
+                let seq = meta.get("last_seq")?.map(|v| v.value()).unwrap_or(0) + 1;
+                let mut value = Vec::with_capacity(8 + bundle.len());
+                value.extend_from_slice(&be(published_at));
+                value.extend_from_slice(bundle);
+                w.open_table(BUNDLES)?.insert(seq, value.as_slice())?;
+                ids.insert(id, seq)?;
+                w.open_table(BUNDLE_HOURS)?
+                    .insert((published_at / 3600, seq), ())?;
+                meta.insert("last_seq", seq)?;
+                seq
+            };
+            w.commit()?;
+            Ok(Inserted { seq, new: true })
+        })
     }
 
     fn bundles_after(
@@ -380,36 +446,40 @@ impl Store for RedbStore {
         limit: usize,
         max_bytes: usize,
     ) -> Result<Vec<StoredBundle>, StoreError> {
-        let mut out = Vec::new();
-        let mut bytes = 0usize;
-        let r = self.db.begin_read()?;
-        let bundles = r.open_table(BUNDLES)?;
-        for item in bundles.range(after.saturating_add(1)..)? {
-            let (k, v) = item?;
-            let v = v.value();
-            if out.len() >= limit || (!out.is_empty() && bytes + v.len() > max_bytes) {
-                break;
+        self.with_db(false, |db| {
+            let mut out = Vec::new();
+            let mut bytes = 0usize;
+            let r = db.begin_read()?;
+            let bundles = r.open_table(BUNDLES)?;
+            for item in bundles.range(after.saturating_add(1)..)? {
+                let (k, v) = item?;
+                let v = v.value();
+                if out.len() >= limit || (!out.is_empty() && bytes + v.len() > max_bytes) {
+                    break;
+                }
+                bytes += v.len();
+                out.push(stored(k.value(), v));
             }
-            bytes += v.len();
-            out.push(stored(k.value(), v));
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     fn bundles_in_hour(&self, hour: u64) -> Result<Vec<StoredBundle>, StoreError> {
-        let r = self.db.begin_read()?;
-        let bundles = r.open_table(BUNDLES)?;
-        let mut out = Vec::new();
-        for item in r
-            .open_table(BUNDLE_HOURS)?
-            .range((hour, 0)..=(hour, u64::MAX))?
-        {
-            let (_, seq) = item?.0.value();
-            if let Some(v) = bundles.get(seq)? {
-                out.push(stored(seq, v.value()));
+        self.with_db(false, |db| {
+            let r = db.begin_read()?;
+            let bundles = r.open_table(BUNDLES)?;
+            let mut out = Vec::new();
+            for item in r
+                .open_table(BUNDLE_HOURS)?
+                .range((hour, 0)..=(hour, u64::MAX))?
+            {
+                let (_, seq) = item?.0.value();
+                if let Some(v) = bundles.get(seq)? {
+                    out.push(stored(seq, v.value()));
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     fn insert_vault_record(
@@ -418,41 +488,53 @@ impl Store for RedbStore {
         received_at: u64,
         record: &[u8],
     ) -> Result<(), StoreError> {
-        crate::lock(&self.pending).push((*tag, received_at, record.to_vec()));
+        let mut pending = crate::lock(&self.pending);
+        // While flushes fail, records wait in memory for the next one; past this many, new
+        // uploads are refused (503) rather than taking the memory.
+        if pending.len() >= MAX_PENDING {
+            return Err(StoreError(format!(
+                "{MAX_PENDING} vault records wait for a flush that keeps failing"
+            )));
+        }
+        pending.push((*tag, received_at, record.to_vec()));
         Ok(())
     }
 
     fn vault_records(&self, tags: &[Tag], max: usize) -> Result<Vec<Vec<u8>>, StoreError> {
-        let r = self.db.begin_read()?;
-        let vault = r.open_table(VAULT)?;
-        let mut out = Vec::new();
-        for tag in tags {
-            let mut lo = [0u8; 32];
-            lo[..16].copy_from_slice(tag);
-            let mut hi = [0xFFu8; 32];
-            hi[..16].copy_from_slice(tag);
-            for item in vault.range(lo..=hi)? {
-                if out.len() >= max {
-                    return Ok(out);
+        self.with_db(false, |db| {
+            let r = db.begin_read()?;
+            let vault = r.open_table(VAULT)?;
+            let mut out = Vec::new();
+            for tag in tags {
+                let mut lo = [0u8; 32];
+                lo[..16].copy_from_slice(tag);
+                let mut hi = [0xFFu8; 32];
+                hi[..16].copy_from_slice(tag);
+                for item in vault.range(lo..=hi)? {
+                    if out.len() >= max {
+                        return Ok(out);
+                    }
+                    out.push(item?.1.value().to_vec());
                 }
-                out.push(item?.1.value().to_vec());
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     fn remember_nonce(&self, nonce: &[u8; 16], expires_at: u64) -> Result<bool, StoreError> {
-        let w = self.write()?;
-        let fresh = {
-            let mut nonces = w.open_table(NONCES)?;
-            let fresh = nonces.get(nonce)?.is_none();
-            if fresh {
-                nonces.insert(nonce, expires_at)?;
-            }
-            fresh
-        };
-        w.commit()?;
-        Ok(fresh)
+        self.with_db(true, |db| {
+            let w = write(db)?;
+            let fresh = {
+                let mut nonces = w.open_table(NONCES)?;
+                let fresh = nonces.get(nonce)?.is_none();
+                if fresh {
+                    nonces.insert(nonce, expires_at)?;
+                }
+                fresh
+            };
+            w.commit()?;
+            Ok(fresh)
+        })
     }
 
     fn purge(
@@ -461,86 +543,102 @@ impl Store for RedbStore {
         vault_before: u64,
         now: u64,
     ) -> Result<Purged, StoreError> {
-        let mut purged = Purged::default();
-        // One transaction: a bundle's three entries go together, so a crash mid-purge never
-        // leaves an id pointing at a removed bundle.
-        let w = self.write()?;
-        {
-            let mut bundles = w.open_table(BUNDLES)?;
-            let mut ids = w.open_table(BUNDLE_IDS)?;
-            let mut hours = w.open_table(BUNDLE_HOURS)?;
-            let cutoff_hour = bundles_before / 3600;
-            let expired: Vec<(u64, u64)> = hours
-                .range(..(cutoff_hour, 0))?
-                .map(|item| item.map(|(k, _)| k.value()))
-                .collect::<Result<_, _>>()?;
-            for (hour, seq) in expired {
-                hours.remove((hour, seq))?;
-                let id = match bundles.remove(seq)? {
-                    Some(v) => stored_bundle_id(v.value()),
-                    None => continue,
-                };
-                ids.remove(id)?;
-                purged.bundles += 1;
+        self.with_db(true, |db| {
+            let mut purged = Purged::default();
+            // One transaction: a bundle's three entries go together, so a crash mid-purge never
+            // leaves an id pointing at a removed bundle.
+            let w = write(db)?;
+            {
+                let mut bundles = w.open_table(BUNDLES)?;
+                let mut ids = w.open_table(BUNDLE_IDS)?;
+                let mut hours = w.open_table(BUNDLE_HOURS)?;
+                let cutoff_hour = bundles_before / 3600;
+                let expired: Vec<(u64, u64)> = hours
+                    .range(..(cutoff_hour, 0))?
+                    .map(|item| item.map(|(k, _)| k.value()))
+                    .collect::<Result<_, _>>()?;
+                for (hour, seq) in expired {
+                    hours.remove((hour, seq))?;
+                    let id = match bundles.remove(seq)? {
+                        Some(v) => stored_bundle_id(v.value()),
+                        None => continue,
+                    };
+                    ids.remove(id)?;
+                    purged.bundles += 1;
+                }
+                // Vault keys begin with the tag, so this is a scan. The purge runs every few
+                // minutes, off the request path.
+                w.open_table(VAULT)?.retain(|k, _| {
+                    let keep = read_u64(&k[16..24]) >= vault_before;
+                    purged.vault_records += u64::from(!keep);
+                    keep
+                })?;
+                w.open_table(NONCES)?.retain(|_, expires_at| {
+                    let keep = expires_at > now;
+                    purged.nonces += u64::from(!keep);
+                    keep
+                })?;
             }
-            // Vault keys begin with the tag, so this is a scan. The purge runs every few
-            // minutes, off the request path.
-            w.open_table(VAULT)?.retain(|k, _| {
-                let keep = read_u64(&k[16..24]) >= vault_before;
-                purged.vault_records += u64::from(!keep);
-                keep
-            })?;
-            w.open_table(NONCES)?.retain(|_, expires_at| {
-                let keep = expires_at > now;
-                purged.nonces += u64::from(!keep);
-                keep
-            })?;
-        }
-        w.commit()?;
-        Ok(purged)
+            w.commit()?;
+            Ok(purged)
+        })
     }
 
     fn counts(&self) -> Result<Counts, StoreError> {
-        let r = self.db.begin_read()?;
-        Ok(Counts {
-            bundles: r.open_table(BUNDLES)?.len()?,
-            vault_records: r.open_table(VAULT)?.len()?,
-            last_seq: r
-                .open_table(META)?
-                .get("last_seq")?
-                .map(|v| v.value())
-                .unwrap_or(0),
+        self.with_db(false, |db| {
+            let r = db.begin_read()?;
+            Ok(Counts {
+                bundles: r.open_table(BUNDLES)?.len()?,
+                vault_records: r.open_table(VAULT)?.len()?,
+                last_seq: r
+                    .open_table(META)?
+                    .get("last_seq")?
+                    .map(|v| v.value())
+                    .unwrap_or(0),
+            })
         })
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        // The collected vault records, then a commit with Durability::Immediate, which makes
-        // them and every earlier unsynced commit durable. If it fails, the records are lost
-        // with it, and so are their 2xx: the waiting requests are answered with a 5xx.
-        //
-        // The batch is taken only once this flush holds redb's single write transaction.
-        // Taken before, a second flush running at the same time (the purge's, or shutdown's)
-        // could commit and acknowledge its waiters while this one still held records it had
-        // not written: the power-cut test lost two acknowledged records that way.
-        let mut w = self.db.begin_write()?;
-        w.set_durability(Durability::Immediate)?;
-        w.set_two_phase_commit(true);
-        let batch = std::mem::take(&mut *crate::lock(&self.pending));
-        if !batch.is_empty() {
-            let mut meta = w.open_table(META)?;
-            let mut unique = meta.get("vault_unique")?.map(|v| v.value()).unwrap_or(0);
-            let mut vault = w.open_table(VAULT)?;
-            for (tag, received_at, record) in &batch {
-                unique += 1;
-                let mut key = [0u8; 32];
-                key[..16].copy_from_slice(tag);
-                key[16..24].copy_from_slice(&be(*received_at));
-                key[24..].copy_from_slice(&be(unique));
-                vault.insert(key, record.as_slice())?;
+        self.with_db(true, |db| {
+            // The collected vault records, then a commit with Durability::Immediate, which makes
+            // them and every earlier unsynced commit durable. If it fails, the waiting requests
+            // it covered are answered with a 5xx, and the records go back to the pending list
+            // for the next flush: a record whose upload took its ticket after this flush began
+            // is acknowledged by a later flush, which must write it.
+            //
+            // The batch is taken only once this flush holds redb's single write transaction.
+            // Taken before, a second flush running at the same time (the purge's, or shutdown's)
+            // could commit and acknowledge its waiters while this one still held records it had
+            // not written: the power-cut test lost two acknowledged records that way.
+            let mut w = db.begin_write()?;
+            w.set_durability(Durability::Immediate)?;
+            w.set_two_phase_commit(true);
+            let batch = std::mem::take(&mut *crate::lock(&self.pending));
+            let written = (|| {
+                if !batch.is_empty() {
+                    let mut meta = w.open_table(META)?;
+                    let mut unique = meta.get("vault_unique")?.map(|v| v.value()).unwrap_or(0);
+                    let mut vault = w.open_table(VAULT)?;
+                    for (tag, received_at, record) in &batch {
+                        unique += 1;
+                        let mut key = [0u8; 32];
+                        key[..16].copy_from_slice(tag);
+                        key[16..24].copy_from_slice(&be(*received_at));
+                        key[24..].copy_from_slice(&be(unique));
+                        vault.insert(key, record.as_slice())?;
+                    }
+                    meta.insert("vault_unique", unique)?;
+                }
+                w.commit()?;
+                Ok(())
+            })();
+            if written.is_err() {
+                let mut pending = crate::lock(&self.pending);
+                let newer = std::mem::replace(&mut *pending, batch);
+                pending.extend(newer);
             }
-            meta.insert("vault_unique", unique)?;
-        }
-        w.commit()?;
-        Ok(())
+            written
+        })
     }
 }

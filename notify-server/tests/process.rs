@@ -377,8 +377,10 @@ fn the_private_port_answers_only_the_guard() {
     let dir = TempDir::new().unwrap();
     let f = Fixture::new(dir.path(), 1);
     let port = free_port();
+    let admin_port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
         .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_ADMIN_PORT", admin_port.to_string())
         .env("ROCKET_ADDRESS", "127.0.0.1")
         .env("ROCKET_DATA_DIR", dir.path().join("data"))
         .env("ROCKET_TRUST_FILE", &f.trust_file)
@@ -394,9 +396,18 @@ fn the_private_port_answers_only_the_guard() {
         assert!(Instant::now() < deadline, "notify-server did not come up");
         std::thread::sleep(Duration::from_millis(50));
     }
+    let admin = format!("http://127.0.0.1:{admin_port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while a.get(format!("{admin}/healthz")).call().is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the operators' listener did not come up"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let private: Vec<u16> = listening_ports(child.id())
         .into_iter()
-        .filter(|p| *p != port)
+        .filter(|p| *p != port && *p != admin_port)
         .collect();
     assert_eq!(
         private.len(),
@@ -420,17 +431,30 @@ fn the_private_port_answers_only_the_guard() {
         let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
         assert_eq!(v["error"], "not_relayed");
     }
-    // Through the guard, all is as usual.
+    // Through the guard, all is as usual; metrics are the operators' only (issue 18, item 15).
     assert_eq!(
         a.get(format!("{public}/healthz")).call().unwrap().status(),
         200
     );
+    assert_eq!(
+        a.get(format!("{public}/metrics")).call().unwrap().status(),
+        404
+    );
+    let text = a
+        .get(format!("{admin}/metrics"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(text.contains("notify_vault_records_stored 0"), "{text}");
     child.kill().unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stdout.contains(&format!("listening on {public}")),
+        stdout.contains(&format!("for operators on {admin}/metrics"))
+            && stdout.contains(&format!("listening on {public}")),
         "{stdout}"
     );
     for log in [&stdout, &stderr] {

@@ -211,7 +211,8 @@ fn consented_contact_uploads_reach_the_vault_and_open_for_the_authority() {
             .unwrap(),
     )
     .unwrap();
-    assert_eq!(health["vault_records"], 1);
+    // The public health answer tells nothing about what is stored.
+    assert_eq!(health, serde_json::json!({"status": "ok"}));
 }
 
 #[test]

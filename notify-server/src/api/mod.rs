@@ -149,12 +149,30 @@ impl From<StoreError> for ApiError {
     /// The server's own failure: logged in full for the operator, answered with a 503 that
     /// names no internal detail (paths, disk errors) to the client.
     fn from(e: StoreError) -> Self {
-        eprintln!("notify-server: storage error: {e}");
+        log_storage_error(&e);
         ApiError::new(
             Status::ServiceUnavailable,
             "storage_unavailable",
             "the server cannot use its storage right now; nothing was stored: try again later",
         )
+    }
+}
+
+/// Logs a storage error for the operator, at most once a second: a full disk fails every
+/// request, and the log must not fill what space is left. The count of those not logged is
+/// given with the next line.
+fn log_storage_error(e: &StoreError) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    static QUIET: AtomicU64 = AtomicU64::new(0);
+    let now = now();
+    if LAST.swap(now, Ordering::Relaxed) == now {
+        QUIET.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    match QUIET.swap(0, Ordering::Relaxed) {
+        0 => eprintln!("notify-server: storage error: {e}"),
+        n => eprintln!("notify-server: storage error: {e} (and {n} more in the last second)"),
     }
 }
 
@@ -320,14 +338,13 @@ pub use vault::*;
 
 /// Every error Rocket raises itself becomes JSON too.
 /// The API's paths and the methods each takes (`*` matches one path segment).
-const ENDPOINTS: [(&str, &[Method]); 7] = [
+const ENDPOINTS: [(&str, &[Method]); 6] = [
     ("/v1/bundles", &[Method::Get, Method::Post]),
     ("/v1/batches/*", &[Method::Get]),
     ("/v1/vault", &[Method::Post]),
     ("/v1/vault/query", &[Method::Post]),
     ("/v1/trust", &[Method::Get]),
     ("/healthz", &[Method::Get]),
-    ("/metrics", &[Method::Get]),
 ];
 
 /// The methods the endpoint at `path` takes, if there is one.

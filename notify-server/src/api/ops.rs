@@ -31,27 +31,76 @@ pub fn not_relayed() -> ApiError {
     )
 }
 
-/// Liveness and a look at the store.
+/// Liveness and readiness: 200 while the server can store, 503 while it cannot, judged by the
+/// last flush to disk. After a failed flush with no flush in the 10 seconds since (no
+/// traffic), it tries a flush of its own, so that health turns back to ok once the disk can
+/// take writes again. It tells nothing about what is stored.
 #[get("/healthz")]
-pub fn healthz(app: &State<App>) -> Result<Json<Health>, ApiError> {
-    let c = app.store.counts()?;
-    Ok(Json(Health {
-        status: "ok".into(),
-        bundles: c.bundles,
-        vault_records: c.vault_records,
-        last_seq: c.last_seq,
-    }))
+pub async fn healthz(app: &State<App>) -> (Status, Json<Health>) {
+    health(&app.durable, false).await
 }
 
-/// Prometheus metrics.
+/// The health answer for a store behind `durable`; with `full`, the reason names the
+/// storage error (for operators), else only that storing fails (for the public).
+pub async fn health(durable: &crate::durable::Durability, full: bool) -> (Status, Json<Health>) {
+    let mut state = durable.health();
+    if state.is_err() && durable.since_last_flush() >= 10 {
+        let probe = tokio::time::timeout(std::time::Duration::from_secs(5), durable.wait()).await;
+        state = match probe {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => durable.health(),
+            Err(_) => Err("a flush to disk did not finish within 5 seconds".into()),
+        };
+    }
+    match state {
+        Ok(()) => (
+            Status::Ok,
+            Json(Health {
+                status: "ok".into(),
+                detail: None,
+            }),
+        ),
+        Err(why) => (
+            Status::ServiceUnavailable,
+            Json(Health {
+                status: "unavailable".into(),
+                detail: Some(if full {
+                    format!("the server cannot store: {why}")
+                } else {
+                    "the server cannot store right now; its operator's log says why".into()
+                }),
+            }),
+        ),
+    }
+}
+
+/// What the operators' listener serves from: the public server's store, group commit and
+/// counters.
+pub struct Admin {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// Group commit for the store.
+    pub durable: Arc<Durability>,
+    /// The public server's counters.
+    pub metrics: Arc<crate::metrics::Metrics>,
+}
+
+/// Health for operators: as the public `/healthz`, with the storage error named.
+#[get("/healthz")]
+pub async fn admin_healthz(admin: &State<Admin>) -> (Status, Json<Health>) {
+    health(&admin.durable, true).await
+}
+
+/// Prometheus metrics, on the operators' listener only: per-route counts and store sizes are
+/// not for the public (vault-record counts in real time would tell when people consent).
 #[get("/metrics")]
-pub fn metrics(app: &State<App>) -> Result<(ContentType, String), ApiError> {
-    let c = app.store.counts()?;
-    let text = app.metrics.render(
+pub fn metrics(admin: &State<Admin>) -> Result<(ContentType, String), ApiError> {
+    let c = admin.store.counts()?;
+    let text = admin.metrics.render(
         c.bundles,
         c.vault_records,
         c.last_seq,
-        app.durable.flushes(),
+        admin.durable.flushes(),
     );
     Ok((
         ContentType::new("text", "plain").with_params(("version", "0.0.4")),

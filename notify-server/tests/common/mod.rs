@@ -156,6 +156,8 @@ pub fn unb64(s: &str) -> Vec<u8> {
 pub struct Server {
     pub child: Child,
     pub base: String,
+    /// The operators' listener (`/metrics`, detailed `/healthz`).
+    pub admin: String,
 }
 
 impl Drop for Server {
@@ -185,8 +187,10 @@ pub fn agent() -> ureq::Agent {
 /// until `/healthz` answers.
 pub fn start_with(data: &Path, trust: &Path, env: &[(&str, &str)]) -> Server {
     let port = free_port();
+    let admin_port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
         .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_ADMIN_PORT", admin_port.to_string())
         .env("ROCKET_ADDRESS", "127.0.0.1")
         .env("ROCKET_DATA_DIR", data)
         .env("ROCKET_TRUST_FILE", trust)
@@ -199,7 +203,8 @@ pub fn start_with(data: &Path, trust: &Path, env: &[(&str, &str)]) -> Server {
     let base = format!("http://127.0.0.1:{port}");
     let a = agent();
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mut server = Server { child, base };
+    let admin = format!("http://127.0.0.1:{admin_port}");
+    let mut server = Server { child, base, admin };
     loop {
         if let Ok(r) = a.get(format!("{}/healthz", server.base)).call()
             && r.status() == 200

@@ -39,7 +39,8 @@ pub fn server(data: &Path, trust: &Path) -> String {
         .merge(("port", port))
         .merge(("data_dir", data))
         .merge(("trust_file", trust))
-        .merge(("log_level", "off"));
+        .merge(("log_level", "off"))
+        .merge(("admin_enabled", false));
     notify_server::spawn(fig).unwrap()
 }
 
