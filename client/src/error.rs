@@ -85,7 +85,10 @@ impl Error {
 
 impl From<common::Error> for Error {
     fn from(e: common::Error) -> Self {
-        Error::File(e)
+        match e {
+            common::Error::Invalid(m) => Error::Invalid(m),
+            e => Error::File(e),
+        }
     }
 }
 

@@ -23,6 +23,10 @@ struct Cli {
     /// `init --passphrase`).
     #[arg(long, global = true)]
     passphrase_file: Option<PathBuf>,
+    /// Time zone for reading and showing times, such as Europe/London (default: $TZ, else the
+    /// system's).
+    #[arg(long, global = true)]
+    tz: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,9 +49,9 @@ enum Command {
     Scan {
         /// The poster URL, its code, or an image file.
         poster: String,
-        /// When, if not now: RFC 3339 or "YYYY-MM-DD HH:MM" local time, within the last 14
-        /// days.
-        #[arg(long)]
+        /// When, if not now, within the last 14 days: 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
+        /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339.
+        #[arg(long, value_name = "TIME")]
         at: Option<String>,
         /// Share your contact details for this visit.
         #[arg(long)]
@@ -55,8 +59,9 @@ enum Command {
     },
     /// Check out of where you are.
     Out {
-        /// When, if not now: between your arrival and 12 hours after it.
-        #[arg(long)]
+        /// When, if not now, between your arrival and 12 hours after it: 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
+        /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339.
+        #[arg(long, value_name = "TIME")]
         at: Option<String>,
     },
     /// List your visits.
@@ -175,7 +180,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("checkin: {e}");
+            eprintln!("checkin: error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -241,7 +246,7 @@ fn terminal(e: std::io::Error) -> Error {
 
 fn run(cli: Cli) -> Result<(), Error> {
     let dir = client::diary_dir(cli.diary);
-    let tz = time::zone(None).map_err(|e| Error::Invalid(e.to_string()))?;
+    let tz = time::zone(cli.tz.as_deref())?;
     if let Command::Init {
         trust,
         server,
@@ -309,7 +314,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Diary { json } => diary(&s, json, &tz)?,
         Command::Edit { id, arrive, leave } => edit(&mut s, &id, &arrive, &leave, now, &tz)?,
         Command::Forget { id } => forget(&mut s, &id)?,
-        Command::Sync { server } => sync(&mut s, server.as_deref(), now)?,
+        Command::Sync { server } => sync(&mut s, server.as_deref(), now, &tz)?,
         Command::Alerts { json } => alerts(&s, json, &tz)?,
         Command::Contact(c) => contact(&mut s, c)?,
         Command::Uploads { action } => uploads(&mut s, action, &tz)?,
@@ -554,7 +559,7 @@ fn forget(s: &mut Session, id: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn sync(s: &mut Session, server: Option<&str>, now: u64) -> Result<(), Error> {
+fn sync(s: &mut Session, server: Option<&str>, now: u64, tz: &TimeZone) -> Result<(), Error> {
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message("syncing notices");
     let progress = |n: usize| {
@@ -593,9 +598,8 @@ fn sync(s: &mut Session, server: Option<&str>, now: u64) -> Result<(), Error> {
         println!("Sync complete: no new alerts.");
     } else {
         println!("Sync complete: {} new alert(s).", found.len());
-        let tz = time::zone(None).map_err(|e| Error::Invalid(e.to_string()))?;
         for a in &found {
-            print_alert(a, &tz);
+            print_alert(a, tz);
         }
     }
     Ok(())

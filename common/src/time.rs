@@ -8,15 +8,24 @@ use jiff::{Timestamp, Zoned};
 
 use crate::Error;
 
-/// The zone to read and show times in.
+/// The zone to read and show times in: `name` (from `--tz`), else `$TZ`, else the system's
+/// (`/etc/localtime`), else UTC. An unknown `--tz` or `$TZ` is an error, never a silent UTC:
+/// times read in the wrong zone would be hours off.
 pub fn zone(name: Option<&str>) -> Result<TimeZone, Error> {
     match name {
         Some(n) => TimeZone::get(n).map_err(|_| {
             Error::Invalid(format!(
-                "unknown time zone '{n}': use an IANA name such as Europe/London or UTC"
+                "unknown time zone '{n}' (--tz): use an IANA name such as Europe/London or UTC"
             ))
         }),
-        None => Ok(TimeZone::system()),
+        None => TimeZone::try_system().or_else(|_| match std::env::var("TZ") {
+            Ok(tz) if !tz.is_empty() => Err(Error::Invalid(format!(
+                "the TZ environment variable ('{tz}') is not a time zone: set it to an \
+                 IANA name such as Europe/London, or unset it, or give --tz"
+            ))),
+            // No TZ and no readable system zone: UTC, as the C library does.
+            _ => Ok(TimeZone::UTC),
+        }),
     }
 }
 

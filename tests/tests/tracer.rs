@@ -420,10 +420,11 @@ fn an_expired_certificate_is_refused_before_anything_is_sent() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("certificate is not valid now"));
-    // The server refuses a vault query signed under it too.
+    // The server refuses a vault query signed under it too. (--key names the key file here,
+    // as venue-keygen's does: its certificate is read from beside it.)
     tracer()
         .args(["vault", "fetch", "--key"])
-        .arg(&w.key)
+        .arg(w.key.join("tracer.key"))
         .args([
             "--server",
             &w.server,

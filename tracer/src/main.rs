@@ -97,7 +97,7 @@ enum Level {
 
 #[derive(Args)]
 struct NotifyArgs {
-    /// The tracer key directory (tracer.key, tracer.cert).
+    /// The tracer key: its directory (holding tracer.key and tracer.cert) or its tracer.key.
     #[arg(long)]
     key: PathBuf,
     /// The notify server, such as http://127.0.0.1:8000.
@@ -115,11 +115,12 @@ struct NotifyArgs {
     /// A venue's poster: URL, payload or image (repeat for several venues).
     #[arg(long, required_unless_present = "case")]
     poster: Vec<String>,
-    /// Start of the exposure window.
-    #[arg(long)]
+    /// Start of the exposure window: 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
+    /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339.
+    #[arg(long, value_name = "TIME")]
     from: String,
-    /// End of the exposure window.
-    #[arg(long)]
+    /// End of the exposure window, in the same form.
+    #[arg(long, value_name = "TIME")]
     to: String,
     /// How serious it is.
     #[arg(long, value_enum)]
@@ -142,7 +143,7 @@ struct NotifyArgs {
 enum VaultCmd {
     /// Query the vault for a venue's hours and write a request for the venue owner.
     Fetch {
-        /// The tracer key directory.
+        /// The tracer key: its directory (holding tracer.key and tracer.cert) or its tracer.key.
         #[arg(long)]
         key: PathBuf,
         /// The notify server.
@@ -151,11 +152,12 @@ enum VaultCmd {
         /// The venue's poster: URL, payload or image.
         #[arg(long)]
         poster: String,
-        /// Start of the exposure window.
-        #[arg(long)]
+        /// Start of the hours to fetch: 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
+        /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339.
+        #[arg(long, value_name = "TIME")]
         from: String,
-        /// End of the exposure window.
-        #[arg(long)]
+        /// End of the hours to fetch, in the same form.
+        #[arg(long, value_name = "TIME")]
         to: String,
         /// The request file to give the venue owner.
         #[arg(long)]

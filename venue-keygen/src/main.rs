@@ -20,6 +20,10 @@ use venue_keygen::{
     about = "Make a venue key and a printable check-in poster"
 )]
 struct Cli {
+    /// Time zone for reading and showing times, such as Europe/London (default: $TZ, else the
+    /// system's).
+    #[arg(long, global = true)]
+    tz: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,11 +44,12 @@ enum Command {
         /// Default stay in minutes, for automatic check-out (1 to 720).
         #[arg(long, default_value_t = DEFAULT_STAY_MINUTES)]
         stay: u16,
-        /// First moment the poster is valid: RFC 3339, or local 'YYYY-MM-DD HH:MM'.
-        #[arg(long)]
+        /// First moment the poster is valid: 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
+        /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339.
+        #[arg(long, value_name = "TIME")]
         valid_from: Option<String>,
-        /// Moment the poster stops being valid: RFC 3339, or local 'YYYY-MM-DD HH:MM'.
-        #[arg(long)]
+        /// Moment the poster stops being valid, in the same form.
+        #[arg(long, value_name = "TIME")]
         valid_until: Option<String>,
         /// Base URL in front of the poster code, chosen by the health authority.
         #[arg(long, env = "CHECKIN_BASE_URL", default_value = DEFAULT_BASE_URL)]
@@ -112,6 +117,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = venue_keygen::time::set_zone(cli.tz.as_deref()) {
+        eprintln!("venue-keygen: error: {e}");
+        return ExitCode::FAILURE;
+    }
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
