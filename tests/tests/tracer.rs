@@ -34,8 +34,7 @@ fn rfc3339(t: u64) -> String {
     jiff::Timestamp::from_second(t as i64).unwrap().to_string()
 }
 
-/// Starts a real notify-server pinned to `trust` on a free loopback port.
-/// A real notify-server (Rocket, sled, a free loopback port), in-process.
+/// A real notify-server pinned to `trust` (Rocket, redb, a free loopback port), in-process.
 fn server(data: &Path, trust: &Path) -> String {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -47,7 +46,8 @@ fn server(data: &Path, trust: &Path) -> String {
         .merge(("port", port))
         .merge(("data_dir", data))
         .merge(("trust_file", trust))
-        .merge(("log_level", "off"));
+        .merge(("log_level", "off"))
+        .merge(("admin_enabled", false));
     notify_server::spawn(fig).unwrap()
 }
 
@@ -743,5 +743,157 @@ fn a_bad_server_url_is_refused_first() {
         .failure()
         .stderr(predicates::str::contains(
             "'127.0.0.1:8000' is not a notify server URL",
+        ));
+}
+
+/// `notify` stops the tracer before a mistake: an empty message, a window outside the
+/// poster's validity; warns about a venue given twice; and with --case, gives each picked
+/// venue the window of its own check-in, or warns when one window reaches far beyond it
+/// (issue 18, item 10).
+#[test]
+fn notify_plans_each_venue_and_stops_mistakes() {
+    let w = world();
+    let (_, a) = venue("Café Zürich");
+    let (_, b) = venue("The Crown");
+    let t = now() - 6 * 3600;
+    let notify = |extra: &[&str]| {
+        let mut c = tracer();
+        c.args(["notify", "--dry-run", "--tz", "UTC", "--key"])
+            .arg(&w.key)
+            .args(["--server", &w.server, "--severity", "low"])
+            .args(extra);
+        c.assert()
+    };
+    let window = ["--from", &rfc3339(t), "--to", &rfc3339(t + 3600)];
+    // An empty message.
+    notify(
+        &[
+            &["--poster", &a.payload(), "--message", "  "][..],
+            &window[..],
+        ]
+        .concat(),
+    )
+    .failure()
+    .stderr(predicate::str::contains("--message is empty"));
+    // The same poster twice: notified once, with a warning.
+    notify(
+        &[
+            &[
+                "--poster",
+                &a.payload(),
+                "--poster",
+                &a.payload(),
+                "--message",
+                "m",
+            ][..],
+            &window[..],
+        ]
+        .concat(),
+    )
+    .success()
+    .stderr(predicate::str::contains(
+        "tracer: warning: Café Zürich was given twice; it is notified once",
+    ))
+    .stdout(predicate::str::contains("venue    Café Zürich").count(1));
+    // A window after the poster expired.
+    let secret = VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng));
+    let expired = Poster::sign(
+        &secret.keys(),
+        PosterInfo {
+            name: "Old Poster".into(),
+            address: "1 High St".into(),
+            category: "pub".into(),
+            default_stay_minutes: 60,
+            validity: Some(protocol::poster::Validity {
+                from: t - 86_400,
+                until: t - 3600,
+            }),
+        },
+    )
+    .unwrap();
+    notify(
+        &[
+            &["--poster", &expired.payload(), "--message", "m"][..],
+            &window[..],
+        ]
+        .concat(),
+    )
+    .failure()
+    .stderr(predicate::str::contains(
+        "Old Poster: the window lies wholly outside the poster's validity",
+    ));
+
+    // A case with check-ins 10–11 and 14–15 (relative to t): each picked venue gets its own.
+    let trust =
+        TrustAnchor::parse(&std::fs::read_to_string(w.authority.join("trust.txt")).unwrap())
+            .unwrap();
+    let diary = CaseDiary {
+        created_at: now(),
+        visits: vec![
+            CaseVisit {
+                poster: a.clone(),
+                arrival: t,
+                departure: t + 3600,
+            },
+            CaseVisit {
+                poster: b.clone(),
+                arrival: t + 4 * 3600,
+                departure: t + 5 * 3600,
+            },
+        ],
+    };
+    let case = w.dir.join("case.bin");
+    std::fs::write(
+        &case,
+        diary
+            .seal(
+                &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+                &trust.sealing,
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    let show = |x: u64| common::time::show(x, &jiff::tz::TimeZone::UTC);
+    let case_args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = vec![
+            "--case".into(),
+            case.to_string_lossy().into_owned(),
+            "--authority".into(),
+            w.authority.to_string_lossy().into_owned(),
+            "--pick".into(),
+            "1,2".into(),
+            "--message".into(),
+            "m".into(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let args = case_args(&[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    notify(&args)
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "window {} to {}",
+            show(t - 1800),
+            show(t + 3600 + 3600)
+        )))
+        .stdout(predicate::str::contains(format!(
+            "window {} to {}",
+            show(t + 4 * 3600 - 1800),
+            show(t + 5 * 3600 + 3600)
+        )))
+        .stderr(predicate::str::contains("warning").not());
+    // One window for both, 08–16 against check-ins 10–11 and 14–15: warned for each.
+    let from = rfc3339(t - 2 * 3600 - 60);
+    let to = rfc3339(t + 6 * 3600);
+    let args = case_args(&["--from", &from, "--to", &to]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    notify(&args)
+        .success()
+        .stderr(predicate::str::contains(
+            "tracer: warning: Café Zürich: the window",
+        ))
+        .stderr(predicate::str::contains(
+            "tracer: warning: The Crown: the window",
         ));
 }

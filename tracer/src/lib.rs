@@ -83,27 +83,43 @@ pub fn pick<T: Clone>(items: &[T], spec: Option<&str>) -> Result<Vec<T>, Error> 
     Ok(out)
 }
 
+/// A moment for messages from this library, which knows no time zone: UTC, RFC 3339.
+fn utc(t: u64) -> String {
+    common::time::show(t, &jiff::tz::TimeZone::UTC)
+}
+
+/// One venue of a notice and the window phones that visited it are told about.
+#[derive(Clone, Debug)]
+pub struct VenueWindow {
+    /// The venue's poster.
+    pub poster: Poster,
+    /// Start of the window, Unix seconds.
+    pub from: u64,
+    /// End of the window, Unix seconds.
+    pub to: u64,
+}
+
 /// A notice ready to post, with what the summary shows.
 pub struct NotifyPlan {
-    /// The venues, deduplicated.
-    pub venues: Vec<Poster>,
-    /// The window.
-    pub from: u64,
-    /// The window's end.
-    pub to: u64,
+    /// The venues and their windows, one per venue (same venue, overlapping windows merged).
+    pub venues: Vec<VenueWindow>,
     /// Severity.
     pub severity: Severity,
     /// Message.
     pub message: String,
-    /// Hours the window covers per venue.
+    /// Venue-hours the notice covers, over all venues.
     pub hours: usize,
     /// The signed bundle.
     pub bundle: Vec<u8>,
     /// Number of entries.
     pub entries: usize,
+    /// What the tracer should look at before posting (a venue given twice, a window partly
+    /// outside the poster's validity).
+    pub warnings: Vec<String>,
 }
 
-/// Validates the window and builds the signed bundle.
+/// Validates one window and builds the signed bundle for every venue in `venues` with the
+/// same window `from`..`to` (see [`plan_notices`]).
 #[allow(clippy::too_many_arguments, reason = "each is one command-line choice")]
 pub fn plan_notify(
     id: &TracerIdentity,
@@ -115,27 +131,34 @@ pub fn plan_notify(
     long: bool,
     now: u64,
 ) -> Result<NotifyPlan, Error> {
-    if venues.is_empty() {
+    let windows = venues
+        .into_iter()
+        .map(|poster| VenueWindow { poster, from, to })
+        .collect();
+    plan_notices(id, windows, severity, message, long, now)
+}
+
+/// Checks every venue's window and builds one signed bundle for all of them. Refuses what
+/// cannot reach any phone (an empty message, a window in the future, older than phones keep
+/// visits, or wholly outside the poster's validity); warns about a venue given twice and a
+/// window partly outside the poster's validity.
+pub fn plan_notices(
+    id: &TracerIdentity,
+    windows: Vec<VenueWindow>,
+    severity: Severity,
+    message: &str,
+    long: bool,
+    now: u64,
+) -> Result<NotifyPlan, Error> {
+    if windows.is_empty() {
         return Err(Error::invalid("no venue to notify".into()));
     }
-    if to <= from {
-        return Err(Error::invalid("--from must be before --to".into()));
-    }
-    if to > now + 300 {
+    if message.trim().is_empty() {
         return Err(Error::invalid(
-            "--to is in the future: a notice can only cover time that has passed".into(),
+            "--message is empty: phones would alert with no words; say what to do, such as \
+             'Watch for symptoms for 10 days and take a test if any appear.'"
+                .into(),
         ));
-    }
-    if from + RETENTION_SECS < now {
-        return Err(Error::invalid(
-            "--from is more than 14 days ago: phones have already deleted visits that old".into(),
-        ));
-    }
-    if to - from > MAX_WINDOW_WITHOUT_LONG && !long {
-        return Err(Error::invalid(format!(
-            "the window is {} hours; more than 24 hours per venue needs --long",
-            (to - from).div_ceil(3600)
-        )));
     }
     if !id.cert.is_valid_at(now) {
         return Err(Error::invalid(format!(
@@ -144,44 +167,102 @@ pub fn plan_notify(
             id.cert.not_after()
         )));
     }
-    let mut unique: Vec<Poster> = Vec::new();
-    for v in venues {
-        if !unique.iter().any(|u| u.venue_id() == v.venue_id()) {
-            unique.push(v);
+    let mut warnings = Vec::new();
+    let mut merged: Vec<VenueWindow> = Vec::new();
+    for w in windows {
+        let name = &w.poster.info().name;
+        if w.to <= w.from {
+            return Err(Error::invalid(format!(
+                "{name}: the window must end after it starts (--from before --to)"
+            )));
+        }
+        if w.to > now + 300 {
+            return Err(Error::invalid(format!(
+                "{name}: the window ends in the future: a notice can only cover time that has \
+                 passed"
+            )));
+        }
+        if w.from + RETENTION_SECS < now {
+            return Err(Error::invalid(format!(
+                "{name}: the window starts more than 14 days ago: phones have already deleted \
+                 visits that old"
+            )));
+        }
+        if w.to - w.from > MAX_WINDOW_WITHOUT_LONG && !long {
+            return Err(Error::invalid(format!(
+                "{name}: the window is {} hours; more than 24 hours per venue needs --long",
+                (w.to - w.from).div_ceil(3600)
+            )));
+        }
+        if let Some(v) = w.poster.info().validity {
+            if w.to <= v.from || w.from >= v.until {
+                return Err(Error::invalid(format!(
+                    "{name}: the window lies wholly outside the poster's validity ({} to {}): \
+                     no phone can have checked in with it then",
+                    utc(v.from),
+                    utc(v.until)
+                )));
+            }
+            if w.from < v.from || w.to > v.until {
+                warnings.push(format!(
+                    "{name}: part of the window lies outside the poster's validity; phones \
+                     checked in only while it was valid"
+                ));
+            }
+        }
+        match merged
+            .iter_mut()
+            .find(|m| m.poster.venue_id() == w.poster.venue_id())
+        {
+            Some(m) if m.from == w.from && m.to == w.to => {
+                warnings.push(format!("{name} was given twice; it is notified once"));
+            }
+            Some(m) if w.from <= m.to && m.from <= w.to => {
+                warnings.push(format!(
+                    "{name} has overlapping windows; they are joined into one"
+                ));
+                m.from = m.from.min(w.from);
+                m.to = m.to.max(w.to);
+            }
+            _ => merged.push(w),
         }
     }
-    let payload = NoticePayload {
-        start: from,
-        end: to,
-        severity,
-        message: message.to_owned(),
-    };
-    payload
-        .validate()
-        .map_err(|e| Error::invalid(e.to_string()))?;
-    let notices: Vec<VenueNotice> = unique
+    let notices: Vec<VenueNotice> = merged
         .iter()
-        .map(|p| VenueNotice {
-            venue_id: p.venue_id(),
-            payload: payload.clone(),
+        .map(|w| {
+            let payload = NoticePayload {
+                start: w.from,
+                end: w.to,
+                severity,
+                message: message.to_owned(),
+            };
+            payload
+                .validate()
+                .map_err(|e| Error::invalid(e.to_string()))?;
+            Ok(VenueNotice {
+                venue_id: w.poster.venue_id(),
+                payload,
+            })
         })
-        .collect();
+        .collect::<Result<_, Error>>()?;
     let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
     let entries: Vec<[u8; ENTRY_LEN]> =
         build_entries(&mut rng, &notices).map_err(|e| Error::invalid(e.to_string()))?;
     let n = entries.len();
     let bundle =
         sign_bundle(&id.key, &id.cert, now, entries).map_err(|e| Error::invalid(e.to_string()))?;
-    let hours = hours_covered(from, to).count();
+    let hours = merged
+        .iter()
+        .map(|w| hours_covered(w.from, w.to).count())
+        .sum();
     Ok(NotifyPlan {
-        venues: unique,
-        from,
-        to,
+        venues: merged,
         severity,
         message: message.to_owned(),
         hours,
         bundle,
         entries: n,
+        warnings,
     })
 }
 

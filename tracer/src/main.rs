@@ -116,12 +116,29 @@ struct NotifyArgs {
     #[arg(long, required_unless_present = "case")]
     poster: Vec<String>,
     /// Start of the exposure window: 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
-    /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339.
-    #[arg(long, value_name = "TIME")]
-    from: String,
+    /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339. With --case, leave it out: each
+    /// venue's window is then its own check-in with the margins below.
+    #[arg(
+        long,
+        value_name = "TIME",
+        required_unless_present = "case",
+        requires = "to"
+    )]
+    from: Option<String>,
     /// End of the exposure window, in the same form.
-    #[arg(long, value_name = "TIME")]
-    to: String,
+    #[arg(
+        long,
+        value_name = "TIME",
+        required_unless_present = "case",
+        requires = "from"
+    )]
+    to: Option<String>,
+    /// With --case: minutes before each check-in that its window starts.
+    #[arg(long, value_name = "MINUTES", default_value_t = 30)]
+    before: u64,
+    /// With --case: minutes after each check-out that its window ends.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60)]
+    after: u64,
     /// How serious it is.
     #[arg(long, value_enum)]
     severity: Level,
@@ -382,46 +399,95 @@ fn vault_open(
     Ok(())
 }
 
+/// How far a window given with --case may reach beyond a check-in before the tracer is warned.
+const FAR_FROM_CHECKIN_SECS: u64 = 2 * 3600;
+
 fn notify(mut a: NotifyArgs, now: u64) -> Result<(), Error> {
     // The URL is checked before any notice is built.
     a.server = common::http::server_url(&a.server)?;
     let tz = time::zone(a.tz.as_deref())?;
     let id = keys::load(&a.key)?;
-    let venues = match (&a.case, &a.authority) {
+    let window = match (&a.from, &a.to) {
+        (Some(from), Some(to)) => Some((time::parse(from, &tz)?, time::parse(to, &tz)?)),
+        _ => None,
+    };
+    let mut warnings = Vec::new();
+    let windows: Vec<tracer::VenueWindow> = match (&a.case, &a.authority) {
         (Some(case), Some(authority)) => {
             let diary = tracer::open_case(authority, case)?;
+            let (before, after) = (a.before * 60, a.after * 60);
             tracer::pick(&diary.visits, a.pick.as_deref())?
                 .into_iter()
-                .map(|v| v.poster)
+                .map(|v| {
+                    let (from, to) = match window {
+                        Some((from, to)) => {
+                            if from + FAR_FROM_CHECKIN_SECS < v.arrival
+                                || to > v.departure + FAR_FROM_CHECKIN_SECS
+                            {
+                                warnings.push(format!(
+                                    "{}: the window {} to {} reaches more than 2 hours beyond \
+                                     the check-in there ({} to {}); leave out --from and --to \
+                                     to use each check-in with margins",
+                                    v.poster.info().name,
+                                    time::show(from, &tz),
+                                    time::show(to, &tz),
+                                    time::show(v.arrival, &tz),
+                                    time::show(v.departure, &tz)
+                                ));
+                            }
+                            (from, to)
+                        }
+                        None => (
+                            v.arrival.saturating_sub(before),
+                            (v.departure + after).min(now),
+                        ),
+                    };
+                    tracer::VenueWindow {
+                        poster: v.poster,
+                        from,
+                        to,
+                    }
+                })
                 .collect()
         }
-        _ => a
-            .poster
-            .iter()
-            .map(|p| tracer::read_poster(p))
-            .collect::<Result<Vec<_>, _>>()?,
+        _ => {
+            let Some((from, to)) = window else {
+                return Err(Error::invalid(
+                    "--from and --to are needed with --poster".into(),
+                ));
+            };
+            a.poster
+                .iter()
+                .map(|p| {
+                    Ok(tracer::VenueWindow {
+                        poster: tracer::read_poster(p)?,
+                        from,
+                        to,
+                    })
+                })
+                .collect::<Result<_, Error>>()?
+        }
     };
-    let (from, to) = (time::parse(&a.from, &tz)?, time::parse(&a.to, &tz)?);
     let severity = match a.severity {
         Level::Low => Severity::Low,
         Level::High => Severity::High,
     };
-    let plan = tracer::plan_notify(&id, venues, from, to, severity, &a.message, a.long, now)?;
+    let plan = tracer::plan_notices(&id, windows, severity, &a.message, a.long, now)?;
+    warnings.extend(plan.warnings.iter().cloned());
     println!("Notice by \"{}\":", id.cert.name());
     for v in &plan.venues {
         println!(
             "  venue    {}  ({})  fingerprint {}",
-            v.info().name,
-            v.info().address,
-            v.fingerprint()
+            v.poster.info().name,
+            v.poster.info().address,
+            v.poster.fingerprint()
+        );
+        println!(
+            "           window {} to {}",
+            time::show(v.from, &tz),
+            time::show(v.to, &tz)
         );
     }
-    println!(
-        "  window   {} to {} ({} hour(s) per venue)",
-        time::show(plan.from, &tz),
-        time::show(plan.to, &tz),
-        plan.hours
-    );
     println!(
         "  severity {}",
         if plan.severity == Severity::High {
@@ -432,10 +498,14 @@ fn notify(mut a: NotifyArgs, now: u64) -> Result<(), Error> {
     );
     println!("  message  {}", plan.message);
     println!(
-        "  entries  {} ({} bytes signed)",
+        "  entries  {} for {} venue-hour(s) ({} bytes signed)",
         plan.entries,
+        plan.hours,
         plan.bundle.len()
     );
+    for w in &warnings {
+        eprintln!("tracer: warning: {w}");
+    }
     if a.dry_run {
         println!("Dry run: nothing was posted.");
         return Ok(());
