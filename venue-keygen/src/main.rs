@@ -290,12 +290,20 @@ use common::hex;
 fn warn_glyphs(missing: &[char]) {
     if !missing.is_empty() {
         let list: String = missing.iter().collect();
+        let mut packages: Vec<&str> = missing
+            .iter()
+            .map(|c| venue_keygen::render::font_package(*c))
+            .collect();
+        packages.dedup();
+        packages.sort_unstable();
+        packages.dedup();
         eprintln!(
             "venue-keygen: warning: no installed font can draw \"{list}\"; those characters show as \
              boxes in poster.png and poster.pdf (poster.svg uses the viewer's fonts). Install a font \
-             for that script, such as Debian's fonts-noto-cjk or fonts-droid-fallback, then draw the \
-             poster again with the same key: venue-keygen render --key DIR/venue.key --out DIR \
-             --force (or bulk --force for a whole CSV)."
+             for that script (on Debian: apt-get install {}), then draw the poster again with the \
+             same key: venue-keygen render --key DIR/venue.key --out DIR --force (or bulk --force \
+             for a whole CSV).",
+            packages.join(", ")
         );
     }
 }

@@ -1,11 +1,13 @@
 //! Drawing the poster: the QR code, a printable A4 page (PNG and PDF), and an SVG.
 //!
 //! The page is drawn once, as a 300 dpi greyscale raster, and used for both `poster.png` and
-//! the single image of `poster.pdf`, so the two can never disagree. Text is drawn with the
-//! installed fonts, character by character from the first font that has the glyph, so names in
-//! any script render if some installed font covers it; characters that no font covers are
-//! reported, never silently dropped. The SVG is vector, with its text left to the viewer's
-//! fonts.
+//! the single image of `poster.pdf`, so the two can never disagree. Each line of text is laid
+//! out as a real text engine does: the Unicode bidirectional algorithm (`unicode-bidi`) orders
+//! its runs, each run is drawn with the first installed font that covers it, and `rustybuzz`
+//! (HarfBuzz's shaping in Rust) shapes it, so Arabic letters join, Hebrew reads right to left
+//! and Devanagari vowel signs and conjuncts take their places. Characters that no font covers
+//! are reported with the font package to install, never silently dropped. The SVG is vector,
+//! with its text left to the viewer's fonts (which shape it themselves).
 
 use std::collections::BTreeSet;
 use std::io::Cursor;
@@ -62,9 +64,26 @@ impl QrMatrix {
     }
 }
 
+/// An installed font: its family name, its glyphs for drawing, and its bytes for shaping.
+struct Face {
+    name: String,
+    font: FontVec,
+    data: Vec<u8>,
+    index: u32,
+}
+
 /// The installed fonts, in the order they are tried for each character.
 pub struct Fonts {
-    chain: Vec<(String, FontVec)>,
+    chain: Vec<Face>,
+}
+
+/// A glyph placed on a line: which font, which glyph, and where, relative to the line's start
+/// and baseline, in pixels.
+struct Placed {
+    face: usize,
+    glyph: u16,
+    x: f32,
+    dy: f32,
 }
 
 /// Families tried first, for a clean sans-serif look; anything else installed follows.
@@ -101,21 +120,23 @@ impl Fonts {
             )
         };
         faces.sort_by_key(|f| rank(f));
-        let mut chain: Vec<(String, FontVec)> = Vec::new();
+        let mut chain: Vec<Face> = Vec::new();
         let needed: BTreeSet<char> = texts
             .iter()
             .flat_map(|t| t.chars())
             .filter(|c| !c.is_whitespace())
             .collect();
         for face in faces {
-            let covered = |c: &char| chain.iter().any(|(_, f)| f.glyph_id(*c).0 != 0);
+            let covered = |c: &char| chain.iter().any(|f| f.font.glyph_id(*c).0 != 0);
             if !chain.is_empty() && needed.iter().all(covered) {
                 break;
             }
             let loaded = db.with_face_data(face.id, |data, index| {
-                FontVec::try_from_vec_and_index(data.to_vec(), index).ok()
+                FontVec::try_from_vec_and_index(data.to_vec(), index)
+                    .ok()
+                    .map(|font| (font, data.to_vec(), index))
             });
-            if let Some(Some(font)) = loaded {
+            if let Some(Some((font, data, index))) = loaded {
                 let adds = chain.is_empty()
                     || needed
                         .iter()
@@ -126,7 +147,12 @@ impl Fonts {
                         .first()
                         .map(|(n, _)| n.clone())
                         .unwrap_or_default();
-                    chain.push((name, font));
+                    chain.push(Face {
+                        name,
+                        font,
+                        data,
+                        index,
+                    });
                 }
             }
         }
@@ -135,7 +161,7 @@ impl Fonts {
 
     /// The families in use, in order.
     pub fn names(&self) -> Vec<&str> {
-        self.chain.iter().map(|(n, _)| n.as_str()).collect()
+        self.chain.iter().map(|f| f.name.as_str()).collect()
     }
 
     /// Characters of `text` that no installed font can draw.
@@ -145,37 +171,120 @@ impl Fonts {
             .collect()
     }
 
-    fn pick(&self, c: char) -> Option<&FontVec> {
+    /// The first font that has a glyph for `c`.
+    fn pick(&self, c: char) -> Option<usize> {
+        self.chain.iter().position(|f| f.font.glyph_id(c).0 != 0)
+    }
+
+    /// Splits `text` (one direction) into runs that one font draws: a character goes with the
+    /// run before it when that run's font covers it and it belongs to no script of its own
+    /// (spaces, punctuation, combining marks), else to the first font that covers it.
+    fn font_runs(&self, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
+        use unicode_script::{Script, UnicodeScript as _};
+        let mut runs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let end = i + c.len_utf8();
+            if let Some((face, range)) = runs.last_mut() {
+                let shared = matches!(c.script(), Script::Common | Script::Inherited);
+                let first = self.pick(c).unwrap_or(0);
+                if first == *face || (shared && self.chain[*face].font.glyph_id(c).0 != 0) {
+                    range.end = end;
+                    continue;
+                }
+            }
+            runs.push((self.pick(c).unwrap_or(0), i..end));
+        }
+        runs
+    }
+
+    /// Shapes one run with one font in one direction; the glyphs in visual order from the run's
+    /// left edge, and the run's width.
+    fn shape_run(&self, face: usize, text: &str, rtl: bool, px: f32) -> (Vec<Placed>, f32) {
+        let Some(f) = self.chain.get(face) else {
+            return (Vec::new(), 0.0);
+        };
+        let Some(shaper) = rustybuzz::Face::from_slice(&f.data, f.index) else {
+            return (Vec::new(), 0.0);
+        };
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_direction(if rtl {
+            rustybuzz::Direction::RightToLeft
+        } else {
+            rustybuzz::Direction::LeftToRight
+        });
+        buffer.guess_segment_properties();
+        let shaped = rustybuzz::shape(&shaper, &[], buffer);
+        // Font units to pixels at the scale ab_glyph draws with.
+        let scale = f.font.as_scaled(PxScale::from(px)).h_scale_factor();
+        let mut pen = 0.0;
+        let mut out = Vec::with_capacity(shaped.len());
+        for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+            out.push(Placed {
+                face,
+                glyph: u16::try_from(info.glyph_id).unwrap_or(0),
+                x: pen + pos.x_offset as f32 * scale,
+                dy: pos.y_offset as f32 * scale,
+            });
+            pen += pos.x_advance as f32 * scale;
+        }
+        (out, pen)
+    }
+
+    /// Lays out one line: bidi runs in visual order, each split by font and shaped. The glyphs
+    /// from the line's left edge, and the line's width.
+    fn shape_line(&self, text: &str, px: f32) -> (Vec<Placed>, f32) {
+        let bidi = unicode_bidi::BidiInfo::new(text, None);
+        let mut out = Vec::new();
+        let mut x = 0.0;
+        for para in &bidi.paragraphs {
+            let (levels, runs) = bidi.visual_runs(para, para.range.clone());
+            for run in runs {
+                let rtl = levels.get(run.start).is_some_and(|l| l.is_rtl());
+                let mut pieces = self.font_runs(&text[run.clone()]);
+                if rtl {
+                    pieces.reverse();
+                }
+                for (face, r) in pieces {
+                    let piece = &text[run.start + r.start..run.start + r.end];
+                    let (glyphs, width) = self.shape_run(face, piece, rtl, px);
+                    out.extend(glyphs.into_iter().map(|g| Placed { x: x + g.x, ..g }));
+                    x += width;
+                }
+            }
+        }
+        (out, x)
+    }
+
+    /// Width of `text` at `px` pixels, shaped.
+    pub fn measure(&self, text: &str, px: f32) -> f32 {
+        self.shape_line(text, px).1
+    }
+
+    /// The glyph ids of `text` as laid out, left to right, with their fonts' family names: what
+    /// the page shows, for tests of shaping and direction.
+    pub fn glyphs(&self, text: &str, px: f32) -> Vec<(String, u16)> {
+        self.shape_line(text, px)
+            .0
+            .iter()
+            .map(|g| (self.chain[g.face].name.clone(), g.glyph))
+            .collect()
+    }
+
+    /// The glyph id `face_name`'s font maps `c` to, without shaping (for tests).
+    pub fn cmap_glyph(&self, face_name: &str, c: char) -> Option<u16> {
         self.chain
             .iter()
-            .map(|(_, f)| f)
-            .find(|f| f.glyph_id(c).0 != 0)
+            .find(|f| f.name == face_name)
+            .map(|f| f.font.glyph_id(c).0)
     }
 
-    fn first(&self) -> Option<&FontVec> {
-        self.chain.first().map(|(_, f)| f)
-    }
-
-    fn advance(&self, c: char, px: f32) -> f32 {
-        match self.pick(c).or(self.first()) {
-            Some(f) => f.as_scaled(PxScale::from(px)).h_advance(f.glyph_id(c)),
-            None => px * 0.5,
-        }
-    }
-
-    /// Width of `text` at `px` pixels.
-    pub fn measure(&self, text: &str, px: f32) -> f32 {
-        text.chars().map(|c| self.advance(c, px)).sum()
-    }
-
-    fn draw(&self, img: &mut GrayImage, text: &str, px: f32, mut x: f32, baseline: f32) {
+    fn draw(&self, img: &mut GrayImage, text: &str, px: f32, x: f32, baseline: f32) {
         let scale = PxScale::from(px);
-        for c in text.chars() {
-            let font = self.pick(c).or(self.first());
-            let Some(font) = font else { continue };
-            let glyph = font
-                .glyph_id(c)
-                .with_scale_and_position(scale, ab_glyph::point(x, baseline));
+        for g in self.shape_line(text, px).0 {
+            let font = &self.chain[g.face].font;
+            let glyph = ab_glyph::GlyphId(g.glyph)
+                .with_scale_and_position(scale, ab_glyph::point(x + g.x, baseline - g.dy));
             if let Some(outline) = font.outline_glyph(glyph) {
                 let b = outline.px_bounds();
                 outline.draw(|gx, gy, cov| {
@@ -194,7 +303,6 @@ impl Fonts {
                     }
                 });
             }
-            x += font.as_scaled(scale).h_advance(font.glyph_id(c));
         }
     }
 
@@ -495,4 +603,29 @@ pub fn pdf(img: &GrayImage, title: &str) -> Vec<u8> {
         .producer(TextStr("venue-keygen"))
         .subject(TextStr("Venue check-in poster"));
     pdf.finish()
+}
+
+/// The Debian package that brings a font for `c`'s script, for the warning about characters
+/// no installed font covers.
+pub fn font_package(c: char) -> &'static str {
+    use unicode_script::{Script, UnicodeScript as _};
+    match c.script() {
+        Script::Arabic | Script::Hebrew | Script::Armenian | Script::Georgian => {
+            "fonts-dejavu-core (or fonts-noto-core)"
+        }
+        Script::Devanagari => "fonts-lohit-deva (or fonts-noto-core)",
+        Script::Tamil => "fonts-lohit-taml (or fonts-noto-core)",
+        Script::Bengali => "fonts-lohit-beng-bengali (or fonts-noto-core)",
+        Script::Gujarati => "fonts-lohit-gujr (or fonts-noto-core)",
+        Script::Gurmukhi => "fonts-lohit-guru (or fonts-noto-core)",
+        Script::Telugu => "fonts-lohit-telu (or fonts-noto-core)",
+        Script::Kannada => "fonts-lohit-knda (or fonts-noto-core)",
+        Script::Malayalam => "fonts-lohit-mlym (or fonts-noto-core)",
+        Script::Thai => "fonts-tlwg-garuda-ttf (or fonts-thai-tlwg)",
+        Script::Han | Script::Hiragana | Script::Katakana | Script::Hangul | Script::Bopomofo => {
+            "fonts-noto-cjk (or fonts-droid-fallback)"
+        }
+        Script::Ethiopic => "fonts-sil-abyssinica (or fonts-noto-core)",
+        _ => "fonts-noto-core",
+    }
 }
