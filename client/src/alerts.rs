@@ -109,6 +109,7 @@ impl Session {
                         message: a.notice.message.clone(),
                         overlap_minutes: a.overlap_secs / 60,
                         found_at: now,
+                        issuer: a.issuer.clone(),
                     },
                 );
             }

@@ -215,6 +215,7 @@ fn convert(v1: &V1) -> Result<State, Error> {
                     protocol::Severity::Low
                 },
                 message: a.message,
+                issuer: String::new(),
                 overlap_minutes: a.overlap_minutes,
                 found_at: a.found_at,
             },

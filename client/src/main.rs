@@ -324,7 +324,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         housekeeping(&mut s, now, &tz, out);
     }
     for a in s.take_new_alerts() {
-        print_alert(&a, &tz);
+        print_alert(&a, &s.trust().authority, &tz);
     }
     if s.writable()
         && let Err(e) = s.save()
@@ -599,7 +599,7 @@ fn sync(s: &mut Session, server: Option<&str>, now: u64, tz: &TimeZone) -> Resul
     } else {
         println!("Sync complete: {} new alert(s).", found.len());
         for a in &found {
-            print_alert(a, tz);
+            print_alert(a, &s.trust().authority, tz);
         }
     }
     Ok(())
@@ -617,7 +617,7 @@ fn alerts(s: &Session, json: bool, tz: &TimeZone) -> Result<(), Error> {
         println!("No alerts.");
     } else {
         for a in alerts {
-            print_alert(&a, tz);
+            print_alert(&a, &s.trust().authority, tz);
         }
     }
     Ok(())
@@ -753,7 +753,9 @@ fn share_case(s: &Session, file: &Path, yes: bool, now: u64, tz: &TimeZone) -> R
     Ok(())
 }
 
-fn print_alert(a: &AlertRec, tz: &TimeZone) {
+/// An alert in words, with who issued it: the certified tracer and the authority this diary
+/// pins (which certified the tracer).
+fn print_alert(a: &AlertRec, authority: &str, tz: &TimeZone) {
     let until = a
         .departure
         .map(|d| time::show(d, tz))
@@ -770,4 +772,9 @@ fn print_alert(a: &AlertRec, tz: &TimeZone) {
         a.overlap_minutes,
         a.message
     );
+    if a.issuer.is_empty() {
+        println!("  Issued under {authority}.");
+    } else {
+        println!("  Issued by {}, certified by {authority}.", a.issuer);
+    }
 }

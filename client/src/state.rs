@@ -102,6 +102,10 @@ pub struct AlertRec {
     pub overlap_minutes: u64,
     /// When the phone found it.
     pub found_at: u64,
+    /// Who issued the notice: the certified tracer's name (empty for alerts found by earlier
+    /// versions, which did not keep it).
+    #[serde(default)]
+    pub issuer: String,
 }
 
 /// A sealed vault record waiting to be sent.

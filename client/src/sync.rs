@@ -110,14 +110,19 @@ impl Session {
                 }
                 last = b.seq;
                 // Never trust the server: every bundle is checked against the pinned root.
-                match net::bundle_bytes(b)
-                    .ok_or_else(|| "not base64url".to_owned())
-                    .and_then(|bytes| {
-                        verifier
-                            .verify_owned(bytes, now)
-                            .map_err(|e| format!("{e} ({})", e.code()))
-                    }) {
-                    Ok(bundle) => fresh.push(bundle),
+                let verdict = match net::bundle_bytes(b) {
+                    None => Err("not base64url".to_owned()),
+                    Some(bytes) => match verifier.verify_owned(bytes, now) {
+                        Ok(bundle) => Ok(Some(bundle)),
+                        // Older than any visit kept: nothing to match and nothing wrong (the
+                        // server purges it within minutes).
+                        Err(protocol::BundleError::TooOld { .. }) => Ok(None),
+                        Err(e) => Err(format!("{e} ({})", e.code())),
+                    },
+                };
+                match verdict {
+                    Ok(Some(bundle)) => fresh.push(bundle),
+                    Ok(None) => {}
                     Err(why) => {
                         report.skipped.push(format!("notice {}: {why}", b.seq));
                         if retry.len() < MAX_RETRY {

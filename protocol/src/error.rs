@@ -228,6 +228,12 @@ pub enum BundleError {
         /// The claimed creation time, in Unix seconds.
         created_at: u64,
     },
+    /// The bundle was made longer ago than phones keep visits (14 days): it can match nothing
+    /// a phone still holds, and a stolen tracer key must not be able to replay old notices.
+    TooOld {
+        /// The claimed creation time, in Unix seconds.
+        created_at: u64,
+    },
     /// The tracer's signature does not verify.
     BadSignature,
 }
@@ -245,6 +251,7 @@ impl BundleError {
             BundleError::Certificate(e) => e.code(),
             BundleError::OutsideCertificateValidity => "bundle_outside_certificate_validity",
             BundleError::FromTheFuture { .. } => "bundle_from_the_future",
+            BundleError::TooOld { .. } => "bundle_too_old",
             BundleError::BadSignature => "bundle_bad_signature",
         }
     }
@@ -278,6 +285,11 @@ impl fmt::Display for BundleError {
                 f,
                 "the notice bundle claims to be made at {created_at} (Unix time), in the future: \
                  check the clocks"
+            ),
+            BundleError::TooOld { created_at } => write!(
+                f,
+                "the notice bundle was made at {created_at} (Unix time), more than 14 days ago: \
+                 phones no longer hold visits that old, so it is refused"
             ),
             BundleError::BadSignature => f.write_str(
                 "the notice bundle's signature does not verify: it was altered in transit \

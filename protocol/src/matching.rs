@@ -73,6 +73,9 @@ pub struct Alert {
     pub notice: NoticePayload,
     /// Seconds the visit and the window overlap.
     pub overlap_secs: u64,
+    /// Who issued the notice: the tracer's name from the bundle's certificate (which the
+    /// pinned authority signed).
+    pub issuer: String,
 }
 
 struct Slot {
@@ -161,6 +164,7 @@ impl Matcher {
                         venue_id: slot.venue_id,
                         notice: notice.clone(),
                         overlap_secs: overlap,
+                        issuer: bundle.certificate().name().to_owned(),
                     });
                 }
             }

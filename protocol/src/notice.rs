@@ -41,6 +41,9 @@ pub const MAX_BUNDLE_ENTRIES: usize = 4096;
 pub const MAX_WINDOW_SECS: u64 = 14 * 24 * 3600;
 /// How far in the future a bundle's creation time may lie, for clock skew.
 pub const MAX_FUTURE_SKEW_SECS: u64 = 300;
+
+/// Oldest bundle a phone accepts, in seconds: the 14 days phones keep visits (spec 12.2).
+pub const MAX_BUNDLE_AGE_SECS: u64 = 14 * 86_400;
 /// Longest bundle encoding.
 pub const MAX_BUNDLE_LEN: usize =
     1 + 2 + MAX_CERT_LEN + 8 + 4 + MAX_BUNDLE_ENTRIES * ENTRY_LEN + 64;
@@ -352,7 +355,8 @@ impl BundleVerifier {
     /// 2. the certificate verifies under the pinned root;
     /// 3. the bundle was made within the certificate's validity;
     /// 4. it was not made more than five minutes after `now`;
-    /// 5. the tracer's signature verifies.
+    /// 5. it was not made more than 14 days before `now`;
+    /// 6. the tracer's signature verifies.
     pub fn verify(&mut self, bytes: &[u8], now: u64) -> Result<Bundle, BundleError> {
         self.verify_owned(bytes.to_vec(), now)
     }
@@ -405,6 +409,9 @@ impl BundleVerifier {
         }
         if created_at > now.saturating_add(MAX_FUTURE_SKEW_SECS) {
             return Err(BundleError::FromTheFuture { created_at });
+        }
+        if created_at.saturating_add(MAX_BUNDLE_AGE_SECS) < now {
+            return Err(BundleError::TooOld { created_at });
         }
         let digest = bundle_digest(&bytes[..body_len]);
         cert.tracer_key()

@@ -502,6 +502,12 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         &bundle,
         created - 301,
     );
+    neg(
+        "bundle_too_old",
+        "bundle_too_old",
+        &bundle,
+        created + 14 * 86_400 + 1,
+    );
     let late = sign_bundle(&f.tracer, &f.cert, f.cert.not_after() + 1, entries.clone()).unwrap();
     neg(
         "bundle_after_certificate_expiry",

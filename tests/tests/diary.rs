@@ -113,6 +113,12 @@ fn visits_added_or_edited_after_a_sync_are_matched() {
     let alerts = json(&w, "a", &["alerts", "--json"]);
     assert_eq!(alerts.as_array().unwrap().len(), 1);
     assert_eq!(alerts[0]["overlap_minutes"], 90);
+    // The alert names who issued it (issue 14): the certified tracer and the pinned authority.
+    assert_eq!(alerts[0]["issuer"], "Tracer");
+    assert!(
+        out.contains("Issued by Tracer, certified by Test Health Board."),
+        "{out}"
+    );
 
     // A past visit scanned (with --at) after a sync is matched too.
     w.init("b");
