@@ -897,3 +897,38 @@ fn notify_plans_each_venue_and_stops_mistakes() {
             "tracer: warning: The Crown: the window",
         ));
 }
+
+/// Tracer certificates are short-lived by default (30 days) and never longer than 90, so that
+/// a lost or stolen tracer key stops working soon (issue 14).
+#[test]
+fn certificates_are_short_lived() {
+    let w = world();
+    let certify = |extra: &[&str]| {
+        let mut c = tracer();
+        c.args(["authority", "certify", "--authority"])
+            .arg(&w.authority)
+            .arg("--tracer-pub")
+            .arg(w.key.join("tracer.pub"))
+            .args(["--name", "Tracer Two", "--out"])
+            .arg(w.dir.join("two.cert"))
+            .args(extra);
+        c.assert()
+    };
+    certify(&["--days", "400"])
+        .failure()
+        .stderr(predicate::str::contains("--days must be 1 to 90"));
+    assert!(!w.dir.join("two.cert").exists());
+    certify(&[]).success().stdout(predicate::str::contains(
+        "Certified \"Tracer Two\" for 30 days",
+    ));
+    let text = std::fs::read_to_string(w.dir.join("two.cert")).unwrap();
+    let b64 = text.lines().find_map(|l| l.strip_prefix("cert: ")).unwrap();
+    use base64::Engine as _;
+    let cert = Certificate::decode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(b64.trim())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(cert.not_after() - cert.not_before(), 30 * 86_400);
+}

@@ -31,6 +31,11 @@ pub const MAX_WINDOW_WITHOUT_LONG: u64 = 24 * 3600;
 /// How far back a notice may reach: the retention period of notices and diaries.
 pub const RETENTION_SECS: u64 = 14 * 86_400;
 
+/// Days a tracer certificate is valid unless `--days` says otherwise.
+pub const DEFAULT_CERT_DAYS: u64 = 30;
+/// Longest tracer certificate, in days.
+pub const MAX_CERT_DAYS: u64 = 90;
+
 /// `tracer authority certify`: the root signs a certificate for a tracer key.
 pub fn certify(
     authority_dir: &Path,
@@ -39,8 +44,11 @@ pub fn certify(
     days: u64,
     now: u64,
 ) -> Result<Certificate, Error> {
-    if days == 0 || days > 400 {
-        return Err(Error::invalid("--days must be 1 to 400".into()));
+    if days == 0 || days > MAX_CERT_DAYS {
+        return Err(Error::invalid(format!(
+            "--days must be 1 to {MAX_CERT_DAYS}: a tracer certificate is short-lived, so that a \
+             lost or stolen tracer key stops working soon (certify again to renew)"
+        )));
     }
     let auth = authority::load(authority_dir)?;
     let key = keys::read_pub(tracer_pub)?;

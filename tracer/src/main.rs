@@ -62,8 +62,9 @@ enum AuthorityCmd {
         /// The tracer's name, as it appears in every notice.
         #[arg(long)]
         name: String,
-        /// Days the certificate is valid (1 to 400).
-        #[arg(long)]
+        /// Days the certificate is valid, 1 to 90: short, so that a lost or stolen tracer key
+        /// stops working soon; certify again to renew.
+        #[arg(long, default_value_t = tracer::DEFAULT_CERT_DAYS)]
         days: u64,
         /// Where to write it (default: tracer.cert next to tracer.pub).
         #[arg(long)]
