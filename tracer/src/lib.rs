@@ -181,19 +181,18 @@ pub fn plan_notices(
         let name = &w.poster.info().name;
         if w.to <= w.from {
             return Err(Error::invalid(format!(
-                "{name}: the window must end after it starts (--from before --to)"
+                "{name}: --from must be before --to (the window must end after it starts)"
             )));
         }
         if w.to > now + 300 {
             return Err(Error::invalid(format!(
-                "{name}: the window ends in the future: a notice can only cover time that has \
-                 passed"
+                "{name}: --to is in the future: a notice can only cover time that has passed"
             )));
         }
         if w.from + RETENTION_SECS < now {
             return Err(Error::invalid(format!(
-                "{name}: the window starts more than 14 days ago: phones have already deleted \
-                 visits that old"
+                "{name}: --from is more than 14 days ago: phones have already deleted visits \
+                 that old"
             )));
         }
         if w.to - w.from > MAX_WINDOW_WITHOUT_LONG && !long {
