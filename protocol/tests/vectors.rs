@@ -316,6 +316,18 @@ fn gen_poster(f: &Fixture) -> Value {
         "poster_invalid_stay",
         resign_poster(keys, &stay),
     );
+    // A validity window that is empty or ends before it starts (the good poster has none: set
+    // flags bit 0 and append the two times).
+    for (name, from, until) in [
+        ("poster_validity_empty", T0, T0),
+        ("poster_validity_reversed", T0 + 86_400, T0),
+    ] {
+        let mut val = body.to_vec();
+        val[1] = 0x01;
+        val.extend_from_slice(&from.to_be_bytes());
+        val.extend_from_slice(&until.to_be_bytes());
+        neg(name, "poster_invalid_validity", resign_poster(keys, &val));
+    }
     neg(
         "poster_too_long",
         "poster_too_long",
@@ -433,6 +445,30 @@ fn gen_certificate(f: &Fixture) -> Value {
         body.extend_from_slice(&sig);
         negative.push(json!({"name": name, "error": "cert_invalid_key", "encoding": h(&body)}));
     }
+    // Bytes after the signature.
+    let mut trailing = good.clone();
+    trailing.push(0);
+    negative.push(json!({"name": "cert_trailing_bytes", "error": "cert_trailing_bytes", "encoding": h(&trailing)}));
+    // Bodies the root did sign, each with one field breaking a rule: not_after equal to
+    // not_before, and names that are empty or hold an invisible format character.
+    let body_with = |not_after: Option<u64>, name: Option<&[u8]>| {
+        let mut body = vec![0x01];
+        body.extend_from_slice(f.tracer.verifying_key().as_bytes());
+        body.extend_from_slice(&f.cert.not_before().to_be_bytes());
+        body.extend_from_slice(&not_after.unwrap_or(f.cert.not_after()).to_be_bytes());
+        let name = name.unwrap_or(f.cert.name().as_bytes());
+        body.push(u8::try_from(name.len()).unwrap());
+        body.extend_from_slice(name);
+        let sig = sign_raw(&seed(3), protocol::domain::CERTIFICATE_SIGNATURE, &body);
+        body.extend_from_slice(&sig);
+        body
+    };
+    // The re-encoding of the good certificate's fields is the good certificate itself, so
+    // each negative differs from it in exactly one field.
+    assert_eq!(body_with(None, None), good);
+    negative.push(json!({"name": "cert_validity_empty", "error": "cert_invalid_validity", "encoding": h(&body_with(Some(f.cert.not_before()), None))}));
+    negative.push(json!({"name": "cert_name_empty", "error": "cert_invalid_name", "encoding": h(&body_with(None, Some(b"")))}));
+    negative.push(json!({"name": "cert_name_format_character", "error": "cert_invalid_name", "encoding": h(&body_with(None, Some("Tracer\u{202E}One".as_bytes())))}));
     json!({
         "description": "Tracer certificates issued by keys.json authority_root. Negative vectors must fail decoding or root verification with `error`.",
         "valid": [{
@@ -780,6 +816,10 @@ fn gen_query(f: &Fixture) -> Value {
         &tags,
     )
     .unwrap();
+    let mut trailing = q.clone();
+    trailing.push(0);
+    let mut version = q.clone();
+    version[0] = 9;
     json!({
         "description": "A vault query by keys.json tracer, verified with keys.json authority_root at `now`.",
         "now": ts + 30,
@@ -791,6 +831,8 @@ fn gen_query(f: &Fixture) -> Value {
             {"name": "query_stale", "error": "query_stale", "query": h(&q), "now": ts + 301},
             {"name": "query_certificate_expired", "error": "cert_not_valid_at", "query": h(&expired), "now": f.cert.not_after() + 10},
             {"name": "query_truncated", "error": "query_truncated", "query": h(&q[..q.len() - 1]), "now": ts + 30},
+            {"name": "query_trailing_bytes", "error": "query_trailing_bytes", "query": h(&trailing), "now": ts + 30},
+            {"name": "query_unsupported_version", "error": "query_unsupported_version", "query": h(&version), "now": ts + 30},
         ],
     })
 }
