@@ -141,17 +141,30 @@ fn vec_dir() -> PathBuf {
 
 // ---------------------------------------------------------------- generation
 
-fn gen_keys(f: &Fixture) -> Value {
-    let vk = f.venue.keys();
+fn venue_keys_json(v: &VenueSecret) -> Value {
+    let vk = v.keys();
     json!({
-        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are.",
-        "venue": {
-            "seed": h(f.venue.to_bytes().as_ref()),
-            "x25519_secret": h(vk.sealing_secret().to_bytes().as_ref()),
-            "x25519_public": h(&vk.sealing_public().0),
-            "ed25519_secret": h(&hkdf32(f.venue.to_bytes().as_ref(), protocol::domain::VENUE_ED25519)),
-            "ed25519_public": h(vk.verifying_key().as_bytes()),
-        },
+        "seed": h(v.to_bytes().as_ref()),
+        "x25519_secret": h(vk.sealing_secret().to_bytes().as_ref()),
+        "x25519_public": h(&vk.sealing_public().0),
+        "ed25519_secret": h(&hkdf32(v.to_bytes().as_ref(), protocol::domain::VENUE_ED25519)),
+        "ed25519_public": h(vk.verifying_key().as_bytes()),
+    })
+}
+
+fn ed25519_json(k: &Ed25519Secret) -> Value {
+    json!({"ed25519_secret": h(k.to_bytes().as_ref()), "ed25519_public": h(k.verifying_key().as_bytes())})
+}
+
+fn gen_keys(f: &Fixture) -> Value {
+    let other_sealing = SealingSecretKey::from_bytes(seed(7));
+    json!({
+        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json.",
+        "venue": venue_keys_json(&f.venue),
+        "venue2": venue_keys_json(&f.venue2),
+        "other_root": ed25519_json(&Ed25519Secret::from_bytes(seed(9))),
+        "impostor_tracer": ed25519_json(&Ed25519Secret::from_bytes(seed(8))),
+        "other_authority_sealing": {"x25519_secret": h(other_sealing.to_bytes().as_ref()), "x25519_public": h(&other_sealing.public_key().0)},
         "authority_root": {"ed25519_secret": h(f.root.to_bytes().as_ref()), "ed25519_public": h(f.root.verifying_key().as_bytes())},
         "authority_sealing": {"x25519_secret": h(f.authority.to_bytes().as_ref()), "x25519_public": h(&f.authority.public_key().0)},
         "tracer": {"ed25519_secret": h(f.tracer.to_bytes().as_ref()), "ed25519_public": h(f.tracer.verifying_key().as_bytes())},
