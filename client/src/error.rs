@@ -94,13 +94,7 @@ impl From<common::Error> for Error {
 
 impl fmt::Display for PosterRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // UTC, RFC 3339: the command line shows local times, but the library does not know
-        // the citizen's zone.
-        let at = |t: u64| {
-            jiff::Timestamp::from_second(t as i64)
-                .map(|t| t.to_string())
-                .unwrap_or_else(|_| t.to_string())
-        };
+        let at = crate::visits::at;
         match self {
             PosterRefusal::NotYetValid { from, at: when } => write!(
                 f,

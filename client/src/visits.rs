@@ -45,7 +45,7 @@ pub(crate) fn auto_departure(poster: &Poster, arrival: u64) -> u64 {
 
 /// A time in words for error messages (UTC, RFC 3339): the command line shows local times,
 /// but the library does not know the user's zone.
-fn at(t: u64) -> String {
+pub(crate) fn at(t: u64) -> String {
     jiff::Timestamp::from_second(t as i64)
         .map(|t| t.to_string())
         .unwrap_or_else(|_| t.to_string())

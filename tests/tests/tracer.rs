@@ -7,8 +7,7 @@
     reason = "tests"
 )]
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -16,6 +15,8 @@ use protocol::case::CaseDiary;
 use protocol::vault::seal_visit;
 use protocol::*;
 use tempfile::TempDir;
+
+mod common;
 
 fn tracer() -> Command {
     let mut c = Command::new(tests::bin_dir().join("tracer"));
@@ -32,23 +33,6 @@ fn now() -> u64 {
 
 fn rfc3339(t: u64) -> String {
     jiff::Timestamp::from_second(t as i64).unwrap().to_string()
-}
-
-/// A real notify-server pinned to `trust` (Rocket, redb, a free loopback port), in-process.
-fn server(data: &Path, trust: &Path) -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let fig = notify_server::figment()
-        .merge(("address", "127.0.0.1"))
-        .merge(("port", port))
-        .merge(("data_dir", data))
-        .merge(("trust_file", trust))
-        .merge(("log_level", "off"))
-        .merge(("admin_enabled", false));
-    notify_server::spawn(fig).unwrap()
 }
 
 struct World {
@@ -88,7 +72,7 @@ fn world() -> World {
         .stdout(predicate::str::contains(
             "Certified \"Tracer One\" for 30 days",
         ));
-    let server = server(&dir.join("data"), &authority.join("trust.txt"));
+    let server = common::server(&dir.join("data"), &authority.join("trust.txt"));
     World {
         _t: t,
         dir,
@@ -853,7 +837,7 @@ fn notify_plans_each_venue_and_stops_mistakes() {
             .unwrap(),
     )
     .unwrap();
-    let show = |x: u64| common::time::show(x, &jiff::tz::TimeZone::UTC);
+    let show = |x: u64| ::common::time::show(x, &jiff::tz::TimeZone::UTC);
     let case_args = |extra: &[&str]| -> Vec<String> {
         let mut v: Vec<String> = vec![
             "--case".into(),

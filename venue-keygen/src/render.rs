@@ -279,9 +279,12 @@ impl Fonts {
             .map(|f| f.font.glyph_id(c).0)
     }
 
-    fn draw(&self, img: &mut GrayImage, text: &str, px: f32, x: f32, baseline: f32) {
+    /// Draws `text` centred on `center`, shaped once.
+    fn draw_centered(&self, img: &mut GrayImage, text: &str, px: f32, center: f32, baseline: f32) {
         let scale = PxScale::from(px);
-        for g in self.shape_line(text, px).0 {
+        let (glyphs, width) = self.shape_line(text, px);
+        let x = center - width / 2.0;
+        for g in glyphs {
             let font = &self.chain[g.face].font;
             let glyph = ab_glyph::GlyphId(g.glyph)
                 .with_scale_and_position(scale, ab_glyph::point(x + g.x, baseline - g.dy));
@@ -479,9 +482,7 @@ impl Layout {
             }
         }
         for l in &self.lines {
-            let w = fonts.measure(&l.text, l.px);
-            let x = (PAGE_W as f32 - w) / 2.0;
-            fonts.draw(&mut img, &l.text, l.px, x, l.baseline);
+            fonts.draw_centered(&mut img, &l.text, l.px, PAGE_W as f32 / 2.0, l.baseline);
             if l.grey {
                 // Draw grey text by lightening what was just drawn on its line.
                 let top = (l.baseline - l.px).max(0.0) as u32;

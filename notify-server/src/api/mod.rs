@@ -337,35 +337,35 @@ pub use vault::*;
 // ------------------------------------------------------------------ catchers
 
 /// Every error Rocket raises itself becomes JSON too.
-/// The API's paths and the methods each takes (`*` matches one path segment).
-const ENDPOINTS: [(&str, &[Method]); 6] = [
-    ("/v1/bundles", &[Method::Get, Method::Post]),
-    ("/v1/batches/*", &[Method::Get]),
-    ("/v1/vault", &[Method::Post]),
-    ("/v1/vault/query", &[Method::Post]),
-    ("/v1/trust", &[Method::Get]),
-    ("/healthz", &[Method::Get]),
-];
-
-/// The methods the endpoint at `path` takes, if there is one.
-fn endpoint(path: &str) -> Option<&'static [Method]> {
-    ENDPOINTS.iter().find_map(|(pattern, methods)| {
-        let mut p = pattern.split('/');
-        let mut q = path.split('/');
-        loop {
-            match (p.next(), q.next()) {
-                (None, None) => return Some(*methods),
-                (Some("*"), Some(s)) if !s.is_empty() => {}
-                (Some(a), Some(b)) if a == b => {}
-                _ => return None,
-            }
+/// Whether a route's path (such as `/v1/batches/<hour>`) matches `path`: a dynamic segment
+/// matches any one non-empty segment.
+fn route_matches(pattern: &str, path: &str) -> bool {
+    let mut p = pattern.split('/');
+    let mut q = path.split('/');
+    loop {
+        match (p.next(), q.next()) {
+            (None, None) => return true,
+            (Some(d), Some(s)) if d.starts_with('<') && !s.is_empty() => {}
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
         }
-    })
+    }
 }
 
 /// A 404 from Rocket for a path the API has: the method or the content type was wrong.
 fn misrouted(req: &Request<'_>) -> Option<ApiError> {
-    let methods = endpoint(req.uri().path().as_str())?;
+    // The methods the mounted routes take at this path: what Rocket itself routes, so the
+    // answer can never disagree with the routes.
+    let path = req.uri().path();
+    let mut methods: Vec<Method> = Vec::new();
+    for route in req.rocket().routes() {
+        if route_matches(route.uri.path(), path.as_str()) && !methods.contains(&route.method) {
+            methods.push(route.method);
+        }
+    }
+    if methods.is_empty() {
+        return None;
+    }
     if !methods.contains(&req.method()) {
         let list: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
         return Some(ApiError::new(
