@@ -167,6 +167,48 @@ pub mod files {
         pub reason: String,
     }
 
+    /// The `format` of an approval request file.
+    pub const APPROVAL_REQUEST_FORMAT: &str = "checkin-approval-request/v1";
+    /// The `format` of an approval file.
+    pub const APPROVAL_FORMAT: &str = "checkin-approval/v1";
+
+    /// What `tracer notify request` writes, one per venue, and the venue owner (or, for a
+    /// venue that cannot be reached, the authority) approves: one venue's notice, by one
+    /// certified tracer (spec section 11a).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ApprovalRequest {
+        /// Always [`APPROVAL_REQUEST_FORMAT`].
+        pub format: String,
+        /// The venue's poster payload (spec section 7.4).
+        pub poster: String,
+        /// The tracer's certificate, base64url (spec section 10).
+        pub certificate: String,
+        /// Start of the exposure window, Unix seconds.
+        pub start: u64,
+        /// End of the exposure window (exclusive), Unix seconds.
+        pub end: u64,
+        /// `low` or `high`.
+        pub severity: String,
+        /// What phones will show.
+        pub message: String,
+    }
+
+    /// What `venue-keygen approve` (or `tracer authority approve`) writes and
+    /// `tracer notify publish` reads: the request and its signed approval.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Approval {
+        /// Always [`APPROVAL_FORMAT`].
+        pub format: String,
+        /// The request, as approved.
+        pub request: ApprovalRequest,
+        /// `venue` or `authority`.
+        pub approver: String,
+        /// The Ed25519 approval signature, base64url (64 bytes).
+        pub signature: String,
+    }
+
     /// What `venue-keygen unwrap` writes and `tracer vault open` reads.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct VaultResponse {

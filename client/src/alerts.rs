@@ -70,14 +70,15 @@ impl Session {
     /// Matches visits `ids` against `bundles`. New alerts are stored and kept for the
     /// command to show ([`Session::take_new_alerts`]); known ones are updated. With `replace`
     /// (the bundles are every notice within retention), alerts of these visits that no
-    /// longer match (the visit was edited) are removed.
+    /// longer match (the visit was edited) are removed. Returns how many entries concerned
+    /// these visits but carried no valid approval (spec section 11a), and so never alert.
     pub(crate) fn match_visits(
         &mut self,
         ids: &[String],
         bundles: &[Bundle],
         now: u64,
         replace: bool,
-    ) {
+    ) -> usize {
         let mut visits = Vec::new();
         let mut owners = Vec::new();
         for id in ids {
@@ -86,14 +87,16 @@ impl Session {
             };
             let Ok(p) = poster(rec) else { continue };
             let dep = rec.departure.unwrap_or(now.max(rec.arrival));
-            if let Ok(v) = Visit::new(p.venue_id(), rec.arrival, dep) {
+            if let Ok(v) = Visit::new(&p, rec.arrival, dep) {
                 visits.push(v);
                 owners.push((id.clone(), p, rec.clone()));
             }
         }
         let mut computed: BTreeMap<String, AlertRec> = BTreeMap::new();
-        if let Ok(matcher) = Matcher::new(&visits, self.config.threshold_secs) {
-            for a in matcher.scan_all(bundles.iter(), &mut ScanStats::default()) {
+        let mut stats = ScanStats::default();
+        let emergency = self.trust.emergency;
+        if let Ok(matcher) = Matcher::new(&visits, self.config.threshold_secs, emergency) {
+            for a in matcher.scan_all(bundles.iter(), &mut stats) {
                 let (id, p, rec) = &owners[a.visit];
                 computed.insert(
                     alert_id(id, &a),
@@ -110,6 +113,7 @@ impl Session {
                         overlap_minutes: a.overlap_secs / 60,
                         found_at: now,
                         issuer: a.issuer.clone(),
+                        approved_by: a.approver.name().to_owned(),
                     },
                 );
             }
@@ -137,6 +141,7 @@ impl Session {
                 }
             }
         }
+        stats.unapproved
     }
 
     /// Alerts found during this command, to show the user.

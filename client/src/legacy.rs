@@ -216,6 +216,7 @@ fn convert(v1: &V1) -> Result<State, Error> {
                 },
                 message: a.message,
                 issuer: String::new(),
+                approved_by: String::new(),
                 overlap_minutes: a.overlap_minutes,
                 found_at: a.found_at,
             },

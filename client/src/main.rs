@@ -593,6 +593,17 @@ fn sync(s: &mut Session, server: Option<&str>, now: u64, tz: &TimeZone) -> Resul
     if let Some(why) = &report.stopped {
         println!("Sync stopped early: {why}.");
     }
+    if report.unapproved > 0 {
+        println!(
+            "Ignored {} notice entr{} for places you visited: neither the venue nor the \
+             authority's emergency key approved {}, so {} cannot alert you (a tracer acting \
+             alone). Your health authority may want to know.",
+            report.unapproved,
+            if report.unapproved == 1 { "y" } else { "ies" },
+            if report.unapproved == 1 { "it" } else { "them" },
+            if report.unapproved == 1 { "it" } else { "they" },
+        );
+    }
     let found = s.take_new_alerts();
     if found.is_empty() {
         println!("Sync complete: no new alerts.");
@@ -772,9 +783,19 @@ fn print_alert(a: &AlertRec, authority: &str, tz: &TimeZone) {
         a.overlap_minutes,
         a.message
     );
+    let approved = match a.approved_by.as_str() {
+        "venue" => ", approved by the venue".to_owned(),
+        "authority" => {
+            format!(", approved by {authority} in place of the venue, which could not be reached")
+        }
+        _ => String::new(),
+    };
     if a.issuer.is_empty() {
-        println!("  Issued under {authority}.");
+        println!("  Issued under {authority}{approved}.");
     } else {
-        println!("  Issued by {}, certified by {authority}.", a.issuer);
+        println!(
+            "  Issued by {}, certified by {authority}{approved}.",
+            a.issuer
+        );
     }
 }

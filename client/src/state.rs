@@ -106,6 +106,10 @@ pub struct AlertRec {
     /// versions, which did not keep it).
     #[serde(default)]
     pub issuer: String,
+    /// Who approved it besides the tracer: `venue`, or `authority` (its emergency key, for a
+    /// venue it could not reach); empty for alerts found by earlier versions.
+    #[serde(default)]
+    pub approved_by: String,
 }
 
 /// A sealed vault record waiting to be sent.

@@ -37,6 +37,9 @@ pub struct SyncReport {
     pub skipped: Vec<String>,
     /// Why the sync stopped before the server said it had no more, if it did.
     pub stopped: Option<String>,
+    /// Notice entries for this diary's visits that no venue (nor the authority's emergency
+    /// key) approved: a certified tracer acting alone. They never alert.
+    pub unapproved: usize,
 }
 
 impl Session {
@@ -151,7 +154,7 @@ impl Session {
         let oldest = self.notices_oldest(now);
         let ids: Vec<String> = self.state.visits.keys().cloned().collect();
         fresh.retain(|b| b.created_at() >= oldest);
-        self.match_visits(&ids, &fresh, now, false);
+        report.unapproved = self.match_visits(&ids, &fresh, now, false);
         for b in fresh {
             if !kept.iter().any(|k| k.id() == b.id()) {
                 kept.push(b);

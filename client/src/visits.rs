@@ -251,9 +251,8 @@ impl Session {
                 self::at(leave)
             )));
         }
-        let venue = poster(&rec).map(|p| p.venue_id());
-        if let Ok(v) = venue {
-            Visit::new(v, arrive, leave).map_err(|e| Error::Invalid(e.to_string()))?;
+        if let Ok(p) = poster(&rec) {
+            Visit::new(&p, arrive, leave).map_err(|e| Error::Invalid(e.to_string()))?;
         }
         if let Some(r) = self.state.visits.get_mut(&id) {
             r.arrival = arrive;

@@ -3,11 +3,14 @@
 //! ```text
 //! DIR/root.key      secret, mode 0600: "checkin-authority-root v1\nsecret: <base64url>\n"
 //! DIR/sealing.key   secret, mode 0600: "checkin-authority-sealing v1\nsecret: <base64url>\n"
+//! DIR/emergency.key secret, mode 0600: "checkin-authority-emergency v1\nsecret: <base64url>\n"
 //! DIR/trust.txt     public: the trust file servers and phones pin (spec section 16a)
 //! ```
 //!
 //! Key files are created with mode 0600 and never replaced: `init` refuses a directory that
-//! already holds either key.
+//! already holds any of them. The emergency key approves notices for venues that cannot be
+//! reached (spec section 11a); whoever holds it must not also hold a tracer key, so it is
+//! meant to leave this directory for another officer's custody after `init`.
 
 use std::path::Path;
 
@@ -22,11 +25,14 @@ use crate::files::write_new;
 pub const ROOT_KEY: &str = "root.key";
 /// File name of the sealing key.
 pub const SEALING_KEY: &str = "sealing.key";
+/// File name of the emergency approval key.
+pub const EMERGENCY_KEY: &str = "emergency.key";
 /// File name of the public trust file.
 pub const TRUST_FILE: &str = "trust.txt";
 
 const ROOT_HEADER: &str = "checkin-authority-root v1";
 const SEALING_HEADER: &str = "checkin-authority-sealing v1";
+const EMERGENCY_HEADER: &str = "checkin-authority-emergency v1";
 
 /// An authority's secrets, loaded.
 pub struct Authority {
@@ -46,11 +52,11 @@ fn read_key(path: &Path, header: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
     crate::keyfile::read32(path, header, "secret")
 }
 
-/// Creates an authority in `dir`: root key, sealing key (both 0600) and trust file.
+/// Creates an authority in `dir`: root, sealing and emergency keys (0600) and trust file.
 pub fn init(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
     protocol::trust::check_authority_name(name)
         .map_err(|p| Error::Invalid(format!("the authority name {p}")))?;
-    for f in [ROOT_KEY, SEALING_KEY] {
+    for f in [ROOT_KEY, SEALING_KEY, EMERGENCY_KEY] {
         if dir.join(f).exists() {
             return Err(Error::Exists(dir.join(f)));
         }
@@ -59,10 +65,12 @@ pub fn init(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
     let mut rng = UnwrapErr(rand::rngs::SysRng);
     let root = Ed25519Secret::generate(&mut rng);
     let sealing = SealingSecretKey::generate(&mut rng);
+    let emergency = Ed25519Secret::generate(&mut rng);
     let trust = TrustAnchor {
         authority: name.to_owned(),
         root: root.verifying_key(),
         sealing: sealing.public_key(),
+        emergency: emergency.verifying_key(),
     };
     write_new(
         &dir.join(ROOT_KEY),
@@ -72,6 +80,11 @@ pub fn init(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
     write_new(
         &dir.join(SEALING_KEY),
         key_text(SEALING_HEADER, &sealing.to_bytes()).as_bytes(),
+        0o600,
+    )?;
+    write_new(
+        &dir.join(EMERGENCY_KEY),
+        key_text(EMERGENCY_HEADER, &emergency.to_bytes()).as_bytes(),
         0o600,
     )?;
     write_new(&dir.join(TRUST_FILE), trust.to_text().as_bytes(), 0o644)?;
@@ -100,4 +113,19 @@ pub fn load(dir: &Path) -> Result<Authority, Error> {
         sealing,
         trust,
     })
+}
+
+/// Loads the emergency approval key (`emergency.key`) from `dir`, checking it against the
+/// directory's trust file.
+pub fn load_emergency(dir: &Path) -> Result<(Ed25519Secret, TrustAnchor), Error> {
+    let path = dir.join(EMERGENCY_KEY);
+    let key = Ed25519Secret::from_bytes(*read_key(&path, EMERGENCY_HEADER)?);
+    let trust = read_trust(&dir.join(TRUST_FILE))?;
+    if trust.emergency != key.verifying_key() {
+        return Err(Error::BadFile(
+            dir.join(TRUST_FILE),
+            "its emergency key is not the one in emergency.key".into(),
+        ));
+    }
+    Ok((key, trust))
 }

@@ -4,6 +4,7 @@
 //! - [`time`]: one way to read and show a time, in an explicit zone;
 //! - [`keyfile`]: the small `header` + `field: base64url` key files;
 //! - [`authority`]: the authority's key files and trust file;
+//! - [`approval`]: the approval request and approval files between tracer and venue;
 //! - [`qr`] (feature `qr`): a poster from its URL, its code, or a photo of its QR code;
 //! - [`http`] (feature `http`): the HTTP agent that talks to the notify server;
 //! - [`hex`], the protocol's.
@@ -12,6 +13,7 @@
 //! `venue-keygen` and `notify-server` all build on it, and none on another.
 #![forbid(unsafe_code)]
 
+pub mod approval;
 pub mod authority;
 pub mod error;
 pub mod files;

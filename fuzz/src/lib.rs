@@ -36,6 +36,8 @@ pub struct World {
     pub tracer: Ed25519Secret,
     /// Its certificate, valid from `T0` for 400 days.
     pub cert: Certificate,
+    /// The authority's emergency approval key.
+    pub emergency: Ed25519Secret,
 }
 
 /// The fixed world, built once per process.
@@ -74,6 +76,7 @@ pub fn world() -> &'static World {
             authority: SealingSecretKey::from_bytes([10; 32]),
             tracer,
             cert,
+            emergency: Ed25519Secret::from_bytes([12; 32]),
         }
     })
 }

@@ -52,13 +52,14 @@ fn bench_checkin(c: &mut Criterion) {
         b.iter(|| {
             let poster = Poster::from_url_or_payload(black_box(&url)).unwrap();
             poster.check_valid_at(T0 + 1000).unwrap();
-            let v = Visit::new(poster.venue_id(), T0 + 1000, T0 + 1000 + 90 * 60).unwrap();
+            let v = Visit::new(&poster, T0 + 1000, T0 + 1000 + 90 * 60).unwrap();
             black_box(v)
         })
     });
 }
 
 struct Authority {
+    emergency: VerifyingKey,
     root: Ed25519Secret,
     tracer: Ed25519Secret,
     cert: Certificate,
@@ -75,7 +76,12 @@ fn authority() -> Authority {
         T0 + 400 * 86_400,
     )
     .unwrap();
-    Authority { root, tracer, cert }
+    Authority {
+        emergency: Ed25519Secret::from_bytes([52; 32]).verifying_key(),
+        root,
+        tracer,
+        cert,
+    }
 }
 
 /// A 14-day diary of 60 visits across 20 venues, 30 minutes to 3 hours each.
@@ -88,7 +94,7 @@ fn diary(rng: &mut ChaCha20Rng) -> (Vec<Poster>, Vec<Visit>) {
             let p = &posters[i % posters.len()];
             let arrival = T0 + (i as u64) * 14 * 86_400 / 60 + rng.random_range(0..3600);
             let stay = rng.random_range(1800..3 * 3600);
-            Visit::new(p.venue_id(), arrival, arrival + stay).unwrap()
+            Visit::new(p, arrival, arrival + stay).unwrap()
         })
         .collect();
     (posters, visits)
@@ -96,27 +102,46 @@ fn diary(rng: &mut ChaCha20Rng) -> (Vec<Poster>, Vec<Visit>) {
 
 /// `n` entries in signed bundles of 100: mostly other venues' hours, plus a few that hit
 /// the diary so that the decrypt-and-compare path runs too.
-fn bundles(a: &Authority, rng: &mut ChaCha20Rng, n: usize, hits: &[Poster]) -> Vec<Vec<u8>> {
-    let payload = |start: u64| NoticePayload {
-        start,
-        end: start + 2 * 3600,
-        severity: Severity::High,
-        message: "You may have been exposed. Please book a test.".into(),
+fn bundles(
+    a: &Authority,
+    rng: &mut ChaCha20Rng,
+    n: usize,
+    hits: &[(VenueKeys, Poster)],
+) -> Vec<Vec<u8>> {
+    let digest = protocol::approval::cert_digest(&a.cert);
+    // Every entry carries a venue's approval, as on the wire; only the hits' are ever checked.
+    let payload = |venue: &VenueKeys, id: VenueId, start: u64| {
+        let s = ApprovalStatement {
+            venue_id: id,
+            cert_digest: digest,
+            start,
+            end: start + 2 * 3600,
+            severity: Severity::High,
+            message: "You may have been exposed. Please book a test.".into(),
+        };
+        let approval = s.approve_as_venue(venue);
+        s.into_payload(approval)
     };
+    let other = VenueSecret::from_bytes([99; 32]).keys();
     let mut out = Vec::with_capacity(n / BUNDLE_ENTRIES);
     let mut made = 0;
     while made < n {
         let k = BUNDLE_ENTRIES.min(n - made);
         let mut entries: Vec<[u8; ENTRY_LEN]> = Vec::with_capacity(k);
         for j in 0..k {
-            let (venue, start) = if made == 0 && j < hits.len() {
-                (hits[j].venue_id(), T0 + (j as u64) * 14 * 86_400 / 60)
+            let (keys, venue, start) = if made == 0 && j < hits.len() {
+                (
+                    &hits[j].0,
+                    hits[j].1.venue_id(),
+                    T0 + (j as u64) * 14 * 86_400 / 60,
+                )
             } else {
                 let mut id = [0u8; 32];
                 rng.fill_bytes(&mut id);
-                (VenueId(id), T0 + rng.random_range(0..14 * 86_400))
+                (&other, VenueId(id), T0 + rng.random_range(0..14 * 86_400))
             };
-            entries.push(seal_entry(rng, &venue, hour_of(start), &payload(start)).unwrap());
+            let p = payload(keys, venue, start);
+            entries.push(seal_entry(rng, &venue, hour_of(start), &p).unwrap());
         }
         out.push(sign_bundle(&a.tracer, &a.cert, T0 + 15 * 86_400, entries).unwrap());
         made += k;
@@ -127,13 +152,17 @@ fn bundles(a: &Authority, rng: &mut ChaCha20Rng, n: usize, hits: &[Poster]) -> V
 fn bench_matching(c: &mut Criterion) {
     let a = authority();
     let mut rng = ChaCha20Rng::seed_from_u64(7);
-    let (posters, visits) = diary(&mut rng);
+    let (_, visits) = diary(&mut rng);
+    // The first three venues of the diary, with their keys, to approve the notices that hit.
+    let hits: Vec<(VenueKeys, Poster)> = (0..3u8)
+        .map(|i| poster(100 + i, &format!("Venue {i}")))
+        .collect();
     let now = T0 + 15 * 86_400;
     let mut group = c.benchmark_group("matching");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
     for &n in &[10_000usize, 100_000, 1_000_000] {
-        let bs = bundles(&a, &mut rng, n, &posters[..3]);
+        let bs = bundles(&a, &mut rng, n, &hits);
         group.throughput(Throughput::Elements(n as u64));
         group.measurement_time(Duration::from_secs(if n >= 1_000_000 { 20 } else { 5 }));
         group.bench_with_input(
@@ -142,7 +171,7 @@ fn bench_matching(c: &mut Criterion) {
             |b, bs| {
                 b.iter(|| {
                     let mut verifier = BundleVerifier::new(a.root.verifying_key());
-                    let matcher = Matcher::new(&visits, 15 * 60).unwrap();
+                    let matcher = Matcher::new(&visits, 15 * 60, a.emergency).unwrap();
                     let mut stats = ScanStats::default();
                     let mut alerts = 0;
                     for bytes in bs {
@@ -173,6 +202,10 @@ fn bench_bundle_verify(c: &mut Criterion) {
                 end: T0 + 3600,
                 severity: Severity::Low,
                 message: String::new(),
+                approval: Approval {
+                    by: Approver::Venue,
+                    signature: [0; 64],
+                },
             };
             entries.push(seal_entry(&mut rng, &VenueId(id), hour_of(T0), &p).unwrap());
         }

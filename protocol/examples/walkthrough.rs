@@ -1,5 +1,6 @@
 //! The whole protocol in one run, on the library alone: a venue makes a poster, three
-//! citizens check in, a tracer notifies the venue, phones match locally, and a consented
+//! citizens check in, a tracer asks the venue to approve a notice and publishes it, phones
+//! match locally (alerting only for the approved notice), and a consented
 //! contact record is opened by tracer, venue and authority together.
 //!
 //! `cargo run --release -p protocol --example walkthrough`
@@ -58,12 +59,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     // Three citizens scan posters; nothing leaves their phones.
     let day = T0 - 9 * 3600;
     let a = Visit::new(
-        Poster::from_url_or_payload(&url)?.venue_id(),
+        &Poster::from_url_or_payload(&url)?,
         day + 12 * 3600 + 600,
         day + 13 * 3600 + 2400,
     )?;
-    let b = Visit::new(poster.venue_id(), day + 16 * 3600, day + 17 * 3600)?;
-    let c = Visit::new(other.venue_id(), day + 12 * 3600 + 1800, day + 13 * 3600)?;
+    let b = Visit::new(&poster, day + 16 * 3600, day + 17 * 3600)?;
+    let c = Visit::new(&other, day + 12 * 3600 + 1800, day + 13 * 3600)?;
     for (who, v) in [("A", a), ("B", b), ("C", c)] {
         println!(
             "citizen {who}      checked in {}–{}",
@@ -75,6 +76,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // The authority certifies a tracer; the tracer notifies the café for 12:00–14:00.
     let root = Ed25519Secret::generate(&mut rng);
     let sealing = SealingSecretKey::generate(&mut rng);
+    let emergency = Ed25519Secret::generate(&mut rng);
     let tracer = Ed25519Secret::generate(&mut rng);
     let cert = Certificate::issue(
         &root,
@@ -83,14 +85,20 @@ fn main() -> Result<(), Box<dyn Error>> {
         day,
         day + 90 * 86_400,
     )?;
+    // The venue approves the notice for this tracer's certificate: no single key alerts.
+    let statement = ApprovalStatement {
+        venue_id: poster.venue_id(),
+        cert_digest: protocol::approval::cert_digest(&cert),
+        start: day + 12 * 3600,
+        end: day + 14 * 3600,
+        severity: Severity::High,
+        message: "You may have been exposed. Please book a test.".into(),
+    };
+    let approval = statement.approve_as_venue(&venue);
+    println!("venue          approved the notice for {}", cert.name());
     let notice = VenueNotice {
         venue_id: poster.venue_id(),
-        payload: NoticePayload {
-            start: day + 12 * 3600,
-            end: day + 14 * 3600,
-            severity: Severity::High,
-            message: "You may have been exposed. Please book a test.".into(),
-        },
+        payload: statement.into_payload(approval),
     };
     let entries = build_entries(&mut rng, &[notice])?;
     let bundle = sign_bundle(&tracer, &cert, day + 20 * 3600, entries)?;
@@ -102,15 +110,21 @@ fn main() -> Result<(), Box<dyn Error>> {
     // Every phone verifies the bundle against the pinned root and matches locally.
     let verified = BundleVerifier::new(root.verifying_key()).verify(&bundle, day + 21 * 3600)?;
     for (who, v) in [("A", a), ("B", b), ("C", c)] {
-        let matcher = Matcher::new(&[v], protocol::matching::DEFAULT_THRESHOLD_SECS)?;
+        let matcher = Matcher::new(
+            &[v],
+            protocol::matching::DEFAULT_THRESHOLD_SECS,
+            emergency.verifying_key(),
+        )?;
         let alerts = matcher.scan(&verified, &mut ScanStats::default());
         match alerts.first() {
             Some(al) => println!(
-                "citizen {who}      ALERT: {} ({} min overlap, window {}–{})",
+                "citizen {who}      ALERT: {} ({} min overlap, window {}–{}; issued by {}, approved by the {})",
                 al.notice.message,
                 al.overlap_secs / 60,
                 hm(al.notice.start),
-                hm(al.notice.end)
+                hm(al.notice.end),
+                al.issuer,
+                al.approver.name()
             ),
             None => println!("citizen {who}      no alert"),
         }

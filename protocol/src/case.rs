@@ -56,8 +56,7 @@ impl CaseDiary {
         put_u64(&mut p, self.created_at);
         put_u16(&mut p, self.visits.len() as u16);
         for v in &self.visits {
-            Visit::new(v.poster.venue_id(), v.arrival, v.departure)
-                .map_err(CaseError::InvalidVisit)?;
+            Visit::new(&v.poster, v.arrival, v.departure).map_err(CaseError::InvalidVisit)?;
             let b = v.poster.to_bytes();
             put_u16(&mut p, b.len() as u16);
             p.extend_from_slice(b);
@@ -87,7 +86,7 @@ impl CaseDiary {
                 .map_err(CaseError::InvalidPoster)?;
             let arrival = r.u64().map_err(bad)?;
             let departure = r.u64().map_err(bad)?;
-            Visit::new(poster.venue_id(), arrival, departure).map_err(CaseError::InvalidVisit)?;
+            Visit::new(&poster, arrival, departure).map_err(CaseError::InvalidVisit)?;
             visits.push(CaseVisit {
                 poster,
                 arrival,

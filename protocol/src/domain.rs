@@ -26,6 +26,10 @@ pub const CERTIFICATE_SIGNATURE: &[u8] = b"checkin/v1/tracer-certificate";
 pub const BUNDLE_DIGEST: &str = "checkin/v1/notice-bundle-digest";
 /// Ed25519 context: the tracer's signature over a notice bundle digest.
 pub const BUNDLE_SIGNATURE: &[u8] = b"checkin/v1/notice-bundle";
+/// BLAKE3 derive_key context: the digest that names a tracer certificate in an approval.
+pub const CERTIFICATE_DIGEST: &str = "checkin/v1/certificate-digest";
+/// Ed25519 context: a venue's (or the authority's emergency) approval of a notice.
+pub const NOTICE_APPROVAL: &[u8] = b"checkin/v1/notice-approval";
 /// Ed25519 context: the tracer's signature over a vault query body.
 pub const VAULT_QUERY_SIGNATURE: &[u8] = b"checkin/v1/vault-query";
 /// HPKE info: the outer (venue) layer of a vault record.

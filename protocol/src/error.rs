@@ -323,6 +323,10 @@ pub enum NoticeError {
     MalformedPayload,
     /// The decrypted window does not overlap the hour its tag names.
     WindowOutsideHour,
+    /// The approver byte is not 1 (venue) or 2 (authority).
+    InvalidApprover(u8),
+    /// The approval does not verify under the approver's key.
+    BadApproval,
     /// Too many entries for one bundle.
     TooManyEntries(usize),
     /// A bundle needs at least one entry.
@@ -339,6 +343,8 @@ impl NoticeError {
             NoticeError::DecryptionFailed => "notice_decryption_failed",
             NoticeError::MalformedPayload => "notice_malformed_payload",
             NoticeError::WindowOutsideHour => "notice_window_outside_hour",
+            NoticeError::InvalidApprover(_) => "notice_invalid_approver",
+            NoticeError::BadApproval => "notice_bad_approval",
             NoticeError::TooManyEntries(_) => "notice_too_many_entries",
             NoticeError::NoEntries => "notice_no_entries",
         }
@@ -362,6 +368,16 @@ impl fmt::Display for NoticeError {
             NoticeError::WindowOutsideHour => {
                 f.write_str("the notice window does not overlap the hour of its entry")
             }
+            NoticeError::InvalidApprover(b) => {
+                write!(
+                    f,
+                    "approver {b} is unknown: 1 is the venue, 2 the authority"
+                )
+            }
+            NoticeError::BadApproval => f.write_str(
+                "the notice's approval does not verify: neither the venue nor the authority \
+                 approved it as published",
+            ),
             NoticeError::TooManyEntries(n) => write!(
                 f,
                 "the notice needs {n} entries, more than one bundle may hold ({}): \

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod approval;
 pub mod case;
 pub mod cert;
 pub mod derive;
@@ -21,6 +22,7 @@ mod wire;
 
 pub use ed25519_dalek::VerifyingKey;
 
+pub use approval::{Approval, Approver, Statement as ApprovalStatement};
 pub use case::{CaseDiary, CaseVisit};
 pub use cert::Certificate;
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_tag};

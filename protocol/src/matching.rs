@@ -7,27 +7,33 @@
 
 use std::collections::HashMap;
 
+use ed25519_dalek::VerifyingKey;
+
+use crate::approval::{Approver, cert_digest};
 use crate::derive::{Tag, hours_covered, notice_tag};
-use crate::error::VisitError;
-use crate::notice::{Bundle, NoticePayload, entry_tag, open_entry};
-use crate::poster::VenueId;
+use crate::error::{NoticeError, VisitError};
+use crate::notice::{Bundle, NoticePayload, entry_tag, open_approved_entry};
+use crate::poster::{Poster, VenueId};
 
 /// Longest visit the protocol indexes: 14 days, the diary's default retention.
 pub const MAX_VISIT_SECS: u64 = 14 * 24 * 3600;
 /// Default overlap threshold: 15 minutes.
 pub const DEFAULT_THRESHOLD_SECS: u64 = 15 * 60;
 
-/// One diary entry: a venue and the half-open interval `[arrival, departure)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// One diary entry: a venue (its id, and the key that approves its notices) and the
+/// half-open interval `[arrival, departure)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Visit {
     venue_id: VenueId,
+    venue_key: VerifyingKey,
     arrival: u64,
     departure: u64,
 }
 
 impl Visit {
-    /// A visit; departure must not precede arrival, and it may last at most 14 days.
-    pub fn new(venue_id: VenueId, arrival: u64, departure: u64) -> Result<Visit, VisitError> {
+    /// A visit to the venue of `poster`; departure must not precede arrival, and it may last
+    /// at most 14 days.
+    pub fn new(poster: &Poster, arrival: u64, departure: u64) -> Result<Visit, VisitError> {
         if departure < arrival {
             return Err(VisitError::DepartureBeforeArrival);
         }
@@ -35,7 +41,8 @@ impl Visit {
             return Err(VisitError::TooLong);
         }
         Ok(Visit {
-            venue_id,
+            venue_id: poster.venue_id(),
+            venue_key: *poster.verifying_key(),
             arrival,
             departure,
         })
@@ -76,10 +83,13 @@ pub struct Alert {
     /// Who issued the notice: the tracer's name from the bundle's certificate (which the
     /// pinned authority signed).
     pub issuer: String,
+    /// Who approved it: the venue, or the authority for a venue it could not reach.
+    pub approver: Approver,
 }
 
 struct Slot {
     venue_id: VenueId,
+    venue_key: VerifyingKey,
     hour: u64,
     visits: Vec<usize>,
 }
@@ -93,6 +103,9 @@ pub struct ScanStats {
     pub tag_hits: usize,
     /// Tag hits that did not open (a forged or damaged entry under a genuine tag).
     pub undecryptable: usize,
+    /// Tag hits that opened but carried no valid approval: a notice the venue (or the
+    /// authority's emergency key) did not approve, which never alerts.
+    pub unapproved: usize,
     /// Tag hits whose overlap stayed under the threshold.
     pub below_threshold: usize,
 }
@@ -102,11 +115,18 @@ pub struct Matcher {
     visits: Vec<Visit>,
     index: HashMap<Tag, Slot>,
     threshold_secs: u64,
+    emergency_key: VerifyingKey,
 }
 
 impl Matcher {
-    /// Indexes the visits' hours. `threshold_secs` must be at least 1.
-    pub fn new(visits: &[Visit], threshold_secs: u64) -> Result<Matcher, VisitError> {
+    /// Indexes the visits' hours. `threshold_secs` must be at least 1; `emergency_key` is the
+    /// trust file's `emergency` key, which approves notices for venues the authority could not
+    /// reach.
+    pub fn new(
+        visits: &[Visit],
+        threshold_secs: u64,
+        emergency_key: VerifyingKey,
+    ) -> Result<Matcher, VisitError> {
         if threshold_secs == 0 {
             return Err(VisitError::ZeroThreshold);
         }
@@ -117,6 +137,7 @@ impl Matcher {
                     .entry(notice_tag(&v.venue_id, hour))
                     .or_insert_with(|| Slot {
                         venue_id: v.venue_id,
+                        venue_key: v.venue_key,
                         hour,
                         visits: Vec::new(),
                     })
@@ -128,6 +149,7 @@ impl Matcher {
             visits: visits.to_vec(),
             index,
             threshold_secs,
+            emergency_key,
         })
     }
 
@@ -139,15 +161,31 @@ impl Matcher {
     /// Scans a verified bundle and returns its alerts, one per visit and notice.
     pub fn scan(&self, bundle: &Bundle, stats: &mut ScanStats) -> Vec<Alert> {
         let mut alerts: Vec<Alert> = Vec::new();
+        let mut digest = None;
         for entry in bundle.entries() {
             stats.entries += 1;
             let Some(slot) = self.index.get(&entry_tag(entry)) else {
                 continue;
             };
             stats.tag_hits += 1;
-            let Ok(notice) = open_entry(&slot.venue_id, slot.hour, entry) else {
-                stats.undecryptable += 1;
-                continue;
+            let digest = *digest.get_or_insert_with(|| cert_digest(bundle.certificate()));
+            let notice = match open_approved_entry(
+                &slot.venue_id,
+                &slot.venue_key,
+                slot.hour,
+                entry,
+                digest,
+                &self.emergency_key,
+            ) {
+                Ok(n) => n,
+                Err(NoticeError::BadApproval) => {
+                    stats.unapproved += 1;
+                    continue;
+                }
+                Err(_) => {
+                    stats.undecryptable += 1;
+                    continue;
+                }
             };
             for &i in &slot.visits {
                 let v = &self.visits[i];
@@ -162,9 +200,10 @@ impl Matcher {
                     alerts.push(Alert {
                         visit: i,
                         venue_id: slot.venue_id,
-                        notice: notice.clone(),
                         overlap_secs: overlap,
                         issuer: bundle.certificate().name().to_owned(),
+                        approver: notice.approval.by,
+                        notice: notice.clone(),
                     });
                 }
             }

@@ -1,9 +1,10 @@
 //! Exposure notices: per-hour entries, and the tracer-signed bundles that carry them.
 //!
 //! An entry is `tag[16] | nonce[12] | ciphertext[256] | poly1305_tag[16]` (300 bytes). The
-//! plaintext is the padded payload `start u64 | end u64 | severity u8 | msg_len u8 | msg |
-//! zeros` (256 bytes), sealed with ChaCha20-Poly1305 under `notice_key(venue_id, h)`, with the
-//! entry's tag as associated data.
+//! plaintext is the padded payload `start u64 | end u64 | severity u8 | approver u8 |
+//! approval[64] | msg_len u8 | msg | zeros` (256 bytes), sealed with ChaCha20-Poly1305 under
+//! `notice_key(venue_id, h)`, with the entry's tag as associated data. The approval is the
+//! venue's (or the authority's emergency) signature over the notice: see [`crate::approval`].
 //!
 //! A bundle is `0x01 | cert_len u16 | cert | created_at u64 | count u32 | entries | sig[64]`.
 //! Entries are sorted by tag, strictly ascending: the order then says nothing about which
@@ -19,6 +20,7 @@ use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag as AeadTag};
 use ed25519_dalek::{Signature, Signer, VerifyingKey};
 use rand_core::CryptoRng;
 
+use crate::approval::{Approval, Approver, Statement};
 use crate::cert::{Certificate, MAX_CERT_LEN};
 use crate::derive::{TAG_LEN, Tag, hours_covered, notice_key, notice_tag};
 use crate::domain;
@@ -34,7 +36,7 @@ pub const PAYLOAD_LEN: usize = 256;
 /// Size of one entry on the wire.
 pub const ENTRY_LEN: usize = TAG_LEN + 12 + PAYLOAD_LEN + 16;
 /// Longest message, in bytes of UTF-8.
-pub const MAX_MESSAGE: usize = 200;
+pub const MAX_MESSAGE: usize = 160;
 /// Most entries in one bundle.
 pub const MAX_BUNDLE_ENTRIES: usize = 4096;
 /// Longest exposure window of one notice: 14 days.
@@ -85,8 +87,10 @@ pub struct NoticePayload {
     pub end: u64,
     /// How serious it is.
     pub severity: Severity,
-    /// The tracer's message, at most 200 bytes.
+    /// The tracer's message, at most 160 bytes.
     pub message: String,
+    /// The venue's (or the authority's emergency) approval of this notice.
+    pub approval: Approval,
 }
 
 impl NoticePayload {
@@ -98,15 +102,29 @@ impl NoticePayload {
         check_text(&self.message, MAX_MESSAGE, false).map_err(NoticeError::InvalidMessage)
     }
 
+    /// What the approval signs, for this payload's venue and the bundle's certificate.
+    pub fn statement(&self, venue_id: &VenueId, cert_digest: [u8; 32]) -> Statement {
+        Statement {
+            venue_id: *venue_id,
+            cert_digest,
+            start: self.start,
+            end: self.end,
+            severity: self.severity,
+            message: self.message.clone(),
+        }
+    }
+
     pub(crate) fn encode(&self) -> [u8; PAYLOAD_LEN] {
         let mut p = [0u8; PAYLOAD_LEN];
         p[0..8].copy_from_slice(&self.start.to_be_bytes());
         p[8..16].copy_from_slice(&self.end.to_be_bytes());
         p[16] = self.severity.to_byte();
+        p[17] = self.approval.by.to_byte();
+        p[18..82].copy_from_slice(&self.approval.signature);
         let m = self.message.as_bytes();
         let n = m.len().min(MAX_MESSAGE);
-        p[17] = n as u8;
-        p[18..18 + n].copy_from_slice(&m[..n]);
+        p[82] = n as u8;
+        p[83..83 + n].copy_from_slice(&m[..n]);
         p
     }
 
@@ -116,6 +134,8 @@ impl NoticePayload {
         let start = r.u64().map_err(bad)?;
         let end = r.u64().map_err(bad)?;
         let severity = Severity::from_byte(r.u8().map_err(bad)?)?;
+        let by = Approver::from_byte(r.u8().map_err(bad)?)?;
+        let signature = r.array::<64>().map_err(bad)?;
         let msg = r.short_bytes().map_err(bad)?;
         if msg.len() > MAX_MESSAGE || r.rest().iter().any(|&b| b != 0) {
             return Err(NoticeError::MalformedPayload);
@@ -126,6 +146,7 @@ impl NoticePayload {
             end,
             severity,
             message: message.to_owned(),
+            approval: Approval { by, signature },
         };
         payload.validate()?;
         Ok(payload)
@@ -191,6 +212,25 @@ pub fn open_entry(
     if !hours_covered(payload.start, payload.end).contains(&hour) {
         return Err(NoticeError::WindowOutsideHour);
     }
+    Ok(payload)
+}
+
+/// Opens an entry as a phone does before alerting (spec section 13, step 3): [`open_entry`],
+/// then the approval, checked for the bundle's certificate (`cert_digest`, see
+/// [`crate::approval::cert_digest`]) with the venue's poster key or the authority's emergency
+/// key from the trust file.
+pub fn open_approved_entry(
+    venue_id: &VenueId,
+    venue_key: &VerifyingKey,
+    hour: u64,
+    entry: &[u8; ENTRY_LEN],
+    cert_digest: [u8; 32],
+    emergency_key: &VerifyingKey,
+) -> Result<NoticePayload, NoticeError> {
+    let payload = open_entry(venue_id, hour, entry)?;
+    payload
+        .statement(venue_id, cert_digest)
+        .verify(&payload.approval, venue_key, emergency_key)?;
     Ok(payload)
 }
 

@@ -5,6 +5,7 @@
 //! authority: Example Health Board
 //! root: <base64url Ed25519 public key>
 //! sealing: <base64url X25519 public key>
+//! emergency: <base64url Ed25519 public key>
 //! ```
 //!
 //! Lines starting with `#` and blank lines are ignored; each field appears exactly once.
@@ -36,6 +37,9 @@ pub struct TrustAnchor {
     pub root: VerifyingKey,
     /// The key that receives the inner layer of vault records and case diaries.
     pub sealing: SealingPublicKey,
+    /// The emergency approval key: approves notices, in place of a venue the authority could
+    /// not reach (spec section 11a). Kept apart from the root and from every tracer.
+    pub emergency: VerifyingKey,
 }
 
 impl TrustAnchor {
@@ -43,10 +47,11 @@ impl TrustAnchor {
     pub fn to_text(&self) -> String {
         format!(
             "{TRUST_HEADER}\n# Public. Servers and phones pin this file to know which authority to trust.\n\
-             authority: {}\nroot: {}\nsealing: {}\n",
+             authority: {}\nroot: {}\nsealing: {}\nemergency: {}\n",
             self.authority,
             URL_SAFE_NO_PAD.encode(self.root.as_bytes()),
             URL_SAFE_NO_PAD.encode(self.sealing.0),
+            URL_SAFE_NO_PAD.encode(self.emergency.as_bytes()),
         )
     }
 
@@ -59,7 +64,7 @@ impl TrustAnchor {
         if lines.next() != Some(TRUST_HEADER) {
             return Err(TrustError::NotATrustFile);
         }
-        let (mut authority, mut root, mut sealing) = (None, None, None);
+        let (mut authority, mut root, mut sealing, mut emergency) = (None, None, None, None);
         for line in lines {
             let (key, value) = line
                 .split_once(':')
@@ -69,6 +74,7 @@ impl TrustAnchor {
                 "authority" => &mut authority,
                 "root" => &mut root,
                 "sealing" => &mut sealing,
+                "emergency" => &mut emergency,
                 _ => return Err(TrustError::Malformed("unknown field")),
             };
             if slot.replace(value.to_owned()).is_some() {
@@ -87,7 +93,15 @@ impl TrustAnchor {
         };
         let root = key32(root, "the root field is missing")?;
         let sealing = key32(sealing, "the sealing field is missing")?;
+        let emergency = key32(emergency, "the emergency field is missing")?;
         let root = crate::keys::ed25519_public_key(&root).ok_or(TrustError::InvalidKey)?;
+        let emergency =
+            crate::keys::ed25519_public_key(&emergency).ok_or(TrustError::InvalidKey)?;
+        if emergency == root {
+            return Err(TrustError::Malformed(
+                "the emergency key must not be the root key",
+            ));
+        }
         if !crate::keys::x25519_public_key_ok(&sealing) {
             return Err(TrustError::InvalidKey);
         }
@@ -95,6 +109,7 @@ impl TrustAnchor {
             authority,
             root,
             sealing: SealingPublicKey(sealing),
+            emergency,
         })
     }
 }

@@ -29,6 +29,22 @@ struct World {
     tracer: Ed25519Secret,
     cert: Certificate,
     authority: SealingSecretKey,
+    emergency: Ed25519Secret,
+}
+
+/// A payload for the world's venue, approved by the venue for the world's certificate.
+fn approved(start: u64, end: u64, severity: Severity, message: &str) -> NoticePayload {
+    let w = world();
+    let s = ApprovalStatement {
+        venue_id: w.poster.venue_id(),
+        cert_digest: protocol::approval::cert_digest(&w.cert),
+        start,
+        end,
+        severity,
+        message: message.into(),
+    };
+    let a = s.approve_as_venue(&w.venue);
+    s.into_payload(a)
 }
 
 fn world() -> &'static World {
@@ -60,6 +76,7 @@ fn world() -> &'static World {
         )
         .unwrap();
         World {
+            emergency: Ed25519Secret::from_bytes([10; 32]),
             venue,
             poster,
             root,
@@ -128,12 +145,7 @@ fn bundle_bytes(seed: u64, hours: u64) -> Vec<u8> {
     let start = T0 + 3600 * 10 + 123;
     let notice = VenueNotice {
         venue_id: w.poster.venue_id(),
-        payload: NoticePayload {
-            start,
-            end: start + hours * 3600,
-            severity: Severity::Low,
-            message: "Test".into(),
-        },
+        payload: approved(start, start + hours * 3600, Severity::Low, "Test"),
     };
     let entries = build_entries(&mut rng(seed), &[notice]).unwrap();
     sign_bundle(&w.tracer, &w.cert, T0 + 86_400, entries).unwrap()
@@ -196,17 +208,12 @@ proptest! {
         start_off in 0u64..86_400 * 30,
         len in 1u64..protocol::notice::MAX_WINDOW_SECS,
         high in any::<bool>(),
-        message in text(200, false),
+        message in text(160, false),
         seed in any::<u64>(),
     ) {
         let w = world();
         let start = T0 + start_off;
-        let payload = NoticePayload {
-            start,
-            end: start + len,
-            severity: if high { Severity::High } else { Severity::Low },
-            message,
-        };
+        let payload = approved(start, start + len, if high { Severity::High } else { Severity::Low }, &message);
         // Check the first and last hour of the window.
         let hours = hours_covered(payload.start, payload.end);
         for h in [*hours.start(), *hours.end()] {
@@ -218,7 +225,7 @@ proptest! {
     #[test]
     fn every_entry_byte_is_protected(flip in any_flip(), seed in any::<u64>()) {
         let w = world();
-        let payload = NoticePayload { start: T0, end: T0 + 60, severity: Severity::Low, message: "m".into() };
+        let payload = approved(T0, T0 + 60, Severity::Low, "m");
         let h = hour_of(T0);
         let e = protocol::notice::seal_entry(&mut rng(seed), &w.poster.venue_id(), h, &payload).unwrap();
         for i in 0..ENTRY_LEN {
@@ -418,17 +425,17 @@ proptest! {
         let window = (wstart, wstart + wlen);
         let notice = VenueNotice {
             venue_id: w.poster.venue_id(),
-            payload: NoticePayload { start: window.0, end: window.1, severity: Severity::High, message: "m".into() },
+            payload: approved(window.0, window.1, Severity::High, "m"),
         };
         let entries = build_entries(&mut rng(seed), &[notice]).unwrap();
         let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400 * 5, entries).unwrap();
         let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400 * 5).unwrap();
 
         let diary: Vec<Visit> = visits.iter().enumerate().map(|(i, &(a, d))| {
-            let venue = if other_venue[i] { other.venue_id() } else { w.poster.venue_id() };
+            let venue = if other_venue[i] { &other } else { &w.poster };
             Visit::new(venue, a, d).unwrap()
         }).collect();
-        let matcher = Matcher::new(&diary, threshold).unwrap();
+        let matcher = Matcher::new(&diary, threshold, w.emergency.verifying_key()).unwrap();
         let alerts = matcher.scan(&bundle, &mut ScanStats::default());
         let expected = reference_alerts(&visits, window, threshold);
         for (i, want) in expected.iter().enumerate() {
@@ -457,5 +464,102 @@ fn tampered_poster_with_valid_resignature_is_another_venue() {
 
 #[test]
 fn zero_threshold_is_refused() {
-    assert_eq!(Matcher::new(&[], 0).err(), Some(VisitError::ZeroThreshold));
+    let key = world().emergency.verifying_key();
+    assert_eq!(
+        Matcher::new(&[], 0, key).err(),
+        Some(VisitError::ZeroThreshold)
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// No single key makes a phone alert: whatever one party changes in the statement, or
+    /// whichever key other than the venue's (or the emergency key) signs, the notice opens
+    /// but never alerts, and is counted as unapproved.
+    #[test]
+    fn only_the_venue_or_the_emergency_key_approves(
+        which in 0usize..8,
+        flip in any_flip(),
+        byte in 0usize..64,
+        seed in any::<u64>(),
+    ) {
+        let w = world();
+        let (start, end) = (T0 + 3600, T0 + 7200);
+        let mut s = ApprovalStatement {
+            venue_id: w.poster.venue_id(),
+            cert_digest: protocol::approval::cert_digest(&w.cert),
+            start,
+            end,
+            severity: Severity::High,
+            message: "m".into(),
+        };
+        let approval = match which {
+            0 => s.approve_as_authority(&w.tracer),
+            1 => s.approve_as_authority(&w.root),
+            2 => s.approve_as_venue(&VenueSecret::from_bytes([12; 32]).keys()),
+            3 => {
+                let mut a = s.approve_as_venue(&w.venue);
+                a.signature[byte] ^= flip;
+                a
+            }
+            4 => {
+                // Approved for another tracer's certificate.
+                let mut other = s.clone();
+                other.cert_digest[byte % 32] ^= flip;
+                other.approve_as_venue(&w.venue)
+            }
+            5 => {
+                let a = s.approve_as_venue(&w.venue);
+                s.message = "another message".into();
+                a
+            }
+            6 => {
+                let a = s.approve_as_venue(&w.venue);
+                s.severity = Severity::Low;
+                a
+            }
+            _ => {
+                let a = s.approve_as_venue(&w.venue);
+                s.end += 60;
+                a
+            }
+        };
+        let notice = VenueNotice { venue_id: w.poster.venue_id(), payload: s.into_payload(approval) };
+        let entries = build_entries(&mut rng(seed), &[notice]).unwrap();
+        let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400, entries).unwrap();
+        let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400).unwrap();
+        let diary = [Visit::new(&w.poster, start, end).unwrap()];
+        let matcher = Matcher::new(&diary, 60, w.emergency.verifying_key()).unwrap();
+        let mut stats = ScanStats::default();
+        prop_assert!(matcher.scan(&bundle, &mut stats).is_empty());
+        prop_assert_eq!(stats.unapproved, 1);
+    }
+}
+
+#[test]
+fn the_emergency_key_approves_for_an_unreachable_venue() {
+    let w = world();
+    let s = ApprovalStatement {
+        venue_id: w.poster.venue_id(),
+        cert_digest: protocol::approval::cert_digest(&w.cert),
+        start: T0 + 3600,
+        end: T0 + 7200,
+        severity: Severity::Low,
+        message: "m".into(),
+    };
+    let a = s.approve_as_authority(&w.emergency);
+    let notice = VenueNotice {
+        venue_id: w.poster.venue_id(),
+        payload: s.into_payload(a),
+    };
+    let entries = build_entries(&mut rng(1), &[notice]).unwrap();
+    let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400, entries).unwrap();
+    let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400).unwrap();
+    let diary = [Visit::new(&w.poster, T0 + 3600, T0 + 7200).unwrap()];
+    let matcher = Matcher::new(&diary, 60, w.emergency.verifying_key()).unwrap();
+    let alerts = matcher.scan(&bundle, &mut ScanStats::default());
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].approver, Approver::Authority);
+    assert_eq!(alerts[0].issuer, "Tracer");
 }

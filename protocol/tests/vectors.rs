@@ -15,9 +15,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use protocol::approval::cert_digest;
 use protocol::case::CaseDiary;
 use protocol::derive::{hours_covered, notice_key, notice_tag, vault_tag};
-use protocol::notice::{ENTRY_LEN, open_entry, seal_entry_with_nonce, sign_bundle};
+use protocol::notice::{
+    ENTRY_LEN, open_approved_entry, open_entry, seal_entry_with_nonce, sign_bundle,
+};
 use protocol::query::{sign_query, verify_query};
 use protocol::vault::{open_inner, seal_record, strip_outer};
 use protocol::*;
@@ -82,6 +85,7 @@ struct Fixture {
     poster: Poster,
     poster2: Poster,
     cert: Certificate,
+    emergency: Ed25519Secret,
 }
 
 fn fixture() -> Fixture {
@@ -132,6 +136,7 @@ fn fixture() -> Fixture {
         poster,
         poster2,
         cert,
+        emergency: Ed25519Secret::from_bytes(seed(6)),
     }
 }
 
@@ -159,13 +164,14 @@ fn ed25519_json(k: &Ed25519Secret) -> Value {
 fn gen_keys(f: &Fixture) -> Value {
     let other_sealing = SealingSecretKey::from_bytes(seed(7));
     json!({
-        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json.",
+        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json; authority_emergency is the trust file's emergency approval key, which approves notice.json's notice for venue2.",
         "venue": venue_keys_json(&f.venue),
         "venue2": venue_keys_json(&f.venue2),
         "other_root": ed25519_json(&Ed25519Secret::from_bytes(seed(9))),
         "impostor_tracer": ed25519_json(&Ed25519Secret::from_bytes(seed(8))),
         "other_authority_sealing": {"x25519_secret": h(other_sealing.to_bytes().as_ref()), "x25519_public": h(&other_sealing.public_key().0)},
         "authority_root": {"ed25519_secret": h(f.root.to_bytes().as_ref()), "ed25519_public": h(f.root.verifying_key().as_bytes())},
+        "authority_emergency": ed25519_json(&f.emergency),
         "authority_sealing": {"x25519_secret": h(f.authority.to_bytes().as_ref()), "x25519_public": h(&f.authority.public_key().0)},
         "tracer": {"ed25519_secret": h(f.tracer.to_bytes().as_ref()), "ed25519_public": h(f.tracer.verifying_key().as_bytes())},
     })
@@ -494,26 +500,118 @@ fn gen_certificate(f: &Fixture) -> Value {
 }
 
 fn payload_json(p: &NoticePayload) -> Value {
-    json!({"start": p.start, "end": p.end, "severity": p.severity.to_byte(), "message": p.message})
+    json!({"start": p.start, "end": p.end, "severity": p.severity.to_byte(), "message": p.message,
+           "approver": p.approval.by.to_byte(), "approval": h(&p.approval.signature)})
+}
+
+/// A payload's 256 bytes laid out by hand (spec section 11.1), for negative vectors whose
+/// payload the library refuses to build.
+fn raw_payload(start: u64, end: u64, severity: u8, approver: u8, msg: &[u8]) -> [u8; 256] {
+    let mut p = [0u8; 256];
+    p[0..8].copy_from_slice(&start.to_be_bytes());
+    p[8..16].copy_from_slice(&end.to_be_bytes());
+    p[16] = severity;
+    p[17] = approver;
+    p[82] = msg.len() as u8;
+    p[83..83 + msg.len()].copy_from_slice(msg);
+    p
+}
+
+/// Seals raw payload bytes as an entry (spec section 11.2), with the AEAD crate directly.
+fn seal_raw(id: &VenueId, hour: u64, payload: &[u8; 256], nonce: [u8; 12]) -> Vec<u8> {
+    use chacha20poly1305::aead::{AeadInOut, KeyInit};
+    let tag = notice_tag(id, hour);
+    let key = notice_key(id, hour);
+    let mut body = *payload;
+    let aead_tag = chacha20poly1305::ChaCha20Poly1305::new((&*key).into())
+        .encrypt_inout_detached(&nonce.into(), &tag, (&mut body[..]).into())
+        .unwrap();
+    [&tag[..], &nonce[..], &body[..], &aead_tag[..]].concat()
+}
+
+fn statement(
+    id: VenueId,
+    f: &Fixture,
+    start: u64,
+    end: u64,
+    sev: Severity,
+    msg: &str,
+) -> ApprovalStatement {
+    ApprovalStatement {
+        venue_id: id,
+        cert_digest: cert_digest(&f.cert),
+        start,
+        end,
+        severity: sev,
+        message: msg.into(),
+    }
 }
 
 fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
     let id = f.poster.venue_id();
-    let payload = NoticePayload {
-        start: T0 + 12 * 3600,
-        end: T0 + 14 * 3600,
-        severity: Severity::High,
-        message: "You may have been exposed. Please book a test and watch for symptoms.".into(),
-    };
+    let id2 = f.poster2.venue_id();
+    // Three notices in one bundle: venue 1, approved by the venue; venue 2, approved by the
+    // authority's emergency key; venue 2 again, "approved" by the tracer's own key, which a
+    // phone must not accept.
+    let s1 = statement(
+        id,
+        f,
+        T0 + 12 * 3600,
+        T0 + 14 * 3600,
+        Severity::High,
+        "You may have been exposed. Please book a test and watch for symptoms.",
+    );
+    let payload = s1
+        .clone()
+        .into_payload(s1.approve_as_venue(&f.venue.keys()));
+    let s2 = statement(
+        id2,
+        f,
+        T0 + 2 * 3600,
+        T0 + 3 * 3600,
+        Severity::Low,
+        "Watch for symptoms for ten days.",
+    );
+    let payload2 = s2
+        .clone()
+        .into_payload(s2.approve_as_authority(&f.emergency));
+    let s3 = statement(
+        id2,
+        f,
+        T0 + 5 * 3600,
+        T0 + 6 * 3600,
+        Severity::High,
+        "Approved by nobody but the tracer.",
+    );
+    let mut forged_approval = s3.approve_as_authority(&f.tracer);
+    forged_approval.by = Approver::Venue;
+    let payload3 = s3.clone().into_payload(forged_approval);
     let mut r = rng(10);
     let mut entries = Vec::new();
     let mut entry_vectors = Vec::new();
-    for hr in hours_covered(payload.start, payload.end) {
-        let mut nonce = [0u8; 12];
-        rand::Rng::fill_bytes(&mut r, &mut nonce);
-        let e = seal_entry_with_nonce(&id, hr, &payload, nonce).unwrap();
-        entry_vectors.push(json!({"venue_id": h(id.as_bytes()), "hour": hr, "nonce": h(&nonce), "payload": payload_json(&payload), "entry": h(&e)}));
-        entries.push(e);
+    for (poster, vid, p, note) in [
+        (0, id, &payload, "approved by the venue"),
+        (
+            1,
+            id2,
+            &payload2,
+            "approved by the authority's emergency key",
+        ),
+        (
+            1,
+            id2,
+            &payload3,
+            "approval signed by the tracer, not the venue: notice_bad_approval",
+        ),
+    ] {
+        for hr in hours_covered(p.start, p.end) {
+            let mut nonce = [0u8; 12];
+            rand::Rng::fill_bytes(&mut r, &mut nonce);
+            let e = seal_entry_with_nonce(&vid, hr, p, nonce).unwrap();
+            entry_vectors.push(json!({"poster": poster, "venue_id": h(vid.as_bytes()), "hour": hr, "nonce": h(&nonce), "payload": payload_json(p), "entry": h(&e), "note": note,
+                "approval": if poster == 1 && p.approval.by == Approver::Venue { "notice_bad_approval" } else { "valid" }}));
+            entries.push(e);
+        }
     }
     let created = T0 + 20 * 3600;
     let bundle = sign_bundle(&f.tracer, &f.cert, created, entries.clone()).unwrap();
@@ -621,17 +719,132 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         now,
     );
 
-    // Entries under a genuine tag that do not open.
+    // Entries under a genuine tag that a phone must refuse, each with the error it names.
     let mut entry_negative: Vec<Value> = Vec::new();
     let hr = hour_of(payload.start);
-    let mut bad = entries_for_hour(&entry_vectors, hr);
+    let mut neg_entry = |name: &str,
+                         error: &str,
+                         poster: usize,
+                         vid: VenueId,
+                         hour: u64,
+                         e: &[u8]| {
+        entry_negative.push(json!({"name": name, "error": error, "poster": poster, "venue_id": h(vid.as_bytes()), "hour": hour, "entry": h(e)}));
+    };
+    let mut bad = entries_for_hour(&entry_vectors, &id, hr);
     bad[50] ^= 1;
-    entry_negative.push(json!({"name": "entry_ciphertext_altered", "error": "notice_decryption_failed", "venue_id": h(id.as_bytes()), "hour": hr, "entry": h(&bad)}));
-    let good_entry = entries_for_hour(&entry_vectors, hr);
-    entry_negative.push(json!({"name": "entry_opened_for_wrong_hour", "error": "notice_decryption_failed", "venue_id": h(id.as_bytes()), "hour": hr + 5, "entry": h(&good_entry)}));
+    neg_entry(
+        "entry_ciphertext_altered",
+        "notice_decryption_failed",
+        0,
+        id,
+        hr,
+        &bad,
+    );
+    let good_entry = entries_for_hour(&entry_vectors, &id, hr);
+    neg_entry(
+        "entry_opened_for_wrong_hour",
+        "notice_decryption_failed",
+        0,
+        id,
+        hr + 5,
+        &good_entry,
+    );
+    let (st, en) = (payload.start, payload.end);
+    let nonce = [7u8; 12];
+    let msg = b"Please book a test.";
+    let cases: [(&str, &str, [u8; 256]); 6] = [
+        (
+            "entry_severity_3",
+            "notice_invalid_severity",
+            raw_payload(st, en, 3, 1, msg),
+        ),
+        (
+            "entry_approver_3",
+            "notice_invalid_approver",
+            raw_payload(st, en, 2, 3, msg),
+        ),
+        ("entry_padding_not_zero", "notice_malformed_payload", {
+            let mut p = raw_payload(st, en, 2, 1, msg);
+            p[255] = 1;
+            p
+        }),
+        (
+            "entry_message_longer_than_160",
+            "notice_malformed_payload",
+            raw_payload(st, en, 2, 1, &[b'a'; 161]),
+        ),
+        (
+            "entry_message_direction_override",
+            "notice_invalid_message",
+            raw_payload(st, en, 2, 1, "\u{202E}Please".as_bytes()),
+        ),
+        (
+            "entry_window_empty",
+            "notice_invalid_window",
+            raw_payload(st, st, 2, 1, msg),
+        ),
+    ];
+    for (name, error, p) in cases {
+        neg_entry(name, error, 0, id, hr, &seal_raw(&id, hr, &p, nonce));
+    }
+    let late = hr + 8;
+    neg_entry(
+        "entry_window_misses_its_hour",
+        "notice_window_outside_hour",
+        0,
+        id,
+        late,
+        &seal_raw(&id, late, &raw_payload(st, en, 2, 1, msg), nonce),
+    );
+    let forged = entries_for_hour(&entry_vectors, &id2, hour_of(payload3.start));
+    neg_entry(
+        "entry_approved_by_the_tracer",
+        "notice_bad_approval",
+        1,
+        id2,
+        hour_of(payload3.start),
+        &forged,
+    );
+    let mut other_cert = s1.clone();
+    other_cert.cert_digest = [0x11; 32];
+    let moved = other_cert
+        .clone()
+        .into_payload(other_cert.approve_as_venue(&f.venue.keys()));
+    neg_entry(
+        "entry_approval_for_another_certificate",
+        "notice_bad_approval",
+        0,
+        id,
+        hr,
+        &seal_entry_with_nonce(&id, hr, &moved, nonce).unwrap(),
+    );
+    let wrong_key = s1
+        .clone()
+        .into_payload(s1.approve_as_venue(&f.venue2.keys()));
+    neg_entry(
+        "entry_approved_by_another_venue",
+        "notice_bad_approval",
+        0,
+        id,
+        hr,
+        &seal_entry_with_nonce(&id, hr, &wrong_key, nonce).unwrap(),
+    );
+    let as_authority = s1
+        .clone()
+        .into_payload(s1.approve_as_venue(&f.venue.keys()));
+    let mut as_authority = as_authority;
+    as_authority.approval.by = Approver::Authority;
+    neg_entry(
+        "entry_venue_signature_claimed_as_authority",
+        "notice_bad_approval",
+        0,
+        id,
+        hr,
+        &seal_entry_with_nonce(&id, hr, &as_authority, nonce).unwrap(),
+    );
 
     let v = json!({
-        "description": "Notice entries (one per hour of the window) and the bundle that carries them, signed by keys.json tracer under certificate.json valid[0]. Verify bundles with keys.json authority_root at `now`.",
+        "description": "Notice entries (one per hour of each window) and the bundle that carries them, signed by keys.json tracer under certificate.json valid[0]. Verify bundles with keys.json authority_root at `now`. `poster` indexes poster.json valid[]; an entry's approval is checked against that poster's Ed25519 key (approver 1) or keys.json authority_emergency (approver 2), for the digest of certificate.json valid[0]. `approval` says whether it verifies. Every negative entry fails with `error` when opened and its approval checked, in the order of spec section 11.3.",
         "entries": entry_vectors,
         "bundle": {"created_at": created, "now": now, "encoding": h(&bundle), "id": h(&verify_bundle_ok(f, &bundle, now).id())},
         "negative_bundles": negative,
@@ -640,9 +853,9 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
     (v, bundle)
 }
 
-fn entries_for_hour(vs: &[Value], hour: u64) -> Vec<u8> {
+fn entries_for_hour(vs: &[Value], id: &VenueId, hour: u64) -> Vec<u8> {
     vs.iter()
-        .find(|v| v["hour"].as_u64() == Some(hour))
+        .find(|v| v["hour"].as_u64() == Some(hour) && v["venue_id"] == h(id.as_bytes()))
         .map(|v| unh(&v["entry"]))
         .unwrap()
 }
@@ -654,10 +867,22 @@ fn verify_bundle_ok(f: &Fixture, bundle: &[u8], now: u64) -> Bundle {
 }
 
 fn gen_matching(f: &Fixture, bundle: &[u8]) -> Value {
-    // The bundle notifies poster 0 for [T0+12h, T0+14h). Threshold 15 minutes.
-    let a = f.poster.venue_id();
-    let b = f.poster2.venue_id();
+    // The bundle notifies poster 0 for [T0+12h, T0+14h) (approved by the venue), poster 1
+    // for [T0+2h, T0+3h) (approved by the authority) and poster 1 for [T0+5h, T0+6h) (an
+    // approval the tracer signed itself). Threshold 15 minutes.
     let visits = [
+        (
+            1,
+            T0 + 2 * 3600,
+            T0 + 3 * 3600,
+            "venue 2 during its emergency-approved window: alert, approver authority",
+        ),
+        (
+            1,
+            T0 + 5 * 3600,
+            T0 + 6 * 3600,
+            "venue 2 during the window only the tracer approved: no alert",
+        ),
         (
             0,
             T0 + 12 * 3600 + 600,
@@ -709,23 +934,26 @@ fn gen_matching(f: &Fixture, bundle: &[u8]) -> Value {
     ];
     let vs: Vec<Visit> = visits
         .iter()
-        .map(|&(p, s, e, _)| Visit::new(if p == 0 { a } else { b }, s, e).unwrap())
+        .map(|&(p, s, e, _)| Visit::new(if p == 0 { &f.poster } else { &f.poster2 }, s, e).unwrap())
         .collect();
     let verified = verify_bundle_ok(f, bundle, T0 + 20 * 3600 + 60);
-    let matcher = Matcher::new(&vs, 900).unwrap();
-    let alerts = matcher.scan(&verified, &mut ScanStats::default());
+    let matcher = Matcher::new(&vs, 900, f.emergency.verifying_key()).unwrap();
+    let mut stats = ScanStats::default();
+    let alerts = matcher.scan(&verified, &mut stats);
     let expected: Vec<Value> = visits
         .iter()
         .enumerate()
         .map(|(i, &(p, s, e, note))| {
             let alert = alerts.iter().find(|al| al.visit == i);
             json!({"poster": p, "arrival": s, "departure": e, "note": note,
-                   "alert": alert.is_some(), "overlap_secs": alert.map(|al| al.overlap_secs)})
+                   "alert": alert.is_some(), "overlap_secs": alert.map(|al| al.overlap_secs),
+                   "approver": alert.map(|al| al.approver.name())})
         })
         .collect();
     json!({
-        "description": "Matching the bundle of notice.json against a diary, threshold 900 seconds. `poster` indexes poster.json valid[]. Each visit alerts exactly when `alert` is true.",
+        "description": "Matching the bundle of notice.json against a diary, threshold 900 seconds, with keys.json authority_emergency as the trust file's emergency key. `poster` indexes poster.json valid[]. Each visit alerts exactly when `alert` is true; `approver` names who approved its notice. `unapproved` counts the entries whose tag matched and which opened, but whose approval failed.",
         "threshold_secs": 900,
+        "unapproved": stats.unapproved,
         "visits": expected,
     })
 }
@@ -855,8 +1083,10 @@ fn gen_trust(f: &Fixture) -> Value {
         authority: "Example Health Board".into(),
         root: f.root.verifying_key(),
         sealing: f.authority.public_key(),
+        emergency: f.emergency.verifying_key(),
     };
     let text = anchor.to_text();
+    let root_b64 = base64_url(f.root.verifying_key().as_bytes());
     let negative = [
         (
             "trust_wrong_header",
@@ -880,6 +1110,25 @@ fn gen_trust(f: &Fixture) -> Value {
                 .filter(|l| !l.starts_with("sealing"))
                 .collect::<Vec<_>>()
                 .join("\n"),
+        ),
+        (
+            "trust_missing_emergency",
+            "trust_malformed",
+            text.lines()
+                .filter(|l| !l.starts_with("emergency"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (
+            "trust_emergency_key_is_the_root",
+            "trust_malformed",
+            text.replace(
+                &format!(
+                    "emergency: {}",
+                    base64_url(f.emergency.verifying_key().as_bytes())
+                ),
+                &format!("emergency: {root_b64}"),
+            ),
         ),
         (
             "trust_short_key",
@@ -917,11 +1166,12 @@ fn gen_trust(f: &Fixture) -> Value {
         ),
     ];
     json!({
-        "description": "The authority trust file for keys.json authority_root and authority_sealing. Negative files must fail with `error`.",
+        "description": "The authority trust file for keys.json authority_root, authority_sealing and authority_emergency. Negative files must fail with `error`.",
         "text": text,
         "authority": anchor.authority,
         "root": h(anchor.root.as_bytes()),
         "sealing": h(&anchor.sealing.0),
+        "emergency": h(anchor.emergency.as_bytes()),
         "negative": negative.iter().map(|(n, e, t)| json!({"name": n, "error": e, "text": t})).collect::<Vec<_>>(),
     })
 }
@@ -990,6 +1240,13 @@ fn posters() -> Vec<Poster> {
         .iter()
         .map(|v| Poster::decode(&unh(&v["encoding"])).unwrap())
         .collect()
+}
+
+fn emergency() -> VerifyingKey {
+    VerifyingKey::from_bytes(&arr32(
+        &load("keys.json")["authority_emergency"]["ed25519_public"],
+    ))
+    .unwrap()
 }
 
 fn root() -> VerifyingKey {
@@ -1116,12 +1373,38 @@ fn certificate_vectors() {
 #[test]
 fn notice_vectors() {
     let v = load("notice.json");
+    let ps = posters();
+    let digest = cert_digest(
+        &Certificate::decode(&unh(&load("certificate.json")["valid"][0]["encoding"])).unwrap(),
+    );
+    let emergency = emergency();
+    let open = |n: &Value| {
+        let entry: [u8; ENTRY_LEN] = unh(&n["entry"]).try_into().unwrap();
+        let poster = &ps[n["poster"].as_u64().unwrap() as usize];
+        assert_eq!(
+            h(poster.venue_id().as_bytes()),
+            n["venue_id"].as_str().unwrap()
+        );
+        open_approved_entry(
+            &poster.venue_id(),
+            poster.verifying_key(),
+            n["hour"].as_u64().unwrap(),
+            &entry,
+            digest,
+            &emergency,
+        )
+    };
     for e in v["entries"].as_array().unwrap() {
         let id = VenueId(arr32(&e["venue_id"]));
         let hr = e["hour"].as_u64().unwrap();
         let entry: [u8; ENTRY_LEN] = unh(&e["entry"]).try_into().unwrap();
         let p = open_entry(&id, hr, &entry).unwrap();
         assert_eq!(payload_json(&p), e["payload"]);
+        let approval = match open(e) {
+            Ok(_) => "valid",
+            Err(err) => err.code(),
+        };
+        assert_eq!(approval, e["approval"].as_str().unwrap(), "{}", e["note"]);
         let nonce: [u8; 12] = unh(&e["nonce"]).try_into().unwrap();
         assert_eq!(
             seal_entry_with_nonce(&id, hr, &p, nonce).unwrap().to_vec(),
@@ -1141,13 +1424,7 @@ fn notice_vectors() {
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
     }
     for n in v["negative_entries"].as_array().unwrap() {
-        let entry: [u8; ENTRY_LEN] = unh(&n["entry"]).try_into().unwrap();
-        let err = open_entry(
-            &VenueId(arr32(&n["venue_id"])),
-            n["hour"].as_u64().unwrap(),
-            &entry,
-        )
-        .expect_err("negative");
+        let err = open(n).expect_err("negative");
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
     }
 }
@@ -1168,15 +1445,17 @@ fn matching_vectors() {
         .iter()
         .map(|c| {
             Visit::new(
-                ps[c["poster"].as_u64().unwrap() as usize].venue_id(),
+                &ps[c["poster"].as_u64().unwrap() as usize],
                 c["arrival"].as_u64().unwrap(),
                 c["departure"].as_u64().unwrap(),
             )
             .unwrap()
         })
         .collect();
-    let m = Matcher::new(&visits, v["threshold_secs"].as_u64().unwrap()).unwrap();
-    let alerts = m.scan(&bundle, &mut ScanStats::default());
+    let m = Matcher::new(&visits, v["threshold_secs"].as_u64().unwrap(), emergency()).unwrap();
+    let mut stats = ScanStats::default();
+    let alerts = m.scan(&bundle, &mut stats);
+    assert_eq!(stats.unapproved as u64, v["unapproved"].as_u64().unwrap());
     for (i, c) in cases.iter().enumerate() {
         let got = alerts.iter().find(|a| a.visit == i);
         assert_eq!(
@@ -1188,6 +1467,12 @@ fn matching_vectors() {
         assert_eq!(
             got.map(|a| a.overlap_secs),
             c["overlap_secs"].as_u64(),
+            "{}",
+            c["note"]
+        );
+        assert_eq!(
+            got.map(|a| a.approver.name()),
+            c["approver"].as_str(),
             "{}",
             c["note"]
         );
@@ -1268,6 +1553,7 @@ fn trust_vectors() {
     assert_eq!(t.authority, v["authority"].as_str().unwrap());
     assert_eq!(h(t.root.as_bytes()), v["root"].as_str().unwrap());
     assert_eq!(h(&t.sealing.0), v["sealing"].as_str().unwrap());
+    assert_eq!(h(t.emergency.as_bytes()), v["emergency"].as_str().unwrap());
     assert_eq!(t.to_text(), v["text"].as_str().unwrap());
     for n in v["negative"].as_array().unwrap() {
         let err = TrustAnchor::parse(n["text"].as_str().unwrap()).expect_err("negative");

@@ -363,18 +363,16 @@ fn passphrase_diaries_and_bad_input() {
         now() + 100,
     )
     .unwrap();
-    let plan = tracer::plan_notify(
+    let crown_keys = venue_keys(&crown);
+    let bundle = signed_bundle(
         &tracer::keys::TracerIdentity { key, cert },
-        vec![crown.clone()],
+        &crown,
         now() - 7200,
         now() - 3600,
-        Severity::High,
         "fake",
-        false,
-        now(),
-    )
-    .unwrap();
-    tracer::post_bundle(&rogue, &plan).unwrap();
+        |s| s.approve_as_venue(&crown_keys),
+    );
+    tracer::post_bundle(&rogue, &bundle).unwrap();
     w.checkin("a")
         .args(["sync", "--server", &rogue])
         .assert()

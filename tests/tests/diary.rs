@@ -15,6 +15,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
+use protocol::{Approver, Ed25519Secret};
 use serde_json::Value;
 
 mod common;
@@ -115,8 +116,9 @@ fn visits_added_or_edited_after_a_sync_are_matched() {
     assert_eq!(alerts[0]["overlap_minutes"], 90);
     // The alert names who issued it (issue 14): the certified tracer and the pinned authority.
     assert_eq!(alerts[0]["issuer"], "Tracer");
+    assert_eq!(alerts[0]["approved_by"], "venue");
     assert!(
-        out.contains("Issued by Tracer, certified by Test Health Board."),
+        out.contains("Issued by Tracer, certified by Test Health Board, approved by the venue."),
         "{out}"
     );
 
@@ -782,4 +784,45 @@ fn an_expired_poster_is_refused_with_its_date() {
         .stderr(predicate::str::contains(
             "this poster expired at 2020-02-01T10:00:00Z",
         ));
+}
+
+/// Issue 14, the two-party trigger, on the phone: a notice that only the tracer "approved"
+/// never alerts, and the sync says it was ignored; the same notice approved by the venue
+/// alerts and names the tracer, the authority and the venue.
+#[test]
+fn a_notice_without_the_venues_approval_never_alerts() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 90);
+    let d = day();
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(d + 10 * 3600)])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["out", "--at", &rfc(d + 11 * 3600)])
+        .assert()
+        .success();
+    let tracer_key = Ed25519Secret::from_bytes(*w.tracer.key.to_bytes());
+    w.publish(&crown, d + 10 * 3600, d + 11 * 3600, "Forged.", |s| {
+        let mut a = s.approve_as_authority(&tracer_key);
+        a.by = Approver::Venue;
+        a
+    });
+    let out = stdout(&w, "a", &["sync"]);
+    assert!(out.contains("no new alerts"), "{out}");
+    assert!(out.contains("Ignored 1 notice entry"), "{out}");
+    assert!(
+        json(&w, "a", &["alerts", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    w.notify(&crown, d + 10 * 3600, d + 11 * 3600, "Approved.");
+    let out = stdout(&w, "a", &["sync"]);
+    assert!(out.contains("1 new alert(s)"), "{out}");
+    assert!(
+        out.contains("Issued by Tracer, certified by Test Health Board, approved by the venue."),
+        "{out}"
+    );
 }

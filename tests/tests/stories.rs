@@ -41,6 +41,66 @@ fn ok(dir: &Path, bin: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The three steps of a notice with the real tools: the tracer asks (`notify request`), the
+/// venue owner of `--poster`'s directory approves (`venue-keygen approve`), the tracer
+/// publishes (`notify publish`). Returns what publish printed.
+fn notify_ok(dir: &Path, server: &str, args: &[&str]) -> String {
+    let requests = dir.join("requests");
+    let _ = std::fs::remove_dir_all(&requests);
+    let mut req = vec!["notify", "request", "--key", "tracer", "--out", "requests"];
+    req.extend_from_slice(args);
+    ok(dir, "tracer", &req);
+    let poster = args[args.iter().position(|a| *a == "--poster").unwrap() + 1];
+    let venue = Path::new(poster).parent().unwrap().join("venue.key");
+    let request = std::fs::read_dir(&requests)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let approval = dir.join("approval.json");
+    ok(
+        dir,
+        "venue-keygen",
+        &[
+            "approve",
+            "--yes",
+            "--force",
+            "--key",
+            venue.to_str().unwrap(),
+            "--trust",
+            "authority/trust.txt",
+            "--in",
+            request.to_str().unwrap(),
+            "--out",
+            approval.to_str().unwrap(),
+        ],
+    );
+    ok(
+        dir,
+        "tracer",
+        &[
+            "notify",
+            "publish",
+            "--key",
+            "tracer",
+            "--server",
+            server,
+            "--trust",
+            "authority/trust.txt",
+            "--approval",
+            approval.to_str().unwrap(),
+        ],
+    )
+}
+
+/// The first step of [`notify_ok`], required to fail; returns stderr.
+fn notify_fails(dir: &Path, _server: &str, args: &[&str]) -> String {
+    let mut req = vec!["notify", "request", "--key", "tracer", "--out", "requests"];
+    req.extend_from_slice(args);
+    fails(dir, "tracer", &req)
+}
+
 /// Runs and requires failure; returns stderr.
 fn fails(dir: &Path, bin: &str, args: &[&str]) -> String {
     let out = run(dir, bin, args);
@@ -316,15 +376,10 @@ fn notice_and_vault_stories() {
     w.checkin("c", &["out", "--at", &yesterday("13:00")]);
 
     // The tracer notifies the Crown for 12:00–14:00.
-    let out = ok(
+    let out = notify_ok(
         d,
-        "tracer",
+        &w.server.url,
         &[
-            "notify",
-            "--key",
-            "tracer",
-            "--server",
-            &w.server.url,
             "--poster",
             "crown/poster.png",
             "--from",
@@ -455,15 +510,10 @@ fn tampering_is_caught() {
         &["scan", "crown/poster.png", "--at", &yesterday("12:10")],
     );
     w.checkin("a", &["out", "--at", &yesterday("13:40")]);
-    ok(
+    notify_ok(
         d,
-        "tracer",
+        &w.server.url,
         &[
-            "notify",
-            "--key",
-            "tracer",
-            "--server",
-            &w.server.url,
             "--poster",
             "crown/poster.png",
             "--from",
@@ -477,15 +527,10 @@ fn tampering_is_caught() {
         ],
     );
     // A second notice for the same visit, published after the first.
-    ok(
+    notify_ok(
         d,
-        "tracer",
+        &w.server.url,
         &[
-            "notify",
-            "--key",
-            "tracer",
-            "--server",
-            &w.server.url,
             "--poster",
             "crown/poster.png",
             "--from",
@@ -541,15 +586,10 @@ fn posters_are_read_by_content() {
     }
     let err = fails(d, "checkin", &["--diary", "a", "scan", "crown"]);
     assert!(err.contains("crown is a directory, not a poster"), "{err}");
-    let err = fails(
+    let err = notify_fails(
         d,
-        "tracer",
+        &w.server.url,
         &[
-            "notify",
-            "--key",
-            "tracer",
-            "--server",
-            &w.server.url,
             "--poster",
             "crown/poster.jpg",
             "--from",

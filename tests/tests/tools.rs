@@ -29,7 +29,7 @@ fn every_time_flag_shows_the_format_it_takes() {
     for (tool, command, flags) in [
         ("checkin", &["scan"][..], &["--at"][..]),
         ("checkin", &["out"], &["--at"]),
-        ("tracer", &["notify"], &["--from", "--to"]),
+        ("tracer", &["notify", "request"], &["--from", "--to"]),
         ("tracer", &["vault", "fetch"], &["--from"]),
         ("venue-keygen", &["new"], &["--valid-from"]),
     ] {
@@ -46,7 +46,7 @@ fn every_time_flag_shows_the_format_it_takes() {
                 "{tool} {command:?} {flag}: {doc}"
             );
         }
-        if command == ["notify"] || command == ["scan"] || command == ["new"] {
+        if command == ["notify", "request"] || command == ["scan"] || command == ["new"] {
             let at = help.find("Options:").unwrap();
             assert!(help[at..].contains("RFC 3339"), "{tool}: {help}");
         }

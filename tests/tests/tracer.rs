@@ -128,45 +128,28 @@ fn authority_keys_are_private_and_never_overwritten() {
     TrustAnchor::parse(&std::fs::read_to_string(w.authority.join("trust.txt")).unwrap()).unwrap();
 }
 
-#[test]
-fn notify_shows_a_summary_posts_and_phones_can_verify() {
-    let w = world();
-    let (_, p) = venue("The Crown");
-    let url = p.to_url("https://checkin.example/v1/c").unwrap();
-    let to = now() - 600;
-    let from = to - 2 * 3600;
-    let args = |dry: bool| {
-        let mut c = tracer();
-        c.args(["notify", "--key"]).arg(&w.key).args([
-            "--server",
-            &w.server,
-            "--poster",
-            &url,
-            "--from",
-            &rfc3339(from),
-            "--to",
-            &rfc3339(to),
-            "--severity",
-            "high",
-            "--message",
-            "Please book a test.",
-        ]);
-        if dry {
-            c.arg("--dry-run");
-        }
-        c
-    };
-    args(true)
+fn venue_keygen() -> Command {
+    let mut c = Command::new(tests::bin_dir().join("venue-keygen"));
+    c.env("TZ", "UTC");
+    c
+}
+
+/// A venue made by the real `venue-keygen new`: its directory and poster.
+fn venue_dir(w: &World, name: &str) -> (PathBuf, Poster) {
+    let dir = w.dir.join(name.replace(' ', "-"));
+    venue_keygen()
+        .args(["new", "--name", name, "--address", "1 High St", "--out"])
+        .arg(&dir)
         .assert()
-        .success()
-        .stdout(predicate::str::contains("venue    The Crown"))
-        .stdout(predicate::str::contains("message  Please book a test."))
-        .stdout(predicate::str::contains("Dry run: nothing was posted."));
-    args(false)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("sequence number 1."));
-    // The phone's view: fetch, verify against the pinned root, match.
+        .success();
+    let url = std::fs::read_to_string(dir.join("poster.url")).unwrap();
+    let p = Poster::from_url_or_payload(url.trim()).unwrap();
+    (dir, p)
+}
+
+/// The alerts a phone that pins `w`'s trust file would raise for a visit to `p` from `from`
+/// to `to`, from every bundle on the server; and how many matching entries it ignored.
+fn phone_alerts(w: &World, p: &Poster, from: u64, to: u64) -> (Vec<Alert>, usize) {
     let body: serde_json::Value = serde_json::from_str(
         &ureq::get(format!("{}/v1/bundles?after=0", w.server))
             .call()
@@ -176,20 +159,305 @@ fn notify_shows_a_summary_posts_and_phones_can_verify() {
             .unwrap(),
     )
     .unwrap();
-    let bytes = base64_decode(body["bundles"][0]["bundle"].as_str().unwrap());
     let trust =
         TrustAnchor::parse(&std::fs::read_to_string(w.authority.join("trust.txt")).unwrap())
             .unwrap();
-    let bundle = BundleVerifier::new(trust.root)
-        .verify(&bytes, now())
-        .unwrap();
-    assert_eq!(bundle.certificate().name(), "Tracer One");
-    let visit = Visit::new(p.venue_id(), from + 600, from + 3000).unwrap();
-    let alerts = Matcher::new(&[visit], 900)
-        .unwrap()
-        .scan(&bundle, &mut ScanStats::default());
+    let mut verifier = BundleVerifier::new(trust.root);
+    let matcher = Matcher::new(&[Visit::new(p, from, to).unwrap()], 900, trust.emergency).unwrap();
+    let mut stats = ScanStats::default();
+    let mut alerts = Vec::new();
+    for b in body["bundles"].as_array().unwrap() {
+        let bytes = base64_decode(b["bundle"].as_str().unwrap());
+        let bundle = verifier.verify(&bytes, now()).unwrap();
+        alerts.extend(matcher.scan(&bundle, &mut stats));
+    }
+    (alerts, stats.unapproved)
+}
+
+/// The two-party trigger with the real tools: the tracer asks, the venue owner sees what is
+/// asked and approves (or refuses), the tracer publishes what was approved; a phone alerts
+/// only then, and the alert names the tracer and who approved. Where the venue cannot be
+/// reached, the authority's emergency key approves instead; a tracer alone cannot.
+#[test]
+fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
+    let w = world();
+    let (crown_dir, crown) = venue_dir(&w, "The Crown");
+    let (_, mill) = venue_dir(&w, "The Mill");
+    let (_, other_dir_poster) = venue_dir(&w, "Elsewhere");
+    let to = now() - 600;
+    let from = to - 2 * 3600;
+    let requests = w.dir.join("requests");
+    let request = |p: &Poster, extra: &[&str]| {
+        let mut c = tracer();
+        c.args(["notify", "request", "--key"]).arg(&w.key).args([
+            "--poster",
+            &p.payload(),
+            "--from",
+            &rfc3339(from),
+            "--to",
+            &rfc3339(to),
+            "--severity",
+            "high",
+            "--message",
+            "Please book a test.",
+        ]);
+        c.args(extra);
+        c
+    };
+    request(&crown, &["--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("venue    The Crown"))
+        .stdout(predicate::str::contains("message  Please book a test."))
+        .stdout(predicate::str::contains("Dry run: no request was written."));
+    assert!(!requests.exists());
+    request(&crown, &["--out", requests.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("venue-keygen approve"));
+    let file = |p: &Poster| {
+        requests.join(format!(
+            "{}.request.json",
+            p.fingerprint().to_lowercase().replace('-', "")
+        ))
+    };
+    let crown_request = file(&crown);
+    assert!(crown_request.exists());
+    let trust = w.authority.join("trust.txt");
+    let approve = |key: &std::path::Path, req: &std::path::Path, out: &std::path::Path| {
+        let mut c = venue_keygen();
+        c.args(["approve", "--key"])
+            .arg(key)
+            .arg("--trust")
+            .arg(&trust)
+            .arg("--in")
+            .arg(req)
+            .arg("--out")
+            .arg(out);
+        c
+    };
+    // The owner reads what is asked and says no: nothing is written.
+    let approval = w.dir.join("crown.approval.json");
+    approve(&crown_dir.join("venue.key"), &crown_request, &approval)
+        .write_stdin("n\n")
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains(
+            "Tracer \"Tracer One\", certified by Test Health Board",
+        ))
+        .stdout(predicate::str::contains("Venue      The Crown"))
+        .stdout(predicate::str::contains("Severity   HIGH"))
+        .stdout(predicate::str::contains("Message    Please book a test."))
+        .stdout(predicate::str::contains(
+            "Not approved: nothing was written.",
+        ));
+    assert!(!approval.exists());
+    // Another venue's key cannot approve it.
+    approve(
+        &w.dir.join("Elsewhere").join("venue.key"),
+        &crown_request,
+        &approval,
+    )
+    .arg("--yes")
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("not for this venue"));
+    assert!(!approval.exists());
+    let _ = other_dir_poster;
+
+    // A tracer alone: a bundle whose "approval" the tracer signed itself. The server takes it
+    // (it cannot read entries), but no phone alerts.
+    let id = tracer::keys::load(&w.key).unwrap();
+    let statement = ApprovalStatement {
+        venue_id: crown.venue_id(),
+        cert_digest: protocol::approval::cert_digest(&id.cert),
+        start: from,
+        end: to,
+        severity: Severity::High,
+        message: "Please book a test.".into(),
+    };
+    let mut forged = statement.approve_as_authority(&id.key);
+    forged.by = Approver::Venue;
+    let entries = protocol::notice::build_entries(
+        &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+        &[VenueNotice {
+            venue_id: crown.venue_id(),
+            payload: statement.clone().into_payload(forged),
+        }],
+    )
+    .unwrap();
+    let alone = protocol::notice::sign_bundle(&id.key, &id.cert, now(), entries).unwrap();
+    tracer::post_bundle(&w.server, &alone).unwrap();
+    let (alerts, ignored) = phone_alerts(&w, &crown, from + 600, from + 3000);
+    assert!(alerts.is_empty(), "a tracer alone made a phone alert");
+    assert_eq!(ignored, 2, "one entry per hour of the window, both ignored");
+
+    // The owner approves; the tracer publishes; the phone alerts.
+    approve(&crown_dir.join("venue.key"), &crown_request, &approval)
+        .write_stdin("y\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Approved."));
+    let publish = |approvals: &[&std::path::Path], server: &str| {
+        let mut c = tracer();
+        c.args(["notify", "publish", "--key"])
+            .arg(&w.key)
+            .args(["--server", server, "--trust"])
+            .arg(&trust);
+        for a in approvals {
+            c.arg("--approval").arg(a);
+        }
+        c
+    };
+    publish(&[&approval], "http://127.0.0.1:9")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot reach the server"));
+    publish(&[&approval], &w.server)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("approved by the venue"))
+        .stdout(predicate::str::contains("sequence number 2."));
+    let (alerts, _) = phone_alerts(&w, &crown, from + 600, from + 3000);
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].notice.message, "Please book a test.");
+    assert_eq!(alerts[0].issuer, "Tracer One");
+    assert_eq!(alerts[0].approver, Approver::Venue);
+
+    // An approval edited after signing (a longer window) is refused before posting.
+    let mut edited: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&approval).unwrap()).unwrap();
+    edited["request"]["start"] = serde_json::json!(from - 3600);
+    let edited_path = w.dir.join("edited.json");
+    std::fs::write(&edited_path, edited.to_string()).unwrap();
+    publish(&[&edited_path], &w.server)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "ask the venue to approve it again",
+        ));
+
+    // The Mill cannot be reached: the authority's emergency key approves in its place.
+    request(&mill, &["--out", requests.to_str().unwrap()])
+        .assert()
+        .success();
+    let mill_approval = w.dir.join("mill.approval.json");
+    tracer()
+        .args(["authority", "approve", "--authority"])
+        .arg(&w.authority)
+        .arg("--in")
+        .arg(file(&mill))
+        .arg("--out")
+        .arg(&mill_approval)
+        .arg("--yes")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("in place of the venue"));
+    publish(&[&mill_approval], &w.server)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("approved by the authority"));
+    let (alerts, _) = phone_alerts(&w, &mill, from + 600, from + 3000);
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].approver, Approver::Authority);
+
+    // Another tracer cannot publish an approval made for this one.
+    let k2 = w.dir.join("k2");
+    tracer()
+        .args(["keygen", "--out"])
+        .arg(&k2)
+        .assert()
+        .success();
+    tracer()
+        .args(["authority", "certify", "--authority"])
+        .arg(&w.authority)
+        .arg("--tracer-pub")
+        .arg(k2.join("tracer.pub"))
+        .args(["--name", "Tracer Two"])
+        .assert()
+        .success();
+    tracer()
+        .args(["notify", "publish", "--key"])
+        .arg(&k2)
+        .args(["--server", &w.server, "--trust"])
+        .arg(&trust)
+        .arg("--approval")
+        .arg(&approval)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "only the tracer who asked can publish it",
+        ));
+}
+
+/// A venue owner is stopped before approving a request whose tracer the pinned authority
+/// never certified.
+#[test]
+fn a_request_from_an_uncertified_tracer_is_not_approved() {
+    let w = world();
+    let (dir, p) = venue_dir(&w, "The Crown");
+    let other = w.dir.join("other-authority");
+    tracer()
+        .args(["authority", "init", "--out"])
+        .arg(&other)
+        .assert()
+        .success();
+    let k2 = w.dir.join("k2");
+    tracer()
+        .args(["keygen", "--out"])
+        .arg(&k2)
+        .assert()
+        .success();
+    tracer()
+        .args(["authority", "certify", "--authority"])
+        .arg(&other)
+        .arg("--tracer-pub")
+        .arg(k2.join("tracer.pub"))
+        .args(["--name", "Impostor", "--days", "1"])
+        .assert()
+        .success();
+    let t = now();
+    let requests = w.dir.join("requests");
+    tracer()
+        .args(["notify", "request", "--key"])
+        .arg(&k2)
+        .args([
+            "--poster",
+            &p.payload(),
+            "--from",
+            &rfc3339(t - 7200),
+            "--to",
+            &rfc3339(t - 60),
+            "--severity",
+            "low",
+            "--message",
+            "m",
+            "--out",
+        ])
+        .arg(&requests)
+        .assert()
+        .success();
+    let req = std::fs::read_dir(&requests)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    venue_keygen()
+        .args(["approve", "--yes", "--key"])
+        .arg(dir.join("venue.key"))
+        .arg("--trust")
+        .arg(w.authority.join("trust.txt"))
+        .arg("--in")
+        .arg(&req)
+        .arg("--out")
+        .arg(w.dir.join("approval.json"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "was not issued by Test Health Board",
+        ));
+    assert!(!w.dir.join("approval.json").exists());
 }
 
 fn base64_decode(s: &str) -> Vec<u8> {
@@ -207,11 +475,9 @@ fn bad_windows_and_keys_are_refused_before_anything_is_posted() {
     let t = now();
     let run = |from: u64, to: u64, extra: &[&str], msg: &str| {
         tracer()
-            .args(["notify", "--key"])
+            .args(["notify", "request", "--dry-run", "--key"])
             .arg(&w.key)
             .args([
-                "--server",
-                &w.server,
                 "--poster",
                 &payload,
                 "--from",
@@ -239,11 +505,9 @@ fn bad_windows_and_keys_are_refused_before_anything_is_posted() {
     );
     run(t - 30 * 3600, t - 3600, &[], "needs --long");
     tracer()
-        .args(["notify", "--key"])
+        .args(["notify", "request", "--dry-run", "--key"])
         .arg(&w.key)
         .args([
-            "--server",
-            &w.server,
             "--poster",
             &payload,
             "--from",
@@ -259,11 +523,9 @@ fn bad_windows_and_keys_are_refused_before_anything_is_posted() {
         .failure()
         .stderr(predicate::str::contains("'yesterday' is not a time"));
     tracer()
-        .args(["notify", "--key"])
+        .args(["notify", "request", "--dry-run", "--key"])
         .arg(&w.key)
         .args([
-            "--server",
-            &w.server,
             "--poster",
             "https://example.org/menu",
             "--from",
@@ -286,11 +548,9 @@ fn bad_windows_and_keys_are_refused_before_anything_is_posted() {
         .assert()
         .success();
     tracer()
-        .args(["notify", "--key"])
+        .args(["notify", "request", "--dry-run", "--key"])
         .arg(&bare)
         .args([
-            "--server",
-            &w.server,
             "--poster",
             &payload,
             "--from",
@@ -305,67 +565,6 @@ fn bad_windows_and_keys_are_refused_before_anything_is_posted() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("tracer.cert is missing"));
-    tracer()
-        .args(["notify", "--key"])
-        .arg(&w.key)
-        .args([
-            "--server",
-            "http://127.0.0.1:9",
-            "--poster",
-            &payload,
-            "--from",
-            &rfc3339(t - 7200),
-            "--to",
-            &rfc3339(t - 60),
-            "--severity",
-            "low",
-            "--message",
-            "m",
-        ])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("cannot reach the server"));
-    // A certificate from another authority: the server refuses the bundle.
-    let other = w.dir.join("other-authority");
-    tracer()
-        .args(["authority", "init", "--out"])
-        .arg(&other)
-        .assert()
-        .success();
-    let k2 = w.dir.join("k2");
-    tracer()
-        .args(["keygen", "--out"])
-        .arg(&k2)
-        .assert()
-        .success();
-    tracer()
-        .args(["authority", "certify", "--authority"])
-        .arg(&other)
-        .arg("--tracer-pub")
-        .arg(k2.join("tracer.pub"))
-        .args(["--name", "Impostor", "--days", "1"])
-        .assert()
-        .success();
-    tracer()
-        .args(["notify", "--key"])
-        .arg(&k2)
-        .args([
-            "--server",
-            &w.server,
-            "--poster",
-            &payload,
-            "--from",
-            &rfc3339(t - 7200),
-            "--to",
-            &rfc3339(t - 60),
-            "--severity",
-            "low",
-            "--message",
-            "m",
-        ])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("cert_bad_signature"));
 }
 
 #[test]
@@ -385,11 +584,9 @@ fn an_expired_certificate_is_refused_before_anything_is_sent() {
     .unwrap();
     tracer::keys::write_cert(&w.key.join("tracer.cert"), &expired, true).unwrap();
     tracer()
-        .args(["notify", "--key"])
+        .args(["notify", "request", "--dry-run", "--key"])
         .arg(&w.key)
         .args([
-            "--server",
-            &w.server,
             "--poster",
             &p.payload(),
             "--from",
@@ -474,9 +671,8 @@ fn case_review_and_notify_picked_venues() {
         .stdout(predicate::str::contains("  1. Café Zürich"))
         .stdout(predicate::str::contains("  2. 東京ラーメン"));
     tracer()
-        .args(["notify", "--key"])
+        .args(["notify", "request", "--dry-run", "--key"])
         .arg(&w.key)
-        .args(["--server", &w.server])
         .arg("--case")
         .arg(&case)
         .arg("--authority")
@@ -498,9 +694,8 @@ fn case_review_and_notify_picked_venues() {
         .stdout(predicate::str::contains("venue    東京ラーメン"))
         .stdout(predicate::str::contains("Café Zürich").not());
     tracer()
-        .args(["notify", "--key"])
+        .args(["notify", "request", "--dry-run", "--key"])
         .arg(&w.key)
-        .args(["--server", &w.server])
         .arg("--case")
         .arg(&case)
         .arg("--authority")
@@ -709,20 +904,16 @@ fn a_bad_server_url_is_refused_first() {
         .current_dir(t.path())
         .args([
             "notify",
+            "publish",
             "--key",
             "no-such-key",
             "--server",
             "127.0.0.1:8000",
+            "--trust",
+            "no-such-trust",
+            "--approval",
+            "no-such-approval",
         ])
-        .args([
-            "--poster",
-            "AAAA",
-            "--from",
-            "2026-01-01 10:00",
-            "--to",
-            "2026-01-01 11:00",
-        ])
-        .args(["--severity", "low", "--message", "x"])
         .assert()
         .failure()
         .stderr(predicates::str::contains(
@@ -742,9 +933,9 @@ fn notify_plans_each_venue_and_stops_mistakes() {
     let t = now() - 6 * 3600;
     let notify = |extra: &[&str]| {
         let mut c = tracer();
-        c.args(["notify", "--dry-run", "--tz", "UTC", "--key"])
+        c.args(["notify", "request", "--dry-run", "--tz", "UTC", "--key"])
             .arg(&w.key)
-            .args(["--server", &w.server, "--severity", "low"])
+            .args(["--severity", "low"])
             .args(extra);
         c.assert()
     };

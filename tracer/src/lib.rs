@@ -18,7 +18,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use protocol::case::CaseDiary;
 use protocol::notice::{ENTRY_LEN, build_entries, sign_bundle};
 use protocol::{
-    Certificate, ContactRecord, NoticePayload, Poster, Severity, Tag, VenueNotice, hours_covered,
+    Certificate, ContactRecord, Poster, Severity, Tag, TrustAnchor, VenueNotice, hours_covered,
     vault_tag,
 };
 use serde::Serialize;
@@ -107,7 +107,7 @@ pub struct VenueWindow {
     pub to: u64,
 }
 
-/// A notice ready to post, with what the summary shows.
+/// A notice checked and ready for the venues to approve, with what the summary shows.
 pub struct NotifyPlan {
     /// The venues and their windows, one per venue (same venue, overlapping windows merged).
     pub venues: Vec<VenueWindow>,
@@ -117,17 +117,15 @@ pub struct NotifyPlan {
     pub message: String,
     /// Venue-hours the notice covers, over all venues.
     pub hours: usize,
-    /// The signed bundle.
-    pub bundle: Vec<u8>,
-    /// Number of entries.
-    pub entries: usize,
+    /// One approval request per venue, in the order of `venues`.
+    pub requests: Vec<api::files::ApprovalRequest>,
     /// What the tracer should look at before posting (a venue given twice, a window partly
     /// outside the poster's validity).
     pub warnings: Vec<String>,
 }
 
-/// Validates one window and builds the signed bundle for every venue in `venues` with the
-/// same window `from`..`to` (see [`plan_notices`]).
+/// Validates one window and builds the approval requests for every venue in `venues` with
+/// the same window `from`..`to` (see [`plan_notices`]).
 #[allow(clippy::too_many_arguments, reason = "each is one command-line choice")]
 pub fn plan_notify(
     id: &TracerIdentity,
@@ -146,7 +144,7 @@ pub fn plan_notify(
     plan_notices(id, windows, severity, message, long, now)
 }
 
-/// Checks every venue's window and builds one signed bundle for all of them. Refuses what
+/// Checks every venue's window and builds one approval request per venue. Refuses what
 /// cannot reach any phone (an empty message, a window in the future, older than phones keep
 /// visits, or wholly outside the poster's validity); warns about a venue given twice and a
 /// window partly outside the poster's validity.
@@ -234,30 +232,24 @@ pub fn plan_notices(
             _ => merged.push(w),
         }
     }
-    let notices: Vec<VenueNotice> = merged
+    let requests = merged
         .iter()
         .map(|w| {
-            let payload = NoticePayload {
+            let r = common::approval::request(&w.poster, &id.cert, w.from, w.to, severity, message);
+            // The same checks the venue and the phones make (window length, message rules).
+            protocol::ApprovalStatement {
+                venue_id: w.poster.venue_id(),
+                cert_digest: protocol::approval::cert_digest(&id.cert),
                 start: w.from,
                 end: w.to,
                 severity,
                 message: message.to_owned(),
-            };
-            payload
-                .validate()
-                .map_err(|e| Error::invalid(e.to_string()))?;
-            Ok(VenueNotice {
-                venue_id: w.poster.venue_id(),
-                payload,
-            })
+            }
+            .validate()
+            .map_err(|e| Error::invalid(format!("{}: {e}", w.poster.info().name)))?;
+            Ok(r)
         })
-        .collect::<Result<_, Error>>()?;
-    let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
-    let entries: Vec<[u8; ENTRY_LEN]> =
-        build_entries(&mut rng, &notices).map_err(|e| Error::invalid(e.to_string()))?;
-    let n = entries.len();
-    let bundle =
-        sign_bundle(&id.key, &id.cert, now, entries).map_err(|e| Error::invalid(e.to_string()))?;
+        .collect::<Result<Vec<_>, Error>>()?;
     let hours = merged
         .iter()
         .map(|w| hours_covered(w.from, w.to).count())
@@ -267,9 +259,94 @@ pub fn plan_notices(
         severity,
         message: message.to_owned(),
         hours,
+        requests,
+        warnings,
+    })
+}
+
+/// A bundle built from approvals, ready to post.
+pub struct Publication {
+    /// The approved requests, checked.
+    pub notices: Vec<(common::approval::Checked, protocol::Approval)>,
+    /// Venue-hours covered.
+    pub hours: usize,
+    /// The signed bundle.
+    pub bundle: Vec<u8>,
+    /// Number of entries.
+    pub entries: usize,
+}
+
+/// `tracer notify publish`: checks every approval (the venue's poster key, or the trust
+/// file's emergency key) for this tracer's own certificate, and signs one bundle of them all.
+pub fn publish(
+    id: &TracerIdentity,
+    approvals: &[std::path::PathBuf],
+    trust: &TrustAnchor,
+    now: u64,
+) -> Result<Publication, Error> {
+    if approvals.is_empty() {
+        return Err(Error::invalid(
+            "no approval given: pass --approval FILE".into(),
+        ));
+    }
+    if !id.cert.is_valid_at(now) {
+        return Err(Error::invalid(
+            "the tracer certificate is not valid now: ask the authority for a new one, then \
+             ask the venues to approve again"
+                .into(),
+        ));
+    }
+    let mut notices = Vec::new();
+    for path in approvals {
+        let file: api::files::Approval = common::approval::read_json(path, "an approval file")?;
+        let (checked, approval) = common::approval::check_approval(path, file, trust, now)?;
+        if checked.cert.to_bytes() != id.cert.to_bytes() {
+            return Err(Error::invalid(format!(
+                "{}: it approves a notice by \"{}\" under another certificate than this \
+                 tracer's: only the tracer who asked can publish it (after a new certificate, \
+                 ask again)",
+                path.display(),
+                checked.cert.name()
+            )));
+        }
+        if notices
+            .iter()
+            .any(|(c, _): &(common::approval::Checked, protocol::Approval)| {
+                c.poster.venue_id() == checked.poster.venue_id()
+                    && c.statement.start < checked.statement.end
+                    && checked.statement.start < c.statement.end
+            })
+        {
+            return Err(Error::invalid(format!(
+                "{}: another approval covers {} at overlapping times; publish them separately",
+                path.display(),
+                checked.poster.info().name
+            )));
+        }
+        notices.push((checked, approval));
+    }
+    let venue_notices: Vec<VenueNotice> = notices
+        .iter()
+        .map(|(c, a)| VenueNotice {
+            venue_id: c.poster.venue_id(),
+            payload: c.statement.clone().into_payload(*a),
+        })
+        .collect();
+    let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
+    let entries: Vec<[u8; ENTRY_LEN]> =
+        build_entries(&mut rng, &venue_notices).map_err(|e| Error::invalid(e.to_string()))?;
+    let n = entries.len();
+    let bundle =
+        sign_bundle(&id.key, &id.cert, now, entries).map_err(|e| Error::invalid(e.to_string()))?;
+    let hours = notices
+        .iter()
+        .map(|(c, _)| hours_covered(c.statement.start, c.statement.end).count())
+        .sum();
+    Ok(Publication {
+        notices,
+        hours,
         bundle,
         entries: n,
-        warnings,
     })
 }
 
@@ -314,13 +391,13 @@ pub fn post_json<B: Serialize, A: serde::de::DeserializeOwned>(
     })
 }
 
-/// Posts a planned bundle; returns the server's sequence number and whether it was new.
-pub fn post_bundle(server: &str, plan: &NotifyPlan) -> Result<(u64, bool), Error> {
+/// Posts a signed bundle; returns the server's sequence number and whether it was new.
+pub fn post_bundle(server: &str, bundle: &[u8]) -> Result<(u64, bool), Error> {
     let posted: api::http::Posted = post_json(
         server,
         "/v1/bundles",
         &api::http::PostBundle {
-            bundle: URL_SAFE_NO_PAD.encode(&plan.bundle),
+            bundle: URL_SAFE_NO_PAD.encode(bundle),
         },
     )?;
     Ok((posted.seq, !posted.duplicate))

@@ -33,8 +33,9 @@ enum Command {
     /// Review a case diary a citizen shared.
     #[command(subcommand)]
     Case(CaseCmd),
-    /// Build, show, sign and post one notice bundle.
-    Notify(NotifyArgs),
+    /// Notify venues: ask each venue to approve, then publish what they approved.
+    #[command(subcommand)]
+    Notify(NotifyCmd),
     /// Fetch and open consented contact records.
     #[command(subcommand)]
     Vault(VaultCmd),
@@ -50,6 +51,27 @@ enum AuthorityCmd {
         /// The authority's name, as phones show it.
         #[arg(long, default_value = "Health Authority")]
         name: String,
+    },
+    /// Approve a notice with the emergency key, for a venue that cannot be reached.
+    Approve {
+        /// The authority directory holding emergency.key and trust.txt.
+        #[arg(long)]
+        authority: PathBuf,
+        /// The approval request file (from `tracer notify request`).
+        #[arg(long = "in", value_name = "REQUEST")]
+        input: PathBuf,
+        /// Where to write the approval.
+        #[arg(long, value_name = "APPROVAL")]
+        out: PathBuf,
+        /// Approve without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+        /// Replace the approval file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Time zone for showing times.
+        #[arg(long)]
+        tz: Option<String>,
     },
     /// Sign a certificate for a tracer's public key.
     Certify {
@@ -96,14 +118,46 @@ enum Level {
     High,
 }
 
+#[derive(Subcommand)]
+enum NotifyCmd {
+    /// Check a notice and write one approval request per venue, for the venue owners (or
+    /// the authority) to approve: phones alert only for approved notices.
+    Request(NotifyArgs),
+    /// Sign the approved notices into one bundle and post it.
+    Publish {
+        /// The tracer key: its directory (holding tracer.key and tracer.cert) or its tracer.key.
+        #[arg(long)]
+        key: PathBuf,
+        /// The notify server, such as http://127.0.0.1:8000.
+        #[arg(long)]
+        server: String,
+        /// The authority's trust file, to check the approvals.
+        #[arg(long)]
+        trust: PathBuf,
+        /// An approval file from `venue-keygen approve` or `tracer authority approve`
+        /// (repeat for several venues).
+        #[arg(long, required = true)]
+        approval: Vec<PathBuf>,
+        /// Show the summary and stop.
+        #[arg(long)]
+        dry_run: bool,
+        /// Time zone for showing times.
+        #[arg(long)]
+        tz: Option<String>,
+    },
+}
+
 #[derive(Args)]
 struct NotifyArgs {
     /// The tracer key: its directory (holding tracer.key and tracer.cert) or its tracer.key.
     #[arg(long)]
     key: PathBuf,
-    /// The notify server, such as http://127.0.0.1:8000.
+    /// Directory for the request files, one per venue.
+    #[arg(long, required_unless_present = "dry_run")]
+    out: Option<PathBuf>,
+    /// Replace request files that exist.
     #[arg(long)]
-    server: String,
+    force: bool,
     /// A case file whose venues to notify (with --authority to open it).
     #[arg(long, conflicts_with = "poster", requires = "authority")]
     case: Option<PathBuf>,
@@ -143,7 +197,7 @@ struct NotifyArgs {
     /// How serious it is.
     #[arg(long, value_enum)]
     severity: Level,
-    /// What phones show, at most 200 bytes.
+    /// What phones show, at most 160 bytes.
     #[arg(long)]
     message: String,
     /// Allow windows longer than 24 hours per venue.
@@ -235,7 +289,23 @@ fn run(cmd: Command) -> Result<(), Error> {
             authority,
             tz,
         }) => case_open(file, authority, tz),
-        Command::Notify(a) => notify(a, now),
+        Command::Notify(NotifyCmd::Request(a)) => notify_request(a, now),
+        Command::Notify(NotifyCmd::Publish {
+            key,
+            server,
+            trust,
+            approval,
+            dry_run,
+            tz,
+        }) => notify_publish(key, server, trust, approval, dry_run, tz, now),
+        Command::Authority(AuthorityCmd::Approve {
+            authority,
+            input,
+            out,
+            yes,
+            force,
+            tz,
+        }) => authority_approve(authority, input, out, yes, force, tz, now),
         Command::Vault(VaultCmd::Fetch {
             key,
             server,
@@ -265,9 +335,15 @@ fn authority_init(out: PathBuf, name: String) -> Result<(), Error> {
         out.display()
     );
     println!(
-        "  secret (mode 0600): {}, {}",
+        "  secret (mode 0600): {}, {}, {}",
         out.join(tracer::authority::ROOT_KEY).display(),
-        out.join(tracer::authority::SEALING_KEY).display()
+        out.join(tracer::authority::SEALING_KEY).display(),
+        out.join(tracer::authority::EMERGENCY_KEY).display()
+    );
+    println!(
+        "  {} approves notices for venues that cannot be reached: give it to an officer who \
+         holds no tracer key, so that no one person can make phones alert",
+        tracer::authority::EMERGENCY_KEY
     );
     println!(
         "  public, for servers and phones to pin: {}",
@@ -403,9 +479,7 @@ fn vault_open(
 /// How far a window given with --case may reach beyond a check-in before the tracer is warned.
 const FAR_FROM_CHECKIN_SECS: u64 = 2 * 3600;
 
-fn notify(mut a: NotifyArgs, now: u64) -> Result<(), Error> {
-    // The URL is checked before any notice is built.
-    a.server = common::http::server_url(&a.server)?;
+fn notify_request(a: NotifyArgs, now: u64) -> Result<(), Error> {
     let tz = time::zone(a.tz.as_deref())?;
     let id = keys::load(&a.key)?;
     let window = match (&a.from, &a.to) {
@@ -498,24 +572,119 @@ fn notify(mut a: NotifyArgs, now: u64) -> Result<(), Error> {
         }
     );
     println!("  message  {}", plan.message);
-    println!(
-        "  entries  {} for {} venue-hour(s) ({} bytes signed)",
-        plan.entries,
-        plan.hours,
-        plan.bundle.len()
-    );
+    println!("  covers   {} venue-hour(s)", plan.hours);
     for w in &warnings {
         eprintln!("tracer: warning: {w}");
     }
-    if a.dry_run {
+    let Some(out) = a.out.filter(|_| !a.dry_run) else {
+        println!("Dry run: no request was written.");
+        return Ok(());
+    };
+    tracer::files::create_dir(&out)?;
+    println!("Approval requests, one per venue:");
+    for (v, r) in plan.venues.iter().zip(&plan.requests) {
+        let name = format!(
+            "{}.request.json",
+            v.poster.fingerprint().to_lowercase().replace('-', "")
+        );
+        let path = out.join(name);
+        let text = serde_json::to_string_pretty(r).map_err(|e| Error::invalid(e.to_string()))?;
+        tracer::files::write(&path, (text + "\n").as_bytes(), 0o644, a.force)?;
+        println!("  {}  for {}", path.display(), v.poster.info().name);
+    }
+    println!(
+        "Phones alert only for notices their venue approved. Send each file to its venue \
+         owner, who runs `venue-keygen approve --key venue.key --trust trust.txt --in FILE \
+         --out APPROVAL`; for a venue that cannot be reached, the authority's emergency key \
+         holder runs `tracer authority approve`. Then: `tracer notify publish --approval \
+         APPROVAL ...`."
+    );
+    Ok(())
+}
+
+/// `tracer notify publish`.
+#[allow(clippy::too_many_arguments, reason = "each is one command-line choice")]
+fn notify_publish(
+    key: PathBuf,
+    server: String,
+    trust: PathBuf,
+    approvals: Vec<PathBuf>,
+    dry_run: bool,
+    tz: Option<String>,
+    now: u64,
+) -> Result<(), Error> {
+    let server = common::http::server_url(&server)?;
+    let tz = time::zone(tz.as_deref())?;
+    let id = keys::load(&key)?;
+    let trust = tracer::authority::read_trust(&trust)?;
+    let p = tracer::publish(&id, &approvals, &trust, now)?;
+    println!("Notice by \"{}\":", id.cert.name());
+    for (c, a) in &p.notices {
+        println!(
+            "  venue    {}  ({})  fingerprint {}",
+            c.poster.info().name,
+            c.poster.info().address,
+            c.poster.fingerprint()
+        );
+        println!(
+            "           window {} to {}, {} severity, approved by the {}",
+            time::show(c.statement.start, &tz),
+            time::show(c.statement.end, &tz),
+            common::approval::severity_word(c.statement.severity),
+            a.by.name()
+        );
+        println!("           message  {}", c.statement.message);
+    }
+    println!(
+        "  entries  {} for {} venue-hour(s) ({} bytes signed)",
+        p.entries,
+        p.hours,
+        p.bundle.len()
+    );
+    if dry_run {
         println!("Dry run: nothing was posted.");
         return Ok(());
     }
-    let (seq, new) = tracer::post_bundle(&a.server, &plan)?;
+    let (seq, new) = tracer::post_bundle(&server, &p.bundle)?;
     if new {
-        println!("Posted to {}: sequence number {seq}.", a.server);
+        println!("Posted to {server}: sequence number {seq}.");
     } else {
-        println!("Already posted to {}: sequence number {seq}.", a.server);
+        println!("Already posted to {server}: sequence number {seq}.");
     }
+    Ok(())
+}
+
+/// `tracer authority approve`: the emergency path.
+fn authority_approve(
+    authority: PathBuf,
+    input: PathBuf,
+    out: PathBuf,
+    yes: bool,
+    force: bool,
+    tz: Option<String>,
+    now: u64,
+) -> Result<(), Error> {
+    let tz = time::zone(tz.as_deref())?;
+    if out.exists() && !force {
+        return Err(Error::exists(out));
+    }
+    let (key, trust) = tracer::authority::load_emergency(&authority)?;
+    let request = common::approval::read_json(&input, "an approval request")?;
+    let checked = common::approval::check(&input, request, &trust, now)?;
+    print!("{}", checked.describe(&trust.authority, &tz));
+    println!(
+        "\nYou are approving with {}'s emergency key, in place of the venue. Do this only when \
+         the venue cannot be reached and the case is confirmed.",
+        trust.authority
+    );
+    if !common::approval::confirm("Approve this notice?", yes)? {
+        println!("Not approved: nothing was written.");
+        return Err(Error::invalid("the notice was not approved".into()));
+    }
+    let approval = checked.statement.approve_as_authority(&key);
+    let text = serde_json::to_string_pretty(&checked.approval_file(&approval))
+        .map_err(|e| Error::invalid(e.to_string()))?;
+    tracer::files::write(&out, (text + "\n").as_bytes(), 0o644, force)?;
+    println!("Approved: {}", out.display());
     Ok(())
 }

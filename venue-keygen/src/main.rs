@@ -98,6 +98,28 @@ enum Command {
         /// A poster URL, its payload, or an image file (PNG or JPEG) showing the QR code.
         input: String,
     },
+    /// Approve a tracer's notice for this venue, so that phones that were here alert: shows
+    /// what is asked and who asks, and asks y/N.
+    Approve {
+        /// The venue key file (venue.key).
+        #[arg(long)]
+        key: PathBuf,
+        /// The health authority's trust file, to check the tracer's certificate.
+        #[arg(long)]
+        trust: PathBuf,
+        /// The approval request from the tracer (`tracer notify request`).
+        #[arg(long = "in", value_name = "REQUEST")]
+        input: PathBuf,
+        /// Where to write the approval for the tracer.
+        #[arg(long, value_name = "APPROVAL")]
+        out: PathBuf,
+        /// Approve without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+        /// Replace the approval file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Strip the outer layer of the contact records in a tracer's request (offline step).
     Unwrap {
         /// The venue key file (venue.key).
@@ -182,7 +204,63 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             out,
             force,
         } => unwrap(&key, &input, &out, force),
+        Command::Approve {
+            key,
+            trust,
+            input,
+            out,
+            yes,
+            force,
+        } => approve(&key, &trust, &input, &out, yes, force),
     }
+}
+
+/// `venue-keygen approve`.
+fn approve(
+    key: &Path,
+    trust: &Path,
+    input: &Path,
+    out: &Path,
+    yes: bool,
+    force: bool,
+) -> Result<ExitCode, Error> {
+    if out.exists() && !force {
+        return Err(common::Error::Exists(out.to_path_buf()).into());
+    }
+    let venue = venue_keygen::files::VenueKeyFile::read(key)?;
+    let trust = common::authority::read_trust(trust)?;
+    let request = common::approval::read_json(input, "an approval request")?;
+    let checked = common::approval::check(input, request, &trust, common::time::now())?;
+    let keys = venue.secret.keys();
+    if checked.poster.verifying_key() != &keys.verifying_key() {
+        return Err(Error::invalid(format!(
+            "{}: the request is for {} (fingerprint {}), not for this venue ({}, fingerprint \
+             {}): nothing was approved",
+            input.display(),
+            checked.poster.info().name,
+            checked.poster.fingerprint(),
+            venue.poster.info().name,
+            venue.poster.fingerprint()
+        )));
+    }
+    print!(
+        "{}",
+        checked.describe(&trust.authority, venue_keygen::time::zone())
+    );
+    println!(
+        "\nApprove only if the health authority contacted you about this case. Approving \
+         reveals nothing about your visitors to anyone."
+    );
+    if !common::approval::confirm("Approve this notice?", yes)? {
+        println!("Not approved: nothing was written.");
+        return Ok(ExitCode::FAILURE);
+    }
+    let approval = checked.statement.approve_as_venue(&keys);
+    let text = serde_json::to_string_pretty(&checked.approval_file(&approval))
+        .map_err(|e| Error::invalid(e.to_string()))?;
+    common::files::write(out, (text + "\n").as_bytes(), 0o644, force)?;
+    println!("Approved. Give this file to the tracer: {}", out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Says, after the posters are made, when they point at the placeholder server: phones that

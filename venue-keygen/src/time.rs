@@ -19,7 +19,8 @@ pub fn set_zone(name: Option<&str>) -> Result<(), Error> {
     Ok(())
 }
 
-fn zone() -> &'static TimeZone {
+/// The zone of this run.
+pub fn zone() -> &'static TimeZone {
     ZONE.get_or_init(|| common::time::zone(None).unwrap_or(TimeZone::UTC))
 }
 

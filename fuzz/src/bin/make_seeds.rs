@@ -18,7 +18,7 @@ use protocol::notice::{build_entries, sign_bundle};
 use protocol::query::sign_query;
 use protocol::vault::{seal_visit, strip_outer};
 use protocol::{
-    CaseDiary, CaseVisit, ContactRecord, NoticePayload, Severity, TrustAnchor, VenueNotice,
+    ApprovalStatement, CaseDiary, CaseVisit, ContactRecord, Severity, TrustAnchor, VenueNotice,
     hour_of, vault_tag,
 };
 use rand::SeedableRng;
@@ -44,12 +44,16 @@ fn main() {
     put("poster", "payload", 1, w.poster.payload().as_bytes());
 
     // A notice for the fixed venue over the two hours before NOW.
-    let payload = NoticePayload {
+    let statement = ApprovalStatement {
+        venue_id: w.poster.venue_id(),
+        cert_digest: protocol::approval::cert_digest(&w.cert),
         start: NOW - 2 * 3600,
         end: NOW - 1800,
         severity: Severity::High,
         message: "Get a test if you feel unwell.".into(),
     };
+    let approval = statement.approve_as_venue(&w.venue);
+    let payload = statement.into_payload(approval);
     let entries = build_entries(
         &mut rng,
         &[VenueNotice {
@@ -122,6 +126,7 @@ fn main() {
         authority: "Fuzz Health Authority".into(),
         root: w.root.verifying_key(),
         sealing: authority_pk,
+        emergency: w.emergency.verifying_key(),
     };
     let dir = Path::new("seeds").join("trust");
     fs::create_dir_all(&dir).expect("create seeds directory");

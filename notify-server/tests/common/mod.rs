@@ -60,6 +60,7 @@ impl Fixture {
             authority: "Test Authority".into(),
             root: root.verifying_key(),
             sealing: sealing.public_key(),
+            emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
         };
         let trust_file = dir.join("trust.txt");
         std::fs::write(&trust_file, trust.to_text()).unwrap();
@@ -109,6 +110,11 @@ impl Fixture {
                 end: created_at - 3600,
                 severity: Severity::High,
                 message: message.into(),
+                // Sealed inside the entry: the server never sees it, so any value does here.
+                approval: Approval {
+                    by: Approver::Venue,
+                    signature: [0; 64],
+                },
             },
         };
         let entries = build_entries(&mut self.rng, &[n]).unwrap();

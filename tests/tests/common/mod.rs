@@ -95,9 +95,41 @@ impl World {
             ));
     }
 
+    /// Publishes a notice for `poster` that its venue approved (the venue's key is the one
+    /// [`poster`] made), as `tracer notify request`, `venue-keygen approve` and `tracer notify
+    /// publish` do.
     pub fn notify(&self, poster: &Poster, from: u64, to: u64, message: &str) {
+        let keys = venue_keys(poster);
+        self.publish(poster, from, to, message, |s| s.approve_as_venue(&keys));
+    }
+
+    /// Publishes a notice for `poster` whose approval `approve` makes (another key, say).
+    pub fn publish(
+        &self,
+        poster: &Poster,
+        from: u64,
+        to: u64,
+        message: &str,
+        approve: impl Fn(&ApprovalStatement) -> Approval,
+    ) {
+        let bundle = signed_bundle(&self.tracer, poster, from, to, message, approve);
+        tracer::post_bundle(&self.server, &bundle).unwrap();
+    }
+}
+
+/// A bundle by `id` for `poster`'s window `from`..`to`, checked as `tracer notify request`
+/// checks it, with the approval that `approve` makes.
+pub fn signed_bundle(
+    id: &tracer::keys::TracerIdentity,
+    poster: &Poster,
+    from: u64,
+    to: u64,
+    message: &str,
+    approve: impl Fn(&ApprovalStatement) -> Approval,
+) -> Vec<u8> {
+    {
         let plan = tracer::plan_notify(
-            &self.tracer,
+            id,
             vec![poster.clone()],
             from,
             to,
@@ -107,14 +139,56 @@ impl World {
             now(),
         )
         .unwrap();
-        tracer::post_bundle(&self.server, &plan).unwrap();
+        assert_eq!(plan.requests.len(), 1);
+        let statement = ApprovalStatement {
+            venue_id: poster.venue_id(),
+            cert_digest: protocol::approval::cert_digest(&id.cert),
+            start: plan.venues[0].from,
+            end: plan.venues[0].to,
+            severity: Severity::High,
+            message: message.to_owned(),
+        };
+        let approval = approve(&statement);
+        let notice = VenueNotice {
+            venue_id: poster.venue_id(),
+            payload: statement.into_payload(approval),
+        };
+        let entries = protocol::notice::build_entries(
+            &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+            &[notice],
+        )
+        .unwrap();
+        protocol::notice::sign_bundle(&id.key, &id.cert, now(), entries).unwrap()
     }
 }
 
+/// The venue keys of posters made by [`poster`], so that tests can approve their notices.
+static VENUES: std::sync::Mutex<Vec<(VenueId, [u8; 32])>> = std::sync::Mutex::new(Vec::new());
+
+/// The keys of a venue whose poster [`poster`] made.
+pub fn venue_keys(poster: &Poster) -> VenueKeys {
+    let venues = VENUES.lock().unwrap();
+    let (_, seed) = venues
+        .iter()
+        .find(|(id, _)| *id == poster.venue_id())
+        .expect("a poster made by common::poster");
+    VenueSecret::from_bytes(*seed).keys()
+}
+
 pub fn poster(name: &str, stay: u16) -> Poster {
-    let keys = VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng)).keys();
+    let secret = VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng));
+    let keys = secret.keys();
+    let p = poster_with(&keys, name, stay);
+    VENUES
+        .lock()
+        .unwrap()
+        .push((p.venue_id(), *secret.to_bytes()));
+    p
+}
+
+fn poster_with(keys: &VenueKeys, name: &str, stay: u16) -> Poster {
     Poster::sign(
-        &keys,
+        keys,
         PosterInfo {
             name: name.into(),
             address: "1 High St".into(),
