@@ -145,6 +145,8 @@ pub enum CertError {
     InvalidName(TextProblem),
     /// The validity period is empty or reversed.
     InvalidValidity,
+    /// The roles byte is zero or sets unknown bits.
+    InvalidRoles(u8),
     /// The tracer public key is not a valid curve point.
     InvalidKey,
     /// The root's signature does not verify against the pinned root key.
@@ -165,6 +167,7 @@ impl CertError {
             CertError::UnsupportedVersion(_) => "cert_unsupported_version",
             CertError::InvalidName(_) => "cert_invalid_name",
             CertError::InvalidValidity => "cert_invalid_validity",
+            CertError::InvalidRoles(_) => "cert_invalid_roles",
             CertError::InvalidKey => "cert_invalid_key",
             CertError::BadSignature => "cert_bad_signature",
             CertError::NotValidAt { .. } => "cert_not_valid_at",
@@ -188,6 +191,10 @@ impl fmt::Display for CertError {
                 f.write_str("the tracer certificate's validity period ends before it begins")
             }
             CertError::InvalidKey => f.write_str("the tracer certificate's key is not valid"),
+            CertError::InvalidRoles(b) => write!(
+                f,
+                "the tracer certificate's roles byte {b:#04x} is not 1 (publish), 2 (query) or 3 (both)"
+            ),
             CertError::BadSignature => f.write_str(
                 "the tracer certificate is not signed by the pinned authority root: \
                  it is forged or belongs to another authority",
@@ -223,6 +230,8 @@ pub enum BundleError {
     Certificate(CertError),
     /// The bundle was made outside its certificate's validity.
     OutsideCertificateValidity,
+    /// The certificate does not give its tracer the publish role.
+    CertificateCannotPublish,
     /// The bundle claims a creation time too far in the future.
     FromTheFuture {
         /// The claimed creation time, in Unix seconds.
@@ -250,6 +259,7 @@ impl BundleError {
             BundleError::EntriesNotSorted => "bundle_entries_not_sorted",
             BundleError::Certificate(e) => e.code(),
             BundleError::OutsideCertificateValidity => "bundle_outside_certificate_validity",
+            BundleError::CertificateCannotPublish => "bundle_certificate_cannot_publish",
             BundleError::FromTheFuture { .. } => "bundle_from_the_future",
             BundleError::TooOld { .. } => "bundle_too_old",
             BundleError::BadSignature => "bundle_bad_signature",
@@ -278,6 +288,10 @@ impl fmt::Display for BundleError {
                 "the notice bundle's entries are not in ascending tag order without repeats",
             ),
             BundleError::Certificate(e) => write!(f, "notice bundle rejected: {e}"),
+            BundleError::CertificateCannotPublish => f.write_str(
+                "the bundle's tracer certificate does not allow publishing notices (its role is \
+                 query only)",
+            ),
             BundleError::OutsideCertificateValidity => f.write_str(
                 "the notice bundle was made outside its tracer certificate's validity period",
             ),
@@ -592,6 +606,8 @@ pub enum QueryError {
         /// The query's timestamp, in Unix seconds.
         timestamp: u64,
     },
+    /// The certificate does not give its tracer the query role.
+    CertificateCannotQuery,
     /// The tracer's signature does not verify.
     BadSignature,
 }
@@ -606,6 +622,7 @@ impl QueryError {
             QueryError::InvalidTagCount(_) => "query_invalid_tag_count",
             QueryError::Certificate(e) => e.code(),
             QueryError::Stale { .. } => "query_stale",
+            QueryError::CertificateCannotQuery => "query_certificate_cannot_query",
             QueryError::BadSignature => "query_bad_signature",
         }
     }
@@ -632,6 +649,10 @@ impl fmt::Display for QueryError {
                 "the vault query's time {timestamp} (Unix time) is more than {} seconds \
                  from the server's clock: check the clocks and sign a fresh query",
                 crate::query::MAX_QUERY_SKEW_SECS
+            ),
+            QueryError::CertificateCannotQuery => f.write_str(
+                "the query's tracer certificate does not allow querying the vault (its role is \
+                 publish only): ask the authority for a certificate with the query role",
             ),
             QueryError::BadSignature => {
                 f.write_str("the vault query's signature does not verify: it was altered or forged")

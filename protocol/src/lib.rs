@@ -24,7 +24,7 @@ pub use ed25519_dalek::VerifyingKey;
 
 pub use approval::{Approval, Approver, Statement as ApprovalStatement};
 pub use case::{CaseDiary, CaseVisit};
-pub use cert::Certificate;
+pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_tag};
 pub use error::{
     BundleError, CaseError, CertError, NoticeError, PosterError, QueryError, TextProblem,

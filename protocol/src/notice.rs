@@ -392,7 +392,7 @@ impl BundleVerifier {
     /// Verifies a bundle as a client does (spec section 12.2, "Verification"):
     ///
     /// 1. strict decoding, with entries in strictly ascending tag order;
-    /// 2. the certificate verifies under the pinned root;
+    /// 2. the certificate verifies under the pinned root and has the publish role;
     /// 3. the bundle was made within the certificate's validity;
     /// 4. it was not made more than five minutes after `now`;
     /// 5. it was not made more than 14 days before `now`;
@@ -444,6 +444,9 @@ impl BundleVerifier {
                 c
             }
         };
+        if !cert.roles().publish {
+            return Err(BundleError::CertificateCannotPublish);
+        }
         if !cert.is_valid_at(created_at) {
             return Err(BundleError::OutsideCertificateValidity);
         }

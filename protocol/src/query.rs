@@ -102,6 +102,9 @@ pub fn verify_query(root: &VerifyingKey, bytes: &[u8], now: u64) -> Result<Vault
         return Err(QueryError::TrailingBytes);
     }
     certificate.verify(root)?;
+    if !certificate.roles().query {
+        return Err(QueryError::CertificateCannotQuery);
+    }
     certificate.check_valid_at(now)?;
     if timestamp.abs_diff(now) > MAX_QUERY_SKEW_SECS {
         return Err(QueryError::Stale { timestamp });

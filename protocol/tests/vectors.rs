@@ -85,6 +85,8 @@ struct Fixture {
     poster: Poster,
     poster2: Poster,
     cert: Certificate,
+    publish_only: Certificate,
+    query_only: Certificate,
     emergency: Ed25519Secret,
 }
 
@@ -127,6 +129,19 @@ fn fixture() -> Fixture {
         T0 + 90 * 86_400,
     )
     .unwrap();
+    let roles_cert = |name: &str, roles: Roles| {
+        Certificate::issue_with_roles(
+            &root,
+            &tracer.verifying_key(),
+            name,
+            T0,
+            T0 + 90 * 86_400,
+            roles,
+        )
+        .unwrap()
+    };
+    let publish_only = roles_cert("Publisher", Roles::PUBLISH);
+    let query_only = roles_cert("Vault Officer", Roles::QUERY);
     Fixture {
         venue,
         venue2,
@@ -137,6 +152,8 @@ fn fixture() -> Fixture {
         poster2,
         cert,
         emergency: Ed25519Secret::from_bytes(seed(6)),
+        publish_only,
+        query_only,
     }
 }
 
@@ -470,11 +487,12 @@ fn gen_certificate(f: &Fixture) -> Value {
     negative.push(json!({"name": "cert_trailing_bytes", "error": "cert_trailing_bytes", "encoding": h(&trailing)}));
     // Bodies the root did sign, each with one field breaking a rule: not_after equal to
     // not_before, and names that are empty or hold an invisible format character.
-    let body_with = |not_after: Option<u64>, name: Option<&[u8]>| {
+    let body_with = |not_after: Option<u64>, name: Option<&[u8]>, roles: Option<u8>| {
         let mut body = vec![0x01];
         body.extend_from_slice(f.tracer.verifying_key().as_bytes());
         body.extend_from_slice(&f.cert.not_before().to_be_bytes());
         body.extend_from_slice(&not_after.unwrap_or(f.cert.not_after()).to_be_bytes());
+        body.push(roles.unwrap_or(3));
         let name = name.unwrap_or(f.cert.name().as_bytes());
         body.push(u8::try_from(name.len()).unwrap());
         body.extend_from_slice(name);
@@ -484,16 +502,29 @@ fn gen_certificate(f: &Fixture) -> Value {
     };
     // The re-encoding of the good certificate's fields is the good certificate itself, so
     // each negative differs from it in exactly one field.
-    assert_eq!(body_with(None, None), good);
-    negative.push(json!({"name": "cert_validity_empty", "error": "cert_invalid_validity", "encoding": h(&body_with(Some(f.cert.not_before()), None))}));
-    negative.push(json!({"name": "cert_name_empty", "error": "cert_invalid_name", "encoding": h(&body_with(None, Some(b"")))}));
-    negative.push(json!({"name": "cert_name_format_character", "error": "cert_invalid_name", "encoding": h(&body_with(None, Some("Tracer\u{202E}One".as_bytes())))}));
+    assert_eq!(body_with(None, None, None), good);
+    negative.push(json!({"name": "cert_validity_empty", "error": "cert_invalid_validity", "encoding": h(&body_with(Some(f.cert.not_before()), None, None))}));
+    negative.push(json!({"name": "cert_name_empty", "error": "cert_invalid_name", "encoding": h(&body_with(None, Some(b""), None))}));
+    negative.push(json!({"name": "cert_name_format_character", "error": "cert_invalid_name", "encoding": h(&body_with(None, Some("Tracer\u{202E}One".as_bytes()), None))}));
+    negative.push(json!({"name": "cert_roles_none", "error": "cert_invalid_roles", "encoding": h(&body_with(None, None, Some(0)))}));
+    negative.push(json!({"name": "cert_roles_unknown_bit", "error": "cert_invalid_roles", "encoding": h(&body_with(None, None, Some(0b111)))}));
     json!({
-        "description": "Tracer certificates issued by keys.json authority_root. Negative vectors must fail decoding or root verification with `error`.",
+        "description": "Tracer certificates issued by keys.json authority_root for keys.json tracer: valid[0] with both roles (it signs every other vector), valid[1] publish only, valid[2] query only. Negative vectors must fail decoding or root verification with `error`.",
         "valid": [{
             "tracer_public": h(f.tracer.verifying_key().as_bytes()),
             "name": f.cert.name(), "not_before": f.cert.not_before(), "not_after": f.cert.not_after(),
+            "roles": f.cert.roles().to_byte(),
             "encoding": h(&good),
+        }, {
+            "tracer_public": h(f.tracer.verifying_key().as_bytes()),
+            "name": f.publish_only.name(), "not_before": f.publish_only.not_before(), "not_after": f.publish_only.not_after(),
+            "roles": f.publish_only.roles().to_byte(),
+            "encoding": h(f.publish_only.to_bytes()),
+        }, {
+            "tracer_public": h(f.tracer.verifying_key().as_bytes()),
+            "name": f.query_only.name(), "not_before": f.query_only.not_before(), "not_after": f.query_only.not_after(),
+            "roles": f.query_only.roles().to_byte(),
+            "encoding": h(f.query_only.to_bytes()),
         }],
         "negative": negative,
     })
@@ -676,6 +707,13 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         "bundle_forged_certificate",
         "cert_bad_signature",
         &forged,
+        now,
+    );
+    let query_only = sign_bundle(&f.tracer, &f.query_only, created, entries.clone()).unwrap();
+    neg(
+        "bundle_by_a_query_only_certificate",
+        "bundle_certificate_cannot_publish",
+        &query_only,
         now,
     );
     let impostor = Ed25519Secret::from_bytes(seed(8));
@@ -1061,6 +1099,27 @@ fn gen_query(f: &Fixture) -> Value {
     trailing.push(0);
     let mut version = q.clone();
     version[0] = 9;
+    let publish_only = sign_query(&mut rng(42), &f.tracer, &f.publish_only, ts, &tags).unwrap();
+    // Tag counts sign_query refuses to make: 0 and 1025, laid out by hand and signed.
+    let with_count = |count: u16| {
+        let cert = f.cert.to_bytes();
+        let mut b = vec![0x01];
+        b.extend_from_slice(&u16::try_from(cert.len()).unwrap().to_be_bytes());
+        b.extend_from_slice(cert);
+        b.extend_from_slice(&ts.to_be_bytes());
+        b.extend_from_slice(&[7u8; 16]);
+        b.extend_from_slice(&count.to_be_bytes());
+        for i in 0..count {
+            b.extend_from_slice(&vault_tag(&id, hour_of(T0) + u64::from(i)));
+        }
+        let sig = sign_raw(
+            &f.tracer.to_bytes(),
+            protocol::domain::VAULT_QUERY_SIGNATURE,
+            &b,
+        );
+        b.extend_from_slice(&sig);
+        b
+    };
     json!({
         "description": "A vault query by keys.json tracer, verified with keys.json authority_root at `now`.",
         "now": ts + 30,
@@ -1074,6 +1133,9 @@ fn gen_query(f: &Fixture) -> Value {
             {"name": "query_truncated", "error": "query_truncated", "query": h(&q[..q.len() - 1]), "now": ts + 30},
             {"name": "query_trailing_bytes", "error": "query_trailing_bytes", "query": h(&trailing), "now": ts + 30},
             {"name": "query_unsupported_version", "error": "query_unsupported_version", "query": h(&version), "now": ts + 30},
+            {"name": "query_by_a_publish_only_certificate", "error": "query_certificate_cannot_query", "query": h(&publish_only), "now": ts + 30},
+            {"name": "query_no_tags", "error": "query_invalid_tag_count", "query": h(&with_count(0)), "now": ts + 30},
+            {"name": "query_1025_tags", "error": "query_invalid_tag_count", "query": h(&with_count(1025)), "now": ts + 30},
         ],
     })
 }
@@ -1361,6 +1423,7 @@ fn certificate_vectors() {
             c["tracer_public"].as_str().unwrap()
         );
         assert_eq!(cert.not_after(), c["not_after"].as_u64().unwrap());
+        assert_eq!(cert.roles().to_byte() as u64, c["roles"].as_u64().unwrap());
     }
     for n in v["negative"].as_array().unwrap() {
         let err = Certificate::decode(&unh(&n["encoding"]))
@@ -1566,7 +1629,7 @@ fn trust_vectors() {
 fn limits_match_the_spec() {
     use protocol::{cert, notice, poster, query, vault};
     assert_eq!(poster::MAX_POSTER_LEN, 383);
-    assert_eq!(cert::MAX_CERT_LEN, 178);
+    assert_eq!(cert::MAX_CERT_LEN, 179);
     assert_eq!(notice::PAYLOAD_LEN, 256);
     assert_eq!(notice::ENTRY_LEN, 300);
     assert_eq!(notice::MAX_BUNDLE_ENTRIES, 4096);

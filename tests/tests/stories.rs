@@ -253,6 +253,10 @@ fn world() -> World {
             "A. Tracer",
             "--days",
             "30",
+            "--role",
+            "publish",
+            "--role",
+            "query",
         ],
     );
     let server = start_server(d, &d.join("authority/trust.txt"));

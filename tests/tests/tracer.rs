@@ -66,7 +66,16 @@ fn world() -> World {
         .arg(&authority)
         .arg("--tracer-pub")
         .arg(key.join("tracer.pub"))
-        .args(["--name", "Tracer One", "--days", "30"])
+        .args([
+            "--name",
+            "Tracer One",
+            "--days",
+            "30",
+            "--role",
+            "publish",
+            "--role",
+            "query",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -290,7 +299,11 @@ fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
     tracer::post_bundle(&w.server, &alone).unwrap();
     let (alerts, ignored) = phone_alerts(&w, &crown, from + 600, from + 3000);
     assert!(alerts.is_empty(), "a tracer alone made a phone alert");
-    assert_eq!(ignored, 2, "one entry per hour of the window, both ignored");
+    assert_eq!(
+        ignored,
+        hours_covered(from + 600, from + 3000).count(),
+        "every entry for an hour of the visit is ignored"
+    );
 
     // The owner approves; the tracer publishes; the phone alerts.
     approve(&crown_dir.join("venue.key"), &crown_request, &approval)
@@ -373,7 +386,7 @@ fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
         .arg(&w.authority)
         .arg("--tracer-pub")
         .arg(k2.join("tracer.pub"))
-        .args(["--name", "Tracer Two"])
+        .args(["--name", "Tracer Two", "--role", "publish"])
         .assert()
         .success();
     tracer()
@@ -388,6 +401,95 @@ fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
         .stderr(predicate::str::contains(
             "only the tracer who asked can publish it",
         ));
+}
+
+/// Publishing and querying are separate roles: a publish-only tracer cannot fetch vault
+/// records and a query-only one cannot ask for approvals; the tools say so before anything
+/// is signed or sent (issue 14).
+#[test]
+fn publish_and_query_are_separate_roles() {
+    let w = world();
+    let (_, p) = venue("V");
+    let t = now();
+    let certify = |dir: &str, role: &str| {
+        let k = w.dir.join(dir);
+        tracer()
+            .args(["keygen", "--out"])
+            .arg(&k)
+            .assert()
+            .success();
+        tracer()
+            .args(["authority", "certify", "--authority"])
+            .arg(&w.authority)
+            .arg("--tracer-pub")
+            .arg(k.join("tracer.pub"))
+            .args(["--name", dir, "--role", role])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("role {role}")));
+        k
+    };
+    let publisher = certify("publisher", "publish");
+    let officer = certify("officer", "query");
+    tracer()
+        .args(["vault", "fetch", "--key"])
+        .arg(&publisher)
+        .args([
+            "--server",
+            &w.server,
+            "--poster",
+            &p.payload(),
+            "--from",
+            &rfc3339(t - 7200),
+            "--to",
+            &rfc3339(t - 60),
+            "--out",
+        ])
+        .arg(w.dir.join("req.json"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("has the publish role only"));
+    tracer()
+        .args(["notify", "request", "--dry-run", "--key"])
+        .arg(&officer)
+        .args([
+            "--poster",
+            &p.payload(),
+            "--from",
+            &rfc3339(t - 7200),
+            "--to",
+            &rfc3339(t - 60),
+            "--severity",
+            "low",
+            "--message",
+            "m",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("has the query role only"));
+    // The server holds the same line for a query signed under a publish-only certificate.
+    let id = tracer::keys::load(&publisher).unwrap();
+    let tags = [vault_tag(&p.venue_id(), hour_of(t))];
+    let q = protocol::query::sign_query(
+        &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+        &id.key,
+        &id.cert,
+        t,
+        &tags,
+    )
+    .unwrap();
+    let err = tracer::post_json::<_, api::http::QueryAnswer>(
+        &w.server,
+        "/v1/vault/query",
+        &api::http::PostQuery {
+            query: base64_encode(&q),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("query_certificate_cannot_query"),
+        "{err}"
+    );
 }
 
 /// A venue owner is stopped before approving a request whose tracer the pinned authority
@@ -413,7 +515,7 @@ fn a_request_from_an_uncertified_tracer_is_not_approved() {
         .arg(&other)
         .arg("--tracer-pub")
         .arg(k2.join("tracer.pub"))
-        .args(["--name", "Impostor", "--days", "1"])
+        .args(["--name", "Impostor", "--days", "1", "--role", "publish"])
         .assert()
         .success();
     let t = now();
@@ -1084,7 +1186,7 @@ fn certificates_are_short_lived() {
             .arg(&w.authority)
             .arg("--tracer-pub")
             .arg(w.key.join("tracer.pub"))
-            .args(["--name", "Tracer Two", "--out"])
+            .args(["--name", "Tracer Two", "--role", "publish", "--out"])
             .arg(w.dir.join("two.cert"))
             .args(extra);
         c.assert()
@@ -1092,6 +1194,16 @@ fn certificates_are_short_lived() {
     certify(&["--days", "400"])
         .failure()
         .stderr(predicate::str::contains("--days must be 1 to 90"));
+    tracer()
+        .args(["authority", "certify", "--authority"])
+        .arg(&w.authority)
+        .arg("--tracer-pub")
+        .arg(w.key.join("tracer.pub"))
+        .args(["--name", "Tracer Two", "--out"])
+        .arg(w.dir.join("two.cert"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--role"));
     assert!(!w.dir.join("two.cert").exists());
     certify(&[]).success().stdout(predicate::str::contains(
         "Certified \"Tracer Two\" for 30 days",

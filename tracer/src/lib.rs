@@ -42,8 +42,15 @@ pub fn certify(
     tracer_pub: &Path,
     name: &str,
     days: u64,
+    roles: protocol::Roles,
     now: u64,
 ) -> Result<Certificate, Error> {
+    if !roles.publish && !roles.query {
+        return Err(Error::invalid(
+            "give at least one --role: publish (sign notices) or query (fetch vault records)"
+                .into(),
+        ));
+    }
     if days == 0 || days > MAX_CERT_DAYS {
         return Err(Error::invalid(format!(
             "--days must be 1 to {MAX_CERT_DAYS}: a tracer certificate is short-lived, so that a \
@@ -52,7 +59,7 @@ pub fn certify(
     }
     let auth = authority::load(authority_dir)?;
     let key = keys::read_pub(tracer_pub)?;
-    Certificate::issue(&auth.root, &key, name, now, now + days * 86_400)
+    Certificate::issue_with_roles(&auth.root, &key, name, now, now + days * 86_400, roles)
         .map_err(|e| Error::invalid(e.to_string()))
 }
 
@@ -163,6 +170,13 @@ pub fn plan_notices(
         return Err(Error::invalid(
             "--message is empty: phones would alert with no words; say what to do, such as \
              'Watch for symptoms for 10 days and take a test if any appear.'"
+                .into(),
+        ));
+    }
+    if !id.cert.roles().publish {
+        return Err(Error::invalid(
+            "this tracer's certificate has the query role only: publishing notices needs a \
+             certificate with the publish role (tracer authority certify --role publish)"
                 .into(),
         ));
     }
@@ -415,6 +429,13 @@ pub fn vault_fetch(
     to: u64,
     now: u64,
 ) -> Result<VaultRequest, Error> {
+    if !id.cert.roles().query {
+        return Err(Error::invalid(
+            "this tracer's certificate has the publish role only: fetching vault records needs \
+             a certificate with the query role (tracer authority certify --role query)"
+                .into(),
+        ));
+    }
     if to <= from {
         return Err(Error::invalid("--from must be before --to".into()));
     }

@@ -88,6 +88,10 @@ enum AuthorityCmd {
         /// stops working soon; certify again to renew.
         #[arg(long, default_value_t = tracer::DEFAULT_CERT_DAYS)]
         days: u64,
+        /// What the tracer may do: publish (sign notices) or query (fetch consented contact
+        /// records). Repeat for both; give each only to those who need it.
+        #[arg(long = "role", value_enum, required = true)]
+        roles: Vec<Role>,
         /// Where to write it (default: tracer.cert next to tracer.pub).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -110,6 +114,12 @@ enum CaseCmd {
         #[arg(long)]
         tz: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Role {
+    Publish,
+    Query,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -280,9 +290,16 @@ fn run(cmd: Command) -> Result<(), Error> {
             tracer_pub,
             name,
             days,
+            roles,
             out,
             force,
-        }) => authority_certify(authority, tracer_pub, name, days, out, force, now),
+        }) => {
+            let roles = protocol::Roles {
+                publish: roles.contains(&Role::Publish),
+                query: roles.contains(&Role::Query),
+            };
+            authority_certify(authority, tracer_pub, name, days, roles, out, force, now)
+        }
         Command::Keygen { out } => keygen(out),
         Command::Case(CaseCmd::Open {
             file,
@@ -353,19 +370,25 @@ fn authority_init(out: PathBuf, name: String) -> Result<(), Error> {
 }
 
 /// `tracer authority certify`.
+#[allow(clippy::too_many_arguments, reason = "each is one command-line choice")]
 fn authority_certify(
     authority: PathBuf,
     tracer_pub: PathBuf,
     name: String,
     days: u64,
+    roles: protocol::Roles,
     out: Option<PathBuf>,
     force: bool,
     now: u64,
 ) -> Result<(), Error> {
-    let cert = tracer::certify(&authority, &tracer_pub, &name, days, now)?;
+    let cert = tracer::certify(&authority, &tracer_pub, &name, days, roles, now)?;
     let out = out.unwrap_or_else(|| tracer_pub.with_file_name(keys::CERT_FILE));
     keys::write_cert(&out, &cert, force)?;
-    println!("Certified \"{name}\" for {days} days: {}", out.display());
+    println!(
+        "Certified \"{name}\" for {days} days, role {}: {}",
+        roles.describe(),
+        out.display()
+    );
     Ok(())
 }
 
