@@ -1018,23 +1018,114 @@ fn gen_vault(f: &Fixture) -> Value {
     tampered[200] ^= 1;
     let mut tampered_tag = record;
     tampered_tag[0] ^= 1;
+    // Inner records the authority must refuse: each seals, under the genuine tag, a contact
+    // plaintext with one rule broken.
+    let tag = allowed[0];
+    let (a, d) = (contact.arrival, contact.departure);
+    let mut inner_rng = rng(21);
+    let mut inner_with = |p: [u8; 256]| {
+        let sealed = hpke_seal_raw(
+            &mut inner_rng,
+            &f.authority.public_key(),
+            protocol::domain::VAULT_INNER,
+            &tag,
+            &p,
+        );
+        h(&[&tag[..], &sealed[..]].concat())
+    };
+    let padding = {
+        let mut p = raw_contact(1, 2, a, d, b"Ada");
+        p[255] = 1;
+        p
+    };
+    let open_negative = [
+        (
+            "contact_version_2",
+            "vault_unsupported_version",
+            inner_with(raw_contact(2, 2, a, d, b"Ada")),
+        ),
+        (
+            "contact_party_of_0",
+            "vault_invalid_party_size",
+            inner_with(raw_contact(1, 0, a, d, b"Ada")),
+        ),
+        (
+            "contact_party_of_51",
+            "vault_invalid_party_size",
+            inner_with(raw_contact(1, 51, a, d, b"Ada")),
+        ),
+        (
+            "contact_departure_before_arrival",
+            "vault_invalid_times",
+            inner_with(raw_contact(1, 2, d, a, b"Ada")),
+        ),
+        (
+            "contact_name_empty",
+            "vault_invalid_contact",
+            inner_with(raw_contact(1, 2, a, d, b"")),
+        ),
+        (
+            "contact_padding_not_zero",
+            "vault_malformed",
+            inner_with(padding),
+        ),
+    ];
+    let mut negative = vec![
+        json!({"name": "vault_record_altered", "step": "strip", "error": "vault_decryption_failed", "record": h(&tampered)}),
+        json!({"name": "vault_tag_altered", "step": "strip", "error": "vault_not_for_this_venue", "record": h(&tampered_tag)}),
+        json!({"name": "vault_record_truncated", "step": "strip", "error": "vault_wrong_length", "record": h(&record[..RECORD_LEN_MINUS_ONE])}),
+        json!({"name": "vault_other_venue_key", "step": "strip_with_venue2", "error": "vault_decryption_failed", "record": h(&record)}),
+        json!({"name": "vault_inner_with_venue_key", "step": "open_with_venue_key", "error": "vault_decryption_failed", "record": h(&inner)}),
+    ];
+    for (name, error, rec) in open_negative {
+        negative.push(json!({"name": name, "step": "open", "error": error, "record": rec}));
+    }
     json!({
-        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one.",
+        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1).",
         "hour": hr,
         "contact": contact_json(&contact),
         "record": h(&record),
         "inner_record": h(&inner),
-        "negative": [
-            {"name": "vault_record_altered", "step": "strip", "error": "vault_decryption_failed", "record": h(&tampered)},
-            {"name": "vault_tag_altered", "step": "strip", "error": "vault_not_for_this_venue", "record": h(&tampered_tag)},
-            {"name": "vault_record_truncated", "step": "strip", "error": "vault_wrong_length", "record": h(&record[..RECORD_LEN_MINUS_ONE])},
-            {"name": "vault_other_venue_key", "step": "strip_with_venue2", "error": "vault_decryption_failed", "record": h(&record)},
-            {"name": "vault_inner_with_venue_key", "step": "open_with_venue_key", "error": "vault_decryption_failed", "record": h(&inner)},
-        ],
+        "negative": negative,
     })
 }
 
 const RECORD_LEN_MINUS_ONE: usize = protocol::vault::RECORD_LEN - 1;
+
+/// HPKE SealBase (RFC 9180; DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305) with
+/// the `hpke` crate directly, returning `enc || ct`: for negative vectors whose plaintext the
+/// library refuses to build.
+fn hpke_seal_raw(
+    rng: &mut ChaCha20Rng,
+    to: &SealingPublicKey,
+    info: &[u8],
+    aad: &[u8],
+    pt: &[u8],
+) -> Vec<u8> {
+    use hpke::{Deserializable, Serializable};
+    type Kem = hpke::kem::X25519HkdfSha256;
+    let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(&to.0).unwrap();
+    let (enc, ct) = hpke::single_shot_seal_with_rng::<
+        hpke::aead::ChaCha20Poly1305,
+        hpke::kdf::HkdfSha256,
+        Kem,
+    >(&hpke::OpModeS::Base, &pk, info, pt, aad, rng)
+    .unwrap();
+    [enc.to_bytes().to_vec(), ct].concat()
+}
+
+/// A contact plaintext laid out by hand (spec section 14.1).
+fn raw_contact(version: u8, party: u8, arr: u64, dep: u64, name: &[u8]) -> [u8; 256] {
+    let mut p = [0u8; 256];
+    p[0] = version;
+    p[1] = party;
+    p[2..10].copy_from_slice(&arr.to_be_bytes());
+    p[10..18].copy_from_slice(&dep.to_be_bytes());
+    p[18] = name.len() as u8;
+    p[19..19 + name.len()].copy_from_slice(name);
+    // Empty phone and e-mail follow as two zero length bytes, then zero padding.
+    p
+}
 
 fn gen_case(f: &Fixture) -> Value {
     let diary = CaseDiary {
@@ -1061,6 +1152,92 @@ fn gen_case(f: &Fixture) -> Value {
     tampered[n - 1] ^= 1;
     let mut ver = file.clone();
     ver[0] = 7;
+    // Files the authority must refuse after opening: each plaintext breaks one rule.
+    let mut case_rng = rng(32);
+    let mut case_with = |plain: &[u8]| {
+        let sealed = hpke_seal_raw(
+            &mut case_rng,
+            &f.authority.public_key(),
+            protocol::domain::CASE_DIARY,
+            &[1],
+            plain,
+        );
+        h(&[&[1u8][..], &sealed[..]].concat())
+    };
+    let visit_plain = |poster: &[u8], arr: u64, dep: u64, count: u16, len: usize| {
+        let mut p = Vec::new();
+        p.extend_from_slice(&diary.created_at.to_be_bytes());
+        p.extend_from_slice(&count.to_be_bytes());
+        if count == 1 {
+            p.extend_from_slice(&u16::try_from(poster.len()).unwrap().to_be_bytes());
+            p.extend_from_slice(poster);
+            p.extend_from_slice(&arr.to_be_bytes());
+            p.extend_from_slice(&dep.to_be_bytes());
+        }
+        p.resize(len, 0);
+        p
+    };
+    let good_poster = f.poster.to_bytes().to_vec();
+    let mut bad_poster = good_poster.clone();
+    let last = bad_poster.len() - 1;
+    bad_poster[last] ^= 1;
+    let (arr, dep) = (T0 + 12 * 3600, T0 + 13 * 3600);
+    let mut nonzero_padding = visit_plain(&good_poster, arr, dep, 1, 1024);
+    nonzero_padding[1023] = 1;
+    let case_negative = [
+        (
+            "case_plaintext_not_a_multiple_of_1024",
+            "case_malformed",
+            case_with(&visit_plain(&good_poster, arr, dep, 1, 1000)),
+        ),
+        (
+            "case_padding_not_zero",
+            "case_malformed",
+            case_with(&nonzero_padding),
+        ),
+        (
+            "case_padding_longer_than_needed",
+            "case_malformed",
+            case_with(&visit_plain(&good_poster, arr, dep, 1, 2048)),
+        ),
+        (
+            "case_2001_visits",
+            "case_too_many_visits",
+            case_with(&visit_plain(&good_poster, arr, dep, 2001, 1024)),
+        ),
+        (
+            "case_poster_signature_broken",
+            "case_invalid_poster",
+            case_with(&visit_plain(&bad_poster, arr, dep, 1, 1024)),
+        ),
+        (
+            "case_departure_before_arrival",
+            "case_invalid_visit",
+            case_with(&visit_plain(&good_poster, dep, arr, 1, 1024)),
+        ),
+        (
+            "case_visit_longer_than_14_days",
+            "case_invalid_visit",
+            case_with(&visit_plain(
+                &good_poster,
+                arr,
+                arr + 14 * 86_400 + 1,
+                1,
+                1024,
+            )),
+        ),
+    ];
+    let mut negative: Vec<Value> = vec![
+        json!({"name": "case_sealed_to_other_authority", "error": "case_decryption_failed", "file": h(&other_file)}),
+        json!({"name": "case_altered", "error": "case_decryption_failed", "file": h(&tampered)}),
+        json!({"name": "case_unsupported_version", "error": "case_unsupported_version", "file": h(&ver)}),
+        json!({"name": "case_truncated", "error": "case_truncated", "file": h(&file[..20])}),
+    ];
+    negative.extend(
+        case_negative
+            .iter()
+            .map(|(n, e, file)| json!({"name": n, "error": e, "file": file})),
+    );
     json!({
         "description": "A case diary sealed to keys.json authority_sealing. `poster` indexes poster.json valid[].",
         "file": h(&file),
@@ -1068,12 +1245,7 @@ fn gen_case(f: &Fixture) -> Value {
         "visits": diary.visits.iter().map(|v| json!({
             "poster": if v.poster == f.poster { 0 } else { 1 }, "arrival": v.arrival, "departure": v.departure
         })).collect::<Vec<_>>(),
-        "negative": [
-            {"name": "case_sealed_to_other_authority", "error": "case_decryption_failed", "file": h(&other_file)},
-            {"name": "case_altered", "error": "case_decryption_failed", "file": h(&tampered)},
-            {"name": "case_unsupported_version", "error": "case_unsupported_version", "file": h(&ver)},
-            {"name": "case_truncated", "error": "case_truncated", "file": h(&file[..20])},
-        ],
+        "negative": negative,
     })
 }
 
@@ -1561,6 +1733,7 @@ fn vault_vectors() {
             "strip" => strip_outer(&venue, &allowed, &rec).map(|_| ()),
             "strip_with_venue2" => strip_outer(&venue2, &allowed, &rec).map(|_| ()),
             "open_with_venue_key" => open_inner(venue.sealing_secret(), &rec).map(|_| ()),
+            "open" => open_inner(&authority, &rec).map(|_| ()),
             other => panic!("unknown step {other}"),
         }
         .expect_err("negative");
