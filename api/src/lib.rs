@@ -95,6 +95,8 @@ pub mod http {
         pub root: String,
         /// The sealing X25519 public key.
         pub sealing: String,
+        /// The emergency approval Ed25519 public key (spec section 11a).
+        pub emergency: String,
         /// The whole trust file.
         pub trust_file: String,
     }

@@ -487,7 +487,7 @@ fn publish_and_query_are_separate_roles() {
     )
     .unwrap_err();
     assert!(
-        err.to_string().contains("query_certificate_cannot_query"),
+        matches!(&err, tracer::Error::Refused { status: 403, error, .. } if error == "query_certificate_cannot_query"),
         "{err}"
     );
 }

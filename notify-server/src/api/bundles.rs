@@ -10,7 +10,10 @@ use super::*;
 fn bundle_error(e: &protocol::BundleError) -> ApiError {
     use protocol::BundleError as B;
     let status = match e {
-        B::Certificate(_) | B::BadSignature | B::OutsideCertificateValidity => Status::Forbidden,
+        B::Certificate(_)
+        | B::BadSignature
+        | B::OutsideCertificateValidity
+        | B::CertificateCannotPublish => Status::Forbidden,
         B::FromTheFuture { .. } => Status::UnprocessableEntity,
         _ => Status::BadRequest,
     };

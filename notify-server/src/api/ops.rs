@@ -14,6 +14,7 @@ pub fn get_trust(app: &State<App>) -> Json<Trust> {
         authority: t.authority.clone(),
         root: URL_SAFE_NO_PAD.encode(t.root.as_bytes()),
         sealing: URL_SAFE_NO_PAD.encode(t.sealing.0),
+        emergency: URL_SAFE_NO_PAD.encode(t.emergency.as_bytes()),
         trust_file: t.to_text(),
     })
 }

@@ -58,7 +58,7 @@ pub fn check_query(
     protocol::query::verify_query(root, &bytes, now).map_err(|e| {
         use protocol::QueryError as Q;
         let status = match e {
-            Q::Certificate(_) | Q::BadSignature => Status::Forbidden,
+            Q::Certificate(_) | Q::BadSignature | Q::CertificateCannotQuery => Status::Forbidden,
             Q::Stale { .. } => Status::UnprocessableEntity,
             _ => Status::BadRequest,
         };
