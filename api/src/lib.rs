@@ -69,6 +69,26 @@ pub mod http {
         pub stored: bool,
     }
 
+    /// `POST /v1/revocations` body, and `GET /v1/revocations` answer (`null` when the server
+    /// holds no list).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Revocations {
+        /// The signed revocation list (spec section 10.3), base64url.
+        pub revocations: Option<String>,
+    }
+
+    /// `POST /v1/revocations` answer.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct RevocationsPosted {
+        /// The list's issue time, Unix seconds.
+        pub issued_at: u64,
+        /// How many keys it revokes.
+        pub keys: usize,
+        /// True when it replaced an older list, false when the server held it already.
+        pub replaced: bool,
+    }
+
     /// `POST /v1/vault/query` body.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]

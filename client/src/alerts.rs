@@ -31,7 +31,7 @@ impl Session {
     /// The cached notices, read (and verified) once per command.
     pub(crate) fn cached_notices(&mut self, now: u64) -> Result<&[Bundle], crate::Error> {
         if self.cached.is_none() {
-            let mut verifier = BundleVerifier::new(self.trust.root);
+            let mut verifier = self.verifier();
             let oldest = self.notices_oldest(now);
             let loaded =
                 crate::notices::load(self.dir(), &self.notices_key, &mut verifier, oldest, now);
@@ -114,15 +114,17 @@ impl Session {
                         found_at: now,
                         issuer: a.issuer.clone(),
                         approved_by: a.approver.name().to_owned(),
+                        issuer_key: crate::hex(a.issuer_key.as_bytes()),
+                        issuer_revoked: false,
                     },
                 );
             }
         }
         if replace {
             let before = self.state.alerts.len();
-            self.state
-                .alerts
-                .retain(|k, a| !ids.contains(&a.visit) || computed.contains_key(k));
+            self.state.alerts.retain(|k, a| {
+                !ids.contains(&a.visit) || computed.contains_key(k) || a.issuer_revoked
+            });
             self.dirty |= before != self.state.alerts.len();
         }
         for (k, mut a) in computed {
@@ -142,6 +144,44 @@ impl Session {
             }
         }
         stats.unapproved
+    }
+
+    /// The revocation list this diary holds, verified again (a `RevocationList` always means
+    /// "verified"); `None` if it holds none, or if what it holds does not verify.
+    pub(crate) fn held_revocations(&self) -> Option<protocol::RevocationList> {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(self.state.revocations.as_deref()?)
+            .ok()?;
+        // Its time was checked when it was taken; the clock may have moved since.
+        protocol::RevocationList::verify(&self.trust.root, &bytes, u64::MAX).ok()
+    }
+
+    /// A bundle verifier for the pinned root, with the held revocation list in force.
+    pub(crate) fn verifier(&self) -> BundleVerifier {
+        let mut v = BundleVerifier::new(self.trust.root);
+        if let Some(list) = self.held_revocations() {
+            v.set_revocations(list);
+        }
+        v
+    }
+
+    /// Takes `list` (verified, and newer than the held one) and marks the alerts whose
+    /// issuer it revokes. Returns how many alerts it marked.
+    pub(crate) fn take_revocations(&mut self, list: &protocol::RevocationList) -> usize {
+        use base64::Engine as _;
+        self.state.revocations =
+            Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(list.to_bytes()));
+        self.dirty = true;
+        let revoked: Vec<String> = list.keys().iter().map(|k| crate::hex(k)).collect();
+        let mut marked = 0;
+        for a in self.state.alerts.values_mut() {
+            if !a.issuer_revoked && revoked.contains(&a.issuer_key) {
+                a.issuer_revoked = true;
+                marked += 1;
+            }
+        }
+        marked
     }
 
     /// Alerts found during this command, to show the user.

@@ -217,6 +217,8 @@ fn convert(v1: &V1) -> Result<State, Error> {
                 message: a.message,
                 issuer: String::new(),
                 approved_by: String::new(),
+                issuer_key: String::new(),
+                issuer_revoked: false,
                 overlap_minutes: a.overlap_minutes,
                 found_at: a.found_at,
             },

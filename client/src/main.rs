@@ -593,6 +593,30 @@ fn sync(s: &mut Session, server: Option<&str>, now: u64, tz: &TimeZone) -> Resul
     if let Some(why) = &report.stopped {
         println!("Sync stopped early: {why}.");
     }
+    if let Some((keys, marked)) = report.new_revocations {
+        println!(
+            "{} has revoked {keys} tracer key(s) in all; notices signed with them are refused.",
+            s.trust().authority
+        );
+        if marked > 0 {
+            println!(
+                "  {marked} of your alerts came from a tracer whose key is now revoked: they may \
+                 be false. See 'checkin alerts'."
+            );
+        }
+    }
+    if report.revoked_bundles > 0 {
+        println!(
+            "Refused {} notice bundle(s) signed by tracers whose keys the authority revoked.",
+            report.revoked_bundles
+        );
+    }
+    if let Some(why) = &report.revocation_refused {
+        println!(
+            "The server offered a revocation list that this diary refused, and kept the one it \
+             had: {why}."
+        );
+    }
     if report.unapproved > 0 {
         println!(
             "Ignored {} notice entr{} for places you visited: neither the venue nor the \
@@ -790,6 +814,12 @@ fn print_alert(a: &AlertRec, authority: &str, tz: &TimeZone) {
         }
         _ => String::new(),
     };
+    if a.issuer_revoked {
+        println!(
+            "  WITHDRAWN: {authority} has since revoked the key of the tracer who issued this \
+             alert, so it may be false. Ask {authority} if in doubt."
+        );
+    }
     if a.issuer.is_empty() {
         println!("  Issued under {authority}{approved}.");
     } else {

@@ -86,6 +86,58 @@ impl Server {
         })
     }
 
+    /// The revocation list the server holds (`GET /v1/revocations`): `Ok(None)` when it holds
+    /// none, or when it is a server that does not know the endpoint (404).
+    pub fn revocations(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        let url = format!("{}/v1/revocations", self.base);
+        let mut res = self
+            .agent
+            .get(&url)
+            .call()
+            .map_err(|e| Error::Unreachable {
+                what: self.base.clone(),
+                source: Some(e.into()),
+            })?;
+        match res.status().as_u16() {
+            200 => {}
+            404 => return Ok(None),
+            status => {
+                return Err(Error::Unreachable {
+                    what: format!("{} answered {status}", self.base),
+                    source: None,
+                });
+            }
+        }
+        let text = res
+            .body_mut()
+            .with_config()
+            .limit(1 << 20)
+            .read_to_string()
+            .map_err(|e| {
+                Error::ServerMisbehaved(format!(
+                    "{}: the revocation list could not be read ({e})",
+                    self.base
+                ))
+            })?;
+        self.bytes_read += text.len() as u64;
+        let body: api::http::Revocations = serde_json::from_str(&text).map_err(|e| {
+            Error::ServerMisbehaved(format!(
+                "{} sent something that is not a revocation list ({e})",
+                self.base
+            ))
+        })?;
+        body.revocations
+            .map(|t| {
+                URL_SAFE_NO_PAD.decode(t).map_err(|_| {
+                    Error::ServerMisbehaved(format!(
+                        "{} sent a revocation list that is not base64url",
+                        self.base
+                    ))
+                })
+            })
+            .transpose()
+    }
+
     /// Sends one sealed record; true if the server stored it (201).
     pub fn upload(&self, record: &str) -> bool {
         let body = serde_json::to_string(&api::http::PostRecord {

@@ -110,6 +110,13 @@ pub struct AlertRec {
     /// venue it could not reach); empty for alerts found by earlier versions.
     #[serde(default)]
     pub approved_by: String,
+    /// The issuing tracer's public key, hex (empty for alerts found by earlier versions).
+    #[serde(default)]
+    pub issuer_key: String,
+    /// The authority has since revoked the issuing tracer's key (spec section 10.3): the
+    /// alert is kept, marked, so the user learns it may be false.
+    #[serde(default)]
+    pub issuer_revoked: bool,
 }
 
 /// A sealed vault record waiting to be sent.
@@ -147,6 +154,10 @@ pub struct State {
     /// fetched again at the next syncs (a network path may have altered them), then given up.
     #[serde(default)]
     pub retry: Vec<(u64, u8)>,
+    /// The newest revocation list this diary has verified (base64url), if any: a server can
+    /// never make it go back to an older one.
+    #[serde(default)]
+    pub revocations: Option<String>,
 }
 
 impl State {

@@ -40,6 +40,12 @@ pub struct SyncReport {
     /// Notice entries for this diary's visits that no venue (nor the authority's emergency
     /// key) approved: a certified tracer acting alone. They never alert.
     pub unapproved: usize,
+    /// Bundles refused because the authority revoked their tracer's key.
+    pub revoked_bundles: usize,
+    /// A newer revocation list taken in this sync: (keys it names, alerts it marked).
+    pub new_revocations: Option<(usize, usize)>,
+    /// A revocation list the server offered and this diary refused, and why.
+    pub revocation_refused: Option<String>,
 }
 
 impl Session {
@@ -62,8 +68,32 @@ impl Session {
         } else {
             0
         };
+        let held = self.held_revocations();
         self.store.release();
+        // The revocation list first, so that no bundle of a revoked tracer is taken.
+        let mut newer_list = None;
+        match conn.revocations() {
+            Ok(None) => {}
+            Ok(Some(bytes)) => {
+                let checked = protocol::RevocationList::verify(&self.trust.root, &bytes, now)
+                    .and_then(|l| l.replaces(held.as_ref()).map(|r| (l, r)));
+                match checked {
+                    Ok((list, protocol::revocation::Replacement::Newer)) => newer_list = Some(list),
+                    Ok((_, protocol::revocation::Replacement::Same)) => {}
+                    Err(e) => {
+                        report.revocation_refused = Some(format!("{e} ({})", e.code()));
+                    }
+                }
+            }
+            Err(e) => {
+                self.state = self.store.relock()?;
+                return Err(e);
+            }
+        }
         let mut verifier = BundleVerifier::new(self.trust.root);
+        if let Some(list) = newer_list.clone().or(held) {
+            verifier.set_revocations(list);
+        }
         let mut fresh: Vec<Bundle> = Vec::new();
         let mut after = start;
         let mut pages = 0usize;
@@ -120,6 +150,11 @@ impl Session {
                         // Older than any visit kept: nothing to match and nothing wrong (the
                         // server purges it within minutes).
                         Err(protocol::BundleError::TooOld { .. }) => Ok(None),
+                        // Revoked: counted, and not tried again.
+                        Err(protocol::BundleError::CertificateRevoked) => {
+                            report.revoked_bundles += 1;
+                            Ok(None)
+                        }
                         Err(e) => Err(format!("{e} ({})", e.code())),
                     },
                 };
@@ -146,6 +181,13 @@ impl Session {
         self.state = self.store.relock()?;
         self.state.retry = retry;
         self.dirty = true;
+        if let Some(list) = &newer_list {
+            // Another command may have taken a newer list meanwhile: never go back.
+            if list.replaces(self.held_revocations().as_ref()).is_ok() {
+                let marked = self.take_revocations(list);
+                report.new_revocations = Some((list.keys().len(), marked));
+            }
+        }
         self.cached = None;
         let mut kept = match self.cached_notices(now) {
             Ok(_) => self.cached.take().unwrap_or_default(),

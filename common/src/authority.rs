@@ -29,6 +29,8 @@ pub const SEALING_KEY: &str = "sealing.key";
 pub const EMERGENCY_KEY: &str = "emergency.key";
 /// File name of the public trust file.
 pub const TRUST_FILE: &str = "trust.txt";
+/// File name of the authority's newest signed revocation list (public).
+pub const REVOCATIONS_FILE: &str = "revocations.bin";
 
 const ROOT_HEADER: &str = "checkin-authority-root v1";
 const SEALING_HEADER: &str = "checkin-authority-sealing v1";

@@ -2,15 +2,15 @@
 //! JSON parsing, base64, and the checks on bundles, vault records and queries. Every
 //! refusal must be a 4xx: a 5xx would blame the server for the client's input.
 //!
-//! First byte mod 3 picks the endpoint (`POST /v1/bundles`, `/v1/vault`, `/v1/vault/query`);
-//! the rest is the body.
+//! First byte mod 4 picks the endpoint (`POST /v1/bundles`, `/v1/vault`, `/v1/vault/query`,
+//! `/v1/revocations`); the rest is the body.
 #![no_main]
 
 use checkin_fuzz::{NOW, world};
 use libfuzzer_sys::fuzz_target;
 use notify_server::api::{
-    ApiError, PostBundle, PostQuery, PostRecord, check_bundle, check_query, check_vault_record,
-    parse_body,
+    ApiError, PostBundle, PostQuery, PostRecord, Revocations, check_bundle, check_query,
+    check_revocations, check_vault_record, parse_body,
 };
 use protocol::BundleVerifier;
 
@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let w = world();
-    match mode % 3 {
+    match mode % 4 {
         0 => {
             if let Some(body) = client_error(parse_body::<PostBundle>(text)) {
                 let mut verifier = BundleVerifier::new(w.root.verifying_key());
@@ -53,9 +53,20 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        _ => {
+        2 => {
             if let Some(body) = client_error(parse_body::<PostQuery>(text)) {
-                let _ = client_error(check_query(&body, &w.root.verifying_key(), NOW));
+                let _ = client_error(check_query(&body, &w.root.verifying_key(), None, NOW));
+            }
+        }
+        _ => {
+            if let Some(body) = client_error(parse_body::<Revocations>(text)) {
+                if let Some((list, _)) =
+                    client_error(check_revocations(&body, &w.root.verifying_key(), None, NOW))
+                {
+                    // A list that passed once is the same list a second time, never a 4xx.
+                    let again = check_revocations(&body, &w.root.verifying_key(), Some(&list), NOW);
+                    assert!(again.is_ok());
+                }
             }
         }
     }

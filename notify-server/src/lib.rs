@@ -88,6 +88,32 @@ fn trust_anchor(settings: &Settings) -> Result<TrustAnchor, StartError> {
     Ok(trust)
 }
 
+/// A bundle verifier for `trust`, with the revocation list the store holds in force. A stored
+/// list that does not verify under the pinned root (the trust file changed) cannot be trusted
+/// and stops the start: refusing nothing that the authority revoked matters more than starting.
+fn verifier_with_revocations(
+    trust: &TrustAnchor,
+    store: &dyn Store,
+) -> Result<BundleVerifier, StartError> {
+    let mut verifier = BundleVerifier::new(trust.root);
+    let stored = store
+        .revocations()
+        .map_err(|e| StartError(format!("cannot read the store: {e}")))?;
+    if let Some(bytes) = stored {
+        // Its time was checked when it was posted; the clock may have moved since.
+        let list =
+            protocol::RevocationList::verify(&trust.root, &bytes, u64::MAX).map_err(|e| {
+                StartError(format!(
+                    "the stored revocation list does not verify under the pinned authority ({e}): \
+                 the trust file changed since it was posted; use the data directory of this \
+                 authority, or a new one"
+                ))
+            })?;
+        verifier.set_revocations(list);
+    }
+    Ok(verifier)
+}
+
 /// Rocket's configuration sources (`Rocket.toml`, then `ROCKET_*` variables) over the
 /// server's defaults: JSON bodies up to 2 MiB, room for the largest bundle (4,096 entries,
 /// about 1.6 MB as base64), and no client IP header.
@@ -117,11 +143,13 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     let durable = Durability::new(Arc::clone(&store));
     let metrics = Arc::new(Metrics::default());
     let pages = Arc::new(api::PageCache::default());
+    let verifier = verifier_with_revocations(&trust, store.as_ref())?;
     let app = App {
         pages: Arc::clone(&pages),
         store: Arc::clone(&store),
         durable: Arc::clone(&durable),
-        verifier: std::sync::Mutex::new(BundleVerifier::new(trust.root)),
+        verifier: std::sync::Mutex::new(verifier),
+        revocation_writes: tokio::sync::Mutex::new(()),
         trust,
         settings: settings.clone(),
         limiter: api::RateLimiter::default(),
@@ -173,6 +201,8 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::get_batch,
                 api::post_vault,
                 api::post_query,
+                api::post_revocations,
+                api::get_revocations,
                 api::get_trust,
                 api::healthz,
                 api::not_relayed,

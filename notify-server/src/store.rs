@@ -151,6 +151,11 @@ pub trait Store: Send + Sync + 'static {
     /// `vault_before`, and nonces expired at `now`.
     fn purge(&self, bundles_before: u64, vault_before: u64, now: u64)
     -> Result<Purged, StoreError>;
+    /// The revocation list held (spec section 10.3), as signed bytes.
+    fn revocations(&self) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Replaces the revocation list held; durable at the next `flush`. The caller has checked
+    /// that `list` is newer.
+    fn set_revocations(&self, list: &[u8]) -> Result<(), StoreError>;
     /// How much is stored.
     fn counts(&self) -> Result<Counts, StoreError>;
     /// Makes every write that returned before this call durable.
@@ -167,6 +172,8 @@ const BUNDLE_HOURS: TableDefinition<(u64, u64), ()> = TableDefinition::new("bund
 const VAULT: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("vault");
 /// Query nonces → when they may be forgotten.
 const NONCES: TableDefinition<[u8; 16], u64> = TableDefinition::new("nonces");
+/// The newest revocation list, under the key `list`.
+const REVOCATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("revocations");
 /// `last_seq` (highest bundle sequence number ever given) and `vault_unique` (last unique
 /// number given to a vault key).
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
@@ -290,6 +297,7 @@ impl RedbStore {
         w.open_table(VAULT)?;
         w.open_table(NONCES)?;
         w.open_table(META)?;
+        w.open_table(REVOCATIONS)?;
         w.commit()?;
         Ok(db)
     }
@@ -534,6 +542,23 @@ impl Store for RedbStore {
             };
             w.commit()?;
             Ok(fresh)
+        })
+    }
+
+    fn revocations(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with_db(false, |db| {
+            let r = db.begin_read()?;
+            let table = r.open_table(REVOCATIONS)?;
+            Ok(table.get("list")?.map(|v| v.value().to_vec()))
+        })
+    }
+
+    fn set_revocations(&self, list: &[u8]) -> Result<(), StoreError> {
+        self.with_db(true, |db| {
+            let w = write(db)?;
+            w.open_table(REVOCATIONS)?.insert("list", list)?;
+            w.commit()?;
+            Ok(())
         })
     }
 

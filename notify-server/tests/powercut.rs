@@ -2,7 +2,8 @@
 //! file system that is shut down, journal uncommitted, at a random moment while vault
 //! uploads, bundle publications and vault queries stream in (see `tests::powercut`). After
 //! each cut the file system is mounted again, the store must open and be consistent, and every
-//! record, bundle and query nonce that got a 2xx must be there.
+//! record, bundle and query nonce that got a 2xx must be there, and the revocation list held
+//! must be the last one acknowledged or a newer one.
 //!
 //! `POWERCUT_TRIALS` sets the number of cuts (default 3; `scripts/powercut.sh` runs 20);
 //! `POWERCUT_SEED` replays a run. Needs root and a loop device; skips, saying so, without.
@@ -34,6 +35,8 @@ struct Acked {
     records: Vec<(Vec<u8>, usize, Instant)>,
     bundles: Vec<Vec<u8>>,
     nonces: Vec<[u8; 16]>,
+    /// `issued_at` of each revocation list that got a 201.
+    revocations: Vec<u64>,
 }
 
 #[test]
@@ -70,6 +73,18 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
                 .collect(),
         );
         let queries: Arc<Vec<Vec<u8>>> = Arc::new((0..200).map(|_| f.query(&[1], now())).collect());
+        // Revocation lists, each newer than every list of the rounds before; each names one
+        // random key (never the fixture's tracer, whose bundles and queries must still pass).
+        let lists: Arc<Vec<protocol::RevocationList>> = Arc::new(
+            (0..300u64)
+                .map(|i| {
+                    let mut key = [0u8; 32];
+                    rng.fill_bytes(&mut key);
+                    let at = now() - 1_000_000 + round as u64 * 1_000 + i;
+                    protocol::RevocationList::sign(&f.root, at, &[key]).unwrap()
+                })
+                .collect(),
+        );
         let port = free_port();
         let mut child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
             .env("ROCKET_PORT", port.to_string())
@@ -151,6 +166,23 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
                 }
             }));
         }
+        {
+            let (lists, acked, stop) = (lists.clone(), acked.clone(), stop.clone());
+            let url = format!("http://127.0.0.1:{port}/v1/revocations");
+            threads.push(std::thread::spawn(move || {
+                let a = agent();
+                for l in lists.iter() {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    match post(&a, &url, &json!({"revocations": b64(l.to_bytes())})).0 {
+                        201 => acked.lock().unwrap().revocations.push(l.issued_at()),
+                        400..=499 => panic!("revocation list refused"),
+                        _ => break,
+                    }
+                }
+            }));
+        }
         // The cut: anywhere from just after the server listens to 1.5 s into the load.
         std::thread::sleep(Duration::from_millis(rng.random_range(0..1500)));
         disk.cut();
@@ -163,12 +195,17 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
             t.join().unwrap();
         }
         let new = std::mem::take(&mut *acked.lock().unwrap());
-        if new.records.is_empty() && new.bundles.is_empty() && new.nonces.is_empty() {
+        if new.records.is_empty()
+            && new.bundles.is_empty()
+            && new.nonces.is_empty()
+            && new.revocations.is_empty()
+        {
             before_load += 1;
         }
         all.records.extend(new.records);
         all.bundles.extend(new.bundles);
         all.nonces.extend(new.nonces);
+        all.revocations.extend(new.revocations);
 
         disk.remount();
         let store = RedbStore::open(&notify_server::store::store_path(&data)).unwrap_or_else(|e| {
@@ -224,14 +261,26 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
                 "round {round} (seed {seed}): an answered query's nonce was forgotten"
             );
         }
+        if let Some(&last) = all.revocations.iter().max() {
+            let held = store.revocations().unwrap().unwrap_or_else(|| {
+                panic!("round {round} (seed {seed}): the acknowledged revocation list was lost")
+            });
+            let held = protocol::RevocationList::verify(&f.root.verifying_key(), &held, now())
+                .unwrap_or_else(|e| panic!("round {round} (seed {seed}): held list: {e}"));
+            assert!(
+                held.issued_at() >= last,
+                "round {round} (seed {seed}): the store went back to an older revocation list"
+            );
+        }
         store.flush().unwrap();
     }
     eprintln!(
         "server power cuts, seed {seed}: {n} cuts under load, the store opened {opened} times; \
-         {} acknowledged records, {} bundles and {} query nonces, none lost \
-         ({before_load} cuts came before any acknowledgement)",
+         {} acknowledged records, {} bundles, {} query nonces and {} revocation lists, none \
+         lost ({before_load} cuts came before any acknowledgement)",
         all.records.len(),
         all.bundles.len(),
-        all.nonces.len()
+        all.nonces.len(),
+        all.revocations.len()
     );
 }

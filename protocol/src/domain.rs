@@ -30,6 +30,8 @@ pub const BUNDLE_SIGNATURE: &[u8] = b"checkin/v1/notice-bundle";
 pub const CERTIFICATE_DIGEST: &str = "checkin/v1/certificate-digest";
 /// Ed25519 context: a venue's (or the authority's emergency) approval of a notice.
 pub const NOTICE_APPROVAL: &[u8] = b"checkin/v1/notice-approval";
+/// Ed25519 context: the root's signature over a revocation list.
+pub const REVOCATION_LIST: &[u8] = b"checkin/v1/revocation-list";
 /// Ed25519 context: the tracer's signature over a vault query body.
 pub const VAULT_QUERY_SIGNATURE: &[u8] = b"checkin/v1/vault-query";
 /// HPKE info: the outer (venue) layer of a vault record.

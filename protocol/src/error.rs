@@ -232,6 +232,8 @@ pub enum BundleError {
     OutsideCertificateValidity,
     /// The certificate does not give its tracer the publish role.
     CertificateCannotPublish,
+    /// The authority's revocation list names the bundle's tracer key.
+    CertificateRevoked,
     /// The bundle claims a creation time too far in the future.
     FromTheFuture {
         /// The claimed creation time, in Unix seconds.
@@ -260,6 +262,7 @@ impl BundleError {
             BundleError::Certificate(e) => e.code(),
             BundleError::OutsideCertificateValidity => "bundle_outside_certificate_validity",
             BundleError::CertificateCannotPublish => "bundle_certificate_cannot_publish",
+            BundleError::CertificateRevoked => "bundle_certificate_revoked",
             BundleError::FromTheFuture { .. } => "bundle_from_the_future",
             BundleError::TooOld { .. } => "bundle_too_old",
             BundleError::BadSignature => "bundle_bad_signature",
@@ -291,6 +294,10 @@ impl fmt::Display for BundleError {
             BundleError::CertificateCannotPublish => f.write_str(
                 "the bundle's tracer certificate does not allow publishing notices (its role is \
                  query only)",
+            ),
+            BundleError::CertificateRevoked => f.write_str(
+                "the authority has revoked the key of the tracer who signed this notice bundle, \
+                 so its notices are not trusted",
             ),
             BundleError::OutsideCertificateValidity => f.write_str(
                 "the notice bundle was made outside its tracer certificate's validity period",
@@ -608,6 +615,8 @@ pub enum QueryError {
     },
     /// The certificate does not give its tracer the query role.
     CertificateCannotQuery,
+    /// The authority's revocation list names the query's tracer key.
+    CertificateRevoked,
     /// The tracer's signature does not verify.
     BadSignature,
 }
@@ -623,6 +632,7 @@ impl QueryError {
             QueryError::Certificate(e) => e.code(),
             QueryError::Stale { .. } => "query_stale",
             QueryError::CertificateCannotQuery => "query_certificate_cannot_query",
+            QueryError::CertificateRevoked => "query_certificate_revoked",
             QueryError::BadSignature => "query_bad_signature",
         }
     }
@@ -653,6 +663,9 @@ impl fmt::Display for QueryError {
             QueryError::CertificateCannotQuery => f.write_str(
                 "the query's tracer certificate does not allow querying the vault (its role is \
                  publish only): ask the authority for a certificate with the query role",
+            ),
+            QueryError::CertificateRevoked => f.write_str(
+                "the authority has revoked this tracer's key, so it may not query the vault",
             ),
             QueryError::BadSignature => {
                 f.write_str("the vault query's signature does not verify: it was altered or forged")
@@ -713,3 +726,88 @@ impl fmt::Display for TrustError {
 }
 
 impl std::error::Error for TrustError {}
+
+/// Why a revocation list was rejected.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevocationError {
+    /// The encoding ended early.
+    Truncated,
+    /// Bytes follow the signature.
+    TrailingBytes,
+    /// Unknown format version.
+    UnsupportedVersion(u8),
+    /// More keys than the limit.
+    TooManyKeys(u16),
+    /// Keys are not in strictly ascending order (or a key repeats).
+    KeysNotSorted,
+    /// The root's signature does not verify.
+    BadSignature,
+    /// The list claims to be issued in the future.
+    FromTheFuture {
+        /// The claimed issue time, Unix seconds.
+        issued_at: u64,
+    },
+    /// The list is not newer than the one already held.
+    NotNewer {
+        /// This list's issue time.
+        issued_at: u64,
+        /// The held list's issue time.
+        held: u64,
+    },
+}
+
+impl RevocationError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RevocationError::Truncated => "revocation_truncated",
+            RevocationError::TrailingBytes => "revocation_trailing_bytes",
+            RevocationError::UnsupportedVersion(_) => "revocation_unsupported_version",
+            RevocationError::TooManyKeys(_) => "revocation_too_many_keys",
+            RevocationError::KeysNotSorted => "revocation_keys_not_sorted",
+            RevocationError::BadSignature => "revocation_bad_signature",
+            RevocationError::FromTheFuture { .. } => "revocation_from_the_future",
+            RevocationError::NotNewer { .. } => "revocation_not_newer",
+        }
+    }
+}
+
+impl fmt::Display for RevocationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RevocationError::Truncated => f.write_str("the revocation list is cut short"),
+            RevocationError::TrailingBytes => {
+                f.write_str("the revocation list has extra bytes after its signature")
+            }
+            RevocationError::UnsupportedVersion(v) => write!(
+                f,
+                "the revocation list uses unknown format version {v}: update this software"
+            ),
+            RevocationError::TooManyKeys(n) => write!(
+                f,
+                "the revocation list names {n} keys, more than the limit of {}",
+                crate::revocation::MAX_REVOKED_KEYS
+            ),
+            RevocationError::KeysNotSorted => {
+                f.write_str("the revocation list's keys are not in ascending order without repeats")
+            }
+            RevocationError::BadSignature => f.write_str(
+                "the revocation list's signature does not verify under the authority's root key: \
+                 it was altered, or another authority made it",
+            ),
+            RevocationError::FromTheFuture { issued_at } => write!(
+                f,
+                "the revocation list claims to be issued at {issued_at} (Unix time), in the \
+                 future: check the clocks"
+            ),
+            RevocationError::NotNewer { issued_at, held } => write!(
+                f,
+                "this revocation list (issued at {issued_at}, Unix time) is not newer than the \
+                 one already held (issued at {held}); a list only ever replaces an older one"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RevocationError {}

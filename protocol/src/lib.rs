@@ -16,6 +16,7 @@ pub mod matching;
 pub mod notice;
 pub mod poster;
 pub mod query;
+pub mod revocation;
 pub mod trust;
 pub mod vault;
 mod wire;
@@ -27,8 +28,8 @@ pub use case::{CaseDiary, CaseVisit};
 pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_tag};
 pub use error::{
-    BundleError, CaseError, CertError, NoticeError, PosterError, QueryError, TextProblem,
-    TrustError, VaultError, VisitError,
+    BundleError, CaseError, CertError, NoticeError, PosterError, QueryError, RevocationError,
+    TextProblem, TrustError, VaultError, VisitError,
 };
 pub use keys::{
     AuthorityRootKey, Ed25519Secret, SealingPublicKey, SealingSecretKey, TracerKey, VenueKeys,
@@ -37,6 +38,7 @@ pub use keys::{
 pub use matching::{Alert, Matcher, ScanStats, Visit};
 pub use notice::{Bundle, BundleVerifier, NoticePayload, Severity, VenueNotice};
 pub use poster::{Poster, PosterInfo, Validity, VenueId};
+pub use revocation::RevocationList;
 pub use trust::TrustAnchor;
 pub use vault::ContactRecord;
 

@@ -83,6 +83,8 @@ pub struct Alert {
     /// Who issued the notice: the tracer's name from the bundle's certificate (which the
     /// pinned authority signed).
     pub issuer: String,
+    /// The issuing tracer's key, from the same certificate: what a revocation list names.
+    pub issuer_key: VerifyingKey,
     /// Who approved it: the venue, or the authority for a venue it could not reach.
     pub approver: Approver,
 }
@@ -202,6 +204,7 @@ impl Matcher {
                         venue_id: slot.venue_id,
                         overlap_secs: overlap,
                         issuer: bundle.certificate().name().to_owned(),
+                        issuer_key: *bundle.certificate().tracer_key(),
                         approver: notice.approval.by,
                         notice: notice.clone(),
                     });

@@ -378,6 +378,7 @@ pub fn bundle_id_of(signed: &[u8]) -> [u8; 32] {
 pub struct BundleVerifier {
     root: VerifyingKey,
     known: HashMap<Vec<u8>, Certificate>,
+    revoked: Option<crate::revocation::RevocationList>,
 }
 
 impl BundleVerifier {
@@ -386,13 +387,26 @@ impl BundleVerifier {
         BundleVerifier {
             root,
             known: HashMap::new(),
+            revoked: None,
         }
+    }
+
+    /// Refuses, from now on, bundles whose tracer key `list` names. The caller has verified
+    /// the list and checked that it is newer than the one it held.
+    pub fn set_revocations(&mut self, list: crate::revocation::RevocationList) {
+        self.revoked = Some(list);
+    }
+
+    /// The revocation list in force, if any.
+    pub fn revocations(&self) -> Option<&crate::revocation::RevocationList> {
+        self.revoked.as_ref()
     }
 
     /// Verifies a bundle as a client does (spec section 12.2, "Verification"):
     ///
     /// 1. strict decoding, with entries in strictly ascending tag order;
-    /// 2. the certificate verifies under the pinned root and has the publish role;
+    /// 2. the certificate verifies under the pinned root and has the publish role, and the
+    ///    revocation list in force does not name its tracer key;
     /// 3. the bundle was made within the certificate's validity;
     /// 4. it was not made more than five minutes after `now`;
     /// 5. it was not made more than 14 days before `now`;
@@ -446,6 +460,13 @@ impl BundleVerifier {
         };
         if !cert.roles().publish {
             return Err(BundleError::CertificateCannotPublish);
+        }
+        if self
+            .revoked
+            .as_ref()
+            .is_some_and(|l| l.is_revoked(cert.tracer_key()))
+        {
+            return Err(BundleError::CertificateRevoked);
         }
         if !cert.is_valid_at(created_at) {
             return Err(BundleError::OutsideCertificateValidity);

@@ -123,3 +123,19 @@ pub fn verify_query(root: &VerifyingKey, bytes: &[u8], now: u64) -> Result<Vault
         tags,
     })
 }
+
+impl VaultQuery {
+    /// Refuses a query whose tracer key `list` names (spec section 15): the check a server
+    /// makes after [`verify_query`], with the revocation list it holds.
+    pub fn check_not_revoked(
+        &self,
+        list: Option<&crate::revocation::RevocationList>,
+    ) -> Result<(), QueryError> {
+        match list {
+            Some(l) if l.is_revoked(self.certificate.tracer_key()) => {
+                Err(QueryError::CertificateRevoked)
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1410,6 +1410,103 @@ fn gen_trust(f: &Fixture) -> Value {
     })
 }
 
+fn gen_revocation(f: &Fixture, bundle: &[u8], bundle_now: u64, query: &Value) -> Value {
+    use protocol::revocation::RevocationList;
+    let issued = bundle_now - 30;
+    let other = [0x42u8; 32];
+    let tracer_pk = *f.tracer.verifying_key().as_bytes();
+    let list = RevocationList::sign(&f.root, issued, &[tracer_pk, other]).unwrap();
+    let good = list.to_bytes().to_vec();
+    let empty = RevocationList::sign(&f.root, issued - 86_400, &[]).unwrap();
+    // Raw lists laid out by hand and signed with the primitive directly.
+    let raw = |version: u8, at: u64, keys: &[[u8; 32]], count: Option<u16>| {
+        let mut b = vec![version];
+        b.extend_from_slice(&at.to_be_bytes());
+        b.extend_from_slice(&count.unwrap_or(keys.len() as u16).to_be_bytes());
+        for k in keys {
+            b.extend_from_slice(k);
+        }
+        let sig = sign_raw(&seed(3), b"checkin/v1/revocation-list", &b);
+        b.extend_from_slice(&sig);
+        b
+    };
+    let mut sorted = vec![tracer_pk, other];
+    sorted.sort_unstable();
+    let mut altered = good.clone();
+    altered[12] ^= 1;
+    let mut trailing = good.clone();
+    trailing.push(0);
+    let other_root = RevocationList::sign(&Ed25519Secret::from_bytes(seed(9)), issued, &[other])
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    let negative = vec![
+        (
+            "revocation_truncated",
+            "revocation_truncated",
+            good[..good.len() - 1].to_vec(),
+        ),
+        ("revocation_empty_input", "revocation_truncated", vec![]),
+        (
+            "revocation_trailing_bytes",
+            "revocation_trailing_bytes",
+            trailing,
+        ),
+        (
+            "revocation_unsupported_version",
+            "revocation_unsupported_version",
+            raw(2, issued, &sorted, None),
+        ),
+        (
+            "revocation_too_many_keys",
+            "revocation_too_many_keys",
+            raw(1, issued, &[], Some(4097)),
+        ),
+        (
+            "revocation_keys_descending",
+            "revocation_keys_not_sorted",
+            raw(1, issued, &[sorted[1], sorted[0]], None),
+        ),
+        (
+            "revocation_key_repeated",
+            "revocation_keys_not_sorted",
+            raw(1, issued, &[sorted[0], sorted[0]], None),
+        ),
+        (
+            "revocation_key_altered",
+            "revocation_bad_signature",
+            altered,
+        ),
+        (
+            "revocation_signed_by_other_root",
+            "revocation_bad_signature",
+            other_root,
+        ),
+        (
+            "revocation_from_the_future",
+            "revocation_from_the_future",
+            raw(1, bundle_now + 301, &sorted, None),
+        ),
+    ];
+    let same_second = raw(1, issued, &[other], None);
+    json!({
+        "description": "Revocation lists signed by keys.json authority_root, verified at `now`. `list` names the tracer of notice.json's bundle and query.json's query, so that they must fail with bundle_certificate_revoked and query_certificate_revoked under it. `replacement`: a holder of `held` is offered `offered` and must keep it (newer), do nothing (same) or refuse it (error). Negative lists must fail with `error`.",
+        "now": bundle_now,
+        "list": {"issued_at": issued, "keys": sorted.iter().map(|k| h(k)).collect::<Vec<_>>(), "encoding": h(&good)},
+        "empty_list": {"issued_at": issued - 86_400, "keys": [], "encoding": h(empty.to_bytes())},
+        "revoked_bundle": {"bundle": h(bundle), "now": bundle_now, "error": "bundle_certificate_revoked"},
+        "revoked_query": {"query": query["query"], "now": query["now"], "error": "query_certificate_revoked"},
+        "replacement": [
+            {"held": null, "offered": h(&good), "result": "newer"},
+            {"held": h(empty.to_bytes()), "offered": h(&good), "result": "newer"},
+            {"held": h(&good), "offered": h(&good), "result": "same"},
+            {"held": h(&good), "offered": h(empty.to_bytes()), "result": "revocation_not_newer"},
+            {"held": h(&good), "offered": h(&same_second), "result": "revocation_not_newer"},
+        ],
+        "negative": negative.iter().map(|(n, e, b)| json!({"name": n, "error": e, "encoding": h(b), "now": bundle_now})).collect::<Vec<_>>(),
+    })
+}
+
 fn base64_url(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
@@ -1429,6 +1526,9 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("case.json", gen_case(&f));
     m.insert("query.json", gen_query(&f));
     m.insert("trust.json", gen_trust(&f));
+    let bundle_now = m["notice.json"]["bundle"]["now"].as_u64().unwrap();
+    let revocation = gen_revocation(&f, &bundle, bundle_now, &m["query.json"]);
+    m.insert("revocation.json", revocation);
     m
 }
 
@@ -1797,10 +1897,60 @@ fn trust_vectors() {
     }
 }
 
+#[test]
+fn revocation_vectors() {
+    use protocol::revocation::{Replacement, RevocationList};
+    let v = load("revocation.json");
+    let root = root();
+    let now = v["now"].as_u64().unwrap();
+    let list = RevocationList::verify(&root, &unh(&v["list"]["encoding"]), now).unwrap();
+    assert_eq!(list.issued_at(), v["list"]["issued_at"].as_u64().unwrap());
+    let keys: Vec<String> = list.keys().iter().map(|k| h(k)).collect();
+    assert_eq!(serde_json::to_value(&keys).unwrap(), v["list"]["keys"]);
+    let empty = RevocationList::verify(&root, &unh(&v["empty_list"]["encoding"]), now).unwrap();
+    assert!(empty.keys().is_empty());
+    let rb = &v["revoked_bundle"];
+    let mut verifier = BundleVerifier::new(root);
+    let bundle = unh(&rb["bundle"]);
+    let at = rb["now"].as_u64().unwrap();
+    verifier
+        .verify(&bundle, at)
+        .expect("valid without the list");
+    verifier.set_revocations(list.clone());
+    assert_eq!(
+        verifier.verify(&bundle, at).unwrap_err().code(),
+        rb["error"].as_str().unwrap()
+    );
+    let rq = &v["revoked_query"];
+    let q = verify_query(&root, &unh(&rq["query"]), rq["now"].as_u64().unwrap()).unwrap();
+    q.check_not_revoked(None).expect("valid without the list");
+    assert_eq!(
+        q.check_not_revoked(Some(&list)).unwrap_err().code(),
+        rq["error"].as_str().unwrap()
+    );
+    for r in v["replacement"].as_array().unwrap() {
+        let held = (!r["held"].is_null())
+            .then(|| RevocationList::verify(&root, &unh(&r["held"]), now).unwrap());
+        let offered = RevocationList::verify(&root, &unh(&r["offered"]), now).unwrap();
+        let got = match offered.replaces(held.as_ref()) {
+            Ok(Replacement::Newer) => "newer",
+            Ok(Replacement::Same) => "same",
+            Err(e) => e.code(),
+        };
+        assert_eq!(got, r["result"].as_str().unwrap());
+    }
+    for n in v["negative"].as_array().unwrap() {
+        let err = RevocationList::verify(&root, &unh(&n["encoding"]), n["now"].as_u64().unwrap())
+            .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
 /// The sizes and limits that spec/protocol.md states in prose, pinned to the code's constants.
 #[test]
 fn limits_match_the_spec() {
-    use protocol::{cert, notice, poster, query, vault};
+    use protocol::{cert, notice, poster, query, revocation, vault};
+    assert_eq!(revocation::MAX_REVOKED_KEYS, 4096);
     assert_eq!(poster::MAX_POSTER_LEN, 383);
     assert_eq!(cert::MAX_CERT_LEN, 179);
     assert_eq!(notice::PAYLOAD_LEN, 256);

@@ -518,8 +518,12 @@ fn a_server_that_never_stops_is_stopped() {
     std::thread::spawn(move || {
         for mut c in evil.incoming().flatten() {
             let mut buf = [0u8; 4096];
-            let _ = c.read(&mut buf);
-            let body = r#"{"bundles":[{"seq":5,"published_at":0,"bundle":"AAAA"}],"next_after":5,"more":true}"#;
+            let n = c.read(&mut buf).unwrap_or(0);
+            let body = if String::from_utf8_lossy(&buf[..n]).contains("/v1/revocations") {
+                r#"{"revocations":null}"#
+            } else {
+                r#"{"bundles":[{"seq":5,"published_at":0,"bundle":"AAAA"}],"next_after":5,"more":true}"#
+            };
             let _ = write!(
                 c,
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -825,4 +829,171 @@ fn a_notice_without_the_venues_approval_never_alerts() {
         out.contains("Issued by Tracer, certified by Test Health Board, approved by the venue."),
         "{out}"
     );
+}
+
+/// The authority revokes a tracer's key with the real `tracer authority revoke`: the server
+/// refuses that tracer's new bundles, a phone that already alerted marks the alert withdrawn,
+/// a phone that had not synced never alerts, and neither a phone nor the server goes back to
+/// an older list, whichever server offers it.
+#[test]
+fn a_revoked_tracers_notices_are_refused_everywhere() {
+    let w = world();
+    w.init("a");
+    w.init("b");
+    let crown = poster("The Crown", 90);
+    let d = day();
+    for who in ["a", "b"] {
+        w.checkin(who)
+            .args(["scan", &crown.payload(), "--at", &rfc(d + 10 * 3600)])
+            .assert()
+            .success();
+        w.checkin(who)
+            .args(["out", "--at", &rfc(d + 11 * 3600)])
+            .assert()
+            .success();
+    }
+    w.notify(&crown, d + 10 * 3600, d + 11 * 3600, "Please book a test.");
+    let out = stdout(&w, "a", &["sync"]);
+    assert!(out.contains("1 new alert(s)"), "{out}");
+
+    // The authority revokes the tracer's key and posts the list.
+    let tracer_pub = w.t.path().join("tracer.pub");
+    std::fs::write(
+        &tracer_pub,
+        ::common::keyfile::text(
+            "checkin-tracer-pub v1",
+            "public",
+            w.tracer.key.verifying_key().as_bytes(),
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let revoke = |server: &str| {
+        let mut c = assert_cmd::Command::new(tests::bin_dir().join("tracer"));
+        c.env("TZ", "UTC")
+            .args(["authority", "revoke", "--authority"])
+            .arg(&w.authority)
+            .arg("--tracer-pub")
+            .arg(&tracer_pub)
+            .args(["--server", server]);
+        c
+    };
+    revoke("127.0.0.1:8000")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is not a notify server URL"));
+    assert!(
+        !w.authority.join("revocations.bin").exists(),
+        "checked first"
+    );
+    revoke(&w.server)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Revoked 1 new tracer key(s); the list names 1 in all",
+        ))
+        .stdout(predicate::str::contains("it now refuses their notices"));
+    // Again: nothing new, nothing signed, and the server already holds it.
+    revoke(&w.server)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Nothing new to revoke"))
+        .stdout(predicate::str::contains("already held this list"));
+
+    // The server refuses the tracer's next bundle.
+    let bundle = signed_bundle(
+        &w.tracer,
+        &crown,
+        d + 12 * 3600,
+        d + 13 * 3600,
+        "More.",
+        |s| s.approve_as_venue(&venue_keys(&crown)),
+    );
+    match tracer::post_bundle(&w.server, &bundle) {
+        Err(tracer::Error::Refused { status, error, .. }) => {
+            assert_eq!(
+                (status, error.as_str()),
+                (403, "bundle_certificate_revoked")
+            );
+        }
+        other => panic!(
+            "a revoked tracer's bundle was not refused: {:?}",
+            other.map(|_| ())
+        ),
+    }
+
+    // The phone that alerted marks the alert; the one that had not synced never alerts.
+    let out = stdout(&w, "a", &["sync"]);
+    assert!(out.contains("has revoked 1 tracer key(s)"), "{out}");
+    assert!(
+        out.contains("1 of your alerts came from a tracer whose key is now revoked"),
+        "{out}"
+    );
+    let alerts = json(&w, "a", &["alerts", "--json"]);
+    assert_eq!(
+        alerts.as_array().unwrap().len(),
+        1,
+        "the alert is kept, marked"
+    );
+    assert_eq!(alerts[0]["issuer_revoked"], true);
+    let out = stdout(&w, "a", &["alerts"]);
+    assert!(
+        out.contains("WITHDRAWN: Test Health Board has since revoked"),
+        "{out}"
+    );
+    let out = stdout(&w, "b", &["sync"]);
+    assert!(out.contains("no new alerts"), "{out}");
+    assert!(
+        out.contains("Refused 1 notice bundle(s) signed by tracers whose keys"),
+        "{out}"
+    );
+    assert!(
+        json(&w, "b", &["alerts", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Nobody goes back. The server refuses an older list (409) and one another root signed
+    // (403); a second server holding only an older list cannot roll a phone back.
+    let auth = tracer::authority::load(&w.authority).unwrap();
+    let held = protocol::RevocationList::verify(
+        &auth.trust.root,
+        &std::fs::read(w.authority.join("revocations.bin")).unwrap(),
+        now(),
+    )
+    .unwrap();
+    let older = protocol::RevocationList::sign(&auth.root, held.issued_at() - 60, &[]).unwrap();
+    let refused = |server: &str, list: &protocol::RevocationList| match tracer::post_revocations(
+        server, list,
+    ) {
+        Err(tracer::Error::Refused { status, error, .. }) => (status, error),
+        other => panic!("not refused: {:?}", other.map(|_| ())),
+    };
+    assert_eq!(
+        refused(&w.server, &older),
+        (409, "revocation_not_newer".into())
+    );
+    let stranger = Ed25519Secret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng));
+    let forged = protocol::RevocationList::sign(&stranger, now(), &[]).unwrap();
+    assert_eq!(
+        refused(&w.server, &forged),
+        (403, "revocation_bad_signature".into())
+    );
+    let second = server(&w.t.path().join("data2"), &w.authority.join("trust.txt"));
+    assert!(tracer::post_revocations(&second, &older).unwrap().replaced);
+    let out = stdout(&w, "b", &["sync", "--server", &second]);
+    assert!(out.contains("refused, and kept the one it had"), "{out}");
+    assert!(out.contains("revocation_not_newer"), "{out}");
+    // The first server serves the list it holds, for phones to fetch.
+    let body: serde_json::Value = serde_json::from_str(
+        &ureq::get(format!("{}/v1/revocations", w.server))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(body["revocations"].is_string());
 }

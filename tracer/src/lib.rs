@@ -63,6 +63,82 @@ pub fn certify(
         .map_err(|e| Error::invalid(e.to_string()))
 }
 
+/// What `tracer authority revoke` did.
+pub struct Revoked {
+    /// The list now in the authority directory.
+    pub list: protocol::RevocationList,
+    /// Keys it names that the previous list did not.
+    pub added: usize,
+    /// Whether a new list was signed (false: the keys were all revoked already).
+    pub signed: bool,
+}
+
+/// `tracer authority revoke`: adds `keys` to the authority's revocation list
+/// (`revocations.bin` in its directory), signing a new list only when something is added.
+/// With no keys, returns the list as it is.
+pub fn revoke(
+    authority_dir: &Path,
+    keys: &[protocol::VerifyingKey],
+    now: u64,
+) -> Result<Revoked, Error> {
+    let auth = authority::load(authority_dir)?;
+    let path = authority_dir.join(authority::REVOCATIONS_FILE);
+    let held = match std::fs::read(&path) {
+        Ok(bytes) => Some(
+            protocol::RevocationList::verify(&auth.trust.root, &bytes, u64::MAX)
+                .map_err(|e| Error::bad_file(path.clone(), e.to_string()))?,
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io("read", &path, e)),
+    };
+    let mut all: BTreeSet<[u8; 32]> = held
+        .as_ref()
+        .map(|l| l.keys().iter().copied().collect())
+        .unwrap_or_default();
+    let before = all.len();
+    all.extend(keys.iter().map(|k| *k.as_bytes()));
+    let added = all.len() - before;
+    if let Some(list) = held.clone().filter(|_| added == 0) {
+        return Ok(Revoked {
+            list,
+            added,
+            signed: false,
+        });
+    }
+    if all.is_empty() {
+        return Err(Error::invalid(
+            "nothing to revoke, and no revocation list yet: give --tracer-pub with the \
+             tracer.pub of each tracer whose key to revoke"
+                .into(),
+        ));
+    }
+    // Each list must be newer than the last, even two in one second.
+    let issued_at = held.map_or(now, |h| now.max(h.issued_at() + 1));
+    let keys: Vec<[u8; 32]> = all.into_iter().collect();
+    let list = protocol::RevocationList::sign(&auth.root, issued_at, &keys)
+        .map_err(|e| Error::invalid(e.to_string()))?;
+    files::write_replace(&path, list.to_bytes(), 0o644)?;
+    Ok(Revoked {
+        list,
+        added,
+        signed: true,
+    })
+}
+
+/// Posts a revocation list; returns the server's answer.
+pub fn post_revocations(
+    server: &str,
+    list: &protocol::RevocationList,
+) -> Result<api::http::RevocationsPosted, Error> {
+    post_json(
+        server,
+        "/v1/revocations",
+        &api::http::Revocations {
+            revocations: Some(URL_SAFE_NO_PAD.encode(list.to_bytes())),
+        },
+    )
+}
+
 /// `tracer case open`: decrypts a shared case diary.
 pub fn open_case(authority_dir: &Path, file: &Path) -> Result<CaseDiary, Error> {
     let auth = authority::load(authority_dir)?;

@@ -73,6 +73,20 @@ enum AuthorityCmd {
         #[arg(long)]
         tz: Option<String>,
     },
+    /// Revoke tracer keys: sign a new revocation list (revocations.bin in the authority
+    /// directory) and post it, so that servers and phones refuse their notices and queries.
+    Revoke {
+        /// The authority directory.
+        #[arg(long)]
+        authority: PathBuf,
+        /// The tracer.pub of a tracer whose key to revoke (repeat for several; leave out to
+        /// post the current list again).
+        #[arg(long = "tracer-pub")]
+        tracer_pub: Vec<PathBuf>,
+        /// The notify server to post the list to, such as https://notify.example.
+        #[arg(long)]
+        server: Option<String>,
+    },
     /// Sign a certificate for a tracer's public key.
     Certify {
         /// The authority directory.
@@ -300,6 +314,11 @@ fn run(cmd: Command) -> Result<(), Error> {
             };
             authority_certify(authority, tracer_pub, name, days, roles, out, force, now)
         }
+        Command::Authority(AuthorityCmd::Revoke {
+            authority,
+            tracer_pub,
+            server,
+        }) => authority_revoke(authority, tracer_pub, server, now),
         Command::Keygen { out } => keygen(out),
         Command::Case(CaseCmd::Open {
             file,
@@ -389,6 +408,56 @@ fn authority_certify(
         roles.describe(),
         out.display()
     );
+    Ok(())
+}
+
+/// `tracer authority revoke`.
+fn authority_revoke(
+    authority: PathBuf,
+    tracer_pub: Vec<PathBuf>,
+    server: Option<String>,
+    now: u64,
+) -> Result<(), Error> {
+    // Check everything that can be wrong before signing anything.
+    let server = server.map(|s| common::http::server_url(&s)).transpose()?;
+    let keys = tracer_pub
+        .iter()
+        .map(|p| keys::read_pub(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let r = tracer::revoke(&authority, &keys, now)?;
+    let path = authority.join(tracer::authority::REVOCATIONS_FILE);
+    if r.signed {
+        println!(
+            "Revoked {} new tracer key(s); the list names {} in all, signed {}: {}",
+            r.added,
+            r.list.keys().len(),
+            time::show(r.list.issued_at(), &time::zone(None)?),
+            path.display()
+        );
+    } else {
+        println!(
+            "Nothing new to revoke; the list names {} key(s): {}",
+            r.list.keys().len(),
+            path.display()
+        );
+    }
+    match server {
+        Some(server) => {
+            let posted = tracer::post_revocations(&server, &r.list)?;
+            if posted.replaced {
+                println!(
+                    "Posted to {server}: it now refuses their notices and queries, and phones \
+                     learn of it at their next sync."
+                );
+            } else {
+                println!("{server} already held this list.");
+            }
+        }
+        None => println!(
+            "Not posted yet: tracer authority revoke --authority {} --server URL",
+            authority.display()
+        ),
+    }
     Ok(())
 }
 

@@ -121,6 +121,21 @@ fn main() {
     put("query", "signed", 0, &query);
     put("query", "body", 1, &query[..query.len() - 64]);
 
+    // Revocation lists: one naming the tracer, an empty one, and a body without signature.
+    let list = protocol::RevocationList::sign(
+        &w.root,
+        NOW - 60,
+        &[*w.tracer.verifying_key().as_bytes(), [0x42; 32]],
+    )
+    .expect("list");
+    let empty = protocol::RevocationList::sign(&w.root, NOW - 120, &[]).expect("list");
+    let dir = Path::new("seeds").join("revocation");
+    fs::create_dir_all(&dir).expect("create seeds directory");
+    let bytes = list.to_bytes();
+    fs::write(dir.join("list"), bytes).expect("write seed");
+    fs::write(dir.join("empty"), empty.to_bytes()).expect("write seed");
+    fs::write(dir.join("body"), &bytes[..bytes.len() - 64]).expect("write seed");
+
     // The trust file.
     let anchor = TrustAnchor {
         authority: "Fuzz Health Authority".into(),
@@ -153,6 +168,12 @@ fn main() {
         "query",
         2,
         json("query", &query).as_bytes(),
+    );
+    put(
+        "server_bodies",
+        "revocations",
+        3,
+        json("revocations", list.to_bytes()).as_bytes(),
     );
     println!("seeds written to fuzz/seeds/");
 }

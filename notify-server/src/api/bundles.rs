@@ -13,7 +13,8 @@ fn bundle_error(e: &protocol::BundleError) -> ApiError {
         B::Certificate(_)
         | B::BadSignature
         | B::OutsideCertificateValidity
-        | B::CertificateCannotPublish => Status::Forbidden,
+        | B::CertificateCannotPublish
+        | B::CertificateRevoked => Status::Forbidden,
         B::FromTheFuture { .. } => Status::UnprocessableEntity,
         _ => Status::BadRequest,
     };

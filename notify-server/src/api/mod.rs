@@ -19,8 +19,8 @@ use rocket::{Request, State, catch, get, post};
 use serde::Serialize;
 
 pub use api::http::{
-    ErrorBody, Health, Page, PostBundle, PostQuery, PostRecord, Posted, QueryAnswer, Stored,
-    SyncBundle, Trust,
+    ErrorBody, Health, Page, PostBundle, PostQuery, PostRecord, Posted, QueryAnswer, Revocations,
+    RevocationsPosted, Stored, SyncBundle, Trust,
 };
 
 use crate::config::Settings;
@@ -38,8 +38,11 @@ pub struct App {
     pub trust: TrustAnchor,
     /// Settings.
     pub settings: Settings,
-    /// Verifies bundles, caching certificates.
+    /// Verifies bundles, caching certificates; holds the revocation list in force.
     pub verifier: Mutex<BundleVerifier>,
+    /// Taken while a revocation list is compared with the held one and stored, so that two
+    /// posts cannot store an older list over a newer one.
+    pub revocation_writes: tokio::sync::Mutex<()>,
     /// Per-address upload and query counters.
     pub limiter: RateLimiter,
     /// Metrics.
@@ -273,6 +276,8 @@ pub enum Purpose {
     Upload,
     /// Vault queries.
     Query,
+    /// Revocation list posts.
+    Revocations,
 }
 
 /// Counts one request against the address's limit for `purpose`; a 429 when over it.
@@ -280,6 +285,7 @@ fn limit(app: &App, addr: &ClientAddr, purpose: Purpose) -> Result<(), ApiError>
     let (per_minute, what) = match purpose {
         Purpose::Upload => (app.settings.vault_uploads_per_minute, "uploads"),
         Purpose::Query => (app.settings.queries_per_minute, "queries"),
+        Purpose::Revocations => (app.settings.queries_per_minute, "revocation lists"),
     };
     app.limiter
         .check(addr.0, purpose, per_minute)
@@ -328,10 +334,12 @@ impl RateLimiter {
 
 mod bundles;
 mod ops;
+mod revocations;
 mod vault;
 
 pub use bundles::*;
 pub use ops::*;
+pub use revocations::*;
 pub use vault::*;
 
 // ------------------------------------------------------------------ catchers

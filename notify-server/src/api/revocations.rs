@@ -1,0 +1,87 @@
+//! The authority's revocation list (spec section 10.3): posted by anyone (only the root can
+//! sign one), kept if newer, served to phones, and enforced on bundles and queries.
+
+#[allow(
+    clippy::wildcard_imports,
+    reason = "the area shares the API module's state, errors and extractors"
+)]
+use super::*;
+use protocol::revocation::Replacement;
+
+/// Largest revocation body: 4,096 keys in base64url, with room to spare.
+pub const REVOCATIONS_BODY_LIMIT: u64 = 256 * 1024;
+
+fn revocation_error(e: &protocol::RevocationError) -> ApiError {
+    use protocol::RevocationError as R;
+    let status = match e {
+        R::BadSignature => Status::Forbidden,
+        R::FromTheFuture { .. } => Status::UnprocessableEntity,
+        R::NotNewer { .. } => Status::Conflict,
+        _ => Status::BadRequest,
+    };
+    ApiError::new(status, e.code(), e.to_string())
+}
+
+/// Everything `POST /v1/revocations` checks before storing: the body holds a list, base64,
+/// the list's encoding, the root's signature and time, and that it is newer than `held` (or
+/// `held` itself). Every refusal is a 4xx.
+pub fn check_revocations(
+    body: &Revocations,
+    root: &protocol::VerifyingKey,
+    held: Option<&protocol::RevocationList>,
+    now: u64,
+) -> Result<(protocol::RevocationList, Replacement), ApiError> {
+    let Some(text) = &body.revocations else {
+        return Err(ApiError::new(
+            Status::UnprocessableEntity,
+            "unprocessable",
+            "'revocations' must hold a revocation list, not null",
+        ));
+    };
+    let bytes = b64("revocations", text)?;
+    let list =
+        protocol::RevocationList::verify(root, &bytes, now).map_err(|e| revocation_error(&e))?;
+    let replacement = list.replaces(held).map_err(|e| revocation_error(&e))?;
+    Ok((list, replacement))
+}
+
+/// Takes a newer revocation list: verified against the pinned root, stored durably, then in
+/// force for every bundle and query that follows.
+#[post("/v1/revocations", format = "json", data = "<data>")]
+pub async fn post_revocations(
+    app: &State<App>,
+    addr: ClientAddr,
+    data: Data<'_>,
+) -> Result<(Status, Json<RevocationsPosted>), ApiError> {
+    limit(app, &addr, Purpose::Revocations)?;
+    let body: Revocations = small_json(data, REVOCATIONS_BODY_LIMIT.bytes()).await?;
+    let _writing = app.revocation_writes.lock().await;
+    let (list, replacement) = {
+        let verifier = crate::lock(&app.verifier);
+        check_revocations(&body, &app.trust.root, verifier.revocations(), now())?
+    };
+    let answer = RevocationsPosted {
+        issued_at: list.issued_at(),
+        keys: list.keys().len(),
+        replaced: replacement == Replacement::Newer,
+    };
+    if !answer.replaced {
+        return Ok((Status::Ok, Json(answer)));
+    }
+    let bytes = list.to_bytes().to_vec();
+    blocking(app, move |store| store.set_revocations(&bytes)).await?;
+    app.durable.wait().await?;
+    crate::lock(&app.verifier).set_revocations(list);
+    Ok((Status::Created, Json(answer)))
+}
+
+/// The newest revocation list the server holds, or `null`.
+#[get("/v1/revocations")]
+pub fn get_revocations(app: &State<App>) -> Json<Revocations> {
+    let verifier = crate::lock(&app.verifier);
+    Json(Revocations {
+        revocations: verifier
+            .revocations()
+            .map(|l| URL_SAFE_NO_PAD.encode(l.to_bytes())),
+    })
+}
