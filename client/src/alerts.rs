@@ -28,6 +28,20 @@ impl Session {
         now.saturating_sub((self.config.retention_days + 1) * 86_400)
     }
 
+    /// The hours a sync at `now` looks at: retention (plus the day the notice cache keeps
+    /// beyond it) up to the current hour.
+    pub(crate) fn sync_hours(&self, now: u64) -> std::ops::RangeInclusive<u64> {
+        self.notices_oldest(now) / 3600..=now / 3600
+    }
+
+    /// Whether the notice cache holds every closed hour a sync at `now` looks at, so that
+    /// matching a visit against it alone is complete.
+    pub(crate) fn holds_every_closed_hour(&self, now: u64) -> bool {
+        self.sync_hours(now)
+            .filter(|&h| protocol::batch::is_closed(h, now))
+            .all(|h| self.state.hours.contains(&h))
+    }
+
     /// The cached notices, read (and verified) once per command.
     pub(crate) fn cached_notices(&mut self, now: u64) -> Result<&[Bundle], crate::Error> {
         if self.cached.is_none() {
@@ -42,7 +56,8 @@ impl Session {
                     if self.writable() {
                         crate::notices::remove(self.dir());
                     }
-                    self.state.cache_complete = false;
+                    self.state.hours.clear();
+                    self.state.hour_tries.clear();
                     self.dirty = true;
                     return Err(e);
                 }
@@ -61,7 +76,7 @@ impl Session {
         // Borrowed out of the session while matching, not copied: the cache can be tens of MB.
         let bundles = self.cached.take().unwrap_or_default();
         if !bundles.is_empty() {
-            let replace = self.state.cache_complete;
+            let replace = self.holds_every_closed_hour(now);
             self.match_visits(&[id.to_owned()], &bundles, now, replace);
         }
         self.cached = Some(bundles);

@@ -165,7 +165,6 @@ fn convert(v1: &V1) -> Result<State, Error> {
             Some("never") => Consent::Never,
             _ => Consent::Ask,
         },
-        cursor: v1.meta::<u64>("cursor")?.unwrap_or(0),
         ..State::default()
     };
     // Upload keys began with their visit's key.

@@ -1,5 +1,5 @@
-//! Talking to the notify server: the HTTP agent, the server URL rule, and the two requests a
-//! phone makes (a page of notice bundles; one sealed vault record). Nothing here touches the
+//! Talking to the notify server: the HTTP agent, the server URL rule, and the requests a phone
+//! makes (the revocation list; an hour's batch of notice bundles; one sealed vault record). Nothing here touches the
 //! diary: callers never hold its lock while these run.
 
 use std::time::Duration;
@@ -9,8 +9,18 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::Error;
 
-/// Largest page of bundles a phone reads (the server sends at most 8 MiB by default).
-pub const MAX_PAGE_BYTES: u64 = 16 << 20;
+/// Largest hour batch a phone reads.
+pub const MAX_BATCH_BYTES: u64 = 64 << 20;
+
+/// What the server answered for an hour's batch.
+pub enum Batch {
+    /// The batch's bytes, still to be decoded and verified.
+    Bytes(Vec<u8>),
+    /// The hour has left the server's retention (410): nothing of it is left.
+    Gone,
+    /// The server says the hour has not begun (404 on a server whose clock is behind).
+    NotYet,
+}
 
 fn agent() -> ureq::Agent {
     // A phone with no network must not hang a command: give up quickly, retry later.
@@ -20,13 +30,6 @@ fn agent() -> ureq::Agent {
 /// Checks a notify server URL (`common::http::server_url`).
 pub fn server_url(url: &str) -> Result<String, Error> {
     common::http::server_url(url).map_err(|e| Error::Invalid(e.to_string()))
-}
-
-pub use api::http::{Page, SyncBundle as PageBundle};
-
-/// A bundle's bytes; `None` if they are not base64url.
-pub fn bundle_bytes(b: &PageBundle) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(&b.bundle).ok()
 }
 
 /// The server, for one command.
@@ -47,9 +50,10 @@ impl Server {
         }
     }
 
-    /// The page of at most `limit` bundles after `after`.
-    pub fn page(&mut self, after: u64, limit: u32) -> Result<Page, Error> {
-        let url = format!("{}/v1/bundles?after={after}&limit={limit}", self.base);
+    /// The batch of epoch hour `hour` (`GET /v1/batches/{hour}`, spec section 12.3).
+    pub fn batch(&mut self, hour: u64) -> Result<Batch, Error> {
+        use std::io::Read as _;
+        let url = format!("{}/v1/batches/{hour}", self.base);
         let mut res = self
             .agent
             .get(&url)
@@ -58,32 +62,33 @@ impl Server {
                 what: self.base.clone(),
                 source: Some(e.into()),
             })?;
-        if res.status().as_u16() != 200 {
-            return Err(Error::Unreachable {
-                what: format!("{} answered {}", self.base, res.status()),
-                source: None,
-            });
+        match res.status().as_u16() {
+            200 => {}
+            404 => return Ok(Batch::NotYet),
+            410 => return Ok(Batch::Gone),
+            status => {
+                return Err(Error::Unreachable {
+                    what: format!("{} answered {status}", self.base),
+                    source: None,
+                });
+            }
         }
-        let text = res
-            .body_mut()
+        let mut bytes = Vec::new();
+        res.body_mut()
             .with_config()
-            .limit(MAX_PAGE_BYTES)
-            .read_to_string()
+            .limit(MAX_BATCH_BYTES)
+            .reader()
+            .read_to_end(&mut bytes)
             .map_err(|e| {
                 Error::ServerMisbehaved(format!(
-                    "{}: a page of notices could not be read ({e}); pages larger than {} MiB \
-                     are refused",
+                    "{}: the notices of hour {hour} could not be read ({e}); batches larger \
+                     than {} MiB are refused",
                     self.base,
-                    MAX_PAGE_BYTES >> 20
+                    MAX_BATCH_BYTES >> 20
                 ))
             })?;
-        self.bytes_read += text.len() as u64;
-        serde_json::from_str(&text).map_err(|e| {
-            Error::ServerMisbehaved(format!(
-                "{} sent something that is not a page of notices ({e})",
-                self.base
-            ))
-        })
+        self.bytes_read += bytes.len() as u64;
+        Ok(Batch::Bytes(bytes))
     }
 
     /// The revocation list the server holds (`GET /v1/revocations`): `Ok(None)` when it holds

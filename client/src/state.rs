@@ -1,7 +1,7 @@
 //! What the diary holds, as one value: visits, alerts, queued uploads, contact details and
 //! settings. It is sealed whole by [`crate::store`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use protocol::Severity;
 use serde::{Deserialize, Serialize};
@@ -143,17 +143,17 @@ pub struct State {
     pub contact: Option<ContactIn>,
     /// When to share them.
     pub consent: Consent,
-    /// The server's sequence number of the last bundle downloaded.
-    pub cursor: u64,
-    /// Every notice from `cursor` back to the retention period is in the notice cache (false
-    /// for a diary that an earlier version wrote, or whose cache was damaged: its next sync
-    /// downloads everything again).
+    /// Closed hours (epoch hours, spec section 12.3) whose batches this diary holds: every
+    /// bundle in them verified and in the notice cache, or refused for good. The diary's own
+    /// record, never a number the server gave it, so that nothing a phone sends at a sync
+    /// depends on what a server told it before. Hours older than retention are forgotten.
     #[serde(default)]
-    pub cache_complete: bool,
-    /// Bundles that failed verification, by sequence number, with the syncs that tried them:
-    /// fetched again at the next syncs (a network path may have altered them), then given up.
+    pub hours: BTreeSet<u64>,
+    /// Closed hours whose batch held a bundle that failed verification, with the syncs that
+    /// fetched them: fetched again at the next syncs (a network path may have altered them),
+    /// then held with the failure reported.
     #[serde(default)]
-    pub retry: Vec<(u64, u8)>,
+    pub hour_tries: BTreeMap<u64, u8>,
     /// The newest revocation list this diary has verified (base64url), if any: a server can
     /// never make it go back to an older one.
     #[serde(default)]

@@ -1,5 +1,11 @@
-//! Sync: send queued records, download new notice bundles, verify each against the pinned
-//! root, match them on the device, and keep them for later matching.
+//! Sync: send queued records, download the notice bundles of the hours this diary does not
+//! hold yet, verify each against the pinned root, match them on the device, and keep them for
+//! later matching.
+//!
+//! The phone asks for hour batches (`/v1/batches/{hour}`, spec section 12.3), identical for
+//! every phone and immutable once the hour has closed, so a CDN can answer them; it remembers
+//! which closed hours it holds. Nothing it sends depends on what a server told it before, so
+//! a server cannot hand a device a number that marks its later syncs.
 //!
 //! The diary's lock is never held while the network is used: the session saves, lets go of the
 //! lock, talks to the server, then takes the lock again and merges what it got into the
@@ -7,22 +13,21 @@
 //! server.
 //!
 //! A bundle that fails verification is skipped, counted and reported; the bundles after it
-//! are still read (spec section 12.2). A server that sends pages without end, pages that do
-//! not advance, or more than a sync's worth of bytes is stopped, with what was read kept.
+//! are still read (spec section 12.2), and its hour is fetched again at the next syncs. A
+//! server that sends more than a sync's worth of bytes is stopped, with what was read kept.
 
+use std::collections::BTreeSet;
+
+use protocol::batch::{decode_batch, is_closed};
 use protocol::{Bundle, BundleVerifier};
 
 use crate::{Error, Session, net};
 
-/// Most pages one sync reads (100 bundles each: a first sync at national scale needs a few
-/// hundred).
-pub const MAX_PAGES: usize = 2_000;
-/// Most bytes of pages one sync reads.
+/// Most bytes of batches one sync reads.
 pub const MAX_SYNC_BYTES: u64 = 512 << 20;
-/// How many syncs try a bundle that failed verification before it is given up.
+/// How many syncs fetch a closed hour whose batch held a bundle that failed verification,
+/// before the hour is held with the failure reported.
 pub const RETRIES: u8 = 3;
-/// Most failed bundles remembered for another try.
-pub const MAX_RETRY: usize = 256;
 
 /// What a sync did.
 #[derive(Debug, Default)]
@@ -33,7 +38,7 @@ pub struct SyncReport {
     pub pending: usize,
     /// Bundles downloaded that verified.
     pub bundles: usize,
-    /// Bundles that failed verification and were skipped: `seq: why`.
+    /// Bundles (or batches) that failed verification and were skipped: `hour …: why`.
     pub skipped: Vec<String>,
     /// Why the sync stopped before the server said it had no more, if it did.
     pub stopped: Option<String>,
@@ -63,12 +68,12 @@ impl Session {
 
         // Download without the lock.
         self.save()?;
-        let start = if self.state.cache_complete {
-            self.state.cursor
-        } else {
-            0
-        };
         let held = self.held_revocations();
+        let wanted: Vec<u64> = self
+            .sync_hours(now)
+            .filter(|h| !self.state.hours.contains(h))
+            .collect();
+        let tries = self.state.hour_tries.clone();
         self.store.release();
         // The revocation list first, so that no bundle of a revoked tracer is taken.
         let mut newer_list = None;
@@ -95,91 +100,82 @@ impl Session {
             verifier.set_revocations(list);
         }
         let mut fresh: Vec<Bundle> = Vec::new();
-        let mut after = start;
-        let mut pages = 0usize;
         let mut failure: Option<Error> = None;
-        // Bundles that failed before: fetched one by one, again.
-        let mut retry = std::mem::take(&mut self.state.retry);
-        let mut recovered = Vec::new();
-        for (seq, tries) in &mut retry {
-            let Ok(page) = conn.page(seq.saturating_sub(1), 1) else {
-                continue;
-            };
-            if let Some(b) = page.bundles.iter().find(|b| b.seq == *seq)
-                && let Some(Ok(bundle)) =
-                    net::bundle_bytes(b).map(|bytes| verifier.verify_owned(bytes, now))
-            {
-                fresh.push(bundle);
-                recovered.push(*seq);
-            }
-            *tries += 1;
-        }
-        retry.retain(|(seq, tries)| !recovered.contains(seq) && *tries < RETRIES);
-        loop {
-            if pages >= MAX_PAGES || conn.bytes_read > MAX_SYNC_BYTES {
+        // Closed hours now held, and closed hours that failed and are to be tried again.
+        let mut now_held: BTreeSet<u64> = BTreeSet::new();
+        let mut failed: BTreeSet<u64> = BTreeSet::new();
+        for &hour in &wanted {
+            if conn.bytes_read > MAX_SYNC_BYTES {
                 report.stopped = Some(format!(
-                    "{base} has sent {pages} pages ({} MiB) in this sync, the most one sync \
-                     reads; what was read is kept: sync again to go on",
+                    "{base} has sent {} MiB in this sync, the most one sync reads; what was \
+                     read is kept: sync again to go on",
                     conn.bytes_read >> 20
                 ));
                 break;
             }
-            let page = match conn.page(after, 100) {
-                Ok(p) => p,
+            let closed = is_closed(hour, now);
+            let bytes = match conn.batch(hour) {
+                Ok(net::Batch::Bytes(b)) => b,
+                // Purged by the server: nothing of that hour is left to match.
+                Ok(net::Batch::Gone) => {
+                    if closed {
+                        now_held.insert(hour);
+                    }
+                    continue;
+                }
+                // The server's clock is behind ours: nothing there yet.
+                Ok(net::Batch::NotYet) => continue,
                 Err(e) => {
                     failure = Some(e);
                     break;
                 }
             };
-            pages += 1;
-            let mut last = after;
-            for b in &page.bundles {
-                if b.seq <= last {
-                    failure = Some(Error::ServerMisbehaved(format!(
-                        "{base} sent bundle {} after {last}: bundles must come in order",
-                        b.seq
-                    )));
-                    break;
+            let mut hour_failed = false;
+            match decode_batch(&bytes, hour) {
+                Err(e) => {
+                    report
+                        .skipped
+                        .push(format!("hour {hour}: {e} ({})", e.code()));
+                    hour_failed = true;
                 }
-                last = b.seq;
-                // Never trust the server: every bundle is checked against the pinned root.
-                let verdict = match net::bundle_bytes(b) {
-                    None => Err("not base64url".to_owned()),
-                    Some(bytes) => match verifier.verify_owned(bytes, now) {
-                        Ok(bundle) => Ok(Some(bundle)),
-                        // Older than any visit kept: nothing to match and nothing wrong (the
-                        // server purges it within minutes).
-                        Err(protocol::BundleError::TooOld { .. }) => Ok(None),
-                        // Revoked: counted, and not tried again.
-                        Err(protocol::BundleError::CertificateRevoked) => {
-                            report.revoked_bundles += 1;
-                            Ok(None)
-                        }
-                        Err(e) => Err(format!("{e} ({})", e.code())),
-                    },
-                };
-                match verdict {
-                    Ok(Some(bundle)) => fresh.push(bundle),
-                    Ok(None) => {}
-                    Err(why) => {
-                        report.skipped.push(format!("notice {}: {why}", b.seq));
-                        if retry.len() < MAX_RETRY {
-                            retry.push((b.seq, 0));
+                Ok(bundles) => {
+                    for b in bundles {
+                        // Never trust the server: every bundle is checked against the pinned
+                        // root.
+                        match verifier.verify(b, now) {
+                            Ok(bundle) => fresh.push(bundle),
+                            // Older than any visit kept: nothing to match and nothing wrong.
+                            Err(protocol::BundleError::TooOld { .. }) => {}
+                            // Revoked: counted, and final.
+                            Err(protocol::BundleError::CertificateRevoked) => {
+                                report.revoked_bundles += 1;
+                            }
+                            Err(e) => {
+                                report.skipped.push(format!(
+                                    "hour {hour}, notice {}: {e} ({})",
+                                    common::hex(&protocol::notice::bundle_id_of(b)[..8]),
+                                    e.code()
+                                ));
+                                hour_failed = true;
+                            }
                         }
                     }
                 }
             }
-            after = last;
-            progress(fresh.len() + report.skipped.len());
-            if failure.is_some() || page.bundles.is_empty() || !page.more {
-                break;
+            if closed {
+                let tried = tries.get(&hour).copied().unwrap_or(0) + 1;
+                if hour_failed && tried < RETRIES {
+                    failed.insert(hour);
+                } else {
+                    now_held.insert(hour);
+                }
             }
+            progress(fresh.len() + report.skipped.len());
         }
         report.bundles = fresh.len();
 
         // Merge under the lock.
         self.state = self.store.relock()?;
-        self.state.retry = retry;
         self.dirty = true;
         if let Some(list) = &newer_list {
             // Another command may have taken a newer list meanwhile: never go back.
@@ -197,26 +193,27 @@ impl Session {
         let ids: Vec<String> = self.state.visits.keys().cloned().collect();
         fresh.retain(|b| b.created_at() >= oldest);
         report.unapproved = self.match_visits(&ids, &fresh, now, false);
+        // Open hours are fetched again at every sync: keep each bundle once.
+        let mut known: std::collections::HashSet<[u8; 32]> = kept.iter().map(Bundle::id).collect();
         for b in fresh {
-            if !kept.iter().any(|k| k.id() == b.id()) {
+            if known.insert(b.id()) {
                 kept.push(b);
             }
         }
         crate::notices::save(self.dir(), &self.notices_key, &kept)?;
         self.cached = Some(kept);
-        let cursor = if start == 0 {
-            after
-        } else {
-            self.state.cursor.max(after)
-        };
-        if cursor != self.state.cursor {
-            self.state.cursor = cursor;
-            self.dirty = true;
+        // Hold the hours read in full; forget those retention has passed.
+        let first = *self.sync_hours(now).start();
+        self.state.hours.extend(now_held.iter().copied());
+        self.state.hours.retain(|&h| h >= first);
+        for h in &now_held {
+            self.state.hour_tries.remove(h);
         }
-        if start == 0 && failure.is_none() && report.stopped.is_none() {
-            self.state.cache_complete = true;
-            self.dirty = true;
+        for h in failed {
+            *self.state.hour_tries.entry(h).or_insert(0) += 1;
         }
+        self.state.hour_tries.retain(|&h, _| h >= first);
+        self.dirty = true;
         self.save()?;
         match failure {
             Some(e) => Err(e),

@@ -95,16 +95,30 @@ fn batches_are_immutable_once_the_hour_has_closed() {
     let h = hour_of(now());
     let r = c.get(format!("/v1/batches/{h}")).dispatch();
     assert_eq!(r.status(), Status::Ok);
+    assert_eq!(r.content_type(), Some(rocket::http::ContentType::Binary));
     let cc = r.headers().get_one("Cache-Control").unwrap().to_owned();
     assert!(
         cc.starts_with("public, max-age=") && !cc.contains("immutable"),
         "{cc}"
     );
-    let v: Value = r.into_json().unwrap();
-    assert_eq!(v["bundles"].as_array().unwrap().len(), 1);
-    // A closed hour is immutable, but caches may keep it only until it leaves retention (14
-    // days after its end), never a year.
-    let r = c.get(format!("/v1/batches/{}", h - 1)).dispatch();
+    let etag = r.headers().get_one("ETag").unwrap().to_owned();
+    let body = r.into_bytes().unwrap();
+    let bundles = protocol::batch::decode_batch(&body, h).unwrap();
+    assert_eq!(
+        bundles,
+        vec![&b[..]],
+        "the open hour holds the bundle, byte for byte"
+    );
+    // Unchanged: 304 without a body.
+    let r = c
+        .get(format!("/v1/batches/{h}"))
+        .header(rocket::http::Header::new("If-None-Match", etag))
+        .dispatch();
+    assert_eq!(r.status(), Status::NotModified);
+    // A closed hour (two hours back, past the 120-second grace whatever the minute) is
+    // immutable, but caches may keep it only until it leaves retention (14 days after its
+    // end), never a year.
+    let r = c.get(format!("/v1/batches/{}", h - 2)).dispatch();
     let cc = r.headers().get_one("Cache-Control").unwrap().to_owned();
     let age: u64 = cc
         .strip_prefix("public, max-age=")
@@ -112,8 +126,13 @@ fn batches_are_immutable_once_the_hour_has_closed() {
         .unwrap()
         .parse()
         .unwrap();
-    let left = (h - 1 + 14 * 24 + 1) * 3600 - now();
+    let left = (h - 2 + 14 * 24 + 1) * 3600 - now();
     assert!(age >= left && age <= left + 2, "{cc}: {left} s are left");
+    assert!(
+        protocol::batch::decode_batch(&r.into_bytes().unwrap(), h - 2)
+            .unwrap()
+            .is_empty()
+    );
     let r = c.get(format!("/v1/batches/{}", h - 14 * 24)).dispatch();
     let cc = r.headers().get_one("Cache-Control").unwrap().to_owned();
     assert!(cc.starts_with("public, max-age=") && cc.len() < 40, "{cc}");

@@ -811,3 +811,64 @@ impl fmt::Display for RevocationError {
 }
 
 impl std::error::Error for RevocationError {}
+
+/// Why an hour batch was rejected (the bundles inside are checked one by one, apart).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchError {
+    /// The encoding ended early.
+    Truncated,
+    /// Bytes follow the last bundle.
+    TrailingBytes,
+    /// Unknown format version.
+    UnsupportedVersion(u8),
+    /// More bundles than the limit.
+    TooManyBundles(u64),
+    /// The batch is for another hour than the one asked for.
+    WrongHour {
+        /// The hour asked for.
+        asked: u64,
+        /// The hour the batch names.
+        got: u64,
+    },
+}
+
+impl BatchError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BatchError::Truncated => "batch_truncated",
+            BatchError::TrailingBytes => "batch_trailing_bytes",
+            BatchError::UnsupportedVersion(_) => "batch_unsupported_version",
+            BatchError::TooManyBundles(_) => "batch_too_many_bundles",
+            BatchError::WrongHour { .. } => "batch_wrong_hour",
+        }
+    }
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::Truncated => f.write_str("the hour batch is cut short"),
+            BatchError::TrailingBytes => {
+                f.write_str("the hour batch has extra bytes after its last bundle")
+            }
+            BatchError::UnsupportedVersion(v) => write!(
+                f,
+                "the hour batch uses unknown format version {v}: update this software"
+            ),
+            BatchError::TooManyBundles(n) => write!(
+                f,
+                "the hour batch holds {n} bundles, more than the limit of {}",
+                crate::batch::MAX_BATCH_BUNDLES
+            ),
+            BatchError::WrongHour { asked, got } => write!(
+                f,
+                "asked for the notices of hour {asked} but got those of hour {got}: a cache or \
+                 the server mixed them up"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {}

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod approval;
+pub mod batch;
 pub mod case;
 pub mod cert;
 pub mod derive;
@@ -28,8 +29,8 @@ pub use case::{CaseDiary, CaseVisit};
 pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_tag};
 pub use error::{
-    BundleError, CaseError, CertError, NoticeError, PosterError, QueryError, RevocationError,
-    TextProblem, TrustError, VaultError, VisitError,
+    BatchError, BundleError, CaseError, CertError, NoticeError, PosterError, QueryError,
+    RevocationError, TextProblem, TrustError, VaultError, VisitError,
 };
 pub use keys::{
     AuthorityRootKey, Ed25519Secret, SealingPublicKey, SealingSecretKey, TracerKey, VenueKeys,

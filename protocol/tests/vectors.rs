@@ -1507,6 +1507,71 @@ fn gen_revocation(f: &Fixture, bundle: &[u8], bundle_now: u64, query: &Value) ->
     })
 }
 
+fn gen_batch(bundle: &[u8], created: u64) -> Value {
+    use protocol::batch::encode_batch;
+    let hour = created / 3600;
+    let batch = encode_batch(hour, [bundle].into_iter()).unwrap();
+    let empty = encode_batch(hour + 1, std::iter::empty()).unwrap();
+    // Laid out by hand.
+    let raw = |version: u8, h: u64, count: u32, rest: &[u8]| {
+        let mut b = vec![version];
+        b.extend_from_slice(&h.to_be_bytes());
+        b.extend_from_slice(&count.to_be_bytes());
+        b.extend_from_slice(rest);
+        b
+    };
+    let mut one = (bundle.len() as u32).to_be_bytes().to_vec();
+    one.extend_from_slice(bundle);
+    let mut trailing = batch.clone();
+    trailing.push(0);
+    let negative = [
+        (
+            "batch_truncated",
+            "batch_truncated",
+            batch[..batch.len() - 1].to_vec(),
+            hour,
+        ),
+        (
+            "batch_count_without_bundles",
+            "batch_truncated",
+            raw(1, hour, 1, &[]),
+            hour,
+        ),
+        (
+            "batch_trailing_bytes",
+            "batch_trailing_bytes",
+            trailing,
+            hour,
+        ),
+        (
+            "batch_unsupported_version",
+            "batch_unsupported_version",
+            raw(2, hour, 1, &one),
+            hour,
+        ),
+        (
+            "batch_wrong_hour",
+            "batch_wrong_hour",
+            batch.clone(),
+            hour + 1,
+        ),
+        (
+            "batch_too_many_bundles",
+            "batch_too_many_bundles",
+            raw(1, hour, 65_537, &[]),
+            hour,
+        ),
+    ];
+    json!({
+        "description": "Hour batches: `batch` holds notice.json's bundle, published in `hour`; `empty` is hour + 1 with no bundles. A client asking for `hour` must decode each to `bundles`. Negative batches, asked for as `asked`, must fail with `error`.",
+        "hour": hour,
+        "batch": h(&batch),
+        "bundles": [h(bundle)],
+        "empty": {"hour": hour + 1, "batch": h(&empty)},
+        "negative": negative.iter().map(|(n, e, b, asked)| json!({"name": n, "error": e, "batch": h(b), "asked": asked})).collect::<Vec<_>>(),
+    })
+}
+
 fn base64_url(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
@@ -1527,6 +1592,8 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("query.json", gen_query(&f));
     m.insert("trust.json", gen_trust(&f));
     let bundle_now = m["notice.json"]["bundle"]["now"].as_u64().unwrap();
+    let created = m["notice.json"]["bundle"]["created_at"].as_u64().unwrap();
+    m.insert("batch.json", gen_batch(&bundle, created));
     let revocation = gen_revocation(&f, &bundle, bundle_now, &m["query.json"]);
     m.insert("revocation.json", revocation);
     m
@@ -1898,6 +1965,31 @@ fn trust_vectors() {
 }
 
 #[test]
+fn batch_vectors() {
+    use protocol::batch::decode_batch;
+    let v = load("batch.json");
+    let hour = v["hour"].as_u64().unwrap();
+    let batch = unh(&v["batch"]);
+    let got: Vec<String> = decode_batch(&batch, hour)
+        .unwrap()
+        .iter()
+        .map(|b| h(b))
+        .collect();
+    assert_eq!(serde_json::to_value(&got).unwrap(), v["bundles"]);
+    let empty = unh(&v["empty"]["batch"]);
+    assert!(
+        decode_batch(&empty, v["empty"]["hour"].as_u64().unwrap())
+            .unwrap()
+            .is_empty()
+    );
+    for n in v["negative"].as_array().unwrap() {
+        let err =
+            decode_batch(&unh(&n["batch"]), n["asked"].as_u64().unwrap()).expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
+#[test]
 fn revocation_vectors() {
     use protocol::revocation::{Replacement, RevocationList};
     let v = load("revocation.json");
@@ -1951,6 +2043,8 @@ fn revocation_vectors() {
 fn limits_match_the_spec() {
     use protocol::{cert, notice, poster, query, revocation, vault};
     assert_eq!(revocation::MAX_REVOKED_KEYS, 4096);
+    assert_eq!(protocol::batch::MAX_BATCH_BUNDLES, 65_536);
+    assert_eq!(protocol::batch::CLOSE_GRACE_SECS, 120);
     assert_eq!(poster::MAX_POSTER_LEN, 383);
     assert_eq!(cert::MAX_CERT_LEN, 179);
     assert_eq!(notice::PAYLOAD_LEN, 256);

@@ -507,28 +507,35 @@ fn a_hung_server_never_blocks_a_check_in() {
     );
 }
 
-/// Item 12: a server that sends pages without end is stopped, with what was read kept.
+/// Item 12: a server that sends notices without end is stopped, with what was read kept.
 #[test]
 fn a_server_that_never_stops_is_stopped() {
     let w = world();
     w.init("a");
-    // Every answer: the same bundle sequence number, and "more".
+    // Every batch: a body that never ends.
     let evil = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", evil.local_addr().unwrap());
     std::thread::spawn(move || {
         for mut c in evil.incoming().flatten() {
-            let mut buf = [0u8; 4096];
-            let n = c.read(&mut buf).unwrap_or(0);
-            let body = if String::from_utf8_lossy(&buf[..n]).contains("/v1/revocations") {
-                r#"{"revocations":null}"#
-            } else {
-                r#"{"bundles":[{"seq":5,"published_at":0,"bundle":"AAAA"}],"next_after":5,"more":true}"#
-            };
-            let _ = write!(
-                c,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let n = c.read(&mut buf).unwrap_or(0);
+                if String::from_utf8_lossy(&buf[..n]).contains("/v1/revocations") {
+                    let body = r#"{"revocations":null}"#;
+                    let _ = write!(
+                        c,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    return;
+                }
+                let _ = write!(
+                    c,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n"
+                );
+                let chunk = [0x01u8; 64 * 1024];
+                while c.write_all(&chunk).is_ok() {}
+            });
         }
     });
     let started = Instant::now();
@@ -537,7 +544,9 @@ fn a_server_that_never_stops_is_stopped() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("does not follow the protocol"))
-        .stderr(predicate::str::contains("must come in order"));
+        .stderr(predicate::str::contains(
+            "batches larger than 64 MiB are refused",
+        ));
     assert!(started.elapsed() < Duration::from_secs(20));
     // The diary is intact and usable.
     assert!(stdout(&w, "a", &["diary"]).contains("Your diary is empty."));
@@ -996,4 +1005,108 @@ fn a_revoked_tracers_notices_are_refused_everywhere() {
     )
     .unwrap();
     assert!(body["revocations"].is_string());
+}
+
+/// Spec section 2, the server's row: a phone sends nothing at a sync that a server gave it.
+/// Played as the server: every request two phones make, through a recording proxy, after the
+/// server answered each of them differently before. Both ask for the same things, with the
+/// same headers, so the server cannot tell one phone's syncs from another's by what they send.
+#[test]
+fn a_sync_carries_nothing_the_server_gave_the_phone() {
+    use std::io::BufRead as _;
+    let w = world();
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    {
+        let (seen, upstream) = (seen.clone(), w.server.clone());
+        std::thread::spawn(move || {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into();
+            for stream in listener.incoming().flatten() {
+                let (seen, upstream, agent) = (seen.clone(), upstream.clone(), agent.clone());
+                std::thread::spawn(move || {
+                    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                    loop {
+                        let mut head = Vec::new();
+                        let mut line = String::new();
+                        while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                            head.push(line.trim_end().to_owned());
+                            line.clear();
+                        }
+                        let Some(first) = head.first().cloned() else {
+                            return;
+                        };
+                        // Every header but the host (the proxy's port) is recorded.
+                        head.retain(|h| !h.to_ascii_lowercase().starts_with("host:"));
+                        seen.lock().unwrap().push(head.join(" | "));
+                        let path = first.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                        let mut r = agent.get(format!("{upstream}{path}")).call().unwrap();
+                        let status = r.status().as_u16();
+                        let mut body = Vec::new();
+                        r.body_mut().as_reader().read_to_end(&mut body).unwrap();
+                        // Each answer differs per connection: a server marking devices would.
+                        let mark = format!("{:?}", std::thread::current().id());
+                        // One write: a head and a body written apart wait on delayed ACKs.
+                        let mut answer = format!(
+                            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nETag: \"{mark}\"\r\nSet-Cookie: id={mark}\r\n\r\n",
+                            body.len()
+                        )
+                        .into_bytes();
+                        answer.extend_from_slice(&body);
+                        let _ = (&stream).write_all(&answer);
+                    }
+                });
+            }
+        });
+    }
+    for who in ["a", "b"] {
+        w.checkin(who)
+            .args(["init", "--server", &proxy, "--trust"])
+            .arg(w.authority.join("trust.txt"))
+            .assert()
+            .success();
+    }
+    let crown = poster("The Crown", 90);
+    let d = day();
+    w.notify(&crown, d + 10 * 3600, d + 11 * 3600, "Please book a test.");
+    let sync = |who: &str| {
+        seen.lock().unwrap().clear();
+        stdout(&w, who, &["sync"]);
+        let mut got = seen.lock().unwrap().clone();
+        got.sort();
+        got
+    };
+    // Which hours a phone asks for changes when an hour begins or closes (120 s after its
+    // end); two syncs on either side of such a moment may differ, and nothing else may.
+    let epoch = |t: u64| (t / 3600, t.saturating_sub(120) / 3600);
+    let pair = || {
+        let start = now();
+        let (a, b) = (sync("a"), sync("b"));
+        (a, b, epoch(start) != epoch(now()))
+    };
+    let (a1, b1, moved) = pair();
+    assert!(
+        a1.len() > 300,
+        "a first sync asks for every hour: {}",
+        a1.len()
+    );
+    assert!(moved || a1 == b1, "two phones' first syncs differ");
+    let (a2, b2, moved) = pair();
+    assert!(moved || a2 == b2, "two phones' second syncs differ");
+    assert!(
+        a2.len() < 5,
+        "a second sync asks only for open hours: {a2:?}"
+    );
+    for req in a1.iter().chain(&a2) {
+        let lower = req.to_ascii_lowercase();
+        assert!(
+            !lower.contains("cookie")
+                && !lower.contains("if-none-match")
+                && !lower.contains("thread"),
+            "a request carries something the server gave: {req}"
+        );
+    }
 }

@@ -152,14 +152,18 @@ fn start_server(dir: &Path, trust: &Path) -> Server {
     Server { child, url }
 }
 
-/// An HTTP proxy in front of `upstream` that alters one character of every bundle it
-/// forwards, as a hostile network would.
+/// An HTTP proxy in front of `upstream` that alters one byte of the first bundle of every hour
+/// batch it forwards, as a hostile network would; everything else passes unchanged.
 fn tampering_proxy(upstream: String) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let upstream = upstream.clone();
+            let (upstream, agent) = (upstream.clone(), agent.clone());
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut first = String::new();
@@ -173,25 +177,32 @@ fn tampering_proxy(upstream: String) -> String {
                     }
                 }
                 let path = first.split_whitespace().nth(1).unwrap_or("/").to_owned();
-                let mut body = String::new();
-                if let Ok(mut r) = ureq::get(format!("{upstream}{path}")).call() {
-                    r.body_mut()
-                        .as_reader()
-                        .read_to_string(&mut body)
-                        .unwrap_or(0);
-                }
-                if let Some(i) = body.find("\"bundle\":\"") {
-                    let at = i + 10 + 300;
-                    let c = body.as_bytes()[at];
-                    let new = if c == b'A' { "B" } else { "A" };
-                    body.replace_range(at..at + 1, new);
+                let Ok(mut r) = agent.get(format!("{upstream}{path}")).call() else {
+                    return;
+                };
+                let status = r.status().as_u16();
+                let kind = r
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("application/json")
+                    .to_owned();
+                let mut body = Vec::new();
+                r.body_mut().as_reader().read_to_end(&mut body).unwrap_or(0);
+                // A batch: version, hour (8), count (4), then the first bundle's length (4).
+                let count = body
+                    .get(9..13)
+                    .map(|c| u32::from_be_bytes(c.try_into().unwrap()));
+                if path.starts_with("/v1/batches/") && status == 200 && count > Some(0) {
+                    body[17 + 300] ^= 1;
                 }
                 let mut s = stream;
                 let _ = write!(
                     s,
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
+                let _ = s.write_all(&body);
             });
         }
     });
@@ -547,8 +558,8 @@ fn tampering_is_caught() {
             "Second notice.",
         ],
     );
-    // The proxy alters the first bundle of every answer: that one is skipped and reported,
-    // and the one after it still arrives.
+    // The proxy alters the first bundle of every hour's batch: that one is skipped and
+    // reported, and the one after it in the same batch still arrives.
     let proxy = tampering_proxy(w.server.url.clone());
     let out = ok(d, "checkin", &["--diary", "a", "sync", "--server", &proxy]);
     assert!(

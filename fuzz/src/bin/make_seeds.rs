@@ -121,6 +121,16 @@ fn main() {
     put("query", "signed", 0, &query);
     put("query", "body", 1, &query[..query.len() - 64]);
 
+    // An hour batch holding the bundle, and an empty one.
+    let dir = Path::new("seeds").join("batch");
+    fs::create_dir_all(&dir).expect("create seeds directory");
+    let hour = NOW / 3600;
+    let batch =
+        protocol::batch::encode_batch(hour, [bundle.as_slice()].into_iter()).expect("batch");
+    fs::write(dir.join("one"), batch).expect("write seed");
+    let empty = protocol::batch::encode_batch(hour, std::iter::empty()).expect("batch");
+    fs::write(dir.join("empty"), empty).expect("write seed");
+
     // Revocation lists: one naming the tracer, an empty one, and a body without signature.
     let list = protocol::RevocationList::sign(
         &w.root,

@@ -151,11 +151,12 @@ impl<'r> FromRequest<'r> for IfNoneMatch {
     }
 }
 
-/// A pre-rendered JSON body with headers.
+/// A pre-rendered body (JSON, or binary for batches) with headers, served without a copy.
 pub struct RawJson {
-    body: Option<Arc<str>>,
+    body: Option<Arc<[u8]>>,
     headers: Vec<Header<'static>>,
     status: Status,
+    binary: bool,
 }
 
 impl<'r> Responder<'r, 'static> for RawJson {
@@ -163,9 +164,17 @@ impl<'r> Responder<'r, 'static> for RawJson {
         let mut res = response::Response::build();
         res.status(self.status);
         if let Some(body) = self.body {
-            res.header(ContentType::JSON);
-            let bytes = body.as_bytes().to_vec();
-            res.sized_body(bytes.len(), std::io::Cursor::new(bytes));
+            res.header(if self.binary {
+                ContentType::Binary
+            } else {
+                ContentType::JSON
+            });
+            // One chunk for the whole body (Rocket's default is 4 KiB chunks): a closed hour's
+            // batch is hundreds of KB, and each chunk costs a trip through hyper.
+            // (Set after the body: setting a body resets it.)
+            let len = body.len();
+            res.sized_body(len, std::io::Cursor::new(body));
+            res.max_chunk_size(len.max(4096));
         }
         for h in self.headers {
             res.header(h);
@@ -218,7 +227,7 @@ pub fn get_bundles(
             // `more`: the page is full (or cut by size), so ask again after `next_after`.
             let more =
                 count == limit || (count > 0 && !app.store.bundles_after(last, 1, 1)?.is_empty());
-            let body: Arc<str> = serde_json::to_string(&page(bundles, after, more))
+            let body: Arc<[u8]> = serde_json::to_vec(&page(bundles, after, more))
                 .map_err(|e| StoreError(e.to_string()))?
                 .into();
             // Sequence numbers have no gaps, so a page with `limit` bundles is complete and
@@ -239,18 +248,22 @@ pub fn get_bundles(
             body: None,
             headers,
             status: Status::NotModified,
+            binary: false,
         });
     }
     Ok(RawJson {
         body: Some(body),
         headers,
         status: Status::Ok,
+        binary: false,
     })
 }
 
-/// Every bundle published in one epoch hour; immutable once the hour has closed.
+/// Every bundle published in one epoch hour, as the binary batch of spec section 12.3;
+/// immutable once the hour has closed (120 seconds after its end), and then rendered once and
+/// served from memory.
 #[get("/v1/batches/<hour>")]
-pub fn get_batch(app: &State<App>, hour: &str) -> Result<WithHeaders<Page>, ApiError> {
+pub fn get_batch(app: &State<App>, hour: &str, inm: IfNoneMatch) -> Result<RawJson, ApiError> {
     // Read here rather than by Rocket, so that "abc" is a bad parameter, not a JSON error.
     let hour: u64 = hour.parse().map_err(|_| {
         ApiError::new(
@@ -279,8 +292,22 @@ pub fn get_batch(app: &State<App>, hour: &str) -> Result<WithHeaders<Page>, ApiE
             format!("hour {hour} is older than the retention period; its notices are deleted"),
         ));
     }
-    let bundles = app.store.bundles_in_hour(hour)?;
-    let cache = if hour < current {
+    let closed = protocol::batch::is_closed(hour, now);
+    let body = match app.pages.batch(hour).filter(|_| closed) {
+        Some(body) => body,
+        None => {
+            let bundles = app.store.bundles_in_hour(hour)?;
+            let body: Arc<[u8]> =
+                protocol::batch::encode_batch(hour, bundles.iter().map(|b| b.bytes.as_slice()))
+                    .map_err(|e| StoreError(format!("hour {hour}: {e}")))?
+                    .into();
+            if closed {
+                app.pages.put_batch(hour, Arc::clone(&body));
+            }
+            body
+        }
+    };
+    let cache = if closed {
         // Closed: it never changes, but it is deleted when it leaves the retention period, so
         // no cache may keep it longer than that.
         let purged_at = (hour + app.settings.notice_retention_days * 24 + 1) * 3600;
@@ -289,12 +316,29 @@ pub fn get_batch(app: &State<App>, hour: &str) -> Result<WithHeaders<Page>, ApiE
             purged_at.saturating_sub(now)
         )
     } else {
-        // The open hour can still grow: let caches keep it only until it closes.
-        format!("public, max-age={}", ((current + 1) * 3600 - now).min(60))
+        // An open hour can still grow: let caches keep it only until it closes.
+        let closes = (hour + 1) * 3600 + protocol::batch::CLOSE_GRACE_SECS;
+        format!("public, max-age={}", closes.saturating_sub(now).min(60))
     };
-    Ok(WithHeaders {
-        body: page(bundles, 0, false),
-        headers: vec![Header::new("Cache-Control", cache)],
+    // Bundles are only ever added to an hour, and purged with the whole hour: the size names
+    // the content.
+    let etag = format!("\"h{hour}-{}\"", body.len());
+    let headers = vec![
+        Header::new("Cache-Control", cache),
+        Header::new("ETag", etag.clone()),
+    ];
+    if inm.0.as_deref() == Some(etag.as_str()) {
+        return Ok(RawJson {
+            body: None,
+            headers,
+            status: Status::NotModified,
+            binary: true,
+        });
+    }
+    Ok(RawJson {
+        body: Some(body),
+        headers,
         status: Status::Ok,
+        binary: true,
     })
 }

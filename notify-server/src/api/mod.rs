@@ -53,44 +53,60 @@ pub struct App {
     pub peers: Arc<crate::guard::Peers>,
 }
 
-/// Rendered sync pages that can no longer change: a page holding `limit` bundles after `after`
-/// is fixed until a purge removes some of them, and the purge clears this cache. Bounded by
-/// bytes; when full it starts again empty, which is cheap and simple.
+/// Rendered bodies that can no longer change: a sync page holding `limit` bundles after
+/// `after` is fixed until a purge removes some of them, and so is the batch of a closed hour;
+/// the purge clears this cache. Each kind is bounded by bytes; when full it starts again
+/// empty, which is cheap and simple. Bodies are shared, never copied, when served.
 #[derive(Default)]
 pub struct PageCache {
     inner: Mutex<Pages>,
+    batches: Mutex<Batches>,
 }
 
-/// Pages by `(after, limit)`, and their total size in bytes.
-type Pages = (HashMap<(u64, usize), Arc<str>>, usize);
+/// Bodies by key, and their total size in bytes.
+type Bodies<K> = (HashMap<K, Arc<[u8]>>, usize);
+/// Pages by `(after, limit)`.
+type Pages = Bodies<(u64, usize)>;
+/// Closed hours' batches by hour.
+type Batches = Bodies<u64>;
+
+fn cache_get<K: std::hash::Hash + Eq>(m: &Mutex<Bodies<K>>, key: &K) -> Option<Arc<[u8]>> {
+    crate::lock(m).0.get(key).cloned()
+}
+
+fn cache_put<K: std::hash::Hash + Eq>(m: &Mutex<Bodies<K>>, key: K, body: Arc<[u8]>, max: usize) {
+    let mut g = crate::lock(m);
+    if g.1 + body.len() > max {
+        g.0.clear();
+        g.1 = 0;
+    }
+    g.1 += body.len();
+    g.0.insert(key, body);
+}
 
 impl PageCache {
     const MAX_BYTES: usize = 64 << 20;
 
-    fn get(&self, key: (u64, usize)) -> Option<Arc<str>> {
-        match self.inner.lock() {
-            Ok(g) => g.0.get(&key).cloned(),
-            Err(_) => None,
-        }
+    fn get(&self, key: (u64, usize)) -> Option<Arc<[u8]>> {
+        cache_get(&self.inner, &key)
     }
 
-    fn put(&self, key: (u64, usize), body: Arc<str>) {
-        if let Ok(mut g) = self.inner.lock() {
-            if g.1 + body.len() > Self::MAX_BYTES {
-                g.0.clear();
-                g.1 = 0;
-            }
-            g.1 += body.len();
-            g.0.insert(key, body);
-        }
+    fn put(&self, key: (u64, usize), body: Arc<[u8]>) {
+        cache_put(&self.inner, key, body, Self::MAX_BYTES);
     }
 
-    /// Forgets every page (after a purge).
+    fn batch(&self, hour: u64) -> Option<Arc<[u8]>> {
+        cache_get(&self.batches, &hour)
+    }
+
+    fn put_batch(&self, hour: u64, body: Arc<[u8]>) {
+        cache_put(&self.batches, hour, body, Self::MAX_BYTES);
+    }
+
+    /// Forgets every page and batch (after a purge).
     pub fn clear(&self) {
-        if let Ok(mut g) = self.inner.lock() {
-            g.0.clear();
-            g.1 = 0;
-        }
+        *crate::lock(&self.inner) = Default::default();
+        *crate::lock(&self.batches) = Default::default();
     }
 }
 

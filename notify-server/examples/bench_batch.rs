@@ -1,0 +1,77 @@
+//! Makes the input of the batch benchmark (`bench/batches.sh`): an authority trust file and a
+//! store (`DIR/data/store.redb`) holding BUNDLES distinct signed bundles published three hours
+//! ago, in a closed hour, each with ENTRIES entries. Prints that hour.
+//!
+//! `cargo run --release -p notify-server --example bench_batch -- DIR BUNDLES ENTRIES`
+#![allow(clippy::print_stdout, reason = "a tool that prints")]
+
+use std::error::Error;
+
+use notify_server::store::{RedbStore, Store, store_path};
+use protocol::notice::{build_entries, sign_bundle};
+use protocol::*;
+use rand::SeedableRng;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, dir, bundles, entries] = args.as_slice() else {
+        return Err("usage: bench_batch DIR BUNDLES ENTRIES".into());
+    };
+    let dir = std::path::Path::new(dir);
+    let (n_bundles, n_entries): (usize, usize) = (bundles.parse()?, entries.parse()?);
+    let mut rng = rand::rngs::ChaCha20Rng::seed_from_u64(2);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let hour = now / 3600 - 3;
+    let root = Ed25519Secret::generate(&mut rng);
+    let tracer = Ed25519Secret::generate(&mut rng);
+    let cert = Certificate::issue(
+        &root,
+        &tracer.verifying_key(),
+        "Bench Board",
+        now - 86_400,
+        now + 86_400,
+    )?;
+    let trust = TrustAnchor {
+        authority: "Bench Authority".into(),
+        root: root.verifying_key(),
+        sealing: SealingSecretKey::generate(&mut rng).public_key(),
+        emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
+    };
+    std::fs::write(dir.join("trust.txt"), trust.to_text())?;
+    std::fs::create_dir_all(dir.join("data"))?;
+    let store = RedbStore::open(&store_path(&dir.join("data")))?;
+    for i in 0..n_bundles {
+        let notices: Vec<VenueNotice> = (0..n_entries)
+            .map(|_| {
+                let mut id = [0u8; 32];
+                rand::Rng::fill_bytes(&mut rng, &mut id);
+                VenueNotice {
+                    venue_id: VenueId(id),
+                    payload: NoticePayload {
+                        start: hour * 3600 - 3600,
+                        end: hour * 3600,
+                        severity: Severity::Low,
+                        message: "Bench".into(),
+                        approval: Approval {
+                            by: Approver::Venue,
+                            signature: [0; 64],
+                        },
+                    },
+                }
+            })
+            .collect();
+        let published = hour * 3600 + 10 + i as u64;
+        let b = sign_bundle(
+            &tracer,
+            &cert,
+            published,
+            build_entries(&mut rng, &notices)?,
+        )?;
+        store.insert_bundle(&protocol::notice::bundle_id_of(&b), published, &b)?;
+    }
+    store.flush()?;
+    println!("{hour}");
+    Ok(())
+}
