@@ -168,14 +168,18 @@ const BUNDLES: TableDefinition<u64, &[u8]> = TableDefinition::new("bundles");
 const BUNDLE_IDS: TableDefinition<[u8; 32], u64> = TableDefinition::new("bundle_ids");
 /// (publication hour, sequence number) → nothing: the index behind hour batches and the purge.
 const BUNDLE_HOURS: TableDefinition<(u64, u64), ()> = TableDefinition::new("bundle_hours");
-/// Vault records: tag ‖ received_at ‖ unique number → record.
+/// Vault records: tag ‖ day received (u32, days since 1970) ‖ 12 random bytes → record. No
+/// sequence numbers and no time finer than the day, so that neither the keys nor their order
+/// regroup the records of one visit or one upload burst (issue 15); the random part only keeps
+/// keys apart.
 const VAULT: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("vault");
 /// Query nonces → when they may be forgotten.
 const NONCES: TableDefinition<[u8; 16], u64> = TableDefinition::new("nonces");
 /// The newest revocation list, under the key `list`.
 const REVOCATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("revocations");
-/// `last_seq` (highest bundle sequence number ever given) and `vault_unique` (last unique
-/// number given to a vault key).
+/// `last_seq` (highest bundle sequence number ever given) and `vault_layout` (2: the vault
+/// key layout above; a store without it has the old `tag ‖ received_at ‖ counter` keys and is
+/// converted when opened).
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 
 /// The embedded store: one redb file.
@@ -218,6 +222,40 @@ fn write(db: &Database) -> Result<redb::WriteTransaction, StoreError> {
 
 /// Most vault records that wait in memory for a flush (about 80 MB).
 const MAX_PENDING: usize = 200_000;
+
+/// A vault key: `tag ‖ day ‖ random[12]`.
+fn vault_key(tag: &Tag, received_at: u64) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[..16].copy_from_slice(tag);
+    let day = u32::try_from(received_at / 86_400).unwrap_or(u32::MAX);
+    key[16..20].copy_from_slice(&day.to_be_bytes());
+    rand::Rng::fill_bytes(
+        &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+        &mut key[20..],
+    );
+    key
+}
+
+/// The day (since 1970) a vault key records.
+fn vault_key_day(key: &[u8; 32]) -> u64 {
+    u64::from(u32::from_be_bytes([key[16], key[17], key[18], key[19]]))
+}
+
+/// Rewrites the keys of a store from before `vault_layout` 2 (`tag ‖ received_at ‖ counter`)
+/// in the current layout, keeping each record and its day.
+fn convert_vault_keys(vault: &mut redb::Table<'_, [u8; 32], &[u8]>) -> Result<(), StoreError> {
+    let old: Vec<([u8; 32], Vec<u8>)> = vault
+        .iter()?
+        .map(|item| item.map(|(k, v)| (k.value(), v.value().to_vec())))
+        .collect::<Result<_, _>>()?;
+    for (key, record) in old {
+        vault.remove(key)?;
+        let mut tag = [0u8; 16];
+        tag.copy_from_slice(&key[..16]);
+        vault.insert(vault_key(&tag, read_u64(&key[16..24])), record.as_slice())?;
+    }
+    Ok(())
+}
 
 /// The store's file inside the data directory.
 pub fn store_path(data_dir: &Path) -> std::path::PathBuf {
@@ -298,6 +336,14 @@ impl RedbStore {
         w.open_table(NONCES)?;
         w.open_table(META)?;
         w.open_table(REVOCATIONS)?;
+        {
+            let mut meta = w.open_table(META)?;
+            if meta.get("vault_layout")?.is_none() {
+                convert_vault_keys(&mut w.open_table(VAULT)?)?;
+                meta.insert("vault_layout", 2)?;
+                meta.remove("vault_unique")?;
+            }
+        }
         w.commit()?;
         Ok(db)
     }
@@ -594,7 +640,7 @@ impl Store for RedbStore {
                 // Vault keys begin with the tag, so this is a scan. The purge runs every few
                 // minutes, off the request path.
                 w.open_table(VAULT)?.retain(|k, _| {
-                    let keep = read_u64(&k[16..24]) >= vault_before;
+                    let keep = vault_key_day(&k) >= vault_before / 86_400;
                     purged.vault_records += u64::from(!keep);
                     keep
                 })?;
@@ -642,18 +688,10 @@ impl Store for RedbStore {
             let batch = std::mem::take(&mut *crate::lock(&self.pending));
             let written = (|| {
                 if !batch.is_empty() {
-                    let mut meta = w.open_table(META)?;
-                    let mut unique = meta.get("vault_unique")?.map(|v| v.value()).unwrap_or(0);
                     let mut vault = w.open_table(VAULT)?;
                     for (tag, received_at, record) in &batch {
-                        unique += 1;
-                        let mut key = [0u8; 32];
-                        key[..16].copy_from_slice(tag);
-                        key[16..24].copy_from_slice(&be(*received_at));
-                        key[24..].copy_from_slice(&be(unique));
-                        vault.insert(key, record.as_slice())?;
+                        vault.insert(vault_key(tag, *received_at), record.as_slice())?;
                     }
-                    meta.insert("vault_unique", unique)?;
                 }
                 w.commit()?;
                 Ok(())
@@ -665,5 +703,99 @@ impl Store for RedbStore {
             }
             written
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    fn raw_keys(store: &RedbStore) -> Vec<[u8; 32]> {
+        store
+            .with_db(false, |db| {
+                let r = db.begin_read()?;
+                let t = r.open_table(VAULT)?;
+                Ok(t.iter()?
+                    .map(|i| i.map(|(k, _)| k.value()))
+                    .collect::<Result<Vec<_>, _>>()?)
+            })
+            .unwrap()
+    }
+
+    /// Issue 15: a seized store keeps no arrival order and no time finer than the day. Records
+    /// of one tag uploaded one after another, seconds apart, come back in an order that has
+    /// nothing to do with that, and their keys differ only in random bytes.
+    #[test]
+    fn vault_keys_keep_no_order_and_only_the_day() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = RedbStore::open(&dir.path().join("store.redb")).unwrap();
+        let tag = [7u8; 16];
+        let day = 20_000u64;
+        let mut sent = Vec::new();
+        for i in 0..64u64 {
+            let mut record = vec![0u8; protocol::vault::RECORD_LEN];
+            record[..16].copy_from_slice(&tag);
+            record[16..24].copy_from_slice(&i.to_be_bytes());
+            store
+                .insert_vault_record(&tag, day * 86_400 + 3_600 + i * 7, &record)
+                .unwrap();
+            store.flush().unwrap();
+            sent.push(record);
+        }
+        let keys = raw_keys(&store);
+        assert_eq!(keys.len(), 64);
+        for k in &keys {
+            assert_eq!(&k[..16], &tag);
+            assert_eq!(vault_key_day(k), day, "only the day is kept");
+        }
+        // Stored in key order, which is random: far from the order of arrival.
+        let got = store.vault_records(&[tag], usize::MAX).unwrap();
+        let in_order = got.iter().zip(&sent).filter(|(a, b)| a == b).count();
+        assert!(
+            in_order < 16,
+            "{in_order} of 64 records kept their arrival position"
+        );
+        assert!(store.check_integrity().unwrap().problems.is_empty());
+    }
+
+    /// A store written before the key layout changed is converted when opened: every record
+    /// stays, under the same tag and its day.
+    #[test]
+    fn old_vault_keys_are_converted_on_open() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("store.redb");
+        {
+            let store = RedbStore::open(&path).unwrap();
+            store
+                .with_db(true, |db| {
+                    let w = db.begin_write()?;
+                    {
+                        let mut t = w.open_table(VAULT)?;
+                        for i in 0..3u64 {
+                            let mut key = [0u8; 32];
+                            key[..16].copy_from_slice(&[9u8; 16]);
+                            key[16..24].copy_from_slice(&be(86_400 * 19_000 + i));
+                            key[24..].copy_from_slice(&be(i + 1));
+                            let mut record = vec![0u8; protocol::vault::RECORD_LEN];
+                            record[..16].copy_from_slice(&[9u8; 16]);
+                            record[20] = i as u8;
+                            t.insert(key, record.as_slice())?;
+                        }
+                        let mut meta = w.open_table(META)?;
+                        meta.remove("vault_layout")?;
+                        meta.insert("vault_unique", 3)?;
+                    }
+                    w.commit()?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let store = RedbStore::open(&path).unwrap();
+        let keys = raw_keys(&store);
+        assert_eq!(keys.len(), 3);
+        assert!(keys.iter().all(|k| vault_key_day(k) == 19_000));
+        assert_eq!(store.vault_records(&[[9u8; 16]], 10).unwrap().len(), 3);
+        assert!(store.check_integrity().unwrap().problems.is_empty());
     }
 }
