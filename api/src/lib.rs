@@ -152,8 +152,9 @@ pub mod files {
     pub const RESPONSE_FORMAT: &str = "checkin-vault-response/v1";
 
     /// What `tracer vault fetch` writes and `venue-keygen unwrap` reads: one venue's sealed
-    /// records for some hours.
+    /// records for some hours, and the tracer's signed request to unwrap them.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct VaultRequest {
         /// Always [`REQUEST_FORMAT`].
         pub format: String,
@@ -163,12 +164,18 @@ pub mod files {
         pub hours: Vec<u64>,
         /// The records, base64url.
         pub records: Vec<String>,
-        /// The exposure window's start, for `vault open` to keep only overlapping visits.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub from: Option<u64>,
-        /// The window's end.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub to: Option<u64>,
+        /// The window's start, Unix seconds: the venue sees it, and `vault open` keeps only
+        /// visits overlapping the window.
+        pub from: u64,
+        /// The window's end (exclusive).
+        pub to: u64,
+        /// The tracer's certificate, base64url (spec section 10); it must have the query role.
+        pub certificate: String,
+        /// When the tracer signed, Unix seconds.
+        pub signed_at: u64,
+        /// The tracer's signature over venue, window, time and hours (spec section 14.4),
+        /// base64url.
+        pub signature: String,
     }
 
     /// One record the venue stripped.
@@ -270,10 +277,13 @@ mod tests {
         assert_eq!(serde_json::from_str::<Page>(&text).unwrap(), page);
         // A page without `bundles` is an error, not "no new notices".
         assert!(serde_json::from_str::<Page>(r#"{"next_after":0,"more":false}"#).is_err());
-        let req: VaultRequest = serde_json::from_str(
-            r#"{"format":"checkin-vault-request/v1","poster":"p","hours":[1],"records":[]}"#,
-        )
-        .unwrap();
-        assert_eq!((req.from, req.to), (None, None));
+        // A vault request without the tracer's signature is refused as a file, not read as
+        // an unsigned request.
+        assert!(
+            serde_json::from_str::<VaultRequest>(
+                r#"{"format":"checkin-vault-request/v1","poster":"p","hours":[1],"records":[]}"#,
+            )
+            .is_err()
+        );
     }
 }

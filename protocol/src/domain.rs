@@ -34,6 +34,8 @@ pub const NOTICE_APPROVAL: &[u8] = b"checkin/v1/notice-approval";
 pub const REVOCATION_LIST: &[u8] = b"checkin/v1/revocation-list";
 /// Ed25519 context: the tracer's signature over a vault query body.
 pub const VAULT_QUERY_SIGNATURE: &[u8] = b"checkin/v1/vault-query";
+/// Ed25519 context: the tracer's signature over a request to a venue to unwrap records.
+pub const VAULT_REQUEST: &[u8] = b"checkin/v1/vault-request";
 /// HPKE info: the outer (venue) layer of a vault record.
 pub const VAULT_OUTER: &[u8] = b"checkin/v1/vault-outer";
 /// HPKE info: the inner (authority) layer of a vault record.

@@ -872,3 +872,79 @@ impl fmt::Display for BatchError {
 }
 
 impl std::error::Error for BatchError {}
+
+/// Why a venue refuses a tracer's request to unwrap contact records.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnwrapRequestError {
+    /// The tracer's certificate is bad (or not valid when the request was signed).
+    Certificate(CertError),
+    /// The certificate does not give its tracer the query role.
+    CannotQuery,
+    /// No hours, too many, not ascending, or hours the window does not cover.
+    InvalidHours,
+    /// Signed in the future.
+    FromTheFuture {
+        /// When the tracer says it signed, Unix seconds.
+        signed_at: u64,
+    },
+    /// Signed more than a week ago.
+    Stale {
+        /// When the tracer signed, Unix seconds.
+        signed_at: u64,
+    },
+    /// The tracer's signature does not verify.
+    BadSignature,
+}
+
+impl UnwrapRequestError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UnwrapRequestError::Certificate(e) => e.code(),
+            UnwrapRequestError::CannotQuery => "unwrap_request_cannot_query",
+            UnwrapRequestError::InvalidHours => "unwrap_request_invalid_hours",
+            UnwrapRequestError::FromTheFuture { .. } => "unwrap_request_from_the_future",
+            UnwrapRequestError::Stale { .. } => "unwrap_request_stale",
+            UnwrapRequestError::BadSignature => "unwrap_request_bad_signature",
+        }
+    }
+}
+
+impl fmt::Display for UnwrapRequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UnwrapRequestError::Certificate(e) => write!(f, "the tracer is not certified: {e}"),
+            UnwrapRequestError::CannotQuery => f.write_str(
+                "the tracer's certificate does not allow fetching contact records (its role is \
+                 publish only)",
+            ),
+            UnwrapRequestError::InvalidHours => f.write_str(
+                "the request's hours do not match its window (none, more than 1024, out of \
+                 order, or outside the window)",
+            ),
+            UnwrapRequestError::FromTheFuture { signed_at } => write!(
+                f,
+                "the request says it was signed at {signed_at} (Unix time), in the future: check \
+                 the clocks"
+            ),
+            UnwrapRequestError::Stale { signed_at } => write!(
+                f,
+                "the request was signed at {signed_at} (Unix time), more than a week ago: ask the \
+                 tracer for a fresh one"
+            ),
+            UnwrapRequestError::BadSignature => f.write_str(
+                "the tracer's signature over the request does not verify: it was altered after \
+                 signing, or not made by this tracer",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UnwrapRequestError {}
+
+impl From<CertError> for UnwrapRequestError {
+    fn from(e: CertError) -> Self {
+        UnwrapRequestError::Certificate(e)
+    }
+}

@@ -19,6 +19,7 @@ pub mod poster;
 pub mod query;
 pub mod revocation;
 pub mod trust;
+pub mod unwrap_request;
 pub mod vault;
 mod wire;
 
@@ -30,7 +31,7 @@ pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_tag};
 pub use error::{
     BatchError, BundleError, CaseError, CertError, NoticeError, PosterError, QueryError,
-    RevocationError, TextProblem, TrustError, VaultError, VisitError,
+    RevocationError, TextProblem, TrustError, UnwrapRequestError, VaultError, VisitError,
 };
 pub use keys::{
     AuthorityRootKey, Ed25519Secret, SealingPublicKey, SealingSecretKey, TracerKey, VenueKeys,

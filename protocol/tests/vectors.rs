@@ -1572,6 +1572,128 @@ fn gen_batch(bundle: &[u8], created: u64) -> Value {
     })
 }
 
+fn gen_unwrap_request(f: &Fixture) -> Value {
+    use protocol::unwrap_request::UnwrapStatement;
+    let from = T0 + 12 * 3600 + 600;
+    let to = T0 + 14 * 3600;
+    let signed_at = T0 + 15 * 3600;
+    let now = signed_at + 60;
+    let good = UnwrapStatement {
+        venue_id: f.poster.venue_id(),
+        from,
+        to,
+        signed_at,
+        hours: vec![from / 3600, from / 3600 + 1],
+    };
+    let sig = good.sign(&f.tracer);
+    let with = |g: &dyn Fn(&mut UnwrapStatement)| {
+        let mut s = good.clone();
+        g(&mut s);
+        s
+    };
+    let json_of = |s: &UnwrapStatement| json!({"venue_id": h(s.venue_id.as_bytes()), "from": s.from, "to": s.to, "signed_at": s.signed_at, "hours": s.hours});
+    let signed = |s: &UnwrapStatement| s.sign(&f.tracer);
+    let mut negative = Vec::new();
+    let mut push = |name: &str,
+                    error: &str,
+                    s: &UnwrapStatement,
+                    cert: &Certificate,
+                    sig: [u8; 64],
+                    at: u64| {
+        negative.push(json!({"name": name, "error": error, "statement": json_of(s), "certificate": h(cert.to_bytes()), "signature": h(&sig), "now": at}));
+    };
+    let extra = with(&|s| {
+        s.hours.push(from / 3600 + 2);
+        s.to += 3600;
+    });
+    push(
+        "unwrap_request_window_widened_after_signing",
+        "unwrap_request_bad_signature",
+        &extra,
+        &f.cert,
+        sig,
+        now,
+    );
+    let other = with(&|s| s.venue_id = f.poster2.venue_id());
+    push(
+        "unwrap_request_other_venue",
+        "unwrap_request_bad_signature",
+        &other,
+        &f.cert,
+        sig,
+        now,
+    );
+    push(
+        "unwrap_request_publish_only_certificate",
+        "unwrap_request_cannot_query",
+        &good,
+        &f.publish_only,
+        sig,
+        now,
+    );
+    let outside = with(&|s| s.hours = vec![from / 3600 + 5]);
+    push(
+        "unwrap_request_hour_outside_window",
+        "unwrap_request_invalid_hours",
+        &outside,
+        &f.cert,
+        signed(&outside),
+        now,
+    );
+    let unordered = with(&|s| s.hours = vec![from / 3600 + 1, from / 3600]);
+    push(
+        "unwrap_request_hours_out_of_order",
+        "unwrap_request_invalid_hours",
+        &unordered,
+        &f.cert,
+        signed(&unordered),
+        now,
+    );
+    let none = with(&|s| s.hours = vec![]);
+    push(
+        "unwrap_request_no_hours",
+        "unwrap_request_invalid_hours",
+        &none,
+        &f.cert,
+        signed(&none),
+        now,
+    );
+    push(
+        "unwrap_request_signed_in_the_future",
+        "unwrap_request_from_the_future",
+        &good,
+        &f.cert,
+        sig,
+        signed_at - 301,
+    );
+    push(
+        "unwrap_request_older_than_a_week",
+        "unwrap_request_stale",
+        &good,
+        &f.cert,
+        sig,
+        signed_at + 7 * 86_400 + 1,
+    );
+    let late = with(&|s| s.signed_at = f.cert.not_after() + 1);
+    push(
+        "unwrap_request_signed_after_the_certificate_expired",
+        "cert_not_valid_at",
+        &late,
+        &f.cert,
+        signed(&late),
+        late.signed_at,
+    );
+    json!({
+        "description": "A tracer's signed request to a venue to unwrap contact records (spec section 14.4), by keys.json tracer under certificate.json's first certificate, verified with keys.json authority_root at `now`. The signature is over the statement's bytes as section 14.4 lays them out. Negative requests must fail with `error`.",
+        "statement": json_of(&good),
+        "bytes": h(&good.to_bytes()),
+        "certificate": h(f.cert.to_bytes()),
+        "signature": h(&sig),
+        "now": now,
+        "negative": negative,
+    })
+}
+
 fn base64_url(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
@@ -1594,6 +1716,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     let bundle_now = m["notice.json"]["bundle"]["now"].as_u64().unwrap();
     let created = m["notice.json"]["bundle"]["created_at"].as_u64().unwrap();
     m.insert("batch.json", gen_batch(&bundle, created));
+    m.insert("unwrap_request.json", gen_unwrap_request(&f));
     let revocation = gen_revocation(&f, &bundle, bundle_now, &m["query.json"]);
     m.insert("revocation.json", revocation);
     m
@@ -1985,6 +2108,38 @@ fn batch_vectors() {
     for n in v["negative"].as_array().unwrap() {
         let err =
             decode_batch(&unh(&n["batch"]), n["asked"].as_u64().unwrap()).expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
+#[test]
+fn unwrap_request_vectors() {
+    use protocol::unwrap_request::UnwrapStatement;
+    let v = load("unwrap_request.json");
+    let statement = |j: &Value| UnwrapStatement {
+        venue_id: VenueId(arr32(&j["venue_id"])),
+        from: j["from"].as_u64().unwrap(),
+        to: j["to"].as_u64().unwrap(),
+        signed_at: j["signed_at"].as_u64().unwrap(),
+        hours: j["hours"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap())
+            .collect(),
+    };
+    let good = statement(&v["statement"]);
+    assert_eq!(h(&good.to_bytes()), v["bytes"].as_str().unwrap());
+    let cert = Certificate::decode(&unh(&v["certificate"])).unwrap();
+    let sig: [u8; 64] = unh(&v["signature"]).try_into().unwrap();
+    good.verify(&root(), &cert, &sig, v["now"].as_u64().unwrap())
+        .unwrap();
+    for n in v["negative"].as_array().unwrap() {
+        let cert = Certificate::decode(&unh(&n["certificate"])).unwrap();
+        let sig: [u8; 64] = unh(&n["signature"]).try_into().unwrap();
+        let err = statement(&n["statement"])
+            .verify(&root(), &cert, &sig, n["now"].as_u64().unwrap())
+            .expect_err("negative");
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
     }
 }

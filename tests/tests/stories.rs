@@ -467,6 +467,9 @@ fn notice_and_vault_stories() {
         "venue-keygen",
         &[
             "unwrap",
+            "--yes",
+            "--trust",
+            "authority/trust.txt",
             "--key",
             "crown/venue.key",
             "--in",

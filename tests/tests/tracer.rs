@@ -893,8 +893,13 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
         poster: p.clone(),
         base_url: String::new(),
     };
-    let (response, summary) =
-        venue_keygen::vault::unwrap_request(&key_file, &std::fs::read(&request).unwrap()).unwrap();
+    let bytes = std::fs::read(&request).unwrap();
+    let trust =
+        TrustAnchor::parse(&std::fs::read_to_string(w.authority.join("trust.txt")).unwrap())
+            .unwrap();
+    let checked = venue_keygen::vault::check_request(&key_file, &bytes, &trust, now()).unwrap();
+    assert_eq!(checked.certificate.name(), "Tracer One");
+    let (response, summary) = venue_keygen::vault::unwrap_checked(&key_file, &checked, &bytes);
     assert_eq!(summary.stripped, 2);
     let resp_path = w.dir.join("response.json");
     std::fs::write(&resp_path, serde_json::to_vec(&response).unwrap()).unwrap();

@@ -537,13 +537,25 @@ pub fn vault_fetch(
             query: URL_SAFE_NO_PAD.encode(query),
         },
     )?;
+    // The venue unwraps only what the tracer signed for: this venue, this window, these hours.
+    let statement = protocol::unwrap_request::UnwrapStatement {
+        venue_id: poster.venue_id(),
+        from,
+        to,
+        signed_at: now,
+        hours: hours.clone(),
+    };
+    let signature = statement.sign(&id.key);
     Ok(VaultRequest {
         format: api::files::REQUEST_FORMAT.into(),
         poster: poster.payload(),
         hours,
         records: answer.records,
-        from: Some(from),
-        to: Some(to),
+        from,
+        to,
+        certificate: URL_SAFE_NO_PAD.encode(id.cert.to_bytes()),
+        signed_at: now,
+        signature: URL_SAFE_NO_PAD.encode(signature),
     })
 }
 
@@ -593,7 +605,7 @@ pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Resu
         outside_window: 0,
     };
     out.refused_by_venue = resp.refused.len();
-    let (from, to) = (req.from.unwrap_or(0), req.to.unwrap_or(u64::MAX));
+    let (from, to) = (req.from, req.to);
     for r in &resp.records {
         let index = r.index;
         let inner = URL_SAFE_NO_PAD.decode(&r.inner).unwrap_or_default();

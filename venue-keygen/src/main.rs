@@ -120,17 +120,24 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Strip the outer layer of the contact records in a tracer's request (offline step).
+    /// Check a tracer's signed request, show it, and on "y" strip the outer layer of the
+    /// contact records it asks for (offline step).
     Unwrap {
         /// The venue key file (venue.key).
         #[arg(long)]
         key: PathBuf,
+        /// The authority's trust file, to check that a certified tracer signed the request.
+        #[arg(long)]
+        trust: PathBuf,
         /// The request file from `tracer vault fetch`.
         #[arg(long = "in")]
         input: PathBuf,
         /// Where to write the response for the tracer.
         #[arg(long)]
         out: PathBuf,
+        /// Unwrap without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
         /// Replace the response file if it exists.
         #[arg(long)]
         force: bool,
@@ -200,10 +207,12 @@ fn run(command: Command) -> Result<ExitCode, Error> {
         Command::Inspect { input } => inspect(&input),
         Command::Unwrap {
             key,
+            trust,
             input,
             out,
+            yes,
             force,
-        } => unwrap(&key, &input, &out, force),
+        } => unwrap(&key, &trust, &input, &out, yes, force),
         Command::Approve {
             key,
             trust,
@@ -348,8 +357,37 @@ fn inspect(input: &str) -> Result<ExitCode, Error> {
 }
 
 /// `venue-keygen unwrap`.
-fn unwrap(key: &Path, input: &Path, out: &Path, force: bool) -> Result<ExitCode, Error> {
-    let s = venue_keygen::vault::unwrap_files(key, input, out, force)?;
+fn unwrap(
+    key: &Path,
+    trust: &Path,
+    input: &Path,
+    out: &Path,
+    yes: bool,
+    force: bool,
+) -> Result<ExitCode, Error> {
+    if out.exists() && !force {
+        return Err(common::Error::Exists(out.to_path_buf()).into());
+    }
+    let venue = venue_keygen::files::VenueKeyFile::read(key)?;
+    let trust = common::authority::read_trust(trust)?;
+    let bytes = std::fs::read(input).map_err(|e| common::Error::io("read", input, e))?;
+    let checked = venue_keygen::vault::check_request(&venue, &bytes, &trust, common::time::now())?;
+    print!(
+        "{}",
+        checked.describe(&trust.authority, &venue.poster, venue_keygen::time::zone())
+    );
+    println!(
+        "\nUnwrap only if the health authority contacted you about this case. The records stay \
+         sealed to the authority; you hand back only what it alone can open."
+    );
+    if !common::approval::confirm("Unwrap these records?", yes)? {
+        println!("Not unwrapped: nothing was written.");
+        return Ok(ExitCode::FAILURE);
+    }
+    let (response, s) = venue_keygen::vault::unwrap_checked(&venue, &checked, &bytes);
+    let json = serde_json::to_string_pretty(&response)
+        .map_err(|e| Error::invalid(format!("cannot write the response: {e}")))?;
+    common::files::write(out, format!("{json}\n").as_bytes(), 0o600, force)?;
     println!(
         "Stripped {} record(s); refused {} for another venue or hour and {} damaged. Response: {}",
         s.stripped,

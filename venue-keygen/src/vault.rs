@@ -1,14 +1,19 @@
-//! The venue's step in opening consented contact records: strip the outer layer of the
-//! records a tracer fetched, offline, and hand back what only the authority can open.
+//! The venue's step in opening consented contact records: check the tracer's signed request
+//! against the authority the venue pins, show it, and only then strip the outer layer of the
+//! records of this venue for the requested hours, offline, handing back what only the
+//! authority can open (spec section 14.4).
 //!
 //! Request file (written by `tracer vault fetch`), JSON:
 //!
 //! ```text
 //! { "format": "checkin-vault-request/v1",
 //!   "poster": "<poster payload, base64url>",
-//!   "hours": [<epoch hour>, ...],                  // 1 to 1024
+//!   "hours": [<epoch hour>, ...],                  // 1 to 1024, ascending, within the window
 //!   "records": ["<368-byte vault record, base64url>", ...],
-//!   "from": <Unix seconds>, "to": <Unix seconds> }  // optional: the window, for `vault open`
+//!   "from": <Unix seconds>, "to": <Unix seconds>,  // the window the tracer asks about
+//!   "certificate": "<tracer certificate, base64url>",
+//!   "signed_at": <Unix seconds>,
+//!   "signature": "<64-byte Ed25519 signature, base64url>" }
 //! ```
 //!
 //! Response file (read by `tracer vault open`), JSON:
@@ -22,8 +27,6 @@
 //! ```
 //!
 //! `request` binds the response to the exact request it answers.
-
-use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -51,11 +54,42 @@ pub struct UnwrapSummary {
     pub damaged: usize,
 }
 
-/// Strips the outer layer of every record in `request_bytes` with the venue key.
-pub fn unwrap_request(
+/// A request that passed every check, ready to show to the venue owner.
+#[derive(Debug)]
+pub struct CheckedRequest {
+    /// The request as read.
+    pub request: Request,
+    /// The tracer's certificate, verified under the pinned root.
+    pub certificate: protocol::Certificate,
+}
+
+impl CheckedRequest {
+    /// What is asked, in words, for the venue owner.
+    pub fn describe(&self, authority: &str, venue: &Poster, tz: &jiff::tz::TimeZone) -> String {
+        format!(
+            "Tracer \"{}\", certified by {authority}, asks you to unwrap the contact records of\n\
+             \n  Venue      {} (fingerprint {})\n  From       {}\n  To         {}\n  Hours      {}\n  \
+             Records    {} (sealed: you will not see them; only the authority can open them)\n",
+            self.certificate.name(),
+            venue.info().name,
+            venue.fingerprint(),
+            common::time::show(self.request.from, tz),
+            common::time::show(self.request.to, tz),
+            self.request.hours.len(),
+            self.request.records.len(),
+        )
+    }
+}
+
+/// Everything a venue checks before unwrapping (spec section 14.4): the file, that the poster
+/// is this venue's, the hour and record counts, and the tracer's signed request, verified
+/// against the authority the venue pins (`trust`) at `now`.
+pub fn check_request(
     key: &VenueKeyFile,
     request_bytes: &[u8],
-) -> Result<(Response, UnwrapSummary), Error> {
+    trust: &protocol::TrustAnchor,
+    now: u64,
+) -> Result<CheckedRequest, Error> {
     let req: Request = serde_json::from_slice(request_bytes)
         .map_err(|e| Error::BadRequest(format!("it is not a vault request file: {e}")))?;
     if req.format != REQUEST_FORMAT {
@@ -75,19 +109,47 @@ pub fn unwrap_request(
             key.poster.fingerprint()
         )));
     }
-    if req.hours.is_empty() || req.hours.len() > protocol::query::MAX_QUERY_TAGS {
-        return Err(Error::BadRequest(format!(
-            "it must name 1 to {} hours, not {}",
-            protocol::query::MAX_QUERY_TAGS,
-            req.hours.len()
-        )));
-    }
     if req.records.len() > MAX_REQUEST_RECORDS {
         return Err(Error::BadRequest(format!(
             "it carries {} records, more than the limit of {MAX_REQUEST_RECORDS}",
             req.records.len()
         )));
     }
+    let bad = |what: &str| Error::BadRequest(format!("its {what} is not valid base64url"));
+    let cert_bytes = URL_SAFE_NO_PAD
+        .decode(req.certificate.as_bytes())
+        .map_err(|_| bad("certificate"))?;
+    let certificate = protocol::Certificate::decode(&cert_bytes)
+        .map_err(|e| Error::BadRequest(format!("the tracer's certificate is not valid: {e}")))?;
+    let signature: [u8; 64] = URL_SAFE_NO_PAD
+        .decode(req.signature.as_bytes())
+        .ok()
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| bad("signature"))?;
+    let statement = protocol::unwrap_request::UnwrapStatement {
+        venue_id: poster.venue_id(),
+        from: req.from,
+        to: req.to,
+        signed_at: req.signed_at,
+        hours: req.hours.clone(),
+    };
+    statement
+        .verify(&trust.root, &certificate, &signature, now)
+        .map_err(|e| Error::BadRequest(format!("{e} ({}); nothing was unwrapped", e.code())))?;
+    Ok(CheckedRequest {
+        request: req,
+        certificate,
+    })
+}
+
+/// Strips the outer layer of the records of this venue for the request's hours; refuses the
+/// others, record by record.
+pub fn unwrap_checked(
+    key: &VenueKeyFile,
+    checked: &CheckedRequest,
+    request_bytes: &[u8],
+) -> (Response, UnwrapSummary) {
+    let req = &checked.request;
     let venue_id = key.poster.venue_id();
     let allowed: Vec<Tag> = req.hours.iter().map(|&h| vault_tag(&venue_id, h)).collect();
     let keys = key.secret.keys();
@@ -134,21 +196,5 @@ pub fn unwrap_request(
         records,
         refused,
     };
-    Ok((response, summary))
-}
-
-/// `venue-keygen unwrap`: reads the key and the request, writes the response atomically.
-pub fn unwrap_files(
-    key_path: &Path,
-    request: &Path,
-    response: &Path,
-    force: bool,
-) -> Result<UnwrapSummary, Error> {
-    let key = VenueKeyFile::read(key_path)?;
-    let bytes = std::fs::read(request).map_err(|e| Error::io("read", request, e))?;
-    let (resp, summary) = unwrap_request(&key, &bytes)?;
-    let json = serde_json::to_string_pretty(&resp)
-        .map_err(|e| Error::BadRequest(format!("cannot write the response: {e}")))?;
-    crate::files::write(response, format!("{json}\n").as_bytes(), 0o600, force)?;
-    Ok(summary)
+    (response, summary)
 }

@@ -448,15 +448,76 @@ fn bulk_reports_bad_rows_by_line_and_never_overwrites_keys() {
     assert_eq!(keys, again);
 }
 
-fn unwrap_cmd(key: &Path, input: &Path, out: &Path) -> assert_cmd::assert::Assert {
+fn unwrap_cmd(trust: &Path, key: &Path, input: &Path, out: &Path) -> assert_cmd::assert::Assert {
     bin()
-        .args(["unwrap", "--key"])
+        .args(["unwrap", "--yes", "--key"])
         .arg(key)
+        .arg("--trust")
+        .arg(trust)
         .arg("--in")
         .arg(input)
         .arg("--out")
         .arg(out)
         .assert()
+}
+
+/// An authority (its trust file written as `dir/trust.txt`) and a tracer it certified with
+/// `roles`, to sign unwrap requests as `tracer vault fetch` does.
+fn authority_and_tracer(
+    dir: &Path,
+    roles: protocol::Roles,
+) -> (protocol::Ed25519Secret, protocol::Certificate) {
+    let mut rng = rand::rngs::ChaCha20Rng::seed_from_u64(7);
+    let root = protocol::Ed25519Secret::generate(&mut rng);
+    let tracer = protocol::Ed25519Secret::generate(&mut rng);
+    let now = common::time::now();
+    let trust = protocol::TrustAnchor {
+        authority: "Test Health Board".into(),
+        root: root.verifying_key(),
+        sealing: SealingSecretKey::generate(&mut rng).public_key(),
+        emergency: protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+    };
+    std::fs::write(dir.join("trust.txt"), trust.to_text()).unwrap();
+    let cert = protocol::Certificate::issue_with_roles(
+        &root,
+        &tracer.verifying_key(),
+        "Tracer One",
+        now - 60,
+        now + 86_400,
+        roles,
+    )
+    .unwrap();
+    (tracer, cert)
+}
+
+/// A vault request file as `tracer vault fetch` writes it, signed by `tracer`.
+fn signed_request(
+    poster: &Poster,
+    hours: Vec<u64>,
+    window: (u64, u64),
+    records: Vec<String>,
+    tracer: &protocol::Ed25519Secret,
+    cert: &protocol::Certificate,
+) -> serde_json::Value {
+    let now = common::time::now();
+    let statement = protocol::unwrap_request::UnwrapStatement {
+        venue_id: poster.venue_id(),
+        from: window.0,
+        to: window.1,
+        signed_at: now,
+        hours: hours.clone(),
+    };
+    serde_json::json!({
+        "format": "checkin-vault-request/v1",
+        "poster": poster.payload(),
+        "hours": hours,
+        "records": records,
+        "from": window.0,
+        "to": window.1,
+        "certificate": URL_SAFE_NO_PAD.encode(cert.to_bytes()),
+        "signed_at": now,
+        "signature": URL_SAFE_NO_PAD.encode(statement.sign(tracer)),
+    })
 }
 
 #[test]
@@ -490,16 +551,71 @@ fn unwrap_strips_this_venues_records_and_refuses_the_rest() {
         .iter()
         .map(|r| URL_SAFE_NO_PAD.encode(r))
         .collect();
-    let request = serde_json::json!({
-        "format": "checkin-vault-request/v1",
-        "poster": pa.payload(),
-        "hours": [h, h + 1],
-        "records": records,
-    });
+    let (tracer, cert) = authority_and_tracer(t.path(), protocol::Roles::BOTH);
+    let window = (h * 3600, (h + 2) * 3600);
+    let request = signed_request(&pa, vec![h, h + 1], window, records.clone(), &tracer, &cert);
     let req_path = t.path().join("request.json");
     std::fs::write(&req_path, serde_json::to_vec(&request).unwrap()).unwrap();
+    let trust_txt = t.path().join("trust.txt");
     let resp_path = t.path().join("response.json");
-    unwrap_cmd(&a.join("venue.key"), &req_path, &resp_path)
+    // The owner sees who asks and for what, and says no: nothing is written.
+    bin()
+        .args(["unwrap", "--key"])
+        .arg(a.join("venue.key"))
+        .arg("--trust")
+        .arg(t.path().join("trust.txt"))
+        .arg("--in")
+        .arg(&req_path)
+        .arg("--out")
+        .arg(&resp_path)
+        .write_stdin("n\n")
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains(
+            "Tracer \"Tracer One\", certified by Test Health Board",
+        ))
+        .stdout(predicate::str::contains("Venue      Venue A"))
+        .stdout(predicate::str::contains("Records    4"))
+        .stdout(predicate::str::contains(
+            "Not unwrapped: nothing was written.",
+        ));
+    assert!(!resp_path.exists());
+    // A request altered after signing (one more hour), and one signed under a publish-only
+    // certificate, are refused before anything is shown or unwrapped.
+    let mut altered = request.clone();
+    altered["hours"] = serde_json::json!([h, h + 1, h + 2]);
+    altered["to"] = serde_json::json!((h + 3) * 3600);
+    let bad = t.path().join("altered.json");
+    std::fs::write(&bad, serde_json::to_vec(&altered).unwrap()).unwrap();
+    unwrap_cmd(
+        &t.path().join("trust.txt"),
+        &a.join("venue.key"),
+        &bad,
+        &t.path().join("r0.json"),
+    )
+    .failure()
+    .stderr(predicate::str::contains("unwrap_request_bad_signature"));
+    let pub_dir = t.path().join("publish-only");
+    std::fs::create_dir(&pub_dir).unwrap();
+    let (tr2, publish_only) = authority_and_tracer(
+        &pub_dir,
+        protocol::Roles {
+            publish: true,
+            query: false,
+        },
+    );
+    let req2 = pub_dir.join("request.json");
+    let r = signed_request(&pa, vec![h], window, records.clone(), &tr2, &publish_only);
+    std::fs::write(&req2, serde_json::to_vec(&r).unwrap()).unwrap();
+    unwrap_cmd(
+        &pub_dir.join("trust.txt"),
+        &a.join("venue.key"),
+        &req2,
+        &pub_dir.join("r.json"),
+    )
+    .failure()
+    .stderr(predicate::str::contains("unwrap_request_cannot_query"));
+    unwrap_cmd(&trust_txt, &a.join("venue.key"), &req_path, &resp_path)
         .success()
         .stdout(predicate::str::contains(
             "Stripped 1 record(s); refused 2 for another venue or hour and 1 damaged",
@@ -518,20 +634,21 @@ fn unwrap_strips_this_venues_records_and_refuses_the_rest() {
     assert_eq!(resp["refused"].as_array().unwrap().len(), 3);
 
     // The response is not overwritten without --force.
-    unwrap_cmd(&a.join("venue.key"), &req_path, &resp_path)
+    unwrap_cmd(&trust_txt, &a.join("venue.key"), &req_path, &resp_path)
         .failure()
         .stderr(predicate::str::contains("already exists"));
     // The other venue's key refuses the whole request, and writes nothing.
     let r2 = t.path().join("r2.json");
-    unwrap_cmd(&b.join("venue.key"), &req_path, &r2)
+    unwrap_cmd(&trust_txt, &b.join("venue.key"), &req_path, &r2)
         .failure()
         .stderr(predicate::str::contains("is for \"Venue A\""));
     assert!(!r2.exists());
     // A file that is not a key, and a request that is not a request.
-    unwrap_cmd(&req_path, &req_path, &t.path().join("r3.json"))
+    unwrap_cmd(&trust_txt, &req_path, &req_path, &t.path().join("r3.json"))
         .failure()
         .stderr(predicate::str::contains("not a usable venue key file"));
     unwrap_cmd(
+        &trust_txt,
         &a.join("venue.key"),
         &a.join("poster.url"),
         &t.path().join("r4.json"),
