@@ -117,6 +117,22 @@ pub fn load(dir: &Path) -> Result<Authority, Error> {
     })
 }
 
+/// Loads only the sealing key (`sealing.key`) and the trust file from `dir`, checking that
+/// they match: what opening case diaries and contact records needs. A tracer's workstation
+/// needs no `root.key` for that daily work, so the root can stay with the officer who
+/// certifies tracers.
+pub fn load_sealing(dir: &Path) -> Result<(SealingSecretKey, TrustAnchor), Error> {
+    let sealing = SealingSecretKey::from_bytes(*read_key(&dir.join(SEALING_KEY), SEALING_HEADER)?);
+    let trust = read_trust(&dir.join(TRUST_FILE))?;
+    if trust.sealing != sealing.public_key() {
+        return Err(Error::BadFile(
+            dir.join(TRUST_FILE),
+            "its sealing key is not the one in sealing.key".into(),
+        ));
+    }
+    Ok((sealing, trust))
+}
+
 /// Loads the emergency approval key (`emergency.key`) from `dir`, checking it against the
 /// directory's trust file.
 pub fn load_emergency(dir: &Path) -> Result<(Ed25519Secret, TrustAnchor), Error> {

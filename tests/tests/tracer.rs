@@ -761,11 +761,17 @@ fn case_review_and_notify_picked_venues() {
             .unwrap(),
     )
     .unwrap();
+    // Case review needs only the sealing key and the trust file, not the root key.
+    let workstation = w.dir.join("case-workstation");
+    std::fs::create_dir(&workstation).unwrap();
+    for f in ["sealing.key", "trust.txt"] {
+        std::fs::copy(w.authority.join(f), workstation.join(f)).unwrap();
+    }
     tracer()
         .args(["case", "open"])
         .arg(&case)
         .arg("--authority")
-        .arg(&w.authority)
+        .arg(&workstation)
         .args(["--tz", "UTC"])
         .assert()
         .success()
@@ -904,9 +910,16 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
     let resp_path = w.dir.join("response.json");
     std::fs::write(&resp_path, serde_json::to_vec(&response).unwrap()).unwrap();
     let csv = w.dir.join("contacts.csv");
+    // Opening needs the sealing key and the trust file only: the workstation that opens
+    // records holds no root key (issue 15, key custody).
+    let workstation = w.dir.join("workstation");
+    std::fs::create_dir(&workstation).unwrap();
+    for f in ["sealing.key", "trust.txt"] {
+        std::fs::copy(w.authority.join(f), workstation.join(f)).unwrap();
+    }
     tracer()
         .args(["vault", "open", "--authority"])
-        .arg(&w.authority)
+        .arg(&workstation)
         .arg("--request")
         .arg(&request)
         .arg("--in")

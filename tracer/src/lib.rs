@@ -141,9 +141,9 @@ pub fn post_revocations(
 
 /// `tracer case open`: decrypts a shared case diary.
 pub fn open_case(authority_dir: &Path, file: &Path) -> Result<CaseDiary, Error> {
-    let auth = authority::load(authority_dir)?;
+    let (sealing, _) = authority::load_sealing(authority_dir)?;
     let bytes = std::fs::read(file).map_err(|e| Error::io("read", file, e))?;
-    CaseDiary::open(&auth.sealing, &bytes)
+    CaseDiary::open(&sealing, &bytes)
         .map_err(|e| Error::bad_file(file.to_path_buf(), e.to_string()))
 }
 
@@ -573,7 +573,7 @@ pub struct Opened {
 
 /// `tracer vault open`: checks that the response answers the request, then opens each record.
 pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Result<Opened, Error> {
-    let auth = authority::load(authority_dir)?;
+    let (sealing, _) = authority::load_sealing(authority_dir)?;
     let req_bytes = std::fs::read(request).map_err(|e| Error::io("read", request, e))?;
     let req: VaultRequest = serde_json::from_slice(&req_bytes)
         .map_err(|_| Error::bad_file(request.to_path_buf(), "it is not a vault request file"))?;
@@ -615,7 +615,7 @@ pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Resu
             ));
             continue;
         }
-        match protocol::vault::open_inner(&auth.sealing, &inner) {
+        match protocol::vault::open_inner(&sealing, &inner) {
             Ok(c) => {
                 if c.departure <= from || c.arrival >= to {
                     out.outside_window += 1;
