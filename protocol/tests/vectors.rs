@@ -399,6 +399,26 @@ fn gen_poster(f: &Fixture) -> Value {
             "poster_bad_base64",
             "not a poster!".to_string(),
         ),
+        (
+            "url_with_empty_fragment",
+            "poster_truncated",
+            "https://checkin.example/v1/c#".to_string(),
+        ),
+        (
+            "url_without_host",
+            "poster_bad_url",
+            format!("https:///v1/c#{payload}"),
+        ),
+        (
+            "url_host_with_port_and_user",
+            "poster_bad_signature",
+            format!("https://u@checkin.example:8443/v1/c#{}", {
+                let mut b = base64_decode_url(&payload);
+                let last = b.len() - 1;
+                b[last] ^= 1;
+                base64_url(&b)
+            }),
+        ),
     ] {
         text_negative.push(json!({"name": name, "error": error, "text": text}));
     }
@@ -1694,6 +1714,13 @@ fn gen_unwrap_request(f: &Fixture) -> Value {
     })
 }
 
+fn base64_decode_url(t: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(t)
+        .unwrap()
+}
+
 fn base64_url(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
@@ -2198,6 +2225,19 @@ fn revocation_vectors() {
 fn limits_match_the_spec() {
     use protocol::{cert, notice, poster, query, revocation, vault};
     assert_eq!(revocation::MAX_REVOKED_KEYS, 4096);
+    assert_eq!(protocol::case::MAX_CASE_LEN, 802_865);
+    // The shortest case file: no visits, one padded block.
+    let empty = CaseDiary {
+        created_at: T0,
+        visits: vec![],
+    };
+    let sealing = SealingSecretKey::from_bytes(seed(5)).public_key();
+    let file = empty.seal(&mut rng(99), &sealing).unwrap();
+    assert_eq!(file.len(), 1_073);
+    assert_eq!(
+        CaseDiary::open(&SealingSecretKey::from_bytes(seed(5)), &file).unwrap(),
+        empty
+    );
     assert_eq!(protocol::batch::MAX_BATCH_BUNDLES, 65_536);
     assert_eq!(protocol::batch::CLOSE_GRACE_SECS, 120);
     assert_eq!(poster::MAX_POSTER_LEN, 383);
