@@ -143,14 +143,17 @@ impl Server {
             .transpose()
     }
 
-    /// Sends one sealed record; true if the server stored it (201).
+    /// Sends one sealed record on a connection of its own, opened for it and closed after
+    /// it, so that the server cannot tie records together by the connection they came on;
+    /// true if the server stored it (201).
     pub fn upload(&self, record: &str) -> bool {
         let body = serde_json::to_string(&api::http::PostRecord {
             record: record.to_owned(),
         })
         .unwrap_or_default();
-        self.agent
+        agent()
             .post(format!("{}/v1/vault", self.base))
+            .header("connection", "close")
             .header("content-type", "application/json")
             .send(body)
             .map(|r| r.status().as_u16() == 201)

@@ -183,15 +183,17 @@ impl Session {
         Ok(cancelled)
     }
 
-    /// Sends the queued records, each in its own request, without holding the diary's lock
-    /// while the network is used; then records what was sent. Returns (sent, still queued).
-    /// A failure leaves the rest queued for the next try.
+    /// Sends the queued records, each in its own request on its own connection and in random
+    /// order (so neither a connection nor the order ties one visit's records together), without
+    /// holding the diary's lock while the network is used; then records what was sent. Returns
+    /// (sent, still queued). A failure leaves the rest queued for the next try.
     pub fn send_uploads(&mut self, server: &net::Server) -> Result<(usize, usize), Error> {
         if self.state.uploads.is_empty() {
             return Ok((0, 0));
         }
         self.save()?;
-        let queue = self.state.uploads.clone();
+        let mut queue = self.state.uploads.clone();
+        shuffle(&mut queue);
         self.store.release();
         let mut sent: Vec<QueuedUpload> = Vec::new();
         for u in queue {
@@ -231,6 +233,16 @@ impl Session {
         } else {
             None
         }
+    }
+}
+
+/// Shuffles `items` uniformly (Fisher–Yates, with the system's random numbers).
+fn shuffle<T>(items: &mut [T]) {
+    use rand::RngExt as _;
+    let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
+    for i in (1..items.len()).rev() {
+        let j = rng.random_range(0..=i);
+        items.swap(i, j);
     }
 }
 

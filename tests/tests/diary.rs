@@ -1110,3 +1110,125 @@ fn a_sync_carries_nothing_the_server_gave_the_phone() {
         );
     }
 }
+
+/// Issue 15: a visit's records leave each on a connection of its own, so the server cannot
+/// tie them together by the connection they came on. Played as the server, behind a proxy
+/// that counts the requests on every connection.
+#[test]
+fn each_contact_record_leaves_on_its_own_connection() {
+    use std::io::BufRead as _;
+    let w = world();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    // Vault requests per connection.
+    let per_connection: std::sync::Arc<std::sync::Mutex<Vec<usize>>> = Default::default();
+    {
+        let (per_connection, upstream) = (per_connection.clone(), w.server.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (per_connection, upstream) = (per_connection.clone(), upstream.clone());
+                std::thread::spawn(move || {
+                    let slot = {
+                        let mut p = per_connection.lock().unwrap();
+                        p.push(0);
+                        p.len() - 1
+                    };
+                    let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                    loop {
+                        let mut head = Vec::new();
+                        let mut line = String::new();
+                        while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                            head.push(line.trim_end().to_owned());
+                            line.clear();
+                        }
+                        let Some(first) = head.first().cloned() else {
+                            return;
+                        };
+                        let len: usize = head
+                            .iter()
+                            .find_map(|h| {
+                                let (k, v) = h.split_once(':')?;
+                                k.eq_ignore_ascii_case("content-length")
+                                    .then(|| v.trim().parse().ok())?
+                            })
+                            .unwrap_or(0);
+                        let mut body = vec![0u8; len];
+                        reader.read_exact(&mut body).unwrap();
+                        let path = first.split_whitespace().nth(1).unwrap().to_owned();
+                        let post = first.starts_with("POST");
+                        if post && path == "/v1/vault" {
+                            per_connection.lock().unwrap()[slot] += 1;
+                        }
+                        let agent: ureq::Agent = ureq::Agent::config_builder()
+                            .http_status_as_error(false)
+                            .build()
+                            .into();
+                        let mut r = if post {
+                            agent
+                                .post(format!("{upstream}{path}"))
+                                .header("content-type", "application/json")
+                                .send(&body[..])
+                                .unwrap()
+                        } else {
+                            agent.get(format!("{upstream}{path}")).call().unwrap()
+                        };
+                        let status = r.status().as_u16();
+                        let mut answer = Vec::new();
+                        r.body_mut().as_reader().read_to_end(&mut answer).unwrap();
+                        let mut out = format!(
+                            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\n\r\n",
+                            answer.len()
+                        )
+                        .into_bytes();
+                        out.extend_from_slice(&answer);
+                        if (&stream).write_all(&out).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+    }
+    w.checkin("a")
+        .args(["init", "--server", &proxy, "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success();
+    w.checkin("a")
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "Alice",
+            "--phone",
+            "+44 7700 900001",
+        ])
+        .assert()
+        .success();
+    let crown = poster("The Crown", 90);
+    let d = day();
+    w.checkin("a")
+        .args([
+            "scan",
+            &crown.payload(),
+            "--share-contact",
+            "--at",
+            &rfc(d + 10 * 3600 + 600),
+        ])
+        .assert()
+        .success();
+    let out = stdout(&w, "a", &["out", "--at", &rfc(d + 13 * 3600)]);
+    assert!(out.contains("Sent 3 sealed contact upload(s)."), "{out}");
+    let counts: Vec<usize> = per_connection
+        .lock()
+        .unwrap()
+        .iter()
+        .copied()
+        .filter(|&n| n > 0)
+        .collect();
+    assert_eq!(
+        counts,
+        vec![1, 1, 1],
+        "records shared a connection: {counts:?}"
+    );
+}
