@@ -50,28 +50,34 @@ impl Server {
         }
     }
 
-    /// The batch of epoch hour `hour` (`GET /v1/batches/{hour}`, spec section 12.3).
-    pub fn batch(&mut self, hour: u64) -> Result<Batch, Error> {
-        use std::io::Read as _;
-        let url = format!("{}/v1/batches/{hour}", self.base);
-        let mut res = self
-            .agent
-            .get(&url)
+    /// A GET of `path` on the server; a status is an answer, not an error.
+    fn get(&self, path: &str) -> Result<ureq::http::Response<ureq::Body>, Error> {
+        self.agent
+            .get(format!("{}{path}", self.base))
             .call()
             .map_err(|e| Error::Unreachable {
                 what: self.base.clone(),
                 source: Some(e.into()),
-            })?;
+            })
+    }
+
+    /// The error for an answer the protocol does not expect.
+    fn answered(&self, status: u16) -> Error {
+        Error::Unreachable {
+            what: format!("{} answered {status}", self.base),
+            source: None,
+        }
+    }
+
+    /// The batch of epoch hour `hour` (`GET /v1/batches/{hour}`, spec section 12.3).
+    pub fn batch(&mut self, hour: u64) -> Result<Batch, Error> {
+        use std::io::Read as _;
+        let mut res = self.get(&format!("/v1/batches/{hour}"))?;
         match res.status().as_u16() {
             200 => {}
             404 => return Ok(Batch::NotYet),
             410 => return Ok(Batch::Gone),
-            status => {
-                return Err(Error::Unreachable {
-                    what: format!("{} answered {status}", self.base),
-                    source: None,
-                });
-            }
+            status => return Err(self.answered(status)),
         }
         let mut bytes = Vec::new();
         res.body_mut()
@@ -94,24 +100,11 @@ impl Server {
     /// The revocation list the server holds (`GET /v1/revocations`): `Ok(None)` when it holds
     /// none, or when it is a server that does not know the endpoint (404).
     pub fn revocations(&mut self) -> Result<Option<Vec<u8>>, Error> {
-        let url = format!("{}/v1/revocations", self.base);
-        let mut res = self
-            .agent
-            .get(&url)
-            .call()
-            .map_err(|e| Error::Unreachable {
-                what: self.base.clone(),
-                source: Some(e.into()),
-            })?;
+        let mut res = self.get("/v1/revocations")?;
         match res.status().as_u16() {
             200 => {}
             404 => return Ok(None),
-            status => {
-                return Err(Error::Unreachable {
-                    what: format!("{} answered {status}", self.base),
-                    source: None,
-                });
-            }
+            status => return Err(self.answered(status)),
         }
         let text = res
             .body_mut()

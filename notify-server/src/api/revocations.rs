@@ -22,15 +22,14 @@ fn revocation_error(e: &protocol::RevocationError) -> ApiError {
     ApiError::new(status, e.code(), e.to_string())
 }
 
-/// Everything `POST /v1/revocations` checks before storing: the body holds a list, base64,
-/// the list's encoding, the root's signature and time, and that it is newer than `held` (or
-/// `held` itself). Every refusal is a 4xx.
+/// What `POST /v1/revocations` checks on the list itself: the body holds one, base64, the
+/// list's encoding, the root's signature and time. Whether it is newer than the held list is
+/// the handler's check, under the lock. Every refusal is a 4xx.
 pub fn check_revocations(
     body: &Revocations,
     root: &protocol::VerifyingKey,
-    held: Option<&protocol::RevocationList>,
     now: u64,
-) -> Result<(protocol::RevocationList, Replacement), ApiError> {
+) -> Result<protocol::RevocationList, ApiError> {
     let Some(text) = &body.revocations else {
         return Err(ApiError::new(
             Status::UnprocessableEntity,
@@ -39,10 +38,7 @@ pub fn check_revocations(
         ));
     };
     let bytes = b64("revocations", text)?;
-    let list =
-        protocol::RevocationList::verify(root, &bytes, now).map_err(|e| revocation_error(&e))?;
-    let replacement = list.replaces(held).map_err(|e| revocation_error(&e))?;
-    Ok((list, replacement))
+    protocol::RevocationList::verify(root, &bytes, now).map_err(|e| revocation_error(&e))
 }
 
 /// Takes a newer revocation list: verified against the pinned root, stored durably, then in
@@ -55,11 +51,11 @@ pub async fn post_revocations(
 ) -> Result<(Status, Json<RevocationsPosted>), ApiError> {
     limit(app, &addr, Purpose::Revocations)?;
     let body: Revocations = small_json(data, REVOCATIONS_BODY_LIMIT.bytes()).await?;
+    let list = check_revocations(&body, &app.trust.root, now())?;
     let _writing = app.revocation_writes.lock().await;
-    let (list, replacement) = {
-        let verifier = crate::lock(&app.verifier);
-        check_revocations(&body, &app.trust.root, verifier.revocations(), now())?
-    };
+    let replacement = list
+        .replaces(crate::lock(&app.verifier).revocations())
+        .map_err(|e| revocation_error(&e))?;
     let answer = RevocationsPosted {
         issued_at: list.issued_at(),
         keys: list.keys().len(),

@@ -52,24 +52,22 @@ pub async fn post_vault(
 pub fn check_query(
     body: &PostQuery,
     root: &protocol::VerifyingKey,
-    revocations: Option<&protocol::RevocationList>,
     now: u64,
 ) -> Result<protocol::query::VaultQuery, ApiError> {
     let bytes = b64("query", &body.query)?;
-    protocol::query::verify_query(root, &bytes, now)
-        .and_then(|q| q.check_not_revoked(revocations).map(|()| q))
-        .map_err(|e| {
-            use protocol::QueryError as Q;
-            let status = match e {
-                Q::Certificate(_)
-                | Q::BadSignature
-                | Q::CertificateCannotQuery
-                | Q::CertificateRevoked => Status::Forbidden,
-                Q::Stale { .. } => Status::UnprocessableEntity,
-                _ => Status::BadRequest,
-            };
-            ApiError::new(status, e.code(), e.to_string())
-        })
+    protocol::query::verify_query(root, &bytes, now).map_err(|e| query_error(&e))
+}
+
+fn query_error(e: &protocol::QueryError) -> ApiError {
+    use protocol::QueryError as Q;
+    let status = match e {
+        Q::Certificate(_) | Q::BadSignature | Q::CertificateCannotQuery | Q::CertificateRevoked => {
+            Status::Forbidden
+        }
+        Q::Stale { .. } => Status::UnprocessableEntity,
+        _ => Status::BadRequest,
+    };
+    ApiError::new(status, e.code(), e.to_string())
 }
 
 /// A tracer-signed query for the records under some vault tags; each query works once.
@@ -82,10 +80,11 @@ pub async fn post_query(
     limit(app, &addr, Purpose::Query)?;
     let body: PostQuery = small_json(data, QUERY_BODY_LIMIT.bytes()).await?;
     let now = now();
-    let q = {
-        let verifier = crate::lock(&app.verifier);
-        check_query(&body, &app.trust.root, verifier.revocations(), now)?
-    };
+    // The signature is checked without the verifier's lock, which bundle publishing shares;
+    // the lock is held only for the revocation lookup.
+    let q = check_query(&body, &app.trust.root, now)?;
+    q.check_not_revoked(crate::lock(&app.verifier).revocations())
+        .map_err(|e| query_error(&e))?;
     // Remember the nonce for twice the allowed skew: after that its timestamp is stale anyway.
     let expires = now + 2 * protocol::query::MAX_QUERY_SKEW_SECS;
     let nonce = q.nonce;
