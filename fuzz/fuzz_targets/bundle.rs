@@ -4,7 +4,7 @@
 //! - 0: the rest is a bundle, verified as received (certificate chain, signature);
 //! - 1: the rest is a bundle body, signed here with the fixed tracer's key so that the
 //!   decoder's later checks and the matcher are reached;
-//! - 2: the rest is a notice payload, the plaintext inside an entry.
+//! - 2: the rest is a notice payload, the plaintext of a sealed notice.
 #![no_main]
 
 use checkin_fuzz::{NOW, world};
@@ -38,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
         1 => check(sign_bundle_body(&world().tracer, rest)),
         _ => {
             if let Ok(p) = notice_payload(rest) {
-                assert_eq!(encode_notice_payload(&p), rest, "decoding is canonical");
+                assert_eq!(
+                    encode_notice_payload(&p, rest.len()),
+                    rest,
+                    "decoding is canonical"
+                );
             }
         }
     }

@@ -8,7 +8,7 @@
 use std::error::Error;
 
 use notify_server::store::{RedbStore, Store, store_path};
-use protocol::notice::{build_entries, sign_bundle};
+use protocol::notice::{seal_notices, sign_bundle};
 use protocol::*;
 use rand::SeedableRng;
 
@@ -67,7 +67,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             &tracer,
             &cert,
             published,
-            build_entries(&mut rng, &notices)?,
+            &seal_notices(&mut rng, &notices)?,
         )?;
         store.insert_bundle(&protocol::notice::bundle_id_of(&b), published, &b)?;
     }

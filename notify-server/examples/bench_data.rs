@@ -10,7 +10,7 @@ use std::io::Write as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use protocol::notice::{build_entries, sign_bundle};
+use protocol::notice::{seal_notices, sign_bundle};
 use protocol::vault::seal_record;
 use protocol::*;
 use rand::SeedableRng;
@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 },
             },
         };
-        let b = sign_bundle(&tracer, &cert, now, build_entries(&mut rng, &[n])?)?;
+        let b = sign_bundle(&tracer, &cert, now, &seal_notices(&mut rng, &[n])?)?;
         writeln!(out, "{{\"bundle\":\"{}\"}}", URL_SAFE_NO_PAD.encode(b))?;
     }
     out.flush()?;

@@ -1,9 +1,11 @@
 //! Criterion benchmarks for the protocol's hot paths (numbers in `BENCHMARKS.md`).
 //!
 //! - `checkin`: decode and validate a scanned poster URL and create the visit record.
-//! - `matching`: verify N notice entries in bundles of 100 and match them against a 14-day
-//!   diary of 60 visits, on one core. Signature and certificate checks are included.
-//! - `bundle_verify`: verification alone, for a 100-entry and a full 4,096-entry bundle.
+//! - `matching`: verify about N notice entries in bundles of 32 venue notices (96 entries) and
+//!   match them against a 14-day diary of 60 visits, on one core. Signature and certificate
+//!   checks are included. `first_sync_14_days`: the same for 14 days at the audit's scale,
+//!   2,000 notices a day in bundles of 4 (one bundle per case of 4 venues).
+//! - `bundle_verify`: verification alone, for a 96-entry and a full 4,096-entry bundle.
 //! - `vault` and `case`: the sealing steps, for scale.
 #![allow(
     clippy::unwrap_used,
@@ -17,14 +19,15 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use protocol::case::CaseDiary;
-use protocol::notice::{ENTRY_LEN, seal_entry, sign_bundle};
+use protocol::notice::{seal_notices, sign_bundle};
 use protocol::vault::{open_inner, seal_record, strip_outer};
 use protocol::*;
 use rand::rngs::ChaCha20Rng;
 use rand::{Rng, RngExt, SeedableRng};
 
 const T0: u64 = 1_767_225_600;
-const BUNDLE_ENTRIES: usize = 100;
+/// Venue notices per bundle in the matching benchmark, each a 3-hour window (3 entries).
+const BUNDLE_NOTICES: usize = 32;
 
 fn poster(seed: u8, name: &str) -> (VenueKeys, Poster) {
     let keys = VenueSecret::from_bytes([seed; 32]).keys();
@@ -100,22 +103,24 @@ fn diary(rng: &mut ChaCha20Rng) -> (Vec<Poster>, Vec<Visit>) {
     (posters, visits)
 }
 
-/// `n` entries in signed bundles of 100: mostly other venues' hours, plus a few that hit
-/// the diary so that the decrypt-and-compare path runs too.
+/// About `n` entries in signed bundles of `per_bundle` venue notices, each a 3-hour window
+/// starting on the hour (3 entries a notice): mostly other venues' hours, plus a few that hit the diary so that the
+/// decrypt-and-compare path runs too. Returns the bundles and their exact entry count.
 fn bundles(
     a: &Authority,
     rng: &mut ChaCha20Rng,
     n: usize,
+    per_bundle: usize,
     hits: &[(VenueKeys, Poster)],
-) -> Vec<Vec<u8>> {
+) -> (Vec<Vec<u8>>, usize) {
     let digest = protocol::approval::cert_digest(&a.cert);
-    // Every entry carries a venue's approval, as on the wire; only the hits' are ever checked.
+    // Every notice carries a venue's approval, as on the wire; only the hits' are ever checked.
     let payload = |venue: &VenueKeys, id: VenueId, start: u64| {
         let s = ApprovalStatement {
             venue_id: id,
             cert_digest: digest,
             start,
-            end: start + 2 * 3600,
+            end: start + 3 * 3600,
             severity: Severity::High,
             message: "You may have been exposed. Please book a test.".into(),
         };
@@ -123,12 +128,11 @@ fn bundles(
         s.into_payload(approval)
     };
     let other = VenueSecret::from_bytes([99; 32]).keys();
-    let mut out = Vec::with_capacity(n / BUNDLE_ENTRIES);
+    let mut out = Vec::new();
     let mut made = 0;
     while made < n {
-        let k = BUNDLE_ENTRIES.min(n - made);
-        let mut entries: Vec<[u8; ENTRY_LEN]> = Vec::with_capacity(k);
-        for j in 0..k {
+        let mut notices = Vec::with_capacity(per_bundle);
+        for j in 0..per_bundle {
             let (keys, venue, start) = if made == 0 && j < hits.len() {
                 (
                     &hits[j].0,
@@ -140,13 +144,17 @@ fn bundles(
                 rng.fill_bytes(&mut id);
                 (&other, VenueId(id), T0 + rng.random_range(0..14 * 86_400))
             };
-            let p = payload(keys, venue, start);
-            entries.push(seal_entry(rng, &venue, hour_of(start), &p).unwrap());
+            let start = hour_of(start) * 3600;
+            notices.push(VenueNotice {
+                venue_id: venue,
+                payload: payload(keys, venue, start),
+            });
         }
-        out.push(sign_bundle(&a.tracer, &a.cert, T0 + 15 * 86_400, entries).unwrap());
-        made += k;
+        let sealed = seal_notices(rng, &notices).unwrap();
+        made += sealed.entries.len();
+        out.push(sign_bundle(&a.tracer, &a.cert, T0 + 15 * 86_400, &sealed).unwrap());
     }
-    out
+    (out, made)
 }
 
 fn bench_matching(c: &mut Criterion) {
@@ -161,28 +169,32 @@ fn bench_matching(c: &mut Criterion) {
     let mut group = c.benchmark_group("matching");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
-    for &n in &[10_000usize, 100_000, 1_000_000] {
-        let bs = bundles(&a, &mut rng, n, &hits);
-        group.throughput(Throughput::Elements(n as u64));
+    // (name, entries, notices per bundle): bundles of 32 notices, and a 14-day first sync at
+    // the audit's scale (2,000 notices a day, 3 entries each, 4 notices a bundle).
+    let cases = [
+        ("verify_and_match_60_visits", 10_000usize, BUNDLE_NOTICES),
+        ("verify_and_match_60_visits", 100_000, BUNDLE_NOTICES),
+        ("verify_and_match_60_visits", 1_000_000, BUNDLE_NOTICES),
+        ("first_sync_14_days", 14 * 2_000 * 3, 4),
+    ];
+    for (name, n, per_bundle) in cases {
+        let (bs, entries) = bundles(&a, &mut rng, n, per_bundle, &hits);
+        group.throughput(Throughput::Elements(entries as u64));
         group.measurement_time(Duration::from_secs(if n >= 1_000_000 { 20 } else { 5 }));
-        group.bench_with_input(
-            BenchmarkId::new("verify_and_match_60_visits", n),
-            &bs,
-            |b, bs| {
-                b.iter(|| {
-                    let mut verifier = BundleVerifier::new(a.root.verifying_key());
-                    let matcher = Matcher::new(&visits, 15 * 60, a.emergency).unwrap();
-                    let mut stats = ScanStats::default();
-                    let mut alerts = 0;
-                    for bytes in bs {
-                        let bundle = verifier.verify(bytes, now).unwrap();
-                        alerts += matcher.scan(&bundle, &mut stats).len();
-                    }
-                    assert!(alerts > 0, "the benchmark must exercise the alert path");
-                    black_box(alerts)
-                })
-            },
-        );
+        group.bench_with_input(BenchmarkId::new(name, n), &bs, |b, bs| {
+            b.iter(|| {
+                let mut verifier = BundleVerifier::new(a.root.verifying_key());
+                let matcher = Matcher::new(&visits, 15 * 60, a.emergency).unwrap();
+                let mut stats = ScanStats::default();
+                let mut alerts = 0;
+                for bytes in bs {
+                    let bundle = verifier.verify(bytes, now).unwrap();
+                    alerts += matcher.scan(&bundle, &mut stats).len();
+                }
+                assert!(alerts > 0, "the benchmark must exercise the alert path");
+                black_box(alerts)
+            })
+        });
     }
     group.finish();
 }
@@ -192,24 +204,35 @@ fn bench_bundle_verify(c: &mut Criterion) {
     let mut rng = ChaCha20Rng::seed_from_u64(9);
     let now = T0 + 15 * 86_400;
     let mut group = c.benchmark_group("bundle_verify");
-    for &n in &[100usize, 4096] {
-        let mut entries = Vec::with_capacity(n);
-        for _ in 0..n {
-            let mut id = [0u8; 32];
-            rng.fill_bytes(&mut id);
-            let p = NoticePayload {
-                start: T0,
-                end: T0 + 3600,
-                severity: Severity::Low,
-                message: String::new(),
-                approval: Approval {
-                    by: Approver::Venue,
-                    signature: [0; 64],
-                },
-            };
-            entries.push(seal_entry(&mut rng, &VenueId(id), hour_of(T0), &p).unwrap());
-        }
-        let bytes = sign_bundle(&a.tracer, &a.cert, now, entries).unwrap();
+    // 32 notices of 3 hours (96 entries), and the largest bundle: 256 notices of 16 hours.
+    for &(notices, hours) in &[(32usize, 3u64), (256, 16)] {
+        let n = notices * hours as usize;
+        let list: Vec<VenueNotice> = (0..notices)
+            .map(|_| {
+                let mut id = [0u8; 32];
+                rng.fill_bytes(&mut id);
+                VenueNotice {
+                    venue_id: VenueId(id),
+                    payload: NoticePayload {
+                        start: T0,
+                        end: T0 + hours * 3600,
+                        severity: Severity::Low,
+                        message: String::new(),
+                        approval: Approval {
+                            by: Approver::Venue,
+                            signature: [0; 64],
+                        },
+                    },
+                }
+            })
+            .collect();
+        let bytes = sign_bundle(
+            &a.tracer,
+            &a.cert,
+            now,
+            &seal_notices(&mut rng, &list).unwrap(),
+        )
+        .unwrap();
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(
             BenchmarkId::new("cold_certificate", n),

@@ -9,7 +9,7 @@
 use std::error::Error;
 
 use protocol::case::CaseDiary;
-use protocol::notice::{build_entries, sign_bundle};
+use protocol::notice::{seal_notices, sign_bundle};
 use protocol::vault::{open_inner, seal_visit, strip_outer};
 use protocol::*;
 use rand_core::UnwrapErr;
@@ -100,8 +100,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         venue_id: poster.venue_id(),
         payload: statement.into_payload(approval),
     };
-    let entries = build_entries(&mut rng, &[notice])?;
-    let bundle = sign_bundle(&tracer, &cert, day + 20 * 3600, entries)?;
+    let entries = seal_notices(&mut rng, &[notice])?;
+    let bundle = sign_bundle(&tracer, &cert, day + 20 * 3600, &entries)?;
     println!(
         "tracer         published a bundle of {} bytes",
         bundle.len()

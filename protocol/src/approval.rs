@@ -9,8 +9,8 @@
 //!
 //! ```text
 //! statement = venue_id[32] | cert_digest[32] | start u64 | end u64 | severity u8 | str8 message
-//! signature = Ed25519.Sign(key, "checkin/v1/notice-approval" || 0x00 || statement)
-//! cert_digest = BLAKE3.derive_key("checkin/v1/certificate-digest", certificate encoding)
+//! signature = Ed25519.Sign(key, "checkin/v2/notice-approval" || 0x00 || statement)
+//! cert_digest = BLAKE3.derive_key("checkin/v2/certificate-digest", certificate encoding)
 //! ```
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};

@@ -2,7 +2,7 @@
 //! the same for every phone and, once the hour has closed, never changes (spec section 12.3,
 //! "Hour batches").
 //!
-//! `0x01 | hour u64 | count u32 | count × (len u32 | bundle)`, bundles in publication order.
+//! `0x02 | hour u64 | count u32 | count × (len u32 | bundle)`, bundles in publication order.
 //! The batch itself is not signed: every bundle in it is, and phones verify each one. A phone
 //! remembers which closed hours it holds, so nothing it sends depends on what the server told
 //! it before.
@@ -11,7 +11,7 @@ use crate::error::BatchError;
 use crate::wire::{Reader, put_u32, put_u64};
 
 /// Format version of hour batches.
-pub const BATCH_VERSION: u8 = 1;
+pub const BATCH_VERSION: u8 = 2;
 /// Seconds after an hour ends before it counts as closed: a publication accepted in the last
 /// moment of the hour is stored well within this, so a closed hour's batch never changes.
 pub const CLOSE_GRACE_SECS: u64 = 120;

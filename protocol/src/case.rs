@@ -1,6 +1,6 @@
 //! Case diary sharing: a citizen who tests positive seals their visits to the authority.
 //!
-//! File: `0x01 | enc[32] | ct`, where `ct` is HPKE (info `"checkin/v1/case-diary"`, aad the
+//! File: `0x02 | enc[32] | ct`, where `ct` is HPKE (info `"checkin/v2/case-diary"`, aad the
 //! version byte) over the plaintext `created_at u64 | count u16 | count × (poster_len u16 |
 //! poster | arrival u64 | departure u64) | zeros`, padded with zeros to a multiple of 1024 bytes
 //! so that the file's size only roughly tracks the number of visits.
@@ -16,7 +16,7 @@ use crate::poster::{MAX_POSTER_LEN, Poster};
 use crate::wire::{Reader, put_u16, put_u64};
 
 /// Format version of case files.
-pub const CASE_VERSION: u8 = 1;
+pub const CASE_VERSION: u8 = 2;
 /// Most visits in one case file.
 pub const MAX_CASE_VISITS: usize = 2000;
 /// Plaintext padding block.

@@ -1,10 +1,10 @@
 //! Tracer certificates: the authority root vouches for a tracer's Ed25519 key for a period.
 //!
 //! Encoding (spec section 10, "Tracer certificates"):
-//! `0x01 | tracer_pk[32] | not_before u64 | not_after u64 | roles u8 | name_len u8 | name |
+//! `0x02 | tracer_pk[32] | not_before u64 | not_after u64 | roles u8 | name_len u8 | name |
 //! sig[64]`,
 //! where `sig` is the root's Ed25519 signature over
-//! `"checkin/v1/tracer-certificate" || 0x00 || everything before sig`.
+//! `"checkin/v2/tracer-certificate" || 0x00 || everything before sig`.
 
 use ed25519_dalek::{Signature, Signer, VerifyingKey};
 
@@ -14,7 +14,7 @@ use crate::keys::Ed25519Secret;
 use crate::wire::{Reader, check_text, decode_text, put_short_bytes, put_u64};
 
 /// Format version of certificates.
-pub const CERT_VERSION: u8 = 1;
+pub const CERT_VERSION: u8 = 2;
 /// Longest tracer name, in bytes of UTF-8.
 pub const MAX_TRACER_NAME: usize = 64;
 /// Longest certificate encoding.

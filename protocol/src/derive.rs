@@ -1,4 +1,4 @@
-//! Per-hour derivations: hours, notice tags and keys, and vault tags (spec section 9, "Per-hour derivations").
+//! Per-hour derivations: hours, notice and vault tags, and the notice key (spec section 9, "Per-hour derivations").
 //!
 //! Everything here is keyed by the `venue_id`, which only a holder of the poster can compute.
 //! Without it, a tag names no venue, and two hours' tags of one venue cannot be linked.
@@ -45,21 +45,22 @@ fn keyed_tag(venue_id: &VenueId, prefix: &[u8], hour: u64) -> Tag {
 }
 
 /// `notice_tag(venue_id, h)`: BLAKE3 keyed by `venue_id` over
-/// `"checkin/v1/notice-tag" || 0x00 || u64be(h)`, first 16 bytes.
+/// `"checkin/v2/notice-tag" || 0x00 || u64be(h)`, first 16 bytes.
 pub fn notice_tag(venue_id: &VenueId, hour: u64) -> Tag {
     keyed_tag(venue_id, domain::NOTICE_TAG, hour)
 }
 
-/// `vault_tag(venue_id, h)`: as [`notice_tag`] with `"checkin/v1/vault-tag"`.
+/// `vault_tag(venue_id, h)`: as [`notice_tag`] with `"checkin/v2/vault-tag"`.
 pub fn vault_tag(venue_id: &VenueId, hour: u64) -> Tag {
     keyed_tag(venue_id, domain::VAULT_TAG, hour)
 }
 
-/// `notice_key(venue_id, h)`: HKDF-SHA256 with absent salt, IKM `venue_id`, info
-/// `"checkin/v1/notice-key" || 0x00 || u64be(h)`, 32 bytes.
-pub fn notice_key(venue_id: &VenueId, hour: u64) -> Zeroizing<[u8; 32]> {
-    hkdf32(
-        venue_id.as_bytes(),
-        &[domain::NOTICE_KEY, &[0], &hour.to_be_bytes()],
-    )
+/// Length of a bundle's salt (spec section 11.2).
+pub const SALT_LEN: usize = 16;
+
+/// `notice_key(venue_id, salt)`: HKDF-SHA256 with absent salt, IKM `venue_id`, info
+/// `"checkin/v2/notice-key" || 0x00 || salt[16]`, 32 bytes. One key per venue and bundle: the
+/// bundle's fresh salt makes it unique, so its notices need no random nonce.
+pub fn notice_key(venue_id: &VenueId, salt: &[u8; SALT_LEN]) -> Zeroizing<[u8; 32]> {
+    hkdf32(venue_id.as_bytes(), &[domain::NOTICE_KEY, &[0], salt])
 }

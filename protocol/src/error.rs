@@ -21,7 +21,7 @@ pub enum PosterError {
     TooLong,
     /// The first byte names a format version this software does not know.
     UnsupportedVersion(u8),
-    /// The flags byte has bits set that version 1 does not define.
+    /// The flags byte has bits set that version 2 does not define.
     UnknownFlags(u8),
     /// A text field breaks the text rules.
     InvalidText {
@@ -220,6 +220,12 @@ pub enum BundleError {
     TrailingBytes,
     /// Unknown format version.
     UnsupportedVersion(u8),
+    /// The bundle's notice length is not a multiple of 16 from 112 to 272.
+    InvalidNoticeLength(u16),
+    /// The bundle has no notices.
+    NoNotices,
+    /// The bundle has more notices than the limit.
+    TooManyNotices(u16),
     /// The bundle has no entries.
     NoEntries,
     /// The bundle has more entries than the limit.
@@ -256,6 +262,9 @@ impl BundleError {
             BundleError::Truncated => "bundle_truncated",
             BundleError::TrailingBytes => "bundle_trailing_bytes",
             BundleError::UnsupportedVersion(_) => "bundle_unsupported_version",
+            BundleError::InvalidNoticeLength(_) => "bundle_invalid_notice_length",
+            BundleError::NoNotices => "bundle_no_notices",
+            BundleError::TooManyNotices(_) => "bundle_too_many_notices",
             BundleError::NoEntries => "bundle_no_entries",
             BundleError::TooManyEntries(_) => "bundle_too_many_entries",
             BundleError::EntriesNotSorted => "bundle_entries_not_sorted",
@@ -280,6 +289,19 @@ impl fmt::Display for BundleError {
             BundleError::UnsupportedVersion(v) => write!(
                 f,
                 "the notice bundle uses unknown format version {v}: update this software"
+            ),
+            BundleError::InvalidNoticeLength(n) => write!(
+                f,
+                "the notice bundle's notices are {n} bytes long, not a multiple of 16 from {} \
+                 to {}",
+                crate::notice::MIN_NOTICE_LEN,
+                crate::notice::MAX_NOTICE_LEN
+            ),
+            BundleError::NoNotices => f.write_str("the notice bundle has no notices"),
+            BundleError::TooManyNotices(n) => write!(
+                f,
+                "the notice bundle has {n} notices, more than the limit of {}",
+                crate::notice::MAX_BUNDLE_NOTICES
             ),
             BundleError::NoEntries => f.write_str("the notice bundle has no entries"),
             BundleError::TooManyEntries(n) => write!(
@@ -350,6 +372,8 @@ pub enum NoticeError {
     BadApproval,
     /// Too many entries for one bundle.
     TooManyEntries(usize),
+    /// Too many venue notices for one bundle.
+    TooManyNotices(usize),
     /// A bundle needs at least one entry.
     NoEntries,
 }
@@ -367,6 +391,7 @@ impl NoticeError {
             NoticeError::InvalidApprover(_) => "notice_invalid_approver",
             NoticeError::BadApproval => "notice_bad_approval",
             NoticeError::TooManyEntries(_) => "notice_too_many_entries",
+            NoticeError::TooManyNotices(_) => "notice_too_many_notices",
             NoticeError::NoEntries => "notice_no_entries",
         }
     }
@@ -384,7 +409,7 @@ impl fmt::Display for NoticeError {
             NoticeError::InvalidSeverity(s) => {
                 write!(f, "severity {s} is unknown: use low (1) or high (2)")
             }
-            NoticeError::DecryptionFailed => f.write_str("the notice entry does not decrypt"),
+            NoticeError::DecryptionFailed => f.write_str("the notice does not decrypt"),
             NoticeError::MalformedPayload => f.write_str("the notice payload is malformed"),
             NoticeError::WindowOutsideHour => {
                 f.write_str("the notice window does not overlap the hour of its entry")
@@ -404,6 +429,12 @@ impl fmt::Display for NoticeError {
                 "the notice needs {n} entries, more than one bundle may hold ({}): \
                  split it into several notices",
                 crate::notice::MAX_BUNDLE_ENTRIES
+            ),
+            NoticeError::TooManyNotices(n) => write!(
+                f,
+                "{n} venue notices are more than one bundle may hold ({}): split the case into \
+                 several bundles",
+                crate::notice::MAX_BUNDLE_NOTICES
             ),
             NoticeError::NoEntries => f.write_str("a notice bundle needs at least one entry"),
         }

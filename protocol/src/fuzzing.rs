@@ -3,12 +3,12 @@
 //!
 //! The AEAD and signature checks stop random bytes long before the decoders behind them, so
 //! these functions reach those decoders directly: the plaintexts inside case files, vault
-//! records and notice entries, and bundles and queries re-signed with the fuzzer's own key.
+//! records and notices, and bundles and queries re-signed with the fuzzer's own key.
 
 use crate::case::CaseDiary;
 use crate::error::{CaseError, NoticeError, VaultError};
 use crate::keys::Ed25519Secret;
-use crate::notice::{NoticePayload, PAYLOAD_LEN};
+use crate::notice::{NoticePayload, is_valid_notice_len};
 use crate::vault::ContactRecord;
 
 /// Decodes a case diary's plaintext, as [`CaseDiary::open`] does after decryption.
@@ -31,15 +31,18 @@ pub fn encode_contact(c: &ContactRecord) -> Vec<u8> {
     c.encode().to_vec()
 }
 
-/// Decodes a notice payload, as [`crate::notice::open_entry`] does after decryption.
+/// Decodes a notice plaintext of a length a bundle may hold, as
+/// [`crate::notice::NoticeOpener::open`] does after decryption.
 pub fn notice_payload(p: &[u8]) -> Result<NoticePayload, NoticeError> {
-    let p: &[u8; PAYLOAD_LEN] = p.try_into().map_err(|_| NoticeError::MalformedPayload)?;
+    if !is_valid_notice_len(p.len() + 16) {
+        return Err(NoticeError::MalformedPayload);
+    }
     NoticePayload::decode(p)
 }
 
-/// Encodes a notice payload.
-pub fn encode_notice_payload(p: &NoticePayload) -> Vec<u8> {
-    p.encode().to_vec()
+/// Encodes a notice plaintext, padded to `len` bytes.
+pub fn encode_notice_payload(p: &NoticePayload, len: usize) -> Vec<u8> {
+    p.encode(len)
 }
 
 /// Appends `tracer`'s signature to an arbitrary bundle body, as `sign_bundle` does.

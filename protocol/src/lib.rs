@@ -38,14 +38,14 @@ pub use keys::{
     VenueSecret,
 };
 pub use matching::{Alert, Matcher, ScanStats, Visit};
-pub use notice::{Bundle, BundleVerifier, NoticePayload, Severity, VenueNotice};
+pub use notice::{Bundle, BundleVerifier, NoticePayload, SealedNotices, Severity, VenueNotice};
 pub use poster::{Poster, PosterInfo, Validity, VenueId};
 pub use revocation::RevocationList;
 pub use trust::TrustAnchor;
 pub use vault::ContactRecord;
 
 /// Protocol version this crate implements.
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;
 
 /// Lower-case hex, for `Debug` output, ids and the vectors' public values.
 pub fn hex(bytes: &[u8]) -> String {

@@ -1,8 +1,9 @@
 //! Local matching on the phone (spec section 13, "Matching").
 //!
 //! The diary's visits are turned into the set of `(notice_tag, venue, hour)` they cover; each
-//! downloaded entry is then one hash lookup. Only entries whose tag is in the diary are ever
-//! decrypted, so the cost is O(diary hours + notice entries) and no trial decryption happens.
+//! downloaded entry is then one hash lookup. Only when a tag is in the diary does the phone
+//! try the bundle's notices under that venue's key, so the cost is O(diary hours + notice
+//! entries), plus a few decryptions per matching tag.
 //! An alert needs the overlap of the visit and the notice window to reach the threshold.
 
 use std::collections::HashMap;
@@ -12,7 +13,7 @@ use ed25519_dalek::VerifyingKey;
 use crate::approval::{Approver, cert_digest};
 use crate::derive::{Tag, hours_covered, notice_tag};
 use crate::error::{NoticeError, VisitError};
-use crate::notice::{Bundle, NoticePayload, entry_tag, open_approved_entry};
+use crate::notice::{Bundle, NoticeOpener, NoticePayload, check_approval, entry_tag};
 use crate::poster::{Poster, VenueId};
 
 /// Longest visit the protocol indexes: 14 days, the diary's default retention.
@@ -103,10 +104,14 @@ pub struct ScanStats {
     pub entries: usize,
     /// Entries whose tag matched a diary hour.
     pub tag_hits: usize,
-    /// Tag hits that did not open (a forged or damaged entry under a genuine tag).
+    /// Tag hits for which no notice of the bundle opened under the venue's key (a forged
+    /// entry, or a tag that matched by chance).
     pub undecryptable: usize,
-    /// Tag hits that opened but carried no valid approval: a notice the venue (or the
-    /// authority's emergency key) did not approve, which never alerts.
+    /// Notices that opened under a diary venue's key but broke a payload rule (spec 11.3,
+    /// checks 1 to 5): a faulty tracer tool.
+    pub malformed: usize,
+    /// Notices that opened at a tag hit but carried no valid approval: a notice the venue (or
+    /// the authority's emergency key) did not approve, which never alerts.
     pub unapproved: usize,
     /// Tag hits whose overlap stayed under the threshold.
     pub below_threshold: usize,
@@ -171,44 +176,62 @@ impl Matcher {
             };
             stats.tag_hits += 1;
             let digest = *digest.get_or_insert_with(|| cert_digest(bundle.certificate()));
-            let notice = match open_approved_entry(
-                &slot.venue_id,
-                &slot.venue_key,
-                slot.hour,
-                entry,
-                digest,
-                &self.emergency_key,
-            ) {
-                Ok(n) => n,
-                Err(NoticeError::BadApproval) => {
-                    stats.unapproved += 1;
-                    continue;
+            // Nothing says which notice the entry belongs to: try each under this venue's key.
+            let opener = NoticeOpener::new(&slot.venue_id, bundle.salt());
+            let mut opened = 0;
+            for (index, sealed) in bundle.notices().enumerate() {
+                let notice = match opener.open(index as u16, sealed, slot.hour) {
+                    Ok(n) => n,
+                    Err(NoticeError::DecryptionFailed) => continue,
+                    Err(NoticeError::WindowOutsideHour) => {
+                        // Another window of this venue in the same bundle.
+                        opened += 1;
+                        continue;
+                    }
+                    Err(_) => {
+                        opened += 1;
+                        stats.malformed += 1;
+                        continue;
+                    }
+                };
+                opened += 1;
+                match check_approval(
+                    &notice,
+                    &slot.venue_id,
+                    &slot.venue_key,
+                    digest,
+                    &self.emergency_key,
+                ) {
+                    Ok(()) => {}
+                    Err(_) => {
+                        stats.unapproved += 1;
+                        continue;
+                    }
                 }
-                Err(_) => {
-                    stats.undecryptable += 1;
-                    continue;
+                for &i in &slot.visits {
+                    let v = &self.visits[i];
+                    let overlap = overlap_secs(v.arrival, v.departure, notice.start, notice.end);
+                    if overlap < self.threshold_secs {
+                        stats.below_threshold += 1;
+                        continue;
+                    }
+                    // A window spanning several hours has one entry per hour; alert once.
+                    let duplicate = alerts.iter().any(|a| a.visit == i && a.notice == notice);
+                    if !duplicate {
+                        alerts.push(Alert {
+                            visit: i,
+                            venue_id: slot.venue_id,
+                            overlap_secs: overlap,
+                            issuer: bundle.certificate().name().to_owned(),
+                            issuer_key: *bundle.certificate().tracer_key(),
+                            approver: notice.approval.by,
+                            notice: notice.clone(),
+                        });
+                    }
                 }
-            };
-            for &i in &slot.visits {
-                let v = &self.visits[i];
-                let overlap = overlap_secs(v.arrival, v.departure, notice.start, notice.end);
-                if overlap < self.threshold_secs {
-                    stats.below_threshold += 1;
-                    continue;
-                }
-                // A window spanning several hours yields one entry per hour; alert once.
-                let duplicate = alerts.iter().any(|a| a.visit == i && a.notice == notice);
-                if !duplicate {
-                    alerts.push(Alert {
-                        visit: i,
-                        venue_id: slot.venue_id,
-                        overlap_secs: overlap,
-                        issuer: bundle.certificate().name().to_owned(),
-                        issuer_key: *bundle.certificate().tracer_key(),
-                        approver: notice.approval.by,
-                        notice: notice.clone(),
-                    });
-                }
+            }
+            if opened == 0 {
+                stats.undecryptable += 1;
             }
         }
         alerts

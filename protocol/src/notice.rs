@@ -1,17 +1,20 @@
-//! Exposure notices: per-hour entries, and the tracer-signed bundles that carry them.
+//! Exposure notices: venue notices and the tracer-signed bundles that carry them.
 //!
-//! An entry is `tag[16] | nonce[12] | ciphertext[256] | poly1305_tag[16]` (300 bytes). The
-//! plaintext is the padded payload `start u64 | end u64 | severity u8 | approver u8 |
-//! approval[64] | msg_len u8 | msg | zeros` (256 bytes), sealed with ChaCha20-Poly1305 under
-//! `notice_key(venue_id, h)`, with the entry's tag as associated data. The approval is the
-//! venue's (or the authority's emergency) signature over the notice: see [`crate::approval`].
+//! A bundle carries a fresh 16-byte `salt`, a list of sealed **notices** (one per venue
+//! window: `start u64 | end u64 | severity u8 | approver u8 | approval[64] | msg_len u8 | msg |
+//! zeros`, all padded to one length and sealed with ChaCha20-Poly1305 under
+//! `notice_key(venue_id, salt)`, nonce = the notice's index), and a list of 16-byte
+//! **entries**: the `notice_tag(venue_id, h)` of every hour each window covers, sorted and
+//! without repeats. Nothing on the wire says which entry belongs to which notice: a phone
+//! whose diary holds a matching tag tries the bundle's notices under that venue's key.
+//! The approval is the venue's (or the authority's emergency) signature over the notice: see
+//! [`crate::approval`].
 //!
-//! A bundle is `0x01 | cert_len u16 | cert | created_at u64 | count u32 | entries | sig[64]`.
-//! Entries are sorted by tag, strictly ascending: the order then says nothing about which
-//! entries belong to one venue, and the encoding is canonical. The tracer signs
-//! `"checkin/v1/notice-bundle" || 0x00 || BLAKE3.derive_key("checkin/v1/notice-bundle-digest",
-//! body)`: hashing with BLAKE3 first keeps verification of a million entries fast, since
-//! BLAKE3 runs several times faster than the SHA-512 inside Ed25519.
+//! A bundle is `0x02 | cert_len u16 | cert | created_at u64 | salt[16] | notice_len u16 |
+//! notice_count u16 | notices | count u32 | entries | sig[64]`. The tracer signs
+//! `"checkin/v2/notice-bundle" || 0x00 || BLAKE3.derive_key("checkin/v2/notice-bundle-digest",
+//! body)`: hashing with BLAKE3 first keeps verification of large bundles fast, since BLAKE3
+//! runs several times faster than the SHA-512 inside Ed25519.
 
 use std::collections::HashMap;
 
@@ -22,7 +25,7 @@ use rand_core::CryptoRng;
 
 use crate::approval::{Approval, Approver, Statement};
 use crate::cert::{Certificate, MAX_CERT_LEN};
-use crate::derive::{TAG_LEN, Tag, hours_covered, notice_key, notice_tag};
+use crate::derive::{SALT_LEN, TAG_LEN, Tag, hours_covered, notice_key, notice_tag};
 use crate::domain;
 use crate::error::{BundleError, NoticeError};
 use crate::keys::Ed25519Secret;
@@ -30,15 +33,22 @@ use crate::poster::VenueId;
 use crate::wire::{Reader, check_text, decode_text, put_u16, put_u32, put_u64};
 
 /// Format version of bundles.
-pub const BUNDLE_VERSION: u8 = 1;
-/// Size of the padded payload plaintext.
-pub const PAYLOAD_LEN: usize = 256;
-/// Size of one entry on the wire.
-pub const ENTRY_LEN: usize = TAG_LEN + 12 + PAYLOAD_LEN + 16;
+pub const BUNDLE_VERSION: u8 = 2;
+/// Size of one entry on the wire: a notice tag.
+pub const ENTRY_LEN: usize = TAG_LEN;
+/// Bytes of a notice plaintext before the message: start, end, severity, approver, approval
+/// and the message length.
+pub const NOTICE_FIXED_LEN: usize = 8 + 8 + 1 + 1 + 64 + 1;
+/// Shortest sealed notice: a 96-byte plaintext and the 16-byte Poly1305 tag.
+pub const MIN_NOTICE_LEN: usize = 112;
+/// Longest sealed notice: a 256-byte plaintext and the 16-byte Poly1305 tag.
+pub const MAX_NOTICE_LEN: usize = 272;
 /// Longest message, in bytes of UTF-8.
 pub const MAX_MESSAGE: usize = 160;
 /// Most entries in one bundle.
 pub const MAX_BUNDLE_ENTRIES: usize = 4096;
+/// Most venue notices in one bundle.
+pub const MAX_BUNDLE_NOTICES: usize = 256;
 /// Longest exposure window of one notice: 14 days.
 pub const MAX_WINDOW_SECS: u64 = 14 * 24 * 3600;
 /// How far in the future a bundle's creation time may lie, for clock skew.
@@ -47,8 +57,29 @@ pub const MAX_FUTURE_SKEW_SECS: u64 = 300;
 /// Oldest bundle a phone accepts, in seconds: the 14 days phones keep visits (spec 12.2).
 pub const MAX_BUNDLE_AGE_SECS: u64 = 14 * 86_400;
 /// Longest bundle encoding.
-pub const MAX_BUNDLE_LEN: usize =
-    1 + 2 + MAX_CERT_LEN + 8 + 4 + MAX_BUNDLE_ENTRIES * ENTRY_LEN + 64;
+pub const MAX_BUNDLE_LEN: usize = 1
+    + 2
+    + MAX_CERT_LEN
+    + 8
+    + SALT_LEN
+    + 2
+    + 2
+    + MAX_BUNDLE_NOTICES * MAX_NOTICE_LEN
+    + 4
+    + MAX_BUNDLE_ENTRIES * ENTRY_LEN
+    + 64;
+
+/// Whether `len` is a sealed notice length a bundle may declare (spec section 11.2).
+pub fn is_valid_notice_len(len: usize) -> bool {
+    (MIN_NOTICE_LEN..=MAX_NOTICE_LEN).contains(&len) && len.is_multiple_of(16)
+}
+
+/// The sealed length a notice with a `message_len`-byte message needs: its plaintext rounded
+/// up to a multiple of 16 (at least 96), plus the 16-byte tag.
+pub fn notice_len_for(message_len: usize) -> usize {
+    let plain = (NOTICE_FIXED_LEN + message_len).div_ceil(16) * 16;
+    plain.max(MIN_NOTICE_LEN - 16) + 16
+}
 
 /// How serious a notice is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -114,21 +145,25 @@ impl NoticePayload {
         }
     }
 
-    pub(crate) fn encode(&self) -> [u8; PAYLOAD_LEN] {
-        let mut p = [0u8; PAYLOAD_LEN];
-        p[0..8].copy_from_slice(&self.start.to_be_bytes());
-        p[8..16].copy_from_slice(&self.end.to_be_bytes());
-        p[16] = self.severity.to_byte();
-        p[17] = self.approval.by.to_byte();
-        p[18..82].copy_from_slice(&self.approval.signature);
+    /// The plaintext, zero-padded to `len` bytes (at least [`NOTICE_FIXED_LEN`] plus the
+    /// message).
+    pub(crate) fn encode(&self, len: usize) -> Vec<u8> {
+        let mut p = Vec::with_capacity(len);
+        put_u64(&mut p, self.start);
+        put_u64(&mut p, self.end);
+        p.push(self.severity.to_byte());
+        p.push(self.approval.by.to_byte());
+        p.extend_from_slice(&self.approval.signature);
         let m = self.message.as_bytes();
         let n = m.len().min(MAX_MESSAGE);
-        p[82] = n as u8;
-        p[83..83 + n].copy_from_slice(&m[..n]);
+        p.push(n as u8);
+        p.extend_from_slice(&m[..n]);
+        p.resize(len.max(p.len()), 0);
         p
     }
 
-    pub(crate) fn decode(p: &[u8; PAYLOAD_LEN]) -> Result<NoticePayload, NoticeError> {
+    /// Decodes a plaintext, checking in the order of spec section 11.3.
+    pub(crate) fn decode(p: &[u8]) -> Result<NoticePayload, NoticeError> {
         let mut r = Reader::new(p);
         let bad = |_| NoticeError::MalformedPayload;
         let start = r.u64().map_err(bad)?;
@@ -153,84 +188,110 @@ impl NoticePayload {
     }
 }
 
-/// Seals one entry with an explicit nonce. Public so that test vectors can pin the bytes;
-/// use [`seal_entry`] otherwise.
-pub fn seal_entry_with_nonce(
+fn notice_nonce(index: u16) -> Nonce {
+    let mut n = [0u8; 12];
+    n[4..].copy_from_slice(&u64::from(index).to_be_bytes());
+    Nonce::from(n)
+}
+
+/// Seals one venue's notice as the `index`-th notice of a bundle with `salt`, padded to
+/// `notice_len` bytes sealed (see [`notice_len_for`]).
+pub fn seal_notice(
     venue_id: &VenueId,
-    hour: u64,
+    salt: &[u8; SALT_LEN],
+    index: u16,
     payload: &NoticePayload,
-    nonce: [u8; 12],
-) -> Result<[u8; ENTRY_LEN], NoticeError> {
+    notice_len: usize,
+) -> Result<Vec<u8>, NoticeError> {
     payload.validate()?;
-    let tag = notice_tag(venue_id, hour);
-    let key = notice_key(venue_id, hour);
-    let cipher = ChaCha20Poly1305::new((&*key).into());
-    let mut entry = [0u8; ENTRY_LEN];
-    entry[..TAG_LEN].copy_from_slice(&tag);
-    entry[TAG_LEN..TAG_LEN + 12].copy_from_slice(&nonce);
-    let body = &mut entry[TAG_LEN + 12..TAG_LEN + 12 + PAYLOAD_LEN];
-    body.copy_from_slice(&payload.encode());
-    let aead_tag = cipher
-        .encrypt_inout_detached(&Nonce::from(nonce), &tag, body.into())
-        .map_err(|_| NoticeError::DecryptionFailed)?;
-    entry[TAG_LEN + 12 + PAYLOAD_LEN..].copy_from_slice(&aead_tag);
-    Ok(entry)
-}
-
-/// Seals one entry for `venue_id` and `hour` with a fresh random nonce.
-pub fn seal_entry(
-    rng: &mut impl CryptoRng,
-    venue_id: &VenueId,
-    hour: u64,
-    payload: &NoticePayload,
-) -> Result<[u8; ENTRY_LEN], NoticeError> {
-    let mut nonce = [0u8; 12];
-    rng.fill_bytes(&mut nonce);
-    seal_entry_with_nonce(venue_id, hour, payload, nonce)
-}
-
-/// Opens one entry, given the venue and hour whose tag it carries.
-pub fn open_entry(
-    venue_id: &VenueId,
-    hour: u64,
-    entry: &[u8; ENTRY_LEN],
-) -> Result<NoticePayload, NoticeError> {
-    let key = notice_key(venue_id, hour);
-    let cipher = ChaCha20Poly1305::new((&*key).into());
-    let tag = &entry[..TAG_LEN];
-    let mut nonce = [0u8; 12];
-    nonce.copy_from_slice(&entry[TAG_LEN..TAG_LEN + 12]);
-    let mut body = [0u8; PAYLOAD_LEN];
-    body.copy_from_slice(&entry[TAG_LEN + 12..TAG_LEN + 12 + PAYLOAD_LEN]);
-    let aead_tag = AeadTag::try_from(&entry[TAG_LEN + 12 + PAYLOAD_LEN..])
-        .map_err(|_| NoticeError::DecryptionFailed)?;
-    cipher
-        .decrypt_inout_detached(&Nonce::from(nonce), tag, (&mut body[..]).into(), &aead_tag)
-        .map_err(|_| NoticeError::DecryptionFailed)?;
-    let payload = NoticePayload::decode(&body)?;
-    // A genuine entry for hour h only exists if the window overlaps h.
-    if !hours_covered(payload.start, payload.end).contains(&hour) {
-        return Err(NoticeError::WindowOutsideHour);
+    if !is_valid_notice_len(notice_len) || notice_len < notice_len_for(payload.message.len()) {
+        return Err(NoticeError::MalformedPayload);
     }
-    Ok(payload)
+    let key = notice_key(venue_id, salt);
+    let mut body = payload.encode(notice_len - 16);
+    let aead_tag = ChaCha20Poly1305::new((&*key).into())
+        .encrypt_inout_detached(&notice_nonce(index), &[], (&mut body[..]).into())
+        .map_err(|_| NoticeError::DecryptionFailed)?;
+    body.extend_from_slice(&aead_tag);
+    Ok(body)
 }
 
-/// Opens an entry as a phone does before alerting (spec section 13, step 3): [`open_entry`],
-/// then the approval, checked for the bundle's certificate (`cert_digest`, see
-/// [`crate::approval::cert_digest`]) with the venue's poster key or the authority's emergency
+/// Opens notices of one bundle for one venue: the key is derived once.
+pub struct NoticeOpener {
+    cipher: ChaCha20Poly1305,
+}
+
+impl NoticeOpener {
+    /// The opener for `venue_id`'s notices in the bundle with `salt`.
+    pub fn new(venue_id: &VenueId, salt: &[u8; SALT_LEN]) -> NoticeOpener {
+        let key = notice_key(venue_id, salt);
+        NoticeOpener {
+            cipher: ChaCha20Poly1305::new((&*key).into()),
+        }
+    }
+
+    /// Opens the `index`-th notice, reached through the entry of `hour` (spec section 11.3):
+    /// it must decrypt, decode, and have a window that covers `hour`.
+    pub fn open(&self, index: u16, sealed: &[u8], hour: u64) -> Result<NoticePayload, NoticeError> {
+        if !is_valid_notice_len(sealed.len()) {
+            return Err(NoticeError::DecryptionFailed);
+        }
+        let (ct, tag) = sealed.split_at(sealed.len() - 16);
+        let mut body = ct.to_vec();
+        let aead_tag = AeadTag::try_from(tag).map_err(|_| NoticeError::DecryptionFailed)?;
+        self.cipher
+            .decrypt_inout_detached(&notice_nonce(index), &[], (&mut body[..]).into(), &aead_tag)
+            .map_err(|_| NoticeError::DecryptionFailed)?;
+        let payload = NoticePayload::decode(&body)?;
+        // A genuine entry for hour h only exists if the window overlaps h.
+        if !hours_covered(payload.start, payload.end).contains(&hour) {
+            return Err(NoticeError::WindowOutsideHour);
+        }
+        Ok(payload)
+    }
+}
+
+/// Opens one sealed notice for `venue_id`, reached through the entry of `hour`.
+pub fn open_notice(
+    venue_id: &VenueId,
+    salt: &[u8; SALT_LEN],
+    index: u16,
+    sealed: &[u8],
+    hour: u64,
+) -> Result<NoticePayload, NoticeError> {
+    NoticeOpener::new(venue_id, salt).open(index, sealed, hour)
+}
+
+/// Checks an opened notice's approval as a phone does before alerting (spec section 11.3,
+/// step 7): for the bundle's certificate (`cert_digest`, see
+/// [`crate::approval::cert_digest`]), with the venue's poster key or the authority's emergency
 /// key from the trust file.
-pub fn open_approved_entry(
+pub fn check_approval(
+    payload: &NoticePayload,
     venue_id: &VenueId,
     venue_key: &VerifyingKey,
+    cert_digest: [u8; 32],
+    emergency_key: &VerifyingKey,
+) -> Result<(), NoticeError> {
+    payload
+        .statement(venue_id, cert_digest)
+        .verify(&payload.approval, venue_key, emergency_key)
+}
+
+/// [`open_notice`], then [`check_approval`].
+#[allow(clippy::too_many_arguments)]
+pub fn open_approved_notice(
+    venue_id: &VenueId,
+    venue_key: &VerifyingKey,
+    salt: &[u8; SALT_LEN],
+    index: u16,
+    sealed: &[u8],
     hour: u64,
-    entry: &[u8; ENTRY_LEN],
     cert_digest: [u8; 32],
     emergency_key: &VerifyingKey,
 ) -> Result<NoticePayload, NoticeError> {
-    let payload = open_entry(venue_id, hour, entry)?;
-    payload
-        .statement(venue_id, cert_digest)
-        .verify(&payload.approval, venue_key, emergency_key)?;
+    let payload = open_notice(venue_id, salt, index, sealed, hour)?;
+    check_approval(&payload, venue_id, venue_key, cert_digest, emergency_key)?;
     Ok(payload)
 }
 
@@ -243,61 +304,120 @@ pub struct VenueNotice {
     pub payload: NoticePayload,
 }
 
-/// Builds the sorted entries for several venue notices: one entry per hour each window
-/// overlaps.
-pub fn build_entries(
+/// A bundle's sealed contents before the tracer signs them.
+#[derive(Clone, Debug)]
+pub struct SealedNotices {
+    /// The bundle's fresh salt.
+    pub salt: [u8; SALT_LEN],
+    /// The sealed length of every notice.
+    pub notice_len: usize,
+    /// The sealed notices, in order (their index is their position).
+    pub notices: Vec<Vec<u8>>,
+    /// Every hour's tag of every window, sorted, without repeats.
+    pub entries: Vec<Tag>,
+}
+
+/// Seals several venue notices for one bundle with a fresh random salt.
+pub fn seal_notices(
     rng: &mut impl CryptoRng,
     notices: &[VenueNotice],
-) -> Result<Vec<[u8; ENTRY_LEN]>, NoticeError> {
-    let mut total = 0usize;
-    for n in notices {
-        n.payload.validate()?;
-        let hours = hours_covered(n.payload.start, n.payload.end);
-        total += (hours.end() - hours.start() + 1) as usize;
-    }
-    if total == 0 {
+) -> Result<SealedNotices, NoticeError> {
+    let mut salt = [0u8; SALT_LEN];
+    rng.fill_bytes(&mut salt);
+    seal_notices_with_salt(salt, notices)
+}
+
+/// Seals several venue notices with a given salt. Public so that test vectors can pin the
+/// bytes; use [`seal_notices`] otherwise: a salt must never be used twice.
+pub fn seal_notices_with_salt(
+    salt: [u8; SALT_LEN],
+    notices: &[VenueNotice],
+) -> Result<SealedNotices, NoticeError> {
+    if notices.is_empty() {
         return Err(NoticeError::NoEntries);
     }
-    if total > MAX_BUNDLE_ENTRIES {
-        return Err(NoticeError::TooManyEntries(total));
+    if notices.len() > MAX_BUNDLE_NOTICES {
+        return Err(NoticeError::TooManyNotices(notices.len()));
     }
-    let mut entries = Vec::with_capacity(total);
+    let mut entries = Vec::new();
+    let mut longest = 0;
     for n in notices {
+        n.payload.validate()?;
+        longest = longest.max(n.payload.message.len());
         for h in hours_covered(n.payload.start, n.payload.end) {
-            entries.push(seal_entry(rng, &n.venue_id, h, &n.payload)?);
+            entries.push(notice_tag(&n.venue_id, h));
         }
     }
-    entries.sort_unstable_by(|a, b| a[..TAG_LEN].cmp(&b[..TAG_LEN]));
-    entries.dedup_by(|a, b| a[..TAG_LEN] == b[..TAG_LEN]);
-    Ok(entries)
+    entries.sort_unstable();
+    entries.dedup();
+    if entries.len() > MAX_BUNDLE_ENTRIES {
+        return Err(NoticeError::TooManyEntries(entries.len()));
+    }
+    let notice_len = notice_len_for(longest);
+    let sealed = notices
+        .iter()
+        .enumerate()
+        .map(|(i, n)| seal_notice(&n.venue_id, &salt, i as u16, &n.payload, notice_len))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(SealedNotices {
+        salt,
+        notice_len,
+        notices: sealed,
+        entries,
+    })
 }
 
 fn bundle_digest(body: &[u8]) -> [u8; 32] {
     blake3::derive_key(domain::BUNDLE_DIGEST, body)
 }
 
-/// Signs a bundle. Entries are sorted (and duplicate tags dropped) here, so any order is fine.
+/// Signs a bundle of sealed notices. Entries are sorted (and repeats dropped) here, so any
+/// order is fine.
 pub fn sign_bundle(
     tracer: &Ed25519Secret,
     cert: &Certificate,
     created_at: u64,
-    mut entries: Vec<[u8; ENTRY_LEN]>,
+    sealed: &SealedNotices,
 ) -> Result<Vec<u8>, NoticeError> {
-    entries.sort_unstable_by(|a, b| a[..TAG_LEN].cmp(&b[..TAG_LEN]));
-    entries.dedup_by(|a, b| a[..TAG_LEN] == b[..TAG_LEN]);
-    if entries.is_empty() {
+    let mut entries = sealed.entries.clone();
+    entries.sort_unstable();
+    entries.dedup();
+    if entries.is_empty() || sealed.notices.is_empty() {
         return Err(NoticeError::NoEntries);
     }
     if entries.len() > MAX_BUNDLE_ENTRIES {
         return Err(NoticeError::TooManyEntries(entries.len()));
     }
+    if sealed.notices.len() > MAX_BUNDLE_NOTICES {
+        return Err(NoticeError::TooManyNotices(sealed.notices.len()));
+    }
+    if !is_valid_notice_len(sealed.notice_len)
+        || sealed.notices.iter().any(|n| n.len() != sealed.notice_len)
+    {
+        return Err(NoticeError::MalformedPayload);
+    }
     let cert_bytes = cert.to_bytes();
-    let mut out =
-        Vec::with_capacity(1 + 2 + cert_bytes.len() + 12 + entries.len() * ENTRY_LEN + 64);
+    let mut out = Vec::with_capacity(
+        1 + 2
+            + cert_bytes.len()
+            + 8
+            + SALT_LEN
+            + 4
+            + sealed.notices.len() * sealed.notice_len
+            + 4
+            + entries.len() * ENTRY_LEN
+            + 64,
+    );
     out.push(BUNDLE_VERSION);
     put_u16(&mut out, cert_bytes.len() as u16);
     out.extend_from_slice(cert_bytes);
     put_u64(&mut out, created_at);
+    out.extend_from_slice(&sealed.salt);
+    put_u16(&mut out, sealed.notice_len as u16);
+    put_u16(&mut out, sealed.notices.len() as u16);
+    for n in &sealed.notices {
+        out.extend_from_slice(n);
+    }
     put_u32(&mut out, entries.len() as u32);
     for e in &entries {
         out.extend_from_slice(e);
@@ -321,6 +441,10 @@ pub struct Bundle {
     bytes: Vec<u8>,
     cert: Certificate,
     created_at: u64,
+    salt: [u8; SALT_LEN],
+    notice_len: usize,
+    notices_at: usize,
+    notice_count: usize,
     entries_at: usize,
     count: usize,
 }
@@ -339,6 +463,17 @@ impl Bundle {
     /// When the tracer made it, Unix seconds.
     pub fn created_at(&self) -> u64 {
         self.created_at
+    }
+
+    /// The salt its notice keys are derived with.
+    pub fn salt(&self) -> &[u8; SALT_LEN] {
+        &self.salt
+    }
+
+    /// The sealed notices, in index order.
+    pub fn notices(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        let end = self.notices_at + self.notice_count * self.notice_len;
+        self.bytes[self.notices_at..end].chunks_exact(self.notice_len)
     }
 
     /// Number of entries.
@@ -427,6 +562,21 @@ impl BundleVerifier {
         let cert_len = r.u16().map_err(short)?;
         let cert_bytes = r.bytes(usize::from(cert_len)).map_err(short)?;
         let created_at = r.u64().map_err(short)?;
+        let salt = r.array::<SALT_LEN>().map_err(short)?;
+        let notice_len = r.u16().map_err(short)?;
+        if !is_valid_notice_len(usize::from(notice_len)) {
+            return Err(BundleError::InvalidNoticeLength(notice_len));
+        }
+        let notice_count = r.u16().map_err(short)?;
+        if notice_count == 0 {
+            return Err(BundleError::NoNotices);
+        }
+        if usize::from(notice_count) > MAX_BUNDLE_NOTICES {
+            return Err(BundleError::TooManyNotices(notice_count));
+        }
+        let notices_at = r.position();
+        r.bytes(usize::from(notice_count) * usize::from(notice_len))
+            .map_err(short)?;
         let count = r.u32().map_err(short)?;
         if count == 0 {
             return Err(BundleError::NoEntries);
@@ -488,6 +638,10 @@ impl BundleVerifier {
             bytes,
             cert,
             created_at,
+            salt,
+            notice_len: usize::from(notice_len),
+            notices_at,
+            notice_count: usize::from(notice_count),
             entries_at,
             count: count as usize,
         })

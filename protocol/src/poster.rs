@@ -3,14 +3,14 @@
 //! Encoding (spec section 7.1, "Encoding"), all integers big-endian:
 //!
 //! ```text
-//! version u8 (=1) | flags u8 | x25519_pk[32] | ed25519_pk[32]
+//! version u8 (=2) | flags u8 | x25519_pk[32] | ed25519_pk[32]
 //! | name_len u8 | name | address_len u8 | address | category_len u8 | category
 //! | default_stay_minutes u16 | [valid_from u64 | valid_until u64]   (if flags bit 0)
 //! | signature[64]
 //! ```
 //!
 //! The signature is the venue's Ed25519 signature over
-//! `"checkin/v1/poster-signature" || 0x00 || everything before it`. The `venue_id` is a BLAKE3
+//! `"checkin/v2/poster-signature" || 0x00 || everything before it`. The `venue_id` is a BLAKE3
 //! derive-key hash of the *whole* encoding, signature included, so that any change to any
 //! field gives another venue whose check-ins never match the real venue's notices.
 
@@ -24,7 +24,7 @@ use crate::keys::{SealingPublicKey, VenueKeys};
 use crate::wire::{Reader, check_text, decode_text, put_short_bytes, put_u16, put_u64};
 
 /// Format version of posters.
-pub const POSTER_VERSION: u8 = 1;
+pub const POSTER_VERSION: u8 = 2;
 /// Longest venue name, in bytes of UTF-8.
 pub const MAX_NAME: usize = 80;
 /// Longest address, in bytes of UTF-8.
@@ -41,7 +41,7 @@ pub const MAX_BASE_URL: usize = 200;
 
 const FLAG_VALIDITY: u8 = 0x01;
 
-/// The 32-byte venue id: `BLAKE3.derive_key("checkin/v1/venue-id", poster_encoding)`.
+/// The 32-byte venue id: `BLAKE3.derive_key("checkin/v2/venue-id", poster_encoding)`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VenueId(pub [u8; 32]);
 
@@ -233,7 +233,7 @@ impl Poster {
 
     /// The short fingerprint printed on the poster, such as `K7QF-3M2A-PX4D-9TZB`.
     ///
-    /// It is the first 10 bytes of `BLAKE3.derive_key("checkin/v1/venue-fingerprint",
+    /// It is the first 10 bytes of `BLAKE3.derive_key("checkin/v2/venue-fingerprint",
     /// ed25519_pk || x25519_pk)` in RFC 4648 base32, in groups of four: 80 bits, enough that
     /// nobody can make a second key pair with the same fingerprint.
     pub fn fingerprint(&self) -> String {

@@ -1,7 +1,7 @@
 //! Vault queries: a certified tracer asks the server for the records under some vault tags.
 //!
-//! `0x01 | cert_len u16 | cert | timestamp u64 | nonce[16] | count u16 | count × tag[16] |
-//! sig[64]`, signed by the tracer over `"checkin/v1/vault-query" || 0x00 || everything before
+//! `0x02 | cert_len u16 | cert | timestamp u64 | nonce[16] | count u16 | count × tag[16] |
+//! sig[64]`, signed by the tracer over `"checkin/v2/vault-query" || 0x00 || everything before
 //! sig`. The server accepts a query only within five minutes of its clock and only once per
 //! nonce, so a captured query cannot be replayed.
 
@@ -16,7 +16,7 @@ use crate::keys::Ed25519Secret;
 use crate::wire::{Reader, put_u16, put_u64};
 
 /// Format version of vault queries.
-pub const QUERY_VERSION: u8 = 1;
+pub const QUERY_VERSION: u8 = 2;
 /// Most tags in one query (a week of hours for six venues, or a month for one).
 pub const MAX_QUERY_TAGS: usize = 1024;
 /// How far a query's timestamp may be from the verifier's clock.

@@ -1,8 +1,8 @@
 //! The authority's revocation list: tracer keys whose bundles and queries nobody may accept
 //! any more (spec section 10.3, "Revocation list").
 //!
-//! `0x01 | issued_at u64 | count u16 | count × tracer_pk[32] | sig[64]`, keys strictly
-//! ascending, signed by the root over `"checkin/v1/revocation-list" || 0x00 || everything
+//! `0x02 | issued_at u64 | count u16 | count × tracer_pk[32] | sig[64]`, keys strictly
+//! ascending, signed by the root over `"checkin/v2/revocation-list" || 0x00 || everything
 //! before sig`. Each list replaces the one before it whole, so a list is newer when its
 //! `issued_at` is larger; holders refuse to go back to an older one.
 //!
@@ -17,7 +17,7 @@ use crate::keys::Ed25519Secret;
 use crate::wire::{Reader, put_u16, put_u64};
 
 /// Format version of revocation lists.
-pub const REVOCATION_VERSION: u8 = 1;
+pub const REVOCATION_VERSION: u8 = 2;
 /// Most keys in one list.
 pub const MAX_REVOKED_KEYS: usize = 4096;
 /// How far in the future a list's `issued_at` may lie, seconds.

@@ -3,7 +3,7 @@
 //! sees who asks for which hours, and unwraps only records of its own venue for those hours.
 //!
 //! The tracer signs, with the key of a certificate that has the query role,
-//! `"checkin/v1/vault-request" || 0x00 || venue_id[32] || from u64 || to u64 || signed_at u64 ||
+//! `"checkin/v2/vault-request" || 0x00 || venue_id[32] || from u64 || to u64 || signed_at u64 ||
 //! count u16 || count × hour u64`.
 
 use ed25519_dalek::{Signature, Signer, VerifyingKey};

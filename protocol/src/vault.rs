@@ -1,9 +1,9 @@
 //! The consented contact vault: records sealed twice, so that nobody can open them alone.
 //!
-//! `record = vault_tag[16] | HPKE_venue(aad = tag, info = "checkin/v1/vault-outer",
-//!            HPKE_authority(aad = tag, info = "checkin/v1/vault-inner", contact[256]))`
+//! `record = vault_tag[16] | HPKE_venue(aad = tag, info = "checkin/v2/vault-outer",
+//!            HPKE_authority(aad = tag, info = "checkin/v2/vault-inner", contact[256]))`
 //!
-//! The contact plaintext is `0x01 | party_size u8 | arrival u64 | departure u64 | name_len u8
+//! The contact plaintext is `0x02 | party_size u8 | arrival u64 | departure u64 | name_len u8
 //! | name | phone_len u8 | phone | email_len u8 | email | zeros`, padded to 256 bytes so that
 //! every record has the same length (368 bytes). A visit is uploaded once per hour it covers,
 //! each under that hour's vault tag, so a query for any hour of a visit finds it.
@@ -19,7 +19,7 @@ use crate::poster::Poster;
 use crate::wire::{Reader, check_text, decode_text, put_short_bytes, put_u64};
 
 /// Format version of the contact plaintext.
-pub const CONTACT_VERSION: u8 = 1;
+pub const CONTACT_VERSION: u8 = 2;
 /// Size of the padded contact plaintext.
 pub const CONTACT_LEN: usize = 256;
 /// Size of the inner layer: `enc || ct`.

@@ -12,7 +12,9 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use protocol::case::CaseDiary;
-use protocol::notice::{ENTRY_LEN, build_entries, open_entry, sign_bundle, verify_bundle};
+use protocol::notice::{
+    notice_len_for, open_notice, seal_notice, seal_notices, sign_bundle, verify_bundle,
+};
 use protocol::query::{sign_query, verify_query};
 use protocol::vault::{open_inner, seal_record, strip_outer};
 use protocol::*;
@@ -147,8 +149,8 @@ fn bundle_bytes(seed: u64, hours: u64) -> Vec<u8> {
         venue_id: w.poster.venue_id(),
         payload: approved(start, start + hours * 3600, Severity::Low, "Test"),
     };
-    let entries = build_entries(&mut rng(seed), &[notice]).unwrap();
-    sign_bundle(&w.tracer, &w.cert, T0 + 86_400, entries).unwrap()
+    let entries = seal_notices(&mut rng(seed), &[notice]).unwrap();
+    sign_bundle(&w.tracer, &w.cert, T0 + 86_400, &entries).unwrap()
 }
 
 fn any_flip() -> impl Strategy<Value = u8> {
@@ -204,34 +206,41 @@ proptest! {
     }
 
     #[test]
-    fn notice_entry_round_trip(
+    fn notice_round_trip(
         start_off in 0u64..86_400 * 30,
         len in 1u64..protocol::notice::MAX_WINDOW_SECS,
         high in any::<bool>(),
         message in text(160, false),
-        seed in any::<u64>(),
+        salt in any::<[u8; 16]>(),
+        index in any::<u16>(),
     ) {
         let w = world();
         let start = T0 + start_off;
         let payload = approved(start, start + len, if high { Severity::High } else { Severity::Low }, &message);
-        // Check the first and last hour of the window.
+        let n = seal_notice(&w.poster.venue_id(), &salt, index, &payload, notice_len_for(message.len())).unwrap();
+        prop_assert_eq!(n.len(), notice_len_for(message.len()));
+        // Reached through the first and the last hour of the window.
         let hours = hours_covered(payload.start, payload.end);
         for h in [*hours.start(), *hours.end()] {
-            let e = protocol::notice::seal_entry(&mut rng(seed), &w.poster.venue_id(), h, &payload).unwrap();
-            prop_assert_eq!(open_entry(&w.poster.venue_id(), h, &e).unwrap(), payload.clone());
+            prop_assert_eq!(open_notice(&w.poster.venue_id(), &salt, index, &n, h).unwrap(), payload.clone());
         }
+        // Under another index or salt it does not open.
+        prop_assert!(open_notice(&w.poster.venue_id(), &salt, index.wrapping_add(1), &n, *hours.start()).is_err());
+        let mut other = salt;
+        other[0] ^= 1;
+        prop_assert!(open_notice(&w.poster.venue_id(), &other, index, &n, *hours.start()).is_err());
     }
 
     #[test]
-    fn every_entry_byte_is_protected(flip in any_flip(), seed in any::<u64>()) {
+    fn every_notice_byte_is_protected(flip in any_flip(), salt in any::<[u8; 16]>()) {
         let w = world();
         let payload = approved(T0, T0 + 60, Severity::Low, "m");
         let h = hour_of(T0);
-        let e = protocol::notice::seal_entry(&mut rng(seed), &w.poster.venue_id(), h, &payload).unwrap();
-        for i in 0..ENTRY_LEN {
-            let mut t = e;
+        let n = seal_notice(&w.poster.venue_id(), &salt, 0, &payload, notice_len_for(1)).unwrap();
+        for i in 0..n.len() {
+            let mut t = n.clone();
             t[i] ^= flip;
-            prop_assert!(open_entry(&w.poster.venue_id(), h, &t).is_err(), "byte {} accepted", i);
+            prop_assert!(open_notice(&w.poster.venue_id(), &salt, 0, &t, h).is_err(), "byte {} accepted", i);
         }
     }
 
@@ -356,9 +365,7 @@ proptest! {
         let _ = CaseDiary::open(&w.authority, &bytes);
         let _ = strip_outer(&w.venue, &[[0u8; 16]], &bytes);
         let _ = open_inner(&w.authority, &bytes);
-        if let Ok(e) = <[u8; ENTRY_LEN]>::try_from(&bytes[..bytes.len().min(ENTRY_LEN)]) {
-            let _ = open_entry(&w.poster.venue_id(), 0, &e);
-        }
+        let _ = open_notice(&w.poster.venue_id(), &[0; 16], 0, &bytes, 0);
     }
 
     /// Structured garbage: a valid prefix with arbitrary bytes after it reaches the deeper
@@ -415,20 +422,44 @@ proptest! {
         wlen in prop_oneof![1u64..7200, 1u64..86_400 * 2],
         threshold in prop_oneof![Just(1u64), Just(900u64), 1u64..7200],
         other_venue in proptest::collection::vec(any::<bool>(), 12),
+        other_window in proptest::option::of((0u64..86_400 * 3, 1u64..86_400)),
+        decoys in 0usize..4,
         seed in any::<u64>(),
     ) {
         let w = world();
-        let other = Poster::sign(&VenueSecret::from_bytes([11; 32]).keys(), PosterInfo {
+        let other_keys = VenueSecret::from_bytes([11; 32]).keys();
+        let other = Poster::sign(&other_keys, PosterInfo {
             name: "Elsewhere".into(), address: "".into(), category: "".into(),
             default_stay_minutes: 30, validity: None,
         }).unwrap();
         let window = (wstart, wstart + wlen);
-        let notice = VenueNotice {
+        // The venue's notice shares its bundle with decoys (venues nobody visited) and,
+        // sometimes, a notice of its own for the other venue, over another window.
+        let mut notices = vec![VenueNotice {
             venue_id: w.poster.venue_id(),
             payload: approved(window.0, window.1, Severity::High, "m"),
-        };
-        let entries = build_entries(&mut rng(seed), &[notice]).unwrap();
-        let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400 * 5, entries).unwrap();
+        }];
+        let other_window = other_window.map(|(s, l)| (T0 + s, T0 + s + l));
+        if let Some((s, e)) = other_window {
+            let st = ApprovalStatement {
+                venue_id: other.venue_id(),
+                cert_digest: protocol::approval::cert_digest(&w.cert),
+                start: s,
+                end: e,
+                severity: Severity::Low,
+                message: "a longer message for the other venue".into(),
+            };
+            let a = st.approve_as_venue(&other_keys);
+            notices.push(VenueNotice { venue_id: other.venue_id(), payload: st.into_payload(a) });
+        }
+        for d in 0..decoys {
+            notices.push(VenueNotice {
+                venue_id: protocol::VenueId([d as u8 + 100; 32]),
+                payload: approved(window.0, window.1, Severity::Low, "decoy"),
+            });
+        }
+        let entries = seal_notices(&mut rng(seed), &notices).unwrap();
+        let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400 * 5, &entries).unwrap();
         let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400 * 5).unwrap();
 
         let diary: Vec<Visit> = visits.iter().enumerate().map(|(i, &(a, d))| {
@@ -438,8 +469,13 @@ proptest! {
         let matcher = Matcher::new(&diary, threshold, w.emergency.verifying_key()).unwrap();
         let alerts = matcher.scan(&bundle, &mut ScanStats::default());
         let expected = reference_alerts(&visits, window, threshold);
+        let expected_other = other_window.map(|ow| reference_alerts(&visits, ow, threshold));
         for (i, want) in expected.iter().enumerate() {
-            let want = *want && !other_venue[i];
+            let want = if other_venue[i] {
+                expected_other.as_ref().is_some_and(|o| o[i])
+            } else {
+                *want
+            };
             let got = alerts.iter().filter(|a| a.visit == i).count();
             prop_assert_eq!(got, usize::from(want), "visit {} {:?} window {:?} threshold {}", i, visits[i], window, threshold);
         }
@@ -526,8 +562,8 @@ proptest! {
             }
         };
         let notice = VenueNotice { venue_id: w.poster.venue_id(), payload: s.into_payload(approval) };
-        let entries = build_entries(&mut rng(seed), &[notice]).unwrap();
-        let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400, entries).unwrap();
+        let entries = seal_notices(&mut rng(seed), &[notice]).unwrap();
+        let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400, &entries).unwrap();
         let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400).unwrap();
         let diary = [Visit::new(&w.poster, start, end).unwrap()];
         let matcher = Matcher::new(&diary, 60, w.emergency.verifying_key()).unwrap();
@@ -553,8 +589,8 @@ fn the_emergency_key_approves_for_an_unreachable_venue() {
         venue_id: w.poster.venue_id(),
         payload: s.into_payload(a),
     };
-    let entries = build_entries(&mut rng(1), &[notice]).unwrap();
-    let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400, entries).unwrap();
+    let entries = seal_notices(&mut rng(1), &[notice]).unwrap();
+    let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400, &entries).unwrap();
     let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400).unwrap();
     let diary = [Visit::new(&w.poster, T0 + 3600, T0 + 7200).unwrap()];
     let matcher = Matcher::new(&diary, 60, w.emergency.verifying_key()).unwrap();

@@ -19,7 +19,7 @@ use protocol::approval::cert_digest;
 use protocol::case::CaseDiary;
 use protocol::derive::{hours_covered, notice_key, notice_tag, vault_tag};
 use protocol::notice::{
-    ENTRY_LEN, open_approved_entry, open_entry, seal_entry_with_nonce, sign_bundle,
+    ENTRY_LEN, open_approved_notice, open_notice, seal_notices_with_salt, sign_bundle,
 };
 use protocol::query::{sign_query, verify_query};
 use protocol::vault::{open_inner, seal_record, strip_outer};
@@ -283,7 +283,7 @@ fn gen_poster(f: &Fixture) -> Value {
     trailing.push(0);
     neg("poster_trailing_bytes", "poster_trailing_bytes", trailing);
     let mut v2 = body.to_vec();
-    v2[0] = 2;
+    v2[0] = 1;
     neg(
         "poster_unsupported_version",
         "poster_unsupported_version",
@@ -445,7 +445,6 @@ fn gen_derive(f: &Fixture) -> Value {
             json!({
                 "hour": hr,
                 "notice_tag": h(&notice_tag(&id, hr)),
-                "notice_key": h(notice_key(&id, hr).as_ref()),
                 "vault_tag": h(&vault_tag(&id, hr)),
             })
         })
@@ -466,6 +465,7 @@ fn gen_derive(f: &Fixture) -> Value {
         "description": "Per-hour derivations for the venue of poster.json valid[0].",
         "venue_id": h(id.as_bytes()),
         "hours": hours,
+        "notice_key": {"salt": h(&[0x5a; 16]), "key": h(notice_key(&id, &[0x5a; 16]).as_ref())},
         "hours_covered": covered,
     })
 }
@@ -508,7 +508,7 @@ fn gen_certificate(f: &Fixture) -> Value {
     // Bodies the root did sign, each with one field breaking a rule: not_after equal to
     // not_before, and names that are empty or hold an invisible format character.
     let body_with = |not_after: Option<u64>, name: Option<&[u8]>, roles: Option<u8>| {
-        let mut body = vec![0x01];
+        let mut body = vec![0x02];
         body.extend_from_slice(f.tracer.verifying_key().as_bytes());
         body.extend_from_slice(&f.cert.not_before().to_be_bytes());
         body.extend_from_slice(&not_after.unwrap_or(f.cert.not_after()).to_be_bytes());
@@ -555,10 +555,17 @@ fn payload_json(p: &NoticePayload) -> Value {
            "approver": p.approval.by.to_byte(), "approval": h(&p.approval.signature)})
 }
 
-/// A payload's 256 bytes laid out by hand (spec section 11.1), for negative vectors whose
-/// payload the library refuses to build.
-fn raw_payload(start: u64, end: u64, severity: u8, approver: u8, msg: &[u8]) -> [u8; 256] {
-    let mut p = [0u8; 256];
+/// A notice plaintext of `len` bytes laid out by hand (spec section 11.1), for negative
+/// vectors whose payload the library refuses to build.
+fn raw_payload(
+    start: u64,
+    end: u64,
+    severity: u8,
+    approver: u8,
+    msg: &[u8],
+    len: usize,
+) -> Vec<u8> {
+    let mut p = vec![0u8; len];
     p[0..8].copy_from_slice(&start.to_be_bytes());
     p[8..16].copy_from_slice(&end.to_be_bytes());
     p[16] = severity;
@@ -568,16 +575,32 @@ fn raw_payload(start: u64, end: u64, severity: u8, approver: u8, msg: &[u8]) -> 
     p
 }
 
-/// Seals raw payload bytes as an entry (spec section 11.2), with the AEAD crate directly.
-fn seal_raw(id: &VenueId, hour: u64, payload: &[u8; 256], nonce: [u8; 12]) -> Vec<u8> {
+/// Seals a raw plaintext as the `index`-th notice under `salt` (spec section 11.2), with the
+/// AEAD crate directly.
+fn seal_raw(id: &VenueId, salt: &[u8; 16], index: u16, plain: &[u8]) -> Vec<u8> {
     use chacha20poly1305::aead::{AeadInOut, KeyInit};
-    let tag = notice_tag(id, hour);
-    let key = notice_key(id, hour);
-    let mut body = *payload;
+    let key = notice_key(id, salt);
+    let mut nonce = [0u8; 12];
+    nonce[4..].copy_from_slice(&u64::from(index).to_be_bytes());
+    let mut body = plain.to_vec();
     let aead_tag = chacha20poly1305::ChaCha20Poly1305::new((&*key).into())
-        .encrypt_inout_detached(&nonce.into(), &tag, (&mut body[..]).into())
+        .encrypt_inout_detached(&nonce.into(), &[], (&mut body[..]).into())
         .unwrap();
-    [&tag[..], &nonce[..], &body[..], &aead_tag[..]].concat()
+    [&body[..], &aead_tag[..]].concat()
+}
+
+/// A payload as a notice's plaintext of `len` bytes, laid out by hand.
+fn payload_plain(p: &NoticePayload, len: usize) -> Vec<u8> {
+    let mut raw = raw_payload(
+        p.start,
+        p.end,
+        p.severity.to_byte(),
+        p.approval.by.to_byte(),
+        p.message.as_bytes(),
+        len,
+    );
+    raw[18..82].copy_from_slice(&p.approval.signature);
+    raw
 }
 
 fn statement(
@@ -637,10 +660,9 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
     let mut forged_approval = s3.approve_as_authority(&f.tracer);
     forged_approval.by = Approver::Venue;
     let payload3 = s3.clone().into_payload(forged_approval);
-    let mut r = rng(10);
-    let mut entries = Vec::new();
-    let mut entry_vectors = Vec::new();
-    for (poster, vid, p, note) in [
+    let mut salt = [0u8; 16];
+    rand::Rng::fill_bytes(&mut rng(10), &mut salt);
+    let listed = [
         (0, id, &payload, "approved by the venue"),
         (
             1,
@@ -654,29 +676,47 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
             &payload3,
             "approval signed by the tracer, not the venue: notice_bad_approval",
         ),
-    ] {
-        for hr in hours_covered(p.start, p.end) {
-            let mut nonce = [0u8; 12];
-            rand::Rng::fill_bytes(&mut r, &mut nonce);
-            let e = seal_entry_with_nonce(&vid, hr, p, nonce).unwrap();
-            entry_vectors.push(json!({"poster": poster, "venue_id": h(vid.as_bytes()), "hour": hr, "nonce": h(&nonce), "payload": payload_json(p), "entry": h(&e), "note": note,
-                "approval": if poster == 1 && p.approval.by == Approver::Venue { "notice_bad_approval" } else { "valid" }}));
-            entries.push(e);
-        }
+    ];
+    let venue_notices: Vec<VenueNotice> = listed
+        .iter()
+        .map(|&(_, vid, p, _)| VenueNotice {
+            venue_id: vid,
+            payload: p.clone(),
+        })
+        .collect();
+    let sealed = seal_notices_with_salt(salt, &venue_notices).unwrap();
+    let notice_len = sealed.notice_len;
+    let mut notice_vectors = Vec::new();
+    for (i, &(poster, vid, p, note)) in listed.iter().enumerate() {
+        let hours: Vec<Value> = hours_covered(p.start, p.end)
+            .map(|hr| json!({"hour": hr, "tag": h(&notice_tag(&vid, hr))}))
+            .collect();
+        notice_vectors.push(json!({"index": i, "poster": poster, "venue_id": h(vid.as_bytes()),
+            "payload": payload_json(p), "plaintext": h(&payload_plain(p, notice_len - 16)),
+            "sealed": h(&sealed.notices[i]), "entries": hours, "note": note,
+            "approval": if poster == 1 && p.approval.by == Approver::Venue { "notice_bad_approval" } else { "valid" }}));
     }
     let created = T0 + 20 * 3600;
-    let bundle = sign_bundle(&f.tracer, &f.cert, created, entries.clone()).unwrap();
+    let bundle = sign_bundle(&f.tracer, &f.cert, created, &sealed).unwrap();
 
     let mut negative: Vec<Value> = Vec::new();
     let mut neg = |name: &str, error: &str, bytes: &[u8], now: u64| {
         negative.push(json!({"name": name, "error": error, "bundle": h(bytes), "now": now}));
     };
     let now = created + 60;
-    let mut t = bundle.clone();
     let cert_len = f.cert.to_bytes().len();
-    let first_entry = 1 + 2 + cert_len + 8 + 4;
-    t[first_entry + 100] ^= 1;
+    let notice_len_at = 1 + 2 + cert_len + 8 + 16;
+    let first_notice = notice_len_at + 4;
+    let first_entry = first_notice + sealed.notices.len() * notice_len + 4;
+    let mut t = bundle.clone();
+    t[first_entry + 3] ^= 1;
     neg("bundle_entry_altered", "bundle_bad_signature", &t, now);
+    let mut t = bundle.clone();
+    t[first_notice + 30] ^= 1;
+    neg("bundle_notice_altered", "bundle_bad_signature", &t, now);
+    let mut t = bundle.clone();
+    t[notice_len_at - 1] ^= 1;
+    neg("bundle_salt_altered", "bundle_bad_signature", &t, now);
     neg(
         "bundle_truncated",
         "bundle_truncated",
@@ -687,9 +727,9 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
     tr.push(0);
     neg("bundle_trailing_bytes", "bundle_trailing_bytes", &tr, now);
     let mut ver = bundle.clone();
-    ver[0] = 2;
+    ver[0] = 1;
     neg(
-        "bundle_unsupported_version",
+        "bundle_unsupported_version_1",
         "bundle_unsupported_version",
         &ver,
         now,
@@ -706,7 +746,7 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         &bundle,
         created + 14 * 86_400 + 1,
     );
-    let late = sign_bundle(&f.tracer, &f.cert, f.cert.not_after() + 1, entries.clone()).unwrap();
+    let late = sign_bundle(&f.tracer, &f.cert, f.cert.not_after() + 1, &sealed).unwrap();
     neg(
         "bundle_after_certificate_expiry",
         "bundle_outside_certificate_validity",
@@ -722,14 +762,14 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         T0 + 90 * 86_400,
     )
     .unwrap();
-    let forged = sign_bundle(&f.tracer, &forged_cert, created, entries.clone()).unwrap();
+    let forged = sign_bundle(&f.tracer, &forged_cert, created, &sealed).unwrap();
     neg(
         "bundle_forged_certificate",
         "cert_bad_signature",
         &forged,
         now,
     );
-    let query_only = sign_bundle(&f.tracer, &f.query_only, created, entries.clone()).unwrap();
+    let query_only = sign_bundle(&f.tracer, &f.query_only, created, &sealed).unwrap();
     neg(
         "bundle_by_a_query_only_certificate",
         "bundle_certificate_cannot_publish",
@@ -737,37 +777,39 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         now,
     );
     let impostor = Ed25519Secret::from_bytes(seed(8));
-    let stolen_cert = sign_bundle(&impostor, &f.cert, created, entries.clone()).unwrap();
+    let stolen_cert = sign_bundle(&impostor, &f.cert, created, &sealed).unwrap();
     neg(
         "bundle_signed_by_other_key",
         "bundle_bad_signature",
         &stolen_cert,
         now,
     );
-    // Swap the two entries and re-sign: valid signature, but not canonical.
+    // Swap the first two entries and re-sign: valid signature, but not canonical.
     let mut unsorted = bundle[..bundle.len() - 64].to_vec();
     let (a, b) = (first_entry, first_entry + ENTRY_LEN);
     let first: Vec<u8> = unsorted[a..b].to_vec();
     let second: Vec<u8> = unsorted[b..b + ENTRY_LEN].to_vec();
     unsorted[a..b].copy_from_slice(&second);
     unsorted[b..b + ENTRY_LEN].copy_from_slice(&first);
-    let digest = blake3::derive_key(protocol::domain::BUNDLE_DIGEST, &unsorted);
-    let sig = sign_raw(
-        &f.tracer.to_bytes(),
-        protocol::domain::BUNDLE_SIGNATURE,
-        &digest,
-    );
-    unsorted.extend_from_slice(&sig);
+    let resign = |mut body: Vec<u8>| {
+        let digest = blake3::derive_key(protocol::domain::BUNDLE_DIGEST, &body);
+        let sig = sign_raw(
+            &f.tracer.to_bytes(),
+            protocol::domain::BUNDLE_SIGNATURE,
+            &digest,
+        );
+        body.extend_from_slice(&sig);
+        body
+    };
     neg(
         "bundle_entries_not_sorted",
         "bundle_entries_not_sorted",
-        &unsorted,
+        &resign(unsorted),
         now,
     );
     let mut zero = bundle[..first_entry - 4].to_vec();
     zero.extend_from_slice(&0u32.to_be_bytes());
-    zero.extend_from_slice(&[0u8; 64]);
-    neg("bundle_no_entries", "bundle_no_entries", &zero, now);
+    neg("bundle_no_entries", "bundle_no_entries", &resign(zero), now);
     let mut many = bundle[..first_entry - 4].to_vec();
     many.extend_from_slice(&4097u32.to_be_bytes());
     neg(
@@ -776,146 +818,176 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         &many,
         now,
     );
+    for (name, len) in [
+        ("bundle_notice_length_100", 100u16),
+        ("bundle_notice_length_288", 288),
+        ("bundle_notice_length_not_a_multiple_of_16", 120),
+    ] {
+        let mut b = bundle.clone();
+        b[notice_len_at..notice_len_at + 2].copy_from_slice(&len.to_be_bytes());
+        neg(name, "bundle_invalid_notice_length", &b, now);
+    }
+    let mut none = bundle[..notice_len_at + 2].to_vec();
+    none.extend_from_slice(&0u16.to_be_bytes());
+    none.extend_from_slice(&bundle[first_entry - 4..first_entry + ENTRY_LEN * 3]);
+    none[first_notice..first_notice + 4].copy_from_slice(&3u32.to_be_bytes());
+    neg("bundle_no_notices", "bundle_no_notices", &resign(none), now);
+    let mut lots = bundle[..notice_len_at + 2].to_vec();
+    lots.extend_from_slice(&257u16.to_be_bytes());
+    neg(
+        "bundle_too_many_notices",
+        "bundle_too_many_notices",
+        &lots,
+        now,
+    );
 
-    // Entries under a genuine tag that a phone must refuse, each with the error it names.
-    let mut entry_negative: Vec<Value> = Vec::new();
+    // Notices reached through a genuine tag that a phone must refuse, each with the error it
+    // names, in the order of spec section 11.3.
+    let mut notice_negative: Vec<Value> = Vec::new();
     let hr = hour_of(payload.start);
-    let mut neg_entry = |name: &str,
-                         error: &str,
-                         poster: usize,
-                         vid: VenueId,
-                         hour: u64,
-                         e: &[u8]| {
-        entry_negative.push(json!({"name": name, "error": error, "poster": poster, "venue_id": h(vid.as_bytes()), "hour": hour, "entry": h(e)}));
+    let mut neg_notice = |name: &str,
+                          error: &str,
+                          poster: usize,
+                          vid: VenueId,
+                          hour: u64,
+                          index: u16,
+                          n: &[u8]| {
+        notice_negative.push(json!({"name": name, "error": error, "poster": poster, "venue_id": h(vid.as_bytes()), "hour": hour, "salt": h(&salt), "index": index, "sealed": h(n)}));
     };
-    let mut bad = entries_for_hour(&entry_vectors, &id, hr);
+    let mut bad = sealed.notices[0].clone();
     bad[50] ^= 1;
-    neg_entry(
-        "entry_ciphertext_altered",
+    neg_notice(
+        "notice_ciphertext_altered",
         "notice_decryption_failed",
         0,
         id,
         hr,
+        0,
         &bad,
     );
-    let good_entry = entries_for_hour(&entry_vectors, &id, hr);
-    neg_entry(
-        "entry_opened_for_wrong_hour",
+    neg_notice(
+        "notice_opened_under_another_index",
         "notice_decryption_failed",
         0,
         id,
+        hr,
+        1,
+        &sealed.notices[0],
+    );
+    neg_notice(
+        "notice_opened_by_another_venue",
+        "notice_decryption_failed",
+        1,
+        id2,
+        hr,
+        0,
+        &sealed.notices[0],
+    );
+    neg_notice(
+        "notice_reached_from_an_hour_outside_its_window",
+        "notice_window_outside_hour",
+        0,
+        id,
         hr + 5,
-        &good_entry,
+        0,
+        &sealed.notices[0],
     );
     let (st, en) = (payload.start, payload.end);
-    let nonce = [7u8; 12];
     let msg = b"Please book a test.";
-    let cases: [(&str, &str, [u8; 256]); 6] = [
+    let plain = notice_len - 16;
+    let cases: [(&str, &str, Vec<u8>); 6] = [
         (
-            "entry_severity_3",
+            "notice_severity_3",
             "notice_invalid_severity",
-            raw_payload(st, en, 3, 1, msg),
+            raw_payload(st, en, 3, 1, msg, plain),
         ),
         (
-            "entry_approver_3",
+            "notice_approver_3",
             "notice_invalid_approver",
-            raw_payload(st, en, 2, 3, msg),
+            raw_payload(st, en, 2, 3, msg, plain),
         ),
-        ("entry_padding_not_zero", "notice_malformed_payload", {
-            let mut p = raw_payload(st, en, 2, 1, msg);
-            p[255] = 1;
+        ("notice_padding_not_zero", "notice_malformed_payload", {
+            let mut p = raw_payload(st, en, 2, 1, msg, plain);
+            p[plain - 1] = 1;
             p
         }),
         (
-            "entry_message_longer_than_160",
+            "notice_message_longer_than_160",
             "notice_malformed_payload",
-            raw_payload(st, en, 2, 1, &[b'a'; 161]),
+            raw_payload(st, en, 2, 1, &[b'a'; 161], 256),
         ),
         (
-            "entry_message_direction_override",
+            "notice_message_direction_override",
             "notice_invalid_message",
-            raw_payload(st, en, 2, 1, "\u{202E}Please".as_bytes()),
+            raw_payload(st, en, 2, 1, "\u{202E}Please".as_bytes(), plain),
         ),
         (
-            "entry_window_empty",
+            "notice_window_empty",
             "notice_invalid_window",
-            raw_payload(st, st, 2, 1, msg),
+            raw_payload(st, st, 2, 1, msg, plain),
         ),
     ];
     for (name, error, p) in cases {
-        neg_entry(name, error, 0, id, hr, &seal_raw(&id, hr, &p, nonce));
+        neg_notice(name, error, 0, id, hr, 0, &seal_raw(&id, &salt, 0, &p));
     }
     let late = hr + 8;
-    neg_entry(
-        "entry_window_misses_its_hour",
+    neg_notice(
+        "notice_window_misses_its_hour",
         "notice_window_outside_hour",
         0,
         id,
         late,
-        &seal_raw(&id, late, &raw_payload(st, en, 2, 1, msg), nonce),
+        0,
+        &seal_raw(&id, &salt, 0, &raw_payload(st, en, 2, 1, msg, plain)),
     );
-    let forged = entries_for_hour(&entry_vectors, &id2, hour_of(payload3.start));
-    neg_entry(
-        "entry_approved_by_the_tracer",
+    neg_notice(
+        "notice_approved_by_the_tracer",
         "notice_bad_approval",
         1,
         id2,
         hour_of(payload3.start),
-        &forged,
+        2,
+        &sealed.notices[2],
     );
     let mut other_cert = s1.clone();
     other_cert.cert_digest = [0x11; 32];
     let moved = other_cert
         .clone()
         .into_payload(other_cert.approve_as_venue(&f.venue.keys()));
-    neg_entry(
-        "entry_approval_for_another_certificate",
-        "notice_bad_approval",
-        0,
-        id,
-        hr,
-        &seal_entry_with_nonce(&id, hr, &moved, nonce).unwrap(),
-    );
     let wrong_key = s1
         .clone()
         .into_payload(s1.approve_as_venue(&f.venue2.keys()));
-    neg_entry(
-        "entry_approved_by_another_venue",
-        "notice_bad_approval",
-        0,
-        id,
-        hr,
-        &seal_entry_with_nonce(&id, hr, &wrong_key, nonce).unwrap(),
-    );
-    let as_authority = s1
+    let mut as_authority = s1
         .clone()
         .into_payload(s1.approve_as_venue(&f.venue.keys()));
-    let mut as_authority = as_authority;
     as_authority.approval.by = Approver::Authority;
-    neg_entry(
-        "entry_venue_signature_claimed_as_authority",
-        "notice_bad_approval",
-        0,
-        id,
-        hr,
-        &seal_entry_with_nonce(&id, hr, &as_authority, nonce).unwrap(),
-    );
+    for (name, p) in [
+        ("notice_approval_for_another_certificate", &moved),
+        ("notice_approved_by_another_venue", &wrong_key),
+        ("notice_venue_signature_claimed_as_authority", &as_authority),
+    ] {
+        neg_notice(
+            name,
+            "notice_bad_approval",
+            0,
+            id,
+            hr,
+            0,
+            &seal_raw(&id, &salt, 0, &payload_plain(p, plain)),
+        );
+    }
 
     let v = json!({
-        "description": "Notice entries (one per hour of each window) and the bundle that carries them, signed by keys.json tracer under certificate.json valid[0]. Verify bundles with keys.json authority_root at `now`. `poster` indexes poster.json valid[]; an entry's approval is checked against that poster's Ed25519 key (approver 1) or keys.json authority_emergency (approver 2), for the digest of certificate.json valid[0]. `approval` says whether it verifies. Every negative entry fails with `error` when opened and its approval checked, in the order of spec section 11.3.",
-        "entries": entry_vectors,
-        "bundle": {"created_at": created, "now": now, "encoding": h(&bundle), "id": h(&verify_bundle_ok(f, &bundle, now).id())},
+        "description": "Venue notices sealed under one bundle's salt, the entries (one tag per hour of each window) and the bundle that carries them, signed by keys.json tracer under certificate.json valid[0]. Verify bundles with keys.json authority_root at `now`. `poster` indexes poster.json valid[]; a notice's approval is checked against that poster's Ed25519 key (approver 1) or keys.json authority_emergency (approver 2), for the digest of certificate.json valid[0]; `approval` says whether it verifies. `plaintext` is the padded payload before sealing. Every negative notice, opened as the `index`-th notice under `salt` by the venue `poster` through the entry of `hour`, fails with `error`, in the order of spec section 11.3.",
+        "salt": h(&salt),
+        "notice_len": notice_len,
+        "notices": notice_vectors,
+        "bundle": {"created_at": created, "now": now, "encoding": h(&bundle), "id": h(&verify_bundle_ok(f, &bundle, now).id()),
+                   "entries": sealed.entries.iter().map(|t| h(t)).collect::<Vec<_>>()},
         "negative_bundles": negative,
-        "negative_entries": entry_negative,
+        "negative_notices": notice_negative,
     });
     (v, bundle)
-}
-
-fn entries_for_hour(vs: &[Value], id: &VenueId, hour: u64) -> Vec<u8> {
-    vs.iter()
-        .find(|v| v["hour"].as_u64() == Some(hour) && v["venue_id"] == h(id.as_bytes()))
-        .map(|v| unh(&v["entry"]))
-        .unwrap()
 }
 
 fn verify_bundle_ok(f: &Fixture, bundle: &[u8], now: u64) -> Bundle {
@@ -1054,35 +1126,35 @@ fn gen_vault(f: &Fixture) -> Value {
         h(&[&tag[..], &sealed[..]].concat())
     };
     let padding = {
-        let mut p = raw_contact(1, 2, a, d, b"Ada");
+        let mut p = raw_contact(2, 2, a, d, b"Ada");
         p[255] = 1;
         p
     };
     let open_negative = [
         (
-            "contact_version_2",
+            "contact_version_1",
             "vault_unsupported_version",
-            inner_with(raw_contact(2, 2, a, d, b"Ada")),
+            inner_with(raw_contact(1, 2, a, d, b"Ada")),
         ),
         (
             "contact_party_of_0",
             "vault_invalid_party_size",
-            inner_with(raw_contact(1, 0, a, d, b"Ada")),
+            inner_with(raw_contact(2, 0, a, d, b"Ada")),
         ),
         (
             "contact_party_of_51",
             "vault_invalid_party_size",
-            inner_with(raw_contact(1, 51, a, d, b"Ada")),
+            inner_with(raw_contact(2, 51, a, d, b"Ada")),
         ),
         (
             "contact_departure_before_arrival",
             "vault_invalid_times",
-            inner_with(raw_contact(1, 2, d, a, b"Ada")),
+            inner_with(raw_contact(2, 2, d, a, b"Ada")),
         ),
         (
             "contact_name_empty",
             "vault_invalid_contact",
-            inner_with(raw_contact(1, 2, a, d, b"")),
+            inner_with(raw_contact(2, 2, a, d, b"")),
         ),
         (
             "contact_padding_not_zero",
@@ -1179,10 +1251,10 @@ fn gen_case(f: &Fixture) -> Value {
             &mut case_rng,
             &f.authority.public_key(),
             protocol::domain::CASE_DIARY,
-            &[1],
+            &[2],
             plain,
         );
-        h(&[&[1u8][..], &sealed[..]].concat())
+        h(&[&[2u8][..], &sealed[..]].concat())
     };
     let visit_plain = |poster: &[u8], arr: u64, dep: u64, count: u16, len: usize| {
         let mut p = Vec::new();
@@ -1295,7 +1367,7 @@ fn gen_query(f: &Fixture) -> Value {
     // Tag counts sign_query refuses to make: 0 and 1025, laid out by hand and signed.
     let with_count = |count: u16| {
         let cert = f.cert.to_bytes();
-        let mut b = vec![0x01];
+        let mut b = vec![0x02];
         b.extend_from_slice(&u16::try_from(cert.len()).unwrap().to_be_bytes());
         b.extend_from_slice(cert);
         b.extend_from_slice(&ts.to_be_bytes());
@@ -1446,7 +1518,7 @@ fn gen_revocation(f: &Fixture, bundle: &[u8], bundle_now: u64, query: &Value) ->
         for k in keys {
             b.extend_from_slice(k);
         }
-        let sig = sign_raw(&seed(3), b"checkin/v1/revocation-list", &b);
+        let sig = sign_raw(&seed(3), b"checkin/v2/revocation-list", &b);
         b.extend_from_slice(&sig);
         b
     };
@@ -1475,22 +1547,22 @@ fn gen_revocation(f: &Fixture, bundle: &[u8], bundle_now: u64, query: &Value) ->
         (
             "revocation_unsupported_version",
             "revocation_unsupported_version",
-            raw(2, issued, &sorted, None),
+            raw(1, issued, &sorted, None),
         ),
         (
             "revocation_too_many_keys",
             "revocation_too_many_keys",
-            raw(1, issued, &[], Some(4097)),
+            raw(2, issued, &[], Some(4097)),
         ),
         (
             "revocation_keys_descending",
             "revocation_keys_not_sorted",
-            raw(1, issued, &[sorted[1], sorted[0]], None),
+            raw(2, issued, &[sorted[1], sorted[0]], None),
         ),
         (
             "revocation_key_repeated",
             "revocation_keys_not_sorted",
-            raw(1, issued, &[sorted[0], sorted[0]], None),
+            raw(2, issued, &[sorted[0], sorted[0]], None),
         ),
         (
             "revocation_key_altered",
@@ -1505,10 +1577,10 @@ fn gen_revocation(f: &Fixture, bundle: &[u8], bundle_now: u64, query: &Value) ->
         (
             "revocation_from_the_future",
             "revocation_from_the_future",
-            raw(1, bundle_now + 301, &sorted, None),
+            raw(2, bundle_now + 301, &sorted, None),
         ),
     ];
-    let same_second = raw(1, issued, &[other], None);
+    let same_second = raw(2, issued, &[other], None);
     json!({
         "description": "Revocation lists signed by keys.json authority_root, verified at `now`. `list` names the tracer of notice.json's bundle and query.json's query, so that they must fail with bundle_certificate_revoked and query_certificate_revoked under it. `replacement`: a holder of `held` is offered `offered` and must keep it (newer), do nothing (same) or refuse it (error). Negative lists must fail with `error`.",
         "now": bundle_now,
@@ -1554,7 +1626,7 @@ fn gen_batch(bundle: &[u8], created: u64) -> Value {
         (
             "batch_count_without_bundles",
             "batch_truncated",
-            raw(1, hour, 1, &[]),
+            raw(2, hour, 1, &[]),
             hour,
         ),
         (
@@ -1566,7 +1638,7 @@ fn gen_batch(bundle: &[u8], created: u64) -> Value {
         (
             "batch_unsupported_version",
             "batch_unsupported_version",
-            raw(2, hour, 1, &one),
+            raw(1, hour, 1, &one),
             hour,
         ),
         (
@@ -1578,7 +1650,7 @@ fn gen_batch(bundle: &[u8], created: u64) -> Value {
         (
             "batch_too_many_bundles",
             "batch_too_many_bundles",
-            raw(1, hour, 65_537, &[]),
+            raw(2, hour, 65_537, &[]),
             hour,
         ),
     ];
@@ -1886,12 +1958,13 @@ fn derive_vectors() {
     for x in v["hours"].as_array().unwrap() {
         let hr = x["hour"].as_u64().unwrap();
         assert_eq!(h(&notice_tag(&id, hr)), x["notice_tag"].as_str().unwrap());
-        assert_eq!(
-            h(notice_key(&id, hr).as_ref()),
-            x["notice_key"].as_str().unwrap()
-        );
         assert_eq!(h(&vault_tag(&id, hr)), x["vault_tag"].as_str().unwrap());
     }
+    let salt: [u8; 16] = unh(&v["notice_key"]["salt"]).try_into().unwrap();
+    assert_eq!(
+        h(notice_key(&id, &salt).as_ref()),
+        v["notice_key"]["key"].as_str().unwrap()
+    );
     for x in v["hours_covered"].as_array().unwrap() {
         let r = hours_covered(x["start"].as_u64().unwrap(), x["end"].as_u64().unwrap());
         assert_eq!(*r.start(), x["first_hour"].as_u64().unwrap());
@@ -1930,53 +2003,80 @@ fn notice_vectors() {
         &Certificate::decode(&unh(&load("certificate.json")["valid"][0]["encoding"])).unwrap(),
     );
     let emergency = emergency();
-    let open = |n: &Value| {
-        let entry: [u8; ENTRY_LEN] = unh(&n["entry"]).try_into().unwrap();
+    let open = |n: &Value, salt: &[u8; 16], hour: u64| {
         let poster = &ps[n["poster"].as_u64().unwrap() as usize];
         assert_eq!(
             h(poster.venue_id().as_bytes()),
             n["venue_id"].as_str().unwrap()
         );
-        open_approved_entry(
+        open_approved_notice(
             &poster.venue_id(),
             poster.verifying_key(),
-            n["hour"].as_u64().unwrap(),
-            &entry,
+            salt,
+            n["index"].as_u64().unwrap() as u16,
+            &unh(&n["sealed"]),
+            hour,
             digest,
             &emergency,
         )
     };
-    for e in v["entries"].as_array().unwrap() {
-        let id = VenueId(arr32(&e["venue_id"]));
-        let hr = e["hour"].as_u64().unwrap();
-        let entry: [u8; ENTRY_LEN] = unh(&e["entry"]).try_into().unwrap();
-        let p = open_entry(&id, hr, &entry).unwrap();
-        assert_eq!(payload_json(&p), e["payload"]);
-        let approval = match open(e) {
-            Ok(_) => "valid",
-            Err(err) => err.code(),
-        };
-        assert_eq!(approval, e["approval"].as_str().unwrap(), "{}", e["note"]);
-        let nonce: [u8; 12] = unh(&e["nonce"]).try_into().unwrap();
+    let salt: [u8; 16] = unh(&v["salt"]).try_into().unwrap();
+    let mut notices = Vec::new();
+    let mut tags = Vec::new();
+    for n in v["notices"].as_array().unwrap() {
+        let id = VenueId(arr32(&n["venue_id"]));
+        let index = n["index"].as_u64().unwrap() as u16;
+        let sealed = unh(&n["sealed"]);
+        assert_eq!(sealed.len() as u64, v["notice_len"].as_u64().unwrap());
+        for e in n["entries"].as_array().unwrap() {
+            let hr = e["hour"].as_u64().unwrap();
+            assert_eq!(h(&notice_tag(&id, hr)), e["tag"].as_str().unwrap());
+            tags.push(e["tag"].as_str().unwrap().to_owned());
+            let p = open_notice(&id, &salt, index, &sealed, hr).unwrap();
+            assert_eq!(payload_json(&p), n["payload"]);
+            let approval = match open(n, &salt, hr) {
+                Ok(_) => "valid",
+                Err(err) => err.code(),
+            };
+            assert_eq!(approval, n["approval"].as_str().unwrap(), "{}", n["note"]);
+            notices.push(VenueNotice {
+                venue_id: id,
+                payload: p,
+            });
+        }
+    }
+    notices.dedup_by(|a, b| a.venue_id == b.venue_id && a.payload == b.payload);
+    let sealed = seal_notices_with_salt(salt, &notices).unwrap();
+    for (n, s) in v["notices"].as_array().unwrap().iter().zip(&sealed.notices) {
         assert_eq!(
-            seal_entry_with_nonce(&id, hr, &p, nonce).unwrap().to_vec(),
-            entry.to_vec()
+            h(s),
+            n["sealed"].as_str().unwrap(),
+            "sealing is deterministic"
         );
     }
+    tags.sort();
     let b = &v["bundle"];
     let verified = BundleVerifier::new(root())
         .verify(&unh(&b["encoding"]), b["now"].as_u64().unwrap())
         .unwrap();
     assert_eq!(h(&verified.id()), b["id"].as_str().unwrap());
-    assert_eq!(verified.len(), v["entries"].as_array().unwrap().len());
+    assert_eq!(h(verified.salt()), v["salt"].as_str().unwrap());
+    let entries: Vec<String> = verified.entries().map(|e| h(e)).collect();
+    assert_eq!(entries, tags);
+    assert_eq!(b["entries"].as_array().unwrap().len(), tags.len());
+    assert_eq!(
+        verified.notices().len(),
+        v["notices"].as_array().unwrap().len()
+    );
     for n in v["negative_bundles"].as_array().unwrap() {
         let err = BundleVerifier::new(root())
             .verify(&unh(&n["bundle"]), n["now"].as_u64().unwrap())
             .expect_err("negative");
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
     }
-    for n in v["negative_entries"].as_array().unwrap() {
-        let err = open(n).expect_err("negative");
+    for n in v["negative_notices"].as_array().unwrap() {
+        let salt: [u8; 16] = unh(&n["salt"]).try_into().unwrap();
+        let err = open(n, &salt, n["hour"].as_u64().unwrap()).expect_err("negative");
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
     }
 }
@@ -2242,8 +2342,15 @@ fn limits_match_the_spec() {
     assert_eq!(protocol::batch::CLOSE_GRACE_SECS, 120);
     assert_eq!(poster::MAX_POSTER_LEN, 383);
     assert_eq!(cert::MAX_CERT_LEN, 179);
-    assert_eq!(notice::PAYLOAD_LEN, 256);
-    assert_eq!(notice::ENTRY_LEN, 300);
+    assert_eq!(notice::MIN_NOTICE_LEN, 112);
+    assert_eq!(notice::MAX_NOTICE_LEN, 272);
+    assert_eq!(notice::MAX_BUNDLE_NOTICES, 256);
+    assert_eq!(notice::ENTRY_LEN, 16);
+    assert_eq!(notice::notice_len_for(0), 112);
+    assert_eq!(notice::notice_len_for(13), 112);
+    assert_eq!(notice::notice_len_for(14), 128);
+    assert_eq!(notice::notice_len_for(160), 272);
+    assert_eq!(notice::MAX_BUNDLE_LEN, 135_446);
     assert_eq!(notice::MAX_BUNDLE_ENTRIES, 4096);
     assert_eq!(notice::MAX_WINDOW_SECS, 1_209_600);
     assert_eq!(notice::MAX_FUTURE_SKEW_SECS, 300);

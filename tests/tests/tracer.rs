@@ -287,7 +287,7 @@ fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
     };
     let mut forged = statement.approve_as_authority(&id.key);
     forged.by = Approver::Venue;
-    let entries = protocol::notice::build_entries(
+    let entries = protocol::notice::seal_notices(
         &mut rand_core::UnwrapErr(rand::rngs::SysRng),
         &[VenueNotice {
             venue_id: crown.venue_id(),
@@ -295,7 +295,7 @@ fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
         }],
     )
     .unwrap();
-    let alone = protocol::notice::sign_bundle(&id.key, &id.cert, now(), entries).unwrap();
+    let alone = protocol::notice::sign_bundle(&id.key, &id.cert, now(), &entries).unwrap();
     tracer::post_bundle(&w.server, &alone).unwrap();
     let (alerts, ignored) = phone_alerts(&w, &crown, from + 600, from + 3000);
     assert!(alerts.is_empty(), "a tracer alone made a phone alert");

@@ -16,7 +16,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use protocol::case::CaseDiary;
-use protocol::notice::{ENTRY_LEN, build_entries, sign_bundle};
+use protocol::notice::{seal_notices, sign_bundle};
 use protocol::{
     Certificate, ContactRecord, Poster, Severity, Tag, TrustAnchor, VenueNotice, hours_covered,
     vault_tag,
@@ -423,11 +423,11 @@ pub fn publish(
         })
         .collect();
     let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
-    let entries: Vec<[u8; ENTRY_LEN]> =
-        build_entries(&mut rng, &venue_notices).map_err(|e| Error::invalid(e.to_string()))?;
-    let n = entries.len();
+    let sealed =
+        seal_notices(&mut rng, &venue_notices).map_err(|e| Error::invalid(e.to_string()))?;
+    let n = sealed.entries.len();
     let bundle =
-        sign_bundle(&id.key, &id.cert, now, entries).map_err(|e| Error::invalid(e.to_string()))?;
+        sign_bundle(&id.key, &id.cert, now, &sealed).map_err(|e| Error::invalid(e.to_string()))?;
     let hours = notices
         .iter()
         .map(|(c, _)| hours_covered(c.statement.start, c.statement.end).count())

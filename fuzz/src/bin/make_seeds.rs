@@ -14,7 +14,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use checkin_fuzz::{BASE_URL, NOW, world};
 use protocol::fuzzing::{encode_case, encode_contact, encode_notice_payload};
-use protocol::notice::{build_entries, sign_bundle};
+use protocol::notice::{notice_len_for, seal_notices, sign_bundle};
 use protocol::query::sign_query;
 use protocol::vault::{seal_visit, strip_outer};
 use protocol::{
@@ -54,7 +54,7 @@ fn main() {
     };
     let approval = statement.approve_as_venue(&w.venue);
     let payload = statement.into_payload(approval);
-    let entries = build_entries(
+    let entries = seal_notices(
         &mut rng,
         &[VenueNotice {
             venue_id: w.poster.venue_id(),
@@ -62,10 +62,15 @@ fn main() {
         }],
     )
     .expect("entries");
-    let bundle = sign_bundle(&w.tracer, &w.cert, NOW, entries).expect("bundle");
+    let bundle = sign_bundle(&w.tracer, &w.cert, NOW, &entries).expect("bundle");
     put("bundle", "signed", 0, &bundle);
     put("bundle", "body", 1, &bundle[..bundle.len() - 64]);
-    put("bundle", "payload", 2, &encode_notice_payload(&payload));
+    put(
+        "bundle",
+        "payload",
+        2,
+        &encode_notice_payload(&payload, notice_len_for(payload.message.len()) - 16),
+    );
 
     // A consented visit: two hourly records.
     let contact = ContactRecord {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use protocol::notice::{build_entries, sign_bundle};
+use protocol::notice::{seal_notices, sign_bundle};
 use protocol::query::sign_query;
 use protocol::vault::seal_record;
 use protocol::*;
@@ -117,8 +117,8 @@ impl Fixture {
                 },
             },
         };
-        let entries = build_entries(&mut self.rng, &[n]).unwrap();
-        sign_bundle(tracer, cert, created_at, entries).unwrap()
+        let entries = seal_notices(&mut self.rng, &[n]).unwrap();
+        sign_bundle(tracer, cert, created_at, &entries).unwrap()
     }
 
     pub fn record(&mut self, hour: u64, name: &str) -> Vec<u8> {

@@ -153,12 +153,12 @@ pub fn signed_bundle(
             venue_id: poster.venue_id(),
             payload: statement.into_payload(approval),
         };
-        let entries = protocol::notice::build_entries(
+        let entries = protocol::notice::seal_notices(
             &mut rand_core::UnwrapErr(rand::rngs::SysRng),
             &[notice],
         )
         .unwrap();
-        protocol::notice::sign_bundle(&id.key, &id.cert, now(), entries).unwrap()
+        protocol::notice::sign_bundle(&id.key, &id.cert, now(), &entries).unwrap()
     }
 }
 
