@@ -7,6 +7,7 @@
 //! - [`approval`]: the approval request and approval files between tracer and venue;
 //! - [`qr`] (feature `qr`): a poster from its URL, its code, or a photo of its QR code;
 //! - [`http`] (feature `http`): the HTTP agent that talks to the notify server;
+//! - [`revocation`]: the authority's revocation list, from a file or (feature `http`) the server;
 //! - [`hex`], the protocol's.
 //!
 //! It depends on `protocol` and on nothing of the programs: `checkin`, `tracer`,
@@ -22,6 +23,7 @@ pub mod http;
 pub mod keyfile;
 #[cfg(feature = "qr")]
 pub mod qr;
+pub mod revocation;
 pub mod time;
 
 pub use error::Error;

@@ -1237,3 +1237,116 @@ fn certificates_are_short_lived() {
     .unwrap();
     assert_eq!(cert.not_after() - cert.not_before(), 30 * 86_400);
 }
+
+/// A venue owner (and the authority's emergency path) refuses to approve for a tracer whose
+/// key the authority revoked: `venue-keygen approve --server` fetches the list the server
+/// holds and checks it under the pinned root; `tracer authority approve` checks the
+/// authority's own `revocations.bin`.
+#[test]
+fn approvers_refuse_a_revoked_tracer() {
+    let w = world();
+    let (crown_dir, crown) = venue_dir(&w, "The Crown");
+    let to = now() - 600;
+    let from = to - 3600;
+    let requests = w.dir.join("requests");
+    tracer()
+        .args(["notify", "request", "--key"])
+        .arg(&w.key)
+        .args(["--poster", &crown.payload(), "--from", &rfc3339(from)])
+        .args([
+            "--to",
+            &rfc3339(to),
+            "--severity",
+            "low",
+            "--message",
+            "Get tested.",
+            "--out",
+        ])
+        .arg(&requests)
+        .assert()
+        .success();
+    let request = requests.join(format!(
+        "{}.request.json",
+        crown.fingerprint().to_lowercase().replace('-', "")
+    ));
+    let trust = w.authority.join("trust.txt");
+    let approval = w.dir.join("approval.json");
+    let approve = |extra: &[&str]| {
+        let mut c = venue_keygen();
+        c.args(["approve", "--key"])
+            .arg(crown_dir.join("venue.key"))
+            .arg("--trust")
+            .arg(&trust)
+            .arg("--in")
+            .arg(&request)
+            .arg("--out")
+            .arg(&approval)
+            .args(["--yes", "--force"])
+            .args(extra);
+        c
+    };
+    // Before any revocation: the server holds no list, and the owner is told so.
+    approve(&["--server", &w.server])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "the server holds no revocation list",
+        ));
+    // Without a source the check cannot happen: the owner is told how to make it.
+    approve(&[])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("not checked against"));
+
+    tracer()
+        .args(["authority", "revoke", "--authority"])
+        .arg(&w.authority)
+        .arg("--tracer-pub")
+        .arg(w.key.join("tracer.pub"))
+        .args(["--server", &w.server])
+        .assert()
+        .success();
+    std::fs::remove_file(&approval).unwrap();
+    approve(&["--server", &w.server])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "has revoked the key of the tracer 'Tracer One'",
+        ));
+    assert!(
+        !approval.exists(),
+        "nothing is written for a revoked tracer"
+    );
+    approve(&[
+        "--revocations",
+        w.authority.join("revocations.bin").to_str().unwrap(),
+    ])
+    .assert()
+    .failure()
+    .stderr(predicate::str::contains("has revoked the key"));
+    // A list another root signed is not the authority's: refused, not trusted.
+    let forged = w.dir.join("forged.bin");
+    let mut bytes = std::fs::read(w.authority.join("revocations.bin")).unwrap();
+    let n = bytes.len();
+    bytes[n - 1] ^= 1;
+    std::fs::write(&forged, bytes).unwrap();
+    approve(&["--revocations", forged.to_str().unwrap()])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "not a revocation list of the authority",
+        ));
+    assert!(!approval.exists());
+    tracer()
+        .args(["authority", "approve", "--authority"])
+        .arg(&w.authority)
+        .arg("--in")
+        .arg(&request)
+        .arg("--out")
+        .arg(&approval)
+        .arg("--yes")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("has revoked the key"));
+    assert!(!approval.exists());
+}

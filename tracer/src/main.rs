@@ -763,6 +763,12 @@ fn authority_approve(
     let (key, trust) = tracer::authority::load_emergency(&authority)?;
     let request = common::approval::read_json(&input, "an approval request")?;
     let checked = common::approval::check(&input, request, &trust, now)?;
+    // The authority's own list, where it keeps one: it never approves for a tracer it revoked.
+    let list = authority.join("revocations.bin");
+    if list.exists() {
+        let list = common::revocation::read(&list, &trust, now)?;
+        common::revocation::refuse_revoked(&list, &checked.cert)?;
+    }
     print!("{}", checked.describe(&trust.authority, &tz));
     println!(
         "\nYou are approving with {}'s emergency key, in place of the venue. Do this only when \

@@ -113,6 +113,14 @@ enum Command {
         /// Where to write the approval for the tracer.
         #[arg(long, value_name = "APPROVAL")]
         out: PathBuf,
+        /// The authority's revocation list file (revocations.bin), to refuse a tracer whose
+        /// key the authority revoked.
+        #[arg(long, value_name = "FILE", conflicts_with = "server")]
+        revocations: Option<PathBuf>,
+        /// Your check-in server (https://HOST), to fetch the authority's current revocation
+        /// list from it.
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
         /// Approve without asking (for scripts).
         #[arg(long)]
         yes: bool,
@@ -135,6 +143,14 @@ enum Command {
         /// Where to write the response for the tracer.
         #[arg(long)]
         out: PathBuf,
+        /// The authority's revocation list file (revocations.bin), to refuse a tracer whose
+        /// key the authority revoked.
+        #[arg(long, value_name = "FILE", conflicts_with = "server")]
+        revocations: Option<PathBuf>,
+        /// Your check-in server (https://HOST), to fetch the authority's current revocation
+        /// list from it.
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
         /// Unwrap without asking (for scripts).
         #[arg(long)]
         yes: bool,
@@ -210,17 +226,83 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             trust,
             input,
             out,
+            revocations,
+            server,
             yes,
             force,
-        } => unwrap(&key, &trust, &input, &out, yes, force),
+        } => unwrap(
+            &key,
+            &trust,
+            &input,
+            &out,
+            &Revocations {
+                file: revocations,
+                server,
+            },
+            yes,
+            force,
+        ),
         Command::Approve {
             key,
             trust,
             input,
             out,
+            revocations,
+            server,
             yes,
             force,
-        } => approve(&key, &trust, &input, &out, yes, force),
+        } => approve(
+            &key,
+            &trust,
+            &input,
+            &out,
+            &Revocations {
+                file: revocations,
+                server,
+            },
+            yes,
+            force,
+        ),
+    }
+}
+
+/// Where the authority's revocation list comes from, if anywhere.
+struct Revocations {
+    file: Option<PathBuf>,
+    server: Option<String>,
+}
+
+impl Revocations {
+    /// Refuses a tracer the authority revoked; says so when nothing was given to check with.
+    fn check(
+        &self,
+        trust: &protocol::TrustAnchor,
+        cert: &protocol::Certificate,
+        now: u64,
+    ) -> Result<(), Error> {
+        let list = match (&self.file, &self.server) {
+            (Some(path), _) => Some(common::revocation::read(path, trust, now)?),
+            (None, Some(url)) => common::revocation::fetch(url, trust, now)?,
+            (None, None) => {
+                eprintln!(
+                    "Note: not checked against {}'s revocation list. Give --server \
+                     https://YOUR-CHECKIN-SERVER (or --revocations FILE) to make sure the \
+                     tracer's key has not been revoked.",
+                    trust.authority
+                );
+                return Ok(());
+            }
+        };
+        match list {
+            Some(list) => common::revocation::refuse_revoked(&list, cert).map_err(Error::from),
+            None => {
+                eprintln!(
+                    "Note: the server holds no revocation list: {} has revoked no tracer.",
+                    trust.authority
+                );
+                Ok(())
+            }
+        }
     }
 }
 
@@ -230,6 +312,7 @@ fn approve(
     trust: &Path,
     input: &Path,
     out: &Path,
+    revocations: &Revocations,
     yes: bool,
     force: bool,
 ) -> Result<ExitCode, Error> {
@@ -239,7 +322,9 @@ fn approve(
     let venue = venue_keygen::files::VenueKeyFile::read(key)?;
     let trust = common::authority::read_trust(trust)?;
     let request = common::approval::read_json(input, "an approval request")?;
-    let checked = common::approval::check(input, request, &trust, common::time::now())?;
+    let now = common::time::now();
+    let checked = common::approval::check(input, request, &trust, now)?;
+    revocations.check(&trust, &checked.cert, now)?;
     let keys = venue.secret.keys();
     if checked.poster.verifying_key() != &keys.verifying_key() {
         return Err(Error::invalid(format!(
@@ -362,6 +447,7 @@ fn unwrap(
     trust: &Path,
     input: &Path,
     out: &Path,
+    revocations: &Revocations,
     yes: bool,
     force: bool,
 ) -> Result<ExitCode, Error> {
@@ -371,7 +457,9 @@ fn unwrap(
     let venue = venue_keygen::files::VenueKeyFile::read(key)?;
     let trust = common::authority::read_trust(trust)?;
     let bytes = std::fs::read(input).map_err(|e| common::Error::io("read", input, e))?;
-    let checked = venue_keygen::vault::check_request(&venue, &bytes, &trust, common::time::now())?;
+    let now = common::time::now();
+    let checked = venue_keygen::vault::check_request(&venue, &bytes, &trust, now)?;
+    revocations.check(&trust, &checked.certificate, now)?;
     print!(
         "{}",
         checked.describe(&trust.authority, &venue.poster, venue_keygen::time::zone())
