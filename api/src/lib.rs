@@ -113,12 +113,25 @@ pub mod http {
         pub authority: String,
         /// The root Ed25519 public key.
         pub root: String,
-        /// The sealing X25519 public key.
-        pub sealing: String,
         /// The emergency approval Ed25519 public key (spec section 11a).
         pub emergency: String,
+        /// The case diary X25519 public key.
+        pub case: String,
+        /// The sealing periods, in order.
+        pub sealing: Vec<SealingPeriod>,
         /// The whole trust file.
         pub trust_file: String,
+    }
+
+    /// One sealing period of the trust file (spec section 16a).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SealingPeriod {
+        /// First second of the period, Unix time.
+        pub from: u64,
+        /// First second after it.
+        pub until: u64,
+        /// The X25519 public key, base64url.
+        pub key: String,
     }
 
     /// `GET /healthz` answer: 200 with `ok` when the server can serve and store, 503 with

@@ -26,7 +26,7 @@ impl Session {
         }
         .seal(
             &mut rand_core::UnwrapErr(rand::rngs::SysRng),
-            &self.trust.sealing,
+            &self.trust.case,
         )
         .map_err(|e| Error::Invalid(e.to_string()))?;
         Ok((n, file))

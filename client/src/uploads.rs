@@ -50,7 +50,7 @@ impl Session {
         let records = protocol::vault::seal_visit(
             &mut rand_core::UnwrapErr(rand::rngs::SysRng),
             &p,
-            &self.trust.sealing,
+            &self.trust,
             &c,
         )
         .map_err(|e| Error::Invalid(e.to_string()))?;

@@ -215,7 +215,10 @@ impl Session {
         rec.auto_closed = false;
         let name = crate::venue_name(&rec.poster);
         self.dirty = true;
-        self.requeue(id)?;
+        // A check-out always succeeds: records that cannot be sealed now (the trust file has
+        // no sealing key for an hour of the visit) are retried, and reported, each time the
+        // diary opens.
+        let _ = self.requeue(id);
         let mut problems = Vec::new();
         self.rematch_visit(id, now, &mut problems);
         Ok(name)
@@ -261,7 +264,8 @@ impl Session {
         }
         self.dirty = true;
         let already_sent = rec.share && rec.records_sent > 0;
-        self.requeue(&id)?;
+        // As at check-out: records that cannot be sealed now are retried when the diary opens.
+        let _ = self.requeue(&id);
         let mut problems = Vec::new();
         self.rematch_visit(&id, now, &mut problems);
         Ok(EditOutcome {

@@ -1,19 +1,27 @@
-//! The authority's directory: its secret root and sealing keys and its public trust file.
+//! The authority's directory: its secret keys and its public trust file.
 //!
 //! ```text
-//! DIR/root.key      secret, mode 0600: "checkin-authority-root v1\nsecret: <base64url>\n"
-//! DIR/sealing.key   secret, mode 0600: "checkin-authority-sealing v1\nsecret: <base64url>\n"
-//! DIR/emergency.key secret, mode 0600: "checkin-authority-emergency v1\nsecret: <base64url>\n"
-//! DIR/trust.txt     public: the trust file servers and phones pin (spec section 16a)
+//! DIR/root.key                secret, mode 0600: "checkin-authority-root v1\nsecret: <base64url>\n"
+//! DIR/emergency.key           secret, mode 0600: "checkin-authority-emergency v1\nsecret: <base64url>\n"
+//! DIR/case.key                secret, mode 0600: "checkin-authority-case v1\nsecret: <base64url>\n"
+//! DIR/sealing/YYYY-MM-DD.key  secret, mode 0600: "checkin-authority-sealing v1\nsecret: <base64url>\n",
+//!                             one per sealing period, named by the period's first day
+//! DIR/trust.txt               public: the trust file servers and phones pin (spec section 16a)
 //! ```
 //!
 //! Key files are created with mode 0600 and never replaced: `init` refuses a directory that
-//! already holds any of them. The emergency key approves notices for venues that cannot be
-//! reached (spec section 11a); whoever holds it must not also hold a tracer key, so it is
-//! meant to leave this directory for another officer's custody after `init`.
+//! already holds any of them. Each key is meant for a different custodian (spec section 16a):
+//! the root certifies tracers; the emergency key approves notices for venues that cannot be
+//! reached (section 11a), so whoever holds it must not also hold a tracer key; the case key
+//! opens case diaries; the sealing keys open contact records, one month each, and
+//! [`rotate`] destroys each once no record sealed to it may still be asked for.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use jiff::ToSpan as _;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use protocol::trust::{SealingPeriod, format_day, parse_day};
 use protocol::{Ed25519Secret, SealingSecretKey, TrustAnchor};
 use rand_core::UnwrapErr;
 use zeroize::Zeroizing;
@@ -23,25 +31,32 @@ use crate::files::write_new;
 
 /// File name of the root signing key.
 pub const ROOT_KEY: &str = "root.key";
-/// File name of the sealing key.
-pub const SEALING_KEY: &str = "sealing.key";
+/// File name of the case diary key.
+pub const CASE_KEY: &str = "case.key";
+/// Directory of the sealing keys, one file per period.
+pub const SEALING_DIR: &str = "sealing";
 /// File name of the emergency approval key.
 pub const EMERGENCY_KEY: &str = "emergency.key";
 /// File name of the public trust file.
 pub const TRUST_FILE: &str = "trust.txt";
 /// File name of the authority's newest signed revocation list (public).
 pub const REVOCATIONS_FILE: &str = "revocations.bin";
+/// Months of sealing periods `init` creates, starting with the current one.
+pub const DEFAULT_MONTHS: u32 = 12;
+/// Days after a sealing period ends during which its records may still be asked for: the
+/// server keeps a record 21 days (spec section 17.1), so its key must live as long.
+pub const SEALING_RETENTION_DAYS: u64 = 21;
 
 const ROOT_HEADER: &str = "checkin-authority-root v1";
+const CASE_HEADER: &str = "checkin-authority-case v1";
 const SEALING_HEADER: &str = "checkin-authority-sealing v1";
 const EMERGENCY_HEADER: &str = "checkin-authority-emergency v1";
+const DAY: u64 = 86_400;
 
-/// An authority's secrets, loaded.
+/// The root key, loaded with the trust file it matches.
 pub struct Authority {
     /// Root signing key.
     pub root: Ed25519Secret,
-    /// Sealing key.
-    pub sealing: SealingSecretKey,
     /// Public trust anchor.
     pub trust: TrustAnchor,
 }
@@ -54,41 +69,93 @@ fn read_key(path: &Path, header: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
     crate::keyfile::read32(path, header, "secret")
 }
 
-/// Creates an authority in `dir`: root, sealing and emergency keys (0600) and trust file.
+/// The file of the sealing key for the period starting at Unix time `from`.
+pub fn sealing_key_path(dir: &Path, from: u64) -> PathBuf {
+    dir.join(SEALING_DIR)
+        .join(format!("{}.key", format_day(from / DAY)))
+}
+
+/// The first day of the UTC month holding Unix time `t`.
+fn month_start(t: u64) -> Result<Date, Error> {
+    let ts = jiff::Timestamp::from_second(i64::try_from(t).unwrap_or(i64::MAX))
+        .map_err(|e| Error::Invalid(format!("the clock reads an impossible time: {e}")))?;
+    Ok(ts.to_zoned(TimeZone::UTC).date().first_of_month())
+}
+
+fn unix(d: Date) -> Result<u64, Error> {
+    parse_day(&d.to_string())
+        .map(|days| days * DAY)
+        .ok_or_else(|| Error::Invalid(format!("{d} is outside 1970 to 9999")))
+}
+
+/// Creates a new sealing key for the month starting on `start`, writes it (0600, never
+/// replacing) and returns its period.
+fn new_period(dir: &Path, start: Date) -> Result<SealingPeriod, Error> {
+    let next = start
+        .checked_add(1.month())
+        .map_err(|e| Error::Invalid(format!("cannot add a month to {start}: {e}")))?;
+    let key = SealingSecretKey::generate(&mut UnwrapErr(rand::rngs::SysRng));
+    let period = SealingPeriod {
+        from: unix(start)?,
+        until: unix(next)?,
+        key: key.public_key(),
+    };
+    write_new(
+        &sealing_key_path(dir, period.from),
+        key_text(SEALING_HEADER, &key.to_bytes()).as_bytes(),
+        0o600,
+    )?;
+    Ok(period)
+}
+
+/// Creates an authority in `dir`: root, emergency and case keys, sealing keys for
+/// [`DEFAULT_MONTHS`] months from the current one (all 0600), and the trust file.
 pub fn init(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
+    init_at(dir, name, crate::time::now(), DEFAULT_MONTHS)
+}
+
+/// [`init`] at Unix time `now`, with `months` sealing periods (1 to 60).
+pub fn init_at(dir: &Path, name: &str, now: u64, months: u32) -> Result<TrustAnchor, Error> {
     protocol::trust::check_authority_name(name)
         .map_err(|p| Error::Invalid(format!("the authority name {p}")))?;
-    for f in [ROOT_KEY, SEALING_KEY, EMERGENCY_KEY] {
+    if !(1..=60).contains(&months) {
+        return Err(Error::Invalid(format!(
+            "{months} months of sealing keys: give 1 to 60"
+        )));
+    }
+    for f in [ROOT_KEY, CASE_KEY, EMERGENCY_KEY, SEALING_DIR, TRUST_FILE] {
         if dir.join(f).exists() {
             return Err(Error::Exists(dir.join(f)));
         }
     }
-    crate::files::create_dir(dir)?;
+    crate::files::create_dir(&dir.join(SEALING_DIR))?;
     let mut rng = UnwrapErr(rand::rngs::SysRng);
     let root = Ed25519Secret::generate(&mut rng);
-    let sealing = SealingSecretKey::generate(&mut rng);
+    let case = SealingSecretKey::generate(&mut rng);
     let emergency = Ed25519Secret::generate(&mut rng);
+    let mut sealing = Vec::new();
+    let mut start = month_start(now)?;
+    for _ in 0..months {
+        let p = new_period(dir, start)?;
+        start = start
+            .checked_add(1.month())
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        sealing.push(p);
+    }
     let trust = TrustAnchor {
         authority: name.to_owned(),
         root: root.verifying_key(),
-        sealing: sealing.public_key(),
         emergency: emergency.verifying_key(),
+        case: case.public_key(),
+        sealing,
     };
-    write_new(
-        &dir.join(ROOT_KEY),
-        key_text(ROOT_HEADER, &root.to_bytes()).as_bytes(),
-        0o600,
-    )?;
-    write_new(
-        &dir.join(SEALING_KEY),
-        key_text(SEALING_HEADER, &sealing.to_bytes()).as_bytes(),
-        0o600,
-    )?;
-    write_new(
-        &dir.join(EMERGENCY_KEY),
-        key_text(EMERGENCY_HEADER, &emergency.to_bytes()).as_bytes(),
-        0o600,
-    )?;
+    for (file, header, secret) in [
+        (ROOT_KEY, ROOT_HEADER, root.to_bytes()),
+        (CASE_KEY, CASE_HEADER, case.to_bytes()),
+        (EMERGENCY_KEY, EMERGENCY_HEADER, emergency.to_bytes()),
+    ] {
+        write_new(&dir.join(file), key_text(header, &secret).as_bytes(), 0o600)?;
+    }
     write_new(&dir.join(TRUST_FILE), trust.to_text().as_bytes(), 0o644)?;
     Ok(trust)
 }
@@ -99,38 +166,86 @@ pub fn read_trust(path: &Path) -> Result<TrustAnchor, Error> {
     TrustAnchor::parse(&text).map_err(|e| Error::BadFile(path.to_path_buf(), e.to_string()))
 }
 
-/// Loads an authority directory, checking that the keys match the trust file.
+/// Loads the root key from an authority directory, checking it against the trust file.
 pub fn load(dir: &Path) -> Result<Authority, Error> {
     let root = Ed25519Secret::from_bytes(*read_key(&dir.join(ROOT_KEY), ROOT_HEADER)?);
-    let sealing = SealingSecretKey::from_bytes(*read_key(&dir.join(SEALING_KEY), SEALING_HEADER)?);
     let trust = read_trust(&dir.join(TRUST_FILE))?;
-    if trust.root != root.verifying_key() || trust.sealing != sealing.public_key() {
+    if trust.root != root.verifying_key() {
         return Err(Error::BadFile(
             dir.join(TRUST_FILE),
-            "it names other keys than root.key and sealing.key".into(),
+            "its root key is not the one in root.key".into(),
         ));
     }
-    Ok(Authority {
-        root,
-        sealing,
-        trust,
-    })
+    Ok(Authority { root, trust })
 }
 
-/// Loads only the sealing key (`sealing.key`) and the trust file from `dir`, checking that
-/// they match: what opening case diaries and contact records needs. A tracer's workstation
-/// needs no `root.key` for that daily work, so the root can stay with the officer who
-/// certifies tracers.
-pub fn load_sealing(dir: &Path) -> Result<(SealingSecretKey, TrustAnchor), Error> {
-    let sealing = SealingSecretKey::from_bytes(*read_key(&dir.join(SEALING_KEY), SEALING_HEADER)?);
+/// The sealing keys an authority directory still holds, by period.
+pub struct SealingKeys {
+    /// The trust file's periods, each with its secret key unless it was destroyed.
+    pub periods: Vec<(SealingPeriod, Option<SealingSecretKey>)>,
+}
+
+impl SealingKeys {
+    /// The secret key for vault records of `hour` (Unix time / 3600), or why there is none.
+    pub fn for_hour(&self, hour: u64) -> Result<&SealingSecretKey, String> {
+        let t = hour.saturating_mul(3600);
+        if self.periods.first().is_some_and(|(p, _)| t < p.from) {
+            return Err(format!(
+                "the sealing key for {} was destroyed after its retention (the trust file's \
+                 periods start later)",
+                format_day(hour / 24)
+            ));
+        }
+        match self.periods.iter().find(|(p, _)| p.contains(t)) {
+            Some((_, Some(k))) => Ok(k),
+            Some((p, None)) => Err(format!(
+                "the sealing key for {} to {} was destroyed after its retention",
+                format_day(p.from / DAY),
+                format_day(p.until / DAY)
+            )),
+            None => Err(format!(
+                "the trust file has no sealing period for {}",
+                format_day(hour / 24)
+            )),
+        }
+    }
+}
+
+/// Loads the sealing keys (`sealing/*.key`) the trust file names, checking each against it:
+/// what opening contact records needs. A period whose key was destroyed has none.
+pub fn load_sealing(dir: &Path) -> Result<(SealingKeys, TrustAnchor), Error> {
     let trust = read_trust(&dir.join(TRUST_FILE))?;
-    if trust.sealing != sealing.public_key() {
+    let mut periods = Vec::new();
+    for p in &trust.sealing {
+        let path = sealing_key_path(dir, p.from);
+        let key = if path.exists() {
+            let k = SealingSecretKey::from_bytes(*read_key(&path, SEALING_HEADER)?);
+            if k.public_key() != p.key {
+                return Err(Error::BadFile(
+                    path,
+                    "it is not the sealing key the trust file names for its period".into(),
+                ));
+            }
+            Some(k)
+        } else {
+            None
+        };
+        periods.push((p.clone(), key));
+    }
+    Ok((SealingKeys { periods }, trust))
+}
+
+/// Loads the case diary key (`case.key`), checking it against the trust file.
+pub fn load_case(dir: &Path) -> Result<(SealingSecretKey, TrustAnchor), Error> {
+    let key = SealingSecretKey::from_bytes(*read_key(&dir.join(CASE_KEY), CASE_HEADER)?);
+    let trust = read_trust(&dir.join(TRUST_FILE))?;
+    if trust.case != key.public_key() {
         return Err(Error::BadFile(
             dir.join(TRUST_FILE),
-            "its sealing key is not the one in sealing.key".into(),
+            "its case key is not the one in case.key".into(),
         ));
     }
-    Ok((sealing, trust))
+    Ok((key, trust))
 }
 
 /// Loads the emergency approval key (`emergency.key`) from `dir`, checking it against the
@@ -146,4 +261,142 @@ pub fn load_emergency(dir: &Path) -> Result<(Ed25519Secret, TrustAnchor), Error>
         ));
     }
     Ok((key, trust))
+}
+
+/// What [`rotate`] did.
+#[derive(Debug, Default)]
+pub struct Rotated {
+    /// Periods added (their first days).
+    pub added: Vec<String>,
+    /// Periods whose secret key was destroyed (their first days).
+    pub destroyed: Vec<String>,
+    /// Periods dropped from the trust file, their keys already gone (their first days).
+    pub dropped: Vec<String>,
+    /// Whether trust.txt was rewritten (it must then be given to servers and phones again).
+    pub trust_changed: bool,
+}
+
+/// Rotates the sealing keys at Unix time `now`: adds monthly periods until the trust file
+/// covers the next `ahead` months (1 to 60), destroys the secret key of every period that
+/// ended more than [`SEALING_RETENTION_DAYS`] days ago, and drops such periods from the trust
+/// file. Needs no key but the sealing keys.
+pub fn rotate(dir: &Path, now: u64, ahead: u32) -> Result<Rotated, Error> {
+    if !(1..=60).contains(&ahead) {
+        return Err(Error::Invalid(format!(
+            "{ahead} months ahead: give 1 to 60"
+        )));
+    }
+    let trust_path = dir.join(TRUST_FILE);
+    let (keys, mut trust) = load_sealing(dir)?;
+    let mut out = Rotated::default();
+    let expired = |p: &SealingPeriod| p.until + SEALING_RETENTION_DAYS * DAY <= now;
+    for (p, key) in &keys.periods {
+        if expired(p) && key.is_some() {
+            let path = sealing_key_path(dir, p.from);
+            std::fs::remove_file(&path).map_err(|e| Error::io("delete", &path, e))?;
+            crate::files::sync_parent(&path)?;
+            out.destroyed.push(format_day(p.from / DAY));
+        }
+    }
+    // Keep at least one period, so that the trust file stays valid.
+    while trust.sealing.len() > 1 && expired(&trust.sealing[0]) {
+        out.dropped
+            .push(format_day(trust.sealing.remove(0).from / DAY));
+    }
+    let target = unix(
+        month_start(now)?
+            .checked_add(i64::from(ahead).months())
+            .map_err(|e| Error::Invalid(e.to_string()))?,
+    )?;
+    let mut last_until = trust.sealing.last().map_or(0, |p| p.until);
+    if last_until <= now {
+        // The trust file lapsed: start again at the current month, so that there is no gap
+        // before it; the lapsed periods go.
+        out.dropped
+            .extend(trust.sealing.drain(..).map(|p| format_day(p.from / DAY)));
+        last_until = unix(month_start(now)?)?;
+    }
+    while last_until < target {
+        if trust.sealing.len() >= protocol::trust::MAX_SEALING_PERIODS {
+            break;
+        }
+        let start = jiff::Timestamp::from_second(last_until as i64)
+            .map_err(|e| Error::Invalid(e.to_string()))?
+            .to_zoned(TimeZone::UTC)
+            .date();
+        let p = new_period(dir, start)?;
+        out.added.push(format_day(p.from / DAY));
+        last_until = p.until;
+        trust.sealing.push(p);
+    }
+    if !out.added.is_empty() || !out.dropped.is_empty() {
+        crate::files::write_replace(&trust_path, trust.to_text().as_bytes(), 0o644)?;
+        out.trust_changed = true;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    /// 2026-12-03 12:00 UTC.
+    const NOW: u64 = 1_796_299_200;
+
+    #[test]
+    fn init_covers_months_and_rotate_destroys_expired_keys() {
+        let t = tempfile::TempDir::new().unwrap();
+        let dir = t.path().join("a");
+        let trust = init_at(&dir, "Board", NOW, 3).unwrap();
+        let days: Vec<String> = trust
+            .sealing
+            .iter()
+            .map(|p| format_day(p.from / DAY))
+            .collect();
+        assert_eq!(days, ["2026-12-01", "2027-01-01", "2027-02-01"]);
+        assert_eq!(format_day(trust.sealing[2].until / DAY), "2027-03-01");
+        assert!(trust.sealing_key_at(NOW).is_some());
+        // A second init refuses the directory.
+        assert!(matches!(
+            init_at(&dir, "Board", NOW, 3),
+            Err(Error::Exists(_))
+        ));
+
+        // Nothing expired yet; rotating 3 months ahead from now needs nothing new.
+        let r = rotate(&dir, NOW, 3).unwrap();
+        assert!(r.added.is_empty() && r.destroyed.is_empty() && !r.trust_changed);
+
+        // 2027-01-22: December ended 21 days ago, so its key goes, and 3 months ahead
+        // (to 2027-04-01) needs March.
+        let later = NOW + 50 * DAY;
+        let r = rotate(&dir, later, 3).unwrap();
+        assert_eq!(r.destroyed, ["2026-12-01"]);
+        assert_eq!(r.dropped, ["2026-12-01"]);
+        assert_eq!(r.added, ["2027-03-01"]);
+        assert!(!sealing_key_path(&dir, trust.sealing[0].from).exists());
+        let (keys, trust2) = load_sealing(&dir).unwrap();
+        assert_eq!(trust2.sealing.len(), 3);
+        let hour = trust.sealing[1].from / 3600 + 5;
+        assert!(keys.for_hour(hour).is_ok());
+        let old = keys.for_hour(trust.sealing[0].from / 3600).unwrap_err();
+        assert!(old.contains("destroyed"), "{old}");
+        let future = keys.for_hour(trust2.sealing[2].until / 3600).unwrap_err();
+        assert!(future.contains("no sealing period"), "{future}");
+        // The root, case and emergency keys still match the rewritten trust file.
+        load(&dir).unwrap();
+        load_case(&dir).unwrap();
+        load_emergency(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_destroyed_key_is_named_when_a_record_needs_it() {
+        let t = tempfile::TempDir::new().unwrap();
+        let trust = init_at(t.path(), "Board", NOW, 2).unwrap();
+        std::fs::remove_file(sealing_key_path(t.path(), trust.sealing[0].from)).unwrap();
+        let (keys, _) = load_sealing(t.path()).unwrap();
+        let why = keys.for_hour(NOW / 3600).unwrap_err();
+        assert!(why.contains("destroyed"), "{why}");
+    }
 }

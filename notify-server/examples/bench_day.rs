@@ -45,8 +45,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     let trust = TrustAnchor {
         authority: "Bench Authority".into(),
         root: root.verifying_key(),
-        sealing: SealingSecretKey::generate(&mut rng).public_key(),
         emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
+        case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
+        // One sealing period from 1970 to 2100.
+        sealing: vec![protocol::SealingPeriod {
+            from: 0,
+            until: 4_102_444_800,
+            key: SealingSecretKey::generate(&mut rng).public_key(),
+        }],
     };
     std::fs::write(dir.join("trust.txt"), trust.to_text())?;
     std::fs::create_dir_all(dir.join("data"))?;

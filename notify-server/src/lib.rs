@@ -70,7 +70,9 @@ fn trust_anchor(settings: &Settings) -> Result<TrustAnchor, StartError> {
     }
     let dir = settings.data_dir.join(DEV_AUTHORITY);
     let trust = if dir.join(common::authority::TRUST_FILE).exists() {
-        common::authority::read_trust(&dir.join(common::authority::TRUST_FILE))
+        // Keep its sealing keys current, as an authority would every month.
+        common::authority::rotate(&dir, common::time::now(), common::authority::DEFAULT_MONTHS)
+            .and_then(|_| common::authority::read_trust(&dir.join(common::authority::TRUST_FILE)))
             .map_err(|e| StartError(format!("the development authority is damaged: {e}")))?
     } else {
         common::authority::init(&dir, "Development authority (not for real use)")
@@ -81,7 +83,7 @@ fn trust_anchor(settings: &Settings) -> Result<TrustAnchor, StartError> {
         "\n*** DEVELOPMENT AUTHORITY ***\n\
          No trust file is configured, so this server trusts a development authority whose\n\
          secret keys are in {}\n\
-         (root.key, sealing.key; public trust file: trust.txt). Use it for trying things out\n\
+         (root.key, case.key, sealing/; public trust file: trust.txt). Use it for trying things out\n\
          only. In a deployment, set trust_file (ROCKET_TRUST_FILE) to the authority's trust file.\n",
         abs.display()
     );

@@ -9,7 +9,7 @@
 mod common;
 
 use common::{Fixture, b64, now, unb64};
-use protocol::{Certificate, Ed25519Secret, hour_of};
+use protocol::{Certificate, Ed25519Secret, TrustAnchor, hour_of};
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::blocking::Client;
 use serde_json::{Value, json};
@@ -427,6 +427,19 @@ fn trust_health_metrics_and_unknown_routes() {
     assert_eq!(
         unb64(v["root"].as_str().unwrap()),
         f.root.verifying_key().as_bytes().to_vec()
+    );
+    assert_eq!(
+        unb64(v["sealing"][0]["key"].as_str().unwrap()),
+        f.sealing.public_key().0.to_vec()
+    );
+    assert_eq!(v["sealing"][0]["from"], 0);
+    assert_eq!(
+        TrustAnchor::parse(v["trust_file"].as_str().unwrap())
+            .unwrap()
+            .case
+            .0
+            .to_vec(),
+        unb64(v["case"].as_str().unwrap())
     );
     assert_eq!(get(&c, "/healthz").1, json!({"status": "ok"}));
     let (s, v) = get(&c, "/no/such/thing");

@@ -139,7 +139,20 @@ fn main() -> Result<(), Box<dyn Error>> {
         arrival: a.arrival(),
         departure: a.departure(),
     };
-    let records = seal_visit(&mut rng, &poster, &sealing.public_key(), &contact)?;
+    // The authority's trust file: one sealing key for this month; case diaries have their own.
+    let case_key = SealingSecretKey::generate(&mut rng);
+    let trust = TrustAnchor {
+        authority: "Example Health Board".into(),
+        root: root.verifying_key(),
+        emergency: emergency.verifying_key(),
+        case: case_key.public_key(),
+        sealing: vec![SealingPeriod {
+            from: day - day % 86_400,
+            until: day - day % 86_400 + 31 * 86_400,
+            key: sealing.public_key(),
+        }],
+    };
+    let records = seal_visit(&mut rng, &poster, &trust, &contact)?;
     let hours: Vec<Tag> = hours_covered(day + 12 * 3600, day + 14 * 3600)
         .map(|h| vault_tag(&poster.venue_id(), h))
         .collect();
@@ -162,8 +175,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             departure: a.departure(),
         }],
     };
-    let file = case.seal(&mut rng, &sealing.public_key())?;
-    let back = CaseDiary::open(&sealing, &file)?;
+    let file = case.seal(&mut rng, &trust.case)?;
+    let back = CaseDiary::open(&case_key, &file)?;
     println!(
         "case diary     {} bytes sealed; the authority reads {} visit(s), first at {}",
         file.len(),

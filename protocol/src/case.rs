@@ -102,7 +102,7 @@ impl CaseDiary {
         Ok(CaseDiary { created_at, visits })
     }
 
-    /// Seals the diary to the authority's sealing key.
+    /// Seals the diary to the authority's case key (the trust file's `case`).
     pub fn seal(
         &self,
         rng: &mut impl CryptoRng,
@@ -117,7 +117,7 @@ impl CaseDiary {
         Ok(out)
     }
 
-    /// Opens a case file with the authority's sealing key.
+    /// Opens a case file with the authority's case key.
     pub fn open(authority: &SealingSecretKey, file: &[u8]) -> Result<CaseDiary, CaseError> {
         let (&version, sealed) = file.split_first().ok_or(CaseError::Truncated)?;
         if version != CASE_VERSION {

@@ -514,6 +514,11 @@ pub enum VaultError {
     InvalidTimes,
     /// The decrypted contact record is not canonical.
     Malformed,
+    /// The trust file names no sealing key for an hour of the visit.
+    NoSealingKey {
+        /// The hour (Unix time / 3600) no sealing period covers.
+        hour: u64,
+    },
 }
 
 impl VaultError {
@@ -528,6 +533,7 @@ impl VaultError {
             VaultError::InvalidPartySize(_) => "vault_invalid_party_size",
             VaultError::InvalidTimes => "vault_invalid_times",
             VaultError::Malformed => "vault_malformed",
+            VaultError::NoSealingKey { .. } => "vault_no_sealing_key",
         }
     }
 }
@@ -557,6 +563,12 @@ impl fmt::Display for VaultError {
             }
             VaultError::InvalidTimes => f.write_str("the visit ends before it begins"),
             VaultError::Malformed => f.write_str("the opened contact record is malformed"),
+            VaultError::NoSealingKey { hour } => write!(
+                f,
+                "the authority's trust file has no sealing key for {} (UTC): nothing was \
+                 sealed; get the authority's current trust file",
+                crate::trust::format_day(hour / 24)
+            ),
         }
     }
 }
@@ -725,6 +737,8 @@ pub enum TrustError {
     InvalidName(TextProblem),
     /// A key is not 32 bytes of base64url, or the root key is not a valid point.
     InvalidKey,
+    /// A sealing period's dates are not valid, or the periods do not follow one another.
+    InvalidPeriod(&'static str),
 }
 
 impl TrustError {
@@ -735,6 +749,7 @@ impl TrustError {
             TrustError::Malformed(_) => "trust_malformed",
             TrustError::InvalidName(_) => "trust_invalid_name",
             TrustError::InvalidKey => "trust_invalid_key",
+            TrustError::InvalidPeriod(_) => "trust_invalid_period",
         }
     }
 }
@@ -748,6 +763,10 @@ impl fmt::Display for TrustError {
             ),
             TrustError::Malformed(why) => write!(f, "the trust file is malformed: {why}"),
             TrustError::InvalidName(p) => write!(f, "the trust file's authority name {p}"),
+            TrustError::InvalidPeriod(why) => write!(
+                f,
+                "the trust file's sealing periods are wrong: {why}; ask the authority for its trust file"
+            ),
             TrustError::InvalidKey => f.write_str(
                 "a key in the trust file is not a valid public key (not 32 bytes of base64url, \
                  or a weak key): the file is damaged; ask the authority for its trust file",

@@ -41,7 +41,7 @@ pub use matching::{Alert, Matcher, ScanStats, Visit};
 pub use notice::{Bundle, BundleVerifier, NoticePayload, SealedNotices, Severity, VenueNotice};
 pub use poster::{Poster, PosterInfo, Validity, VenueId};
 pub use revocation::RevocationList;
-pub use trust::TrustAnchor;
+pub use trust::{SealingPeriod, TrustAnchor};
 pub use vault::ContactRecord;
 
 /// Protocol version this crate implements.

@@ -4,11 +4,15 @@
 //! checkin-trust v1
 //! authority: Example Health Board
 //! root: <base64url Ed25519 public key>
-//! sealing: <base64url X25519 public key>
 //! emergency: <base64url Ed25519 public key>
+//! case: <base64url X25519 public key>
+//! sealing: 2026-12-01 2027-01-01 <base64url X25519 public key>
+//! sealing: 2027-01-01 2027-02-01 <base64url X25519 public key>
 //! ```
 //!
-//! Lines starting with `#` and blank lines are ignored; each field appears exactly once.
+//! Lines starting with `#` and blank lines are ignored; every field but `sealing` appears
+//! exactly once. Each `sealing` line names a period of UTC days, from its first day up to (not
+//! including) its second; the periods follow one another without gaps or overlaps.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -22,10 +26,35 @@ use crate::wire::check_text;
 pub const TRUST_HEADER: &str = "checkin-trust v1";
 /// Longest authority name, bytes.
 pub const MAX_AUTHORITY_NAME: usize = 64;
+/// Most sealing periods a trust file may list.
+pub const MAX_SEALING_PERIODS: usize = 64;
+/// Seconds in a day.
+const DAY: u64 = 86_400;
+/// The last day a period may end on: 9999-12-31, day 2,932,896 after 1970-01-01.
+const LAST_DAY: u64 = 2_932_896;
 
 /// Checks an authority name against the text rules (1 to 64 bytes).
 pub fn check_authority_name(name: &str) -> Result<(), crate::TextProblem> {
     check_text(name, MAX_AUTHORITY_NAME, true)
+}
+
+/// One sealing key and the period of time it seals (spec section 16a): vault records for an
+/// hour that starts in `[from, until)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealingPeriod {
+    /// First second of the period (a UTC midnight), Unix time.
+    pub from: u64,
+    /// First second after the period (a UTC midnight), Unix time.
+    pub until: u64,
+    /// The authority's public sealing key for this period.
+    pub key: SealingPublicKey,
+}
+
+impl SealingPeriod {
+    /// Whether Unix time `t` falls in this period.
+    pub fn contains(&self, t: u64) -> bool {
+        self.from <= t && t < self.until
+    }
 }
 
 /// What clients and servers pin: the authority's name and public keys.
@@ -35,24 +64,91 @@ pub struct TrustAnchor {
     pub authority: String,
     /// The root key that certifies tracers.
     pub root: VerifyingKey,
-    /// The key that receives the inner layer of vault records and case diaries.
-    pub sealing: SealingPublicKey,
     /// The emergency approval key: approves notices, in place of a venue the authority could
     /// not reach (spec section 11a). Kept apart from the root and from every tracer.
     pub emergency: VerifyingKey,
+    /// The key case diaries are sealed to (spec section 15); no sealing period uses it.
+    pub case: SealingPublicKey,
+    /// The keys that receive the inner layer of vault records, one per period, in order.
+    pub sealing: Vec<SealingPeriod>,
+}
+
+/// `days` after 1970-01-01 as `YYYY-MM-DD` (days up to 9999-12-31).
+pub fn format_day(days: u64) -> String {
+    // Howard Hinnant's civil_from_days, for days since 1970-01-01.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Parses a strict `YYYY-MM-DD` date (1970-01-01 to 9999-12-31) to days after 1970-01-01.
+pub fn parse_day(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = &text[r];
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_len = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if y < 1970 || d < 1 || d > month_len {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    u64::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
 impl TrustAnchor {
+    /// The sealing key for vault records of the hour that starts at Unix time `t`, if a
+    /// period covers it.
+    pub fn sealing_key_at(&self, t: u64) -> Option<&SealingPublicKey> {
+        self.sealing.iter().find(|p| p.contains(t)).map(|p| &p.key)
+    }
+
     /// The file's text.
     pub fn to_text(&self) -> String {
-        format!(
+        let mut out = format!(
             "{TRUST_HEADER}\n# Public. Servers and phones pin this file to know which authority to trust.\n\
-             authority: {}\nroot: {}\nsealing: {}\nemergency: {}\n",
+             authority: {}\nroot: {}\nemergency: {}\ncase: {}\n",
             self.authority,
             URL_SAFE_NO_PAD.encode(self.root.as_bytes()),
-            URL_SAFE_NO_PAD.encode(self.sealing.0),
             URL_SAFE_NO_PAD.encode(self.emergency.as_bytes()),
-        )
+            URL_SAFE_NO_PAD.encode(self.case.0),
+        );
+        for p in &self.sealing {
+            out.push_str(&format!(
+                "sealing: {} {} {}\n",
+                format_day(p.from / DAY),
+                format_day(p.until / DAY),
+                URL_SAFE_NO_PAD.encode(p.key.0)
+            ));
+        }
+        out
     }
 
     /// Parses a trust file strictly.
@@ -64,7 +160,8 @@ impl TrustAnchor {
         if lines.next() != Some(TRUST_HEADER) {
             return Err(TrustError::NotATrustFile);
         }
-        let (mut authority, mut root, mut sealing, mut emergency) = (None, None, None, None);
+        let (mut authority, mut root, mut emergency, mut case) = (None, None, None, None);
+        let mut sealing_lines = Vec::new();
         for line in lines {
             let (key, value) = line
                 .split_once(':')
@@ -73,8 +170,12 @@ impl TrustAnchor {
             let slot = match key.trim() {
                 "authority" => &mut authority,
                 "root" => &mut root,
-                "sealing" => &mut sealing,
                 "emergency" => &mut emergency,
+                "case" => &mut case,
+                "sealing" => {
+                    sealing_lines.push(value);
+                    continue;
+                }
                 _ => return Err(TrustError::Malformed("unknown field")),
             };
             if slot.replace(value.to_owned()).is_some() {
@@ -83,7 +184,7 @@ impl TrustAnchor {
         }
         let authority = authority.ok_or(TrustError::Malformed("the authority field is missing"))?;
         check_authority_name(&authority).map_err(TrustError::InvalidName)?;
-        let key32 = |v: Option<String>, what: &'static str| -> Result<[u8; 32], TrustError> {
+        let key32 = |v: Option<&str>, what: &'static str| -> Result<[u8; 32], TrustError> {
             let v = v.ok_or(TrustError::Malformed(what))?;
             URL_SAFE_NO_PAD
                 .decode(v.as_bytes())
@@ -91,9 +192,9 @@ impl TrustAnchor {
                 .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
                 .ok_or(TrustError::InvalidKey)
         };
-        let root = key32(root, "the root field is missing")?;
-        let sealing = key32(sealing, "the sealing field is missing")?;
-        let emergency = key32(emergency, "the emergency field is missing")?;
+        let root = key32(root.as_deref(), "the root field is missing")?;
+        let emergency = key32(emergency.as_deref(), "the emergency field is missing")?;
+        let case = key32(case.as_deref(), "the case field is missing")?;
         let root = crate::keys::ed25519_public_key(&root).ok_or(TrustError::InvalidKey)?;
         let emergency =
             crate::keys::ed25519_public_key(&emergency).ok_or(TrustError::InvalidKey)?;
@@ -102,14 +203,88 @@ impl TrustAnchor {
                 "the emergency key must not be the root key",
             ));
         }
-        if !crate::keys::x25519_public_key_ok(&sealing) {
+        if !crate::keys::x25519_public_key_ok(&case) {
             return Err(TrustError::InvalidKey);
+        }
+        if sealing_lines.is_empty() {
+            return Err(TrustError::Malformed("the sealing field is missing"));
+        }
+        if sealing_lines.len() > MAX_SEALING_PERIODS {
+            return Err(TrustError::InvalidPeriod("more than 64 sealing periods"));
+        }
+        let mut sealing: Vec<SealingPeriod> = Vec::with_capacity(sealing_lines.len());
+        for line in sealing_lines {
+            let mut parts = line.split(' ');
+            let (Some(from), Some(until), Some(key), None) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return Err(TrustError::Malformed(
+                    "a sealing line is not 'FROM UNTIL KEY', separated by single spaces",
+                ));
+            };
+            let day = |d: &str| {
+                parse_day(d).ok_or(TrustError::InvalidPeriod(
+                    "a sealing period's day is not a date YYYY-MM-DD from 1970-01-01 to 9999-12-31",
+                ))
+            };
+            let (from, until) = (day(from)?, day(until)?);
+            if from >= until || until > LAST_DAY {
+                return Err(TrustError::InvalidPeriod(
+                    "a sealing period does not end after it starts",
+                ));
+            }
+            if sealing.last().is_some_and(|p| p.until != from * DAY) {
+                return Err(TrustError::InvalidPeriod(
+                    "a sealing period does not start the day the one before it ends",
+                ));
+            }
+            let key = key32(Some(key), "")?;
+            if !crate::keys::x25519_public_key_ok(&key) {
+                return Err(TrustError::InvalidKey);
+            }
+            if key == case || sealing.iter().any(|p| p.key.0 == key) {
+                return Err(TrustError::Malformed(
+                    "a sealing key appears twice, or is the case key",
+                ));
+            }
+            sealing.push(SealingPeriod {
+                from: from * DAY,
+                until: until * DAY,
+                key: SealingPublicKey(key),
+            });
         }
         Ok(TrustAnchor {
             authority,
             root,
-            sealing: SealingPublicKey(sealing),
             emergency,
+            case: SealingPublicKey(case),
+            sealing,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip() {
+        assert_eq!(parse_day("1970-01-01"), Some(0));
+        assert_eq!(parse_day("2000-03-01"), Some(11_017));
+        assert_eq!(parse_day("9999-12-31"), Some(LAST_DAY));
+        for bad in [
+            "1969-12-31",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "+2026-01-01",
+            "2026-01-00",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+        assert_eq!(parse_day("2024-02-29"), Some(19_782));
+        for d in (0..=LAST_DAY).step_by(997).chain([LAST_DAY]) {
+            assert_eq!(parse_day(&format_day(d)), Some(d));
+        }
     }
 }

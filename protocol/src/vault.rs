@@ -16,6 +16,7 @@ use crate::error::VaultError;
 use crate::hpke_suite::{self, AEAD_TAG_LEN, ENC_LEN};
 use crate::keys::{SealingPublicKey, SealingSecretKey, VenueKeys};
 use crate::poster::Poster;
+use crate::trust::TrustAnchor;
 use crate::wire::{Reader, check_text, decode_text, put_short_bytes, put_u64};
 
 /// Format version of the contact plaintext.
@@ -154,16 +155,26 @@ pub fn seal_record(
     Ok(record)
 }
 
-/// Seals the records for a whole visit: one per hour `[arrival, departure)` covers.
+/// Seals the records for a whole visit: one per hour `[arrival, departure)` covers, each to
+/// the trust file's sealing key for the period that hour starts in (spec section 14.2).
+/// Nothing is sealed if a period is missing for any of the hours.
 pub fn seal_visit(
     rng: &mut impl CryptoRng,
     poster: &Poster,
-    authority: &SealingPublicKey,
+    trust: &TrustAnchor,
     contact: &ContactRecord,
 ) -> Result<Vec<VaultRecord>, VaultError> {
     contact.validate()?;
-    hours_covered(contact.arrival, contact.departure)
-        .map(|h| seal_record(rng, poster, authority, h, contact))
+    let keys = hours_covered(contact.arrival, contact.departure)
+        .map(|h| {
+            trust
+                .sealing_key_at(h * 3600)
+                .map(|k| (h, k))
+                .ok_or(VaultError::NoSealingKey { hour: h })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    keys.into_iter()
+        .map(|(h, k)| seal_record(rng, poster, k, h, contact))
         .collect()
 }
 

@@ -307,13 +307,29 @@ proptest! {
     ) {
         let w = world();
         let c = ContactRecord { name, phone, email, party_size: party, arrival: T0 + arr, departure: T0 + arr + stay };
-        let records = protocol::vault::seal_visit(&mut rng(seed), &w.poster, &w.authority.public_key(), &c).unwrap();
+        // Two sealing periods meeting at T0 + 15 days: a visit across the boundary seals each
+        // hour to the key of the period the hour starts in, and only that key opens it.
+        let next = SealingSecretKey::from_bytes([12; 32]);
+        let boundary = T0 + 15 * 86_400;
+        let trust = TrustAnchor {
+            authority: "Example Health Board".into(),
+            root: w.root.verifying_key(),
+            emergency: w.emergency.verifying_key(),
+            case: SealingSecretKey::from_bytes([13; 32]).public_key(),
+            sealing: vec![
+                SealingPeriod { from: T0, until: boundary, key: w.authority.public_key() },
+                SealingPeriod { from: boundary, until: T0 + 32 * 86_400, key: next.public_key() },
+            ],
+        };
+        let records = protocol::vault::seal_visit(&mut rng(seed), &w.poster, &trust, &c).unwrap();
         let hours: Vec<u64> = hours_covered(c.arrival, c.departure).collect();
         prop_assert_eq!(records.len(), hours.len());
         let allowed: Vec<Tag> = hours.iter().map(|&h| vault_tag(&w.poster.venue_id(), h)).collect();
-        for r in &records {
+        for (r, h) in records.iter().zip(&hours) {
             let inner = strip_outer(&w.venue, &allowed, r).unwrap();
-            prop_assert_eq!(open_inner(&w.authority, &inner).unwrap(), c.clone());
+            let (right, wrong) = if h * 3600 < boundary { (&w.authority, &next) } else { (&next, &w.authority) };
+            prop_assert_eq!(open_inner(right, &inner).unwrap(), c.clone());
+            prop_assert!(open_inner(wrong, &inner).is_err());
         }
     }
 

@@ -88,6 +88,8 @@ struct Fixture {
     publish_only: Certificate,
     query_only: Certificate,
     emergency: Ed25519Secret,
+    case: SealingSecretKey,
+    sealing_next: SealingSecretKey,
 }
 
 fn fixture() -> Fixture {
@@ -152,6 +154,8 @@ fn fixture() -> Fixture {
         poster2,
         cert,
         emergency: Ed25519Secret::from_bytes(seed(6)),
+        case: SealingSecretKey::from_bytes(seed(10)),
+        sealing_next: SealingSecretKey::from_bytes(seed(11)),
         publish_only,
         query_only,
     }
@@ -181,7 +185,7 @@ fn ed25519_json(k: &Ed25519Secret) -> Value {
 fn gen_keys(f: &Fixture) -> Value {
     let other_sealing = SealingSecretKey::from_bytes(seed(7));
     json!({
-        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json; authority_emergency is the trust file's emergency approval key, which approves notice.json's notice for venue2.",
+        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json; authority_case is the trust file's case key, which case.json's diary is sealed to; authority_sealing is the trust file's sealing key for January 2026 (vault.json) and authority_sealing_next its key for February 2026; authority_emergency is the trust file's emergency approval key, which approves notice.json's notice for venue2.",
         "venue": venue_keys_json(&f.venue),
         "venue2": venue_keys_json(&f.venue2),
         "other_root": ed25519_json(&Ed25519Secret::from_bytes(seed(9))),
@@ -190,6 +194,8 @@ fn gen_keys(f: &Fixture) -> Value {
         "authority_root": {"ed25519_secret": h(f.root.to_bytes().as_ref()), "ed25519_public": h(f.root.verifying_key().as_bytes())},
         "authority_emergency": ed25519_json(&f.emergency),
         "authority_sealing": {"x25519_secret": h(f.authority.to_bytes().as_ref()), "x25519_public": h(&f.authority.public_key().0)},
+        "authority_sealing_next": {"x25519_secret": h(f.sealing_next.to_bytes().as_ref()), "x25519_public": h(&f.sealing_next.public_key().0)},
+        "authority_case": {"x25519_secret": h(f.case.to_bytes().as_ref()), "x25519_public": h(&f.case.public_key().0)},
         "tracer": {"ed25519_secret": h(f.tracer.to_bytes().as_ref()), "ed25519_public": h(f.tracer.verifying_key().as_bytes())},
     })
 }
@@ -1172,8 +1178,21 @@ fn gen_vault(f: &Fixture) -> Value {
     for (name, error, rec) in open_negative {
         negative.push(json!({"name": name, "step": "open", "error": error, "record": rec}));
     }
+    // A visit into March 2026, for which trust.json names no sealing key.
+    let late = ContactRecord {
+        arrival: T0 + 59 * 86_400 - 1800,
+        departure: T0 + 59 * 86_400 + 1800,
+        ..contact.clone()
+    };
+    assert_eq!(
+        protocol::vault::seal_visit(&mut rng(22), &f.poster, &trust_anchor(f), &late)
+            .unwrap_err()
+            .code(),
+        "vault_no_sealing_key"
+    );
+    negative.push(json!({"name": "vault_visit_past_the_last_sealing_period", "step": "seal", "error": "vault_no_sealing_key", "contact": contact_json(&late)}));
     json!({
-        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1).",
+        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1), `seal` (a client seals `contact` for poster.json valid[0] under trust.json: an hour of the visit lies in no sealing period).",
         "hour": hr,
         "contact": contact_json(&contact),
         "record": h(&record),
@@ -1236,7 +1255,7 @@ fn gen_case(f: &Fixture) -> Value {
         ],
     };
     let mut r = rng(30);
-    let file = diary.seal(&mut r, &f.authority.public_key()).unwrap();
+    let file = diary.seal(&mut r, &f.case.public_key()).unwrap();
     let other = SealingSecretKey::from_bytes(seed(7));
     let other_file = diary.seal(&mut rng(31), &other.public_key()).unwrap();
     let mut tampered = file.clone();
@@ -1249,7 +1268,7 @@ fn gen_case(f: &Fixture) -> Value {
     let mut case_with = |plain: &[u8]| {
         let sealed = hpke_seal_raw(
             &mut case_rng,
-            &f.authority.public_key(),
+            &f.case.public_key(),
             protocol::domain::CASE_DIARY,
             &[2],
             plain,
@@ -1331,7 +1350,7 @@ fn gen_case(f: &Fixture) -> Value {
             .map(|(n, e, file)| json!({"name": n, "error": e, "file": file})),
     );
     json!({
-        "description": "A case diary sealed to keys.json authority_sealing. `poster` indexes poster.json valid[].",
+        "description": "A case diary sealed to keys.json authority_case. `poster` indexes poster.json valid[].",
         "file": h(&file),
         "created_at": diary.created_at,
         "visits": diary.visits.iter().map(|v| json!({
@@ -1404,15 +1423,42 @@ fn gen_query(f: &Fixture) -> Value {
     })
 }
 
-fn gen_trust(f: &Fixture) -> Value {
-    let anchor = TrustAnchor {
+/// The trust file of trust.json: sealing periods January and February 2026.
+fn trust_anchor(f: &Fixture) -> TrustAnchor {
+    TrustAnchor {
         authority: "Example Health Board".into(),
         root: f.root.verifying_key(),
-        sealing: f.authority.public_key(),
         emergency: f.emergency.verifying_key(),
-    };
+        case: f.case.public_key(),
+        sealing: vec![
+            SealingPeriod {
+                from: T0,
+                until: T0 + 31 * 86_400,
+                key: f.authority.public_key(),
+            },
+            SealingPeriod {
+                from: T0 + 31 * 86_400,
+                until: T0 + 59 * 86_400,
+                key: f.sealing_next.public_key(),
+            },
+        ],
+    }
+}
+
+fn sealing_json(t: &TrustAnchor) -> Value {
+    t.sealing
+        .iter()
+        .map(|p| json!({"from": p.from, "until": p.until, "key": h(&p.key.0)}))
+        .collect()
+}
+
+fn gen_trust(f: &Fixture) -> Value {
+    let anchor = trust_anchor(f);
     let text = anchor.to_text();
     let root_b64 = base64_url(f.root.verifying_key().as_bytes());
+    let jan_key = base64_url(&anchor.sealing[0].key.0);
+    let feb_key = base64_url(&anchor.sealing[1].key.0);
+    let case_line = format!("case: {}", base64_url(&anchor.case.0));
     let negative = [
         (
             "trust_wrong_header",
@@ -1437,6 +1483,62 @@ fn gen_trust(f: &Fixture) -> Value {
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
+        (
+            "trust_missing_case",
+            "trust_malformed",
+            text.lines()
+                .filter(|l| !l.starts_with("case"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (
+            "trust_case_key_is_a_sealing_key",
+            "trust_malformed",
+            text.replace(&case_line, &format!("case: {jan_key}")),
+        ),
+        (
+            "trust_sealing_key_twice",
+            "trust_malformed",
+            text.replace(&feb_key, &jan_key),
+        ),
+        (
+            "trust_sealing_line_without_until",
+            "trust_malformed",
+            text.replace("2026-01-01 2026-02-01 ", "2026-01-01 "),
+        ),
+        (
+            "trust_sealing_period_gap",
+            "trust_invalid_period",
+            text.replace("2026-02-01 2026-03-01", "2026-02-02 2026-03-01"),
+        ),
+        (
+            "trust_sealing_period_overlap",
+            "trust_invalid_period",
+            text.replace("2026-02-01 2026-03-01", "2026-01-31 2026-03-01"),
+        ),
+        (
+            "trust_sealing_period_ends_before_it_starts",
+            "trust_invalid_period",
+            text.replace("2026-02-01 2026-03-01", "2026-02-01 2026-02-01"),
+        ),
+        (
+            "trust_sealing_period_not_a_date",
+            "trust_invalid_period",
+            text.replace("2026-02-01 2026-03-01", "2026-02-01 2026-02-30"),
+        ),
+        ("trust_65_sealing_periods", "trust_invalid_period", {
+            let mut t = text.clone();
+            for i in 0..63u8 {
+                let k = SealingSecretKey::from_bytes([100 + i; 32]).public_key();
+                t.push_str(&format!(
+                    "sealing: {} {} {}\n",
+                    trust::format_day(20_514 + 28 * u64::from(i)),
+                    trust::format_day(20_514 + 28 * (u64::from(i) + 1)),
+                    base64_url(&k.0)
+                ));
+            }
+            t
+        }),
         (
             "trust_missing_emergency",
             "trust_malformed",
@@ -1467,10 +1569,12 @@ fn gen_trust(f: &Fixture) -> Value {
         (
             "trust_sealing_key_zero",
             "trust_invalid_key",
-            text.replace(
-                &format!("sealing: {}", base64_url(&anchor.sealing.0)),
-                &format!("sealing: {}", base64_url(&[0u8; 32])),
-            ),
+            text.replace(&jan_key, &base64_url(&[0u8; 32])),
+        ),
+        (
+            "trust_case_key_zero",
+            "trust_invalid_key",
+            text.replace(&case_line, &format!("case: {}", base64_url(&[0u8; 32]))),
         ),
         (
             "trust_root_key_identity",
@@ -1492,12 +1596,13 @@ fn gen_trust(f: &Fixture) -> Value {
         ),
     ];
     json!({
-        "description": "The authority trust file for keys.json authority_root, authority_sealing and authority_emergency. Negative files must fail with `error`.",
+        "description": "The authority trust file for keys.json authority_root, authority_emergency, authority_case, and authority_sealing (January 2026) and authority_sealing_next (February 2026). `sealing` lists the periods as Unix times. Negative files must fail with `error`.",
         "text": text,
         "authority": anchor.authority,
         "root": h(anchor.root.as_bytes()),
-        "sealing": h(&anchor.sealing.0),
         "emergency": h(anchor.emergency.as_bytes()),
+        "case": h(&anchor.case.0),
+        "sealing": sealing_json(&anchor),
         "negative": negative.iter().map(|(n, e, t)| json!({"name": n, "error": e, "text": t})).collect::<Vec<_>>(),
     })
 }
@@ -2144,7 +2249,23 @@ fn vault_vectors() {
     assert_eq!(h(&inner), v["inner_record"].as_str().unwrap());
     let contact = open_inner(&authority, &inner).unwrap();
     assert_eq!(contact_json(&contact), v["contact"]);
+    let trust = TrustAnchor::parse(load("trust.json")["text"].as_str().unwrap()).unwrap();
     for n in v["negative"].as_array().unwrap() {
+        if n["step"] == "seal" {
+            let c = &n["contact"];
+            let contact = ContactRecord {
+                name: c["name"].as_str().unwrap().into(),
+                phone: c["phone"].as_str().unwrap().into(),
+                email: c["email"].as_str().unwrap().into(),
+                party_size: c["party_size"].as_u64().unwrap() as u8,
+                arrival: c["arrival"].as_u64().unwrap(),
+                departure: c["departure"].as_u64().unwrap(),
+            };
+            let err = protocol::vault::seal_visit(&mut rng(1), &posters()[0], &trust, &contact)
+                .expect_err("negative");
+            assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+            continue;
+        }
         let rec = unh(&n["record"]);
         let err = match n["step"].as_str().unwrap() {
             "strip" => strip_outer(&venue, &allowed, &rec).map(|_| ()),
@@ -2162,7 +2283,7 @@ fn vault_vectors() {
 fn case_vectors() {
     let v = load("case.json");
     let k = load("keys.json");
-    let authority = SealingSecretKey::from_bytes(arr32(&k["authority_sealing"]["x25519_secret"]));
+    let authority = SealingSecretKey::from_bytes(arr32(&k["authority_case"]["x25519_secret"]));
     let ps = posters();
     let diary = CaseDiary::open(&authority, &unh(&v["file"])).unwrap();
     assert_eq!(diary.created_at, v["created_at"].as_u64().unwrap());
@@ -2205,7 +2326,8 @@ fn trust_vectors() {
     let t = TrustAnchor::parse(v["text"].as_str().unwrap()).unwrap();
     assert_eq!(t.authority, v["authority"].as_str().unwrap());
     assert_eq!(h(t.root.as_bytes()), v["root"].as_str().unwrap());
-    assert_eq!(h(&t.sealing.0), v["sealing"].as_str().unwrap());
+    assert_eq!(sealing_json(&t), v["sealing"]);
+    assert_eq!(h(&t.case.0), v["case"].as_str().unwrap());
     assert_eq!(h(t.emergency.as_bytes()), v["emergency"].as_str().unwrap());
     assert_eq!(t.to_text(), v["text"].as_str().unwrap());
     for n in v["negative"].as_array().unwrap() {

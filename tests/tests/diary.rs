@@ -260,6 +260,75 @@ fn an_alert_for_an_open_visit_is_updated_when_it_ends() {
     assert_eq!(alerts[0]["departure"], leave);
 }
 
+/// Issue 15, key custody: a diary whose trust file names no sealing key for a visit's hours
+/// still checks out, queues nothing, and says that the trust file must be updated.
+#[test]
+fn a_visit_no_sealing_period_covers_checks_out_and_says_why_nothing_was_queued() {
+    let w = world();
+    let text = std::fs::read_to_string(w.authority.join("trust.txt")).unwrap();
+    let mut kept_one = false;
+    let old: String = text
+        .lines()
+        .filter_map(|l| match l.strip_prefix("sealing: ") {
+            Some(_) if kept_one => None,
+            Some(period) => {
+                kept_one = true;
+                let key = period.rsplit_once(' ').unwrap().1;
+                Some(format!("sealing: 2020-01-01 2020-02-01 {key}\n"))
+            }
+            None => Some(format!("{l}\n")),
+        })
+        .collect();
+    let path = w.t.path().join("old-trust.txt");
+    std::fs::write(&path, old).unwrap();
+    w.checkin("a")
+        .args(["init", "--server", "http://127.0.0.1:9", "--trust"])
+        .arg(&path)
+        .assert()
+        .success();
+    w.checkin("a")
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "Alice",
+            "--phone",
+            "+44 7700 900001",
+        ])
+        .assert()
+        .success();
+    let crown = poster("The Crown", 90);
+    let d = day();
+    w.checkin("a")
+        .args([
+            "scan",
+            &crown.payload(),
+            "--at",
+            &rfc(d + 12 * 3600),
+            "--share-contact",
+        ])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["out", "--at", &rfc(d + 13 * 3600)])
+        .assert()
+        .success();
+    let out = w.checkin("a").args(["uploads"]).output().unwrap();
+    assert!(out.status.success());
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains("No contact uploads are waiting."),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("no sealing key") && stderr.contains("trust file"),
+        "{stderr}"
+    );
+}
+
 /// Item 5: forgetting a visit deletes its queued uploads and its alerts.
 #[test]
 fn forget_deletes_what_the_visit_left() {
@@ -446,8 +515,9 @@ fn weak_keys_are_refused_before_they_reach_the_diary() {
     let bad: String = trust
         .lines()
         .map(|l| {
-            if l.starts_with("sealing:") {
-                format!("sealing: {zero}\n")
+            if let Some(period) = l.strip_prefix("sealing: ") {
+                let (days, _key) = period.rsplit_once(' ').unwrap();
+                format!("sealing: {days} {zero}\n")
             } else {
                 format!("{l}\n")
             }

@@ -7,7 +7,7 @@
     reason = "tests"
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -107,17 +107,31 @@ fn venue(name: &str) -> (VenueSecret, Poster) {
     (secret, p)
 }
 
+/// Copies the files of directory `from` into a new directory `to` (and its parents).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
 #[test]
 fn authority_keys_are_private_and_never_overwritten() {
     let w = world();
     #[cfg(unix)]
-    for f in ["root.key", "sealing.key"] {
+    for f in ["root.key", "case.key", "emergency.key"]
+        .map(|f| w.authority.join(f))
+        .into_iter()
+        .chain(
+            std::fs::read_dir(w.authority.join("sealing"))
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        )
+    {
         use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(w.authority.join(f))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600, "{f}");
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", f.display());
     }
     let before = std::fs::read(w.authority.join("root.key")).unwrap();
     tracer()
@@ -754,17 +768,30 @@ fn case_review_and_notify_picked_venues() {
     std::fs::write(
         &case,
         diary
-            .seal(
-                &mut rand_core::UnwrapErr(rand::rngs::SysRng),
-                &trust.sealing,
-            )
+            .seal(&mut rand_core::UnwrapErr(rand::rngs::SysRng), &trust.case)
             .unwrap(),
     )
     .unwrap();
-    // Case review needs only the sealing key and the trust file, not the root key.
+    // Case review needs only the case key and the trust file: not the root key, and not the
+    // sealing keys that open contact records. The sealing keys alone do not open it.
+    let records_desk = w.dir.join("records-desk");
+    copy_dir(&w.authority.join("sealing"), &records_desk.join("sealing"));
+    std::fs::copy(
+        w.authority.join("trust.txt"),
+        records_desk.join("trust.txt"),
+    )
+    .unwrap();
+    tracer()
+        .args(["case", "open"])
+        .arg(&case)
+        .arg("--authority")
+        .arg(&records_desk)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("case.key"));
     let workstation = w.dir.join("case-workstation");
     std::fs::create_dir(&workstation).unwrap();
-    for f in ["sealing.key", "trust.txt"] {
+    for f in ["case.key", "trust.txt"] {
         std::fs::copy(w.authority.join(f), workstation.join(f)).unwrap();
     }
     tracer()
@@ -864,7 +891,7 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
         .build()
         .into();
     for c in [&ada, &bob] {
-        for r in seal_visit(&mut rng, &p, &trust.sealing, c).unwrap() {
+        for r in seal_visit(&mut rng, &p, &trust, c).unwrap() {
             let body = serde_json::json!({"record": base64_encode(&r)}).to_string();
             let res = agent
                 .post(format!("{}/v1/vault", w.server))
@@ -913,10 +940,8 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
     // Opening needs the sealing key and the trust file only: the workstation that opens
     // records holds no root key (issue 15, key custody).
     let workstation = w.dir.join("workstation");
-    std::fs::create_dir(&workstation).unwrap();
-    for f in ["sealing.key", "trust.txt"] {
-        std::fs::copy(w.authority.join(f), workstation.join(f)).unwrap();
-    }
+    copy_dir(&w.authority.join("sealing"), &workstation.join("sealing"));
+    std::fs::copy(w.authority.join("trust.txt"), workstation.join("trust.txt")).unwrap();
     tracer()
         .args(["vault", "open", "--authority"])
         .arg(&workstation)
@@ -1141,10 +1166,7 @@ fn notify_plans_each_venue_and_stops_mistakes() {
     std::fs::write(
         &case,
         diary
-            .seal(
-                &mut rand_core::UnwrapErr(rand::rngs::SysRng),
-                &trust.sealing,
-            )
+            .seal(&mut rand_core::UnwrapErr(rand::rngs::SysRng), &trust.case)
             .unwrap(),
     )
     .unwrap();
@@ -1349,4 +1371,87 @@ fn approvers_refuse_a_revoked_tracer() {
         .failure()
         .stderr(predicate::str::contains("has revoked the key"));
     assert!(!approval.exists());
+}
+
+/// Issue 15, key custody: `tracer authority rotate` destroys each month's sealing key once its
+/// records' retention has passed, after which a record sealed in that month no longer opens,
+/// and adds months ahead; the root, emergency and case keys stay as they were.
+#[test]
+fn rotation_destroys_expired_sealing_keys_and_their_records_stay_closed() {
+    let t = TempDir::new().unwrap();
+    let dir = t.path().join("authority");
+    // An authority made 100 days ago with two months of sealing keys: both months ended
+    // more than 21 days ago.
+    let made = now() - 100 * 86_400;
+    let trust = tracer::authority::init_at(&dir, "Board", made, 2).unwrap();
+    let (venue, poster) = venue("Old Pub");
+    let contact = ContactRecord {
+        name: "Ada".into(),
+        phone: String::new(),
+        email: String::new(),
+        party_size: 1,
+        arrival: made,
+        departure: made + 1800,
+    };
+    let record = seal_visit(
+        &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+        &poster,
+        &trust,
+        &contact,
+    )
+    .unwrap()
+    .remove(0);
+    let hour = made / 3600;
+    let tag = protocol::derive::vault_tag(&poster.venue_id(), hour);
+    let inner = protocol::vault::strip_outer(&venue.keys(), &[tag], &record).unwrap();
+    let (keys, _) = tracer::authority::load_sealing(&dir).unwrap();
+    assert_eq!(
+        protocol::vault::open_inner(keys.for_hour(hour).unwrap(), &inner).unwrap(),
+        contact
+    );
+    let old_files: Vec<PathBuf> = std::fs::read_dir(dir.join("sealing"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(old_files.len(), 2);
+    let fixed: Vec<Vec<u8>> = ["root.key", "emergency.key", "case.key"]
+        .iter()
+        .map(|f| std::fs::read(dir.join(f)).unwrap())
+        .collect();
+
+    let out = tracer()
+        .args(["authority", "rotate", "--ahead", "2", "--authority"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("Destroyed the sealing key").count(), 2, "{out}");
+    assert!(out.contains("Added a sealing key"), "{out}");
+    assert!(out.contains("trust.txt changed"), "{out}");
+    for f in &old_files {
+        assert!(!f.exists(), "{} survived", f.display());
+    }
+    let rotated =
+        TrustAnchor::parse(&std::fs::read_to_string(dir.join("trust.txt")).unwrap()).unwrap();
+    assert!(rotated.sealing_key_at(now()).is_some());
+    assert!(rotated.sealing_key_at(made).is_none());
+    let (keys, _) = tracer::authority::load_sealing(&dir).unwrap();
+    let why = keys.for_hour(hour).map(|_| ()).unwrap_err();
+    assert!(why.contains("destroyed"), "{why}");
+    for (f, before) in ["root.key", "emergency.key", "case.key"].iter().zip(&fixed) {
+        assert_eq!(&std::fs::read(dir.join(f)).unwrap(), before, "{f}");
+    }
+    tracer::authority::load(&dir).unwrap();
+    tracer::authority::load_case(&dir).unwrap();
+
+    // A second run has nothing to do.
+    tracer()
+        .args(["authority", "rotate", "--ahead", "2", "--authority"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Nothing to rotate"));
 }

@@ -141,9 +141,9 @@ pub fn post_revocations(
 
 /// `tracer case open`: decrypts a shared case diary.
 pub fn open_case(authority_dir: &Path, file: &Path) -> Result<CaseDiary, Error> {
-    let (sealing, _) = authority::load_sealing(authority_dir)?;
+    let (case_key, _) = authority::load_case(authority_dir)?;
     let bytes = std::fs::read(file).map_err(|e| Error::io("read", file, e))?;
-    CaseDiary::open(&sealing, &bytes)
+    CaseDiary::open(&case_key, &bytes)
         .map_err(|e| Error::bad_file(file.to_path_buf(), e.to_string()))
 }
 
@@ -593,10 +593,10 @@ pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Resu
     }
     let poster = Poster::from_payload(&req.poster)
         .map_err(|e| Error::bad_file(request.to_path_buf(), e.to_string()))?;
-    let allowed: Vec<Tag> = req
+    let allowed: Vec<(Tag, u64)> = req
         .hours
         .iter()
-        .map(|&h| vault_tag(&poster.venue_id(), h))
+        .map(|&h| (vault_tag(&poster.venue_id(), h), h))
         .collect();
     let mut out = Opened {
         contacts: Vec::new(),
@@ -609,13 +609,22 @@ pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Resu
     for r in &resp.records {
         let index = r.index;
         let inner = URL_SAFE_NO_PAD.decode(&r.inner).unwrap_or_default();
-        if protocol::vault::record_tag(&inner).is_none_or(|t| !allowed.contains(&t)) {
+        let tag = protocol::vault::record_tag(&inner);
+        let Some(&(_, hour)) = allowed.iter().find(|(t, _)| Some(*t) == tag) else {
             out.failed.push(format!(
                 "record {index}: not for this venue and these hours"
             ));
             continue;
-        }
-        match protocol::vault::open_inner(&sealing, &inner) {
+        };
+        // Each hour's record is sealed to the key of the period the hour starts in.
+        let key = match sealing.for_hour(hour) {
+            Ok(k) => k,
+            Err(why) => {
+                out.failed.push(format!("record {index}: {why}"));
+                continue;
+            }
+        };
+        match protocol::vault::open_inner(key, &inner) {
             Ok(c) => {
                 if c.departure <= from || c.arrival >= to {
                     out.outside_window += 1;

@@ -43,7 +43,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuthorityCmd {
-    /// Create the root and sealing keys (mode 0600) and the public trust file.
+    /// Create the root, emergency, case and monthly sealing keys (mode 0600) and the public
+    /// trust file.
     Init {
         /// Directory for the authority's files.
         #[arg(long)]
@@ -51,6 +52,19 @@ enum AuthorityCmd {
         /// The authority's name, as phones show it.
         #[arg(long, default_value = "Health Authority")]
         name: String,
+        /// Months of sealing keys to create, starting with the current month (1 to 60).
+        #[arg(long, default_value_t = tracer::authority::DEFAULT_MONTHS)]
+        months: u32,
+    },
+    /// Rotate the sealing keys: destroy each month's key once its records' retention has
+    /// passed, and add months so the trust file covers the months ahead. Run it monthly.
+    Rotate {
+        /// The authority directory holding sealing/ and trust.txt (root.key is not needed).
+        #[arg(long)]
+        authority: PathBuf,
+        /// Months ahead the trust file must cover (1 to 60).
+        #[arg(long, default_value_t = tracer::authority::DEFAULT_MONTHS)]
+        ahead: u32,
     },
     /// Approve a notice with the emergency key, for a venue that cannot be reached.
     Approve {
@@ -298,7 +312,12 @@ fn main() -> ExitCode {
 fn run(cmd: Command) -> Result<(), Error> {
     let now = time::now();
     match cmd {
-        Command::Authority(AuthorityCmd::Init { out, name }) => authority_init(out, name),
+        Command::Authority(AuthorityCmd::Init { out, name, months }) => {
+            authority_init(out, name, months)
+        }
+        Command::Authority(AuthorityCmd::Rotate { authority, ahead }) => {
+            authority_rotate(authority, ahead)
+        }
         Command::Authority(AuthorityCmd::Certify {
             authority,
             tracer_pub,
@@ -363,8 +382,9 @@ fn run(cmd: Command) -> Result<(), Error> {
 }
 
 /// `tracer authority init`.
-fn authority_init(out: PathBuf, name: String) -> Result<(), Error> {
-    let t = tracer::authority::init(&out, &name)?;
+fn authority_init(out: PathBuf, name: String, months: u32) -> Result<(), Error> {
+    use tracer::authority::{CASE_KEY, EMERGENCY_KEY, ROOT_KEY, SEALING_DIR};
+    let t = tracer::authority::init_at(&out, &name, common::time::now(), months)?;
     println!(
         "Created the authority \"{}\" in {}",
         t.authority,
@@ -372,9 +392,22 @@ fn authority_init(out: PathBuf, name: String) -> Result<(), Error> {
     );
     println!(
         "  secret (mode 0600): {}, {}, {}",
-        out.join(tracer::authority::ROOT_KEY).display(),
-        out.join(tracer::authority::SEALING_KEY).display(),
-        out.join(tracer::authority::EMERGENCY_KEY).display()
+        out.join(ROOT_KEY).display(),
+        out.join(EMERGENCY_KEY).display(),
+        out.join(CASE_KEY).display(),
+    );
+    let (first, last) = (&t.sealing[0], &t.sealing[t.sealing.len() - 1]);
+    println!(
+        "  sealing keys (mode 0600), one a month from {} to {}: {}",
+        protocol::trust::format_day(first.from / 86_400),
+        protocol::trust::format_day(last.until / 86_400 - 1),
+        out.join(SEALING_DIR).display()
+    );
+    println!(
+        "  {ROOT_KEY} certifies tracers; {CASE_KEY} opens case diaries; the sealing keys open \
+         contact records. Keep them with different officers: no tracer workstation needs \
+         {ROOT_KEY}. Run 'tracer authority rotate' monthly: it destroys each month's sealing \
+         key once its records can no longer be asked for, and adds months ahead."
     );
     println!(
         "  {} approves notices for venues that cannot be reached: give it to an officer who \
@@ -385,6 +418,31 @@ fn authority_init(out: PathBuf, name: String) -> Result<(), Error> {
         "  public, for servers and phones to pin: {}",
         out.join(tracer::authority::TRUST_FILE).display()
     );
+    Ok(())
+}
+
+/// `tracer authority rotate`.
+fn authority_rotate(authority: PathBuf, ahead: u32) -> Result<(), Error> {
+    let r = tracer::authority::rotate(&authority, common::time::now(), ahead)?;
+    for d in &r.destroyed {
+        println!(
+            "Destroyed the sealing key of the month from {d}: its records' retention has passed"
+        );
+    }
+    for d in &r.added {
+        println!("Added a sealing key for the month from {d}");
+    }
+    if r.trust_changed {
+        println!(
+            "{} changed: give it to the server (trust_file) and to the phone app's \
+             configuration, or phones cannot seal contact records for the new months",
+            authority.join(tracer::authority::TRUST_FILE).display()
+        );
+    } else {
+        println!(
+            "Nothing to rotate: every sealing key is still needed, and the months ahead are covered"
+        );
+    }
     Ok(())
 }
 

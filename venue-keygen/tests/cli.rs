@@ -474,8 +474,14 @@ fn authority_and_tracer(
     let trust = protocol::TrustAnchor {
         authority: "Test Health Board".into(),
         root: root.verifying_key(),
-        sealing: SealingSecretKey::generate(&mut rng).public_key(),
         emergency: protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+        case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
+        // One sealing period from 1970 to 2100.
+        sealing: vec![protocol::SealingPeriod {
+            from: 0,
+            until: 4_102_444_800,
+            key: SealingSecretKey::generate(&mut rng).public_key(),
+        }],
     };
     std::fs::write(dir.join("trust.txt"), trust.to_text()).unwrap();
     let cert = protocol::Certificate::issue_with_roles(

@@ -72,6 +72,19 @@ fn main() {
         &encode_notice_payload(&payload, notice_len_for(payload.message.len()) - 16),
     );
 
+    // The trust file (also written as a seed below).
+    let anchor = TrustAnchor {
+        authority: "Fuzz Health Authority".into(),
+        root: w.root.verifying_key(),
+        emergency: w.emergency.verifying_key(),
+        case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
+        // One sealing period from 1970 to 2100.
+        sealing: vec![protocol::SealingPeriod {
+            from: 0,
+            until: 4_102_444_800,
+            key: authority_pk.clone(),
+        }],
+    };
     // A consented visit: two hourly records.
     let contact = ContactRecord {
         name: "Ada Lovelace".into(),
@@ -81,7 +94,7 @@ fn main() {
         arrival: NOW - 5400,
         departure: NOW - 1800,
     };
-    let records = seal_visit(&mut rng, &w.poster, &authority_pk, &contact).expect("records");
+    let records = seal_visit(&mut rng, &w.poster, &anchor, &contact).expect("records");
     put("vault", "record", 0, &records[0]);
     let tag = vault_tag(&w.poster.venue_id(), hour_of(contact.arrival));
     let inner = strip_outer(&w.venue, &[tag], &records[0]).expect("strip");
@@ -151,13 +164,6 @@ fn main() {
     fs::write(dir.join("empty"), empty.to_bytes()).expect("write seed");
     fs::write(dir.join("body"), &bytes[..bytes.len() - 64]).expect("write seed");
 
-    // The trust file.
-    let anchor = TrustAnchor {
-        authority: "Fuzz Health Authority".into(),
-        root: w.root.verifying_key(),
-        sealing: authority_pk,
-        emergency: w.emergency.verifying_key(),
-    };
     let dir = Path::new("seeds").join("trust");
     fs::create_dir_all(&dir).expect("create seeds directory");
     fs::write(dir.join("anchor"), anchor.to_text()).expect("write seed");

@@ -13,8 +13,17 @@ pub fn get_trust(app: &State<App>) -> Json<Trust> {
     Json(Trust {
         authority: t.authority.clone(),
         root: URL_SAFE_NO_PAD.encode(t.root.as_bytes()),
-        sealing: URL_SAFE_NO_PAD.encode(t.sealing.0),
         emergency: URL_SAFE_NO_PAD.encode(t.emergency.as_bytes()),
+        case: URL_SAFE_NO_PAD.encode(t.case.0),
+        sealing: t
+            .sealing
+            .iter()
+            .map(|p| api::http::SealingPeriod {
+                from: p.from,
+                until: p.until,
+                key: URL_SAFE_NO_PAD.encode(p.key.0),
+            })
+            .collect(),
         trust_file: t.to_text(),
     })
 }

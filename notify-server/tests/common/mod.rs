@@ -59,8 +59,14 @@ impl Fixture {
         let trust = TrustAnchor {
             authority: "Test Authority".into(),
             root: root.verifying_key(),
-            sealing: sealing.public_key(),
             emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
+            case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
+            // One sealing period from 1970 to 2100.
+            sealing: vec![protocol::SealingPeriod {
+                from: 0,
+                until: 4_102_444_800,
+                key: sealing.public_key(),
+            }],
         };
         let trust_file = dir.join("trust.txt");
         std::fs::write(&trust_file, trust.to_text()).unwrap();
