@@ -2,16 +2,17 @@
 //! authority's inner layer.
 //!
 //! First byte mod 3:
-//! - 0: the rest is a stored record, stripped by the fixed venue (its own tag allowed)
-//!   and, if that opens, opened by the fixed authority;
+//! - 0: the rest is a stored record, stripped by the fixed venue (its vault tags for the
+//!   four hours before `NOW` allowed) and, if that opens, opened by the fixed authority;
 //! - 1: the rest is an inner record, opened by the authority;
 //! - 2: the rest is a contact record's plaintext.
 #![no_main]
 
-use checkin_fuzz::world;
+use checkin_fuzz::{NOW, world};
 use libfuzzer_sys::fuzz_target;
 use protocol::fuzzing::{contact_plaintext, encode_contact};
-use protocol::vault::{open_inner, record_tag, strip_outer};
+use protocol::vault::{open_inner, strip_outer};
+use protocol::{hour_of, vault_tag};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -20,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     let w = world();
     match mode % 3 {
         0 => {
-            let allowed: Vec<_> = record_tag(rest).into_iter().collect();
+            let id = w.poster.venue_id();
+            let allowed: Vec<_> = (hour_of(NOW) - 3..=hour_of(NOW))
+                .map(|h| vault_tag(&id, h))
+                .collect();
             if let Ok(inner) = strip_outer(&w.venue, &allowed, rest) {
                 let _ = open_inner(&w.authority, &inner);
             }

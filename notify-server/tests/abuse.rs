@@ -307,7 +307,7 @@ fn hostile_requests_end_in_4xx_and_the_server_keeps_serving() {
             &tracer,
             cert,
             t,
-            &[protocol::vault_tag(&f.poster.venue_id(), hour_of(t))],
+            &[protocol::vault_file_tag(&f.poster.venue_id(), hour_of(t))],
         )
         .unwrap();
         cases.push((

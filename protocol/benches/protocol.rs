@@ -281,6 +281,13 @@ fn bench_vault_and_case(c: &mut Criterion) {
     c.bench_function("vault/strip_outer", |b| {
         b.iter(|| black_box(strip_outer(&venue, &allowed, &rec).unwrap()))
     });
+    // A record of another venue of the bucket: the venue tries it and it does not open, which
+    // is what most records of a tracer's request cost the venue (spec section 14.3).
+    let (_, other) = poster(5, "The Anchor");
+    let others = seal_record(&mut rng, &other, &authority.public_key(), h, &contact).unwrap();
+    c.bench_function("vault/strip_outer_other_venue", |b| {
+        b.iter(|| black_box(strip_outer(&venue, &allowed, &others).unwrap_err()))
+    });
     let inner = strip_outer(&venue, &allowed, &rec).unwrap();
     c.bench_function("vault/open_inner", |b| {
         b.iter(|| black_box(open_inner(&authority, &inner).unwrap()))

@@ -20,6 +20,10 @@ pub const NOTICE_TAG: &[u8] = b"checkin/v2/notice-tag";
 pub const NOTICE_KEY: &[u8] = b"checkin/v2/notice-key";
 /// BLAKE3 keyed-hash input prefix: per-hour vault tags.
 pub const VAULT_TAG: &[u8] = b"checkin/v2/vault-tag";
+/// BLAKE3 keyed-hash input prefix: a venue's vault bucket.
+pub const VAULT_BUCKET: &[u8] = b"checkin/v2/vault-bucket";
+/// BLAKE3 hash input prefix: the tag a bucket's records are filed under for a day.
+pub const VAULT_BUCKET_TAG: &[u8] = b"checkin/v2/vault-bucket-tag";
 /// Ed25519 context: the root's signature over a tracer certificate body.
 pub const CERTIFICATE_SIGNATURE: &[u8] = b"checkin/v2/tracer-certificate";
 /// BLAKE3 derive_key context: the digest of a notice bundle body.

@@ -28,7 +28,7 @@ pub use ed25519_dalek::VerifyingKey;
 pub use approval::{Approval, Approver, Statement as ApprovalStatement};
 pub use case::{CaseDiary, CaseVisit};
 pub use cert::{Certificate, Roles};
-pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_tag};
+pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_file_tag, vault_tag};
 pub use error::{
     BatchError, BundleError, CaseError, CertError, NoticeError, PosterError, QueryError,
     RevocationError, TextProblem, TrustError, UnwrapRequestError, VaultError, VisitError,

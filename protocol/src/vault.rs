@@ -1,16 +1,19 @@
 //! The consented contact vault: records sealed twice, so that nobody can open them alone.
 //!
-//! `record = vault_tag[16] | HPKE_venue(aad = tag, info = "checkin/v2/vault-outer",
-//!            HPKE_authority(aad = tag, info = "checkin/v2/vault-inner", contact[256]))`
+//! ```text
+//! inner  = HPKE_authority(aad = vault_tag, info = "checkin/v2/vault-inner", contact[256])
+//! record = file_tag[16] | HPKE_venue(aad = file_tag, info = "checkin/v2/vault-outer", vault_tag[16] | inner)
+//! ```
 //!
 //! The contact plaintext is `0x02 | party_size u8 | arrival u64 | departure u64 | name_len u8
 //! | name | phone_len u8 | phone | email_len u8 | email | zeros`, padded to 256 bytes so that
-//! every record has the same length (368 bytes). A visit is uploaded once per hour it covers,
-//! each under that hour's vault tag, so a query for any hour of a visit finds it.
+//! every record has the same length (384 bytes). A visit is uploaded once per hour it covers.
+//! In the clear a record shows only its `file_tag`, which names a bucket of venues and a day
+//! (spec section 9), never the venue or the hour: those are inside the venue's layer.
 
 use rand_core::CryptoRng;
 
-use crate::derive::{TAG_LEN, Tag, hours_covered, vault_tag};
+use crate::derive::{TAG_LEN, Tag, hours_covered, vault_file_tag, vault_tag};
 use crate::domain;
 use crate::error::VaultError;
 use crate::hpke_suite::{self, AEAD_TAG_LEN, ENC_LEN};
@@ -25,10 +28,10 @@ pub const CONTACT_VERSION: u8 = 2;
 pub const CONTACT_LEN: usize = 256;
 /// Size of the inner layer: `enc || ct`.
 pub const INNER_SEALED_LEN: usize = ENC_LEN + CONTACT_LEN + AEAD_TAG_LEN;
-/// Size of a record on the wire.
-pub const RECORD_LEN: usize = TAG_LEN + ENC_LEN + INNER_SEALED_LEN + AEAD_TAG_LEN;
-/// Size of an inner record (`tag || inner layer`), what the venue hands back.
+/// Size of an inner record (`vault_tag || inner layer`), what the venue hands back.
 pub const INNER_RECORD_LEN: usize = TAG_LEN + INNER_SEALED_LEN;
+/// Size of a record on the wire: `file_tag || enc || Seal(inner record)`.
+pub const RECORD_LEN: usize = TAG_LEN + ENC_LEN + INNER_RECORD_LEN + AEAD_TAG_LEN;
 /// Longest contact name, bytes.
 pub const MAX_CONTACT_NAME: usize = 80;
 /// Longest phone number, bytes.
@@ -137,12 +140,23 @@ pub fn seal_record(
     contact: &ContactRecord,
 ) -> Result<VaultRecord, VaultError> {
     contact.validate()?;
-    let tag = vault_tag(&poster.venue_id(), hour);
+    let venue_id = poster.venue_id();
+    let tag = vault_tag(&venue_id, hour);
+    let file_tag = vault_file_tag(&venue_id, hour);
     let plain = contact.encode();
     let inner = hpke_suite::seal(rng, authority, domain::VAULT_INNER, &tag, plain.as_ref())
         .map_err(|_| VaultError::DecryptionFailed)?;
-    let outer = hpke_suite::seal(rng, poster.sealing_key(), domain::VAULT_OUTER, &tag, &inner)
-        .map_err(|_| VaultError::DecryptionFailed)?;
+    let mut inner_record = Vec::with_capacity(INNER_RECORD_LEN);
+    inner_record.extend_from_slice(&tag);
+    inner_record.extend_from_slice(&inner);
+    let outer = hpke_suite::seal(
+        rng,
+        poster.sealing_key(),
+        domain::VAULT_OUTER,
+        &file_tag,
+        &inner_record,
+    )
+    .map_err(|_| VaultError::DecryptionFailed)?;
     let mut record = [0u8; RECORD_LEN];
     if outer.len() != RECORD_LEN - TAG_LEN {
         return Err(VaultError::WrongLength {
@@ -150,7 +164,7 @@ pub fn seal_record(
             got: outer.len(),
         });
     }
-    record[..TAG_LEN].copy_from_slice(&tag);
+    record[..TAG_LEN].copy_from_slice(&file_tag);
     record[TAG_LEN..].copy_from_slice(&outer);
     Ok(record)
 }
@@ -178,14 +192,21 @@ pub fn seal_visit(
         .collect()
 }
 
-/// The tag a record is filed under.
+/// The tag a record is filed under (its `file_tag`: a bucket of venues and a day).
 pub fn record_tag(record: &[u8]) -> Option<Tag> {
     record.get(..TAG_LEN).and_then(|t| t.try_into().ok())
 }
 
-/// The venue's step: strips the outer layer of a record whose tag is one of `allowed`
-/// (this venue's vault tags for the hours a tracer asked about). The venue learns nothing:
-/// what is left is sealed to the authority.
+/// The tag an inner record carries (the venue's `vault_tag` for the record's hour).
+pub fn inner_tag(inner: &[u8]) -> Option<Tag> {
+    inner.get(..TAG_LEN).and_then(|t| t.try_into().ok())
+}
+
+/// The venue's step: opens the outer layer of a record and keeps it only if its vault tag is
+/// one of `allowed` (this venue's vault tags for the hours a tracer asked about). A record of
+/// another venue of the bucket does not open (`DecryptionFailed`); one of this venue for an
+/// hour not asked about is `NotForThisVenue`. The venue learns nothing of the contact: what
+/// is left is sealed to the authority.
 pub fn strip_outer(
     venue: &VenueKeys,
     allowed: &[Tag],
@@ -197,19 +218,19 @@ pub fn strip_outer(
             got: record.len(),
         });
     }
-    let (tag, outer) = record.split_at(TAG_LEN);
-    if !allowed.iter().any(|t| t[..] == *tag) {
+    let (file_tag, outer) = record.split_at(TAG_LEN);
+    let plain = zeroize::Zeroizing::new(
+        hpke_suite::open(venue.sealing_secret(), domain::VAULT_OUTER, file_tag, outer)
+            .map_err(|_| VaultError::DecryptionFailed)?,
+    );
+    let inner: InnerRecord = plain
+        .as_slice()
+        .try_into()
+        .map_err(|_| VaultError::DecryptionFailed)?;
+    if !allowed.iter().any(|t| t[..] == inner[..TAG_LEN]) {
         return Err(VaultError::NotForThisVenue);
     }
-    let inner = hpke_suite::open(venue.sealing_secret(), domain::VAULT_OUTER, tag, outer)
-        .map_err(|_| VaultError::DecryptionFailed)?;
-    if inner.len() != INNER_SEALED_LEN {
-        return Err(VaultError::DecryptionFailed);
-    }
-    let mut out = [0u8; INNER_RECORD_LEN];
-    out[..TAG_LEN].copy_from_slice(tag);
-    out[TAG_LEN..].copy_from_slice(&inner);
-    Ok(out)
+    Ok(inner)
 }
 
 /// The authority's step: opens the inner layer.

@@ -445,6 +445,12 @@ fn gen_poster(f: &Fixture) -> Value {
 
 fn gen_derive(f: &Fixture) -> Value {
     let id = f.poster.venue_id();
+    let bucket_tags: Vec<Value> = [(0u16, 0u64), (1023, 20_454), (517, 1)]
+        .iter()
+        .map(
+            |&(b, d)| json!({"bucket": b, "day": d, "tag": h(&protocol::derive::bucket_tag(b, d))}),
+        )
+        .collect();
     let hours: Vec<Value> = [hour_of(T0), hour_of(T0) + 1, hour_of(T0) + 13]
         .iter()
         .map(|&hr| {
@@ -452,6 +458,7 @@ fn gen_derive(f: &Fixture) -> Value {
                 "hour": hr,
                 "notice_tag": h(&notice_tag(&id, hr)),
                 "vault_tag": h(&vault_tag(&id, hr)),
+                "file_tag": h(&vault_file_tag(&id, hr)),
             })
         })
         .collect();
@@ -468,8 +475,10 @@ fn gen_derive(f: &Fixture) -> Value {
     })
     .collect();
     json!({
-        "description": "Per-hour derivations for the venue of poster.json valid[0].",
+        "description": "Per-hour derivations for the venue of poster.json valid[0]; `vault_bucket` is its bucket, and `file_tag` is `bucket_tag(vault_bucket, floor(hour / 24))`. `bucket_tags` gives bucket_tag for other buckets and days.",
         "venue_id": h(id.as_bytes()),
+        "vault_bucket": protocol::derive::vault_bucket(&id),
+        "bucket_tags": bucket_tags,
         "hours": hours,
         "notice_key": {"salt": h(&[0x5a; 16]), "key": h(notice_key(&id, &[0x5a; 16]).as_ref())},
         "hours_covered": covered,
@@ -1116,6 +1125,15 @@ fn gen_vault(f: &Fixture) -> Value {
     tampered[200] ^= 1;
     let mut tampered_tag = record;
     tampered_tag[0] ^= 1;
+    // A genuine record of this venue for the next hour, which the tracer did not ask about.
+    let next_hour = seal_record(
+        &mut rng(23),
+        &f.poster,
+        &f.authority.public_key(),
+        hr + 1,
+        &contact,
+    )
+    .unwrap();
     // Inner records the authority must refuse: each seals, under the genuine tag, a contact
     // plaintext with one rule broken.
     let tag = allowed[0];
@@ -1170,7 +1188,8 @@ fn gen_vault(f: &Fixture) -> Value {
     ];
     let mut negative = vec![
         json!({"name": "vault_record_altered", "step": "strip", "error": "vault_decryption_failed", "record": h(&tampered)}),
-        json!({"name": "vault_tag_altered", "step": "strip", "error": "vault_not_for_this_venue", "record": h(&tampered_tag)}),
+        json!({"name": "vault_file_tag_altered", "step": "strip", "error": "vault_decryption_failed", "record": h(&tampered_tag)}),
+        json!({"name": "vault_hour_not_asked_for", "step": "strip", "error": "vault_not_for_this_venue", "record": h(&next_hour)}),
         json!({"name": "vault_record_truncated", "step": "strip", "error": "vault_wrong_length", "record": h(&record[..RECORD_LEN_MINUS_ONE])}),
         json!({"name": "vault_other_venue_key", "step": "strip_with_venue2", "error": "vault_decryption_failed", "record": h(&record)}),
         json!({"name": "vault_inner_with_venue_key", "step": "open_with_venue_key", "error": "vault_decryption_failed", "record": h(&inner)}),
@@ -1192,8 +1211,9 @@ fn gen_vault(f: &Fixture) -> Value {
     );
     negative.push(json!({"name": "vault_visit_past_the_last_sealing_period", "step": "seal", "error": "vault_no_sealing_key", "contact": contact_json(&late)}));
     json!({
-        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1), `seal` (a client seals `contact` for poster.json valid[0] under trust.json: an hour of the visit lies in no sealing period).",
+        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing; it is filed under `file_tag`. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1), `seal` (a client seals `contact` for poster.json valid[0] under trust.json: an hour of the visit lies in no sealing period).",
         "hour": hr,
+        "file_tag": h(&vault_file_tag(&f.poster.venue_id(), hr)),
         "contact": contact_json(&contact),
         "record": h(&record),
         "inner_record": h(&inner),
@@ -2064,6 +2084,18 @@ fn derive_vectors() {
         let hr = x["hour"].as_u64().unwrap();
         assert_eq!(h(&notice_tag(&id, hr)), x["notice_tag"].as_str().unwrap());
         assert_eq!(h(&vault_tag(&id, hr)), x["vault_tag"].as_str().unwrap());
+        assert_eq!(h(&vault_file_tag(&id, hr)), x["file_tag"].as_str().unwrap());
+    }
+    assert_eq!(
+        u64::from(protocol::derive::vault_bucket(&id)),
+        v["vault_bucket"].as_u64().unwrap()
+    );
+    for x in v["bucket_tags"].as_array().unwrap() {
+        let tag = protocol::derive::bucket_tag(
+            x["bucket"].as_u64().unwrap() as u16,
+            x["day"].as_u64().unwrap(),
+        );
+        assert_eq!(h(&tag), x["tag"].as_str().unwrap());
     }
     let salt: [u8; 16] = unh(&v["notice_key"]["salt"]).try_into().unwrap();
     assert_eq!(
@@ -2245,6 +2277,11 @@ fn vault_vectors() {
     let authority = SealingSecretKey::from_bytes(arr32(&k["authority_sealing"]["x25519_secret"]));
     let id = posters()[0].venue_id();
     let allowed = [vault_tag(&id, v["hour"].as_u64().unwrap())];
+    assert_eq!(
+        h(&unh(&v["record"])[..16]),
+        v["file_tag"].as_str().unwrap(),
+        "a record starts with its file tag"
+    );
     let inner = strip_outer(&venue, &allowed, &unh(&v["record"])).unwrap();
     assert_eq!(h(&inner), v["inner_record"].as_str().unwrap());
     let contact = open_inner(&authority, &inner).unwrap();
@@ -2478,7 +2515,7 @@ fn limits_match_the_spec() {
     assert_eq!(notice::MAX_FUTURE_SKEW_SECS, 300);
     assert_eq!(vault::CONTACT_LEN, 256);
     assert_eq!(vault::INNER_RECORD_LEN, 320);
-    assert_eq!(vault::RECORD_LEN, 368);
+    assert_eq!(vault::RECORD_LEN, 384);
     assert_eq!(query::MAX_QUERY_TAGS, 1024);
     assert_eq!(query::MAX_QUERY_SKEW_SECS, 300);
     assert_eq!(protocol::case::MAX_CASE_VISITS, 2000);

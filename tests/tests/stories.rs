@@ -459,8 +459,8 @@ fn notice_and_vault_stories() {
         ],
     );
     assert!(
-        out.contains("2 record(s)"),
-        "A's visit covers two hours: {out}"
+        out.contains("record(s) filed under the venue's bucket on the day(s) of 2 hour(s)"),
+        "{out}"
     );
     let out = ok(
         d,

@@ -483,7 +483,7 @@ fn publish_and_query_are_separate_roles() {
         .stderr(predicate::str::contains("has the query role only"));
     // The server holds the same line for a query signed under a publish-only certificate.
     let id = tracer::keys::load(&publisher).unwrap();
-    let tags = [vault_tag(&p.venue_id(), hour_of(t))];
+    let tags = [vault_file_tag(&p.venue_id(), hour_of(t))];
     let q = protocol::query::sign_query(
         &mut rand_core::UnwrapErr(rand::rngs::SysRng),
         &id.key,
@@ -890,8 +890,19 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
         .http_status_as_error(false)
         .build()
         .into();
-    for c in [&ada, &bob] {
-        for r in seal_visit(&mut rng, &p, &trust, c).unwrap() {
+    // A venue of The Crown's vault bucket (1 in 1024 venues): its records are filed under the
+    // same tags, so the tracer's query returns them too, and The Crown cannot open them.
+    let (_, anchor) = loop {
+        let v = venue("The Anchor");
+        if protocol::derive::vault_bucket(&v.1.venue_id())
+            == protocol::derive::vault_bucket(&p.venue_id())
+        {
+            break v;
+        }
+    };
+    let cy = contact("Cy", base + 600, base + 1200); // inside the window, at The Anchor
+    for (c, venue) in [(&ada, &p), (&bob, &p), (&cy, &anchor)] {
+        for r in seal_visit(&mut rng, venue, &trust, c).unwrap() {
             let body = serde_json::json!({"record": base64_encode(&r)}).to_string();
             let res = agent
                 .post(format!("{}/v1/vault", w.server))
@@ -919,7 +930,14 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
         .arg(&request)
         .assert()
         .success()
-        .stdout(predicate::str::contains("2 record(s) over 2 hour(s)"));
+        .stdout(predicate::str::contains(
+            "filed under the venue's bucket on the day(s) of 2 hour(s)",
+        ));
+    let fetched: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&request).unwrap()).unwrap();
+    let fetched = fetched["records"].as_array().unwrap().len();
+    // Ada's two, Cy's one, and Bob's when his hour falls on the same day.
+    assert!((3..=4).contains(&fetched), "{fetched}");
     // The venue owner's step, offline, with venue-keygen's own code.
     let key_file = venue_keygen::files::VenueKeyFile {
         secret: venue_secret,
@@ -934,6 +952,11 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
     assert_eq!(checked.certificate.name(), "Tracer One");
     let (response, summary) = venue_keygen::vault::unwrap_checked(&key_file, &checked, &bytes);
     assert_eq!(summary.stripped, 2);
+    assert_eq!(
+        summary.not_this_venue,
+        fetched - 2,
+        "Cy's and Bob's stay sealed"
+    );
     let resp_path = w.dir.join("response.json");
     std::fs::write(&resp_path, serde_json::to_vec(&response).unwrap()).unwrap();
     let csv = w.dir.join("contacts.csv");

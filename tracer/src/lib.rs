@@ -523,10 +523,14 @@ pub fn vault_fetch(
             protocol::query::MAX_QUERY_TAGS
         )));
     }
-    let tags: Vec<Tag> = hours
+    // Records are filed by bucket and day (spec section 9): ask for the venue's bucket on each
+    // day the window touches. The answer holds the records of every venue in the bucket; only
+    // this venue can open its own, and it keeps only those of the signed hours.
+    let mut tags: Vec<Tag> = hours
         .iter()
-        .map(|&h| vault_tag(&poster.venue_id(), h))
+        .map(|&h| protocol::vault_file_tag(&poster.venue_id(), h))
         .collect();
+    tags.dedup();
     let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
     let query = protocol::query::sign_query(&mut rng, &id.key, &id.cert, now, &tags)
         .map_err(|e| Error::invalid(e.to_string()))?;
@@ -609,7 +613,7 @@ pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Resu
     for r in &resp.records {
         let index = r.index;
         let inner = URL_SAFE_NO_PAD.decode(&r.inner).unwrap_or_default();
-        let tag = protocol::vault::record_tag(&inner);
+        let tag = protocol::vault::inner_tag(&inner);
         let Some(&(_, hour)) = allowed.iter().find(|(t, _)| Some(*t) == tag) else {
             out.failed.push(format!(
                 "record {index}: not for this venue and these hours"

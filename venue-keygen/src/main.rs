@@ -477,7 +477,8 @@ fn unwrap(
         .map_err(|e| Error::invalid(format!("cannot write the response: {e}")))?;
     common::files::write(out, format!("{json}\n").as_bytes(), 0o600, force)?;
     println!(
-        "Stripped {} record(s); refused {} for another venue or hour and {} damaged. Response: {}",
+        "Stripped {} record(s) of yours; left {} of other venues in your bucket or other hours, \
+         and {} damaged. Response: {}",
         s.stripped,
         s.not_this_venue,
         s.damaged,

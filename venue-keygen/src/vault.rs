@@ -9,7 +9,7 @@
 //! { "format": "checkin-vault-request/v1",
 //!   "poster": "<poster payload, base64url>",
 //!   "hours": [<epoch hour>, ...],                  // 1 to 1024, ascending, within the window
-//!   "records": ["<368-byte vault record, base64url>", ...],
+//!   "records": ["<384-byte vault record, base64url>", ...],
 //!   "from": <Unix seconds>, "to": <Unix seconds>,  // the window the tracer asks about
 //!   "certificate": "<tracer certificate, base64url>",
 //!   "signed_at": <Unix seconds>,
@@ -48,9 +48,10 @@ pub const MAX_REQUEST_RECORDS: usize = 100_000;
 pub struct UnwrapSummary {
     /// Records stripped.
     pub stripped: usize,
-    /// Records refused because they are not this venue's for the requested hours.
+    /// Records refused because they are another venue's (they do not open with this venue's
+    /// key; a damaged record looks the same) or this venue's for an hour not asked about.
     pub not_this_venue: usize,
-    /// Records refused because they do not decrypt or are damaged.
+    /// Records refused because they are not records at all (wrong length, not base64url).
     pub damaged: usize,
 }
 
@@ -69,7 +70,7 @@ impl CheckedRequest {
         format!(
             "Tracer \"{}\", certified by {authority}, asks you to unwrap the contact records of\n\
              \n  Venue      {} (fingerprint {})\n  From       {}\n  To         {}\n  Hours      {}\n  \
-             Records    {} (sealed: you will not see them; only the authority can open them)\n",
+             Records    {} of the venues that share your bucket (you can open only your own, and \n             \x20            only the authority can read what is inside)\n",
             self.certificate.name(),
             venue.info().name,
             venue.fingerprint(),
@@ -177,7 +178,10 @@ pub fn unwrap_checked(
                 });
             }
             Err(e) => {
-                if e == VaultError::NotForThisVenue {
+                if matches!(
+                    e,
+                    VaultError::NotForThisVenue | VaultError::DecryptionFailed
+                ) {
                     summary.not_this_venue += 1;
                 } else {
                     summary.damaged += 1;

@@ -218,7 +218,7 @@ fn b64(field: &'static str, value: &str) -> Result<Vec<u8>, ApiError> {
     })
 }
 
-/// Largest vault upload body: one 368-byte record is 491 base64url characters.
+/// Largest vault upload body: one 384-byte record is 512 base64url characters.
 pub const VAULT_BODY_LIMIT: u64 = 4 * 1024;
 /// Largest vault query body: 1,024 tags and a certificate, in base64url, with room to spare.
 pub const QUERY_BODY_LIMIT: u64 = 64 * 1024;

@@ -148,10 +148,12 @@ impl Fixture {
     }
 
     pub fn query(&mut self, hours: &[u64], timestamp: u64) -> Vec<u8> {
-        let tags: Vec<Tag> = hours
+        // Records are filed by bucket and day: one tag per day the hours touch.
+        let mut tags: Vec<Tag> = hours
             .iter()
-            .map(|h| vault_tag(&self.poster.venue_id(), *h))
+            .map(|h| vault_file_tag(&self.poster.venue_id(), *h))
             .collect();
+        tags.dedup();
         sign_query(&mut self.rng, &self.tracer, &self.cert, timestamp, &tags).unwrap()
     }
 }
