@@ -173,6 +173,7 @@ fn convert(v1: &V1) -> Result<State, Error> {
             visit: hex(k.get(..16).unwrap_or_default()),
             hour: 0,
             record,
+            not_before: 0,
         });
     }
     for (k, old) in v1.all::<OldVisit>("visits")? {

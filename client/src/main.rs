@@ -86,7 +86,8 @@ enum Command {
         /// The visit's id from `checkin diary`.
         id: String,
     },
-    /// Send queued contact uploads, download new notices and check them on this device.
+    /// Download new notices and check them on this device (contact uploads are sent apart,
+    /// by 'checkin uploads send').
     Sync {
         /// Another server than the one set at init.
         #[arg(long)]
@@ -148,6 +149,18 @@ enum ContactCmd {
 
 #[derive(Subcommand)]
 enum UploadsCmd {
+    /// Run the upload slots that are due: each sends one sealed record, a queued contact
+    /// record or else a cover record, so that your uploads say nothing about your visits.
+    /// Run it from a scheduler (every 10 minutes or so); slots come about once an hour.
+    Send {
+        /// Send every queued contact record now instead, each on its own connection. The
+        /// server then learns when your shared visits ended: use it only when asked to.
+        #[arg(long)]
+        all: bool,
+        /// Another server than the one set at init.
+        #[arg(long)]
+        server: Option<String>,
+    },
     /// Cancel the queued uploads of one visit (or of all with --all); they are never sent.
     Cancel {
         /// The visit's id from `checkin uploads`.
@@ -317,7 +330,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Sync { server } => sync(&mut s, server.as_deref(), now, &tz)?,
         Command::Alerts { json } => alerts(&s, json, &tz)?,
         Command::Contact(c) => contact(&mut s, c)?,
-        Command::Uploads { action } => uploads(&mut s, action, &tz)?,
+        Command::Uploads { action } => uploads(&mut s, action, now, &tz)?,
         Command::ShareCase { out: file, yes } => share_case(&s, &file, yes, now, &tz)?,
     }
     if acts_first {
@@ -337,8 +350,8 @@ fn run(cli: Cli) -> Result<(), Error> {
     let pending = s.state().uploads.len();
     if pending > 0 && says_pending {
         out.note(&format!(
-            "{pending} contact upload(s) are waiting; they are sent on the next sync \
-             ('checkin uploads' lists them)."
+            "{pending} contact upload(s) are waiting; they leave in random upload slots, run \
+             by 'checkin uploads send' ('checkin uploads' lists them)."
         ));
     }
     Ok(())
@@ -455,18 +468,8 @@ fn check_out(s: &mut Session, at: Option<&str>, now: u64, tz: &TimeZone) -> Resu
                      'checkin edit' corrects it.)"
                 );
             }
-            // A visit that just ended with consent is sent now; if that fails it stays queued.
-            if !s.state().uploads.is_empty() {
-                match client::net::server_url(&s.config().server) {
-                    Ok(server) => {
-                        let (sent, _) = s.send_uploads(&client::net::Server::new(&server))?;
-                        if sent > 0 {
-                            println!("Sent {sent} sealed contact upload(s).");
-                        }
-                    }
-                    Err(e) => eprintln!("Note: uploads wait: {e}"),
-                }
-            }
+            // Its contact records, if shared, leave later in random upload slots
+            // ('checkin uploads send'), never right at check-out (spec section 14.5).
         }
         None => println!("You are not checked in anywhere."),
     }
@@ -571,15 +574,6 @@ fn sync(s: &mut Session, server: Option<&str>, now: u64, tz: &TimeZone) -> Resul
     let result = s.sync(server, now, &progress);
     bar.finish_and_clear();
     let report = result?;
-    if report.uploaded > 0 {
-        println!("Sent {} sealed contact upload(s).", report.uploaded);
-    }
-    if report.pending > 0 {
-        println!(
-            "{} contact upload(s) could not be sent and stay queued.",
-            report.pending
-        );
-    }
     if !report.skipped.is_empty() {
         println!(
             "{} notice bundle(s) failed verification and were skipped (the others were \
@@ -715,8 +709,43 @@ fn contact(s: &mut Session, c: ContactCmd) -> Result<(), Error> {
     Ok(())
 }
 
-fn uploads(s: &mut Session, action: Option<UploadsCmd>, tz: &TimeZone) -> Result<(), Error> {
+fn uploads(
+    s: &mut Session,
+    action: Option<UploadsCmd>,
+    now: u64,
+    tz: &TimeZone,
+) -> Result<(), Error> {
     match action {
+        Some(UploadsCmd::Send { all, server }) => {
+            let base = client::net::server_url(server.as_deref().unwrap_or(&s.config().server))?;
+            let conn = client::net::Server::new(&base);
+            if all {
+                let (sent, left) = s.send_uploads(&conn)?;
+                println!("Sent {sent} sealed contact upload(s).");
+                if left > 0 {
+                    println!("{left} could not be sent and stay queued.");
+                }
+                return Ok(());
+            }
+            let r = s.run_upload_slots(&conn, now)?;
+            if r.contact + r.cover == 0 && !r.failed {
+                println!("No upload slot is due.");
+            } else {
+                println!(
+                    "Sent {} upload(s): {} contact record(s) and {} cover record(s).",
+                    r.contact + r.cover,
+                    r.contact,
+                    r.cover
+                );
+            }
+            if r.failed {
+                println!("The server could not be reached; the slot runs again next time.");
+            }
+            if r.waiting > 0 {
+                println!("{} contact record(s) wait for later slots.", r.waiting);
+            }
+            println!("Next upload slot: {}.", time::show(r.next_slot, tz));
+        }
         None => {
             let queued = s.queued();
             if queued.is_empty() {

@@ -128,6 +128,10 @@ pub struct QueuedUpload {
     pub hour: u64,
     /// The sealed record, base64url.
     pub record: String,
+    /// Not sent before this Unix time: a random delay of up to an hour after the visit ends
+    /// (spec section 14.5), so that uploads do not say when a visit ended.
+    #[serde(default)]
+    pub not_before: u64,
 }
 
 /// Everything in the diary.
@@ -158,6 +162,9 @@ pub struct State {
     /// never make it go back to an older one.
     #[serde(default)]
     pub revocations: Option<String>,
+    /// When the next upload slot is due (spec section 14.5), once the first has passed.
+    #[serde(default)]
+    pub next_upload_at: Option<u64>,
 }
 
 impl State {

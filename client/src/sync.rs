@@ -32,10 +32,6 @@ pub const RETRIES: u8 = 3;
 /// What a sync did.
 #[derive(Debug, Default)]
 pub struct SyncReport {
-    /// Sealed records sent.
-    pub uploaded: usize,
-    /// Records still queued.
-    pub pending: usize,
     /// Bundles downloaded that verified.
     pub bundles: usize,
     /// Bundles (or batches) that failed verification and were skipped: `hour …: why`.
@@ -64,7 +60,8 @@ impl Session {
         let base = net::server_url(server.unwrap_or(&self.config.server))?;
         let mut conn = net::Server::new(&base);
         let mut report = SyncReport::default();
-        (report.uploaded, report.pending) = self.send_uploads(&conn)?;
+        // Contact records never leave with a sync (spec section 14.5): they have their own
+        // upload slots ('checkin uploads send').
 
         // Download without the lock.
         self.save()?;

@@ -61,6 +61,7 @@ impl Session {
                 visit: id.to_owned(),
                 hour,
                 record: URL_SAFE_NO_PAD.encode(r),
+                not_before: departure + random_below(MAX_RECORD_DELAY_SECS),
             });
         }
         self.dirty = true;
@@ -207,6 +208,71 @@ impl Session {
         Ok((sent.len(), self.state.uploads.len()))
     }
 
+    /// Runs the upload slots that are due at `now` (spec section 14.5): each sends exactly one
+    /// record on a connection of its own, the oldest queued contact record whose delay has
+    /// passed or else a cover record, so that how many uploads leave, and when, says nothing
+    /// about visits or consent. Slots come at random, on average one an hour; a run catches up
+    /// on at most [`MAX_SLOTS_PER_RUN`]. Nothing is sent next to a sync: this is its own step.
+    pub fn run_upload_slots(
+        &mut self,
+        server: &net::Server,
+        now: u64,
+    ) -> Result<SlotReport, Error> {
+        let mut due = 0;
+        let mut next = self.state.next_upload_at.unwrap_or(now);
+        while next <= now && due < MAX_SLOTS_PER_RUN {
+            due += 1;
+            next += upload_gap();
+        }
+        if next <= now {
+            next = now + upload_gap();
+        }
+        let mut ready: Vec<QueuedUpload> = self
+            .state
+            .uploads
+            .iter()
+            .filter(|u| u.not_before <= now)
+            .cloned()
+            .collect();
+        ready.sort_by_key(|u| u.not_before);
+        ready.truncate(due);
+        let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
+        let covers: Vec<String> = (ready.len()..due)
+            .map(|_| URL_SAFE_NO_PAD.encode(protocol::vault::cover_record(&mut rng, now / 86_400)))
+            .collect();
+        // Which slot carries a contact record is random too.
+        let mut slots: Vec<(Option<QueuedUpload>, String)> = ready
+            .into_iter()
+            .map(|u| (Some(u.clone()), u.record))
+            .chain(covers.into_iter().map(|c| (None, c)))
+            .collect();
+        shuffle(&mut slots);
+        self.save()?;
+        self.store.release();
+        let mut sent = Vec::new();
+        let mut report = SlotReport::default();
+        for (real, record) in slots {
+            if !server.upload(&record) {
+                report.failed = true;
+                break; // server down or refusing: the slots run again next time
+            }
+            match real {
+                Some(u) => sent.push(u),
+                None => report.cover += 1,
+            }
+        }
+        self.state = self.store.relock()?;
+        report.contact = sent.len();
+        self.mark_sent(&sent);
+        if !report.failed {
+            self.state.next_upload_at = Some(next);
+            self.dirty = true;
+        }
+        report.waiting = self.state.uploads.len();
+        report.next_slot = self.state.next_upload_at.unwrap_or(now);
+        Ok(report)
+    }
+
     /// Removes acknowledged records from the queue and counts them on their visits.
     pub(crate) fn mark_sent(&mut self, sent: &[QueuedUpload]) {
         for u in sent {
@@ -234,6 +300,43 @@ impl Session {
             None
         }
     }
+}
+
+/// Mean time between upload slots (spec section 14.5).
+pub const UPLOAD_MEAN_GAP_SECS: u64 = 3600;
+/// Most upload slots one run sends, however long the diary was not run.
+pub const MAX_SLOTS_PER_RUN: usize = 4;
+/// Longest random delay before a contact record may be sent, after its visit ends.
+pub const MAX_RECORD_DELAY_SECS: u64 = 3600;
+
+/// What [`Session::run_upload_slots`] did.
+#[derive(Debug, Clone, Default)]
+pub struct SlotReport {
+    /// Contact records sent.
+    pub contact: usize,
+    /// Cover records sent.
+    pub cover: usize,
+    /// Contact records still queued.
+    pub waiting: usize,
+    /// When the next slot is due, Unix time.
+    pub next_slot: u64,
+    /// The server could not be reached or refused: the slots run again next time.
+    pub failed: bool,
+}
+
+/// A uniform random number below `n` (n > 0).
+fn random_below(n: u64) -> u64 {
+    use rand::RngExt as _;
+    rand_core::UnwrapErr(rand::rngs::SysRng).random_range(0..n)
+}
+
+/// An exponentially distributed gap with mean [`UPLOAD_MEAN_GAP_SECS`], so that slots form a
+/// Poisson process; at least a minute and at most six means.
+fn upload_gap() -> u64 {
+    // u in (0, 1]: 53 random bits.
+    let u = (random_below(1 << 53) + 1) as f64 / (1u64 << 53) as f64;
+    let gap = -(UPLOAD_MEAN_GAP_SECS as f64) * u.ln();
+    (gap as u64).clamp(60, 6 * UPLOAD_MEAN_GAP_SECS)
 }
 
 /// Shuffles `items` uniformly (Fisher–Yates, with the system's random numbers).

@@ -192,6 +192,30 @@ pub fn seal_visit(
         .collect()
 }
 
+/// A **cover record** for UTC day `day` (spec section 14.5): filed under the tag of a random
+/// bucket for that day and sealed, like a real record's venue layer, to a fresh random key
+/// that is then forgotten. On the wire and in the store it is indistinguishable from a real
+/// record; no venue opens it, so it is discarded when a tracer's request is unwrapped.
+pub fn cover_record(rng: &mut impl CryptoRng, day: u64) -> VaultRecord {
+    let mut b = [0u8; 2];
+    rng.fill_bytes(&mut b);
+    let file_tag =
+        crate::derive::bucket_tag(u16::from_be_bytes(b) % crate::derive::VAULT_BUCKETS, day);
+    let mut record = [0u8; RECORD_LEN];
+    record[..TAG_LEN].copy_from_slice(&file_tag);
+    loop {
+        // A random key is weak with negligible probability; HPKE then refuses it: draw again.
+        let key = SealingSecretKey::generate(rng).public_key();
+        let zeros = [0u8; INNER_RECORD_LEN];
+        if let Ok(outer) = hpke_suite::seal(rng, &key, domain::VAULT_OUTER, &file_tag, &zeros)
+            && outer.len() == RECORD_LEN - TAG_LEN
+        {
+            record[TAG_LEN..].copy_from_slice(&outer);
+            return record;
+        }
+    }
+}
+
 /// The tag a record is filed under (its `file_tag`: a bucket of venues and a day).
 pub fn record_tag(record: &[u8]) -> Option<Tag> {
     record.get(..TAG_LEN).and_then(|t| t.try_into().ok())

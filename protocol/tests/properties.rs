@@ -615,3 +615,20 @@ fn the_emergency_key_approves_for_an_unreachable_venue() {
     assert_eq!(alerts[0].approver, Approver::Authority);
     assert_eq!(alerts[0].issuer, "Tracer");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// A cover record is a record's length, filed under one of the day's 1024 bucket tags,
+    /// and no venue opens it (spec section 14.5).
+    #[test]
+    fn cover_records_look_real_and_open_for_no_venue(seed in any::<u64>(), day in 0u64..40_000) {
+        let w = world();
+        let r = protocol::vault::cover_record(&mut rng(seed), day);
+        prop_assert_eq!(r.len(), protocol::vault::RECORD_LEN);
+        let tag = protocol::vault::record_tag(&r).unwrap();
+        prop_assert!((0..protocol::derive::VAULT_BUCKETS).any(|b| protocol::derive::bucket_tag(b, day) == tag));
+        let allowed: Vec<Tag> = (0..24).map(|h| vault_tag(&w.poster.venue_id(), day * 24 + h)).collect();
+        prop_assert_eq!(strip_outer(&w.venue, &allowed, &r).unwrap_err(), VaultError::DecryptionFailed);
+    }
+}

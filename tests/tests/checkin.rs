@@ -193,12 +193,26 @@ fn consented_contact_uploads_reach_the_vault_and_open_for_the_authority() {
         .stdout(predicate::str::contains(
             "will be shared, sealed, when you leave",
         ));
-    // The visit ends: its one record (it covers one hour) goes to the vault right away.
+    // The visit ends: its one record (it covers one hour) is queued, not sent at check-out,
+    // and leaves in the diary's first upload slot, which is due at once.
     w.checkin("a")
         .args(["out", "--at", &rfc(t + 600 + 1800)])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Sent 1 sealed contact upload(s)."));
+        .stdout(predicate::str::contains("Sent").not());
+    w.checkin("a")
+        .args(["uploads", "send"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Sent 1 upload(s): 1 contact record(s) and 0 cover record(s).",
+        ));
+    // The next slot is not yet due.
+    w.checkin("a")
+        .args(["uploads", "send"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No upload slot is due."));
     // The tracer, the venue and the authority together can open it.
     let req = tracer::vault_fetch(&w.tracer, &w.server, &crown, t, t + 3600, now()).unwrap();
     assert_eq!(req.records.len(), 1);
@@ -250,11 +264,17 @@ fn uploads_wait_while_the_server_is_down_and_are_never_lost() {
         .code(1)
         .stderr(predicate::str::contains("cannot reach the server"))
         .stderr(predicate::str::contains("Your diary is unchanged"));
+    w.checkin("a")
+        .args(["uploads", "send"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("could not be reached"));
     // Against the real server: the queued upload goes out.
     w.checkin("a")
-        .args(["sync", "--server", &w.server])
+        .args(["uploads", "send", "--server", &w.server])
         .assert()
-        .success();
+        .success()
+        .stdout(predicate::str::contains("1 contact record(s)"));
     w.checkin("a")
         .args(["diary"])
         .assert()

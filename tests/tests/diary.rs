@@ -477,6 +477,12 @@ fn queued_uploads_follow_the_visit_and_can_be_seen_and_cancelled() {
         .args(["out", "--at", &rfc(now() - 300)])
         .assert()
         .success()
+        .stdout(predicate::str::contains("contact upload(s) are waiting"));
+    assert!(stdout(&w, "b", &["diary"]).contains("(contact queued)"));
+    w.checkin("b")
+        .args(["uploads", "send", "--all"])
+        .assert()
+        .success()
         // One record per hour the visit covers: one, or two across an hour boundary.
         .stdout(predicate::str::is_match("Sent [12] sealed contact upload").unwrap());
     assert!(stdout(&w, "b", &["diary"]).contains("(contact shared)"));
@@ -1287,7 +1293,8 @@ fn each_contact_record_leaves_on_its_own_connection() {
         ])
         .assert()
         .success();
-    let out = stdout(&w, "a", &["out", "--at", &rfc(d + 13 * 3600)]);
+    stdout(&w, "a", &["out", "--at", &rfc(d + 13 * 3600)]);
+    let out = stdout(&w, "a", &["uploads", "send", "--all"]);
     assert!(out.contains("Sent 3 sealed contact upload(s)."), "{out}");
     let counts: Vec<usize> = per_connection
         .lock()

@@ -389,6 +389,22 @@ fn notice_and_vault_stories() {
         &["scan", "cafe/poster.png", "--at", &yesterday("12:30")],
     );
     w.checkin("c", &["out", "--at", &yesterday("13:00")]);
+    // Uploads leave in slots, one record each, never at check-out or with a sync. In its first
+    // slot A sends one of its two contact records; C, who shares nothing, sends a cover record
+    // of the same size in its slot, which no venue opens.
+    let up = w.checkin("a", &["uploads", "send"]);
+    assert!(
+        up.contains("Sent 1 upload(s): 1 contact record(s) and 0 cover record(s)."),
+        "{up}"
+    );
+    let up = w.checkin("c", &["uploads", "send"]);
+    assert!(
+        up.contains("Sent 1 upload(s): 0 contact record(s) and 1 cover record(s)."),
+        "{up}"
+    );
+    // The story cannot wait for the next slots: the rest now.
+    w.checkin("a", &["uploads", "send", "--all"]);
+    w.checkin("b", &["uploads", "send", "--all"]);
 
     // The tracer notifies the Crown for 12:00–14:00.
     let out = notify_ok(

@@ -70,7 +70,8 @@ impl CheckedRequest {
         format!(
             "Tracer \"{}\", certified by {authority}, asks you to unwrap the contact records of\n\
              \n  Venue      {} (fingerprint {})\n  From       {}\n  To         {}\n  Hours      {}\n  \
-             Records    {} of the venues that share your bucket (you can open only your own, and \n             \x20            only the authority can read what is inside)\n",
+             Records    {} filed under your bucket (your key opens only yours; only the \
+             authority can read what is inside)\n",
             self.certificate.name(),
             venue.info().name,
             venue.fingerprint(),
