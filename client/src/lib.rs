@@ -36,7 +36,7 @@ use zeroize::Zeroizing;
 pub use error::Error;
 pub use state::{AlertRec, Consent, ContactIn, State, VisitRec};
 pub use store::Access;
-pub use unlock::{Config, Protection, init, needs_passphrase};
+pub use unlock::{Config, Protection, init, needs_passphrase, update_trust};
 pub use visits::ScanOutcome;
 
 /// Longest automatic stay, and longest visit a check-out may make: 12 hours.
@@ -237,6 +237,18 @@ impl Session {
         if self.state.alerts.len() != before {
             h.purged += before - self.state.alerts.len();
             self.dirty = true;
+        }
+        // Contact details can be sealed only for hours the trust file's sealing periods
+        // cover (spec section 14.2): say so a month ahead.
+        let shares = self.state.contact.is_some() && self.state.consent != Consent::Never;
+        let until = self.trust.sealing.last().map_or(0, |p| p.until);
+        if shares && until < now + 30 * 86_400 {
+            h.problems.push(format!(
+                "the authority's trust file lists sealing keys only until {} (UTC); after \
+                 that your contact details cannot be shared. Get its current trust file and \
+                 run 'checkin trust FILE'",
+                protocol::trust::format_day(until / 86_400)
+            ));
         }
         h
     }

@@ -86,6 +86,12 @@ enum Command {
         /// The visit's id from `checkin diary`.
         id: String,
     },
+    /// Pin a newer trust file of the same authority (it issues one when it adds months of
+    /// sealing keys); a file of another authority is refused.
+    Trust {
+        /// The authority's new trust file.
+        file: PathBuf,
+    },
     /// Download new notices and check them on this device (contact uploads are sent apart,
     /// by 'checkin uploads send').
     Sync {
@@ -274,6 +280,18 @@ fn run(cli: Cli) -> Result<(), Error> {
             cli.passphrase_file.as_ref(),
         );
     }
+    if let Command::Trust { file } = &cli.command {
+        let t = client::update_trust(&dir, file)?;
+        let until = t.sealing.last().map_or(0, |p| p.until);
+        println!(
+            "This diary now pins the trust file of \"{}\" from {}: contact details can be \
+             shared for visits until {}.",
+            t.authority,
+            file.display(),
+            time::show(until, &tz)
+        );
+        return Ok(());
+    }
     let passphrase = if client::needs_passphrase(&dir)? {
         Some(read_passphrase(cli.passphrase_file.as_ref(), false)?)
     } else if cli.passphrase_file.is_some() {
@@ -317,7 +335,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         housekeeping(&mut s, now, &tz, out);
     }
     match cli.command {
-        Command::Init { .. } => {}
+        Command::Init { .. } | Command::Trust { .. } => {}
         Command::Scan {
             poster,
             at,

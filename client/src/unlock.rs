@@ -118,6 +118,38 @@ fn write_private(path: &Path, data: &[u8]) -> Result<(), Error> {
     Ok(common::files::write_new(path, data, 0o600)?)
 }
 
+/// `checkin trust`: replaces the diary's pinned trust file with a newer one from the same
+/// authority (the same root key), as the authority issues one when it adds sealing periods
+/// (spec section 16a). A file of another authority is refused: a diary never changes whom
+/// it trusts. Returns the new trust anchor.
+pub fn update_trust(dir: &Path, trust_file: &Path) -> Result<TrustAnchor, Error> {
+    let pinned_path = dir.join("trust.txt");
+    if !dir.join("config.json").exists() {
+        return Err(Error::Invalid(format!(
+            "{} holds no diary: create one with 'checkin init'",
+            dir.display()
+        )));
+    }
+    let pinned = std::fs::read_to_string(&pinned_path)
+        .map_err(|e| common::Error::io("read the pinned trust file", &pinned_path, e))?;
+    let pinned = TrustAnchor::parse(&pinned)
+        .map_err(|e| Error::store_because("the pinned trust file is damaged", e))?;
+    let text = std::fs::read_to_string(trust_file)
+        .map_err(|e| common::Error::io("read the trust file", trust_file, e))?;
+    let trust = TrustAnchor::parse(&text)
+        .map_err(|e| Error::Invalid(format!("{}: {e}", trust_file.display())))?;
+    if trust.root != pinned.root {
+        return Err(Error::Invalid(format!(
+            "{} is the trust file of another authority (another root key) than the one this \
+             diary trusts, \"{}\": nothing was changed",
+            trust_file.display(),
+            pinned.authority
+        )));
+    }
+    common::files::write_replace(&pinned_path, text.as_bytes(), 0o600)?;
+    Ok(trust)
+}
+
 /// `checkin init`: creates the diary, protected by a device key or a passphrase.
 pub fn init(
     dir: &Path,

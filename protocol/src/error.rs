@@ -566,7 +566,7 @@ impl fmt::Display for VaultError {
             VaultError::NoSealingKey { hour } => write!(
                 f,
                 "the authority's trust file has no sealing key for {} (UTC): nothing was \
-                 sealed; get the authority's current trust file",
+                 sealed; get the authority's current trust file and pin it ('checkin trust')",
                 crate::trust::format_day(hour / 24)
             ),
         }

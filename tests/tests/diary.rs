@@ -327,6 +327,34 @@ fn a_visit_no_sealing_period_covers_checks_out_and_says_why_nothing_was_queued()
         stderr.contains("no sealing key") && stderr.contains("trust file"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("lists sealing keys only until 2020-02-01"),
+        "{stderr}"
+    );
+    // Another authority's trust file is refused; the authority's current one is pinned, and
+    // the visit's records are sealed and queued at the next opening.
+    let other = w.t.path().join("other");
+    tracer::authority::init(&other, "Other").unwrap();
+    w.checkin("a")
+        .arg("trust")
+        .arg(other.join("trust.txt"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("another authority"));
+    w.checkin("a")
+        .arg("trust")
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("now pins the trust file"));
+    let out = w.checkin("a").args(["uploads"]).output().unwrap();
+    assert!(out.status.success());
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stdout.contains("The Crown"), "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
 }
 
 /// Item 5: forgetting a visit deletes its queued uploads and its alerts.
