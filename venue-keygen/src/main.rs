@@ -113,14 +113,9 @@ enum Command {
         /// Where to write the approval for the tracer.
         #[arg(long, value_name = "APPROVAL")]
         out: PathBuf,
-        /// The authority's revocation list file (revocations.bin), to refuse a tracer whose
-        /// key the authority revoked.
-        #[arg(long, value_name = "FILE", conflicts_with = "server")]
-        revocations: Option<PathBuf>,
-        /// Your check-in server (https://HOST), to fetch the authority's current revocation
-        /// list from it.
-        #[arg(long, value_name = "URL")]
-        server: Option<String>,
+        /// Where to get the authority's revocation list.
+        #[command(flatten)]
+        revocations: Revocations,
         /// Approve without asking (for scripts).
         #[arg(long)]
         yes: bool,
@@ -143,14 +138,9 @@ enum Command {
         /// Where to write the response for the tracer.
         #[arg(long)]
         out: PathBuf,
-        /// The authority's revocation list file (revocations.bin), to refuse a tracer whose
-        /// key the authority revoked.
-        #[arg(long, value_name = "FILE", conflicts_with = "server")]
-        revocations: Option<PathBuf>,
-        /// Your check-in server (https://HOST), to fetch the authority's current revocation
-        /// list from it.
-        #[arg(long, value_name = "URL")]
-        server: Option<String>,
+        /// Where to get the authority's revocation list.
+        #[command(flatten)]
+        revocations: Revocations,
         /// Unwrap without asking (for scripts).
         #[arg(long)]
         yes: bool,
@@ -227,48 +217,31 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             input,
             out,
             revocations,
-            server,
             yes,
             force,
-        } => unwrap(
-            &key,
-            &trust,
-            &input,
-            &out,
-            &Revocations {
-                file: revocations,
-                server,
-            },
-            yes,
-            force,
-        ),
+        } => unwrap(&key, &trust, &input, &out, &revocations, yes, force),
         Command::Approve {
             key,
             trust,
             input,
             out,
             revocations,
-            server,
             yes,
             force,
-        } => approve(
-            &key,
-            &trust,
-            &input,
-            &out,
-            &Revocations {
-                file: revocations,
-                server,
-            },
-            yes,
-            force,
-        ),
+        } => approve(&key, &trust, &input, &out, &revocations, yes, force),
     }
 }
 
 /// Where the authority's revocation list comes from, if anywhere.
+#[derive(clap::Args)]
 struct Revocations {
+    /// The authority's revocation list file (revocations.bin), to refuse a tracer whose key
+    /// the authority revoked.
+    #[arg(long = "revocations", value_name = "FILE", conflicts_with = "server")]
     file: Option<PathBuf>,
+    /// Your check-in server (https://HOST), to fetch the authority's current revocation list
+    /// from it.
+    #[arg(long, value_name = "URL")]
     server: Option<String>,
 }
 
