@@ -1,0 +1,129 @@
+// The authority's trust file (spec section 16a), parsed strictly, in the order of its checks.
+
+import { unbase64url } from "./bytes.js";
+import { ed25519KeyOk, x25519KeyOk } from "./keys.js";
+import { textProblem } from "./text.js";
+
+export const TRUST_HEADER = "checkin-trust v1";
+export const MAX_SEALING_PERIODS = 64;
+const DAY = 86_400;
+
+export interface SealingPeriod {
+  /** First second, Unix time (a UTC midnight). */
+  from: number;
+  /** First second after the period. */
+  until: number;
+  key: Uint8Array;
+}
+
+export interface TrustAnchor {
+  authority: string;
+  root: Uint8Array;
+  emergency: Uint8Array;
+  case: Uint8Array;
+  sealing: SealingPeriod[];
+}
+
+/** A refused trust file; `code` is the spec's error name. */
+export class TrustError extends Error {
+  constructor(
+    readonly code: string,
+    why: string,
+  ) {
+    super(`the trust file is not usable: ${why}`);
+  }
+}
+
+/** A strict `YYYY-MM-DD` (1970-01-01 to 9999-12-31) as days after 1970-01-01, or null. */
+export function parseDay(s: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1) return null;
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
+    return null;
+  }
+  return t / 1000 / DAY;
+}
+
+/** The key that seals the vault records of the hour starting at Unix time `t`, if any. */
+export function sealingKeyAt(t: TrustAnchor, at: number): Uint8Array | null {
+  return t.sealing.find((p) => p.from <= at && at < p.until)?.key ?? null;
+}
+
+export function parseTrust(text: string): TrustAnchor {
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+  if (lines[0] !== TRUST_HEADER) {
+    throw new TrustError("trust_not_a_trust_file", `it does not start with '${TRUST_HEADER}'`);
+  }
+  const malformed = (why: string) => new TrustError("trust_malformed", why);
+  const fields = new Map<string, string>();
+  const sealingLines: string[] = [];
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    if (colon < 0) throw malformed("a line has no ':'");
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (name === "sealing") {
+      sealingLines.push(value);
+      continue;
+    }
+    if (!["authority", "root", "emergency", "case"].includes(name)) {
+      throw malformed("unknown field");
+    }
+    if (fields.has(name)) throw malformed("a field appears twice");
+    fields.set(name, value);
+  }
+  const authority = fields.get("authority");
+  if (authority === undefined) throw malformed("the authority field is missing");
+  const problem = textProblem(authority, 64, true);
+  if (problem) throw new TrustError("trust_invalid_name", `the authority name ${problem}`);
+  const key32 = (value: string | undefined, what: string): Uint8Array => {
+    if (value === undefined) throw malformed(`the ${what} field is missing`);
+    const k = unbase64url(value);
+    if (!k || k.length !== 32) throw new TrustError("trust_invalid_key", `the ${what} key`);
+    return k;
+  };
+  const root = key32(fields.get("root"), "root");
+  const emergency = key32(fields.get("emergency"), "emergency");
+  const caseKey = key32(fields.get("case"), "case");
+  if (!ed25519KeyOk(root)) throw new TrustError("trust_invalid_key", "the root key");
+  if (!ed25519KeyOk(emergency)) throw new TrustError("trust_invalid_key", "the emergency key");
+  if (root.every((b, i) => b === emergency[i])) {
+    throw malformed("the emergency key must not be the root key");
+  }
+  if (!x25519KeyOk(caseKey)) throw new TrustError("trust_invalid_key", "the case key");
+  if (sealingLines.length === 0) throw malformed("the sealing field is missing");
+  if (sealingLines.length > MAX_SEALING_PERIODS) {
+    throw new TrustError("trust_invalid_period", "more than 64 sealing periods");
+  }
+  const sealing: SealingPeriod[] = [];
+  const hexOf = (k: Uint8Array) => Array.from(k).join(",");
+  const seen = new Set([hexOf(caseKey)]);
+  for (const line of sealingLines) {
+    const parts = line.split(" ");
+    if (parts.length !== 3) throw malformed("a sealing line is not 'FROM UNTIL KEY'");
+    const [from, until] = [parseDay(parts[0]!), parseDay(parts[1]!)];
+    if (from === null || until === null) {
+      throw new TrustError("trust_invalid_period", "a sealing period's day is not a date");
+    }
+    if (from >= until) {
+      throw new TrustError("trust_invalid_period", "a sealing period does not end after it starts");
+    }
+    const last = sealing[sealing.length - 1];
+    if (last && last.until !== from * DAY) {
+      throw new TrustError("trust_invalid_period", "sealing periods leave a gap or overlap");
+    }
+    const key = key32(parts[2], "sealing");
+    if (!x25519KeyOk(key)) throw new TrustError("trust_invalid_key", "a sealing key");
+    if (seen.has(hexOf(key))) throw malformed("a sealing key appears twice, or is the case key");
+    seen.add(hexOf(key));
+    sealing.push({ from: from * DAY, until: until * DAY, key });
+  }
+  return { authority, root, emergency, case: caseKey, sealing };
+}
