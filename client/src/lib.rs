@@ -241,7 +241,7 @@ impl Session {
         // Contact details can be sealed only for hours the trust file's sealing periods
         // cover (spec section 14.2): say so a month ahead.
         let shares = self.state.contact.is_some() && self.state.consent != Consent::Never;
-        let until = self.trust.sealing.last().map_or(0, |p| p.until);
+        let until = self.trust.sealing_until();
         if shares && until < now + 30 * 86_400 {
             h.problems.push(format!(
                 "the authority's trust file lists sealing keys only until {} (UTC); after \

@@ -282,7 +282,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
     if let Command::Trust { file } = &cli.command {
         let t = client::update_trust(&dir, file)?;
-        let until = t.sealing.last().map_or(0, |p| p.until);
+        let until = t.sealing_until();
         println!(
             "This diary now pins the trust file of \"{}\" from {}: contact details can be \
              shared for visits until {}.",

@@ -118,6 +118,15 @@ fn write_private(path: &Path, data: &[u8]) -> Result<(), Error> {
     Ok(common::files::write_new(path, data, 0o600)?)
 }
 
+/// The trust file the diary in `dir` pins.
+fn pinned_trust(dir: &Path) -> Result<TrustAnchor, Error> {
+    let path = dir.join("trust.txt");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| common::Error::io("read the pinned trust file", &path, e))?;
+    TrustAnchor::parse(&text)
+        .map_err(|e| Error::store_because("the pinned trust file is damaged", e))
+}
+
 /// `checkin trust`: replaces the diary's pinned trust file with a newer one from the same
 /// authority (the same root key), as the authority issues one when it adds sealing periods
 /// (spec section 16a). A file of another authority is refused: a diary never changes whom
@@ -130,10 +139,7 @@ pub fn update_trust(dir: &Path, trust_file: &Path) -> Result<TrustAnchor, Error>
             dir.display()
         )));
     }
-    let pinned = std::fs::read_to_string(&pinned_path)
-        .map_err(|e| common::Error::io("read the pinned trust file", &pinned_path, e))?;
-    let pinned = TrustAnchor::parse(&pinned)
-        .map_err(|e| Error::store_because("the pinned trust file is damaged", e))?;
+    let pinned = pinned_trust(dir)?;
     let text = std::fs::read_to_string(trust_file)
         .map_err(|e| common::Error::io("read the trust file", trust_file, e))?;
     let trust = TrustAnchor::parse(&text)
@@ -284,10 +290,7 @@ pub(crate) fn unlock(
     if !check_matches(master.as_ref(), &config.check) {
         return Err(Error::Locked);
     }
-    let trust_text = std::fs::read_to_string(dir.join("trust.txt"))
-        .map_err(|e| common::Error::io("read the pinned trust file", dir.join("trust.txt"), e))?;
-    let trust = TrustAnchor::parse(&trust_text)
-        .map_err(|e| Error::store_because("the pinned trust file is damaged", e))?;
+    let trust = pinned_trust(dir)?;
     let (store, state) = Store::open(dir, diary_key(master.as_ref()), access, |d| {
         crate::legacy::read(d, master.as_ref())
     })?;

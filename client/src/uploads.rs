@@ -192,20 +192,40 @@ impl Session {
         if self.state.uploads.is_empty() {
             return Ok((0, 0));
         }
+        let slots = self
+            .state
+            .uploads
+            .iter()
+            .cloned()
+            .map(Slot::Contact)
+            .collect();
+        let sent = self.send_each(server, slots)?;
+        Ok((sent.contact, self.state.uploads.len()))
+    }
+
+    /// Sends `slots` in random order, each in its own request on its own connection, without
+    /// holding the diary's lock while the network is used, and stops at the first failure
+    /// (the rest stay queued); then takes the sent contact records off the queue.
+    fn send_each(&mut self, server: &net::Server, mut slots: Vec<Slot>) -> Result<Sent, Error> {
+        shuffle(&mut slots);
         self.save()?;
-        let mut queue = self.state.uploads.clone();
-        shuffle(&mut queue);
         self.store.release();
-        let mut sent: Vec<QueuedUpload> = Vec::new();
-        for u in queue {
-            if !server.upload(&u.record) {
+        let mut contact = Vec::new();
+        let mut out = Sent::default();
+        for slot in slots {
+            if !server.upload(slot.record()) {
+                out.failed = true;
                 break; // server down or refusing: keep the rest for later
             }
-            sent.push(u);
+            match slot {
+                Slot::Contact(u) => contact.push(u),
+                Slot::Cover(_) => out.cover += 1,
+            }
         }
         self.state = self.store.relock()?;
-        self.mark_sent(&sent);
-        Ok((sent.len(), self.state.uploads.len()))
+        out.contact = contact.len();
+        self.mark_sent(&contact);
+        Ok(out)
     }
 
     /// Runs the upload slots that are due at `now` (spec section 14.5): each sends exactly one
@@ -237,40 +257,26 @@ impl Session {
         ready.sort_by_key(|u| u.not_before);
         ready.truncate(due);
         let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
-        let covers: Vec<String> = (ready.len()..due)
-            .map(|_| URL_SAFE_NO_PAD.encode(protocol::vault::cover_record(&mut rng, now / 86_400)))
-            .collect();
-        // Which slot carries a contact record is random too.
-        let mut slots: Vec<(Option<QueuedUpload>, String)> = ready
-            .into_iter()
-            .map(|u| (Some(u.clone()), u.record))
-            .chain(covers.into_iter().map(|c| (None, c)))
-            .collect();
-        shuffle(&mut slots);
-        self.save()?;
-        self.store.release();
-        let mut sent = Vec::new();
-        let mut report = SlotReport::default();
-        for (real, record) in slots {
-            if !server.upload(&record) {
-                report.failed = true;
-                break; // server down or refusing: the slots run again next time
-            }
-            match real {
-                Some(u) => sent.push(u),
-                None => report.cover += 1,
-            }
-        }
-        self.state = self.store.relock()?;
-        report.contact = sent.len();
-        self.mark_sent(&sent);
-        if !report.failed {
+        let covers = (ready.len()..due).map(|_| {
+            Slot::Cover(
+                URL_SAFE_NO_PAD.encode(protocol::vault::cover_record(&mut rng, now / 86_400)),
+            )
+        });
+        // Which slot carries a contact record is random too (send_each shuffles).
+        let slots = ready.into_iter().map(Slot::Contact).chain(covers).collect();
+        let sent = self.send_each(server, slots)?;
+        // After a failure the slots run again next time.
+        if !sent.failed {
             self.state.next_upload_at = Some(next);
             self.dirty = true;
         }
-        report.waiting = self.state.uploads.len();
-        report.next_slot = self.state.next_upload_at.unwrap_or(now);
-        Ok(report)
+        Ok(SlotReport {
+            contact: sent.contact,
+            cover: sent.cover,
+            waiting: self.state.uploads.len(),
+            next_slot: self.state.next_upload_at.unwrap_or(now),
+            failed: sent.failed,
+        })
     }
 
     /// Removes acknowledged records from the queue and counts them on their visits.
@@ -322,6 +328,29 @@ pub struct SlotReport {
     pub next_slot: u64,
     /// The server could not be reached or refused: the slots run again next time.
     pub failed: bool,
+}
+
+/// What one upload carries: a queued contact record, or a cover record (base64url).
+enum Slot {
+    Contact(QueuedUpload),
+    Cover(String),
+}
+
+impl Slot {
+    fn record(&self) -> &str {
+        match self {
+            Slot::Contact(u) => &u.record,
+            Slot::Cover(r) => r,
+        }
+    }
+}
+
+/// What [`Session::send_each`] sent.
+#[derive(Default)]
+struct Sent {
+    contact: usize,
+    cover: usize,
+    failed: bool,
 }
 
 /// A uniform random number below `n` (n > 0).

@@ -130,6 +130,12 @@ impl TrustAnchor {
         self.sealing.iter().find(|p| p.contains(t)).map(|p| &p.key)
     }
 
+    /// The end of the last sealing period, Unix time: no vault record can be sealed for an
+    /// hour from then on.
+    pub fn sealing_until(&self) -> u64 {
+        self.sealing.last().map_or(0, |p| p.until)
+    }
+
     /// The file's text.
     pub fn to_text(&self) -> String {
         let mut out = format!(

@@ -1472,6 +1472,14 @@ fn sealing_json(t: &TrustAnchor) -> Value {
         .collect()
 }
 
+/// `text` without the lines of field `name`.
+fn without_field(text: &str, name: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with(name))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn gen_trust(f: &Fixture) -> Value {
     let anchor = trust_anchor(f);
     let text = anchor.to_text();
@@ -1498,18 +1506,12 @@ fn gen_trust(f: &Fixture) -> Value {
         (
             "trust_missing_sealing",
             "trust_malformed",
-            text.lines()
-                .filter(|l| !l.starts_with("sealing"))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            without_field(&text, "sealing"),
         ),
         (
             "trust_missing_case",
             "trust_malformed",
-            text.lines()
-                .filter(|l| !l.starts_with("case"))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            without_field(&text, "case"),
         ),
         (
             "trust_case_key_is_a_sealing_key",
@@ -1562,10 +1564,7 @@ fn gen_trust(f: &Fixture) -> Value {
         (
             "trust_missing_emergency",
             "trust_malformed",
-            text.lines()
-                .filter(|l| !l.starts_with("emergency"))
-                .collect::<Vec<_>>()
-                .join("\n"),
+            without_field(&text, "emergency"),
         ),
         (
             "trust_emergency_key_is_the_root",
