@@ -75,11 +75,16 @@ pub fn sealing_key_path(dir: &Path, from: u64) -> PathBuf {
         .join(format!("{}.key", format_day(from / DAY)))
 }
 
-/// The first day of the UTC month holding Unix time `t`.
-fn month_start(t: u64) -> Result<Date, Error> {
+/// The UTC date holding Unix time `t`.
+fn utc_date(t: u64) -> Result<Date, Error> {
     let ts = jiff::Timestamp::from_second(i64::try_from(t).unwrap_or(i64::MAX))
         .map_err(|e| Error::Invalid(format!("the clock reads an impossible time: {e}")))?;
-    Ok(ts.to_zoned(TimeZone::UTC).date().first_of_month())
+    Ok(ts.to_zoned(TimeZone::UTC).date())
+}
+
+/// The first day of the UTC month holding Unix time `t`.
+fn month_start(t: u64) -> Result<Date, Error> {
+    Ok(utc_date(t)?.first_of_month())
 }
 
 fn unix(d: Date) -> Result<u64, Error> {
@@ -308,25 +313,21 @@ pub fn rotate(dir: &Path, now: u64, ahead: u32) -> Result<Rotated, Error> {
             .checked_add(i64::from(ahead).months())
             .map_err(|e| Error::Invalid(e.to_string()))?,
     )?;
-    let mut last_until = trust.sealing.last().map_or(0, |p| p.until);
-    if last_until <= now {
-        // The trust file lapsed: start again at the current month, so that there is no gap
-        // before it; the lapsed periods go.
+    // New periods follow on from the last, so that there is no gap. Only when every period
+    // has expired (the file lapsed long ago) do they start afresh at the current month; a
+    // period whose records may still be asked for is never dropped, or its key could no
+    // longer be found.
+    let mut start = if trust.sealing.iter().all(expired) {
         out.dropped
             .extend(trust.sealing.drain(..).map(|p| format_day(p.from / DAY)));
-        last_until = unix(month_start(now)?)?;
-    }
-    while last_until < target {
-        if trust.sealing.len() >= protocol::trust::MAX_SEALING_PERIODS {
-            break;
-        }
-        let start = jiff::Timestamp::from_second(last_until as i64)
-            .map_err(|e| Error::Invalid(e.to_string()))?
-            .to_zoned(TimeZone::UTC)
-            .date();
+        month_start(now)?
+    } else {
+        utc_date(trust.sealing_until())?
+    };
+    while unix(start)? < target && trust.sealing.len() < protocol::trust::MAX_SEALING_PERIODS {
         let p = new_period(dir, start)?;
         out.added.push(format_day(p.from / DAY));
-        last_until = p.until;
+        start = utc_date(p.until)?;
         trust.sealing.push(p);
     }
     if !out.added.is_empty() || !out.dropped.is_empty() {
@@ -388,6 +389,20 @@ mod tests {
         load(&dir).unwrap();
         load_case(&dir).unwrap();
         load_emergency(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_lapsed_trust_file_keeps_the_keys_still_needed() {
+        let t = tempfile::TempDir::new().unwrap();
+        let trust = init_at(t.path(), "Board", NOW, 1).unwrap();
+        // 2027-01-10: December has ended, but its records may be asked for until 01-22.
+        let later = NOW + 38 * DAY;
+        let r = rotate(t.path(), later, 2).unwrap();
+        assert!(r.destroyed.is_empty() && r.dropped.is_empty(), "{r:?}");
+        assert_eq!(r.added, ["2027-01-01", "2027-02-01"]);
+        let (keys, rotated) = load_sealing(t.path()).unwrap();
+        assert!(keys.for_hour(trust.sealing[0].from / 3600).is_ok());
+        assert!(rotated.sealing_key_at(later).is_some());
     }
 
     #[test]
