@@ -2,10 +2,11 @@
 //! and a store (`DIR/data/store.redb`) holding one day of notices, published over the 24
 //! closed hours that ended three hours ago. Each notice is one venue's 3-hour window (starting
 //! at a random second, so it covers 4 hours), approved by that venue's own key, with MESSAGE
-//! as its text; a case's notices share one bundle of PER_BUNDLE notices. Prints the first of
-//! the 24 hours.
+//! as its text; a case's notices share one bundle of PER_BUNDLE notices, and bundles take
+//! turns among TRACERS tracers, each with a certificate of its own. Prints the first of the 24
+//! hours.
 //!
-//! `cargo run --release -p notify-server --example bench_day -- DIR NOTICES PER_BUNDLE MESSAGE`
+//! `cargo run --release -p notify-server --example bench_day -- DIR NOTICES PER_BUNDLE MESSAGE TRACERS`
 #![allow(clippy::print_stdout, reason = "a tool that prints")]
 
 use std::error::Error;
@@ -18,9 +19,13 @@ use rand::{RngExt, SeedableRng};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, dir, notices, per_bundle, message] = args.as_slice() else {
-        return Err("usage: bench_day DIR NOTICES PER_BUNDLE MESSAGE".into());
+    let [_, dir, notices, per_bundle, message, tracers] = args.as_slice() else {
+        return Err("usage: bench_day DIR NOTICES PER_BUNDLE MESSAGE TRACERS".into());
     };
+    let tracers: usize = tracers.parse()?;
+    if tracers == 0 {
+        return Err("TRACERS must be 1 or more".into());
+    }
     let dir = std::path::Path::new(dir);
     let (n_notices, per_bundle): (usize, usize) = (notices.parse()?, per_bundle.parse()?);
     if per_bundle == 0 || per_bundle > protocol::notice::MAX_BUNDLE_NOTICES {
@@ -32,16 +37,21 @@ fn main() -> Result<(), Box<dyn Error>> {
         .as_secs();
     let first_hour = now / 3600 - 27;
     let root = Ed25519Secret::generate(&mut rng);
-    let tracer = Ed25519Secret::generate(&mut rng);
-    // A name of typical length: the certificate is part of every bundle.
-    let cert = Certificate::issue(
-        &root,
-        &tracer.verifying_key(),
-        "NHS Example Health Board Contact Tracing",
-        now - 3 * 86_400,
-        now + 86_400,
-    )?;
-    let digest = cert_digest(&cert);
+    // Names of typical length (40 bytes): the certificate is part of every bundle.
+    let signers = (0..tracers)
+        .map(|t| {
+            let tracer = Ed25519Secret::generate(&mut rng);
+            let cert = Certificate::issue(
+                &root,
+                &tracer.verifying_key(),
+                &format!("NHS Example Health Board Tracer No.{t:05}"),
+                now - 3 * 86_400,
+                now + 86_400,
+            )?;
+            let digest = cert_digest(&cert);
+            Ok((tracer, cert, digest))
+        })
+        .collect::<Result<Vec<_>, protocol::CertError>>()?;
     let trust = TrustAnchor {
         authority: "Bench Authority".into(),
         root: root.verifying_key(),
@@ -62,6 +72,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     for i in 0..n_bundles {
         let hour = first_hour + (i * 24 / n_bundles) as u64;
         let published = hour * 3600 + rng.random_range(0..3600);
+        let (tracer, cert, digest) = &signers[i % tracers];
         let k = per_bundle.min(left);
         left -= k;
         let notices: Vec<VenueNotice> = (0..k)
@@ -72,7 +83,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 let start = published - 86_400 + rng.random_range(0..86_400 - 3 * 3600);
                 let s = ApprovalStatement {
                     venue_id: VenueId(id),
-                    cert_digest: digest,
+                    cert_digest: *digest,
                     start,
                     end: start + 3 * 3600,
                     severity: Severity::High,
@@ -85,12 +96,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 }
             })
             .collect();
-        let b = sign_bundle(
-            &tracer,
-            &cert,
-            published,
-            &seal_notices(&mut rng, &notices)?,
-        )?;
+        let b = sign_bundle(tracer, cert, published, &seal_notices(&mut rng, &notices)?)?;
         store.insert_bundle(&protocol::notice::bundle_id_of(&b), published, &b)?;
     }
     store.flush()?;

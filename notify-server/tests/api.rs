@@ -148,6 +148,79 @@ fn batches_are_immutable_once_the_hour_has_closed() {
 }
 
 #[test]
+fn batches_come_gzipped_to_clients_that_take_it() {
+    use std::io::Read as _;
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 2);
+    let c = client(&dir, &f, &[]);
+    // Several bundles of one tracer: the certificate repeats, which gzip folds.
+    for i in 0..6 {
+        let b = f.bundle_at(now(), &format!("m{i}"));
+        post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    }
+    let path = format!("/v1/batches/{}", hour_of(now()));
+    let plain = c.get(path.clone()).dispatch();
+    assert_eq!(plain.headers().get_one("Content-Encoding"), None);
+    assert_eq!(plain.headers().get_one("Vary"), Some("Accept-Encoding"));
+    let plain_tag = plain.headers().get_one("ETag").unwrap().to_owned();
+    let plain = plain.into_bytes().unwrap();
+
+    let r = c
+        .get(path.clone())
+        .header(Header::new("Accept-Encoding", "br;q=1, gzip;q=0.8"))
+        .dispatch();
+    assert_eq!(r.status(), Status::Ok);
+    assert_eq!(r.headers().get_one("Content-Encoding"), Some("gzip"));
+    assert_eq!(r.headers().get_one("Vary"), Some("Accept-Encoding"));
+    let tag = r.headers().get_one("ETag").unwrap().to_owned();
+    assert_ne!(tag, plain_tag, "each representation has its own tag");
+    let gz = r.into_bytes().unwrap();
+    assert!(gz.len() < plain.len(), "{} >= {}", gz.len(), plain.len());
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain, "the same batch, byte for byte");
+
+    // Compressed once per content: asked again, the same bytes.
+    let again = c
+        .get(path.clone())
+        .header(Header::new("Accept-Encoding", "gzip"))
+        .dispatch();
+    assert_eq!(again.into_bytes().unwrap(), gz);
+    let r = c
+        .get(path.clone())
+        .header(Header::new("Accept-Encoding", "gzip"))
+        .header(Header::new("If-None-Match", tag))
+        .dispatch();
+    assert_eq!(r.status(), Status::NotModified);
+    // A weight of zero refuses gzip.
+    let r = c
+        .get(path.clone())
+        .header(Header::new("Accept-Encoding", "gzip;q=0, identity"))
+        .dispatch();
+    assert_eq!(r.headers().get_one("Content-Encoding"), None);
+    assert_eq!(r.into_bytes().unwrap(), plain);
+    // The batch grows: a new tag and new compressed bytes.
+    let b = f.bundle_at(now(), "later");
+    post(&c, "/v1/bundles", &json!({"bundle": b64(&b)}));
+    let r = c
+        .get(path)
+        .header(Header::new("Accept-Encoding", "gzip"))
+        .dispatch();
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&r.into_bytes().unwrap()[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(
+        protocol::batch::decode_batch(&unzipped, hour_of(now()))
+            .unwrap()
+            .len(),
+        7
+    );
+}
+
+#[test]
 fn hostile_bundles_get_clear_4xx() {
     let dir = TempDir::new().unwrap();
     let mut f = Fixture::new(dir.path(), 3);

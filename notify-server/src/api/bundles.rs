@@ -151,6 +151,55 @@ impl<'r> FromRequest<'r> for IfNoneMatch {
     }
 }
 
+/// Whether the request's `Accept-Encoding` takes gzip (RFC 9110 section 12.5.3): a `gzip`
+/// (or `x-gzip`) coding, or `*`, whose weight is not zero.
+pub struct AcceptsGzip(bool);
+
+impl AcceptsGzip {
+    /// Reads one `Accept-Encoding` value.
+    pub fn from_header(value: &str) -> bool {
+        value.split(',').any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim();
+            let named = ["gzip", "x-gzip", "*"]
+                .iter()
+                .any(|c| coding.eq_ignore_ascii_case(c));
+            // A weight of zero (`q=0`, `q=0.000`) refuses the coding; any other takes it.
+            let refused = parts.any(|p| {
+                let p = p.trim();
+                p.get(..2).is_some_and(|k| k.eq_ignore_ascii_case("q="))
+                    && p[2..].trim().parse::<f32>().is_ok_and(|q| q == 0.0)
+            });
+            named && !refused
+        })
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for AcceptsGzip {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(AcceptsGzip(
+            req.headers()
+                .get("Accept-Encoding")
+                .any(AcceptsGzip::from_header),
+        ))
+    }
+}
+
+/// `body` compressed with gzip at the best level.
+fn gzip(body: &[u8]) -> Result<Arc<[u8]>, StoreError> {
+    use std::io::Write as _;
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 2),
+        flate2::Compression::best(),
+    );
+    enc.write_all(body)
+        .and_then(|()| enc.finish())
+        .map(Arc::from)
+        .map_err(|e| StoreError(format!("compressing a batch: {e}")))
+}
+
 /// A pre-rendered body (JSON, or binary for batches) with headers, served without a copy.
 pub struct RawJson {
     body: Option<Arc<[u8]>>,
@@ -261,9 +310,15 @@ pub fn get_bundles(
 
 /// Every bundle published in one epoch hour, as the binary batch of spec section 12.3;
 /// immutable once the hour has closed (120 seconds after its end), and then rendered once and
-/// served from memory.
+/// served from memory. A client that takes gzip gets the batch compressed (once per content),
+/// where that is smaller.
 #[get("/v1/batches/<hour>")]
-pub fn get_batch(app: &State<App>, hour: &str, inm: IfNoneMatch) -> Result<RawJson, ApiError> {
+pub fn get_batch(
+    app: &State<App>,
+    hour: &str,
+    inm: IfNoneMatch,
+    accepts: AcceptsGzip,
+) -> Result<RawJson, ApiError> {
     // Read here rather than by Rocket, so that "abc" is a bad parameter, not a JSON error.
     let hour: u64 = hour.parse().map_err(|_| {
         ApiError::new(
@@ -321,12 +376,33 @@ pub fn get_batch(app: &State<App>, hour: &str, inm: IfNoneMatch) -> Result<RawJs
         format!("public, max-age={}", closes.saturating_sub(now).min(60))
     };
     // Bundles are only ever added to an hour, and purged with the whole hour: the size names
-    // the content.
-    let etag = format!("\"h{hour}-{}\"", body.len());
-    let headers = vec![
+    // the content. The compressed form has a tag of its own (RFC 9110 section 8.8.3).
+    let len = body.len();
+    let gzipped = if accepts.0 {
+        let gz = match app.pages.gzipped(hour, len) {
+            Some(gz) => gz,
+            None => {
+                let gz = gzip(&body)?;
+                app.pages.put_gzipped(hour, len, Arc::clone(&gz));
+                gz
+            }
+        };
+        (gz.len() < len).then_some(gz)
+    } else {
+        None
+    };
+    let mut headers = vec![
         Header::new("Cache-Control", cache),
-        Header::new("ETag", etag.clone()),
+        Header::new("Vary", "Accept-Encoding"),
     ];
+    let (body, etag) = match gzipped {
+        Some(gz) => {
+            headers.push(Header::new("Content-Encoding", "gzip"));
+            (gz, format!("\"h{hour}-{len}-gzip\""))
+        }
+        None => (body, format!("\"h{hour}-{len}\"")),
+    };
+    headers.push(Header::new("ETag", etag.clone()));
     if inm.0.as_deref() == Some(etag.as_str()) {
         return Ok(RawJson {
             body: None,
@@ -341,4 +417,35 @@ pub fn get_batch(app: &State<App>, hour: &str, inm: IfNoneMatch) -> Result<RawJs
         status: Status::Ok,
         binary: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AcceptsGzip;
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        for yes in [
+            "gzip",
+            "GZip",
+            "br, gzip, deflate",
+            "gzip;q=0.5",
+            "deflate, gzip ; q=1.0",
+            "*",
+            "x-gzip",
+        ] {
+            assert!(AcceptsGzip::from_header(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "identity",
+            "br, deflate",
+            "gzip;q=0",
+            "gzip; Q=0.000",
+            "*;q=0",
+            "gzipx",
+        ] {
+            assert!(!AcceptsGzip::from_header(no), "{no}");
+        }
+    }
 }

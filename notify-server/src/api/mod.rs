@@ -61,6 +61,7 @@ pub struct App {
 pub struct PageCache {
     inner: Mutex<Pages>,
     batches: Mutex<Batches>,
+    gzipped: Mutex<Gzipped>,
 }
 
 /// Bodies by key, and their total size in bytes.
@@ -69,6 +70,9 @@ type Bodies<K> = (HashMap<K, Arc<[u8]>>, usize);
 type Pages = Bodies<(u64, usize)>;
 /// Closed hours' batches by hour.
 type Batches = Bodies<u64>;
+/// Batches compressed with gzip, by hour and uncompressed length: an hour's batch only ever
+/// grows, so its length names its content, open hours included.
+type Gzipped = Bodies<(u64, usize)>;
 
 fn cache_get<K: std::hash::Hash + Eq>(m: &Mutex<Bodies<K>>, key: &K) -> Option<Arc<[u8]>> {
     crate::lock(m).0.get(key).cloned()
@@ -103,10 +107,19 @@ impl PageCache {
         cache_put(&self.batches, hour, body, Self::MAX_BYTES);
     }
 
+    fn gzipped(&self, hour: u64, len: usize) -> Option<Arc<[u8]>> {
+        cache_get(&self.gzipped, &(hour, len))
+    }
+
+    fn put_gzipped(&self, hour: u64, len: usize, body: Arc<[u8]>) {
+        cache_put(&self.gzipped, (hour, len), body, Self::MAX_BYTES);
+    }
+
     /// Forgets every page and batch (after a purge).
     pub fn clear(&self) {
         *crate::lock(&self.inner) = Default::default();
         *crate::lock(&self.batches) = Default::default();
+        *crate::lock(&self.gzipped) = Default::default();
     }
 }
 
