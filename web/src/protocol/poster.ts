@@ -5,6 +5,7 @@ import { ed25519 } from "@noble/curves/ed25519";
 import { blake3 } from "@noble/hashes/blake3";
 import { ascii, concat, unbase64url } from "./bytes.js";
 import { ed25519KeyOk, x25519KeyOk } from "./keys.js";
+import { ProtocolError, Reader, UTF8 } from "./reader.js";
 import { textProblem } from "./text.js";
 
 export const POSTER_VERSION = 2;
@@ -22,14 +23,7 @@ export interface Poster {
 }
 
 /** A refused poster; `code` is the spec's error name. */
-export class PosterError extends Error {
-  constructor(
-    readonly code: string,
-    why: string,
-  ) {
-    super(why);
-  }
-}
+export class PosterError extends ProtocolError {}
 
 /** `Verify(pk, C, m, sig)` of spec section 4: RFC 8032 with the context prefix, rejecting a
  * non-canonical or small-order key or `R`, and `S` not below the group order. */
@@ -49,41 +43,11 @@ export function verifyStrict(
   }
 }
 
-class Reader {
-  private at = 0;
-  constructor(private readonly b: Uint8Array) {}
-  take(n: number): Uint8Array {
-    if (this.at + n > this.b.length) throw new PosterError("poster_truncated", "the poster ends early");
-    const out = this.b.slice(this.at, this.at + n);
-    this.at += n;
-    return out;
-  }
-  u8(): number {
-    return this.take(1)[0]!;
-  }
-  u16(): number {
-    const b = this.take(2);
-    return (b[0]! << 8) | b[1]!;
-  }
-  u64(): number {
-    return Number(new DataView(this.take(8).buffer).getBigUint64(0));
-  }
-  get offset(): number {
-    return this.at;
-  }
-  get rest(): number {
-    return this.b.length - this.at;
-  }
-}
-
-// ignoreBOM keeps a leading U+FEFF in the text, where the text rules refuse it.
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
 export function decodePoster(encoding: Uint8Array): Poster {
   if (encoding.length > MAX_POSTER_LEN) {
     throw new PosterError("poster_too_long", `a poster is at most ${MAX_POSTER_LEN} bytes`);
   }
-  const r = new Reader(encoding);
+  const r = new Reader(encoding, () => new PosterError("poster_truncated", "the poster ends early"));
   const version = r.u8();
   if (version !== POSTER_VERSION) {
     throw new PosterError("poster_unsupported_version", `poster version ${version}`);

@@ -1,0 +1,115 @@
+// Matching a diary against verified bundles (spec section 13): an index of the diary's
+// per-hour notice tags, a look-up per entry, and the notices opened and their approvals
+// checked only where a tag matched.
+
+import { hexOf, type Bundle, type NoticePayload, openNotice, approvalOk } from "./notice.js";
+import { hoursCovered, noticeKey, noticeTag, TAG_LEN } from "./derive.js";
+
+export const DEFAULT_THRESHOLD_SECS = 900;
+
+export interface Visit {
+  venueId: Uint8Array;
+  /** The poster's Ed25519 key: what approves the venue's notices. */
+  venueKey: Uint8Array;
+  arrival: number;
+  departure: number;
+}
+
+export interface Alert {
+  visit: number;
+  notice: NoticePayload;
+  overlapSecs: number;
+  issuer: string;
+  approver: "venue" | "authority";
+  bundleId: string;
+}
+
+export interface ScanStats {
+  entries: number;
+  tagHits: number;
+  unapproved: number;
+  malformed: number;
+}
+
+interface Slot {
+  venueId: Uint8Array;
+  venueKey: Uint8Array;
+  hour: number;
+  visits: number[];
+}
+
+const noticeKeyOf = (n: NoticePayload): string =>
+  `${n.start}/${n.end}/${n.severity}/${n.approver}/${hexOf(n.approval)}/${n.message}`;
+
+export class Matcher {
+  private readonly index = new Map<string, Slot>();
+
+  constructor(
+    private readonly visits: Visit[],
+    private readonly thresholdSecs: number,
+    private readonly emergencyKey: Uint8Array,
+  ) {
+    if (thresholdSecs < 1) throw new Error("the threshold must be at least one second");
+    visits.forEach((v, i) => {
+      const [first, last] = hoursCovered(v.arrival, v.departure);
+      for (let h = first; h <= last; h++) {
+        const key = tagKey(noticeTag(v.venueId, h), 0);
+        let slot = this.index.get(key);
+        if (!slot) {
+          slot = { venueId: v.venueId, venueKey: v.venueKey, hour: h, visits: [] };
+          this.index.set(key, slot);
+        }
+        slot.visits.push(i);
+      }
+    });
+  }
+
+  /** Every alert `bundle` raises for the diary; `seen` holds alerts already raised (by visit
+   * and notice), so that a window's several entries, or a bundle fetched twice, alert once. */
+  scan(bundle: Bundle, stats: ScanStats, seen = new Set<string>()): Alert[] {
+    const alerts: Alert[] = [];
+    for (let e = 0; e < bundle.count; e++) {
+      stats.entries++;
+      const slot = this.index.get(tagKey(bundle.entries, e * TAG_LEN));
+      if (!slot) continue;
+      stats.tagHits++;
+      const key = noticeKey(slot.venueId, bundle.salt);
+      bundle.notices.forEach((sealed, index) => {
+        let notice: NoticePayload;
+        try {
+          notice = openNotice(key, index, sealed, slot.hour);
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (code !== "notice_decryption_failed" && code !== "notice_window_outside_hour") stats.malformed++;
+          return;
+        }
+        if (!approvalOk(notice, slot.venueId, bundle.cert, slot.venueKey, this.emergencyKey)) {
+          stats.unapproved++;
+          return;
+        }
+        for (const i of slot.visits) {
+          const v = this.visits[i]!;
+          const overlap = Math.max(0, Math.min(v.departure, notice.end) - Math.max(v.arrival, notice.start));
+          if (overlap < this.thresholdSecs) continue;
+          const id = `${i}|${noticeKeyOf(notice)}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          alerts.push({
+            visit: i,
+            notice,
+            overlapSecs: overlap,
+            issuer: bundle.cert.name,
+            approver: notice.approver === 1 ? "venue" : "authority",
+            bundleId: hexOf(bundle.id),
+          });
+        }
+      });
+    }
+    return alerts;
+  }
+}
+
+/** A map key for the 16-byte tag at `at`: a latin-1 string, cheaper than hex. */
+function tagKey(b: Uint8Array, at: number): string {
+  return String.fromCharCode(...b.subarray(at, at + TAG_LEN));
+}

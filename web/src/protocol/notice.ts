@@ -1,0 +1,213 @@
+// Notice bundles (spec section 12): decoding and verification with every check in order;
+// opening a venue's notices (section 11.3) and checking their approval (section 11a); hour
+// batches (section 12.3).
+
+import { chacha20poly1305 } from "@noble/ciphers/chacha";
+import { blake3 } from "@noble/hashes/blake3";
+import { ascii, concat, u64 } from "./bytes.js";
+import { type Certificate, certDigest, certValidAt, decodeCertificate, verifyCert } from "./cert.js";
+import { hoursCovered, noticeKey, TAG_LEN } from "./derive.js";
+import { verifyStrict } from "./poster.js";
+import { ProtocolError, Reader, UTF8 } from "./reader.js";
+import { textProblem } from "./text.js";
+
+export const BUNDLE_VERSION = 2;
+export const MAX_NOTICES = 256;
+export const MAX_ENTRIES = 4096;
+export const MAX_FUTURE_SKEW_SECS = 300;
+export const MAX_BUNDLE_AGE_SECS = 1_209_600;
+export const MAX_MESSAGE = 160;
+
+export const noticeLenOk = (n: number): boolean => n % 16 === 0 && n >= 112 && n <= 272;
+
+export interface Bundle {
+  encoding: Uint8Array;
+  cert: Certificate;
+  createdAt: number;
+  salt: Uint8Array;
+  notices: Uint8Array[];
+  /** The entries' tags, concatenated, ascending. */
+  entries: Uint8Array;
+  count: number;
+  /** The bundle id (section 12.1). */
+  id: Uint8Array;
+}
+
+/** What a client keeps to verify bundles: the pinned root, the revoked tracer keys (hex) of
+ * the list it holds, and the certificates it has verified, by their exact bytes. */
+export class BundleVerifier {
+  private readonly known = new Map<string, Certificate>();
+  revoked = new Set<string>();
+  constructor(private readonly root: Uint8Array) {}
+
+  /** Section 12.2: every check, in order; throws the first failure's error. */
+  verify(encoding: Uint8Array, now: number): Bundle {
+    const bad = (code: string, why: string) => new ProtocolError(code, why);
+    const r = new Reader(encoding, () => bad("bundle_truncated", "the bundle ends early"));
+    const version = r.u8();
+    if (version !== BUNDLE_VERSION) throw bad("bundle_unsupported_version", `bundle version ${version}`);
+    const certBytes = r.take(r.u16());
+    const createdAt = r.u64();
+    const salt = r.take(16);
+    const noticeLen = r.u16();
+    if (!noticeLenOk(noticeLen)) throw bad("bundle_invalid_notice_length", `notice length ${noticeLen}`);
+    const noticeCount = r.u16();
+    if (noticeCount === 0) throw bad("bundle_no_notices", "the bundle holds no notice");
+    if (noticeCount > MAX_NOTICES) throw bad("bundle_too_many_notices", `${noticeCount} notices`);
+    const notices: Uint8Array[] = [];
+    for (let i = 0; i < noticeCount; i++) notices.push(r.take(noticeLen));
+    const count = r.u32();
+    if (count === 0) throw bad("bundle_no_entries", "the bundle holds no entry");
+    if (count > MAX_ENTRIES) throw bad("bundle_too_many_entries", `${count} entries`);
+    const entries = r.take(count * TAG_LEN);
+    const bodyLen = r.offset;
+    const sig = r.take(64);
+    if (r.rest !== 0) throw bad("bundle_trailing_bytes", "bytes follow the signature");
+    for (let i = 1; i < count; i++) {
+      if (compare(entries, (i - 1) * TAG_LEN, i * TAG_LEN) >= 0) {
+        throw bad("bundle_entries_not_sorted", "the entries are not in ascending order");
+      }
+    }
+    const key = hexOf(certBytes);
+    let cert = this.known.get(key);
+    if (!cert) {
+      cert = decodeCertificate(certBytes.slice());
+      verifyCert(cert, this.root);
+      this.known.set(key, cert);
+    }
+    if (!cert.publish) throw bad("bundle_certificate_cannot_publish", "the tracer may not publish");
+    if (this.revoked.has(hexOf(cert.tracerPublic))) {
+      throw bad("bundle_certificate_revoked", "the authority revoked this tracer");
+    }
+    if (!certValidAt(cert, createdAt)) {
+      throw bad("bundle_outside_certificate_validity", "made outside the certificate's validity");
+    }
+    if (createdAt > now + MAX_FUTURE_SKEW_SECS) throw bad("bundle_from_the_future", "made in the future");
+    if (createdAt + MAX_BUNDLE_AGE_SECS < now) throw bad("bundle_too_old", "made over 14 days ago");
+    const id = blake3(encoding.subarray(0, bodyLen), { context: "checkin/v2/notice-bundle-digest" });
+    if (!verifyStrict(cert.tracerPublic, "checkin/v2/notice-bundle", id, sig)) {
+      throw bad("bundle_bad_signature", "the tracer's signature does not verify");
+    }
+    return { encoding, cert, createdAt, salt, notices, entries, count, id };
+  }
+}
+
+function compare(b: Uint8Array, i: number, j: number): number {
+  for (let k = 0; k < TAG_LEN; k++) {
+    const d = b[i + k]! - b[j + k]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+export function hexOf(b: Uint8Array): string {
+  let s = "";
+  for (const x of b) s += (x < 16 ? "0" : "") + x.toString(16);
+  return s;
+}
+
+export interface NoticePayload {
+  start: number;
+  end: number;
+  severity: 1 | 2;
+  approver: 1 | 2;
+  approval: Uint8Array;
+  message: string;
+}
+
+const nonce = (index: number): Uint8Array => concat(new Uint8Array(4), u64(index));
+
+/** Opens the `index`-th sealed notice under `key` (`noticeKey(venueId, salt)`), reached
+ * through the entry of `hour`: section 11.3, steps 1 to 6. */
+export function openNotice(key: Uint8Array, index: number, sealed: Uint8Array, hour: number): NoticePayload {
+  const bad = (code: string, why: string) => new ProtocolError(code, why);
+  let p: Uint8Array;
+  try {
+    p = chacha20poly1305(key, nonce(index)).decrypt(sealed);
+  } catch {
+    throw bad("notice_decryption_failed", "the notice is another venue's, or altered");
+  }
+  const r = new Reader(p, () => bad("notice_malformed_payload", "the notice ends early"));
+  const start = r.u64();
+  const end = r.u64();
+  const severity = r.u8();
+  if (severity !== 1 && severity !== 2) throw bad("notice_invalid_severity", `severity ${severity}`);
+  const approver = r.u8();
+  if (approver !== 1 && approver !== 2) throw bad("notice_invalid_approver", `approver ${approver}`);
+  const approval = r.take(64);
+  const len = r.u8();
+  const msg = r.take(len);
+  if (len > MAX_MESSAGE || r.take(r.rest).some((b) => b !== 0)) {
+    throw bad("notice_malformed_payload", "the message is too long or the padding is not zero");
+  }
+  let message: string;
+  try {
+    message = UTF8.decode(msg);
+  } catch {
+    throw bad("notice_invalid_message", "the message is not valid UTF-8");
+  }
+  const problem = textProblem(message, MAX_MESSAGE, false);
+  if (problem) throw bad("notice_invalid_message", `the message ${problem}`);
+  if (end <= start || end - start > 1_209_600) throw bad("notice_invalid_window", "the window is empty or over 14 days");
+  const [first, last] = hoursCovered(start, end);
+  if (hour < first || hour > last) throw bad("notice_window_outside_hour", "the window does not cover the entry's hour");
+  return { start, end, severity, approver, approval, message };
+}
+
+/** The statement an approval signs (section 11a). */
+export function statement(p: NoticePayload, venueId: Uint8Array, digest: Uint8Array): Uint8Array {
+  const m = ascii(p.message);
+  return concat(venueId, digest, u64(p.start), u64(p.end), new Uint8Array([p.severity, m.length]), m);
+}
+
+/** Section 11.3, step 7: the approval verifies under the venue's poster key (approver 1) or
+ * the trust file's emergency key (approver 2). */
+export function approvalOk(
+  p: NoticePayload,
+  venueId: Uint8Array,
+  cert: Certificate,
+  venueKey: Uint8Array,
+  emergencyKey: Uint8Array,
+): boolean {
+  const key = p.approver === 1 ? venueKey : emergencyKey;
+  return verifyStrict(key, "checkin/v2/notice-approval", statement(p, venueId, certDigest(cert)), p.approval);
+}
+
+/** Opens, checks and approves one notice (section 11.3, all seven steps). */
+export function openApprovedNotice(
+  venueId: Uint8Array,
+  venueKey: Uint8Array,
+  salt: Uint8Array,
+  index: number,
+  sealed: Uint8Array,
+  hour: number,
+  cert: Certificate,
+  emergencyKey: Uint8Array,
+): NoticePayload {
+  const p = openNotice(noticeKey(venueId, salt), index, sealed, hour);
+  if (!approvalOk(p, venueId, cert, venueKey, emergencyKey)) {
+    throw new ProtocolError("notice_bad_approval", "nobody entitled approved this notice");
+  }
+  return p;
+}
+
+export const BATCH_VERSION = 2;
+export const MAX_BATCH_BUNDLES = 65536;
+
+/** Decodes the batch asked for as `hour` (section 12.3) into its bundles' bytes. */
+export function decodeBatch(bytes: Uint8Array, hour: number): Uint8Array[] {
+  const bad = (code: string, why: string) => new ProtocolError(code, why);
+  const r = new Reader(bytes, () => bad("batch_truncated", "the batch ends early"));
+  const version = r.u8();
+  if (version !== BATCH_VERSION) throw bad("batch_unsupported_version", `batch version ${version}`);
+  const got = r.u64();
+  if (got !== hour) throw bad("batch_wrong_hour", `asked for hour ${hour}, got ${got}`);
+  const count = r.u32();
+  if (count > MAX_BATCH_BUNDLES) throw bad("batch_too_many_bundles", `${count} bundles`);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) out.push(r.take(r.u32()));
+  if (r.rest !== 0) throw bad("batch_trailing_bytes", "bytes follow the last bundle");
+  return out;
+}
+
+
