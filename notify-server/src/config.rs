@@ -45,6 +45,9 @@ pub struct Settings {
     pub admin_address: std::net::IpAddr,
     /// The operators' listener port; 0 picks a free one (logged at start).
     pub admin_port: u16,
+    /// Where the phone client is served: the path of the posters' base URL (spec section
+    /// 7.4), such as `/v1/c` for posters printed with `https://HOST/v1/c`.
+    pub app_path: String,
 }
 
 impl Default for Settings {
@@ -66,6 +69,7 @@ impl Default for Settings {
             admin_enabled: true,
             admin_address: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
             admin_port: 9464,
+            app_path: "/v1/c".into(),
         }
     }
 }
@@ -161,6 +165,35 @@ impl Settings {
                 self.bundle_future_secs,
                 protocol::notice::MAX_FUTURE_SKEW_SECS,
                 protocol::notice::MAX_FUTURE_SKEW_SECS
+            ));
+        }
+        let p = &self.app_path;
+        let segments_ok = p.len() > 1
+            && p.starts_with('/')
+            && !p.ends_with('/')
+            && p[1..].split('/').all(|s| {
+                !s.is_empty()
+                    && s != "."
+                    && s != ".."
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+            });
+        let taken = [
+            "/v1/bundles",
+            "/v1/batches",
+            "/v1/vault",
+            "/v1/revocations",
+            "/v1/trust",
+            "/healthz",
+            "/metrics",
+        ]
+        .iter()
+        .any(|api| p == api || p.starts_with(&format!("{api}/")));
+        if !segments_ok || taken {
+            return Err(format!(
+                "app_path = {p:?} must be the path of the posters' base URL, such as \"/v1/c\": \
+                 it starts with /, does not end with /, has segments of letters, digits and \
+                 - . _ ~ only, and is not a path of the API"
             ));
         }
         Ok(())

@@ -173,8 +173,12 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         )
     });
     let admin = std::sync::Mutex::new(admin);
+    let web = api::WebApp::new(&settings.app_path, &app.trust)
+        .map_err(|e| StartError(format!("the phone client: {e}")))?;
+    let app_path = settings.app_path.clone();
     Ok(rocket::custom(figment)
         .manage(app)
+        .manage(web)
         .manage(metrics)
         .attach(MetricsFairing)
         .attach(AdHoc::on_liftoff(
@@ -210,6 +214,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::not_relayed,
             ],
         )
+        .mount(app_path, routes![api::web_index, api::web_file])
         .register("/", catchers![api::default_catcher]))
 }
 

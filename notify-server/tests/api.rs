@@ -500,6 +500,100 @@ fn purge_removes_what_retention_allows_and_nothing_else() {
 }
 
 #[test]
+fn the_phone_client_is_served_at_the_poster_path_under_a_strict_policy() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 9);
+    let c = client(&dir, &f, &[]);
+    let r = c.get("/v1/c").dispatch();
+    assert_eq!(r.status(), Status::Ok);
+    let csp = r
+        .headers()
+        .get_one("Content-Security-Policy")
+        .unwrap()
+        .to_owned();
+    for part in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    assert_eq!(r.headers().get_one("Referrer-Policy"), Some("no-referrer"));
+    let page = r.into_string().unwrap();
+    assert!(
+        page.contains(r#"<script type="module" src="/v1/c/app.js">"#),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"), "no inline script");
+    let r = c
+        .get("/v1/c/app.js")
+        .header(Header::new("Accept-Encoding", "gzip"))
+        .dispatch();
+    assert_eq!(
+        r.content_type().unwrap().to_string(),
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(r.headers().get_one("Content-Encoding"), Some("gzip"));
+    let r = c.get("/v1/c/sw.js").dispatch();
+    assert_eq!(r.headers().get_one("Service-Worker-Allowed"), Some("/v1/c"));
+    // The trust file the app pins at its first run is the server's own.
+    let trust = c.get("/v1/c/trust.txt").dispatch().into_string().unwrap();
+    assert_eq!(trust, std::fs::read_to_string(&f.trust_file).unwrap());
+    let (s, v) = get(&c, "/v1/c/secret.key");
+    assert_eq!(
+        (s, v["error"].as_str().unwrap()),
+        (Status::NotFound, "not_found")
+    );
+    // Unchanged: 304.
+    let etag = c
+        .get("/v1/c")
+        .dispatch()
+        .headers()
+        .get_one("ETag")
+        .unwrap()
+        .to_owned();
+    let r = c
+        .get("/v1/c")
+        .header(Header::new("If-None-Match", etag))
+        .dispatch();
+    assert_eq!(r.status(), Status::NotModified);
+
+    // Another poster path: the page names its files there.
+    let dir2 = TempDir::new().unwrap();
+    let fig = notify_server::figment()
+        .merge(("data_dir", dir2.path().join("data")))
+        .merge(("trust_file", &f.trust_file))
+        .merge(("log_level", "off"))
+        .merge(("app_path", "/checkin"));
+    let c2 = Client::tracked(notify_server::build(fig).unwrap()).unwrap();
+    let page = c2.get("/checkin").dispatch().into_string().unwrap();
+    assert!(page.contains(r#"src="/checkin/app.js""#), "{page}");
+    let manifest = c2
+        .get("/checkin/manifest.webmanifest")
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(
+        manifest.contains(r#""start_url": "/checkin""#),
+        "{manifest}"
+    );
+    assert_eq!(c2.get("/v1/c").dispatch().status(), Status::NotFound);
+    for bad in ["checkin", "/checkin/", "/v1/batches", "/a b", "/../x", "/"] {
+        let fig = notify_server::figment()
+            .merge(("data_dir", dir2.path().join("data2")))
+            .merge(("trust_file", &f.trust_file))
+            .merge(("app_path", bad));
+        let e = notify_server::build(fig).err().unwrap().to_string();
+        assert!(e.contains("app_path"), "{bad}: {e}");
+    }
+}
+
+#[test]
 fn trust_health_metrics_and_unknown_routes() {
     let dir = TempDir::new().unwrap();
     let f = Fixture::new(dir.path(), 6);

@@ -139,7 +139,7 @@ impl<'r, T: Serialize> Responder<'r, 'static> for WithHeaders<T> {
 }
 
 /// The request's `If-None-Match`.
-pub struct IfNoneMatch(Option<String>);
+pub struct IfNoneMatch(pub Option<String>);
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for IfNoneMatch {
@@ -153,7 +153,7 @@ impl<'r> FromRequest<'r> for IfNoneMatch {
 
 /// Whether the request's `Accept-Encoding` takes gzip (RFC 9110 section 12.5.3): a `gzip`
 /// (or `x-gzip`) coding, or `*`, whose weight is not zero.
-pub struct AcceptsGzip(bool);
+pub struct AcceptsGzip(pub bool);
 
 impl AcceptsGzip {
     /// Reads one `Accept-Encoding` value.
@@ -188,7 +188,7 @@ impl<'r> FromRequest<'r> for AcceptsGzip {
 }
 
 /// `body` compressed with gzip at the best level.
-fn gzip(body: &[u8]) -> Result<Arc<[u8]>, StoreError> {
+pub(crate) fn gzip(body: &[u8]) -> Result<Arc<[u8]>, StoreError> {
     use std::io::Write as _;
     let mut enc = flate2::write::GzEncoder::new(
         Vec::with_capacity(body.len() / 2),

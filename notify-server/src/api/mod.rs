@@ -365,11 +365,13 @@ mod bundles;
 mod ops;
 mod revocations;
 mod vault;
+mod web;
 
 pub use bundles::*;
 pub use ops::*;
 pub use revocations::*;
 pub use vault::*;
+pub use web::*;
 
 // ------------------------------------------------------------------ catchers
 

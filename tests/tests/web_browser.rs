@@ -1,0 +1,254 @@
+//! The phone client in a real browser (Debian's Chromium through playwright-core, `web/test/
+//! browser/story.mjs`), against the real binaries: an authority and a certified tracer made
+//! with `tracer`, a `notify-server` process, posters made with `venue-keygen`, and a notice
+//! the tracer requested, the venue approved and the tracer published. The page checks in from
+//! a poster's URL, checks out, syncs and shows the alert, refuses a tampered poster, and opens
+//! again after a reload and offline. Screenshots go to `target/web-screenshots/` (not
+//! committed); the test prints their paths and the measurements.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    reason = "tests"
+)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+use tests::bin_dir;
+
+fn ok(dir: &Path, bin: &str, args: &[&str]) -> String {
+    let out: Output = Command::new(bin_dir().join(bin))
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{bin} {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn web() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../web")
+}
+
+fn minute(t: i64) -> String {
+    jiff::Timestamp::from_second(t)
+        .unwrap()
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn fragment(dir: &Path, venue: &str) -> String {
+    let url = std::fs::read_to_string(dir.join(venue).join("poster.url")).unwrap();
+    url.trim().split_once('#').unwrap().1.to_owned()
+}
+
+#[test]
+fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "the browser tests need Chromium at {chromium} (apt-get install chromium; .ci/run does)"
+    );
+    let t = TempDir::new().unwrap();
+    let d = t.path();
+    ok(
+        d,
+        "tracer",
+        &[
+            "authority",
+            "init",
+            "--out",
+            "authority",
+            "--name",
+            "Example Health Board",
+        ],
+    );
+    ok(d, "tracer", &["keygen", "--out", "tracer"]);
+    ok(
+        d,
+        "tracer",
+        &[
+            "authority",
+            "certify",
+            "--authority",
+            "authority",
+            "--tracer-pub",
+            "tracer/tracer.pub",
+            "--name",
+            "A. Tracer",
+            "--days",
+            "30",
+            "--role",
+            "publish",
+        ],
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = Server(
+        Command::new(bin_dir().join("notify-server"))
+            .current_dir(d)
+            .env("ROCKET_PORT", port.to_string())
+            .env("ROCKET_TRUST_FILE", d.join("authority/trust.txt"))
+            .env("ROCKET_ADMIN_ENABLED", "false")
+            .env("ROCKET_LOG_LEVEL", "off")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let server = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "notify-server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let base = "--base-url=https://checkin.example/v1/c";
+    for (venue, name) in [("crown", "The Crown"), ("cafe", "Café Zürich")] {
+        ok(
+            d,
+            "venue-keygen",
+            &[
+                "new",
+                "--name",
+                name,
+                "--address",
+                "1 High Street",
+                "--category",
+                "pub",
+                "--stay",
+                "90",
+                base,
+                "--out",
+                venue,
+            ],
+        );
+    }
+
+    // The notice: the Crown from three hours ago to one hour ago, approved by the Crown.
+    let now = jiff::Timestamp::now().as_second();
+    let (from, to) = ((now - 3 * 3600) / 60 * 60, (now - 3600) / 60 * 60);
+    ok(
+        d,
+        "tracer",
+        &[
+            "notify",
+            "request",
+            "--key",
+            "tracer",
+            "--poster",
+            "crown/poster.url",
+            "--from",
+            &minute(from),
+            "--to",
+            &minute(to),
+            "--severity",
+            "high",
+            "--message",
+            "You may have been exposed. Please book a test.",
+            "--out",
+            "requests",
+        ],
+    );
+    let request = std::fs::read_dir(d.join("requests"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    ok(
+        d,
+        "venue-keygen",
+        &[
+            "approve",
+            "--yes",
+            "--key",
+            "crown/venue.key",
+            "--trust",
+            "authority/trust.txt",
+            "--in",
+            request.to_str().unwrap(),
+            "--out",
+            "approval.json",
+        ],
+    );
+    ok(
+        d,
+        "tracer",
+        &[
+            "notify",
+            "publish",
+            "--key",
+            "tracer",
+            "--server",
+            &server,
+            "--trust",
+            "authority/trust.txt",
+            "--approval",
+            "approval.json",
+        ],
+    );
+
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/web-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = Command::new("node")
+        .arg("test/browser/story.mjs")
+        .current_dir(web())
+        .env("SERVER", &server)
+        .env("CROWN", fragment(d, "crown"))
+        .env("CAFE", fragment(d, "cafe"))
+        .env("SHOTS", &shots)
+        .env("NOTICE_FROM", from.to_string())
+        .env("NOTICE_TO", to.to_string())
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}): the web tests need Node.js 20"));
+    assert!(
+        out.status.success(),
+        "the browser story failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(
+        out.stdout
+            .rsplit(|&b| b == b'\n')
+            .find(|l| !l.is_empty())
+            .unwrap(),
+    )
+    .unwrap();
+    println!("browser story: {report}");
+    for shot in report["screenshots"].as_array().unwrap() {
+        let path = shot.as_str().unwrap();
+        assert!(
+            std::fs::metadata(path).unwrap().len() > 1000,
+            "{path} is a real picture"
+        );
+        println!("screenshot: {path}");
+    }
+    assert_eq!(
+        report["sync"]["bundles"], 1,
+        "the one published bundle was verified"
+    );
+}

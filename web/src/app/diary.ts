@@ -1,0 +1,79 @@
+// What the diary does with visits, kept apart from the screens and the storage so that vitest
+// can run it: check-in, check-out, the automatic check-out, deleting, and forgetting after
+// 14 days (spec section 17.1).
+
+import { base64url, unbase64url } from "../protocol/bytes.js";
+import { type Poster, decodePoster, validityProblem } from "../protocol/poster.js";
+import type { Diary, VisitRec } from "./store.js";
+
+export const RETENTION_SECS = 14 * 86_400;
+export const MAX_AUTO_STAY_SECS = 12 * 3600;
+
+export const autoDeparture = (p: Poster, arrival: number): number =>
+  arrival + Math.min(p.defaultStayMinutes * 60, MAX_AUTO_STAY_SECS);
+
+export const openVisit = (d: Diary): VisitRec | undefined => d.visits.find((v) => v.departure === null);
+
+export const posterOf = (v: VisitRec): Poster => decodePoster(unbase64url(v.poster)!);
+
+/** Closes open visits whose automatic check-out has passed, and forgets visits that ended,
+ * and alerts whose window ended, more than 14 days before `now`. Returns whether it changed
+ * anything. */
+export function tidy(d: Diary, now: number): boolean {
+  let changed = false;
+  for (const v of d.visits) {
+    if (v.departure === null && v.autoDeparture <= now) {
+      v.departure = v.autoDeparture;
+      changed = true;
+    }
+  }
+  const keep = d.visits.filter((v) => (v.departure ?? now) >= now - RETENTION_SECS);
+  const alerts = d.alerts.filter((a) => a.end >= now - RETENTION_SECS && keep.some((v) => v.id === a.visit));
+  changed ||= keep.length !== d.visits.length || alerts.length !== d.alerts.length;
+  d.visits = keep;
+  d.alerts = alerts;
+  return changed;
+}
+
+export type CheckIn =
+  | { kind: "checkedIn"; visit: VisitRec; left: VisitRec | null }
+  | { kind: "alreadyHere"; visit: VisitRec }
+  | { kind: "refused"; code: string };
+
+/** Checks in at `p` at `now`: closes the open visit first (at the earlier of now and its
+ * automatic check-out); scanning the poster of the place one is at changes nothing. */
+export function checkIn(d: Diary, p: Poster, now: number, id: string): CheckIn {
+  const problem = validityProblem(p, now);
+  if (problem) return { kind: "refused", code: problem };
+  tidy(d, now);
+  const poster = base64url(p.encoding);
+  const open = openVisit(d);
+  if (open && open.poster === poster) return { kind: "alreadyHere", visit: open };
+  if (open) open.departure = Math.max(open.arrival, Math.min(now, open.autoDeparture));
+  const visit: VisitRec = {
+    id,
+    poster,
+    venue: p.name,
+    arrival: now,
+    departure: null,
+    autoDeparture: autoDeparture(p, now),
+  };
+  d.visits.push(visit);
+  return { kind: "checkedIn", visit, left: open ?? null };
+}
+
+/** Checks out of the open visit at `now`; null when none is open. */
+export function checkOut(d: Diary, now: number): VisitRec | null {
+  tidy(d, now);
+  const open = openVisit(d);
+  if (!open) return null;
+  open.departure = Math.max(open.arrival, now);
+  return open;
+}
+
+export function deleteVisit(d: Diary, id: string): boolean {
+  const before = d.visits.length;
+  d.visits = d.visits.filter((v) => v.id !== id);
+  d.alerts = d.alerts.filter((a) => a.visit !== id);
+  return d.visits.length !== before;
+}

@@ -1,0 +1,330 @@
+// The phone client's screens. The page is static; this script reads the poster from the URL's
+// fragment (never sent to any server), keeps the diary sealed in IndexedDB, and syncs public
+// hour batches. Text from posters and notices is only ever set as text, never as markup.
+
+import { base64url } from "../protocol/bytes.js";
+import { fingerprint, type Poster, PosterError, posterFromText } from "../protocol/poster.js";
+import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
+import { checkIn, checkOut, deleteVisit, openVisit, tidy } from "./diary.js";
+import { chooseLanguage, type Messages, t } from "./messages.js";
+import { type Diary, Store } from "./store.js";
+import { sync } from "./sync.js";
+
+const SYNC_EVERY_MS = 15 * 60 * 1000;
+const root = document.getElementById("app")!;
+const nowSecs = (): number => Math.floor(Date.now() / 1000);
+
+type Child = Node | string | null | false;
+
+function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) if (c !== null && c !== false) el.append(c);
+  return el;
+}
+
+function button(label: string, onClick: () => void, cls = ""): HTMLElement {
+  const b = h("button", { type: "button", class: cls }, label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+const when = (secs: number): string => timeFmt.format(new Date(secs * 1000));
+
+interface App {
+  store: Store;
+  diary: Diary;
+  trust: TrustAnchor | null;
+  status: string;
+  statusKind: "info" | "error";
+  syncing: boolean;
+}
+
+let app: App;
+
+async function save(): Promise<boolean> {
+  try {
+    await app.store.save(app.diary);
+    return true;
+  } catch (e) {
+    say(t("storageFailed", { why: String(e) }), "error");
+    return false;
+  }
+}
+
+function say(text: string, kind: "info" | "error" = "info"): void {
+  app.status = text;
+  app.statusKind = kind;
+  render();
+}
+
+/** The trust file that ships with the app, pinned at the first run; later a different root
+ * is refused and the first one kept. */
+async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
+  let shipped: TrustAnchor | null = null;
+  let shippedText: string | null = null;
+  try {
+    const r = await fetch(new URL("trust.txt", import.meta.url));
+    if (r.ok) {
+      shippedText = await r.text();
+      shipped = parseTrust(shippedText);
+    }
+  } catch {
+    // Offline, or no trust file: use the pinned one.
+  }
+  const pinned = d.trust ? parseTrust(d.trust) : null;
+  if (!pinned) {
+    if (shipped && shippedText) d.trust = shippedText;
+    return shipped;
+  }
+  if (shipped && shippedText && shippedText !== d.trust) {
+    if (base64url(shipped.root) === base64url(pinned.root)) {
+      d.trust = shippedText; // newer sealing periods from the same authority
+      return shipped;
+    }
+    app.status = t("trustChanged");
+    app.statusKind = "error";
+  }
+  return pinned;
+}
+
+function render(): void {
+  document.title = t("appName");
+  const screen = !app.diary.started ? intro() : pending ? confirmScreen(pending) : home();
+  const status = app.status
+    ? h("p", { class: `status ${app.statusKind}`, role: app.statusKind === "error" ? "alert" : "status" }, app.status)
+    : null;
+  root.replaceChildren(h("h1", {}, t("appName")), status ?? "", screen);
+}
+
+function intro(): HTMLElement {
+  return h(
+    "section",
+    { "aria-labelledby": "intro-title" },
+    h("h2", { id: "intro-title" }, t("introTitle")),
+    h("p", {}, t("introBody")),
+    h("p", {}, t("introAlerts")),
+    h("p", {}, t("introForget")),
+    button(
+      t("introStart"),
+      async () => {
+        app.diary.started = true;
+        if (await save()) render();
+      },
+      "primary",
+    ),
+  );
+}
+
+let pending: Poster | null = null;
+
+function confirmScreen(p: Poster): HTMLElement {
+  const dl = h("dl", {});
+  const row = (k: keyof Messages, v: string) => dl.append(h("dt", {}, t(k)), h("dd", {}, v));
+  if (p.address) row("venueAddress", p.address);
+  if (p.category) row("venueCategory", p.category);
+  row("venueFingerprint", fingerprint(p));
+  const stayUntil = nowSecs() + Math.min(p.defaultStayMinutes * 60, 12 * 3600);
+  return h(
+    "section",
+    { "aria-labelledby": "confirm-title" },
+    h("h2", { id: "confirm-title" }, t("checkInTitle")),
+    h("p", { class: "venue", "data-testid": "venue-name" }, p.name),
+    dl,
+    h("p", { class: "hint" }, t("fingerprintHint")),
+    h("p", { class: "hint" }, t("stayHint", { time: when(stayUntil) })),
+    h(
+      "div",
+      { class: "actions" },
+      button(t("confirmCheckIn"), () => void confirmCheckIn(p), "primary"),
+      button(t("cancel"), () => {
+        pending = null;
+        history.replaceState(null, "", location.pathname);
+        render();
+      }),
+    ),
+  );
+}
+
+async function confirmCheckIn(p: Poster): Promise<void> {
+  const t0 = performance.now();
+  const out = checkIn(app.diary, p, nowSecs(), crypto.randomUUID());
+  pending = null;
+  history.replaceState(null, "", location.pathname);
+  if (out.kind === "refused") {
+    say(out.code === "poster_expired" ? t("posterExpired") : t("posterNotYet"), "error");
+    return;
+  }
+  if (out.kind === "alreadyHere") {
+    say(t("alreadyHere", { venue: out.visit.venue }));
+    return;
+  }
+  if (await save()) {
+    document.body.dataset.checkinMs = (performance.now() - t0).toFixed(2);
+    say(t("checkedIn", { venue: out.visit.venue }));
+  }
+}
+
+function home(): HTMLElement {
+  const d = app.diary;
+  const open = openVisit(d);
+  const current = open
+    ? h(
+        "section",
+        { class: "current", "aria-labelledby": "current-title" },
+        h("h2", { id: "current-title" }, t("hereNow")),
+        h("p", { class: "venue", "data-testid": "current-venue" }, open.venue),
+        h("p", {}, t("since", { time: when(open.arrival) })),
+        h("p", {}, t("autoOut", { time: when(open.autoDeparture) })),
+        button(
+          t("checkOut"),
+          async () => {
+            const v = checkOut(app.diary, nowSecs());
+            if (v && (await save())) say(t("checkedOut", { venue: v.venue }));
+          },
+          "primary",
+        ),
+      )
+    : h("p", { class: "current" }, t("notCheckedIn"));
+
+  const alerts = h("section", { "aria-labelledby": "alerts-title" }, h("h2", { id: "alerts-title" }, t("alertsTitle")));
+  if (d.alerts.length === 0) {
+    alerts.append(h("p", {}, d.lastSync ? t("noAlerts", { time: when(d.lastSync) }) : t("neverSynced")));
+  }
+  for (const a of d.alerts) {
+    alerts.append(
+      h(
+        "article",
+        { class: `alert ${a.severity === 2 ? "high" : "low"}`, "data-testid": "alert" },
+        h("h3", {}, `${a.severity === 2 ? t("alertHigh") : t("alertLow")}: ${a.venue}`),
+        h("p", {}, a.message),
+        h("p", {}, t("alertAt", { venue: a.venue, from: when(a.start), to: when(a.end), minutes: Math.round(a.overlapSecs / 60) })),
+        h(
+          "p",
+          { class: "hint" },
+          t("alertIssuer", { tracer: a.issuer, approver: a.approver === "venue" ? t("approverVenue") : t("approverAuthority") }),
+        ),
+        a.withdrawn && h("p", { class: "hint" }, t("alertWithdrawn")),
+      ),
+    );
+  }
+  alerts.append(button(app.syncing ? t("syncing") : t("syncNow"), () => void runSync(), ""));
+
+  const diary = h("section", { "aria-labelledby": "diary-title" }, h("h2", { id: "diary-title" }, t("diaryTitle")));
+  const done = d.visits.filter((v) => v.departure !== null).sort((a, b) => b.arrival - a.arrival);
+  if (done.length === 0) diary.append(h("p", {}, t("diaryEmpty")));
+  const list = h("ul", { class: "visits" });
+  for (const v of done) {
+    const del = button("✕", async () => {
+      deleteVisit(app.diary, v.id);
+      if (await save()) say(t("deleted"));
+    }, "icon");
+    del.setAttribute("aria-label", t("deleteVisit", { venue: v.venue }));
+    list.append(
+      h("li", { "data-testid": "visit" }, h("span", { class: "venue" }, v.venue), h("span", {}, t("visitTimes", { from: when(v.arrival), to: when(v.departure!) })), del),
+    );
+  }
+  if (done.length) diary.append(list);
+
+  const settings = h(
+    "details",
+    { class: "settings" },
+    h("summary", {}, t("settingsTitle")),
+    h(
+      "dl",
+      {},
+      h("dt", {}, t("authority")),
+      h("dd", {}, app.trust?.authority ?? "—"),
+      h("dt", {}, t("authorityFingerprint")),
+      h("dd", { class: "mono" }, app.trust ? (base64url(app.trust.root).match(/.{1,4}/g) ?? []).join(" ") : "—"),
+    ),
+    button(
+      t("eraseAll"),
+      async () => {
+        if (!confirm(t("eraseConfirm"))) return;
+        await app.store.erase();
+        location.replace(location.pathname);
+      },
+      "danger",
+    ),
+  );
+  return h("div", {}, current, alerts, diary, settings);
+}
+
+async function runSync(): Promise<void> {
+  if (app.syncing || !app.trust) return;
+  app.syncing = true;
+  render();
+  try {
+    const report = await sync(app.diary, app.trust, nowSecs(), (path) => fetch(path, { cache: "no-cache" }));
+    if (await save()) {
+      document.body.dataset.lastSync = JSON.stringify({
+        hours: report.hours,
+        bundles: report.bundles,
+        entries: report.entries,
+        bytes: report.bytes,
+        matchMs: report.matchMs,
+      });
+      say(report.skipped ? t("syncSkipped", { count: report.skipped }) : t("syncDone", { hours: report.hours }));
+    }
+  } catch (e) {
+    say(navigator.onLine ? t("syncFailed", { why: String((e as Error).message ?? e) }) : t("offline"), "error");
+  } finally {
+    app.syncing = false;
+    render();
+  }
+}
+
+function readFragment(): void {
+  const hash = location.hash.slice(1);
+  if (!hash) return;
+  try {
+    pending = posterFromText(hash);
+  } catch (e) {
+    pending = null;
+    history.replaceState(null, "", location.pathname);
+    const why = e instanceof PosterError ? ` (${e.code})` : "";
+    app.status = `${t("posterRefused")}. ${t("posterRefusedHint")}${why}`;
+    app.statusKind = "error";
+  }
+}
+
+async function main(): Promise<void> {
+  const lang = chooseLanguage(navigator.languages);
+  document.documentElement.lang = lang;
+  root.replaceChildren(h("p", {}, t("loading")));
+  if (!window.isSecureContext || !crypto.subtle) {
+    root.replaceChildren(h("h1", {}, t("appName")), h("p", { role: "alert", class: "status error" }, t("insecure")));
+    return;
+  }
+  const store = await Store.open();
+  const diary = await store.load();
+  app = { store, diary, trust: null, status: "", statusKind: "info", syncing: false };
+  app.trust = await loadTrust(diary);
+  if (!app.trust) {
+    say(t("noTrust"), "error");
+    return;
+  }
+  const changed = tidy(diary, nowSecs());
+  if (changed) await save();
+  readFragment();
+  render();
+  window.addEventListener("hashchange", () => {
+    readFragment();
+    render();
+  });
+  if ("serviceWorker" in navigator) {
+    // The worker lives beside the script; its scope is the page's own path.
+    navigator.serviceWorker.register(new URL("sw.js", import.meta.url), { scope: location.pathname }).catch(() => {});
+  }
+  if (diary.started) void runSync();
+  setInterval(() => {
+    if (tidy(app.diary, nowSecs())) void save().then(render);
+    if (app.diary.started && document.visibilityState === "visible") void runSync();
+  }, SYNC_EVERY_MS);
+}
+
+main().catch((e) => {
+  root.replaceChildren(h("p", { role: "alert", class: "status error" }, t("storageFailed", { why: String(e) })));
+});

@@ -1,0 +1,93 @@
+// Every string the app shows, in one catalogue per language, so that another language is one
+// more object with the same keys (the type checker refuses a missing one).
+
+export const en = {
+  appName: "Check in",
+  loading: "Loading…",
+  introTitle: "Your private check-in diary",
+  introBody:
+    "Scan a venue's poster with your phone's camera to check in. Your visits are kept only on this phone, encrypted. Nothing is sent anywhere when you check in.",
+  introAlerts:
+    "The app downloads public notices and compares them with your diary on this phone. If you were at a place at the same time as someone who later tested positive, it tells you. Nobody learns where you have been.",
+  introForget: "Visits disappear on their own after 14 days.",
+  introStart: "Start",
+  checkInTitle: "Check in here?",
+  venueAddress: "Address",
+  venueCategory: "Kind of place",
+  venueFingerprint: "Poster fingerprint",
+  fingerprintHint: "It matches the code printed on the poster.",
+  stayHint: "You will be checked out automatically at {time} unless you check out earlier.",
+  confirmCheckIn: "Check in",
+  cancel: "Not now",
+  posterRefused: "This poster cannot be used",
+  posterRefusedHint:
+    "The code may be damaged, altered, or not a check-in poster. Ask the venue for help. Nothing was recorded.",
+  posterExpired: "This poster is no longer valid. Ask the venue for a new one. Nothing was recorded.",
+  posterNotYet: "This poster is not valid yet. Nothing was recorded.",
+  alreadyHere: "You are already checked in at {venue}.",
+  hereNow: "You are at",
+  since: "Since {time}",
+  autoOut: "Automatic check-out at {time}",
+  checkOut: "Check out",
+  checkedOut: "Checked out of {venue}.",
+  checkedIn: "Checked in at {venue}.",
+  notCheckedIn: "You are not checked in anywhere. Scan a poster to check in.",
+  diaryTitle: "Your visits (last 14 days)",
+  diaryEmpty: "No visits yet.",
+  visitTimes: "{from} to {to}",
+  deleteVisit: "Delete visit to {venue}",
+  deleted: "Visit deleted.",
+  alertsTitle: "Exposure alerts",
+  noAlerts: "No alerts. Last checked {time}.",
+  neverSynced: "Not checked for notices yet.",
+  alertHigh: "High risk",
+  alertLow: "Low risk",
+  alertAt: "At {venue}, {from} to {to}; you overlapped for {minutes} minutes.",
+  alertIssuer: "Issued by {tracer}, approved by {approver}.",
+  approverVenue: "the venue",
+  approverAuthority: "the health authority",
+  alertWithdrawn: "Withdrawn: the authority has since revoked the tracer who issued this.",
+  syncNow: "Check for notices",
+  syncing: "Checking for notices…",
+  syncDone: "Checked {hours} hours of notices.",
+  syncSkipped: "{count} notices could not be verified and were ignored; they will be fetched again.",
+  syncFailed: "Could not reach the server: {why}. Your diary is safe; try again later.",
+  settingsTitle: "Settings",
+  authority: "Health authority",
+  authorityFingerprint: "Authority fingerprint",
+  eraseAll: "Erase everything",
+  eraseConfirm: "Erase your whole diary from this phone? This cannot be undone.",
+  erased: "Everything was erased.",
+  storageFailed: "Your diary could not be saved on this phone: {why}. Nothing was changed.",
+  noTrust:
+    "This app has no health authority configured, so it cannot check posters. Ask whoever runs this site.",
+  trustChanged:
+    "The server now names a different health authority than the one this phone trusts. The app keeps trusting the first one.",
+  insecure:
+    "This page must be opened over HTTPS (or on this computer as localhost): the browser keeps your diary's key only for secure pages. Ask whoever runs this site.",
+  offline: "Offline: your diary works; notices will be checked when you are back online.",
+} as const;
+
+export type Messages = { readonly [K in keyof typeof en]: string };
+
+const catalogues: Record<string, Messages> = { en };
+
+let current: Messages = en;
+
+/** Picks the catalogue for the browser's language, English when there is none. */
+export function chooseLanguage(preferred: readonly string[]): string {
+  for (const tag of preferred) {
+    const lang = tag.toLowerCase().split("-")[0]!;
+    if (catalogues[lang]) {
+      current = catalogues[lang]!;
+      return lang;
+    }
+  }
+  current = en;
+  return "en";
+}
+
+/** The message `key`, with `{name}` replaced by `params.name`. */
+export function t(key: keyof Messages, params: Record<string, string | number> = {}): string {
+  return current[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}

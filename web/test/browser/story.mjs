@@ -1,0 +1,164 @@
+// The phone client in a real browser: Debian's Chromium driven by playwright-core, in a phone
+// viewport, against a real notify-server holding a notice that a real tracer published and
+// the venue approved (tests/tests/web_browser.rs sets that up and runs this script).
+//
+// Environment: SERVER (the server's URL), CROWN and CAFE (poster fragments), SHOTS (a
+// directory for screenshots), NOTICE_FROM and NOTICE_TO (the published window, Unix seconds),
+// CHROMIUM (default /usr/bin/chromium). Prints one JSON line of measurements; exits non-zero
+// with the reason on the first failed check.
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const env = (k, d) => {
+  const v = process.env[k] ?? d;
+  if (v === undefined) throw new Error(`${k} is not set`);
+  return v;
+};
+const SERVER = env("SERVER");
+const CROWN = env("CROWN");
+const CAFE = env("CAFE");
+const SHOTS = env("SHOTS");
+const NOTICE_FROM = Number(env("NOTICE_FROM"));
+const NOTICE_TO = Number(env("NOTICE_TO"));
+const APP = `${SERVER}/v1/c`;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+const results = { screenshots: [], axe: {} };
+function check(cond, what) {
+  if (!cond) throw new Error(`failed: ${what}`);
+}
+
+async function shot(page, name) {
+  const path = `${SHOTS}/${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  results.screenshots.push(path);
+}
+
+/** WCAG 2.1 A and AA rules of axe-core on the page as it is; any violation fails. */
+async function axe(page, name) {
+  await page.addScriptTag({ content: axeSource }).catch(async () => {
+    // The page's CSP forbids inline scripts, as it should: evaluate axe instead.
+    await page.evaluate(axeSource);
+  });
+  const r = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  const bad = r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  results.axe[name] = { passes: r.passes.length, violations: bad };
+  check(bad.length === 0, `accessibility of ${name}: ${bad.join("; ")}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: env("CHROMIUM", "/usr/bin/chromium"),
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" };
+
+try {
+  const context = await browser.newContext(phone);
+  const page = await context.newPage();
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+
+  // 1. A poster's URL, a first run, a confirmed check-in (backdated: the browser's clock says
+  // 100 minutes ago), then a check-out 40 minutes later.
+  const now = Math.floor(Date.now() / 1000);
+  await page.clock.setSystemTime(new Date((NOTICE_FROM + 600) * 1000));
+  await page.goto(`${APP}#${CROWN}`);
+  await page.getByRole("button", { name: "Start" }).waitFor();
+  await axe(page, "first-run");
+  await shot(page, "1-first-run");
+  await page.getByRole("button", { name: "Start" }).click();
+  await page.getByRole("heading", { name: "Check in here?" }).waitFor();
+  check((await page.getByTestId("venue-name").textContent()) === "The Crown", "the venue's name is shown");
+  check(await page.getByText("Poster fingerprint").isVisible(), "the fingerprint is shown");
+  await axe(page, "confirm");
+  await shot(page, "2-confirm");
+  await page.getByRole("button", { name: "Check in", exact: true }).click();
+  await page.getByTestId("current-venue").waitFor();
+  check(!page.url().includes("#"), "the poster leaves the address bar once used");
+  await axe(page, "checked-in");
+  await shot(page, "3-checked-in");
+  await page.clock.setSystemTime(new Date((NOTICE_FROM + 600 + 2400) * 1000));
+  await page.getByRole("button", { name: "Check out" }).click();
+  await page.getByTestId("visit").first().waitFor();
+  check((await page.getByTestId("visit").count()) === 1, "one visit in the diary");
+
+  // A second visit at the Crown, after the notice's window: it must not alert.
+  await page.clock.setSystemTime(new Date((NOTICE_TO + 120) * 1000));
+  await page.goto(`${APP}#${CROWN}`);
+  await page.getByRole("button", { name: "Check in", exact: true }).click();
+  await page.getByTestId("current-venue").waitFor();
+  await page.clock.setSystemTime(new Date((NOTICE_TO + 1500) * 1000));
+  await page.getByRole("button", { name: "Check out" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
+
+  // 2. Back to the real time: sync finds the tracer's notice for the first visit only.
+  await page.clock.setSystemTime(new Date(Date.now()));
+  await page.getByRole("button", { name: "Check for notices" }).click();
+  await page.getByTestId("alert").first().waitFor({ timeout: 60_000 });
+  const alerts = await page.getByTestId("alert").allTextContents();
+  check(alerts.length === 1, `exactly one alert (got ${alerts.length})`);
+  check(alerts[0].includes("The Crown") && alerts[0].includes("A. Tracer") && alerts[0].includes("the venue"), `the alert names the venue, the tracer and the approver: ${alerts[0]}`);
+  const sync = JSON.parse(await page.evaluate(() => document.body.dataset.lastSync ?? "{}"));
+  results.sync = sync;
+  await axe(page, "alert");
+  await shot(page, "4-alert");
+
+  // Nothing about the visits ever left: no request carried a poster or a venue.
+  for (const url of requests) {
+    check(!url.includes(CROWN) && !url.includes(CAFE) && !url.includes("#"), `a request carried the poster: ${url}`);
+    check(url.startsWith(SERVER), `a request went elsewhere: ${url}`);
+  }
+
+  // 5. Reload: the diary survives. Offline: the app still opens, from its service worker.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
+  check((await page.getByTestId("alert").count()) === 1, "the alert survives a reload");
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
+  await shot(page, "5-offline");
+  await context.setOffline(false);
+
+  // 4. A tampered poster is refused, and nothing is recorded.
+  const tampered = CAFE.slice(0, 60) + (CAFE[60] === "A" ? "B" : "A") + CAFE.slice(61);
+  await page.goto(`${APP}#${tampered}`);
+  await page.getByRole("alert").waitFor();
+  const refusal = await page.getByRole("alert").textContent();
+  check(refusal.includes("This poster cannot be used"), `the refusal says so: ${refusal}`);
+  check((await page.getByTestId("visit").count()) === 2, "a refused poster records nothing");
+  await axe(page, "refused");
+  await shot(page, "6-refused");
+  check(errors.length === 0, `no script errors: ${errors.join("; ")}`);
+
+  // Check-in time, on a fresh phone with the real clock: from the tap to the diary saved.
+  const fresh = await browser.newContext(phone);
+  const p2 = await fresh.newPage();
+  await p2.goto(`${APP}#${CAFE}`);
+  await p2.getByRole("button", { name: "Start" }).click();
+  await p2.getByRole("button", { name: "Check in", exact: true }).click();
+  await p2.getByTestId("current-venue").waitFor();
+  results.checkinMs = Number(await p2.evaluate(() => document.body.dataset.checkinMs));
+  check(results.checkinMs > 0, "the check-in time was measured");
+  results.now = now;
+  await fresh.close();
+  await context.close();
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(results));

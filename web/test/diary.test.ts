@@ -1,0 +1,68 @@
+// The diary's rules without a browser: check-in, the automatic check-out, check-out, deleting
+// and forgetting after 14 days.
+
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { unhex } from "../src/protocol/bytes.js";
+import { decodePoster } from "../src/protocol/poster.js";
+import { checkIn, checkOut, deleteVisit, openVisit, RETENTION_SECS, tidy } from "../src/app/diary.js";
+import { emptyDiary } from "../src/app/store.js";
+
+const posters = JSON.parse(readFileSync(new URL("../../spec/vectors/poster.json", import.meta.url), "utf8")).valid;
+const a = decodePoster(unhex(posters[0].encoding));
+const b = decodePoster(unhex(posters[1].encoding));
+const T = 1_767_225_600 + 86_400;
+
+describe("the diary", () => {
+  test("a check-in closes the open visit; the same poster again changes nothing", () => {
+    const d = emptyDiary();
+    const first = checkIn(d, a, T, "1");
+    expect(first.kind).toBe("checkedIn");
+    expect(checkIn(d, a, T + 60, "x").kind).toBe("alreadyHere");
+    const second = checkIn(d, b, T + 600, "2");
+    expect(second.kind === "checkedIn" && second.left?.id).toBe("1");
+    expect(d.visits.find((v) => v.id === "1")!.departure).toBe(T + 600);
+    expect(openVisit(d)!.id).toBe("2");
+    expect(checkOut(d, T + 900)!.departure).toBe(T + 900);
+    expect(checkOut(d, T + 901)).toBeNull();
+  });
+
+  test("an open visit ends at its automatic check-out, not later", () => {
+    const d = emptyDiary();
+    checkIn(d, a, T, "1");
+    const auto = d.visits[0]!.autoDeparture;
+    expect(auto).toBe(T + Math.min(a.defaultStayMinutes * 60, 12 * 3600));
+    expect(tidy(d, auto + 5)).toBe(true);
+    expect(d.visits[0]!.departure).toBe(auto);
+    // Checking in elsewhere later does not stretch the earlier visit.
+    checkIn(d, b, auto + 3600, "2");
+    expect(d.visits[0]!.departure).toBe(auto);
+  });
+
+  test("visits and their alerts are forgotten 14 days after they end", () => {
+    const d = emptyDiary();
+    checkIn(d, a, T, "1");
+    checkOut(d, T + 600);
+    d.alerts.push({ id: "x", visit: "1", venue: a.name, start: T, end: T + 3600, overlapSecs: 600, severity: 2, message: "", issuer: "t", issuerKey: "", approver: "venue", withdrawn: false });
+    expect(tidy(d, T + 600 + RETENTION_SECS)).toBe(false);
+    expect(tidy(d, T + 3601 + RETENTION_SECS)).toBe(true);
+    expect(d.visits).toHaveLength(0);
+    expect(d.alerts).toHaveLength(0);
+  });
+
+  test("deleting a visit deletes its alerts", () => {
+    const d = emptyDiary();
+    checkIn(d, a, T, "1");
+    d.alerts.push({ id: "x", visit: "1", venue: a.name, start: T, end: T + 3600, overlapSecs: 600, severity: 2, message: "", issuer: "t", issuerKey: "", approver: "venue", withdrawn: false });
+    expect(deleteVisit(d, "1")).toBe(true);
+    expect(d.alerts).toHaveLength(0);
+  });
+
+  test("an expired poster is refused and nothing is recorded", () => {
+    const withValidity = posters.map((p: { encoding: string }) => decodePoster(unhex(p.encoding))).find((p: { validity: unknown }) => p.validity);
+    expect(withValidity, "poster.json has a poster with a validity window").toBeTruthy();
+    const d = emptyDiary();
+    expect(checkIn(d, withValidity, withValidity.validity.until, "1")).toEqual({ kind: "refused", code: "poster_expired" });
+    expect(d.visits).toHaveLength(0);
+  });
+});
