@@ -100,6 +100,8 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
             "30",
             "--role",
             "publish",
+            "--role",
+            "query",
         ],
     );
     let port = TcpListener::bind("127.0.0.1:0")
@@ -250,5 +252,68 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
     assert_eq!(
         report["sync"]["bundles"], 1,
         "the one published bundle was verified"
+    );
+
+    // 3. The consented visit's records, sent by the page, opened by tracer, venue and authority
+    // with the real tools.
+    assert!(report["recordsSent"].as_u64().unwrap() >= 1);
+    let (from_minute, to_minute) = (minute(from), minute(to));
+    ok(
+        d,
+        "tracer",
+        &[
+            "vault",
+            "fetch",
+            "--key",
+            "tracer",
+            "--server",
+            &server,
+            "--poster",
+            "crown/poster.url",
+            "--from",
+            &from_minute,
+            "--to",
+            &to_minute,
+            "--out",
+            "request.json",
+        ],
+    );
+    ok(
+        d,
+        "venue-keygen",
+        &[
+            "unwrap",
+            "--yes",
+            "--key",
+            "crown/venue.key",
+            "--trust",
+            "authority/trust.txt",
+            "--in",
+            "request.json",
+            "--out",
+            "response.json",
+        ],
+    );
+    ok(
+        d,
+        "tracer",
+        &[
+            "vault",
+            "open",
+            "--authority",
+            "authority",
+            "--request",
+            "request.json",
+            "--in",
+            "response.json",
+            "--csv",
+            "contacts.csv",
+        ],
+    );
+    let csv = std::fs::read_to_string(d.join("contacts.csv")).unwrap();
+    println!("contacts.csv:\n{csv}");
+    assert!(
+        csv.contains("Ada Example") && csv.contains("+44 7700 900123"),
+        "{csv}"
     );
 }

@@ -42,7 +42,7 @@ export type CheckIn =
 
 /** Checks in at `p` at `now`: closes the open visit first (at the earlier of now and its
  * automatic check-out); scanning the poster of the place one is at changes nothing. */
-export function checkIn(d: Diary, p: Poster, now: number, id: string): CheckIn {
+export function checkIn(d: Diary, p: Poster, now: number, id: string, share = false): CheckIn {
   const problem = validityProblem(p, now);
   if (problem) return { kind: "refused", code: problem };
   tidy(d, now);
@@ -57,6 +57,9 @@ export function checkIn(d: Diary, p: Poster, now: number, id: string): CheckIn {
     arrival: now,
     departure: null,
     autoDeparture: autoDeparture(p, now),
+    share: share && d.contact !== null && d.consent !== "never",
+    sealed: false,
+    sealProblem: null,
   };
   d.visits.push(visit);
   return { kind: "checkedIn", visit, left: open ?? null };

@@ -9,8 +9,13 @@ import { checkIn, checkOut, deleteVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t } from "./messages.js";
 import { type Diary, Store } from "./store.js";
 import { sync } from "./sync.js";
+import { runSlots, sealEnded, SPACING_MS } from "./uploads.js";
+import { contactProblem } from "../protocol/vault.js";
 
 const SYNC_EVERY_MS = 15 * 60 * 1000;
+const SLOT_CHECK_MS = 60 * 1000;
+/** When the app last talked to the server for a sync: uploads keep away from it. */
+let lastSyncRequest = 0;
 const root = document.getElementById("app")!;
 const nowSecs = (): number => Math.floor(Date.now() / 1000);
 
@@ -118,6 +123,8 @@ function intro(): HTMLElement {
 }
 
 let pending: Poster | null = null;
+/** The settings stay open across re-renders while the citizen works in them. */
+let settingsOpen = false;
 
 function confirmScreen(p: Poster): HTMLElement {
   const dl = h("dl", {});
@@ -126,6 +133,20 @@ function confirmScreen(p: Poster): HTMLElement {
   if (p.category) row("venueCategory", p.category);
   row("venueFingerprint", fingerprint(p));
   const stayUntil = nowSecs() + Math.min(p.defaultStayMinutes * 60, 12 * 3600);
+  const d = app.diary;
+  let share: HTMLInputElement | null = null;
+  let sharing: HTMLElement | null = null;
+  if (d.contact && d.consent === "ask") {
+    share = h("input", { type: "checkbox", id: "share" }) as HTMLInputElement;
+    sharing = h(
+      "div",
+      { class: "share" },
+      h("label", { for: "share" }, share, " ", t("shareThisVisit")),
+      h("p", { class: "hint" }, t("shareHint")),
+    );
+  } else if (!d.contact && d.consent === "ask") {
+    sharing = h("p", { class: "hint" }, t("noContactYet"));
+  }
   return h(
     "section",
     { "aria-labelledby": "confirm-title" },
@@ -134,10 +155,11 @@ function confirmScreen(p: Poster): HTMLElement {
     dl,
     h("p", { class: "hint" }, t("fingerprintHint")),
     h("p", { class: "hint" }, t("stayHint", { time: when(stayUntil) })),
+    sharing,
     h(
       "div",
       { class: "actions" },
-      button(t("confirmCheckIn"), () => void confirmCheckIn(p), "primary"),
+      button(t("confirmCheckIn"), () => void confirmCheckIn(p, share?.checked ?? false), "primary"),
       button(t("cancel"), () => {
         pending = null;
         history.replaceState(null, "", location.pathname);
@@ -147,9 +169,9 @@ function confirmScreen(p: Poster): HTMLElement {
   );
 }
 
-async function confirmCheckIn(p: Poster): Promise<void> {
+async function confirmCheckIn(p: Poster, share: boolean): Promise<void> {
   const t0 = performance.now();
-  const out = checkIn(app.diary, p, nowSecs(), crypto.randomUUID());
+  const out = checkIn(app.diary, p, nowSecs(), crypto.randomUUID(), share);
   pending = null;
   history.replaceState(null, "", location.pathname);
   if (out.kind === "refused") {
@@ -163,6 +185,59 @@ async function confirmCheckIn(p: Poster): Promise<void> {
   if (await save()) {
     document.body.dataset.checkinMs = (performance.now() - t0).toFixed(2);
     say(t("checkedIn", { venue: out.visit.venue }));
+    if (out.left) void sealAndSave();
+  }
+}
+
+/** Seals the records of shared visits that have ended, and saves. */
+async function sealAndSave(): Promise<void> {
+  if (!app.trust) return;
+  if (await sealEnded(app.diary, app.trust)) {
+    await save();
+    render();
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function postRecord(record: Uint8Array): Promise<void> {
+  const r = await fetch("/v1/vault", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ record: base64url(record) }),
+    cache: "no-store",
+  });
+  if (!r.ok) throw new Error(`the server answered ${r.status}`);
+}
+
+let uploads: Promise<void> = Promise.resolve();
+let slotsQueued = false;
+
+/** The upload slots that are due (spec 14.5), or every queued record with `all`; one run at
+ * a time. */
+function runUploads(all = false): Promise<void> {
+  if (!app.diary.started || (!all && slotsQueued)) return uploads;
+  if (!all) slotsQueued = true;
+  if (all) say(t("sending"));
+  uploads = uploads.then(() => uploadRun(all)).finally(() => {
+    if (!all) slotsQueued = false;
+  });
+  return uploads;
+}
+
+async function uploadRun(all: boolean): Promise<void> {
+  try {
+    await sealAndSave();
+    const quiet = lastSyncRequest + SPACING_MS - Date.now();
+    if (quiet > 0 && !all) await sleep(quiet);
+    const sent = await runSlots(app.diary, nowSecs, postRecord, sleep, all);
+    await save();
+    if (all) say(t("sentNow", { count: sent.records }));
+    else render();
+  } catch (e) {
+    // The records stay queued; the slots run again at the next try.
+    await save();
+    if (all) say(t("syncFailed", { why: String((e as Error).message ?? e) }), "error");
   }
 }
 
@@ -177,11 +252,15 @@ function home(): HTMLElement {
         h("p", { class: "venue", "data-testid": "current-venue" }, open.venue),
         h("p", {}, t("since", { time: when(open.arrival) })),
         h("p", {}, t("autoOut", { time: when(open.autoDeparture) })),
+        open.share && h("p", { class: "hint" }, t("shared")),
         button(
           t("checkOut"),
           async () => {
             const v = checkOut(app.diary, nowSecs());
-            if (v && (await save())) say(t("checkedOut", { venue: v.venue }));
+            if (v && (await save())) {
+              say(t("checkedOut", { venue: v.venue }));
+              await sealAndSave();
+            }
           },
           "primary",
         ),
@@ -216,21 +295,33 @@ function home(): HTMLElement {
   if (done.length === 0) diary.append(h("p", {}, t("diaryEmpty")));
   const list = h("ul", { class: "visits" });
   for (const v of done) {
-    const del = button("✕", async () => {
-      deleteVisit(app.diary, v.id);
-      if (await save()) say(t("deleted"));
-    }, "icon");
+    const del = button(
+      "✕",
+      async () => {
+        deleteVisit(app.diary, v.id);
+        if (await save()) say(t("deleted"));
+      },
+      "icon",
+    );
     del.setAttribute("aria-label", t("deleteVisit", { venue: v.venue }));
     list.append(
-      h("li", { "data-testid": "visit" }, h("span", { class: "venue" }, v.venue), h("span", {}, t("visitTimes", { from: when(v.arrival), to: when(v.departure!) })), del),
+      h(
+        "li",
+        { "data-testid": "visit" },
+        h("span", { class: "venue" }, v.venue),
+        h("span", {}, t("visitTimes", { from: when(v.arrival), to: when(v.departure!) })),
+        v.share && h("span", { class: "hint" }, v.sealProblem ? t("shareFailed", { why: v.sealProblem }) : t("shared")),
+        del,
+      ),
     );
   }
   if (done.length) diary.append(list);
 
   const settings = h(
     "details",
-    { class: "settings" },
+    { class: "settings", ...(settingsOpen ? { open: "" } : {}) },
     h("summary", {}, t("settingsTitle")),
+    contactForm(),
     h(
       "dl",
       {},
@@ -249,7 +340,73 @@ function home(): HTMLElement {
       "danger",
     ),
   );
+  settings.addEventListener("toggle", () => {
+    settingsOpen = (settings as HTMLDetailsElement).open;
+  });
   return h("div", {}, current, alerts, diary, settings);
+}
+
+function field(id: string, label: keyof Messages, value: string, type = "text", extra: Record<string, string> = {}): [HTMLElement, HTMLInputElement] {
+  const input = h("input", { id, name: id, type, value, ...extra }) as HTMLInputElement;
+  return [h("div", { class: "field" }, h("label", { for: id }, t(label)), input), input];
+}
+
+function contactForm(): HTMLElement {
+  const d = app.diary;
+  const c = d.contact;
+  const [nameRow, name] = field("contact-name", "contactName", c?.name ?? "", "text", { autocomplete: "name", maxlength: "80" });
+  const [phoneRow, phone] = field("contact-phone", "contactPhone", c?.phone ?? "", "tel", { autocomplete: "tel", maxlength: "32" });
+  const [emailRow, email] = field("contact-email", "contactEmail", c?.email ?? "", "email", { autocomplete: "email", maxlength: "100" });
+  const [partyRow, party] = field("contact-party", "contactParty", String(c?.partySize ?? 1), "number", { min: "1", max: "50", inputmode: "numeric" });
+  const consent = h(
+    "select",
+    { id: "consent" },
+    h("option", { value: "ask" }, t("consentAsk")),
+    h("option", { value: "never" }, t("consentNever")),
+  ) as HTMLSelectElement;
+  consent.value = d.consent;
+  consent.addEventListener("change", async () => {
+    app.diary.consent = consent.value === "never" ? "never" : "ask";
+    await save();
+  });
+  const form = h(
+    "form",
+    { class: "contact", "aria-labelledby": "contact-title" },
+    h("h2", { id: "contact-title" }, t("contactTitle")),
+    nameRow,
+    phoneRow,
+    emailRow,
+    partyRow,
+    h("div", { class: "field" }, h("label", { for: "consent" }, t("consentLabel")), consent),
+    h("button", { type: "submit", class: "primary" }, t("contactSave")),
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const details = { name: name.value.trim(), phone: phone.value.trim(), email: email.value.trim(), partySize: Number(party.value) };
+    const problem = contactProblem({ ...details, arrival: 0, departure: 0 });
+    if (problem) {
+      say(t("contactInvalid", { why: problem.message }), "error");
+      return;
+    }
+    app.diary.contact = details;
+    if (await save()) say(t("contactSaved"));
+  });
+  if (c) {
+    form.append(
+      button(t("contactRemove"), async () => {
+        app.diary.contact = null;
+        if (await save()) render();
+      }),
+    );
+  }
+  if (d.outbox.length) {
+    form.append(
+      h("p", {}, t("queued", { count: d.outbox.length })),
+      h("p", { class: "hint" }, t("sendNowHint")),
+      button(t("sendNow"), () => void runUploads(true)),
+    );
+  }
+  return form;
 }
 
 async function runSync(): Promise<void> {
@@ -257,7 +414,11 @@ async function runSync(): Promise<void> {
   app.syncing = true;
   render();
   try {
-    const report = await sync(app.diary, app.trust, nowSecs(), (path) => fetch(path, { cache: "no-cache" }));
+    const report = await sync(app.diary, app.trust, nowSecs(), (path) => {
+      lastSyncRequest = Date.now();
+      return fetch(path, { cache: "no-cache" });
+    });
+    lastSyncRequest = Date.now();
     if (await save()) {
       document.body.dataset.lastSync = JSON.stringify({
         hours: report.hours,
@@ -318,11 +479,12 @@ async function main(): Promise<void> {
     // The worker lives beside the script; its scope is the page's own path.
     navigator.serviceWorker.register(new URL("sw.js", import.meta.url), { scope: location.pathname }).catch(() => {});
   }
-  if (diary.started) void runSync();
+  if (diary.started) void runSync().then(() => runUploads());
   setInterval(() => {
     if (tidy(app.diary, nowSecs())) void save().then(render);
     if (app.diary.started && document.visibilityState === "visible") void runSync();
   }, SYNC_EVERY_MS);
+  setInterval(() => void runUploads(), SLOT_CHECK_MS);
 }
 
 main().catch((e) => {

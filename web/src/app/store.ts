@@ -13,6 +13,24 @@ export interface VisitRec {
   departure: number | null;
   /** When an open visit ends by itself. */
   autoDeparture: number;
+  /** The citizen chose to share contact details for this visit. */
+  share: boolean;
+  /** Its contact records are sealed and queued (or could not be: see `sealProblem`). */
+  sealed: boolean;
+  sealProblem: string | null;
+}
+
+export interface ContactDetails {
+  name: string;
+  phone: string;
+  email: string;
+  partySize: number;
+}
+
+/** A sealed contact record waiting for an upload slot (spec section 14.5). */
+export interface Queued {
+  record: string;
+  notBefore: number;
 }
 
 export interface AlertRec {
@@ -44,6 +62,12 @@ export interface Diary {
   /** The newest revocation list verified, base64url. */
   revocations: string | null;
   lastSync: number | null;
+  contact: ContactDetails | null;
+  /** "ask": the check-in screen offers to share; "never": it does not. */
+  consent: "ask" | "never";
+  outbox: Queued[];
+  /** When the next upload slot is due; null: at the next run. */
+  nextSlot: number | null;
 }
 
 export const emptyDiary = (): Diary => ({
@@ -56,6 +80,10 @@ export const emptyDiary = (): Diary => ({
   retries: {},
   revocations: null,
   lastSync: null,
+  contact: null,
+  consent: "ask",
+  outbox: [],
+  nextSlot: null,
 });
 
 const DB = "checkin-diary";

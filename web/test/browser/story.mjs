@@ -69,7 +69,7 @@ try {
   const context = await browser.newContext(phone);
   const page = await context.newPage();
   const requests = [];
-  page.on("request", (r) => requests.push(r.url()));
+  page.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
 
@@ -77,14 +77,25 @@ try {
   // 100 minutes ago), then a check-out 40 minutes later.
   const now = Math.floor(Date.now() / 1000);
   await page.clock.setSystemTime(new Date((NOTICE_FROM + 600) * 1000));
-  await page.goto(`${APP}#${CROWN}`);
+  await page.goto(APP);
   await page.getByRole("button", { name: "Start" }).waitFor();
   await axe(page, "first-run");
   await shot(page, "1-first-run");
   await page.getByRole("button", { name: "Start" }).click();
+  // Contact details, kept on the phone, offered at venues.
+  await page.getByText("Settings").click();
+  await page.getByLabel("Name").fill("Ada Example");
+  await page.getByLabel("Phone").fill("+44 7700 900123");
+  await page.getByLabel("People in your party").fill("2");
+  await page.getByRole("button", { name: "Save contact details" }).click();
+  await page.getByText("Contact details saved on this phone.").waitFor();
+  await axe(page, "settings");
+  await shot(page, "1b-settings");
+  await page.goto(`${APP}#${CROWN}`);
   await page.getByRole("heading", { name: "Check in here?" }).waitFor();
   check((await page.getByTestId("venue-name").textContent()) === "The Crown", "the venue's name is shown");
   check(await page.getByText("Poster fingerprint").isVisible(), "the fingerprint is shown");
+  await page.getByLabel(/Share my contact details for this visit/).check();
   await axe(page, "confirm");
   await shot(page, "2-confirm");
   await page.getByRole("button", { name: "Check in", exact: true }).click();
@@ -118,10 +129,20 @@ try {
   await axe(page, "alert");
   await shot(page, "4-alert");
 
+  // 3. The shared visit's records, sealed on the phone, sent now (the citizen asks): the
+  // Rust side then has the tracer, the venue and the authority open them.
+  if (!(await page.locator("details.settings").evaluate((e) => e.open))) await page.getByText("Settings").click();
+  await page.getByRole("button", { name: "Send them now" }).click();
+  await page.getByText(/^Sent [1-9]\d* contact records\.$/).waitFor({ timeout: 60_000 });
+  results.recordsSent = Number((await page.getByText(/^Sent \d+ contact records\.$/).textContent()).match(/\d+/)[0]);
+  await shot(page, "4b-sent");
+
   // Nothing about the visits ever left: no request carried a poster or a venue.
-  for (const url of requests) {
+  for (const { url, body } of requests) {
+    check(!body.includes("Ada") && !body.includes("7700") && !body.includes(CROWN), `a request body carried something in clear: ${url}`);
     check(!url.includes(CROWN) && !url.includes(CAFE) && !url.includes("#"), `a request carried the poster: ${url}`);
     check(url.startsWith(SERVER), `a request went elsewhere: ${url}`);
+    check(!url.includes("Ada") && !url.includes("7700"), `a request carried the contact details in clear: ${url}`);
   }
 
   // 5. Reload: the diary survives. Offline: the app still opens, from its service worker.

@@ -1,0 +1,163 @@
+// Consented contact records (spec section 14): the contact plaintext, a visit's records (one
+// per hour, sealed to the authority's key of that hour's period, then to the venue), and
+// cover records (section 14.5).
+
+import { x25519 } from "@noble/curves/ed25519";
+import { ascii, concat, u64 } from "./bytes.js";
+import { bucketTag, hoursCovered, vaultFileTag, vaultTag, VAULT_BUCKETS } from "./derive.js";
+import { open, seal } from "./hpke.js";
+import { ProtocolError, Reader, UTF8 } from "./reader.js";
+import { textProblem } from "./text.js";
+import { sealingKeyAt, type TrustAnchor } from "./trust.js";
+
+export const CONTACT_LEN = 256;
+export const RECORD_LEN = 384;
+const INNER = ascii("checkin/v2/vault-inner");
+const OUTER = ascii("checkin/v2/vault-outer");
+
+export interface Contact {
+  partySize: number;
+  arrival: number;
+  departure: number;
+  name: string;
+  phone: string;
+  email: string;
+}
+
+/** Why `c` breaks section 14.1, as the spec's error name with a reason, or null. */
+export function contactProblem(c: Contact): ProtocolError | null {
+  for (const [field, value, max, required] of [
+    ["name", c.name, 80, true],
+    ["phone", c.phone, 32, false],
+    ["email", c.email, 100, false],
+  ] as const) {
+    const p = textProblem(value, max, required);
+    if (p) return new ProtocolError("vault_invalid_contact", `the ${field} ${p}`);
+  }
+  if (!Number.isInteger(c.partySize) || c.partySize < 1 || c.partySize > 50) {
+    return new ProtocolError("vault_invalid_party_size", "the party is 1 to 50 people");
+  }
+  if (c.departure < c.arrival) return new ProtocolError("vault_invalid_times", "the visit ends before it starts");
+  return null;
+}
+
+export function encodeContact(c: Contact): Uint8Array {
+  const str8 = (s: string) => {
+    const b = new TextEncoder().encode(s);
+    return concat(new Uint8Array([b.length]), b);
+  };
+  const body = concat(new Uint8Array([2, c.partySize]), u64(c.arrival), u64(c.departure), str8(c.name), str8(c.phone), str8(c.email));
+  const out = new Uint8Array(CONTACT_LEN);
+  out.set(body);
+  return out;
+}
+
+export interface SealedRecord {
+  hour: number;
+  record: Uint8Array;
+}
+
+/** The records of one visit (section 14.2), one per hour it covers; none at all if any hour
+ * lies in no sealing period of the trust file (`vault_no_sealing_key`). */
+export async function sealVisit(
+  c: Contact,
+  venueId: Uint8Array,
+  venueX25519: Uint8Array,
+  trust: TrustAnchor,
+): Promise<SealedRecord[]> {
+  const problem = contactProblem(c);
+  if (problem) throw problem;
+  const [first, last] = hoursCovered(c.arrival, c.departure);
+  const keys: Uint8Array[] = [];
+  for (let h = first; h <= last; h++) {
+    const k = sealingKeyAt(trust, h * 3600);
+    if (!k) {
+      throw new ProtocolError("vault_no_sealing_key", "the trust file has no sealing key for an hour of this visit");
+    }
+    keys.push(k);
+  }
+  const contact = encodeContact(c);
+  const out: SealedRecord[] = [];
+  for (let h = first; h <= last; h++) {
+    const tag = vaultTag(venueId, h);
+    const fileTag = vaultFileTag(venueId, h);
+    const inner = await seal(keys[h - first]!, INNER, tag, contact);
+    const outer = await seal(venueX25519, OUTER, fileTag, concat(tag, inner));
+    out.push({ hour: h, record: concat(fileTag, outer) });
+  }
+  contact.fill(0);
+  return out;
+}
+
+/** A cover record for UTC day `day` (section 14.5): a random bucket's tag, sealed to a
+ * throwaway key. */
+export async function coverRecord(day: number): Promise<Uint8Array> {
+  const r = crypto.getRandomValues(new Uint32Array(1))[0]!;
+  const tag = bucketTag(r % VAULT_BUCKETS, day);
+  const throwaway = x25519.getPublicKey(x25519.utils.randomPrivateKey());
+  return concat(tag, await seal(throwaway, OUTER, tag, new Uint8Array(320)));
+}
+
+/** The venue's step (section 14.3, 2): the inner record of a record filed for one of
+ * `hours`, checked in order. (The app never strips; the vectors check this side too.) */
+export async function stripRecord(
+  record: Uint8Array,
+  venueId: Uint8Array,
+  venueX25519Secret: Uint8Array,
+  hours: number[],
+): Promise<Uint8Array> {
+  if (record.length !== RECORD_LEN) throw new ProtocolError("vault_wrong_length", `a record is ${RECORD_LEN} bytes`);
+  let inner: Uint8Array;
+  try {
+    inner = await open(venueX25519Secret, OUTER, record.subarray(0, 16), record.subarray(16));
+  } catch {
+    throw new ProtocolError("vault_decryption_failed", "another venue's record, or altered");
+  }
+  if (inner.length !== 320) throw new ProtocolError("vault_decryption_failed", "the inner record has the wrong length");
+  const tag = inner.subarray(0, 16);
+  if (!hours.some((h) => vaultTag(venueId, h).every((b, i) => b === tag[i]))) {
+    throw new ProtocolError("vault_not_for_this_venue", "the record is for an hour nobody asked about");
+  }
+  return inner;
+}
+
+/** The authority's step (section 14.3, 3): the contact of an inner record, checked in order. */
+export async function openInnerRecord(inner: Uint8Array, sealingSecret: Uint8Array): Promise<Contact> {
+  let p: Uint8Array;
+  try {
+    p = await open(sealingSecret, INNER, inner.subarray(0, 16), inner.subarray(16));
+  } catch {
+    throw new ProtocolError("vault_decryption_failed", "not sealed to this key, or altered");
+  }
+  return decodeContact(p);
+}
+
+export function decodeContact(p: Uint8Array): Contact {
+  const bad = () => new ProtocolError("vault_malformed", "the contact is malformed");
+  if (p.length !== CONTACT_LEN) throw bad();
+  const r = new Reader(p, bad);
+  const version = r.u8();
+  if (version !== 2) throw new ProtocolError("vault_unsupported_version", `contact version ${version}`);
+  const partySize = r.u8();
+  const arrival = r.u64();
+  const departure = r.u64();
+  const text = (field: string, max: number, required: boolean): string => {
+    let s: string;
+    try {
+      s = UTF8.decode(r.take(r.u8()));
+    } catch {
+      throw new ProtocolError("vault_invalid_contact", `the ${field} is not UTF-8`);
+    }
+    const problem = textProblem(s, max, required);
+    if (problem) throw new ProtocolError("vault_invalid_contact", `the ${field} ${problem}`);
+    return s;
+  };
+  const name = text("name", 80, true);
+  const phone = text("phone", 32, false);
+  const email = text("email", 100, false);
+  if (r.take(r.rest).some((b) => b !== 0)) throw bad();
+  const c = { partySize, arrival, departure, name, phone, email };
+  const problem = contactProblem(c);
+  if (problem) throw problem;
+  return c;
+}
