@@ -149,69 +149,78 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         );
     }
 
-    // The notice: the Crown from three hours ago to one hour ago, approved by the Crown.
+    // The notices: the Crown, then the Café, each from three hours ago to one hour ago, each
+    // approved by its venue; published in this order, so the Crown's is first in its batch.
     let now = jiff::Timestamp::now().as_second();
     let (from, to) = ((now - 3 * 3600) / 60 * 60, (now - 3600) / 60 * 60);
-    ok(
-        d,
-        "tracer",
-        &[
-            "notify",
-            "request",
-            "--key",
+    for venue in ["crown", "cafe"] {
+        let (poster, requests, approval, key) = (
+            format!("{venue}/poster.url"),
+            format!("requests-{venue}"),
+            format!("approval-{venue}.json"),
+            format!("{venue}/venue.key"),
+        );
+        ok(
+            d,
             "tracer",
-            "--poster",
-            "crown/poster.url",
-            "--from",
-            &minute(from),
-            "--to",
-            &minute(to),
-            "--severity",
-            "high",
-            "--message",
-            "You may have been exposed. Please book a test.",
-            "--out",
-            "requests",
-        ],
-    );
-    let request = std::fs::read_dir(d.join("requests"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    ok(
-        d,
-        "venue-keygen",
-        &[
-            "approve",
-            "--yes",
-            "--key",
-            "crown/venue.key",
-            "--trust",
-            "authority/trust.txt",
-            "--in",
-            request.to_str().unwrap(),
-            "--out",
-            "approval.json",
-        ],
-    );
-    ok(
-        d,
-        "tracer",
-        &[
-            "notify",
-            "publish",
-            "--key",
+            &[
+                "notify",
+                "request",
+                "--key",
+                "tracer",
+                "--poster",
+                &poster,
+                "--from",
+                &minute(from),
+                "--to",
+                &minute(to),
+                "--severity",
+                "high",
+                "--message",
+                "You may have been exposed. Please book a test.",
+                "--out",
+                &requests,
+            ],
+        );
+        let request = std::fs::read_dir(d.join(&requests))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        ok(
+            d,
+            "venue-keygen",
+            &[
+                "approve",
+                "--yes",
+                "--key",
+                &key,
+                "--trust",
+                "authority/trust.txt",
+                "--in",
+                request.to_str().unwrap(),
+                "--out",
+                &approval,
+            ],
+        );
+        ok(
+            d,
             "tracer",
-            "--server",
-            &server,
-            "--trust",
-            "authority/trust.txt",
-            "--approval",
-            "approval.json",
-        ],
-    );
+            &[
+                "notify",
+                "publish",
+                "--key",
+                "tracer",
+                "--server",
+                &server,
+                "--trust",
+                "authority/trust.txt",
+                "--approval",
+                &approval,
+            ],
+        );
+    }
 
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/web-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
@@ -250,8 +259,8 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         println!("screenshot: {path}");
     }
     assert_eq!(
-        report["sync"]["bundles"], 1,
-        "the one published bundle was verified"
+        report["sync"]["bundles"], 2,
+        "both published bundles were verified"
     );
 
     // 3. The consented visit's records, sent by the page, opened by tracer, venue and authority

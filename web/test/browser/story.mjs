@@ -167,6 +167,52 @@ try {
   await shot(page, "6-refused");
   check(errors.length === 0, `no script errors: ${errors.join("; ")}`);
 
+  // 4b. A forged bundle is refused, and the bundle after it still alerts: a second phone
+  // visited both venues, and the network alters the first bundle (the Crown's) of every
+  // batch; once it stops, the next sync fetches the hour again and the Crown's alert comes.
+  const other = await browser.newContext(phone);
+  const p3 = await other.newPage();
+  await p3.clock.setSystemTime(new Date((NOTICE_FROM + 600) * 1000));
+  await p3.goto(APP);
+  await p3.getByRole("button", { name: "Start" }).click();
+  for (const [poster, from, to] of [
+    [CROWN, NOTICE_FROM + 600, NOTICE_FROM + 3000],
+    [CAFE, NOTICE_FROM + 3100, NOTICE_FROM + 5500],
+  ]) {
+    await p3.clock.setSystemTime(new Date(from * 1000));
+    await p3.goto(`${APP}#${poster}`);
+    await p3.getByRole("button", { name: "Check in", exact: true }).click();
+    await p3.getByTestId("current-venue").waitFor();
+    await p3.clock.setSystemTime(new Date(to * 1000));
+    await p3.getByRole("button", { name: "Check out" }).click();
+    await p3.getByText(/^Checked out of/).waitFor();
+  }
+  let forged = 0;
+  await p3.route("**/v1/batches/*", async (route) => {
+    const res = await route.fetch();
+    const body = Buffer.from(await res.body());
+    if (res.status() === 200 && body.length > 17) {
+      // version u8, hour u64, count u32, then the first bundle: u32 length, bytes.
+      const len = body.readUInt32BE(13);
+      body[17 + len - 1] ^= 1; // the last byte of its signature
+      forged++;
+    }
+    await route.fulfill({ status: res.status(), body, headers: { "content-type": "application/octet-stream" } });
+  });
+  await p3.clock.setSystemTime(new Date(Date.now()));
+  await p3.getByRole("button", { name: "Check for notices" }).click();
+  await p3.getByText(/could not be verified/).waitFor({ timeout: 60_000 });
+  let shown = await p3.getByTestId("alert").allTextContents();
+  check(forged >= 1, "the network altered a bundle");
+  check(shown.length === 1 && shown[0].includes("Café Zürich"), `the bundle after the forged one alerts: ${shown}`);
+  await shot(p3, "7-forged-skipped");
+  await p3.unroute("**/v1/batches/*");
+  await p3.getByRole("button", { name: "Check for notices" }).click();
+  await p3.waitForFunction(() => document.querySelectorAll("[data-testid=alert]").length === 2, null, { timeout: 60_000 });
+  shown = await p3.getByTestId("alert").allTextContents();
+  check(shown.some((a) => a.includes("The Crown")), `the Crown's notice arrives once the bundle is intact: ${shown}`);
+  await other.close();
+
   // Check-in time, on a fresh phone with the real clock: from the tap to the diary saved.
   const fresh = await browser.newContext(phone);
   const p2 = await fresh.newPage();
