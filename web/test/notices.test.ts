@@ -65,9 +65,27 @@ describe("notice.json", () => {
     expect(entries).toEqual(n.bundle.entries);
     expect(b.notices.map(hex)).toEqual(n.notices.map((x: { sealed: string }) => x.sealed));
   });
-  test.each(named(n.negative_bundles))("%s", (_, x) => {
+  test.each(named(n.negative_bundles))("%s", async (_, x) => {
     const v = x as { bundle: string; now: number; error: string };
     expect(codeOf(() => new BundleVerifier(root).verify(unhex(v.bundle), v.now))).toBe(v.error);
+    // The native path refuses the same, with the same error.
+    let fast = "accepted";
+    await new BundleVerifier(root).verifyFast(unhex(v.bundle), v.now).catch((e) => (fast = e.code));
+    expect(fast).toBe(v.error);
+  });
+  test("the native path accepts the bundle and refuses S + L, which a lax verifier takes", async () => {
+    const good = unhex(n.bundle.encoding);
+    expect(hex((await new BundleVerifier(root).verifyFast(good, n.bundle.now)).id)).toBe(n.bundle.id);
+    const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+    let s = 0n;
+    for (let i = good.length - 1; i >= good.length - 32; i--) s = (s << 8n) | BigInt(good[i]!);
+    s += L;
+    const bad = good.slice();
+    for (let i = good.length - 32; i < good.length; i++, s >>= 8n) bad[i] = Number(s & 255n);
+    let code = "accepted";
+    await new BundleVerifier(root).verifyFast(bad, n.bundle.now).catch((e) => (code = e.code));
+    expect(code).toBe("bundle_bad_signature");
+    expect(codeOf(() => new BundleVerifier(root).verify(bad, n.bundle.now))).toBe("bundle_bad_signature");
   });
   test("each notice opens through each of its entries, and its approval is as stated", () => {
     for (const x of n.notices) {

@@ -32,6 +32,7 @@ export interface ScanStats {
 }
 
 interface Slot {
+  tag: Uint8Array;
   venueId: Uint8Array;
   venueKey: Uint8Array;
   hour: number;
@@ -42,7 +43,9 @@ const noticeKeyOf = (n: NoticePayload): string =>
   `${n.start}/${n.end}/${n.severity}/${n.approver}/${hexOf(n.approval)}/${n.message}`;
 
 export class Matcher {
-  private readonly index = new Map<string, Slot>();
+  /** Slots by the first 6 bytes of their tag, as a number (no string made per entry); a hit
+   * is confirmed against the whole tag. */
+  private readonly index = new Map<number, Slot[]>();
 
   constructor(
     private readonly visits: Visit[],
@@ -53,11 +56,14 @@ export class Matcher {
     visits.forEach((v, i) => {
       const [first, last] = hoursCovered(v.arrival, v.departure);
       for (let h = first; h <= last; h++) {
-        const key = tagKey(noticeTag(v.venueId, h), 0);
-        let slot = this.index.get(key);
+        const tag = noticeTag(v.venueId, h);
+        const key = prefix(tag, 0);
+        const slots = this.index.get(key) ?? [];
+        let slot = slots.find((s) => sameTag(s.tag, tag, 0));
         if (!slot) {
-          slot = { venueId: v.venueId, venueKey: v.venueKey, hour: h, visits: [] };
-          this.index.set(key, slot);
+          slot = { tag, venueId: v.venueId, venueKey: v.venueKey, hour: h, visits: [] };
+          slots.push(slot);
+          this.index.set(key, slots);
         }
         slot.visits.push(i);
       }
@@ -70,7 +76,8 @@ export class Matcher {
     const alerts: Alert[] = [];
     for (let e = 0; e < bundle.count; e++) {
       stats.entries++;
-      const slot = this.index.get(tagKey(bundle.entries, e * TAG_LEN));
+      const at = e * TAG_LEN;
+      const slot = this.index.get(prefix(bundle.entries, at))?.find((s) => sameTag(s.tag, bundle.entries, at));
       if (!slot) continue;
       stats.tagHits++;
       const key = noticeKey(slot.venueId, bundle.salt);
@@ -109,7 +116,12 @@ export class Matcher {
   }
 }
 
-/** A map key for the 16-byte tag at `at`: a latin-1 string, cheaper than hex. */
-function tagKey(b: Uint8Array, at: number): string {
-  return String.fromCharCode(...b.subarray(at, at + TAG_LEN));
+/** The first 6 bytes of the tag at `at`, as a number (exact: below 2^53). */
+function prefix(b: Uint8Array, at: number): number {
+  return (b[at]! * 2 ** 40) + (b[at + 1]! * 2 ** 32) + ((b[at + 2]! << 24) >>> 0) + ((b[at + 3]! << 16) | (b[at + 4]! << 8) | b[at + 5]!);
+}
+
+function sameTag(tag: Uint8Array, b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < TAG_LEN; i++) if (tag[i] !== b[at + i]) return false;
+  return true;
 }

@@ -9,6 +9,7 @@
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { build } from "esbuild";
 import { chromium } from "playwright-core";
 
 const env = (k, d) => {
@@ -223,6 +224,12 @@ try {
   results.checkinMs = Number(await p2.evaluate(() => document.body.dataset.checkinMs));
   check(results.checkinMs > 0, "the check-in time was measured");
   results.now = now;
+
+  // Matching speed in this browser: signed bundles verified in full and matched against a
+  // 14-day diary (test/browser/bench.ts).
+  const bench = await build({ entryPoints: [new URL("bench.ts", import.meta.url).pathname], bundle: true, write: false, format: "iife", target: "es2022" });
+  await p2.evaluate(bench.outputFiles[0].text);
+  results.matching = await p2.evaluate(() => globalThis.runBench());
   await fresh.close();
   await context.close();
 } finally {
