@@ -234,6 +234,7 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         .env("NOTICE_FROM", from.to_string())
         .env("NOTICE_TO", to.to_string())
         .env("CHROMIUM", &chromium)
+        .env("CASE_OUT", d.join("case.bin"))
         .output()
         .unwrap_or_else(|e| panic!("cannot run node ({e}): the web tests need Node.js 20"));
     assert!(
@@ -325,4 +326,21 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         csv.contains("Ada Example") && csv.contains("+44 7700 900123"),
         "{csv}"
     );
+
+    // The case file the page saved opens with the authority's case key: both Crown visits.
+    let listed = ok(
+        d,
+        "tracer",
+        &[
+            "case",
+            "open",
+            "case.bin",
+            "--authority",
+            "authority",
+            "--tz",
+            "UTC",
+        ],
+    );
+    println!("tracer case open:\n{listed}");
+    assert_eq!(listed.matches("The Crown").count(), 2, "{listed}");
 }

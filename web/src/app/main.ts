@@ -2,7 +2,8 @@
 // fragment (never sent to any server), keeps the diary sealed in IndexedDB, and syncs public
 // hour batches. Text from posters and notices is only ever set as text, never as markup.
 
-import { base64url } from "../protocol/bytes.js";
+import { base64url, unbase64url } from "../protocol/bytes.js";
+import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, PosterError, posterFromText } from "../protocol/poster.js";
 import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
 import { checkIn, checkOut, deleteVisit, openVisit, tidy } from "./diary.js";
@@ -317,6 +318,14 @@ function home(): HTMLElement {
   }
   if (done.length) diary.append(list);
 
+  const share = h(
+    "section",
+    { "aria-labelledby": "case-title" },
+    h("h2", { id: "case-title" }, t("caseTitle")),
+    h("p", {}, t("caseBody", { authority: app.trust?.authority ?? "—" })),
+    button(t("caseShare"), () => void shareCase()),
+  );
+
   const settings = h(
     "details",
     { class: "settings", ...(settingsOpen ? { open: "" } : {}) },
@@ -343,7 +352,29 @@ function home(): HTMLElement {
   settings.addEventListener("toggle", () => {
     settingsOpen = (settings as HTMLDetailsElement).open;
   });
-  return h("div", {}, current, alerts, diary, settings);
+  return h("div", {}, current, alerts, diary, share, settings);
+}
+
+/** The case file (spec 16) of every visit in the diary, saved as a download. */
+async function shareCase(): Promise<void> {
+  const trust = app.trust;
+  if (!trust) return;
+  tidy(app.diary, nowSecs());
+  const visits = app.diary.visits.map((v) => ({
+    poster: unbase64url(v.poster)!,
+    arrival: v.arrival,
+    departure: v.departure ?? Math.max(v.arrival, Math.min(nowSecs(), v.autoDeparture)),
+  }));
+  if (!confirm(t("caseConfirm", { count: visits.length, authority: trust.authority }))) return;
+  const file = await sealCase(visits, nowSecs(), trust.case);
+  const name = `checkin-case-${new Date().toISOString().slice(0, 10)}.bin`;
+  const url = URL.createObjectURL(new Blob([file as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  say(t("caseSaved", { file: name }));
 }
 
 function field(id: string, label: keyof Messages, value: string, type = "text", extra: Record<string, string> = {}): [HTMLElement, HTMLInputElement] {

@@ -88,6 +88,12 @@ export const en = {
   sendNowHint: "Sending them all at once lets the server see when your visits ended.",
   sending: "Sending…",
   sentNow: "Sent {count} contact records.",
+  caseTitle: "Tested positive?",
+  caseBody:
+    "If a contact tracer asks, give them your diary: a file with the places and times of your visits, sealed on this phone so that only {authority} can read it.",
+  caseShare: "Save my diary for a contact tracer",
+  caseConfirm: "This file holds {count} visits (venues, addresses and times), sealed so that only {authority} can read them. Save it?",
+  caseSaved: "Saved {file}. Give this file to your contact tracer.",
   offline: "Offline: your diary works; notices will be checked when you are back online.",
 } as const;
 

@@ -138,6 +138,16 @@ try {
   results.recordsSent = Number((await page.getByText(/^Sent \d+ contact records\.$/).textContent()).match(/\d+/)[0]);
   await shot(page, "4b-sent");
 
+  // The diary for a contact tracer: a sealed case file, saved as a download; the Rust side
+  // opens it with `tracer case open`.
+  page.once("dialog", (d) => d.accept());
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Save my diary for a contact tracer" }).click(),
+  ]);
+  await download.saveAs(env("CASE_OUT"));
+  await page.getByText(/^Saved checkin-case-/).waitFor();
+
   // Nothing about the visits ever left: no request carried a poster or a venue.
   for (const { url, body } of requests) {
     check(!body.includes("Ada") && !body.includes("7700") && !body.includes(CROWN), `a request body carried something in clear: ${url}`);
