@@ -8,7 +8,7 @@ import { fingerprint, type Poster, PosterError, posterFromText } from "../protoc
 import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
 import { checkIn, checkOut, deleteVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t } from "./messages.js";
-import { type Diary, Store } from "./store.js";
+import { type Diary, Locked, Store } from "./store.js";
 import { sync } from "./sync.js";
 import { runSlots, sealEnded, SPACING_MS } from "./uploads.js";
 import { contactProblem } from "../protocol/vault.js";
@@ -289,7 +289,7 @@ function home(): HTMLElement {
       ),
     );
   }
-  alerts.append(button(app.syncing ? t("syncing") : t("syncNow"), () => void runSync(), ""));
+  alerts.append(button(app.syncing ? t("syncing") : t("syncNow"), () => void runSync(true), ""));
 
   const diary = h("section", { "aria-labelledby": "diary-title" }, h("h2", { id: "diary-title" }, t("diaryTitle")));
   const done = d.visits.filter((v) => v.departure !== null).sort((a, b) => b.arrival - a.arrival);
@@ -331,6 +331,7 @@ function home(): HTMLElement {
     { class: "settings", ...(settingsOpen ? { open: "" } : {}) },
     h("summary", {}, t("settingsTitle")),
     contactForm(),
+    passphraseForm(),
     h(
       "dl",
       {},
@@ -440,7 +441,9 @@ function contactForm(): HTMLElement {
   return form;
 }
 
-async function runSync(): Promise<void> {
+/** A sync; one the citizen asked for reports its result, one on a timer only a problem, so
+ * that it never covers a message the citizen has not read. */
+async function runSync(asked = false): Promise<void> {
   if (app.syncing || !app.trust) return;
   app.syncing = true;
   render();
@@ -458,10 +461,13 @@ async function runSync(): Promise<void> {
         bytes: report.bytes,
         matchMs: report.matchMs,
       });
-      say(report.skipped ? t("syncSkipped", { count: report.skipped }) : t("syncDone", { hours: report.hours }));
+      if (report.skipped) say(t("syncSkipped", { count: report.skipped }), "error");
+      else if (asked) say(t("syncDone", { hours: report.hours }));
     }
   } catch (e) {
-    say(navigator.onLine ? t("syncFailed", { why: String((e as Error).message ?? e) }) : t("offline"), "error");
+    if (asked || app.statusKind !== "error") {
+      say(navigator.onLine ? t("syncFailed", { why: String((e as Error).message ?? e) }) : t("offline"), "error");
+    }
   } finally {
     app.syncing = false;
     render();
@@ -482,6 +488,91 @@ function readFragment(): void {
   }
 }
 
+/** Asks for the passphrase until it opens the diary. */
+function unlockScreen(locked: Locked): Promise<Store> {
+  return new Promise((resolve) => {
+    const input = h("input", { id: "passphrase", type: "password", autocomplete: "current-password", required: "" }) as HTMLInputElement;
+    const error = h("p", { role: "alert", class: "status error", hidden: "" });
+    const submit = h("button", { type: "submit", class: "primary" }, t("unlock")) as HTMLButtonElement;
+    const form = h(
+      "form",
+      { "aria-labelledby": "locked-title" },
+      h("h2", { id: "locked-title" }, t("lockedTitle")),
+      h("p", {}, t("lockedBody")),
+      h("div", { class: "field" }, h("label", { for: "passphrase" }, t("passphrase")), input),
+      error,
+      submit,
+    );
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      submit.disabled = true;
+      submit.textContent = t("unlocking");
+      const store = await locked.unlock(input.value);
+      submit.disabled = false;
+      submit.textContent = t("unlock");
+      if (store) {
+        resolve(store);
+        return;
+      }
+      error.textContent = t("wrongPassphrase");
+      error.hidden = false;
+      input.select();
+    });
+    const forgot = button(
+      t("forgotPassphrase"),
+      async () => {
+        if (!confirm(t("forgotConfirm"))) return;
+        await locked.erase();
+        location.replace(location.pathname);
+      },
+      "danger",
+    );
+    root.replaceChildren(h("h1", {}, t("appName")), form, forgot);
+    input.focus();
+  });
+}
+
+function passphraseForm(): HTMLElement {
+  const box = h(
+    "section",
+    { "aria-labelledby": "passphrase-title" },
+    h("h2", { id: "passphrase-title" }, t("passphraseTitle")),
+    h("p", {}, app.store.passphrase ? t("passphraseOn") : t("passphraseOff")),
+  );
+  if (app.store.passphrase) {
+    box.append(
+      button(t("removePassphrase"), async () => {
+        await app.store.setPassphrase(app.diary, null);
+        say(t("passphraseRemoved"));
+      }),
+    );
+    return box;
+  }
+  const [firstRow, first] = field("new-passphrase", "newPassphrase", "", "password", { autocomplete: "new-password", minlength: "8" });
+  const [againRow, again] = field("repeat-passphrase", "repeatPassphrase", "", "password", { autocomplete: "new-password" });
+  const form = h(
+    "form",
+    {},
+    firstRow,
+    againRow,
+    h("p", { class: "hint" }, t("passphraseHint")),
+    h("button", { type: "submit" }, t("setPassphrase")),
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if ([...first.value].length < 8) return say(t("passphraseShort"), "error");
+    if (first.value !== again.value) return say(t("passphraseMismatch"), "error");
+    try {
+      await app.store.setPassphrase(app.diary, first.value);
+      say(t("passphraseSet"));
+    } catch (e) {
+      say(t("storageFailed", { why: String(e) }), "error");
+    }
+  });
+  box.append(form);
+  return box;
+}
+
 async function main(): Promise<void> {
   const lang = chooseLanguage(navigator.languages);
   document.documentElement.lang = lang;
@@ -490,7 +581,8 @@ async function main(): Promise<void> {
     root.replaceChildren(h("h1", {}, t("appName")), h("p", { role: "alert", class: "status error" }, t("insecure")));
     return;
   }
-  const store = await Store.open();
+  const opened = await Store.open();
+  const store = opened instanceof Locked ? await unlockScreen(opened) : opened;
   const diary = await store.load();
   app = { store, diary, trust: null, status: "", statusKind: "info", syncing: false };
   app.trust = await loadTrust(diary);

@@ -1,6 +1,8 @@
 // The diary on the phone: one record in IndexedDB, sealed with AES-GCM under a key that
 // WebCrypto generated as non-extractable, so the browser keeps it and no script (this one
-// included) can read its bytes. Every save is one transaction with strict durability: the
+// included) can read its bytes; or, if the citizen chooses, under a key derived from a
+// passphrase (PBKDF2-SHA256, 600,000 iterations, a random 16-byte salt), which is then kept
+// nowhere. Every save is one transaction with strict durability: the
 // promise resolves only once the browser reports the data written.
 
 export interface VisitRec {
@@ -110,24 +112,75 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-export class Store {
-  private constructor(
+/** PBKDF2-SHA256 iterations for a passphrase (OWASP's 2023 figure for PBKDF2-SHA256). */
+export const PBKDF2_ITERATIONS = 600_000;
+
+interface Kdf {
+  salt: Uint8Array<ArrayBuffer>;
+  iterations: number;
+}
+
+async function passphraseKey(passphrase: string, kdf: Kdf): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveKey"]);
+  return crypto.subtle.deriveKey(
+    { name: "PBKDF2", hash: "SHA-256", salt: kdf.salt, iterations: kdf.iterations },
+    base,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+}
+
+/** A diary under a passphrase that has not been given yet. */
+export class Locked {
+  constructor(
     private readonly db: IDBDatabase,
-    private readonly key: CryptoKey,
+    private readonly kdf: Kdf,
   ) {}
 
-  /** Opens the diary's database, making its key on first use. */
-  static async open(): Promise<Store> {
+  /** The store, or null when `passphrase` does not open the diary. */
+  async unlock(passphrase: string): Promise<Store | null> {
+    const key = await passphraseKey(passphrase, this.kdf);
+    const store = new Store(this.db, key, true);
+    try {
+      await store.load();
+      return store;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Erases the diary: the way out for a forgotten passphrase. */
+  async erase(): Promise<void> {
+    const tx = this.db.transaction(STORE, "readwrite", { durability: "strict" });
+    tx.objectStore(STORE).clear();
+    await done(tx);
+  }
+}
+
+export class Store {
+  constructor(
+    private readonly db: IDBDatabase,
+    private key: CryptoKey,
+    /** Whether a passphrase seals the diary. */
+    public passphrase: boolean,
+  ) {}
+
+  /** Opens the diary's database, making its key on first use; a diary under a passphrase
+   * comes back locked. */
+  static async open(): Promise<Store | Locked> {
     const db = await open();
     const tx = db.transaction(STORE, "readonly");
-    let key = (await request(tx.objectStore(STORE).get("key"))) as CryptoKey | undefined;
+    const kdf = (await request(tx.objectStore(STORE).get("kdf"))) as Kdf | undefined;
+    if (kdf) return new Locked(db, kdf);
+    let key = (await request(db.transaction(STORE, "readonly").objectStore(STORE).get("key"))) as CryptoKey | undefined;
     if (!key) {
-      key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+      key = await newKey();
       const w = db.transaction(STORE, "readwrite", { durability: "strict" });
       w.objectStore(STORE).put(key, "key");
       await done(w);
     }
-    return new Store(db, key);
+    return new Store(db, key, false);
   }
 
   async load(): Promise<Diary> {
@@ -140,16 +193,38 @@ export class Store {
     return { ...emptyDiary(), ...(JSON.parse(new TextDecoder().decode(plain)) as Diary) };
   }
 
-  async save(d: Diary): Promise<void> {
+  private async sealed(d: Diary, key: CryptoKey): Promise<{ iv: Uint8Array; ct: ArrayBuffer }> {
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv },
-      this.key,
-      new TextEncoder().encode(JSON.stringify(d)),
-    );
+    const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(JSON.stringify(d)));
+    return { iv, ct };
+  }
+
+  async save(d: Diary): Promise<void> {
+    const sealed = await this.sealed(d, this.key);
     const tx = this.db.transaction(STORE, "readwrite", { durability: "strict" });
-    tx.objectStore(STORE).put({ iv, ct }, "diary");
+    tx.objectStore(STORE).put(sealed, "diary");
     await done(tx);
+  }
+
+  /** Seals the diary under `passphrase` from now on (or, with null, under a browser-kept key
+   * again): the diary and what opens it change in one transaction. */
+  async setPassphrase(d: Diary, passphrase: string | null): Promise<void> {
+    const kdf: Kdf | null = passphrase === null ? null : { salt: crypto.getRandomValues(new Uint8Array(16)), iterations: PBKDF2_ITERATIONS };
+    const key = kdf && passphrase !== null ? await passphraseKey(passphrase, kdf) : await newKey();
+    const sealed = await this.sealed(d, key);
+    const tx = this.db.transaction(STORE, "readwrite", { durability: "strict" });
+    const s = tx.objectStore(STORE);
+    s.put(sealed, "diary");
+    if (kdf) {
+      s.put(kdf, "kdf");
+      s.delete("key");
+    } else {
+      s.put(key, "key");
+      s.delete("kdf");
+    }
+    await done(tx);
+    this.key = key;
+    this.passphrase = kdf !== null;
   }
 
   /** Deletes the diary and its key. */
@@ -159,3 +234,6 @@ export class Store {
     await done(tx);
   }
 }
+
+const newKey = (): Promise<CryptoKey> =>
+  crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);

@@ -66,9 +66,11 @@ const browser = await chromium.launch({
 });
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB", timezoneId: "UTC" };
 
+let lastPage = null;
 try {
   const context = await browser.newContext(phone);
   const page = await context.newPage();
+  lastPage = page;
   const requests = [];
   page.on("request", (r) => requests.push({ url: r.url(), body: r.postData() ?? "" }));
   const errors = [];
@@ -167,6 +169,25 @@ try {
   await shot(page, "5-offline");
   await context.setOffline(false);
 
+  // A passphrase: required from the next opening; a wrong one is refused, the right one
+  // opens the same diary.
+  if (!(await page.locator("details.settings").evaluate((e) => e.open))) await page.getByText("Settings").click();
+  await page.getByLabel("New passphrase").fill("correct horse 42");
+  await page.getByLabel("Repeat the passphrase").fill("correct horse 42");
+  await page.getByRole("button", { name: "Require this passphrase" }).click();
+  await page.getByText("From now on, your passphrase opens this diary.").waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "Your diary is locked" }).waitFor();
+  await axe(page, "locked");
+  await page.getByLabel("Passphrase").fill("wrong horse 42");
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.getByText("That passphrase does not open this diary.").waitFor();
+  await shot(page, "5b-locked");
+  await page.getByLabel("Passphrase").fill("correct horse 42");
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
+  check((await page.getByTestId("alert").count()) === 1, "the passphrase opens the same diary");
+
   // 4. A tampered poster is refused, and nothing is recorded.
   const tampered = CAFE.slice(0, 60) + (CAFE[60] === "A" ? "B" : "A") + CAFE.slice(61);
   await page.goto(`${APP}#${tampered}`);
@@ -242,6 +263,11 @@ try {
   results.matching = await p2.evaluate(() => globalThis.runBench());
   await fresh.close();
   await context.close();
+} catch (e) {
+  // What the page showed when a check failed, for whoever reads the failure.
+  if (lastPage) await lastPage.screenshot({ path: `${SHOTS}/failure.png`, fullPage: true }).catch(() => {});
+  console.error(`screenshot of the failure: ${SHOTS}/failure.png`);
+  throw e;
 } finally {
   await browser.close();
 }
