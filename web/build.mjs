@@ -2,7 +2,8 @@
 // and the static files copied. The output is committed, and a test rebuilds it and fails on
 // any difference, so a stale bundle cannot ship.
 import { build } from "esbuild";
-import { cpSync, mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const out = process.argv[2] ?? "dist";
 mkdirSync(out, { recursive: true });
@@ -10,3 +11,12 @@ const common = { bundle: true, minify: true, target: "es2022", legalComments: "n
 await build({ ...common, entryPoints: ["src/app/main.ts"], outfile: `${out}/app.js`, format: "esm" });
 await build({ ...common, entryPoints: ["src/app/sw.ts"], outfile: `${out}/sw.js`, format: "iife" });
 cpSync("static", out, { recursive: true });
+
+// The release's hashes: anyone can compare what a server sends (`curl -s URL | sha256sum`)
+// with what was built from these sources.
+const sums = readdirSync(out)
+  .filter((f) => f !== "SHA256SUMS")
+  .sort()
+  .map((f) => `${createHash("sha256").update(readFileSync(`${out}/${f}`)).digest("hex")}  ${f}\n`)
+  .join("");
+writeFileSync(`${out}/SHA256SUMS`, sums);

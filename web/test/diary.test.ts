@@ -66,3 +66,23 @@ describe("the diary", () => {
     expect(d.visits).toHaveLength(0);
   });
 });
+
+describe("editing a visit", () => {
+  test("times are checked; a shared visit's unsent records are dropped to be sealed again", async () => {
+    const { editVisit } = await import("../src/app/diary.js");
+    const d = emptyDiary();
+    d.contact = { name: "A", phone: "", email: "", partySize: 1 };
+    checkIn(d, a, T, "1", true);
+    checkOut(d, T + 600);
+    d.visits[0]!.sealed = true;
+    d.outbox = [{ record: "x", notBefore: T + 700, visit: "1" }, { record: "y", notBefore: T + 700, visit: "2" }];
+    d.held = [Math.floor(T / 3600) - 5, Math.floor(T / 3600) + 1];
+    expect(editVisit(d, "1", T + 600, T, T + 1000)).toBe("editTimesOrder");
+    expect(editVisit(d, "1", T, T + 2000, T + 1000)).toBe("editTimesRange");
+    expect(editVisit(d, "1", T - RETENTION_SECS - 5000, T, T + 1000)).toBe("editTimesRange");
+    expect(editVisit(d, "1", T - 60, T + 900, T + 1000)).toBeNull();
+    expect([d.visits[0]!.arrival, d.visits[0]!.departure, d.visits[0]!.sealed]).toEqual([T - 60, T + 900, false]);
+    expect(d.outbox.map((q) => q.record)).toEqual(["y"]);
+    expect(d.held).toEqual([Math.floor(T / 3600) - 5]);
+  });
+});

@@ -80,3 +80,38 @@ export function deleteVisit(d: Diary, id: string): boolean {
   d.alerts = d.alerts.filter((a) => a.visit !== id);
   return d.visits.length !== before;
 }
+
+/** How far past the phone's clock a time may lie (typing takes a moment). */
+export const CLOCK_SLACK_SECS = 300;
+
+/** Corrects a visit's times: the arrival within the last 14 days, the departure after it, at
+ * most 14 days later and not in the future. A shared visit's records that have not left yet
+ * are dropped, to be sealed again with the new times. Returns the problem's message key, or
+ * null when the visit was changed. */
+export function editVisit(
+  d: Diary,
+  id: string,
+  arrival: number,
+  departure: number,
+  now: number,
+): "editTimesOrder" | "editTimesRange" | null {
+  const v = d.visits.find((x) => x.id === id);
+  if (!v) return "editTimesRange";
+  if (!Number.isFinite(arrival) || !Number.isFinite(departure) || departure < arrival) return "editTimesOrder";
+  if (arrival < now - RETENTION_SECS || departure > now + CLOCK_SLACK_SECS || departure - arrival > RETENTION_SECS) {
+    return "editTimesRange";
+  }
+  // Notices for the visit's hours may have been published in any hour since it began: fetch
+  // those batches again, and match the visit afresh.
+  const since = Math.floor(Math.min(v.arrival, arrival) / 3600);
+  d.held = d.held.filter((h) => h < since);
+  v.arrival = arrival;
+  v.departure = departure;
+  v.autoDeparture = Math.max(v.autoDeparture, departure);
+  if (v.share) {
+    d.outbox = d.outbox.filter((q) => q.visit !== id);
+    v.sealed = false;
+  }
+  d.alerts = d.alerts.filter((a) => a.visit !== id);
+  return null;
+}

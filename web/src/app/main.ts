@@ -6,9 +6,9 @@ import { base64url, unbase64url } from "../protocol/bytes.js";
 import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, PosterError, posterFromText } from "../protocol/poster.js";
 import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
-import { checkIn, checkOut, deleteVisit, openVisit, tidy } from "./diary.js";
+import { checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t } from "./messages.js";
-import { type Diary, Locked, Store } from "./store.js";
+import { type Diary, Locked, Store, type VisitRec } from "./store.js";
 import { sync } from "./sync.js";
 import { runSlots, sealEnded, SPACING_MS } from "./uploads.js";
 import { contactProblem } from "../protocol/vault.js";
@@ -124,6 +124,8 @@ function intro(): HTMLElement {
 }
 
 let pending: Poster | null = null;
+/** The visit whose times are being edited. */
+let editing: string | null = null;
 /** The settings stay open across re-renders while the citizen works in them. */
 let settingsOpen = false;
 
@@ -305,6 +307,12 @@ function home(): HTMLElement {
       "icon",
     );
     del.setAttribute("aria-label", t("deleteVisit", { venue: v.venue }));
+    const edit = button("✎", () => {
+      editing = editing === v.id ? null : v.id;
+      render();
+    }, "icon");
+    edit.setAttribute("aria-label", t("editVisit", { venue: v.venue }));
+    edit.setAttribute("aria-expanded", String(editing === v.id));
     list.append(
       h(
         "li",
@@ -312,7 +320,8 @@ function home(): HTMLElement {
         h("span", { class: "venue" }, v.venue),
         h("span", {}, t("visitTimes", { from: when(v.arrival), to: when(v.departure!) })),
         v.share && h("span", { class: "hint" }, v.sealProblem ? t("shareFailed", { why: v.sealProblem }) : t("shared")),
-        del,
+        h("span", { class: "tools" }, edit, del),
+        editing === v.id && editForm(v),
       ),
     );
   }
@@ -376,6 +385,31 @@ async function shareCase(): Promise<void> {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
   say(t("caseSaved", { file: name }));
+}
+
+/** A time as the value of a `datetime-local` input, in the phone's zone. */
+function localInput(secs: number): string {
+  const d = new Date(secs * 1000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function editForm(v: VisitRec): HTMLElement {
+  const [arrRow, arr] = field(`arr-${v.id}`, "editArrived", localInput(v.arrival), "datetime-local");
+  const [leftRow, left] = field(`left-${v.id}`, "editLeft", localInput(v.departure ?? v.autoDeparture), "datetime-local");
+  const form = h("form", { class: "edit" }, arrRow, leftRow, h("button", { type: "submit", class: "primary" }, t("editSave")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const secs = (input: HTMLInputElement) => Math.floor(new Date(input.value).getTime() / 1000);
+    const problem = editVisit(app.diary, v.id, secs(arr), secs(left), nowSecs());
+    if (problem) return say(t(problem), "error");
+    editing = null;
+    if (await save()) {
+      say(t("editSaved"));
+      await sealAndSave();
+    }
+  });
+  return form;
 }
 
 function field(id: string, label: keyof Messages, value: string, type = "text", extra: Record<string, string> = {}): [HTMLElement, HTMLInputElement] {

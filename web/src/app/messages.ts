@@ -114,6 +114,13 @@ export const en = {
   passphraseMismatch: "The two passphrases differ.",
   passphraseSet: "From now on, your passphrase opens this diary.",
   passphraseRemoved: "Your diary no longer needs a passphrase.",
+  editVisit: "Edit the times of the visit to {venue}",
+  editArrived: "Arrived",
+  editLeft: "Left",
+  editSave: "Save times",
+  editSaved: "Times changed. Alerts for this visit will be checked again at the next check for notices.",
+  editTimesOrder: "The visit must end after it starts.",
+  editTimesRange: "The times must lie within the last 14 days and not in the future.",
   offline: "Offline: your diary works; notices will be checked when you are back online.",
 } as const;
 

@@ -33,6 +33,8 @@ export interface ContactDetails {
 export interface Queued {
   record: string;
   notBefore: number;
+  /** The visit it belongs to, so that editing the visit replaces what has not left yet. */
+  visit?: string;
 }
 
 export interface AlertRec {

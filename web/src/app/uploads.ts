@@ -36,7 +36,7 @@ export async function sealEnded(d: Diary, trust: TrustAnchor): Promise<boolean> 
         trust,
       );
       for (const r of records) {
-        d.outbox.push({ record: base64url(r.record), notBefore: v.departure + Math.floor(random() * 3600) });
+        d.outbox.push({ record: base64url(r.record), notBefore: v.departure + Math.floor(random() * 3600), visit: v.id });
       }
       v.sealed = true;
       v.sealProblem = null;

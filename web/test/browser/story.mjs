@@ -197,6 +197,18 @@ try {
   check((await page.getByTestId("visit").count()) === 2, "a refused poster records nothing");
   await axe(page, "refused");
   await shot(page, "6-refused");
+  // Editing a visit: the later Crown visit moved into the notice's window alerts too at the
+  // next check.
+  await page.getByRole("button", { name: "Edit the times of the visit to The Crown" }).first().click();
+  const iso = (t) => new Date(t * 1000).toISOString().slice(0, 16);
+  await page.getByLabel("Arrived").fill(iso(NOTICE_FROM + 4200));
+  await page.getByLabel("Left").fill(iso(NOTICE_FROM + 6000));
+  await axe(page, "edit");
+  await page.getByRole("button", { name: "Save times" }).click();
+  await page.getByText(/^Times changed/).waitFor();
+  await page.getByRole("button", { name: "Check for notices" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=alert]").length === 2, null, { timeout: 60_000 });
+  await shot(page, "6b-edited");
   check(errors.length === 0, `no script errors: ${errors.join("; ")}`);
 
   // 4b. A forged bundle is refused, and the bundle after it still alerts: a second phone
