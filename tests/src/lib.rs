@@ -12,9 +12,11 @@
 
 pub mod powercut;
 
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// Builds the four binaries once (a no-op when they are fresh) and returns their directory.
 pub fn bin_dir() -> &'static Path {
@@ -48,4 +50,112 @@ pub fn bin_dir() -> &'static Path {
             .unwrap_or_else(|| root.join("target"));
         target.join("debug")
     })
+}
+
+/// Runs one of the binaries in `dir` (with `TZ=UTC` and no `CHECKIN_HOME`).
+pub fn run(dir: &Path, bin: &str, args: &[&str]) -> Output {
+    Command::new(bin_dir().join(bin))
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .env_remove("CHECKIN_HOME")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs and requires success; returns stdout.
+pub fn ok(dir: &Path, bin: &str, args: &[&str]) -> String {
+    let out = run(dir, bin, args);
+    assert!(
+        out.status.success(),
+        "{bin} {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A `notify-server` process, killed when dropped.
+pub struct Server {
+    child: Child,
+    /// Its base URL.
+    pub url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the real `notify-server` in `dir`, pinning `trust`, on a free loopback port, and
+/// waits until it listens.
+pub fn start_server(dir: &Path, trust: &Path) -> Server {
+    let port = free_port();
+    let child = Command::new(bin_dir().join("notify-server"))
+        .current_dir(dir)
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_TRUST_FILE", trust)
+        .env("ROCKET_ADMIN_ENABLED", "false")
+        .env("ROCKET_LOG_LEVEL", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "notify-server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server { child, url }
+}
+
+/// In `dir`, with the real tools: an authority "Example Health Board" (`authority/`, its trust
+/// file `authority/trust.txt`) and a tracer "A. Tracer" (`tracer/`) certified for 30 days to
+/// publish and to query.
+pub fn authority_and_tracer(dir: &Path) {
+    ok(
+        dir,
+        "tracer",
+        &[
+            "authority",
+            "init",
+            "--out",
+            "authority",
+            "--name",
+            "Example Health Board",
+        ],
+    );
+    ok(dir, "tracer", &["keygen", "--out", "tracer"]);
+    ok(
+        dir,
+        "tracer",
+        &[
+            "authority",
+            "certify",
+            "--authority",
+            "authority",
+            "--tracer-pub",
+            "tracer/tracer.pub",
+            "--name",
+            "A. Tracer",
+            "--days",
+            "30",
+            "--role",
+            "publish",
+            "--role",
+            "query",
+        ],
+    );
 }

@@ -9,37 +9,13 @@
 )]
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tempfile::TempDir;
-use tests::bin_dir;
-
-fn run(dir: &Path, bin: &str, args: &[&str]) -> Output {
-    Command::new(bin_dir().join(bin))
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .env_remove("CHECKIN_HOME")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Runs and requires success; returns stdout.
-fn ok(dir: &Path, bin: &str, args: &[&str]) -> String {
-    let out = run(dir, bin, args);
-    assert!(
-        out.status.success(),
-        "{bin} {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use tests::{Server, ok, run, start_server};
 
 /// The three steps of a notice with the real tools: the tracer asks (`notify request`), the
 /// venue owner of `--poster`'s directory approves (`venue-keygen approve`), the tracer
@@ -110,46 +86,6 @@ fn fails(dir: &Path, bin: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stdout)
     );
     String::from_utf8(out.stderr).unwrap()
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_server(dir: &Path, trust: &Path) -> Server {
-    let port = free_port();
-    let child = Command::new(bin_dir().join("notify-server"))
-        .current_dir(dir)
-        .env("ROCKET_PORT", port.to_string())
-        .env("ROCKET_TRUST_FILE", trust)
-        .env("ROCKET_LOG_LEVEL", "off")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "notify-server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server { child, url }
 }
 
 /// An HTTP proxy in front of `upstream` that alters one byte of the first bundle of every hour
@@ -237,39 +173,7 @@ impl World {
 fn world() -> World {
     let t = TempDir::new().unwrap();
     let d = t.path();
-    ok(
-        d,
-        "tracer",
-        &[
-            "authority",
-            "init",
-            "--out",
-            "authority",
-            "--name",
-            "Example Health Board",
-        ],
-    );
-    ok(d, "tracer", &["keygen", "--out", "tracer"]);
-    ok(
-        d,
-        "tracer",
-        &[
-            "authority",
-            "certify",
-            "--authority",
-            "authority",
-            "--tracer-pub",
-            "tracer/tracer.pub",
-            "--name",
-            "A. Tracer",
-            "--days",
-            "30",
-            "--role",
-            "publish",
-            "--role",
-            "query",
-        ],
-    );
+    tests::authority_and_tracer(d);
     let server = start_server(d, &d.join("authority/trust.txt"));
     ok(
         d,

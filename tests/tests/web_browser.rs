@@ -13,38 +13,11 @@
     reason = "tests"
 )]
 
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use tempfile::TempDir;
-use tests::bin_dir;
-
-fn ok(dir: &Path, bin: &str, args: &[&str]) -> String {
-    let out: Output = Command::new(bin_dir().join(bin))
-        .current_dir(dir)
-        .env("TZ", "UTC")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{bin} {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use tests::{ok, start_server};
 
 fn web() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../web")
@@ -71,62 +44,9 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
     );
     let t = TempDir::new().unwrap();
     let d = t.path();
-    ok(
-        d,
-        "tracer",
-        &[
-            "authority",
-            "init",
-            "--out",
-            "authority",
-            "--name",
-            "Example Health Board",
-        ],
-    );
-    ok(d, "tracer", &["keygen", "--out", "tracer"]);
-    ok(
-        d,
-        "tracer",
-        &[
-            "authority",
-            "certify",
-            "--authority",
-            "authority",
-            "--tracer-pub",
-            "tracer/tracer.pub",
-            "--name",
-            "A. Tracer",
-            "--days",
-            "30",
-            "--role",
-            "publish",
-            "--role",
-            "query",
-        ],
-    );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = Server(
-        Command::new(bin_dir().join("notify-server"))
-            .current_dir(d)
-            .env("ROCKET_PORT", port.to_string())
-            .env("ROCKET_TRUST_FILE", d.join("authority/trust.txt"))
-            .env("ROCKET_ADMIN_ENABLED", "false")
-            .env("ROCKET_LOG_LEVEL", "off")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let server = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "notify-server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    tests::authority_and_tracer(d);
+    let running = start_server(d, &d.join("authority/trust.txt"));
+    let server = running.url.clone();
     let base = "--base-url=https://checkin.example/v1/c";
     for (venue, name) in [("crown", "The Crown"), ("cafe", "Café Zürich")] {
         ok(
