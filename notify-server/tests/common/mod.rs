@@ -9,7 +9,6 @@
 )]
 
 use std::io::Read as _;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -181,13 +180,7 @@ impl Drop for Server {
     }
 }
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+pub use tests::free_port;
 
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()

@@ -6,7 +6,7 @@ import { base64url, unbase64url } from "../protocol/bytes.js";
 import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, PosterError, posterFromText } from "../protocol/poster.js";
 import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
-import { checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
+import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
 import { sync } from "./sync.js";
@@ -135,7 +135,7 @@ function confirmScreen(p: Poster): HTMLElement {
   if (p.address) row("venueAddress", p.address);
   if (p.category) row("venueCategory", p.category);
   row("venueFingerprint", fingerprint(p));
-  const stayUntil = nowSecs() + Math.min(p.defaultStayMinutes * 60, 12 * 3600);
+  const stayUntil = autoDeparture(p, nowSecs());
   const d = app.diary;
   let share: HTMLInputElement | null = null;
   let sharing: HTMLElement | null = null;

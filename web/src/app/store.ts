@@ -153,10 +153,8 @@ export class Locked {
   }
 
   /** Erases the diary: the way out for a forgotten passphrase. */
-  async erase(): Promise<void> {
-    const tx = this.db.transaction(STORE, "readwrite", { durability: "strict" });
-    tx.objectStore(STORE).clear();
-    await done(tx);
+  erase(): Promise<void> {
+    return eraseAll(this.db);
   }
 }
 
@@ -230,11 +228,16 @@ export class Store {
   }
 
   /** Deletes the diary and its key. */
-  async erase(): Promise<void> {
-    const tx = this.db.transaction(STORE, "readwrite", { durability: "strict" });
-    tx.objectStore(STORE).clear();
-    await done(tx);
+  erase(): Promise<void> {
+    return eraseAll(this.db);
   }
+}
+
+/** Deletes the diary and whatever opens it, in one durable transaction. */
+async function eraseAll(db: IDBDatabase): Promise<void> {
+  const tx = db.transaction(STORE, "readwrite", { durability: "strict" });
+  tx.objectStore(STORE).clear();
+  await done(tx);
 }
 
 const newKey = (): Promise<CryptoKey> =>

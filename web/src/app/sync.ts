@@ -2,10 +2,10 @@
 // not hold, from 360 hours back to now; every bundle verified against the pinned root, every
 // entry matched against the diary on the phone. Nothing the server gave is sent back.
 
-import { base64url, unbase64url } from "../protocol/bytes.js";
+import { base64url, hex, unbase64url } from "../protocol/bytes.js";
 import { hourOf } from "../protocol/derive.js";
 import { Matcher, type ScanStats } from "../protocol/matching.js";
-import { type Bundle, BundleVerifier, decodeBatch, hexOf } from "../protocol/notice.js";
+import { type Bundle, BundleVerifier, decodeBatch } from "../protocol/notice.js";
 import { venueId } from "../protocol/poster.js";
 import { replaces, verifyRevocations } from "../protocol/revocation.js";
 import type { TrustAnchor } from "../protocol/trust.js";
@@ -115,7 +115,7 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
       report.entries += b.count;
       for (const a of matcher.scan(b, stats)) {
         const v = visits[a.visit]!.rec;
-        const id = `${v.id}|${hexOf(b.id)}|${a.notice.start}|${a.notice.end}|${a.notice.message}`;
+        const id = `${v.id}|${hex(b.id)}|${a.notice.start}|${a.notice.end}|${a.notice.message}`;
         if (seen.has(id)) continue;
         seen.add(id);
         const rec: AlertRec = {
@@ -128,7 +128,7 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
           severity: a.notice.severity,
           message: a.notice.message,
           issuer: a.issuer,
-          issuerKey: hexOf(b.cert.tracerPublic),
+          issuerKey: hex(b.cert.tracerPublic),
           approver: a.approver,
           withdrawn: false,
         };

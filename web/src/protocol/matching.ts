@@ -2,7 +2,8 @@
 // per-hour notice tags, a look-up per entry, and the notices opened and their approvals
 // checked only where a tag matched.
 
-import { hexOf, type Bundle, type NoticePayload, openNotice, approvalOk } from "./notice.js";
+import { type Bundle, type NoticePayload, openNotice, approvalOk } from "./notice.js";
+import { hex } from "./bytes.js";
 import { hoursCovered, noticeKey, noticeTag, TAG_LEN } from "./derive.js";
 
 export const DEFAULT_THRESHOLD_SECS = 900;
@@ -40,7 +41,7 @@ interface Slot {
 }
 
 const noticeKeyOf = (n: NoticePayload): string =>
-  `${n.start}/${n.end}/${n.severity}/${n.approver}/${hexOf(n.approval)}/${n.message}`;
+  `${n.start}/${n.end}/${n.severity}/${n.approver}/${hex(n.approval)}/${n.message}`;
 
 export class Matcher {
   /** Slots by the first 6 bytes of their tag, as a number (no string made per entry); a hit
@@ -107,7 +108,7 @@ export class Matcher {
             overlapSecs: overlap,
             issuer: bundle.cert.name,
             approver: notice.approver === 1 ? "venue" : "authority",
-            bundleId: hexOf(bundle.id),
+            bundleId: hex(bundle.id),
           });
         }
       });

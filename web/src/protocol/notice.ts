@@ -4,7 +4,7 @@
 
 import { chacha20poly1305 } from "@noble/ciphers/chacha";
 import { blake3 } from "@noble/hashes/blake3";
-import { ascii, concat, u64 } from "./bytes.js";
+import { ascii, concat, hex, u64 } from "./bytes.js";
 import { type Certificate, certDigest, certValidAt, decodeCertificate, verifyCert } from "./cert.js";
 import { hoursCovered, noticeKey, TAG_LEN } from "./derive.js";
 import { verifyStrict, verifyStrictFast } from "./poster.js";
@@ -36,17 +36,10 @@ export interface Bundle {
 /** What a client keeps to verify bundles: the pinned root, the revoked tracer keys (hex) of
  * the list it holds, and the certificates it has verified, by their exact bytes. */
 export class BundleVerifier {
-  private readonly known = new Map<string, Certificate>();
-  private readonly revokedCert = new Map<string, boolean>();
-  private revokedKeys = new Set<string>();
+  /** Verified certificates by their exact bytes, with their tracer key in hex. */
+  private readonly known = new Map<string, { cert: Certificate; tracer: string }>();
   /** The revoked tracer keys (hex) of the list the client holds. */
-  get revoked(): Set<string> {
-    return this.revokedKeys;
-  }
-  set revoked(keys: Set<string>) {
-    this.revokedKeys = keys;
-    this.revokedCert.clear();
-  }
+  revoked = new Set<string>();
   constructor(private readonly root: Uint8Array) {}
 
   /** Section 12.2: every check, in order; throws the first failure's error. */
@@ -94,16 +87,17 @@ export class BundleVerifier {
       }
     }
     const key = String.fromCharCode(...certBytes);
-    let cert = this.known.get(key);
-    if (!cert) {
-      cert = decodeCertificate(certBytes.slice());
-      verifyCert(cert, this.root);
+    let known = this.known.get(key);
+    if (!known) {
+      const c = decodeCertificate(certBytes.slice());
+      verifyCert(c, this.root);
       // Bounded: a flood of distinct valid certificates would need the root's key.
-      this.known.set(key, cert);
-      this.revokedCert.set(key, this.revoked.has(hexOf(cert.tracerPublic)));
+      known = { cert: c, tracer: hex(c.tracerPublic) };
+      this.known.set(key, known);
     }
+    const cert = known.cert;
     if (!cert.publish) throw bad("bundle_certificate_cannot_publish", "the tracer may not publish");
-    if (this.revokedCert.get(key) ?? this.revoked.has(hexOf(cert.tracerPublic))) {
+    if (this.revoked.has(known.tracer)) {
       throw bad("bundle_certificate_revoked", "the authority revoked this tracer");
     }
     if (!certValidAt(cert, createdAt)) {
@@ -124,12 +118,6 @@ function compare(b: Uint8Array, i: number, j: number): number {
     if (d !== 0) return d;
   }
   return 0;
-}
-
-export function hexOf(b: Uint8Array): string {
-  let s = "";
-  for (const x of b) s += (x < 16 ? "0" : "") + x.toString(16);
-  return s;
 }
 
 export interface NoticePayload {

@@ -3,8 +3,7 @@
 
 import { verifyStrict } from "./poster.js";
 import { ProtocolError, Reader } from "./reader.js";
-import { equal } from "./bytes.js";
-import { hexOf } from "./notice.js";
+import { equal, hex } from "./bytes.js";
 
 export const MAX_REVOKED_KEYS = 4096;
 
@@ -29,7 +28,7 @@ export function verifyRevocations(root: Uint8Array, bytes: Uint8Array, now: numb
   const sig = r.take(64);
   if (r.rest !== 0) throw bad("revocation_trailing_bytes", "bytes follow the signature");
   for (let i = 1; i < keys.length; i++) {
-    if (hexOf(keys[i - 1]!) >= hexOf(keys[i]!)) {
+    if (hex(keys[i - 1]!) >= hex(keys[i]!)) {
       throw bad("revocation_keys_not_sorted", "the keys are not in strictly ascending order");
     }
   }
@@ -37,7 +36,7 @@ export function verifyRevocations(root: Uint8Array, bytes: Uint8Array, now: numb
     throw bad("revocation_bad_signature", "the list is not the authority's");
   }
   if (issuedAt > now + 300) throw bad("revocation_from_the_future", "the list is from the future");
-  return { encoding: bytes, issuedAt, keys: new Set(keys.map(hexOf)) };
+  return { encoding: bytes, issuedAt, keys: new Set(keys.map((k) => hex(k))) };
 }
 
 /** Whether `offered` may replace `held`: "newer" or "same"; anything else is refused. */
