@@ -5,6 +5,9 @@
 #
 #   bash scripts/crash-loops.sh [ITERATIONS]
 #
+# With NOTIFY_TEST_POSTGRES set (a PostgreSQL server, such as host=/var/run/postgresql), the
+# server's loop runs a second time on a PostgreSQL store.
+#
 # `cargo test` runs the same loops 10 times each. A failure prints its seed; replay it with
 # CRASH_SEED=<seed>. A client diary that fails a check is kept in target/tmp/crash-evidence/.
 set -uo pipefail
@@ -25,6 +28,9 @@ run() {
     fi
     rm -f "$log"
 }
-run server cargo test -q -p notify-server --test process crash_loop
+NOTIFY_TEST_POSTGRES= run server cargo test -q -p notify-server --test process crash_loop
+if [ -n "${NOTIFY_TEST_POSTGRES:-}" ]; then
+    run server-postgres cargo test -q -p notify-server --test process crash_loop
+fi
 run client cargo test -q -p tests --test checkin_crash
 exit $status

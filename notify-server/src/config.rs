@@ -6,12 +6,33 @@ use std::path::PathBuf;
 use rocket::figment::Figment;
 use serde::{Deserialize, Serialize};
 
+/// Where the server keeps what it stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreKind {
+    /// One redb file in `data_dir`: no set-up, one instance.
+    Redb,
+    /// A PostgreSQL database at `database_url`, shared by any number of instances.
+    Postgres,
+}
+
 /// The server's own settings.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Settings {
     /// Where the store (`store.redb`) and any development authority live.
     pub data_dir: PathBuf,
+    /// Which store: `redb` (one file in `data_dir`, the default) or `postgres` (a PostgreSQL
+    /// database at `database_url`, which several instances may share).
+    pub store: StoreKind,
+    /// With `store = "postgres"`: the database, as `postgres://USER:PASSWORD@HOST/DATABASE` or
+    /// a libpq key-value string. Never logged.
+    pub database_url: Option<String>,
+    /// With `store = "postgres"`: most database connections this instance holds.
+    pub database_pool_size: usize,
+    /// A directory to write every closed hour batch into, once, as immutable files for a
+    /// static host or CDN (`v1/batches/HOUR` and `HOUR.gz`); unset: none are written.
+    pub batch_dir: Option<PathBuf>,
     /// The authority trust file to pin. Unset: a development authority is created in
     /// `data_dir/dev-authority` (and the server says so loudly).
     pub trust_file: Option<PathBuf>,
@@ -54,6 +75,10 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             data_dir: PathBuf::from("notify-data"),
+            store: StoreKind::Redb,
+            database_url: None,
+            database_pool_size: 16,
+            batch_dir: None,
             trust_file: None,
             require_trust_file: false,
             notice_retention_days: 14,
@@ -155,9 +180,40 @@ pub fn check_keys(figment: &Figment) -> Result<(), String> {
     }
 }
 
+impl std::fmt::Debug for Settings {
+    /// Every setting but the database URL's password, which may be in it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut shown = serde_json::to_value(self).map_err(|_| std::fmt::Error)?;
+        if let Some(url) = shown.get_mut("database_url").filter(|u| !u.is_null()) {
+            *url = "(set, not shown)".into();
+        }
+        write!(f, "{shown}")
+    }
+}
+
 impl Settings {
     /// Refuses settings that cannot work, saying which and why.
     pub fn check(&self) -> Result<(), String> {
+        match (self.store, &self.database_url) {
+            (StoreKind::Postgres, None) => {
+                return Err(
+                    "store = \"postgres\" needs database_url (ROCKET_DATABASE_URL), such \
+                            as postgres://notify:PASSWORD@db.example:5432/notify"
+                        .into(),
+                );
+            }
+            (StoreKind::Redb, Some(_)) => {
+                return Err(
+                    "database_url is set but store is \"redb\": set store = \"postgres\" \
+                            (ROCKET_STORE=postgres) to use the database, or remove database_url"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        if self.database_pool_size == 0 {
+            return Err("database_pool_size must be at least 1".into());
+        }
         if self.bundle_future_secs >= protocol::notice::MAX_FUTURE_SKEW_SECS {
             return Err(format!(
                 "bundle_future_secs = {} must be below {}: phones refuse bundles signed more \

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod batches;
 pub mod config;
 pub mod durable;
 pub mod guard;
@@ -141,7 +142,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
     create_data_dir(&settings.data_dir)?;
     let trust = trust_anchor(&settings)?;
-    let store: Arc<dyn Store> = Arc::new(open_store(&settings.data_dir)?);
+    let store = open_configured(&settings)?;
     let durable = Durability::new(Arc::clone(&store));
     let metrics = Arc::new(Metrics::default());
     let pages = Arc::new(api::PageCache::default());
@@ -152,12 +153,26 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         durable: Arc::clone(&durable),
         verifier: std::sync::Mutex::new(verifier),
         revocation_writes: tokio::sync::Mutex::new(()),
+        revocations_read: std::sync::Mutex::new(None),
         trust,
         settings: settings.clone(),
         limiter: api::RateLimiter::default(),
         metrics: Arc::clone(&metrics),
         peers: Arc::new(guard::Peers::default()),
     };
+    if let Some(dir) = &settings.batch_dir {
+        std::fs::create_dir_all(batches::batches_path(dir)).map_err(|e| {
+            StartError(format!(
+                "cannot create batch_dir {}: {e}; set batch_dir to a directory the server may \
+                 write, or remove it",
+                dir.display()
+            ))
+        })?;
+    }
+    let batch_job = settings
+        .batch_dir
+        .clone()
+        .map(|dir| (Arc::clone(&store), dir, settings.notice_retention_days));
     let purge_store = Arc::clone(&store);
     let purge_metrics = Arc::clone(&metrics);
     let shutdown_store = Arc::clone(&store);
@@ -188,6 +203,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 Box::pin(async move {
                     tokio::spawn(durable.run());
                     tokio::spawn(purge_loop(purge_store, purge_metrics, pages, settings));
+                    if let Some((store, dir, days)) = batch_job {
+                        tokio::spawn(batch_loop(store, dir, days));
+                    }
                     if let Some(admin) = admin {
                         tokio::spawn(launch_admin(admin));
                     }
@@ -287,6 +305,23 @@ fn create_data_dir(dir: &Path) -> Result<(), StartError> {
     Ok(())
 }
 
+/// Opens the configured store: redb in `data_dir`, or the PostgreSQL database at
+/// `database_url` (migrated to this version's schema).
+pub fn open_configured(settings: &Settings) -> Result<Arc<dyn Store>, StartError> {
+    match settings.store {
+        config::StoreKind::Redb => Ok(Arc::new(open_store(&settings.data_dir)?)),
+        config::StoreKind::Postgres => {
+            let url = settings.database_url.clone().unwrap_or_default();
+            let store = store::PgStore::open(&store::PgSettings {
+                url,
+                pool_size: settings.database_pool_size,
+            })
+            .map_err(|e| StartError(format!("cannot open the PostgreSQL store: {}", e.0)))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
 /// Opens the store in `data_dir`, refusing a store left by an earlier version (sled, in
 /// `store/`) rather than starting empty beside it.
 pub fn open_store(data_dir: &Path) -> Result<RedbStore, StartError> {
@@ -338,6 +373,9 @@ async fn purge_loop(
         let result =
             tokio::task::spawn_blocking(move || purge_once(s.as_ref(), &cfg, &m, api::now())).await;
         match result {
+            // Another instance may have purged (or, for the open hour, published): a shared
+            // store's pages are rendered afresh after every round.
+            Ok(Ok(_)) if store.shared() => pages.clear(),
             Ok(Ok(p)) if p != store::Purged::default() => {
                 pages.clear();
                 eprintln!(
@@ -353,6 +391,40 @@ async fn purge_loop(
             Err(e) => eprintln!("retention purge failed: {e}"),
         }
         tokio::time::sleep(every).await;
+    }
+}
+
+/// Writes closed hour batches to `dir` every minute ([`batches`]).
+async fn batch_loop(store: Arc<dyn Store>, dir: std::path::PathBuf, retention_days: u64) {
+    let mut failing = false;
+    loop {
+        let (s, d) = (Arc::clone(&store), dir.clone());
+        let result = tokio::task::spawn_blocking(move || {
+            batches::export(s.as_ref(), &d, retention_days, api::now())
+        })
+        .await;
+        match result {
+            Ok(Ok(done)) => {
+                if done != batches::Exported::default() || failing {
+                    eprintln!(
+                        "batch files: wrote {} closed hours, removed {} past retention, in {}",
+                        done.written,
+                        done.removed,
+                        dir.display()
+                    );
+                }
+                failing = false;
+            }
+            Ok(Err(e)) => {
+                eprintln!("{e}; trying again in a minute");
+                failing = true;
+            }
+            Err(e) => {
+                eprintln!("batch files failed: {e}; trying again in a minute");
+                failing = true;
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
     }
 }
 

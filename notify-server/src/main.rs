@@ -8,8 +8,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: notify-server [--check | --version | --help]
 
   (no argument)  serve, configured by Rocket.toml and ROCKET_* variables
-  --check        check the store in the configured data_dir (stop the server first) and exit:
-                 0 if it is consistent, 1 if not";
+  --check        check the configured store (redb in data_dir, or PostgreSQL; stop the server
+                 first) and exit: 0 if it is consistent, 1 if not";
 
 fn check() -> ExitCode {
     let settings: notify_server::config::Settings = match notify_server::figment().extract() {
@@ -22,24 +22,32 @@ fn check() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let dir = notify_server::store::store_path(&settings.data_dir);
-    if !dir.exists() {
-        eprintln!(
-            "notify-server: error: no store at {}: check data_dir",
-            dir.display()
-        );
+    if let Err(e) = settings.check() {
+        eprintln!("notify-server: error: bad configuration: {e}");
         return ExitCode::FAILURE;
     }
-    let report = notify_server::open_store(&settings.data_dir)
+    let dir = match settings.store {
+        notify_server::config::StoreKind::Redb => {
+            let path = notify_server::store::store_path(&settings.data_dir);
+            if !path.exists() {
+                eprintln!(
+                    "notify-server: error: no store at {}: check data_dir",
+                    path.display()
+                );
+                return ExitCode::FAILURE;
+            }
+            path.display().to_string()
+        }
+        notify_server::config::StoreKind::Postgres => "the PostgreSQL store".to_string(),
+    };
+    let report = notify_server::open_configured(&settings)
         .map_err(|e| notify_server::store::StoreError(e.0))
         .and_then(|s| s.check_integrity());
     match report {
         Ok(r) if r.problems.is_empty() => {
             println!(
                 "{}: consistent ({} bundles, {} vault records)",
-                dir.display(),
-                r.bundles,
-                r.vault_records
+                dir, r.bundles, r.vault_records
             );
             ExitCode::SUCCESS
         }
@@ -47,11 +55,11 @@ fn check() -> ExitCode {
             for p in &r.problems {
                 println!("problem: {p}");
             }
-            println!("{}: {} problems", dir.display(), r.problems.len());
+            println!("{dir}: {} problems", r.problems.len());
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("notify-server: error: cannot check {}: {e}", dir.display());
+            eprintln!("notify-server: error: cannot check {dir}: {e}");
             ExitCode::FAILURE
         }
     }

@@ -3,8 +3,8 @@
 //! The server needs only what [`Store`] offers: append a bundle and read bundles in order or by
 //! publication hour; add a vault record and read records by tag; remember query nonces; purge
 //! by age; count; and make everything written so far durable (`flush`). [`RedbStore`], one
-//! `redb` file, is the embedded default. A deployment that outgrows one machine implements
-//! [`Store`] over a distributed store; nothing else changes.
+//! `redb` file, is the embedded default; [`PgStore`] keeps the same on PostgreSQL, shared by
+//! several server instances (`store = "postgres"`).
 //!
 //! Writes become durable only at `flush`. The server acknowledges a write only after a flush
 //! that started after the write returned (group commit: one flush covers every write that
@@ -20,6 +20,9 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
+
+mod postgres;
+pub use postgres::{PgSettings, PgStore};
 
 use protocol::Tag;
 use redb::{
@@ -106,7 +109,7 @@ pub struct Counts {
     pub last_seq: u64,
 }
 
-/// What [`RedbStore::check_integrity`] found.
+/// What [`Store::check_integrity`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Integrity {
     /// Bundles stored.
@@ -160,6 +163,13 @@ pub trait Store: Send + Sync + 'static {
     fn counts(&self) -> Result<Counts, StoreError>;
     /// Makes every write that returned before this call durable.
     fn flush(&self) -> Result<(), StoreError>;
+    /// Checks the store's consistency (for `notify-server --check`; stop the server first).
+    fn check_integrity(&self) -> Result<Integrity, StoreError>;
+    /// Whether other server instances write to this store too: then what an instance holds in
+    /// memory (the revocation list, rendered pages) must be refreshed from the store.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// Bundles: sequence number → publication time (8 bytes, big-endian) ‖ signed bundle.
@@ -459,6 +469,10 @@ impl RedbStore {
 }
 
 impl Store for RedbStore {
+    fn check_integrity(&self) -> Result<Integrity, StoreError> {
+        RedbStore::check_integrity(self)
+    }
+
     fn insert_bundle(
         &self,
         id: &[u8; 32],

@@ -20,6 +20,9 @@ fn client(dir: &TempDir, f: &Fixture, extra: &[(&str, i64)]) -> Client {
         .merge(("data_dir", dir.path().join("data")))
         .merge(("trust_file", &f.trust_file))
         .merge(("log_level", "off"));
+    for (k, v) in common::store_settings() {
+        fig = fig.merge((k, v));
+    }
     for (k, v) in extra {
         fig = fig.merge((*k, *v));
     }
@@ -145,6 +148,69 @@ fn batches_are_immutable_once_the_hour_has_closed() {
         Status::Gone
     );
     assert_eq!(get(&c, "/v1/batches/not-a-number").0, Status::BadRequest);
+}
+
+/// `batch_dir`: each closed hour is written once as the bytes the API serves (and gzip-coded
+/// beside it), never rewritten, and removed when it leaves retention.
+#[test]
+fn closed_hours_are_written_once_as_files_for_a_static_host() {
+    use std::io::Read as _;
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 5);
+    let c = client(&dir, &f, &[]);
+    for i in 0..4 {
+        let b = f.bundle_at(now(), &format!("bundle {i}"));
+        assert_eq!(
+            post(&c, "/v1/bundles", &json!({"bundle": b64(&b)})).0,
+            Status::Created
+        );
+    }
+    let h = hour_of(now());
+    let served = c
+        .get(format!("/v1/batches/{h}"))
+        .dispatch()
+        .into_bytes()
+        .unwrap();
+    let app = c.rocket().state::<notify_server::api::App>().unwrap();
+    let out = dir.path().join("cdn");
+    // An hour and a half later this hour has closed: it is written, with every closed hour of
+    // the retention period (empty ones too, so a host answers them all).
+    let later = (h + 1) * 3600 + 1800;
+    let done = notify_server::batches::export(app.store.as_ref(), &out, 14, later).unwrap();
+    assert_eq!(done.written, 14 * 24, "{done:?}");
+    let files = notify_server::batches::batches_path(&out);
+    let plain = std::fs::read(files.join(h.to_string())).unwrap();
+    assert_eq!(plain, served, "the file is what the API serves");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&std::fs::read(files.join(format!("{h}.gz"))).unwrap()[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, served);
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(files.join(h.to_string()))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o644, "readable by a web server");
+    // Written once: a second round writes nothing and leaves the file as it was.
+    let again = notify_server::batches::export(app.store.as_ref(), &out, 14, later + 60).unwrap();
+    assert_eq!(again, notify_server::batches::Exported::default());
+    // Fifteen days on, this hour has left retention and its files are gone.
+    let gone =
+        notify_server::batches::export(app.store.as_ref(), &out, 14, later + 15 * 86_400).unwrap();
+    assert!(gone.removed >= 14 * 24, "{gone:?}");
+    assert!(!files.join(h.to_string()).exists());
+    assert!(!files.join(format!("{h}.gz")).exists());
+    // A batch_dir that cannot be made stops the start with its name.
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, b"x").unwrap();
+    let fig = notify_server::figment()
+        .merge(("data_dir", dir.path().join("data2")))
+        .merge(("trust_file", &f.trust_file))
+        .merge(("batch_dir", &blocker))
+        .merge(("log_level", "off"));
+    let err = notify_server::build(fig).err().unwrap().0;
+    assert!(err.contains("cannot create batch_dir"), "{err}");
 }
 
 #[test]

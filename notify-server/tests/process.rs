@@ -72,12 +72,36 @@ fn iterations() -> usize {
         .unwrap_or(10)
 }
 
+/// Opens the store the crash loop's server uses: redb in `data`, or the PostgreSQL database
+/// `backend` names ([`common::store_settings`]).
+fn open_store(backend: &[(&str, String)], data: &Path) -> Box<dyn notify_server::store::Store> {
+    use notify_server::store::{PgSettings, PgStore, RedbStore};
+    match backend.iter().find(|(k, _)| *k == "database_url") {
+        Some((_, url)) => Box::new(
+            PgStore::open(&PgSettings {
+                url: url.clone(),
+                pool_size: 2,
+            })
+            .unwrap(),
+        ),
+        None => {
+            let path = notify_server::store::store_path(data);
+            std::fs::create_dir_all(data).unwrap();
+            Box::new(
+                RedbStore::open(&path).unwrap_or_else(|e| panic!("the store does not open: {e}")),
+            )
+        }
+    }
+}
+
 /// Fills the stopped server's store with `vault` expired vault records and `bundles` expired
 /// bundles, so that the purge the server runs at start has work to be interrupted in.
-fn seed_expired(store_path: &Path, rng: &mut impl rand::Rng, vault: usize, bundles: usize) {
-    use notify_server::store::{RedbStore, Store};
-    std::fs::create_dir_all(store_path.parent().unwrap()).unwrap();
-    let store = RedbStore::open(store_path).unwrap();
+fn seed_expired(
+    store: &dyn notify_server::store::Store,
+    rng: &mut impl rand::Rng,
+    vault: usize,
+    bundles: usize,
+) {
     let old = now() - 30 * 86_400;
     for _ in 0..vault {
         let mut r = vec![0u8; protocol::vault::RECORD_LEN];
@@ -98,10 +122,10 @@ fn seed_expired(store_path: &Path, rng: &mut impl rand::Rng, vault: usize, bundl
 /// the server (which purges at once), streams vault uploads and bundle publications at it,
 /// and SIGKILLs it at a random moment. The store must then open, be consistent, and hold
 /// every upload and bundle that was acknowledged. `CRASH_ITERATIONS` sets the count
-/// (`scripts/crash-loops.sh` runs 100); `CRASH_SEED` replays a run.
+/// (`scripts/crash-loops.sh` runs 100); `CRASH_SEED` replays a run. With
+/// `NOTIFY_TEST_POSTGRES` set, the server's store is a PostgreSQL database.
 #[test]
 fn crash_loop_server_mid_upload_and_mid_purge() {
-    use notify_server::store::{RedbStore, Store};
     use rand::{Rng as _, RngExt as _, SeedableRng as _};
     let seed: u64 = std::env::var("CRASH_SEED")
         .ok()
@@ -111,7 +135,13 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
     let dir = TempDir::new().unwrap();
     let mut f = Fixture::new(dir.path(), 11);
     let data = dir.path().join("data");
-    let store_path = notify_server::store::store_path(&data);
+    let backend = common::store_settings();
+    let backend_env = common::env_of(&backend);
+    let backend_name = if backend.is_empty() {
+        "redb"
+    } else {
+        "PostgreSQL"
+    };
     // Every live record carries this tag, so one read finds them all.
     let live_tag = [0xAB_u8; 16];
     let mut acked_records: Vec<Vec<u8>> = Vec::new();
@@ -122,9 +152,9 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
     const EXPIRED_BUNDLES: usize = 200;
     let n = iterations();
     for round in 0..n {
-        seed_expired(&store_path, &mut rng, EXPIRED_VAULT, EXPIRED_BUNDLES);
         let expired_before = {
-            let s = RedbStore::open(&store_path).unwrap();
+            let s = open_store(&backend, &data);
+            seed_expired(s.as_ref(), &mut rng, EXPIRED_VAULT, EXPIRED_BUNDLES);
             let live = s.vault_records(&[live_tag], usize::MAX).unwrap().len();
             s.check_integrity().unwrap().vault_records as usize - live
         };
@@ -149,6 +179,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
             .env("ROCKET_LOG_LEVEL", "off")
             .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")
             .env("ROCKET_PURGE_INTERVAL_SECS", "1")
+            .envs(backend_env.iter().cloned())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
             .spawn()
@@ -223,9 +254,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
         acked_bundles.extend(new_b.iter().map(|&i| bundles[i].clone()));
 
         // The store opens, is consistent, and holds everything acknowledged.
-        let store = RedbStore::open(&store_path).unwrap_or_else(|e| {
-            panic!("round {round} (seed {seed}): the store does not open: {e}")
-        });
+        let store = open_store(&backend, &data);
         let report = store.check_integrity().unwrap();
         assert!(
             report.problems.is_empty(),
@@ -277,7 +306,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
     }
     purge_ms.sort_unstable();
     eprintln!(
-        "server crash loop, seed {seed}: {n} SIGKILLs: {mid_upload} with uploads acknowledged, \
+        "server crash loop ({backend_name}), seed {seed}: {n} SIGKILLs: {mid_upload} with uploads acknowledged, \
          {mid_purge} mid-purge ({} purges finished, median {} ms), {before_start} before any acknowledgement; \
          {} acknowledged records and {} acknowledged bundles, none lost, store consistent every time",
         purge_ms.len(),
@@ -471,6 +500,10 @@ fn the_private_port_answers_only_the_guard() {
 /// item 16).
 #[test]
 fn a_store_in_use_is_named() {
+    if !common::store_settings_are_redb() {
+        eprintln!("skipped: the redb store's file lock (the tests run on PostgreSQL)");
+        return;
+    }
     let dir = TempDir::new().unwrap();
     let f = Fixture::new(dir.path(), 1);
     let data = dir.path().join("data");

@@ -64,6 +64,7 @@ pub async fn post_bundle(
     app: &State<App>,
     body: Json<PostBundle>,
 ) -> Result<(Status, Json<Posted>), ApiError> {
+    refresh_revocations(app, false).await?;
     let now = now();
     let checked = {
         let mut v = crate::lock(&app.verifier);

@@ -43,6 +43,8 @@ pub struct App {
     /// Taken while a revocation list is compared with the held one and stored, so that two
     /// posts cannot store an older list over a newer one.
     pub revocation_writes: tokio::sync::Mutex<()>,
+    /// When `GET /v1/revocations` last looked for a newer list in a shared store.
+    pub revocations_read: Mutex<Option<std::time::Instant>>,
     /// Per-address upload and query counters.
     pub limiter: RateLimiter,
     /// Metrics.

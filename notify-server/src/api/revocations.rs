@@ -53,6 +53,7 @@ pub async fn post_revocations(
     let body: Revocations = small_json(data, REVOCATIONS_BODY_LIMIT.bytes()).await?;
     let list = check_revocations(&body, &app.trust.root, now())?;
     let _writing = app.revocation_writes.lock().await;
+    refresh_revocations(app, false).await?;
     let replacement = list
         .replaces(crate::lock(&app.verifier).revocations())
         .map_err(|e| revocation_error(&e))?;
@@ -71,13 +72,42 @@ pub async fn post_revocations(
     Ok((Status::Created, Json(answer)))
 }
 
+/// With a store that other instances share, takes the newest revocation list stored, if it is
+/// newer than the one in force here: a list posted to any instance is in force on every
+/// instance by its next publication, query or list read. Reads for `GET /v1/revocations` look
+/// at the store at most once a second.
+pub async fn refresh_revocations(app: &App, for_read: bool) -> Result<(), ApiError> {
+    if !app.store.shared() {
+        return Ok(());
+    }
+    if for_read {
+        let mut last = crate::lock(&app.revocations_read);
+        if last.is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(1)) {
+            return Ok(());
+        }
+        *last = Some(std::time::Instant::now());
+    }
+    let Some(bytes) = blocking(app, |store| store.revocations()).await? else {
+        return Ok(());
+    };
+    // Checked when it was posted; checked again, as anything read back from the store is.
+    let list = protocol::RevocationList::verify(&app.trust.root, &bytes, u64::MAX)
+        .map_err(|e| StoreError(format!("the stored revocation list does not verify: {e}")))?;
+    let mut verifier = crate::lock(&app.verifier);
+    if list.replaces(verifier.revocations()) == Ok(Replacement::Newer) {
+        verifier.set_revocations(list);
+    }
+    Ok(())
+}
+
 /// The newest revocation list the server holds, or `null`.
 #[get("/v1/revocations")]
-pub fn get_revocations(app: &State<App>) -> Json<Revocations> {
+pub async fn get_revocations(app: &State<App>) -> Result<Json<Revocations>, ApiError> {
+    refresh_revocations(app, true).await?;
     let verifier = crate::lock(&app.verifier);
-    Json(Revocations {
+    Ok(Json(Revocations {
         revocations: verifier
             .revocations()
             .map(|l| URL_SAFE_NO_PAD.encode(l.to_bytes())),
-    })
+    }))
 }

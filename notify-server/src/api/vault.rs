@@ -83,6 +83,7 @@ pub async fn post_query(
     // The signature is checked without the verifier's lock, which bundle publishing shares;
     // the lock is held only for the revocation lookup.
     let q = check_query(&body, &app.trust.root, now)?;
+    refresh_revocations(app, false).await?;
     q.check_not_revoked(crate::lock(&app.verifier).revocations())
         .map_err(|e| query_error(&e))?;
     // Remember the nonce for twice the allowed skew: after that its timestamp is stale anyway.

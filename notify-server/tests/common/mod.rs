@@ -182,6 +182,59 @@ impl Drop for Server {
 
 pub use tests::free_port;
 
+/// The store settings for a server under test, as (key, value): none (redb in the data
+/// directory) unless `NOTIFY_TEST_POSTGRES` names a PostgreSQL server (a libpq connection
+/// string without a database, such as `host=/var/run/postgresql`). Then every call makes a
+/// fresh database, `nt_<pid>_<n>`, so that tests running at once never share one; CI drops
+/// them afterwards.
+pub fn store_settings() -> Vec<(&'static str, String)> {
+    let Some(server) = std::env::var("NOTIFY_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
+        return Vec::new();
+    };
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "nt_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let out = Command::new("psql")
+        .arg(format!("{server} dbname=postgres"))
+        .args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {name}")])
+        .args(["-c", &format!("CREATE DATABASE {name}")])
+        .output()
+        .expect("psql (postgresql-client) runs");
+    assert!(
+        out.status.success(),
+        "cannot create the test database {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    vec![
+        ("store", "postgres".to_string()),
+        ("database_url", format!("{server} dbname={name}")),
+    ]
+}
+
+/// Whether the servers under test keep their store in redb (`NOTIFY_TEST_POSTGRES` unset).
+pub fn store_settings_are_redb() -> bool {
+    std::env::var("NOTIFY_TEST_POSTGRES").map_or(true, |v| v.is_empty())
+}
+
+/// Settings as `ROCKET_*` variables for a server process.
+pub fn env_of(settings: &[(&str, String)]) -> Vec<(String, String)> {
+    settings
+        .iter()
+        .map(|(k, v)| (format!("ROCKET_{}", k.to_ascii_uppercase()), v.clone()))
+        .collect()
+}
+
+/// [`store_settings`] as `ROCKET_*` variables for a server process.
+pub fn store_env() -> Vec<(String, String)> {
+    env_of(&store_settings())
+}
+
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -202,6 +255,7 @@ pub fn start_with(data: &Path, trust: &Path, env: &[(&str, &str)]) -> Server {
         .env("ROCKET_DATA_DIR", data)
         .env("ROCKET_TRUST_FILE", trust)
         .env("ROCKET_LOG_LEVEL", "off")
+        .envs(store_env())
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

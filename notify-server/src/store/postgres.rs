@@ -1,0 +1,651 @@
+//! The PostgreSQL store (`store = "postgres"`), for deployments that outgrow one machine:
+//! several `notify-server` instances on one database behave as one server.
+//!
+//! Driver: `tokio-postgres`, the maintained native PostgreSQL driver for Rust, with the
+//! `deadpool-postgres` pool (connections checked before reuse, timeouts, no hidden threads).
+//! The [`Store`] trait is synchronous, as redb is; this store runs its queries on a small
+//! runtime of its own and waits for them, so it can be called from request tasks, blocking
+//! tasks and tools alike.
+//!
+//! How it keeps the server's promises with several instances:
+//! - **Durable 2xx.** Every session runs with `synchronous_commit = on`, checked at start along
+//!   with `fsync`; bundles, nonces and revocation lists commit before their call returns, and
+//!   vault records are written by [`Store::flush`] in one transaction for every record since
+//!   the previous flush (group commit, as with redb), before any upload is acknowledged.
+//! - **Gapless, ordered sequence numbers.** Publishing locks the `last_seq` row, so bundles
+//!   commit one at a time in sequence order, whichever instance takes them: a client paging
+//!   with `after` never skips a bundle that commits late, and idempotent re-posts (by bundle
+//!   id, checked under that lock) return the first bundle's number.
+//! - **Replay protection** lives in the `nonces` table, shared by every instance.
+//! - **One purge at a time**: the purge takes a transaction-level advisory lock, and an
+//!   instance that cannot take it leaves the purge to the one that holds it.
+//! - **Schema migrations** are embedded, versioned, and applied at start under an advisory
+//!   lock, so instances starting together apply each once.
+//!
+//! What a copy of this database reveals about the vault differs from redb's store: a row's
+//! transaction id and the write-ahead log (and backups made from it) keep the order in which
+//! flushes wrote records. Records of one flush are written in random order, and the purge
+//! rewrites each closed UTC day's rows once, in random order and in one transaction, after
+//! which the live table keeps only the day. Spec section 1 says what remains.
+
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use protocol::Tag;
+use tokio_postgres::NoTls;
+
+use super::{Counts, Inserted, Integrity, Purged, Store, StoreError, StoredBundle};
+
+/// The embedded migrations: (version, what it does, SQL). Applied in order, each once.
+const MIGRATIONS: &[(i32, &str, &str)] = &[(
+    1,
+    "bundles, vault, nonces, revocations, meta",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
+
+/// Advisory lock keys (ASCII "chkinMIG" and "chkinPRG").
+const MIGRATION_LOCK: i64 = 0x6368_6b69_6e4d_4947;
+const PURGE_LOCK: i64 = 0x6368_6b69_6e50_5247;
+
+/// Most vault records that wait in memory for a flush, as for redb.
+const MAX_PENDING: usize = 200_000;
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        // The driver's text names the server's message and SQLSTATE, never the URL or its
+        // password.
+        match e.as_db_error() {
+            Some(db) => StoreError(format!(
+                "PostgreSQL: {} ({})",
+                db.message(),
+                db.code().code()
+            )),
+            None => StoreError(format!("PostgreSQL: {e}")),
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => e.into(),
+            deadpool_postgres::PoolError::Timeout(_) => StoreError(
+                "PostgreSQL: no database connection within the timeout (is the database up and \
+                 reachable? is database_pool_size too small for the load?)"
+                    .into(),
+            ),
+            e => StoreError(format!("PostgreSQL connection pool: {e}")),
+        }
+    }
+}
+
+fn i64_of(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn u64_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// Settings for [`PgStore::open`].
+#[derive(Debug, Clone)]
+pub struct PgSettings {
+    /// A libpq connection string or `postgres://` URL.
+    pub url: String,
+    /// Most connections this instance holds.
+    pub pool_size: usize,
+}
+
+/// The PostgreSQL store. See the module documentation.
+pub struct PgStore {
+    /// Runs the driver's connections; `None` only while dropping.
+    rt: Option<tokio::runtime::Runtime>,
+    pool: Pool,
+    /// Vault records accepted since the last flush: (tag, received_at, record).
+    pending: Mutex<Vec<(Tag, u64, Vec<u8>)>>,
+    /// Held for a whole flush, so that a flush with nothing to write cannot return (and
+    /// acknowledge its waiters) while another still writes records taken before it.
+    flushing: Mutex<()>,
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // Dropping a runtime inside another would block; this returns at once.
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// The UTC day (days since 1970) of a Unix time.
+fn day_of(t: u64) -> i32 {
+    i32::try_from(t / 86_400).unwrap_or(i32::MAX)
+}
+
+impl PgStore {
+    /// Connects, checks that the database commits durably, and applies the migrations this
+    /// version has and the database lacks. Refuses a database migrated by a newer version.
+    pub fn open(settings: &PgSettings) -> Result<PgStore, StoreError> {
+        let mut config: tokio_postgres::Config = settings.url.parse().map_err(|e| {
+            StoreError(format!(
+                "database_url is not a PostgreSQL connection string or URL ({e}); write it as \
+                 postgres://USER:PASSWORD@HOST:5432/DATABASE or host=... dbname=..."
+            ))
+        })?;
+        // Acknowledged means committed to disk; whatever the URL or the role says.
+        let options = match config.get_options() {
+            Some(o) => format!("{o} -c synchronous_commit=on"),
+            None => "-c synchronous_commit=on".to_string(),
+        };
+        config
+            .options(&options)
+            .application_name("notify-server")
+            .connect_timeout(Duration::from_secs(5))
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(30));
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("postgres-io")
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError(format!("cannot start the database runtime: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(settings.pool_size.max(1))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(Duration::from_secs(10)))
+            .create_timeout(Some(Duration::from_secs(5)))
+            .recycle_timeout(Some(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| StoreError(format!("cannot make the connection pool: {e}")))?;
+        let store = PgStore {
+            rt: Some(rt),
+            pool,
+            pending: Mutex::new(Vec::new()),
+            flushing: Mutex::new(()),
+        };
+        store.run(async {
+            let mut c = store.pool.get().await?;
+            check_durable(&c).await?;
+            migrate(&mut c).await
+        })?;
+        Ok(store)
+    }
+
+    /// Runs `f` on this store's runtime and waits for it, from any thread: a request task of
+    /// the server's runtime (its worker steps aside while waiting), a blocking task, or a
+    /// thread with no runtime.
+    fn run<T: Send>(
+        &self,
+        f: impl Future<Output = Result<T, StoreError>> + Send,
+    ) -> Result<T, StoreError> {
+        let Some(rt) = &self.rt else {
+            return Err(StoreError("the store is closing".into()));
+        };
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        match Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(RuntimeFlavor::CurrentThread) => std::thread::scope(|s| {
+                s.spawn(|| rt.block_on(f))
+                    .join()
+                    .unwrap_or_else(|_| Err(StoreError("a database call panicked".into())))
+            }),
+            Ok(_) => tokio::task::block_in_place(|| rt.block_on(f)),
+            Err(_) => rt.block_on(f),
+        }
+    }
+
+    /// The migration versions applied, in order.
+    pub fn migrations(&self) -> Result<Vec<i32>, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let rows = c
+                .query(
+                    "SELECT version FROM schema_migrations ORDER BY version",
+                    &[],
+                )
+                .await?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+    }
+}
+
+/// Refuses a database that would not keep an acknowledged write through a power cut.
+async fn check_durable(c: &deadpool_postgres::Client) -> Result<(), StoreError> {
+    for (setting, want) in [("fsync", "on"), ("synchronous_commit", "on")] {
+        let row = c.query_one(&format!("SHOW {setting}"), &[]).await?;
+        let value: String = row.get(0);
+        if value != want {
+            return Err(StoreError(format!(
+                "the database runs with {setting} = {value}: a commit would not survive a power \
+                 cut, so the server would acknowledge writes it may lose. Set {setting} = {want} \
+                 in postgresql.conf (or for this role) and restart the database"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Applies every embedded migration the database lacks, in one transaction under an advisory
+/// lock (instances starting together wait for each other).
+async fn migrate(c: &mut deadpool_postgres::Client) -> Result<(), StoreError> {
+    let t = c.transaction().await?;
+    t.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    t.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version     INTEGER PRIMARY KEY,
+             description TEXT    NOT NULL,
+             applied_at  BIGINT  NOT NULL
+         )",
+    )
+    .await?;
+    let applied: Vec<i32> = t
+        .query("SELECT version FROM schema_migrations", &[])
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if let Some(v) = applied.iter().find(|&&v| v > newest) {
+        return Err(StoreError(format!(
+            "the database has schema version {v}, from a newer notify-server (this one knows up \
+             to {newest}): run that version, or point database_url at another database"
+        )));
+    }
+    for (version, description, sql) in MIGRATIONS {
+        if applied.contains(version) {
+            continue;
+        }
+        t.batch_execute(sql).await.map_err(|e| {
+            StoreError(format!(
+                "schema migration {version} ({description}) failed: {}",
+                StoreError::from(e).0
+            ))
+        })?;
+        t.execute(
+            "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)",
+            &[version, description, &i64_of(crate::api::now())],
+        )
+        .await?;
+    }
+    t.commit().await?;
+    Ok(())
+}
+
+fn stored(row: &tokio_postgres::Row) -> StoredBundle {
+    StoredBundle {
+        seq: u64_of(row.get(0)),
+        published_at: u64_of(row.get(1)),
+        bytes: row.get(2),
+    }
+}
+
+impl Store for PgStore {
+    fn insert_bundle(
+        &self,
+        id: &[u8; 32],
+        published_at: u64,
+        bundle: &[u8],
+    ) -> Result<Inserted, StoreError> {
+        self.run(async {
+            let mut c = self.pool.get().await?;
+            let t = c.transaction().await?;
+            // The row lock orders publications across instances: numbers have no gaps, and
+            // a bundle commits only after every bundle numbered before it.
+            let seq: i64 = t
+                .query_one(
+                    "UPDATE meta SET value = value + 1 WHERE key = 'last_seq' RETURNING value",
+                    &[],
+                )
+                .await?
+                .get(0);
+            // Read after taking the lock, so a bundle another instance committed meanwhile is
+            // seen here.
+            if let Some(row) = t
+                .query_opt("SELECT seq FROM bundles WHERE id = $1", &[&id.as_slice()])
+                .await?
+            {
+                t.rollback().await?;
+                return Ok(Inserted {
+                    seq: u64_of(row.get(0)),
+                    new: false,
+                });
+            }
+            t.execute(
+                "INSERT INTO bundles (seq, id, published_at, hour, bundle) VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &seq,
+                    &id.as_slice(),
+                    &i64_of(published_at),
+                    &i64_of(published_at / 3600),
+                    &bundle,
+                ],
+            )
+            .await?;
+            t.commit().await?;
+            Ok(Inserted {
+                seq: u64_of(seq),
+                new: true,
+            })
+        })
+    }
+
+    fn bundles_after(
+        &self,
+        after: u64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<StoredBundle>, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = c
+                .query(
+                    "SELECT seq, published_at, bundle FROM bundles WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    &[&i64_of(after), &limit],
+                )
+                .await?;
+            let mut out = Vec::new();
+            let mut bytes = 0usize;
+            for row in &rows {
+                let b = stored(row);
+                if !out.is_empty() && bytes + b.bytes.len() + 8 > max_bytes {
+                    break;
+                }
+                bytes += b.bytes.len() + 8;
+                out.push(b);
+            }
+            Ok(out)
+        })
+    }
+
+    fn bundles_in_hour(&self, hour: u64) -> Result<Vec<StoredBundle>, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let rows = c
+                .query(
+                    "SELECT seq, published_at, bundle FROM bundles WHERE hour = $1 ORDER BY seq",
+                    &[&i64_of(hour)],
+                )
+                .await?;
+            Ok(rows.iter().map(stored).collect())
+        })
+    }
+
+    fn insert_vault_record(
+        &self,
+        tag: &Tag,
+        received_at: u64,
+        record: &[u8],
+    ) -> Result<(), StoreError> {
+        let mut pending = crate::lock(&self.pending);
+        if pending.len() >= MAX_PENDING {
+            return Err(StoreError(format!(
+                "{MAX_PENDING} vault records wait for a flush that keeps failing"
+            )));
+        }
+        pending.push((*tag, received_at, record.to_vec()));
+        Ok(())
+    }
+
+    fn vault_records(&self, tags: &[Tag], max: usize) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let tags: Vec<&[u8]> = tags.iter().map(|t| t.as_slice()).collect();
+            // Ordered by the ciphertexts, which are random: the order of rows on disk (the
+            // order of arrival) never reaches the tracer.
+            let rows = c
+                .query(
+                    "SELECT record FROM vault WHERE tag = ANY($1) ORDER BY tag, record LIMIT $2",
+                    &[&tags, &i64::try_from(max).unwrap_or(i64::MAX)],
+                )
+                .await?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn remember_nonce(&self, nonce: &[u8; 16], expires_at: u64) -> Result<bool, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let n = c
+                .execute(
+                    "INSERT INTO nonces (nonce, expires_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING",
+                    &[&nonce.as_slice(), &i64_of(expires_at)],
+                )
+                .await?;
+            Ok(n == 1)
+        })
+    }
+
+    fn purge(
+        &self,
+        bundles_before: u64,
+        vault_before: u64,
+        now: u64,
+    ) -> Result<Purged, StoreError> {
+        self.run(async {
+            let mut c = self.pool.get().await?;
+            let t = c.transaction().await?;
+            let ours: bool = t
+                .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&PURGE_LOCK])
+                .await?
+                .get(0);
+            if !ours {
+                // Another instance is purging.
+                return Ok(Purged::default());
+            }
+            let bundles = t
+                .execute(
+                    "DELETE FROM bundles WHERE hour < $1",
+                    &[&i64_of(bundles_before / 3600)],
+                )
+                .await?;
+            let vault_records = t
+                .execute("DELETE FROM vault WHERE day < $1", &[&day_of(vault_before)])
+                .await?;
+            let nonces = t
+                .execute("DELETE FROM nonces WHERE expires_at <= $1", &[&i64_of(now)])
+                .await?;
+            // Each closed day's records are rewritten once, in random order and in one
+            // transaction: afterwards neither their place in the table nor their transaction
+            // id says which arrived before which.
+            let done: i64 = t
+                .query_one(
+                    "SELECT value FROM meta WHERE key = 'vault_compacted_day' FOR UPDATE",
+                    &[],
+                )
+                .await?
+                .get(0);
+            let today = day_of(now);
+            let days: Vec<i32> = t
+                .query(
+                    "SELECT DISTINCT day FROM vault WHERE day > $1 AND day < $2 ORDER BY day",
+                    &[&i32::try_from(done).unwrap_or(i32::MAX), &today],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            for day in &days {
+                t.execute(
+                    "WITH moved AS (DELETE FROM vault WHERE day = $1 RETURNING tag, day, record)
+                     INSERT INTO vault (tag, day, record)
+                     SELECT tag, day, record FROM moved ORDER BY random()",
+                    &[day],
+                )
+                .await?;
+            }
+            if let Some(last) = days.last() {
+                t.execute(
+                    "UPDATE meta SET value = $1 WHERE key = 'vault_compacted_day'",
+                    &[&i64::from(*last)],
+                )
+                .await?;
+            }
+            t.commit().await?;
+            Ok(Purged {
+                bundles,
+                vault_records,
+                nonces,
+            })
+        })
+    }
+
+    fn revocations(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            Ok(
+                c.query_opt("SELECT list FROM revocations WHERE id = 1", &[])
+                    .await?
+                    .map(|r| r.get(0)),
+            )
+        })
+    }
+
+    fn set_revocations(&self, list: &[u8]) -> Result<(), StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            c.execute(
+                "INSERT INTO revocations (id, list) VALUES (1, $1)
+                 ON CONFLICT (id) DO UPDATE SET list = EXCLUDED.list",
+                &[&list],
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let row = c
+                .query_one(
+                    "SELECT (SELECT count(*) FROM bundles), (SELECT count(*) FROM vault),
+                            (SELECT value FROM meta WHERE key = 'last_seq')",
+                    &[],
+                )
+                .await?;
+            Ok(Counts {
+                bundles: u64_of(row.get(0)),
+                vault_records: u64_of(row.get(1)),
+                last_seq: u64_of(row.get(2)),
+            })
+        })
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        // Bundles, nonces and revocation lists are committed (synchronously) by their own
+        // calls; what waits is the vault records collected since the last flush.
+        let _one_at_a_time = crate::lock(&self.flushing);
+        let mut batch = std::mem::take(&mut *crate::lock(&self.pending));
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // Within a flush, no order of arrival.
+        rand::seq::SliceRandom::shuffle(
+            batch.as_mut_slice(),
+            &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+        );
+        let written = self.run(async {
+            let mut c = self.pool.get().await?;
+            let t = c.transaction().await?;
+            let tags: Vec<&[u8]> = batch.iter().map(|(tag, _, _)| tag.as_slice()).collect();
+            let days: Vec<i32> = batch.iter().map(|(_, at, _)| day_of(*at)).collect();
+            let records: Vec<&[u8]> = batch.iter().map(|(_, _, r)| r.as_slice()).collect();
+            t.execute(
+                "INSERT INTO vault (tag, day, record)
+                 SELECT * FROM UNNEST($1::BYTEA[], $2::INTEGER[], $3::BYTEA[])",
+                &[&tags, &days, &records],
+            )
+            .await?;
+            t.commit().await?;
+            Ok(())
+        });
+        if written.is_err() {
+            // A commit that failed may still have reached the disk (the connection broke after
+            // the server committed); writing again then stores a record twice, which a tracer
+            // sees as one more copy of the same ciphertext: no record is lost either way.
+            let mut pending = crate::lock(&self.pending);
+            let newer = std::mem::replace(&mut *pending, batch);
+            pending.extend(newer);
+        }
+        written
+    }
+
+    fn check_integrity(&self) -> Result<Integrity, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let mut report = Integrity::default();
+            let applied: Vec<i32> = c
+                .query(
+                    "SELECT version FROM schema_migrations ORDER BY version",
+                    &[],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let known: Vec<i32> = MIGRATIONS.iter().map(|m| m.0).collect();
+            if applied != known {
+                report.problems.push(format!(
+                    "schema migrations {applied:?} applied, this version has {known:?}"
+                ));
+            }
+            let last_seq: i64 = c
+                .query_one("SELECT value FROM meta WHERE key = 'last_seq'", &[])
+                .await?
+                .get(0);
+            for row in c
+                .query(
+                    "SELECT seq, id, published_at, hour, bundle FROM bundles",
+                    &[],
+                )
+                .await?
+            {
+                let seq: i64 = row.get(0);
+                let id: Vec<u8> = row.get(1);
+                let published_at: i64 = row.get(2);
+                let hour: i64 = row.get(3);
+                let bundle: Vec<u8> = row.get(4);
+                report.bundles += 1;
+                if seq > last_seq || seq < 1 {
+                    report
+                        .problems
+                        .push(format!("bundle {seq}: outside 1..=last_seq ({last_seq})"));
+                }
+                if id != protocol::notice::bundle_id_of(&bundle) {
+                    report
+                        .problems
+                        .push(format!("bundle {seq}: its id is not its digest"));
+                }
+                if hour != published_at / 3600 {
+                    report
+                        .problems
+                        .push(format!("bundle {seq}: hour does not match published_at"));
+                }
+            }
+            for row in c.query("SELECT tag, record FROM vault", &[]).await? {
+                let tag: Vec<u8> = row.get(0);
+                let record: Vec<u8> = row.get(1);
+                report.vault_records += 1;
+                if record.len() != protocol::vault::RECORD_LEN || record.get(..16) != Some(&tag[..])
+                {
+                    report.problems.push("malformed vault entry".into());
+                }
+            }
+            Ok(report)
+        })
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,336 @@
+//! Several notify-server processes on one PostgreSQL database behave as one server.
+//!
+//! Runs when `NOTIFY_TEST_POSTGRES` names a PostgreSQL server (`.ci/run` sets it and starts
+//! one); without it each test says it was skipped. `POSTGRES_REQUIRED=1` turns a skip into a
+//! failure, as CI runs it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use common::{Fixture, Server, agent, b64, now, post, start_with, store_settings, unb64};
+use notify_server::store::{PgSettings, PgStore, Store};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// The store settings of a fresh database, or `None` (and a note) when no server is named.
+fn database() -> Option<Vec<(String, String)>> {
+    let settings = store_settings();
+    if settings.is_empty() {
+        assert!(
+            std::env::var("POSTGRES_REQUIRED").is_err(),
+            "POSTGRES_REQUIRED is set but NOTIFY_TEST_POSTGRES names no PostgreSQL server"
+        );
+        eprintln!("skipped: set NOTIFY_TEST_POSTGRES (such as host=/var/run/postgresql)");
+        return None;
+    }
+    Some(common::env_of(&settings))
+}
+
+fn url_of(db: &[(String, String)]) -> String {
+    db.iter()
+        .find(|(k, _)| k == "ROCKET_DATABASE_URL")
+        .map(|(_, v)| v.clone())
+        .unwrap()
+}
+
+fn instance(dir: &TempDir, name: &str, f: &Fixture, db: &[(String, String)]) -> Server {
+    let mut env: Vec<(&str, &str)> = db.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000"));
+    start_with(&dir.path().join(name), &f.trust_file, &env)
+}
+
+fn get(url: &str) -> (u16, Vec<u8>) {
+    let mut r = agent().get(url).call().unwrap();
+    (r.status().as_u16(), r.body_mut().read_to_vec().unwrap())
+}
+
+#[test]
+fn two_instances_on_one_database_are_one_server() {
+    let Some(db) = database() else { return };
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 31);
+    let a = instance(&dir, "a", &f, &db);
+    let b = instance(&dir, "b", &f, &db);
+    let servers = [a.base.clone(), b.base.clone()];
+
+    // Publications through both at once: numbers 1..=40, each once, no gaps.
+    let t = now();
+    let bundles: Vec<Vec<u8>> = (0..40)
+        .map(|i| f.bundle_at(t, &format!("bundle {i}")))
+        .collect();
+    let bundles = Arc::new(bundles);
+    let threads: Vec<_> = (0..2)
+        .map(|k| {
+            let (bundles, base) = (Arc::clone(&bundles), servers[k].clone());
+            std::thread::spawn(move || {
+                let ag = agent();
+                (k..bundles.len())
+                    .step_by(2)
+                    .map(|i| {
+                        let (s, v) = post(
+                            &ag,
+                            &format!("{base}/v1/bundles"),
+                            &json!({"bundle": b64(&bundles[i])}),
+                        );
+                        assert_eq!(s, 201, "{v}");
+                        (i, v["seq"].as_u64().unwrap())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut seqs: Vec<(usize, u64)> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
+    let numbers: HashSet<u64> = seqs.iter().map(|s| s.1).collect();
+    assert_eq!(numbers, (1..=40).collect::<HashSet<u64>>());
+    // Re-posting through the other instance is idempotent: the first number comes back.
+    seqs.sort();
+    for &(i, seq) in seqs.iter().take(5) {
+        let (s, v) = post(
+            &agent(),
+            &format!("{}/v1/bundles", servers[1 - i % 2]),
+            &json!({"bundle": b64(&bundles[i])}),
+        );
+        assert_eq!(
+            (s, v["seq"].as_u64(), v["duplicate"].as_bool()),
+            (200, Some(seq), Some(true))
+        );
+    }
+
+    // Sync through either gives the same answer, page by page and hour by hour.
+    for path in [
+        "/v1/bundles?after=0".to_string(),
+        "/v1/bundles?after=17&limit=5".to_string(),
+        format!("/v1/batches/{}", t / 3600),
+    ] {
+        let (sa, ba) = get(&format!("{}{path}", servers[0]));
+        let (sb, bb) = get(&format!("{}{path}", servers[1]));
+        assert_eq!((sa, sb), (200, 200), "{path}");
+        assert!(ba == bb, "{path}: the two instances answer differently");
+    }
+    let (_, page) = get(&format!("{}/v1/bundles?after=0&limit=100", servers[1]));
+    let page: Value = serde_json::from_slice(&page).unwrap();
+    let served: Vec<u64> = page["bundles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(served, (1..=40).collect::<Vec<u64>>());
+
+    // Vault uploads through both; one query finds them all, through either instance.
+    let hour = t / 3600 - 1;
+    let mut sent = HashSet::new();
+    for i in 0..60 {
+        let r = f.record(hour, &format!("guest {i}"));
+        let (s, v) = post(
+            &agent(),
+            &format!("{}/v1/vault", servers[i % 2]),
+            &json!({"record": b64(&r)}),
+        );
+        assert_eq!(s, 201, "{v}");
+        sent.insert(r);
+    }
+    let q = f.query(&[hour], now());
+    let (s, v) = post(
+        &agent(),
+        &format!("{}/v1/vault/query", servers[0]),
+        &json!({"query": b64(&q)}),
+    );
+    assert_eq!(s, 200, "{v}");
+    let got: HashSet<Vec<u8>> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| unb64(r.as_str().unwrap()))
+        .collect();
+    assert_eq!(got, sent);
+    // The same query replayed at the other instance is refused: nonces are shared.
+    let (s, v) = post(
+        &agent(),
+        &format!("{}/v1/vault/query", servers[1]),
+        &json!({"query": b64(&q)}),
+    );
+    assert_eq!((s, v["error"].as_str()), (409, Some("query_replayed")));
+
+    // A revocation list posted to one instance is in force on the other at once.
+    let list =
+        protocol::RevocationList::sign(&f.root, now() - 5, &[*f.tracer.verifying_key().as_bytes()])
+            .unwrap();
+    let (s, v) = post(
+        &agent(),
+        &format!("{}/v1/revocations", servers[0]),
+        &json!({"revocations": b64(list.to_bytes())}),
+    );
+    assert_eq!(s, 201, "{v}");
+    let late = f.bundle_at(now(), "after the revocation");
+    let (s, v) = post(
+        &agent(),
+        &format!("{}/v1/bundles", servers[1]),
+        &json!({"bundle": b64(&late)}),
+    );
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (403, Some("bundle_certificate_revoked")),
+        "{v}"
+    );
+    let (_, held) = get(&format!("{}/v1/revocations", servers[1]));
+    let held: Value = serde_json::from_slice(&held).unwrap();
+    assert_eq!(
+        held["revocations"].as_str(),
+        Some(b64(list.to_bytes()).as_str())
+    );
+    let q = f.query(&[hour], now());
+    let (s, v) = post(
+        &agent(),
+        &format!("{}/v1/vault/query", servers[1]),
+        &json!({"query": b64(&q)}),
+    );
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (403, Some("query_certificate_revoked"))
+    );
+
+    // Stopped, the database is consistent (notify-server --check).
+    drop(a);
+    drop(b);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .arg("--check")
+        .env_remove("ROCKET_CONFIG")
+        .envs(db.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("consistent (40 bundles, 60 vault records)"),
+        "{text}"
+    );
+}
+
+/// One purge at a time: while another session holds the purge's advisory lock, a purge does
+/// nothing; once it is free, the purge removes what retention allows. And closed days of the
+/// vault are rewritten so that transaction ids no longer order a day's records.
+#[test]
+fn one_purge_at_a_time_and_closed_days_lose_their_order() {
+    let Some(db) = database() else { return };
+    let url = url_of(&db);
+    let store = PgStore::open(&PgSettings {
+        url: url.clone(),
+        pool_size: 4,
+    })
+    .unwrap();
+    let day = now() / 86_400;
+    let tag = [5u8; 16];
+    // Records of yesterday in 20 flushes (20 transactions), and 3 expired ones.
+    for i in 0..20u8 {
+        let mut r = vec![i; protocol::vault::RECORD_LEN];
+        r[..16].copy_from_slice(&tag);
+        store
+            .insert_vault_record(&tag, (day - 1) * 86_400 + u64::from(i) * 60, &r)
+            .unwrap();
+        store.flush().unwrap();
+    }
+    for i in 0..3u8 {
+        let mut r = vec![100 + i; protocol::vault::RECORD_LEN];
+        r[..16].copy_from_slice(&tag);
+        store
+            .insert_vault_record(&tag, (day - 30) * 86_400, &r)
+            .unwrap();
+    }
+    store.flush().unwrap();
+    let xmins = |sql: &str| -> usize {
+        let out = std::process::Command::new("psql")
+            .arg(&url)
+            .args(["-Atc", sql])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    };
+    let yesterday = format!(
+        "SELECT count(DISTINCT xmin::text) FROM vault WHERE day = {}",
+        day - 1
+    );
+    assert_eq!(xmins(&yesterday), 20, "one transaction per flush");
+
+    // Another session holds the purge lock for three seconds.
+    let holder = std::process::Command::new("psql")
+        .arg(&url)
+        .args([
+            "-Atc",
+            "SELECT pg_advisory_lock(7163093307899269703); SELECT pg_sleep(3);",
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let vault_before = (day - 21) * 86_400;
+    let p = store.purge(0, vault_before, now()).unwrap();
+    assert_eq!(p, notify_server::store::Purged::default(), "held elsewhere");
+    assert_eq!(store.counts().unwrap().vault_records, 23);
+    let mut holder = holder;
+    assert!(holder.wait().unwrap().success());
+    let p = store.purge(0, vault_before, now()).unwrap();
+    assert_eq!(p.vault_records, 3);
+    assert_eq!(store.counts().unwrap().vault_records, 20);
+    assert_eq!(
+        xmins(&yesterday),
+        1,
+        "yesterday rewritten in one transaction"
+    );
+    assert!(store.check_integrity().unwrap().problems.is_empty());
+    assert_eq!(store.vault_records(&[tag], 100).unwrap().len(), 20);
+}
+
+/// Sessions always commit synchronously, and a database migrated by a newer version is refused.
+#[test]
+fn unsafe_or_newer_databases_are_refused() {
+    let Some(db) = database() else { return };
+    let url = url_of(&db);
+    // A URL (or a role) asking for asynchronous commits is overruled: the store opens only
+    // once it has checked that its sessions commit synchronously.
+    let store = PgStore::open(&PgSettings {
+        url: format!("{url} options='-c synchronous_commit=off'"),
+        pool_size: 1,
+    })
+    .unwrap();
+    drop(store);
+    let store = PgStore::open(&PgSettings {
+        url: url.clone(),
+        pool_size: 1,
+    })
+    .unwrap();
+    assert_eq!(store.migrations().unwrap(), vec![1]);
+    drop(store);
+    let out = std::process::Command::new("psql")
+        .arg(&url)
+        .args([
+            "-c",
+            "INSERT INTO schema_migrations VALUES (99, 'from the future', 0)",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = PgStore::open(&PgSettings { url, pool_size: 1 })
+        .err()
+        .unwrap();
+    assert!(
+        err.0
+            .contains("schema version 99, from a newer notify-server"),
+        "{err}"
+    );
+}
