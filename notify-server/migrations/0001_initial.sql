@@ -1,7 +1,8 @@
 -- notify-server's PostgreSQL schema, version 1. Applied once, in one transaction, by the
 -- server at start-up (store/postgres.rs); never edited after release: changes are new files.
--- Plain types and statements only (BIGINT, INTEGER, BYTEA, primary keys, b-tree indexes), so
--- that PostgreSQL-compatible engines can run it too.
+-- Plain types and statements (BIGINT, INTEGER, BYTEA, primary keys, b-tree indexes) and
+-- PostgreSQL's declarative partitioning for the vault (docs/deployment.md says what other
+-- engines would need instead).
 
 -- Signed bundles, numbered 1, 2, 3, ... in publication order with no gaps (meta.last_seq).
 CREATE TABLE bundles (
@@ -17,14 +18,15 @@ CREATE TABLE bundles (
 CREATE INDEX bundles_by_hour ON bundles (hour, seq);
 
 -- Consented vault records (384 bytes each). Only the tag and the UTC day they arrived, no
--- finer time and no sequence (spec section 16b).
+-- finer time and no sequence (spec section 16b). One partition per day, vault_DAY, made by
+-- the server ahead of time: the purge drops a day whole, and the day's privacy rewrite
+-- (store/postgres.rs) replaces a partition without touching the others.
 CREATE TABLE vault (
     tag    BYTEA   NOT NULL,
     day    INTEGER NOT NULL,
     record BYTEA   NOT NULL
-);
+) PARTITION BY RANGE (day);
 CREATE INDEX vault_by_tag ON vault (tag);
-CREATE INDEX vault_by_day ON vault (day);
 
 -- Vault query nonces, remembered until they expire (replay protection across instances).
 CREATE TABLE nonces (

@@ -373,10 +373,14 @@ async fn purge_loop(
         let result =
             tokio::task::spawn_blocking(move || purge_once(s.as_ref(), &cfg, &m, api::now())).await;
         match result {
-            // Another instance may have purged (or, for the open hour, published): a shared
-            // store's pages are rendered afresh after every round.
-            Ok(Ok(_)) if store.shared() => pages.clear(),
-            Ok(Ok(p)) if p != store::Purged::default() => {
+            Ok(Ok(p)) if p == store::Purged::default() => {
+                // Another instance may have purged: a shared store's pages are rendered afresh
+                // after every round.
+                if store.shared() {
+                    pages.clear();
+                }
+            }
+            Ok(Ok(p)) => {
                 pages.clear();
                 eprintln!(
                     "retention purge: removed {} bundles, {} vault records, {} nonces in {} ms",
@@ -386,7 +390,6 @@ async fn purge_loop(
                     started.elapsed().as_millis()
                 )
             }
-            Ok(Ok(_)) => {}
             Ok(Err(e)) => eprintln!("retention purge failed: {e}"),
             Err(e) => eprintln!("retention purge failed: {e}"),
         }

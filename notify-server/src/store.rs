@@ -217,10 +217,8 @@ pub struct RedbStore {
     broken: AtomicBool,
     /// When the last reopen was tried: at most one a second, as a reopen repairs the file.
     last_reopen: Mutex<Option<std::time::Instant>>,
-    /// Vault records accepted since the last flush: (tag, received_at, record). They are
-    /// written in the flush's own durable transaction, one transaction for all of them, so
-    /// an upload costs no transaction of its own.
-    pending: Mutex<Vec<(Tag, u64, Vec<u8>)>>,
+    /// Vault records accepted since the last flush.
+    pending: Pending,
 }
 
 /// A write transaction that commits without a sync (see [`RedbStore`]).
@@ -232,6 +230,43 @@ fn write(db: &Database) -> Result<redb::WriteTransaction, StoreError> {
 
 /// Most vault records that wait in memory for a flush (about 80 MB).
 const MAX_PENDING: usize = 200_000;
+
+/// One vault record waiting for a flush: (tag, received_at, record).
+type PendingRecord = (Tag, u64, Vec<u8>);
+
+/// Vault records accepted since the last flush, which the flush writes in its own durable
+/// transaction (one for all of them, so an upload costs no transaction of its own).
+#[derive(Default)]
+pub(crate) struct Pending(Mutex<Vec<PendingRecord>>);
+
+impl Pending {
+    /// Adds a record. While flushes fail, records wait in memory for the next one; past
+    /// [`MAX_PENDING`], new uploads are refused (503) rather than taking the memory.
+    fn push(&self, tag: &Tag, received_at: u64, record: &[u8]) -> Result<(), StoreError> {
+        let mut pending = crate::lock(&self.0);
+        if pending.len() >= MAX_PENDING {
+            return Err(StoreError(format!(
+                "{MAX_PENDING} vault records wait for a flush that keeps failing"
+            )));
+        }
+        pending.push((*tag, received_at, record.to_vec()));
+        Ok(())
+    }
+
+    /// Takes every waiting record, for a flush to write.
+    fn take(&self) -> Vec<PendingRecord> {
+        std::mem::take(&mut *crate::lock(&self.0))
+    }
+
+    /// Puts back the records of a flush that failed, before any that arrived since: the next
+    /// flush writes them (a waiter acknowledged by it may have taken its ticket after the
+    /// failed flush began).
+    fn put_back(&self, batch: Vec<PendingRecord>) {
+        let mut pending = crate::lock(&self.0);
+        let newer = std::mem::replace(&mut *pending, batch);
+        pending.extend(newer);
+    }
+}
 
 /// A vault key: `tag ‖ day ‖ random[12]`.
 fn vault_key(tag: &Tag, received_at: u64) -> [u8; 32] {
@@ -314,7 +349,7 @@ impl RedbStore {
             db: RwLock::new(Some(db)),
             broken: AtomicBool::new(false),
             last_reopen: Mutex::new(None),
-            pending: Mutex::new(Vec::new()),
+            pending: Pending::default(),
         })
     }
 
@@ -556,16 +591,7 @@ impl Store for RedbStore {
         received_at: u64,
         record: &[u8],
     ) -> Result<(), StoreError> {
-        let mut pending = crate::lock(&self.pending);
-        // While flushes fail, records wait in memory for the next one; past this many, new
-        // uploads are refused (503) rather than taking the memory.
-        if pending.len() >= MAX_PENDING {
-            return Err(StoreError(format!(
-                "{MAX_PENDING} vault records wait for a flush that keeps failing"
-            )));
-        }
-        pending.push((*tag, received_at, record.to_vec()));
-        Ok(())
+        self.pending.push(tag, received_at, record)
     }
 
     fn vault_records(&self, tags: &[Tag], max: usize) -> Result<Vec<Vec<u8>>, StoreError> {
@@ -699,7 +725,7 @@ impl Store for RedbStore {
             let mut w = db.begin_write()?;
             w.set_durability(Durability::Immediate)?;
             w.set_two_phase_commit(true);
-            let batch = std::mem::take(&mut *crate::lock(&self.pending));
+            let batch = self.pending.take();
             let written = (|| {
                 if !batch.is_empty() {
                     let mut vault = w.open_table(VAULT)?;
@@ -711,9 +737,7 @@ impl Store for RedbStore {
                 Ok(())
             })();
             if written.is_err() {
-                let mut pending = crate::lock(&self.pending);
-                let newer = std::mem::replace(&mut *pending, batch);
-                pending.extend(newer);
+                self.pending.put_back(batch);
             }
             written
         })

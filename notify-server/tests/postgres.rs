@@ -218,8 +218,8 @@ fn two_instances_on_one_database_are_one_server() {
     );
 }
 
-/// One purge at a time: while another session holds the purge's advisory lock, a purge does
-/// nothing; once it is free, the purge removes what retention allows. And closed days of the
+/// One purge at a time: while another session holds the purge's advisory lock, a purge waits;
+/// once it is free, the purge removes what retention allows. And closed days of the
 /// vault are rewritten so that transaction ids no longer order a day's records.
 #[test]
 fn one_purge_at_a_time_and_closed_days_lose_their_order() {
@@ -232,12 +232,13 @@ fn one_purge_at_a_time_and_closed_days_lose_their_order() {
     .unwrap();
     let day = now() / 86_400;
     let tag = [5u8; 16];
-    // Records of yesterday in 20 flushes (20 transactions), and 3 expired ones.
+    // Records of the day before yesterday (closed, whatever the time now) in 20 flushes (20
+    // transactions), and 3 expired ones.
     for i in 0..20u8 {
         let mut r = vec![i; protocol::vault::RECORD_LEN];
         r[..16].copy_from_slice(&tag);
         store
-            .insert_vault_record(&tag, (day - 1) * 86_400 + u64::from(i) * 60, &r)
+            .insert_vault_record(&tag, (day - 2) * 86_400 + u64::from(i) * 60, &r)
             .unwrap();
         store.flush().unwrap();
     }
@@ -262,11 +263,11 @@ fn one_purge_at_a_time_and_closed_days_lose_their_order() {
         );
         String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
     };
-    let yesterday = format!(
+    let closed_day = format!(
         "SELECT count(DISTINCT xmin::text) FROM vault WHERE day = {}",
-        day - 1
+        day - 2
     );
-    assert_eq!(xmins(&yesterday), 20, "one transaction per flush");
+    assert_eq!(xmins(&closed_day), 20, "one transaction per flush");
 
     // Another session holds the purge lock for three seconds.
     let holder = std::process::Command::new("psql")
@@ -279,21 +280,33 @@ fn one_purge_at_a_time_and_closed_days_lose_their_order() {
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(800));
     let vault_before = (day - 21) * 86_400;
+    let started = std::time::Instant::now();
     let p = store.purge(0, vault_before, now()).unwrap();
-    assert_eq!(p, notify_server::store::Purged::default(), "held elsewhere");
-    assert_eq!(store.counts().unwrap().vault_records, 23);
+    let waited = started.elapsed();
     let mut holder = holder;
     assert!(holder.wait().unwrap().success());
-    let p = store.purge(0, vault_before, now()).unwrap();
+    assert!(
+        waited >= std::time::Duration::from_millis(1500),
+        "the purge ran while another held the lock (it returned after {waited:?})"
+    );
     assert_eq!(p.vault_records, 3);
     assert_eq!(store.counts().unwrap().vault_records, 20);
     assert_eq!(
-        xmins(&yesterday),
+        xmins(&closed_day),
         1,
-        "yesterday rewritten in one transaction"
+        "the closed day rewritten in one transaction"
     );
     assert!(store.check_integrity().unwrap().problems.is_empty());
     assert_eq!(store.vault_records(&[tag], 100).unwrap().len(), 20);
+    // The expired day's partition is gone, and today's and tomorrow's exist.
+    let tables = |like: &str| -> usize {
+        xmins(&format!(
+            "SELECT count(*) FROM pg_tables WHERE tablename = '{like}'"
+        ))
+    };
+    assert_eq!(tables(&format!("vault_{}", day - 30)), 0);
+    assert_eq!(tables(&format!("vault_{day}")), 1);
+    assert_eq!(tables(&format!("vault_{}", day + 1)), 1);
 }
 
 /// Sessions always commit synchronously, and a database migrated by a newer version is refused.

@@ -17,8 +17,8 @@
 //!   with `after` never skips a bundle that commits late, and idempotent re-posts (by bundle
 //!   id, checked under that lock) return the first bundle's number.
 //! - **Replay protection** lives in the `nonces` table, shared by every instance.
-//! - **One purge at a time**: the purge takes a transaction-level advisory lock, and an
-//!   instance that cannot take it leaves the purge to the one that holds it.
+//! - **One purge at a time**: the purge takes a transaction-level advisory lock, and waits
+//!   while another instance's purge holds it.
 //! - **Schema migrations** are embedded, versioned, and applied at start under an advisory
 //!   lock, so instances starting together apply each once.
 //!
@@ -26,7 +26,11 @@
 //! transaction id and the write-ahead log (and backups made from it) keep the order in which
 //! flushes wrote records. Records of one flush are written in random order, and the purge
 //! rewrites each closed UTC day's rows once, in random order and in one transaction, after
-//! which the live table keeps only the day. Spec section 1 says what remains.
+//! which the live table keeps only the day. Spec section 16b says what remains.
+//!
+//! The vault is partitioned by day (`vault_DAY`, made a day ahead by the purge): leaving
+//! retention drops a partition rather than deleting rows, and a day's rewrite builds a new
+//! partition and swaps it in.
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -36,7 +40,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use protocol::Tag;
 use tokio_postgres::NoTls;
 
-use super::{Counts, Inserted, Integrity, Purged, Store, StoreError, StoredBundle};
+use super::{Counts, Inserted, Integrity, Pending, Purged, Store, StoreError, StoredBundle};
 
 /// The embedded migrations: (version, what it does, SQL). Applied in order, each once.
 const MIGRATIONS: &[(i32, &str, &str)] = &[(
@@ -45,12 +49,18 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[(
     include_str!("../../migrations/0001_initial.sql"),
 )];
 
-/// Advisory lock keys (ASCII "chkinMIG" and "chkinPRG").
+/// Advisory lock keys (ASCII "chkinMIG", "chkinPRG" and "chkinPAR").
 const MIGRATION_LOCK: i64 = 0x6368_6b69_6e4d_4947;
 const PURGE_LOCK: i64 = 0x6368_6b69_6e50_5247;
+const PARTITION_LOCK: i64 = 0x6368_6b69_6e50_4152;
 
-/// Most vault records that wait in memory for a flush, as for redb.
-const MAX_PENDING: usize = 200_000;
+/// A UTC day counts as closed for the privacy rewrite this long after it ends, so that an
+/// instance whose clock is a little slow has stopped writing into it.
+const DAY_CLOSE_GRACE_SECS: u64 = 600;
+
+/// Above this many vault rows (PostgreSQL's estimate), `counts` reports the estimate rather
+/// than scanning the table for every metrics scrape.
+const EXACT_COUNT_UP_TO: f64 = 1_000_000.0;
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
@@ -103,11 +113,13 @@ pub struct PgStore {
     /// Runs the driver's connections; `None` only while dropping.
     rt: Option<tokio::runtime::Runtime>,
     pool: Pool,
-    /// Vault records accepted since the last flush: (tag, received_at, record).
-    pending: Mutex<Vec<(Tag, u64, Vec<u8>)>>,
+    /// Vault records accepted since the last flush.
+    pending: Pending,
     /// Held for a whole flush, so that a flush with nothing to write cannot return (and
     /// acknowledge its waiters) while another still writes records taken before it.
     flushing: Mutex<()>,
+    /// Days whose vault partition this instance has seen made.
+    days: Mutex<std::collections::HashSet<i32>>,
 }
 
 impl Drop for PgStore {
@@ -169,14 +181,21 @@ impl PgStore {
         let store = PgStore {
             rt: Some(rt),
             pool,
-            pending: Mutex::new(Vec::new()),
+            pending: Pending::default(),
             flushing: Mutex::new(()),
+            days: Mutex::new(std::collections::HashSet::new()),
         };
+        let today = day_of(crate::api::now());
         store.run(async {
             let mut c = store.pool.get().await?;
             check_durable(&c).await?;
-            migrate(&mut c).await
+            migrate(&mut c).await?;
+            let t = c.transaction().await?;
+            make_partitions(&t, &[today - 1, today, today + 1]).await?;
+            t.commit().await?;
+            Ok(())
         })?;
+        crate::lock(&store.days).extend([today - 1, today, today + 1]);
         Ok(store)
     }
 
@@ -278,6 +297,41 @@ async fn migrate(c: &mut deadpool_postgres::Client) -> Result<(), StoreError> {
     }
     t.commit().await?;
     Ok(())
+}
+
+/// Makes the vault partitions of `days` that do not exist yet, under an advisory lock held to
+/// the end of `t` (two instances making the same partition would otherwise collide).
+async fn make_partitions(
+    t: &deadpool_postgres::Transaction<'_>,
+    days: &[i32],
+) -> Result<(), StoreError> {
+    t.execute("SELECT pg_advisory_xact_lock($1)", &[&PARTITION_LOCK])
+        .await?;
+    for day in days {
+        t.batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS vault_{day} PARTITION OF vault FOR VALUES FROM ({day}) TO ({})",
+            day + 1
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The days that have a vault partition, in order.
+async fn partitions(t: &deadpool_postgres::Transaction<'_>) -> Result<Vec<i32>, StoreError> {
+    let rows = t
+        .query(
+            "SELECT c.relname::TEXT FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'vault'::regclass",
+            &[],
+        )
+        .await?;
+    let mut days: Vec<i32> = rows
+        .iter()
+        .filter_map(|r| r.get::<_, String>(0).strip_prefix("vault_")?.parse().ok())
+        .collect();
+    days.sort_unstable();
+    Ok(days)
 }
 
 fn stored(row: &tokio_postgres::Row) -> StoredBundle {
@@ -386,14 +440,7 @@ impl Store for PgStore {
         received_at: u64,
         record: &[u8],
     ) -> Result<(), StoreError> {
-        let mut pending = crate::lock(&self.pending);
-        if pending.len() >= MAX_PENDING {
-            return Err(StoreError(format!(
-                "{MAX_PENDING} vault records wait for a flush that keeps failing"
-            )));
-        }
-        pending.push((*tag, received_at, record.to_vec()));
-        Ok(())
+        self.pending.push(tag, received_at, record)
     }
 
     fn vault_records(&self, tags: &[Tag], max: usize) -> Result<Vec<Vec<u8>>, StoreError> {
@@ -434,26 +481,31 @@ impl Store for PgStore {
         self.run(async {
             let mut c = self.pool.get().await?;
             let t = c.transaction().await?;
-            let ours: bool = t
-                .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&PURGE_LOCK])
-                .await?
-                .get(0);
-            if !ours {
-                // Another instance is purging.
-                return Ok(Purged::default());
-            }
+            // One purge at a time: another instance's purge finishes first, and this one
+            // then finds little left to do.
+            t.execute("SELECT pg_advisory_xact_lock($1)", &[&PURGE_LOCK])
+                .await?;
             let bundles = t
                 .execute(
                     "DELETE FROM bundles WHERE hour < $1",
                     &[&i64_of(bundles_before / 3600)],
                 )
                 .await?;
-            let vault_records = t
-                .execute("DELETE FROM vault WHERE day < $1", &[&day_of(vault_before)])
-                .await?;
             let nonces = t
                 .execute("DELETE FROM nonces WHERE expires_at <= $1", &[&i64_of(now)])
                 .await?;
+            // Vault records leave a day at a time: the day's partition is dropped whole.
+            let days = partitions(&t).await?;
+            let cutoff = day_of(vault_before);
+            let mut vault_records = 0u64;
+            for day in days.iter().filter(|&&d| d < cutoff) {
+                let n: i64 = t
+                    .query_one(&format!("SELECT count(*) FROM vault_{day}"), &[])
+                    .await?
+                    .get(0);
+                t.batch_execute(&format!("DROP TABLE vault_{day}")).await?;
+                vault_records += u64_of(n);
+            }
             // Each closed day's records are rewritten once, in random order and in one
             // transaction: afterwards neither their place in the table nor their transaction
             // id says which arrived before which.
@@ -464,32 +516,33 @@ impl Store for PgStore {
                 )
                 .await?
                 .get(0);
-            let today = day_of(now);
-            let days: Vec<i32> = t
-                .query(
-                    "SELECT DISTINCT day FROM vault WHERE day > $1 AND day < $2 ORDER BY day",
-                    &[&i32::try_from(done).unwrap_or(i32::MAX), &today],
-                )
-                .await?
+            let closed_before = day_of(now.saturating_sub(DAY_CLOSE_GRACE_SECS));
+            let to_rewrite: Vec<i32> = days
                 .iter()
-                .map(|r| r.get(0))
+                .copied()
+                .filter(|&d| i64::from(d) > done && d >= cutoff && d < closed_before)
                 .collect();
-            for day in &days {
-                t.execute(
-                    "WITH moved AS (DELETE FROM vault WHERE day = $1 RETURNING tag, day, record)
-                     INSERT INTO vault (tag, day, record)
-                     SELECT tag, day, record FROM moved ORDER BY random()",
-                    &[day],
-                )
+            for day in &to_rewrite {
+                t.batch_execute(&format!(
+                    "CREATE TABLE vault_{day}_new (LIKE vault);
+                     INSERT INTO vault_{day}_new SELECT * FROM vault_{day} ORDER BY random();
+                     DROP TABLE vault_{day};
+                     ALTER TABLE vault_{day}_new RENAME TO vault_{day};
+                     ALTER TABLE vault ATTACH PARTITION vault_{day} FOR VALUES FROM ({day}) TO ({});",
+                    day + 1
+                ))
                 .await?;
             }
-            if let Some(last) = days.last() {
+            if let Some(last) = to_rewrite.last() {
                 t.execute(
                     "UPDATE meta SET value = $1 WHERE key = 'vault_compacted_day'",
                     &[&i64::from(*last)],
                 )
                 .await?;
             }
+            // Today's and tomorrow's partitions exist before anyone writes into them.
+            let today = day_of(now);
+            make_partitions(&t, &[today, today + 1]).await?;
             t.commit().await?;
             Ok(Purged {
                 bundles,
@@ -528,15 +581,26 @@ impl Store for PgStore {
             let c = self.pool.get().await?;
             let row = c
                 .query_one(
-                    "SELECT (SELECT count(*) FROM bundles), (SELECT count(*) FROM vault),
-                            (SELECT value FROM meta WHERE key = 'last_seq')",
+                    "SELECT (SELECT count(*) FROM bundles),
+                            (SELECT value FROM meta WHERE key = 'last_seq'),
+                            (SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::FLOAT8
+                               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                              WHERE i.inhparent = 'vault'::regclass)",
                     &[],
                 )
                 .await?;
+            let estimate: f64 = row.get(2);
+            // Exact while a scan is cheap; PostgreSQL's estimate (kept by autovacuum's
+            // ANALYZE) for a national vault, which a scan per metrics scrape would burden.
+            let vault_records = if estimate > EXACT_COUNT_UP_TO {
+                estimate as u64
+            } else {
+                u64_of(c.query_one("SELECT count(*) FROM vault", &[]).await?.get(0))
+            };
             Ok(Counts {
                 bundles: u64_of(row.get(0)),
-                vault_records: u64_of(row.get(1)),
-                last_seq: u64_of(row.get(2)),
+                vault_records,
+                last_seq: u64_of(row.get(1)),
             })
         })
     }
@@ -545,7 +609,7 @@ impl Store for PgStore {
         // Bundles, nonces and revocation lists are committed (synchronously) by their own
         // calls; what waits is the vault records collected since the last flush.
         let _one_at_a_time = crate::lock(&self.flushing);
-        let mut batch = std::mem::take(&mut *crate::lock(&self.pending));
+        let mut batch = self.pending.take();
         if batch.is_empty() {
             return Ok(());
         }
@@ -554,8 +618,28 @@ impl Store for PgStore {
             batch.as_mut_slice(),
             &mut rand_core::UnwrapErr(rand::rngs::SysRng),
         );
+        let missing: Vec<i32> = {
+            let known = crate::lock(&self.days);
+            let mut m: Vec<i32> = batch
+                .iter()
+                .map(|(_, at, _)| day_of(*at))
+                .filter(|d| !known.contains(d))
+                .collect();
+            m.sort_unstable();
+            m.dedup();
+            m
+        };
         let written = self.run(async {
             let mut c = self.pool.get().await?;
+            if !missing.is_empty() {
+                // A day this instance has not seen made (the purge makes each a day ahead):
+                // in a transaction of its own, so that the lock it takes is not held while
+                // the records are written.
+                let t = c.transaction().await?;
+                make_partitions(&t, &missing).await?;
+                t.commit().await?;
+                crate::lock(&self.days).extend(&missing);
+            }
             let t = c.transaction().await?;
             let tags: Vec<&[u8]> = batch.iter().map(|(tag, _, _)| tag.as_slice()).collect();
             let days: Vec<i32> = batch.iter().map(|(_, at, _)| day_of(*at)).collect();
@@ -570,12 +654,12 @@ impl Store for PgStore {
             Ok(())
         });
         if written.is_err() {
+            // Perhaps a partition was dropped behind this instance's back: ask again.
+            crate::lock(&self.days).clear();
             // A commit that failed may still have reached the disk (the connection broke after
             // the server committed); writing again then stores a record twice, which a tracer
             // sees as one more copy of the same ciphertext: no record is lost either way.
-            let mut pending = crate::lock(&self.pending);
-            let newer = std::mem::replace(&mut *pending, batch);
-            pending.extend(newer);
+            self.pending.put_back(batch);
         }
         written
     }
