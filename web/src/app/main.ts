@@ -7,7 +7,7 @@ import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, PosterError, posterFromText } from "../protocol/poster.js";
 import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
 import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
-import { chooseLanguage, type Messages, t } from "./messages.js";
+import { chooseLanguage, formatWhen, type Messages, t } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
 import { sync } from "./sync.js";
 import { runSlots, sealEnded, SPACING_MS } from "./uploads.js";
@@ -35,8 +35,7 @@ function button(label: string, onClick: () => void, cls = ""): HTMLElement {
   return b;
 }
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-const when = (secs: number): string => timeFmt.format(new Date(secs * 1000));
+const when = (secs: number): string => formatWhen(new Date(secs * 1000));
 
 interface App {
   store: Store;

@@ -274,6 +274,23 @@ try {
   await p2.evaluate(bench.outputFiles[0].text);
   results.matching = await p2.evaluate(() => globalThis.runBench());
   await fresh.close();
+
+  // A phone whose browser prefers Welsh gets the app in Welsh, marked lang="cy" for screen
+  // readers, and as accessible as in English.
+  const welsh = await browser.newContext({ ...phone, locale: "cy-GB" });
+  const pw = await welsh.newPage();
+  lastPage = pw;
+  await pw.goto(`${APP}#${CAFE}`);
+  await pw.getByRole("button", { name: "Dechrau" }).click();
+  await pw.getByRole("button", { name: "Cofrestru", exact: true }).waitFor();
+  check((await pw.evaluate(() => document.documentElement.lang)) === "cy", "the page is marked as Welsh");
+  check((await pw.textContent("#confirm-title")) === "Cofrestru yma?", "the confirm screen is in Welsh");
+  await axe(pw, "confirm (Welsh)");
+  await shot(pw, "8-welsh-confirm");
+  await pw.getByRole("button", { name: "Cofrestru", exact: true }).click();
+  await pw.getByTestId("current-venue").waitFor();
+  check((await pw.textContent("body")).includes("Allgofrestru"), "the current visit is in Welsh");
+  await welsh.close();
   await context.close();
 } catch (e) {
   // What the page showed when a check failed, for whoever reads the failure.
