@@ -106,6 +106,31 @@ pub mod http {
         pub truncated: bool,
     }
 
+    /// `POST /v1/cases` body: a case file (spec section 16) to hold for a tracer.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PostCase {
+        /// The sealed case file, base64url.
+        pub case: String,
+    }
+
+    /// `POST /v1/cases` answer (201).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CaseHeld {
+        /// The code that fetches the file once: 12 characters of the base32 alphabet in three
+        /// groups of four, such as `ABCD-EFGH-JKLM`.
+        pub code: String,
+        /// When the server deletes the file if nobody fetched it, Unix seconds.
+        pub expires_at: u64,
+    }
+
+    /// `GET /v1/cases/{code}` answer.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CaseFile {
+        /// The sealed case file, base64url.
+        pub case: String,
+    }
+
     /// `GET /v1/trust` answer.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct Trust {

@@ -240,6 +240,7 @@ impl Settings {
             "/v1/vault",
             "/v1/revocations",
             "/v1/trust",
+            "/v1/cases",
             "/healthz",
             "/metrics",
         ]

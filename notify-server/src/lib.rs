@@ -227,6 +227,8 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::post_query,
                 api::post_revocations,
                 api::get_revocations,
+                api::post_case,
+                api::get_case,
                 api::get_trust,
                 api::healthz,
                 api::not_relayed,
@@ -354,7 +356,7 @@ pub fn purge_once(
     store.flush()?;
     metrics.last_purge.store(now, Ordering::Relaxed);
     metrics.purged_total.fetch_add(
-        purged.bundles + purged.vault_records + purged.nonces,
+        purged.bundles + purged.vault_records + purged.nonces + purged.cases,
         Ordering::Relaxed,
     );
     Ok(purged)
@@ -383,10 +385,11 @@ async fn purge_loop(
             Ok(Ok(p)) => {
                 pages.clear();
                 eprintln!(
-                    "retention purge: removed {} bundles, {} vault records, {} nonces in {} ms",
+                    "retention purge: removed {} bundles, {} vault records, {} nonces, {} case files in {} ms",
                     p.bundles,
                     p.vault_records,
                     p.nonces,
+                    p.cases,
                     started.elapsed().as_millis()
                 )
             }

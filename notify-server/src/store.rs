@@ -96,6 +96,8 @@ pub struct Purged {
     pub vault_records: u64,
     /// Expired nonces removed.
     pub nonces: u64,
+    /// Case files removed unfetched at their expiry.
+    pub cases: u64,
 }
 
 /// How much is stored.
@@ -163,6 +165,11 @@ pub trait Store: Send + Sync + 'static {
     fn counts(&self) -> Result<Counts, StoreError>;
     /// Makes every write that returned before this call durable.
     fn flush(&self) -> Result<(), StoreError>;
+    /// Holds a case file under `code` until `expires_at` (durable at the next `flush`); false,
+    /// storing nothing, if `code` is taken.
+    fn put_case(&self, code: &str, expires_at: u64, file: &[u8]) -> Result<bool, StoreError>;
+    /// Removes and returns the case file under `code`, unless it expired before `now`.
+    fn take_case(&self, code: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError>;
     /// Checks the store's consistency (for `notify-server --check`; stop the server first).
     fn check_integrity(&self) -> Result<Integrity, StoreError>;
     /// Whether other server instances write to this store too: then what an instance holds in
@@ -185,6 +192,8 @@ const BUNDLE_HOURS: TableDefinition<(u64, u64), ()> = TableDefinition::new("bund
 const VAULT: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("vault");
 /// Query nonces → when they may be forgotten.
 const NONCES: TableDefinition<[u8; 16], u64> = TableDefinition::new("nonces");
+/// Case files held for a tracer: code → expiry (8 bytes, big-endian) ‖ file.
+const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 /// The newest revocation list, under the key `list`.
 const REVOCATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("revocations");
 /// `last_seq` (highest bundle sequence number ever given) and `vault_layout` (2: the vault
@@ -381,6 +390,7 @@ impl RedbStore {
         w.open_table(NONCES)?;
         w.open_table(META)?;
         w.open_table(REVOCATIONS)?;
+        w.open_table(CASES)?;
         {
             let mut meta = w.open_table(META)?;
             if meta.get("vault_layout")?.is_none() {
@@ -631,6 +641,39 @@ impl Store for RedbStore {
         })
     }
 
+    fn put_case(&self, code: &str, expires_at: u64, file: &[u8]) -> Result<bool, StoreError> {
+        self.with_db(true, |db| {
+            let w = write(db)?;
+            let fresh = {
+                let mut cases = w.open_table(CASES)?;
+                let fresh = cases.get(code)?.is_none();
+                if fresh {
+                    let mut value = Vec::with_capacity(8 + file.len());
+                    value.extend_from_slice(&be(expires_at));
+                    value.extend_from_slice(file);
+                    cases.insert(code, value.as_slice())?;
+                }
+                fresh
+            };
+            w.commit()?;
+            Ok(fresh)
+        })
+    }
+
+    fn take_case(&self, code: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with_db(true, |db| {
+            let w = write(db)?;
+            let taken = w
+                .open_table(CASES)?
+                .remove(code)?
+                .map(|v| v.value().to_vec());
+            w.commit()?;
+            Ok(taken
+                .filter(|v| read_u64(v) > now)
+                .map(|v| v.get(8..).unwrap_or_default().to_vec()))
+        })
+    }
+
     fn revocations(&self) -> Result<Option<Vec<u8>>, StoreError> {
         self.with_db(false, |db| {
             let r = db.begin_read()?;
@@ -687,6 +730,11 @@ impl Store for RedbStore {
                 w.open_table(NONCES)?.retain(|_, expires_at| {
                     let keep = expires_at > now;
                     purged.nonces += u64::from(!keep);
+                    keep
+                })?;
+                w.open_table(CASES)?.retain(|_, v| {
+                    let keep = read_u64(v) > now;
+                    purged.cases += u64::from(!keep);
                     keep
                 })?;
             }

@@ -213,6 +213,86 @@ fn closed_hours_are_written_once_as_files_for_a_static_host() {
     assert!(err.contains("cannot create batch_dir"), "{err}");
 }
 
+/// A case file handed over by code: held durably, answered once to whoever has the code,
+/// checked for its shape, and refused with the spec's names when malformed.
+#[test]
+fn case_files_are_held_for_a_tracer_and_fetched_once_by_code() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 6);
+    let c = client(&dir, &f, &[]);
+    let case_key = protocol::SealingSecretKey::from_bytes([0xca; 32]);
+    let t = now();
+    let diary = protocol::CaseDiary {
+        created_at: t,
+        visits: vec![protocol::CaseVisit {
+            poster: f.poster.clone(),
+            arrival: t - 7200,
+            departure: t - 3600,
+        }],
+    };
+    let file = diary.seal(&mut f.rng, &case_key.public_key()).unwrap();
+    let (s, v) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
+    assert_eq!(s, Status::Created, "{v}");
+    let code = v["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 14, "{code}");
+    let expires = v["expires_at"].as_u64().unwrap();
+    assert!(expires >= t + 86_400 && expires <= now() + 86_400);
+    // Typed loosely: lower case, spaces for hyphens.
+    let typed = code.to_lowercase().replace('-', " ");
+    let (s, v) = get(&c, &format!("/v1/cases/{}", typed.replace(' ', "%20")));
+    assert_eq!(s, Status::Ok, "{v}");
+    let got = unb64(v["case"].as_str().unwrap());
+    assert_eq!(got, file);
+    assert_eq!(protocol::CaseDiary::open(&case_key, &got).unwrap(), diary);
+    // Once only.
+    let (s, v) = get(&c, &format!("/v1/cases/{code}"));
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (Status::NotFound, Some("case_not_found"))
+    );
+    let (s, v) = get(&c, "/v1/cases/not-a-code");
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (Status::BadRequest, Some("bad_parameter"))
+    );
+    // What the server can check without the key, each with its name.
+    let mut other_version = file.clone();
+    other_version[0] = 3;
+    let mut off_by_one = file.clone();
+    off_by_one.push(0);
+    for (bytes, name) in [
+        (other_version, "case_unsupported_version"),
+        (file[..1000].to_vec(), "case_truncated"),
+        (off_by_one, "case_malformed"),
+        (
+            vec![2u8; protocol::case::MAX_CASE_LEN + 1024],
+            "case_too_many_visits",
+        ),
+    ] {
+        let (s, v) = post(&c, "/v1/cases", &json!({"case": b64(&bytes)}));
+        assert_eq!(
+            (s, v["error"].as_str()),
+            (Status::BadRequest, Some(name)),
+            "{v}"
+        );
+    }
+    let (s, v) = post(&c, "/v1/cases", &json!({"case": "***"}));
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (Status::BadRequest, Some("bad_base64"))
+    );
+    // Unfetched files leave at their expiry.
+    let (_, v) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
+    let held = v["code"].as_str().unwrap().to_owned();
+    let app = c.rocket().state::<notify_server::api::App>().unwrap();
+    let metrics = notify_server::metrics::Metrics::default();
+    let p = notify_server::purge_once(app.store.as_ref(), &app.settings, &metrics, now() + 86_401)
+        .unwrap();
+    assert_eq!(p.cases, 1);
+    let (s, _) = get(&c, &format!("/v1/cases/{held}"));
+    assert_eq!(s, Status::NotFound);
+}
+
 #[test]
 fn batches_come_gzipped_to_clients_that_take_it() {
     use std::io::Read as _;

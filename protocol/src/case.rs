@@ -117,6 +117,26 @@ impl CaseDiary {
         Ok(out)
     }
 
+    /// Checks what can be checked of a case file without the case key: the version, and a
+    /// length that a sealed, padded diary has (`1 + 32 + k × 1024 + 16`, at most
+    /// [`MAX_CASE_LEN`]). A server holding a file for a tracer (spec section 16b) checks this.
+    pub fn check_shape(file: &[u8]) -> Result<(), CaseError> {
+        let (&version, sealed) = file.split_first().ok_or(CaseError::Truncated)?;
+        if version != CASE_VERSION {
+            return Err(CaseError::UnsupportedVersion(version));
+        }
+        if sealed.len() < ENC_LEN + CASE_PAD + AEAD_TAG_LEN {
+            return Err(CaseError::Truncated);
+        }
+        if file.len() > MAX_CASE_LEN {
+            return Err(CaseError::TooManyVisits(MAX_CASE_VISITS + 1));
+        }
+        if !(sealed.len() - ENC_LEN - AEAD_TAG_LEN).is_multiple_of(CASE_PAD) {
+            return Err(CaseError::Malformed);
+        }
+        Ok(())
+    }
+
     /// Opens a case file with the authority's case key.
     pub fn open(authority: &SealingSecretKey, file: &[u8]) -> Result<CaseDiary, CaseError> {
         let (&version, sealed) = file.split_first().ok_or(CaseError::Truncated)?;

@@ -263,4 +263,53 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
     );
     println!("tracer case open:\n{listed}");
     assert_eq!(listed.matches("The Crown").count(), 2, "{listed}");
+
+    // The same diary handed over as a code: the tracer fetches it once (typed in lower case)
+    // and opens it; a second fetch finds nothing.
+    let code = report["caseCode"].as_str().unwrap().to_lowercase();
+    ok(
+        d,
+        "tracer",
+        &[
+            "case",
+            "fetch",
+            &code,
+            "--server",
+            &server,
+            "--out",
+            "by-code.bin",
+        ],
+    );
+    let listed = ok(
+        d,
+        "tracer",
+        &[
+            "case",
+            "open",
+            "by-code.bin",
+            "--authority",
+            "authority",
+            "--tz",
+            "UTC",
+        ],
+    );
+    assert_eq!(listed.matches("The Crown").count(), 2, "{listed}");
+    let again = tests::run(
+        d,
+        "tracer",
+        &[
+            "case",
+            "fetch",
+            &code,
+            "--server",
+            &server,
+            "--out",
+            "again.bin",
+        ],
+    );
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        !again.status.success() && err.contains("case_not_found"),
+        "{err}"
+    );
 }

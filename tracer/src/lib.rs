@@ -139,6 +139,31 @@ pub fn post_revocations(
     )
 }
 
+/// `tracer case fetch`: the case file a citizen handed over by code (spec section 16b), which
+/// the server then deletes. Checked for its shape; opening it is `open_case`'s.
+pub fn fetch_case(server: &str, code: &str) -> Result<Vec<u8>, Error> {
+    let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let url = format!("{}/v1/cases/{typed}", server.trim_end_matches('/'));
+    let res = agent()
+        .get(&url)
+        .call()
+        .map_err(|e| Error::from_request(&url, &e))?;
+    let answer: api::http::CaseFile = read_answer(&url, res)?;
+    let file = URL_SAFE_NO_PAD
+        .decode(answer.case.as_bytes())
+        .map_err(|e| {
+            Error::Unreachable(format!(
+                "{url} answered a case file that is not base64 ({e})"
+            ))
+        })?;
+    CaseDiary::check_shape(&file).map_err(|e| {
+        Error::Unreachable(format!(
+            "{url} answered something that is not a case file ({e})"
+        ))
+    })?;
+    Ok(file)
+}
+
 /// `tracer case open`: decrypts a shared case diary.
 pub fn open_case(authority_dir: &Path, file: &Path) -> Result<CaseDiary, Error> {
     let (case_key, _) = authority::load_case(authority_dir)?;
@@ -453,11 +478,20 @@ pub fn post_json<B: Serialize, A: serde::de::DeserializeOwned>(
 ) -> Result<A, Error> {
     let url = format!("{}{path}", server.trim_end_matches('/'));
     let body = serde_json::to_string(body).map_err(|e| Error::invalid(e.to_string()))?;
-    let mut res = agent()
+    let res = agent()
         .post(&url)
         .header("content-type", "application/json")
         .send(body)
         .map_err(|e| Error::from_request(&url, &e))?;
+    read_answer(&url, res)
+}
+
+/// Reads a JSON answer, turning a refusal into [`Error::Refused`] with the server's error name
+/// and explanation.
+fn read_answer<A: serde::de::DeserializeOwned>(
+    url: &str,
+    mut res: ureq::http::Response<ureq::Body>,
+) -> Result<A, Error> {
     let status = res.status().as_u16();
     let text = res
         .body_mut()

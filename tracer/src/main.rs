@@ -131,6 +131,20 @@ enum AuthorityCmd {
 
 #[derive(Subcommand)]
 enum CaseCmd {
+    /// Fetch a case file a citizen handed over as a code (the server deletes it once fetched).
+    Fetch {
+        /// The code the citizen's phone shows, such as ABCD-EFGH-JKLM.
+        code: String,
+        /// The notify server, such as https://notify.example.
+        #[arg(long)]
+        server: String,
+        /// Where to save the case file (mode 0600).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Open a case file and list its check-ins.
     Open {
         /// The case file.
@@ -339,6 +353,12 @@ fn run(cmd: Command) -> Result<(), Error> {
             server,
         }) => authority_revoke(authority, tracer_pub, server, now),
         Command::Keygen { out } => keygen(out),
+        Command::Case(CaseCmd::Fetch {
+            code,
+            server,
+            out,
+            force,
+        }) => case_fetch(&code, &server, &out, force),
         Command::Case(CaseCmd::Open {
             file,
             authority,
@@ -526,6 +546,24 @@ fn keygen(out: PathBuf) -> Result<(), Error> {
     println!(
         "  give {} to the authority to certify",
         out.join(keys::PUB_FILE).display()
+    );
+    Ok(())
+}
+
+/// `tracer case fetch`.
+fn case_fetch(code: &str, server: &str, out: &std::path::Path, force: bool) -> Result<(), Error> {
+    let server = common::http::server_url(server)?;
+    if out.exists() && !force {
+        return Err(Error::exists(out));
+    }
+    let file = tracer::fetch_case(&server, code)?;
+    common::files::write(out, &file, 0o600, force)?;
+    println!(
+        "Saved the case file to {} ({} bytes); the server no longer holds it.\n\
+         Open it with: tracer case open {} --authority DIR",
+        out.display(),
+        file.len(),
+        out.display()
     );
     Ok(())
 }

@@ -19,8 +19,8 @@ use rocket::{Request, State, catch, get, post};
 use serde::Serialize;
 
 pub use api::http::{
-    ErrorBody, Health, Page, PostBundle, PostQuery, PostRecord, Posted, QueryAnswer, Revocations,
-    RevocationsPosted, Stored, SyncBundle, Trust,
+    CaseFile, CaseHeld, ErrorBody, Health, Page, PostBundle, PostCase, PostQuery, PostRecord,
+    Posted, QueryAnswer, Revocations, RevocationsPosted, Stored, SyncBundle, Trust,
 };
 
 use crate::config::Settings;
@@ -309,6 +309,8 @@ pub enum Purpose {
     Query,
     /// Revocation list posts.
     Revocations,
+    /// Case files held and fetched.
+    Cases,
 }
 
 /// Counts one request against the address's limit for `purpose`; a 429 when over it.
@@ -317,6 +319,7 @@ fn limit(app: &App, addr: &ClientAddr, purpose: Purpose) -> Result<(), ApiError>
         Purpose::Upload => (app.settings.vault_uploads_per_minute, "uploads"),
         Purpose::Query => (app.settings.queries_per_minute, "queries"),
         Purpose::Revocations => (app.settings.queries_per_minute, "revocation lists"),
+        Purpose::Cases => (app.settings.queries_per_minute, "case files"),
     };
     app.limiter
         .check(addr.0, purpose, per_minute)
@@ -364,12 +367,14 @@ impl RateLimiter {
 }
 
 mod bundles;
+mod cases;
 mod ops;
 mod revocations;
 mod vault;
 mod web;
 
 pub use bundles::*;
+pub use cases::*;
 pub use ops::*;
 pub use revocations::*;
 pub use vault::*;

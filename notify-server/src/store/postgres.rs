@@ -43,11 +43,18 @@ use tokio_postgres::NoTls;
 use super::{Counts, Inserted, Integrity, Pending, Purged, Store, StoreError, StoredBundle};
 
 /// The embedded migrations: (version, what it does, SQL). Applied in order, each once.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "bundles, vault, nonces, revocations, meta",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "bundles, vault, nonces, revocations, meta",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        2,
+        "case files held for tracers",
+        include_str!("../../migrations/0002_cases.sql"),
+    ),
+];
 
 /// Advisory lock keys (ASCII "chkinMIG", "chkinPRG" and "chkinPAR").
 const MIGRATION_LOCK: i64 = 0x6368_6b69_6e4d_4947;
@@ -494,6 +501,9 @@ impl Store for PgStore {
             let nonces = t
                 .execute("DELETE FROM nonces WHERE expires_at <= $1", &[&i64_of(now)])
                 .await?;
+            let cases = t
+                .execute("DELETE FROM cases WHERE expires_at <= $1", &[&i64_of(now)])
+                .await?;
             // Vault records leave a day at a time: the day's partition is dropped whole.
             let days = partitions(&t).await?;
             let cutoff = day_of(vault_before);
@@ -548,7 +558,35 @@ impl Store for PgStore {
                 bundles,
                 vault_records,
                 nonces,
+                cases,
             })
+        })
+    }
+
+    fn put_case(&self, code: &str, expires_at: u64, file: &[u8]) -> Result<bool, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let n = c
+                .execute(
+                    "INSERT INTO cases (code, expires_at, file) VALUES ($1, $2, $3)
+                     ON CONFLICT (code) DO NOTHING",
+                    &[&code, &i64_of(expires_at), &file],
+                )
+                .await?;
+            Ok(n == 1)
+        })
+    }
+
+    fn take_case(&self, code: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            let row = c
+                .query_opt(
+                    "DELETE FROM cases WHERE code = $1 RETURNING expires_at, file",
+                    &[&code],
+                )
+                .await?;
+            Ok(row.filter(|r| u64_of(r.get(0)) > now).map(|r| r.get(1)))
         })
     }
 

@@ -44,6 +44,8 @@ interface App {
   status: string;
   statusKind: "info" | "error";
   syncing: boolean;
+  /** The code of a case file the server holds for a tracer, while it is valid. */
+  caseCode?: { code: string; expiresAt: number };
 }
 
 let app: App;
@@ -331,7 +333,14 @@ function home(): HTMLElement {
     { "aria-labelledby": "case-title" },
     h("h2", { id: "case-title" }, t("caseTitle")),
     h("p", {}, t("caseBody", { authority: app.trust?.authority ?? "—" })),
-    button(t("caseShare"), () => void shareCase()),
+    button(t("caseShare"), () => void shareCase(false)),
+    button(t("caseCode"), () => void shareCase(true)),
+    ...(app.caseCode && app.caseCode.expiresAt > nowSecs()
+      ? [
+          h("p", {}, t("caseCodeShown", { time: when(app.caseCode.expiresAt) })),
+          h("p", { class: "case-code mono", "data-testid": "case-code" }, app.caseCode.code),
+        ]
+      : []),
   );
 
   const settings = h(
@@ -364,8 +373,10 @@ function home(): HTMLElement {
   return h("div", {}, current, alerts, diary, share, settings);
 }
 
-/** The case file (spec 16) of every visit in the diary, saved as a download. */
-async function shareCase(): Promise<void> {
+/** The case file (spec 16) of every visit in the diary, saved as a download, or with `byCode`
+ * handed to the server to hold for the tracer, who fetches it once with the code shown
+ * (spec 16b). */
+async function shareCase(byCode: boolean): Promise<void> {
   const trust = app.trust;
   if (!trust) return;
   tidy(app.diary, nowSecs());
@@ -376,6 +387,25 @@ async function shareCase(): Promise<void> {
   }));
   if (!confirm(t("caseConfirm", { count: visits.length, authority: trust.authority }))) return;
   const file = await sealCase(visits, nowSecs(), trust.case);
+  if (byCode) {
+    try {
+      const r = await fetch("/v1/cases", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ case: base64url(file) }),
+        cache: "no-store",
+      });
+      const answer = (await r.json().catch(() => ({}))) as { code?: string; expires_at?: number; detail?: string };
+      if (r.status !== 201 || !answer.code || !answer.expires_at) {
+        throw new Error(answer.detail ?? `the server answered ${r.status}`);
+      }
+      app.caseCode = { code: answer.code, expiresAt: answer.expires_at };
+      render();
+    } catch (e) {
+      say(t("caseCodeFailed", { why: e instanceof Error ? e.message : String(e) }), "error");
+    }
+    return;
+  }
   const name = `checkin-case-${new Date().toISOString().slice(0, 10)}.bin`;
   const url = URL.createObjectURL(new Blob([file as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
   const a = h("a", { href: url, download: name });

@@ -95,6 +95,9 @@ export const en = {
   caseShare: "Save my diary for a contact tracer",
   caseConfirm: "This file holds {count} visits (venues, addresses and times), sealed so that only {authority} can read them. Save it?",
   caseSaved: "Saved {file}. Give this file to your contact tracer.",
+  caseCode: "Give a code instead",
+  caseCodeShown: "Read this code to your contact tracer. It works once, until {time}:",
+  caseCodeFailed: "Your diary could not be handed over: {why}. Save it as a file instead, or try again later.",
   lockedTitle: "Your diary is locked",
   lockedBody: "Enter the passphrase you chose for this diary.",
   passphrase: "Passphrase",
@@ -223,6 +226,10 @@ export const cy: Messages = {
   caseConfirm:
     "Mae'r ffeil hon yn cynnwys {count} ymweliad (lleoliadau, cyfeiriadau ac amseroedd), wedi'u selio fel mai dim ond {authority} all eu darllen. Ei chadw?",
   caseSaved: "Cadwyd {file}. Rhowch y ffeil hon i'ch olrheiniwr cysylltiadau.",
+  caseCode: "Rhoi cod yn lle hynny",
+  caseCodeShown: "Darllenwch y cod hwn i'ch olrheiniwr cysylltiadau. Mae'n gweithio unwaith, tan {time}:",
+  caseCodeFailed:
+    "Doedd dim modd trosglwyddo eich dyddiadur: {why}. Cadwch ef fel ffeil yn lle hynny, neu rhowch gynnig arall arni nes ymlaen.",
   lockedTitle: "Mae eich dyddiadur wedi'i gloi",
   lockedBody: "Rhowch y cyfrinymadrodd a ddewisoch ar gyfer y dyddiadur hwn.",
   passphrase: "Cyfrinymadrodd",

@@ -149,6 +149,13 @@ try {
   ]);
   await download.saveAs(env("CASE_OUT"));
   await page.getByText(/^Saved checkin-case-/).waitFor();
+  // Or as a code the tracer types: the server holds the sealed file until it is fetched once.
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Give a code instead" }).click();
+  await page.getByTestId("case-code").waitFor();
+  results.caseCode = (await page.getByTestId("case-code").textContent()).trim();
+  check(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/.test(results.caseCode), `a case code is shown: ${results.caseCode}`);
+  await shot(page, "4c-case-code");
 
   // Nothing about the visits ever left: no request carried a poster or a venue.
   for (const { url, body } of requests) {

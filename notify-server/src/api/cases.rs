@@ -1,0 +1,148 @@
+//! Case files held for a tracer (spec section 16b): a citizen's phone posts its sealed case
+//! diary and shows the code it gets; the tracer fetches the file once with that code. The
+//! server cannot open the file (it is sealed to the authority's case key); it checks its shape,
+//! holds it for a day, and deletes it when fetched.
+
+#[allow(
+    clippy::wildcard_imports,
+    reason = "the area shares the API module's state, errors and extractors"
+)]
+use super::*;
+
+/// Largest `POST /v1/cases` body: the longest case file (spec section 17) in base64url, with
+/// room for the JSON around it.
+pub const CASE_BODY_LIMIT: u64 = 1_100_000;
+
+/// How long an unfetched case file is held, seconds.
+pub const CASE_HOLD_SECS: u64 = 86_400;
+
+/// The code alphabet: RFC 4648 base32 (no 0, 1, 8 or 9, so nothing reads as O, I or B).
+const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// A fresh code: 12 characters (60 random bits) in groups of four, `ABCD-EFGH-JKLM`.
+fn new_code() -> String {
+    let mut bytes = [0u8; 12];
+    rand::Rng::fill_bytes(&mut rand_core::UnwrapErr(rand::rngs::SysRng), &mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A code as a person may type it (any case, with or without hyphens or spaces, 0 for O and
+/// 1 for I) in its canonical form, or `None`.
+pub fn canonical_code(typed: &str) -> Option<String> {
+    let chars: Vec<char> = typed
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| match c.to_ascii_uppercase() {
+            '0' => 'O',
+            '1' => 'I',
+            c => c,
+        })
+        .collect();
+    if chars.len() != 12
+        || !chars
+            .iter()
+            .all(|c| c.is_ascii() && ALPHABET.contains(&(*c as u8)))
+    {
+        return None;
+    }
+    Some(
+        chars
+            .chunks(4)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("-"),
+    )
+}
+
+fn case_error(e: &protocol::CaseError) -> ApiError {
+    ApiError::new(Status::BadRequest, e.code(), e.to_string())
+}
+
+/// Holds a sealed case file for a tracer, durably, and answers the code that fetches it.
+#[post("/v1/cases", format = "json", data = "<data>")]
+pub async fn post_case(
+    app: &State<App>,
+    addr: ClientAddr,
+    data: Data<'_>,
+) -> Result<(Status, Json<CaseHeld>), ApiError> {
+    limit(app, &addr, Purpose::Cases)?;
+    let body: PostCase = small_json(data, CASE_BODY_LIMIT.bytes()).await?;
+    let file = b64("case", &body.case)?;
+    protocol::CaseDiary::check_shape(&file).map_err(|e| case_error(&e))?;
+    let expires_at = now() + CASE_HOLD_SECS;
+    let file = Arc::new(file);
+    // A code already taken (one chance in 2^60 a file) is drawn again.
+    let mut code = new_code();
+    loop {
+        let (c, f) = (code.clone(), Arc::clone(&file));
+        if blocking(app, move |store| store.put_case(&c, expires_at, &f)).await? {
+            break;
+        }
+        code = new_code();
+    }
+    app.durable.wait().await?;
+    Ok((Status::Created, Json(CaseHeld { code, expires_at })))
+}
+
+/// The case file held under `code`, once: it is deleted as it is answered.
+#[get("/v1/cases/<code>")]
+pub async fn get_case(
+    app: &State<App>,
+    addr: ClientAddr,
+    code: &str,
+) -> Result<Json<CaseFile>, ApiError> {
+    // Counted before the code is even read, so that guessing codes is slow.
+    limit(app, &addr, Purpose::Cases)?;
+    let code = canonical_code(code).ok_or_else(|| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_parameter",
+            "a case code is 12 letters and digits 2 to 7, such as ABCD-EFGH-JKLM",
+        )
+    })?;
+    let now = now();
+    let file = blocking(app, move |store| store.take_case(&code, now)).await?;
+    app.durable.wait().await?;
+    match file {
+        Some(file) => Ok(Json(CaseFile {
+            case: URL_SAFE_NO_PAD.encode(file),
+        })),
+        None => Err(ApiError::new(
+            Status::NotFound,
+            "case_not_found",
+            "no case file is held under this code: it was fetched already, it expired (files are held for a day), or the code is mistyped",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn codes_are_read_as_people_type_them() {
+        let code = new_code();
+        assert_eq!(code.len(), 14);
+        assert_eq!(canonical_code(&code).as_deref(), Some(code.as_str()));
+        assert_eq!(
+            canonical_code("abcd efgh jk1m").as_deref(),
+            Some("ABCD-EFGH-JKIM")
+        );
+        assert_eq!(
+            canonical_code("0BCDEFGHJKLM").as_deref(),
+            Some("OBCD-EFGH-JKLM")
+        );
+        assert_eq!(canonical_code("ABCD-EFGH-JKL"), None);
+        assert_eq!(canonical_code("ABCD-EFGH-JKL8"), None);
+        assert_eq!(canonical_code("ÄBCD-EFGH-JKLM"), None);
+    }
+}
