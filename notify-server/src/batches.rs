@@ -36,17 +36,6 @@ fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> StoreError {
     ))
 }
 
-/// Creates `dir` and its missing parents, readable by a web server (0755), syncing each new
-/// entry in its parent.
-fn create_dirs(dir: &Path) -> Result<(), StoreError> {
-    let created: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
-    std::fs::create_dir_all(dir).map_err(|e| io("create", dir, e))?;
-    for d in created.iter().rev() {
-        common::files::sync_parent(d).map_err(|e| io("sync", d, e))?;
-    }
-    Ok(())
-}
-
 /// Writes `path` unless it exists already (another instance, or an earlier round, wrote it).
 fn write_once(path: &Path, data: &[u8]) -> Result<bool, StoreError> {
     match common::files::write_new(path, data, 0o644) {
@@ -65,7 +54,7 @@ pub fn export(
     now: u64,
 ) -> Result<Exported, StoreError> {
     let dir = batches_path(batch_dir);
-    create_dirs(&dir)?;
+    crate::store::create_dirs(&dir).map_err(|e| io("create", &dir, e))?;
     let current = now / 3600;
     let oldest = current.saturating_sub(retention_days * 24);
     let mut done = Exported::default();

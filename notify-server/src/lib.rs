@@ -291,20 +291,12 @@ async fn launch_admin(admin: Rocket<Build>) {
 /// Creates the data directory if needed, durably: a new directory's entry in its parent is
 /// synced, so a power cut after the first 2xx cannot lose the whole directory.
 fn create_data_dir(dir: &Path) -> Result<(), StartError> {
-    let fail = |e: std::io::Error| {
+    store::create_dirs(dir).map_err(|e| {
         StartError(format!(
             "cannot create the data directory {}: {e}",
             dir.display()
         ))
-    };
-    // The directories this call creates: `dir` and any missing ancestors.
-    let created: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    for d in created {
-        let parent = d.parent().filter(|p| !p.as_os_str().is_empty());
-        store::sync_dir(parent.unwrap_or(Path::new("."))).map_err(fail)?;
-    }
-    Ok(())
+    })
 }
 
 /// Opens the configured store: redb in `data_dir`, or the PostgreSQL database at

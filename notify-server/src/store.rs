@@ -347,6 +347,19 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 
+/// Creates `dir` and any missing ancestors, durably: each new directory's entry in its parent
+/// is synced, so a power cut cannot lose the directory with what is later written inside.
+pub fn create_dirs(dir: &Path) -> std::io::Result<()> {
+    // The directories this call creates: `dir` and any missing ancestors.
+    let created: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
+    std::fs::create_dir_all(dir)?;
+    for d in created {
+        let parent = d.parent().filter(|p| !p.as_os_str().is_empty());
+        sync_dir(parent.unwrap_or(Path::new(".")))?;
+    }
+    Ok(())
+}
+
 impl RedbStore {
     /// Opens the store at `path`, creating it (and syncing the new file's directory entry) if
     /// it does not exist. A store left by a crash or power cut is repaired by redb on open:

@@ -37,11 +37,7 @@ fn a_database_restart_under_load_loses_nothing_acknowledged() {
         eprintln!("skipped: set NOTIFY_TEST_POSTGRES and NOTIFY_TEST_POSTGRES_RESTART");
         return;
     }
-    let url = backend
-        .iter()
-        .find(|(k, _)| *k == "database_url")
-        .map(|(_, v)| v.clone())
-        .unwrap();
+    let url = common::database_url(&backend).unwrap();
     let dir = TempDir::new().unwrap();
     let f = Fixture::new(dir.path(), 41);
     let env = env_of(&backend);

@@ -76,14 +76,8 @@ fn iterations() -> usize {
 /// `backend` names ([`common::store_settings`]).
 fn open_store(backend: &[(&str, String)], data: &Path) -> Box<dyn notify_server::store::Store> {
     use notify_server::store::{PgSettings, PgStore, RedbStore};
-    match backend.iter().find(|(k, _)| *k == "database_url") {
-        Some((_, url)) => Box::new(
-            PgStore::open(&PgSettings {
-                url: url.clone(),
-                pool_size: 2,
-            })
-            .unwrap(),
-        ),
+    match common::database_url(backend) {
+        Some(url) => Box::new(PgStore::open(&PgSettings { url, pool_size: 2 }).unwrap()),
         None => {
             let path = notify_server::store::store_path(data);
             std::fs::create_dir_all(data).unwrap();

@@ -248,21 +248,24 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
     );
 
     // The case file the page saved opens with the authority's case key: both Crown visits.
-    let listed = ok(
-        d,
-        "tracer",
-        &[
-            "case",
-            "open",
-            "case.bin",
-            "--authority",
-            "authority",
-            "--tz",
-            "UTC",
-        ],
-    );
-    println!("tracer case open:\n{listed}");
-    assert_eq!(listed.matches("The Crown").count(), 2, "{listed}");
+    let case_open = |file: &str| {
+        let listed = ok(
+            d,
+            "tracer",
+            &[
+                "case",
+                "open",
+                file,
+                "--authority",
+                "authority",
+                "--tz",
+                "UTC",
+            ],
+        );
+        println!("tracer case open {file}:\n{listed}");
+        assert_eq!(listed.matches("The Crown").count(), 2, "{listed}");
+    };
+    case_open("case.bin");
 
     // The same diary handed over as a code: the tracer fetches it once (typed in lower case)
     // and opens it; a second fetch finds nothing.
@@ -280,20 +283,7 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
             "by-code.bin",
         ],
     );
-    let listed = ok(
-        d,
-        "tracer",
-        &[
-            "case",
-            "open",
-            "by-code.bin",
-            "--authority",
-            "authority",
-            "--tz",
-            "UTC",
-        ],
-    );
-    assert_eq!(listed.matches("The Crown").count(), 2, "{listed}");
+    case_open("by-code.bin");
     let again = tests::run(
         d,
         "tracer",

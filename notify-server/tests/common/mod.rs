@@ -217,6 +217,14 @@ pub fn store_settings() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The database URL among store settings, if they name PostgreSQL.
+pub fn database_url(settings: &[(&str, String)]) -> Option<String> {
+    settings
+        .iter()
+        .find(|(k, _)| *k == "database_url")
+        .map(|(_, v)| v.clone())
+}
+
 /// Whether the servers under test keep their store in redb (`NOTIFY_TEST_POSTGRES` unset).
 pub fn store_settings_are_redb() -> bool {
     std::env::var("NOTIFY_TEST_POSTGRES").map_or(true, |v| v.is_empty())
