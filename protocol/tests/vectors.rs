@@ -2656,6 +2656,8 @@ fn limits_match_the_spec() {
     use protocol::{cert, notice, poster, query, revocation, vault};
     assert_eq!(revocation::MAX_REVOKED_KEYS, 4096);
     assert_eq!(protocol::case::MAX_CASE_LEN, 802_865);
+    assert_eq!(protocol::case::MIN_CASE_LEN, 1_073);
+    assert_eq!(protocol::unwrap_request::MAX_REQUEST_RECORDS, 100_000);
     // The shortest case file: no visits, one padded block.
     let empty = CaseDiary {
         created_at: T0,
