@@ -218,6 +218,7 @@ pub mod files {
 
     /// One record the venue stripped.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct OpenedRecord {
         /// Index in the request's records.
         pub index: usize,
@@ -227,6 +228,7 @@ pub mod files {
 
     /// One record the venue refused.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct RefusedRecord {
         /// Index in the request's records.
         pub index: usize,
@@ -278,6 +280,7 @@ pub mod files {
 
     /// What `venue-keygen unwrap` writes and `tracer vault open` reads.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub struct VaultResponse {
         /// Always [`RESPONSE_FORMAT`].
         pub format: String,

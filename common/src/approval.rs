@@ -9,7 +9,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::tz::TimeZone;
 use protocol::approval::{self as pa, Approver, Statement};
-use protocol::{Certificate, Poster, Severity, TrustAnchor, VerifyingKey};
+use protocol::{
+    ApprovalError, CertError, Certificate, FileError, Poster, Severity, TrustAnchor, VerifyingKey,
+};
 
 use crate::Error;
 
@@ -57,19 +59,23 @@ pub fn severity_word(s: Severity) -> &'static str {
     }
 }
 
-fn bad(path: &Path, why: impl Into<String>) -> Error {
-    Error::BadFile(path.to_path_buf(), why.into())
+/// Reads an approval request file (`tracer notify request` writes them), refusing a file of
+/// another kind or a damaged one under the spec's names.
+pub fn read_request(path: &Path) -> Result<ApprovalRequest, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    crate::exchange::read_json(path, &bytes, APPROVAL_REQUEST_FORMAT, "an approval request")
 }
 
-/// Reads a JSON file of type `T`, naming the file and the problem.
-pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    serde_json::from_str(&text).map_err(|e| bad(path, format!("it is not {what} ({e})")))
+/// Reads an approval file (`venue-keygen approve` and `tracer authority approve` write them).
+pub fn read_approval(path: &Path) -> Result<Approval, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    crate::exchange::read_json(path, &bytes, APPROVAL_FORMAT, "an approval")
 }
 
-/// Checks a request against the pinned `trust` at `now`: the poster decodes, the certificate
-/// verifies under the root and is valid now, and the window and message are ones phones
-/// accept (spec sections 11.1 and 11a).
+/// Checks a request against the pinned `trust` at `now`, in the order of spec section 11a.1:
+/// the poster decodes and verifies, the certificate verifies under the root and is valid now,
+/// the severity, window and message are ones phones accept (section 11.1), and the window
+/// ends by now + 300 seconds and starts at most 14 days ago. `path` names the file in errors.
 pub fn check(
     path: &Path,
     request: ApprovalRequest,
@@ -77,34 +83,19 @@ pub fn check(
     now: u64,
 ) -> Result<Checked, Error> {
     if request.format != APPROVAL_REQUEST_FORMAT {
-        return Err(bad(
-            path,
-            format!(
-                "its format is '{}', not '{APPROVAL_REQUEST_FORMAT}'",
-                request.format
-            ),
-        ));
+        let e = FileError::WrongKind {
+            expected: "an approval request",
+            given: format!("a file of format '{}'", request.format.escape_debug()),
+        };
+        return Err(Error::refused(path, e.code(), &e));
     }
     let poster = Poster::from_payload(&request.poster)
-        .map_err(|e| bad(path, format!("its poster does not verify: {e}")))?;
-    let cert_bytes = URL_SAFE_NO_PAD
-        .decode(request.certificate.as_bytes())
-        .map_err(|_| bad(path, "its certificate is not base64url"))?;
-    let cert = Certificate::decode(&cert_bytes)
-        .map_err(|e| bad(path, format!("its certificate does not decode: {e}")))?;
-    cert.verify(&trust.root).map_err(|e| {
-        bad(
-            path,
-            format!(
-                "its tracer certificate was not issued by {} (the trust file's root): {e}; \
-                 do not approve it",
-                trust.authority
-            ),
-        )
-    })?;
+        .map_err(|e| Error::refused(path, e.code(), format!("its poster does not verify: {e}")))?;
+    let cert = crate::exchange::certificate(path, &request.certificate, trust)?;
     if !cert.is_valid_at(now) {
-        return Err(bad(
+        return Err(Error::refused(
             path,
+            CertError::NotValidAt { at: now }.code(),
             format!(
                 "the tracer's certificate is not valid now (it is valid {} to {} UTC)",
                 crate::time::show(cert.not_before(), &TimeZone::UTC),
@@ -112,15 +103,11 @@ pub fn check(
             ),
         ));
     }
+    let refuse = |e: ApprovalError| Error::refused(path, e.code(), &e);
     let severity = match request.severity.as_str() {
         "low" => Severity::Low,
         "high" => Severity::High,
-        other => {
-            return Err(bad(
-                path,
-                format!("its severity is '{other}', not low or high"),
-            ));
-        }
+        _ => return Err(refuse(ApprovalError::InvalidSeverity)),
     };
     let statement = Statement {
         venue_id: poster.venue_id(),
@@ -130,15 +117,14 @@ pub fn check(
         severity,
         message: request.message.clone(),
     };
-    statement.validate().map_err(|e| bad(path, e.to_string()))?;
-    if request.end > now + 300 {
-        return Err(bad(path, "its window ends in the future"));
+    statement
+        .validate()
+        .map_err(|e| Error::refused(path, e.code(), &e))?;
+    if request.end > now.saturating_add(300) {
+        return Err(refuse(ApprovalError::WindowInFuture));
     }
-    if request.start + RETENTION_SECS < now {
-        return Err(bad(
-            path,
-            "its window starts more than 14 days ago: phones no longer hold visits that old",
-        ));
+    if request.start.saturating_add(RETENTION_SECS) < now {
+        return Err(refuse(ApprovalError::WindowTooOld));
     }
     Ok(Checked {
         request,
@@ -146,6 +132,26 @@ pub fn check(
         cert,
         statement,
     })
+}
+
+/// What a venue checks besides [`check`]: that the request's poster carries its own Ed25519
+/// key (`own`, from its key file), so that it approves notices for itself only.
+pub fn check_own_venue(path: &Path, checked: &Checked, own: &Poster) -> Result<(), Error> {
+    if checked.poster.verifying_key() != own.verifying_key() {
+        let e = ApprovalError::NotOwnVenue;
+        return Err(Error::refused(
+            path,
+            e.code(),
+            format!(
+                "{e} (the request is for {}, fingerprint {}; this key is {}'s, fingerprint {})",
+                checked.poster.info().name,
+                checked.poster.fingerprint(),
+                own.info().name,
+                own.fingerprint()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 impl Checked {
@@ -199,25 +205,22 @@ pub fn check_approval(
     now: u64,
 ) -> Result<(Checked, pa::Approval), Error> {
     if file.format != APPROVAL_FORMAT {
-        return Err(bad(
-            path,
-            format!("its format is '{}', not '{APPROVAL_FORMAT}'", file.format),
-        ));
+        let e = FileError::WrongKind {
+            expected: "an approval",
+            given: format!("a file of format '{}'", file.format.escape_debug()),
+        };
+        return Err(Error::refused(path, e.code(), &e));
     }
+    let refuse = |e: ApprovalError, detail: String| {
+        Error::refused(path, e.code(), format!("{e} ({detail})"))
+    };
     let by = Approver::from_name(&file.approver).ok_or_else(|| {
-        bad(
-            path,
-            format!(
-                "its approver is '{}', not venue or authority",
-                file.approver
-            ),
+        refuse(
+            ApprovalError::InvalidApprover,
+            format!("it says '{}'", file.approver.escape_debug()),
         )
     })?;
-    let signature: [u8; 64] = URL_SAFE_NO_PAD
-        .decode(file.signature.as_bytes())
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| bad(path, "its signature is not 64 bytes of base64url"))?;
+    let signature: [u8; 64] = crate::exchange::value(path, "signature", &file.signature)?;
     let checked = check(path, file.request, trust, now)?;
     let approval = pa::Approval { by, signature };
     let venue_key: &VerifyingKey = checked.poster.verifying_key();
@@ -225,21 +228,42 @@ pub fn check_approval(
         .statement
         .verify(&approval, venue_key, &trust.emergency)
         .map_err(|_| {
-            bad(
-                path,
+            refuse(
+                ApprovalError::BadSignature,
                 match by {
                     Approver::Venue => format!(
-                        "the signature is not {}'s venue key's: ask the venue to approve it again",
+                        "it is not {}'s venue key's signature",
                         checked.poster.info().name
                     ),
-                    Approver::Authority => format!(
-                        "the signature is not the emergency key of {}",
-                        trust.authority
-                    ),
+                    Approver::Authority => {
+                        format!("it is not the emergency key of {}", trust.authority)
+                    }
                 },
             )
         })?;
     Ok((checked, approval))
+}
+
+/// What a tracer checks besides [`check_approval`] before publishing: that the approval is
+/// of a request made with its own certificate (`own`).
+pub fn check_own_certificate(
+    path: &Path,
+    checked: &Checked,
+    own: &Certificate,
+) -> Result<(), Error> {
+    if checked.cert.to_bytes() != own.to_bytes() {
+        let e = ApprovalError::NotOwnCertificate;
+        return Err(Error::refused(
+            path,
+            e.code(),
+            format!(
+                "{e}: it approves a notice by \"{}\"; only the tracer who asked can publish it \
+                 (after a new certificate, ask for the approval again)",
+                checked.cert.name()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Asks `question` and reads the answer from standard input: only `y` or `yes` (any case)

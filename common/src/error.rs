@@ -23,6 +23,16 @@ pub enum Error {
     },
     /// A file is damaged or of the wrong kind.
     BadFile(PathBuf, String),
+    /// A file one party hands another was refused by a check the spec names: `code` is that
+    /// name (`file_wrong_kind`, `approval_not_own_venue`, …), `detail` says why in words.
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// The spec's name for the refusal, as in the vectors.
+        code: &'static str,
+        /// What is wrong and what to do.
+        detail: String,
+    },
 }
 
 impl Error {
@@ -32,6 +42,25 @@ impl Error {
             action: action.to_owned(),
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl Error {
+    /// `path` refused by the check `code` names, for the reason `detail` gives.
+    pub fn refused(path: &std::path::Path, code: &'static str, detail: impl fmt::Display) -> Self {
+        Error::Refused {
+            path: path.to_path_buf(),
+            code,
+            detail: detail.to_string(),
+        }
+    }
+
+    /// The spec's name for a refused file, if this is one.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            Error::Refused { code, .. } => Some(code),
+            _ => None,
         }
     }
 }
@@ -51,6 +80,9 @@ impl fmt::Display for Error {
                 source,
             } => write!(f, "cannot {action} {}: {source}", path.display()),
             Error::BadFile(p, why) => write!(f, "{} is not usable: {why}", p.display()),
+            Error::Refused { path, code, detail } => {
+                write!(f, "{} is refused ({code}): {detail}", path.display())
+            }
         }
     }
 }

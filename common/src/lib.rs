@@ -5,6 +5,7 @@
 //! - [`keyfile`]: the small `header` + `field: base64url` key files;
 //! - [`authority`]: the authority's key files and trust file;
 //! - [`approval`]: the approval request and approval files between tracer and venue;
+//! - [`exchange`]: reading the files parties hand each other, refused under the spec's names;
 //! - [`qr`] (feature `qr`): a poster from its URL, its code, or a photo of its QR code;
 //! - [`http`] (feature `http`): the HTTP agent that talks to the notify server;
 //! - [`revocation`]: the authority's revocation list, from a file or (feature `http`) the server;
@@ -17,6 +18,7 @@
 pub mod approval;
 pub mod authority;
 pub mod error;
+pub mod exchange;
 pub mod files;
 #[cfg(feature = "http")]
 pub mod http;

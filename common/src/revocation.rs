@@ -70,15 +70,25 @@ pub fn fetch(server: &str, trust: &TrustAnchor, now: u64) -> Result<Option<Revoc
         })
 }
 
-/// Refuses a certificate whose tracer key `list` names.
-pub fn refuse_revoked(list: &RevocationList, cert: &Certificate) -> Result<(), Error> {
+/// Refuses the request in `path` when `list` names its certificate's tracer key, under the
+/// name `code` (`approval_certificate_revoked` or `unwrap_request_certificate_revoked`).
+pub fn refuse_revoked(
+    list: &RevocationList,
+    cert: &Certificate,
+    path: &Path,
+    code: &'static str,
+) -> Result<(), Error> {
     if list.is_revoked(cert.tracer_key()) {
-        return Err(Error::Invalid(format!(
-            "the health authority has revoked the key of the tracer '{}' (revocation list of \
-             {}): refuse this request and tell the health authority who sent it",
-            cert.name(),
-            crate::time::show(list.issued_at(), &jiff::tz::TimeZone::UTC)
-        )));
+        return Err(Error::refused(
+            path,
+            code,
+            format!(
+                "the health authority has revoked the key of the tracer '{}' (revocation list \
+                 of {}): refuse this request and tell the health authority who sent it",
+                cert.name(),
+                crate::time::show(list.issued_at(), &jiff::tz::TimeZone::UTC)
+            ),
+        ));
     }
     Ok(())
 }

@@ -21,6 +21,8 @@ pub const CASE_VERSION: u8 = 2;
 pub const MAX_CASE_VISITS: usize = 2000;
 /// Plaintext padding block.
 pub const CASE_PAD: usize = 1024;
+/// Shortest case file: a diary of no visits, one padded block (1,073 bytes).
+pub const MIN_CASE_LEN: usize = 1 + ENC_LEN + CASE_PAD + AEAD_TAG_LEN;
 /// Longest case file.
 pub const MAX_CASE_LEN: usize = 1
     + ENC_LEN
@@ -117,15 +119,18 @@ impl CaseDiary {
         Ok(out)
     }
 
-    /// Checks what can be checked of a case file without the case key: the version, and a
-    /// length that a sealed, padded diary has (`1 + 32 + k × 1024 + 16`, at most
-    /// [`MAX_CASE_LEN`]). A server holding a file for a tracer (spec section 16b) checks this.
+    /// Checks what can be checked of a case file without the case key, in this order: a file
+    /// at all (`case_truncated`), the version (`case_unsupported_version`), at least
+    /// [`MIN_CASE_LEN`] bytes (`case_truncated`), at most [`MAX_CASE_LEN`]
+    /// (`case_too_many_visits`), and a length of `1 + 32 + k × 1024 + 16` (`case_malformed`).
+    /// A server holding a file for a tracer (spec section 16b) checks this, and opening checks
+    /// it first.
     pub fn check_shape(file: &[u8]) -> Result<(), CaseError> {
         let (&version, sealed) = file.split_first().ok_or(CaseError::Truncated)?;
         if version != CASE_VERSION {
             return Err(CaseError::UnsupportedVersion(version));
         }
-        if sealed.len() < ENC_LEN + CASE_PAD + AEAD_TAG_LEN {
+        if file.len() < MIN_CASE_LEN {
             return Err(CaseError::Truncated);
         }
         if file.len() > MAX_CASE_LEN {
@@ -137,18 +142,12 @@ impl CaseDiary {
         Ok(())
     }
 
-    /// Opens a case file with the authority's case key.
+    /// Opens a case file with the authority's case key: first the checks of
+    /// [`CaseDiary::check_shape`], so that a file is refused by its length under the same name
+    /// whether a server or the authority looks at it, then the opening and the plaintext's.
     pub fn open(authority: &SealingSecretKey, file: &[u8]) -> Result<CaseDiary, CaseError> {
-        let (&version, sealed) = file.split_first().ok_or(CaseError::Truncated)?;
-        if version != CASE_VERSION {
-            return Err(CaseError::UnsupportedVersion(version));
-        }
-        if sealed.len() < ENC_LEN + AEAD_TAG_LEN {
-            return Err(CaseError::Truncated);
-        }
-        if file.len() > MAX_CASE_LEN {
-            return Err(CaseError::TooManyVisits(MAX_CASE_VISITS + 1));
-        }
+        CaseDiary::check_shape(file)?;
+        let sealed = file.get(1..).ok_or(CaseError::Truncated)?;
         let plain = zeroize::Zeroizing::new(
             hpke_suite::open(authority, domain::CASE_DIARY, &[CASE_VERSION], sealed)
                 .map_err(|_| CaseError::DecryptionFailed)?,

@@ -945,6 +945,12 @@ pub enum UnwrapRequestError {
     },
     /// The tracer's signature does not verify.
     BadSignature,
+    /// The request's poster is another venue's.
+    NotOwnVenue,
+    /// The request carries more records than a venue unwraps at once.
+    TooManyRecords(usize),
+    /// The newest revocation list names the tracer's key.
+    CertificateRevoked,
 }
 
 impl UnwrapRequestError {
@@ -957,6 +963,9 @@ impl UnwrapRequestError {
             UnwrapRequestError::FromTheFuture { .. } => "unwrap_request_from_the_future",
             UnwrapRequestError::Stale { .. } => "unwrap_request_stale",
             UnwrapRequestError::BadSignature => "unwrap_request_bad_signature",
+            UnwrapRequestError::NotOwnVenue => "unwrap_request_not_own_venue",
+            UnwrapRequestError::TooManyRecords(_) => "unwrap_request_too_many_records",
+            UnwrapRequestError::CertificateRevoked => "unwrap_request_certificate_revoked",
         }
     }
 }
@@ -987,6 +996,20 @@ impl fmt::Display for UnwrapRequestError {
                 "the tracer's signature over the request does not verify: it was altered after \
                  signing, or not made by this tracer",
             ),
+            UnwrapRequestError::NotOwnVenue => f.write_str(
+                "the request is for another venue's poster, not this venue's: nothing was \
+                 unwrapped",
+            ),
+            UnwrapRequestError::TooManyRecords(n) => write!(
+                f,
+                "the request carries {n} records, more than the {} a venue unwraps at once: ask \
+                 the tracer to split it",
+                crate::unwrap_request::MAX_REQUEST_RECORDS
+            ),
+            UnwrapRequestError::CertificateRevoked => f.write_str(
+                "the health authority has revoked the key of the tracer who asks: refuse the \
+                 request and tell the health authority who sent it",
+            ),
         }
     }
 }
@@ -998,3 +1021,165 @@ impl From<CertError> for UnwrapRequestError {
         UnwrapRequestError::Certificate(e)
     }
 }
+
+/// Why one of the files parties hand each other (approval request, approval, vault request,
+/// vault response, public key file: spec sections 11a.1, 14.4 and 16c) was refused as a
+/// file, before what it asks was looked at.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    /// The file is another kind of file than the one expected: another `format` or header, or
+    /// no file of this protocol's text formats at all.
+    WrongKind {
+        /// The kind expected, in words ("an approval request").
+        expected: &'static str,
+        /// The kind given, in words ("a vault request", "a PNG image").
+        given: String,
+    },
+    /// The file is of the right kind but not well formed: not UTF-8 JSON, an unknown or
+    /// missing field, a field of the wrong type, or a key file without its field line.
+    Malformed(String),
+    /// A value is not base64url without padding, or decodes to the wrong length.
+    BadValue(&'static str),
+}
+
+impl FileError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FileError::WrongKind { .. } => "file_wrong_kind",
+            FileError::Malformed(_) => "file_malformed",
+            FileError::BadValue(_) => "file_bad_value",
+        }
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::WrongKind { expected, given } => write!(
+                f,
+                "it is {given}, not {expected}: check which file you gave"
+            ),
+            FileError::Malformed(why) => write!(f, "it is damaged: {why}"),
+            FileError::BadValue(what) => write!(
+                f,
+                "its {what} is not base64url without padding of the right length: it is damaged"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// Why an approval request or an approval is refused (spec section 11a.1). The poster, the
+/// certificate, the window and the message are refused with their own errors.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApprovalError {
+    /// A venue was asked to approve a notice for another venue's poster.
+    NotOwnVenue,
+    /// `severity` is not `low` or `high`.
+    InvalidSeverity,
+    /// The window ends more than 300 seconds after now.
+    WindowInFuture,
+    /// The window starts more than 14 days before now.
+    WindowTooOld,
+    /// The newest revocation list names the tracer's key.
+    CertificateRevoked,
+    /// `approver` is not `venue` or `authority`.
+    InvalidApprover,
+    /// The approval's signature does not verify under the approver's key.
+    BadSignature,
+    /// A tracer was given an approval of a request made with another certificate.
+    NotOwnCertificate,
+}
+
+impl ApprovalError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApprovalError::NotOwnVenue => "approval_not_own_venue",
+            ApprovalError::InvalidSeverity => "approval_invalid_severity",
+            ApprovalError::WindowInFuture => "approval_window_in_future",
+            ApprovalError::WindowTooOld => "approval_window_too_old",
+            ApprovalError::CertificateRevoked => "approval_certificate_revoked",
+            ApprovalError::InvalidApprover => "approval_invalid_approver",
+            ApprovalError::BadSignature => "approval_bad_signature",
+            ApprovalError::NotOwnCertificate => "approval_not_own_certificate",
+        }
+    }
+}
+
+impl fmt::Display for ApprovalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApprovalError::NotOwnVenue => f.write_str(
+                "the request is for another venue's poster, not yours: nothing was approved",
+            ),
+            ApprovalError::InvalidSeverity => f.write_str("its severity is not low or high"),
+            ApprovalError::WindowInFuture => f.write_str(
+                "its window ends in the future: a notice covers only time that has passed",
+            ),
+            ApprovalError::WindowTooOld => f.write_str(
+                "its window starts more than 14 days ago: phones no longer hold visits that old",
+            ),
+            ApprovalError::CertificateRevoked => f.write_str(
+                "the health authority has revoked the key of the tracer who asks: refuse the \
+                 request and tell the health authority who sent it",
+            ),
+            ApprovalError::InvalidApprover => f.write_str("its approver is not venue or authority"),
+            ApprovalError::BadSignature => f.write_str(
+                "its signature is not the approver's: ask the venue to approve it again (or \
+                 the authority, for an emergency approval)",
+            ),
+            ApprovalError::NotOwnCertificate => {
+                f.write_str("it approves a request made with another tracer certificate than yours")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ApprovalError {}
+
+/// Why a tracer refuses a venue's vault response (spec section 14.4).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VaultResponseError {
+    /// `request` is not the hash of the request file the tracer wrote.
+    WrongRequest,
+    /// `venue_id` is not the request's poster's.
+    WrongVenue,
+    /// An index is not one of the request's records, or appears twice.
+    InvalidIndex(usize),
+}
+
+impl VaultResponseError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VaultResponseError::WrongRequest => "vault_response_wrong_request",
+            VaultResponseError::WrongVenue => "vault_response_wrong_venue",
+            VaultResponseError::InvalidIndex(_) => "vault_response_invalid_index",
+        }
+    }
+}
+
+impl fmt::Display for VaultResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VaultResponseError::WrongRequest => f.write_str(
+                "it does not answer this request file: the venue unwrapped another request",
+            ),
+            VaultResponseError::WrongVenue => {
+                f.write_str("it names another venue than the request's poster")
+            }
+            VaultResponseError::InvalidIndex(i) => write!(
+                f,
+                "its record index {i} is not a record of the request, or appears twice"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VaultResponseError {}

@@ -30,8 +30,9 @@ pub use case::{CaseDiary, CaseVisit};
 pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_file_tag, vault_tag};
 pub use error::{
-    BatchError, BundleError, CaseError, CertError, NoticeError, PosterError, QueryError,
-    RevocationError, TextProblem, TrustError, UnwrapRequestError, VaultError, VisitError,
+    ApprovalError, BatchError, BundleError, CaseError, CertError, FileError, NoticeError,
+    PosterError, QueryError, RevocationError, TextProblem, TrustError, UnwrapRequestError,
+    VaultError, VaultResponseError, VisitError,
 };
 pub use keys::{
     AuthorityRootKey, Ed25519Secret, SealingPublicKey, SealingSecretKey, TracerKey, VenueKeys,

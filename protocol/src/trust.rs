@@ -123,6 +123,13 @@ pub fn parse_day(text: &str) -> Option<u64> {
     u64::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
+/// Trims a line, a field name or a value of a trust file (spec section 16a): ASCII spaces,
+/// tabs and carriage returns, and nothing else, so that every reader trims alike (Unicode's
+/// white space differs between languages' `trim`, and a byte order mark is not white space).
+fn trim(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\r'])
+}
+
 impl TrustAnchor {
     /// The sealing key for vault records of the hour that starts at Unix time `t`, if a
     /// period covers it.
@@ -160,8 +167,8 @@ impl TrustAnchor {
     /// Parses a trust file strictly.
     pub fn parse(text: &str) -> Result<TrustAnchor, TrustError> {
         let mut lines = text
-            .lines()
-            .map(str::trim)
+            .split('\n')
+            .map(trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'));
         if lines.next() != Some(TRUST_HEADER) {
             return Err(TrustError::NotATrustFile);
@@ -172,8 +179,8 @@ impl TrustAnchor {
             let (key, value) = line
                 .split_once(':')
                 .ok_or(TrustError::Malformed("a line has no ':'"))?;
-            let value = value.trim();
-            let slot = match key.trim() {
+            let value = trim(value);
+            let slot = match trim(key) {
                 "authority" => &mut authority,
                 "root" => &mut root,
                 "emergency" => &mut emergency,

@@ -19,6 +19,8 @@ use crate::wire::{put_u16, put_u64};
 
 /// How far in the future a request's `signed_at` may lie, seconds.
 pub const MAX_REQUEST_SKEW_SECS: u64 = 300;
+/// Most records one request may carry (spec section 14.4).
+pub const MAX_REQUEST_RECORDS: usize = 100_000;
 /// How old a request may be when the venue unwraps it: a week.
 pub const MAX_REQUEST_AGE_SECS: u64 = 7 * 86_400;
 
@@ -115,4 +117,11 @@ impl UnwrapStatement {
             )
             .map_err(|_| UnwrapRequestError::BadSignature)
     }
+}
+
+/// The `request` field of a vault response (spec section 14.4): the lower-case hex BLAKE3 hash
+/// (unkeyed) of the request file's exact bytes, which binds a response to the request it
+/// answers.
+pub fn request_file_hash(request_file: &[u8]) -> String {
+    crate::hex(blake3::hash(request_file).as_bytes())
 }

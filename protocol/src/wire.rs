@@ -101,9 +101,10 @@ pub enum TextProblem {
     NotUtf8,
     /// The text holds a control character (C0, DEL or C1), which could disguise what is shown.
     ControlCharacter,
-    /// The text holds an invisible format character or a line or paragraph separator (such as
-    /// U+202E RIGHT-TO-LEFT OVERRIDE or U+200B ZERO WIDTH SPACE), with which two fields could
-    /// display alike or one could display unlike its bytes.
+    /// The text holds an invisible character: a format character, a line or paragraph
+    /// separator or a default-ignorable code point (such as U+202E RIGHT-TO-LEFT OVERRIDE,
+    /// U+200B ZERO WIDTH SPACE or U+3164 HANGUL FILLER), with which two fields could display
+    /// alike or one could display unlike its bytes.
     FormatCharacter,
     /// The text starts or ends with white space; the canonical form is trimmed.
     Untrimmed,
@@ -117,24 +118,65 @@ impl std::fmt::Display for TextProblem {
             TextProblem::NotUtf8 => f.write_str("is not valid UTF-8"),
             TextProblem::ControlCharacter => f.write_str("contains a control character"),
             TextProblem::FormatCharacter => f.write_str(
-                "contains an invisible formatting character (such as a direction override or a zero-width space)",
+                "contains an invisible character (such as a direction override, a zero-width space or a blank filler letter)",
             ),
             TextProblem::Untrimmed => f.write_str("starts or ends with white space"),
         }
     }
 }
 
-/// Unicode general category Cf (format), Zl (line separator) or Zp (paragraph separator),
-/// except U+200C ZERO WIDTH NON-JOINER and U+200D ZERO WIDTH JOINER, which Persian, the Indic
-/// scripts and emoji need to be written at all (spec section 3, "Text fields").
-fn is_format_character(c: char) -> bool {
-    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
-    matches!(
-        c.general_category(),
-        GeneralCategory::Format
-            | GeneralCategory::LineSeparator
-            | GeneralCategory::ParagraphSeparator
-    ) && !matches!(c, '\u{200C}' | '\u{200D}')
+/// The code points no text field may hold besides controls (spec section 3, "Text fields",
+/// rule 4), as inclusive ranges in ascending order: Unicode 15.0's general categories Cf, Zl
+/// and Zp and its `Default_Ignorable_Code_Point` property, less U+200C ZERO WIDTH NON-JOINER,
+/// U+200D ZERO WIDTH JOINER and the variation selectors (which Persian, the Indic scripts,
+/// Mongolian, CJK and emoji need), plus U+2800 BRAILLE PATTERN BLANK (a blank that is not
+/// white space). The spec lists the table itself, so every implementation refuses exactly
+/// these whatever Unicode version its libraries ship: a library's own table would refuse
+/// more or less as Unicode grows.
+const INVISIBLE: &[(u32, u32)] = &[
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180E, 0x180E),
+    (0x200B, 0x200B),
+    (0x200E, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x206F),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE00FF),
+    (0xE01F0, 0xE0FFF),
+];
+
+/// Whether `c` is in [`INVISIBLE`].
+fn is_invisible(c: char) -> bool {
+    let c = u32::from(c);
+    INVISIBLE
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// Checks a text field against the rules every format shares (spec section 3, "Text fields").
@@ -145,7 +187,7 @@ pub(crate) fn check_text(s: &str, max: usize, required: bool) -> Result<(), Text
     if s.chars().any(char::is_control) {
         return Err(TextProblem::ControlCharacter);
     }
-    if s.chars().any(is_format_character) {
+    if s.chars().any(is_invisible) {
         return Err(TextProblem::FormatCharacter);
     }
     if s.trim() != s {
@@ -161,4 +203,57 @@ pub(crate) fn decode_text(b: &[u8], max: usize, required: bool) -> Result<&str, 
     let s = std::str::from_utf8(b).map_err(|_| TextProblem::NotUtf8)?;
     check_text(s, max, required)?;
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_invisible_table_is_sorted_and_holds_every_format_character_but_the_joiners() {
+        use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
+        assert!(INVISIBLE.windows(2).all(|w| w[0].1 < w[1].0));
+        assert!(INVISIBLE.iter().all(|&(lo, hi)| lo <= hi));
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let format = matches!(
+                c.general_category(),
+                GeneralCategory::Format
+                    | GeneralCategory::LineSeparator
+                    | GeneralCategory::ParagraphSeparator
+            );
+            if format && !matches!(c, '\u{200C}' | '\u{200D}') {
+                assert!(
+                    is_invisible(c),
+                    "U+{:04X} is a format character",
+                    u32::from(c)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn invisible_letters_are_refused_and_visible_marks_and_emoji_kept() {
+        for refused in [
+            "\u{115F}a",
+            "a\u{3164}b",
+            "a\u{034F}b",
+            "a\u{2800}b",
+            "a\u{FFA0}",
+        ] {
+            assert_eq!(
+                check_text(refused, 80, true),
+                Err(TextProblem::FormatCharacter),
+                "{refused:?}"
+            );
+        }
+        for kept in [
+            "S\u{0336}a\u{0336}le",
+            "\u{2764}\u{FE0F} Caf\u{00E9}",
+            "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
+            "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}",
+            "\u{845B}\u{E0100}",
+        ] {
+            assert_eq!(check_text(kept, 80, true), Ok(()), "{kept:?}");
+        }
+    }
 }

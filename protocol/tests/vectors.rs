@@ -28,6 +28,9 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
 use serde_json::{Value, json};
 
+#[path = "gen/files.rs"]
+mod files;
+
 /// 2026-01-01T00:00:00Z: every vector's clock starts here.
 const T0: u64 = 1_767_225_600;
 const BASE_URL: &str = "https://checkin.example/v1/c";
@@ -315,11 +318,24 @@ fn gen_poster(f: &Fixture) -> Value {
         ("poster_direction_override_in_name", '\u{202E}'),
         ("poster_zero_width_space_in_name", '\u{200B}'),
         ("poster_byte_order_mark_in_name", '\u{FEFF}'),
+        // Default-ignorable letters that show as nothing (spec section 3, rule 4).
+        ("poster_hangul_choseong_filler_in_name", '\u{115F}'),
+        ("poster_hangul_filler_in_name", '\u{3164}'),
+        ("poster_halfwidth_hangul_filler_in_name", '\u{FFA0}'),
+        ("poster_braille_blank_in_name", '\u{2800}'),
     ] {
         let mut fmt = body.to_vec();
         ch.encode_utf8(&mut fmt[67..70]);
         neg(name, "poster_invalid_text", resign_poster(keys, &fmt));
     }
+    // "Ca" replaced by the two-byte U+034F COMBINING GRAPHEME JOINER, default-ignorable.
+    let mut cgj = body.to_vec();
+    '\u{034F}'.encode_utf8(&mut cgj[67..69]);
+    neg(
+        "poster_combining_grapheme_joiner_in_name",
+        "poster_invalid_text",
+        resign_poster(keys, &cgj),
+    );
     // Weak keys (spec section 6, "Valid keys"). X25519 keys of small order, re-signed so that only the
     // key check fails: zero, the point of order 4 (u = 1), a point of order 8, and p - 1.
     for (name, x) in [
@@ -429,7 +445,7 @@ fn gen_poster(f: &Fixture) -> Value {
         text_negative.push(json!({"name": name, "error": error, "text": text}));
     }
     json!({
-        "description": "Posters. Each valid vector decodes from `encoding`, `payload` and `url`, and yields `venue_id` and `fingerprint`. Each negative vector must fail with `error`.",
+        "description": "Posters. Each valid vector decodes from `encoding`, `payload` and `url`, and yields `venue_id` and `fingerprint`. Each negative vector must fail with `error`. Each `accepted_text` poster decodes, its name holding characters the text rules keep.",
         "base_url": BASE_URL,
         "valid": [poster_json(&f.poster), poster_json(&f.poster2)],
         "validity_checks": [
@@ -440,7 +456,37 @@ fn gen_poster(f: &Fixture) -> Value {
         ],
         "negative": negative,
         "negative_text": text_negative,
+        "accepted_text": accepted_text(f),
     })
+}
+
+/// Posters whose names hold characters the text rules keep (spec section 3): a visible
+/// combining stroke, an emoji variation selector, joiners in an emoji sequence and in Persian,
+/// and an ideographic variation selector.
+fn accepted_text(f: &Fixture) -> Vec<Value> {
+    [
+        "S\u{0336}a\u{0336}l\u{0336}e\u{0336} Caf\u{00E9}",
+        "\u{2764}\u{FE0F} Caf\u{00E9}",
+        "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} Family",
+        "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}",
+        "\u{845B}\u{E0100}\u{57CE}",
+    ]
+    .into_iter()
+    .map(|name| {
+        let p = Poster::sign(
+            &f.venue.keys(),
+            PosterInfo {
+                name: name.into(),
+                address: String::new(),
+                category: String::new(),
+                default_stay_minutes: 60,
+                validity: None,
+            },
+        )
+        .unwrap();
+        json!({"name": name, "encoding": h(p.to_bytes())})
+    })
+    .collect()
 }
 
 fn gen_derive(f: &Fixture) -> Value {
@@ -910,7 +956,7 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
     let (st, en) = (payload.start, payload.end);
     let msg = b"Please book a test.";
     let plain = notice_len - 16;
-    let cases: [(&str, &str, Vec<u8>); 6] = [
+    let cases: [(&str, &str, Vec<u8>); 7] = [
         (
             "notice_severity_3",
             "notice_invalid_severity",
@@ -940,6 +986,16 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
             "notice_window_empty",
             "notice_invalid_window",
             raw_payload(st, st, 2, 1, msg, plain),
+        ),
+        // A message length (at offset 82) one byte longer than what is left of the payload.
+        (
+            "notice_message_runs_past_the_payload",
+            "notice_malformed_payload",
+            {
+                let mut p = raw_payload(st, en, 2, 1, msg, plain);
+                p[82] = u8::try_from(plain - 83 + 1).unwrap();
+                p
+            },
         ),
     ];
     for (name, error, p) in cases {
@@ -1316,9 +1372,11 @@ fn gen_case(f: &Fixture) -> Value {
     let mut nonzero_padding = visit_plain(&good_poster, arr, dep, 1, 1024);
     nonzero_padding[1023] = 1;
     let case_negative = [
+        // 1 + 32 + 1000 + 16 = 1,049 bytes, under the shortest case file: refused by its
+        // length, before opening, as a server refuses it (spec sections 16 and 16b).
         (
-            "case_plaintext_not_a_multiple_of_1024",
-            "case_malformed",
+            "case_shorter_than_one_block",
+            "case_truncated",
             case_with(&visit_plain(&good_poster, arr, dep, 1, 1000)),
         ),
         (
@@ -1357,6 +1415,13 @@ fn gen_case(f: &Fixture) -> Value {
                 1024,
             )),
         ),
+        // 1 + 32 + 1500 + 16 = 1,549 bytes: not a whole number of 1024-byte blocks, refused
+        // by its length before opening.
+        (
+            "case_length_not_whole_blocks",
+            "case_malformed",
+            case_with(&visit_plain(&good_poster, arr, dep, 1, 1500)),
+        ),
     ];
     let mut negative: Vec<Value> = vec![
         json!({"name": "case_sealed_to_other_authority", "error": "case_decryption_failed", "file": h(&other_file)}),
@@ -1382,9 +1447,9 @@ fn gen_case(f: &Fixture) -> Value {
 
 fn gen_query(f: &Fixture) -> Value {
     let id = f.poster.venue_id();
-    let tags: Vec<Tag> = (0..3)
-        .map(|i| vault_tag(&id, hour_of(T0) + 12 + i))
-        .collect();
+    // A query asks for file tags (section 15): one per day, so three days' hours.
+    let hours: Vec<u64> = (0..3).map(|i| hour_of(T0) + 12 + 24 * i).collect();
+    let tags: Vec<Tag> = hours.iter().map(|&h| vault_file_tag(&id, h)).collect();
     let ts = T0 + 30 * 3600;
     let q = sign_query(&mut rng(40), &f.tracer, &f.cert, ts, &tags).unwrap();
     let mut altered = q.clone();
@@ -1413,7 +1478,7 @@ fn gen_query(f: &Fixture) -> Value {
         b.extend_from_slice(&[7u8; 16]);
         b.extend_from_slice(&count.to_be_bytes());
         for i in 0..count {
-            b.extend_from_slice(&vault_tag(&id, hour_of(T0) + u64::from(i)));
+            b.extend_from_slice(&vault_file_tag(&id, hour_of(T0) + 24 * u64::from(i)));
         }
         let sig = sign_raw(
             &f.tracer.to_bytes(),
@@ -1424,10 +1489,11 @@ fn gen_query(f: &Fixture) -> Value {
         b
     };
     json!({
-        "description": "A vault query by keys.json tracer, verified with keys.json authority_root at `now`.",
+        "description": "A vault query by keys.json tracer, verified with keys.json authority_root at `now`. Its `tags` are the file tags (section 9, `vault_file_tag`) of poster.json valid[0] for `hours`, one hour on each of three days.",
         "now": ts + 30,
         "query": h(&q),
         "timestamp": ts,
+        "hours": hours,
         "tags": tags.iter().map(|t| h(t)).collect::<Vec<_>>(),
         "negative": [
             {"name": "query_tag_altered", "error": "query_bad_signature", "query": h(&altered), "now": ts + 30},
@@ -1548,14 +1614,16 @@ fn gen_trust(f: &Fixture) -> Value {
             "trust_invalid_period",
             text.replace("2026-02-01 2026-03-01", "2026-02-01 2026-02-30"),
         ),
+        // 65 periods that follow one another without a gap from the second one's end
+        // (2026-03-01, day 20,513): only the count is wrong.
         ("trust_65_sealing_periods", "trust_invalid_period", {
             let mut t = text.clone();
             for i in 0..63u8 {
                 let k = SealingSecretKey::from_bytes([100 + i; 32]).public_key();
                 t.push_str(&format!(
                     "sealing: {} {} {}\n",
-                    trust::format_day(20_514 + 28 * u64::from(i)),
-                    trust::format_day(20_514 + 28 * (u64::from(i) + 1)),
+                    trust::format_day(20_513 + 28 * u64::from(i)),
+                    trust::format_day(20_513 + 28 * (u64::from(i) + 1)),
                     base64_url(&k.0)
                 ));
             }
@@ -1613,9 +1681,59 @@ fn gen_trust(f: &Fixture) -> Value {
             "trust_invalid_name",
             text.replace("authority: Example Health Board", "authority:"),
         ),
+        // Trimming removes ASCII spaces, tabs and carriage returns only (section 16a).
+        (
+            "trust_byte_order_mark",
+            "trust_not_a_trust_file",
+            format!("\u{FEFF}{text}"),
+        ),
+        (
+            "trust_name_ends_with_no_break_space",
+            "trust_invalid_name",
+            text.replace("Example Health Board", "Example Health Board\u{00A0}"),
+        ),
+        (
+            "trust_sealing_lines_out_of_order",
+            "trust_invalid_period",
+            {
+                let lines: Vec<&str> = text.lines().collect();
+                let n = lines.len();
+                let mut swapped = lines[..n - 2].to_vec();
+                swapped.push(lines[n - 1]);
+                swapped.push(lines[n - 2]);
+                swapped.join("\n") + "\n"
+            },
+        ),
+        (
+            "trust_sealing_value_with_two_spaces",
+            "trust_malformed",
+            text.replace("2026-01-01 2026-02-01", "2026-01-01  2026-02-01"),
+        ),
+    ];
+    // The same file written otherwise: each parses to exactly the anchor above.
+    let accepted = [
+        ("trust_crlf_line_ends", text.replace('\n', "\r\n")),
+        (
+            "trust_spaces_and_tabs_around_names_and_values",
+            text.replace("authority: ", " \tauthority :  ")
+                .replace("\nroot: ", "\nroot\t:\t")
+                .replace("\nsealing: ", "\n  sealing:")
+                .replace('\n', " \n"),
+        ),
+        ("trust_sealing_lines_first_between_comments", {
+            let (sealing, other): (Vec<&str>, Vec<&str>) = text
+                .lines()
+                .skip(1)
+                .partition(|l| l.starts_with("sealing:"));
+            format!(
+                "checkin-trust v1\n\n# periods\n{}\n# keys\n{}\n",
+                sealing.join("\n"),
+                other.join("\n")
+            )
+        }),
     ];
     json!({
-        "description": "The authority trust file for keys.json authority_root, authority_emergency, authority_case, and authority_sealing (January 2026) and authority_sealing_next (February 2026). `sealing` lists the periods as Unix times. Negative files must fail with `error`.",
+        "description": "The authority trust file for keys.json authority_root, authority_emergency, authority_case, and authority_sealing (January 2026) and authority_sealing_next (February 2026). `sealing` lists the periods as Unix times. Negative files must fail with `error`; each `accepted` file is the same file written otherwise (line ends, spacing, field order) and must parse to the same values.",
         "text": text,
         "authority": anchor.authority,
         "root": h(anchor.root.as_bytes()),
@@ -1623,6 +1741,7 @@ fn gen_trust(f: &Fixture) -> Value {
         "case": h(&anchor.case.0),
         "sealing": sealing_json(&anchor),
         "negative": negative.iter().map(|(n, e, t)| json!({"name": n, "error": e, "text": t})).collect::<Vec<_>>(),
+        "accepted": accepted.iter().map(|(n, t)| json!({"name": n, "text": t})).collect::<Vec<_>>(),
     })
 }
 
@@ -1942,6 +2061,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("unwrap_request.json", gen_unwrap_request(&f));
     let revocation = gen_revocation(&f, &bundle, bundle_now, &m["query.json"]);
     m.insert("revocation.json", revocation);
+    m.insert("files.json", files::gen_files(&f));
     m
 }
 
@@ -2071,6 +2191,10 @@ fn poster_vectors() {
         let err = Poster::from_url_or_payload(n["text"].as_str().unwrap())
             .expect_err(n["name"].as_str().unwrap());
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+    for a in v["accepted_text"].as_array().unwrap() {
+        let p = Poster::decode(&unh(&a["encoding"])).unwrap();
+        assert_eq!(p.info().name, a["name"].as_str().unwrap());
     }
 }
 
@@ -2336,6 +2460,42 @@ fn case_vectors() {
     }
 }
 
+/// A server checks a case file's shape without the key (spec section 16b); the authority
+/// opens it (section 16). Both name a refusal alike: every file the shape check refuses is
+/// refused by opening under the same name, and every file it lets through fails, if at all,
+/// only at opening or later.
+#[test]
+fn the_shape_check_and_opening_name_every_short_or_odd_case_file_alike() {
+    let v = load("case.json");
+    let k = load("keys.json");
+    let authority = SealingSecretKey::from_bytes(arr32(&k["authority_case"]["x25519_secret"]));
+    let only_by_length = ["case_truncated", "case_unsupported_version"];
+    let mut refused_by_shape = 0;
+    for n in v["negative"].as_array().unwrap() {
+        let file = unh(&n["file"]);
+        let opened = CaseDiary::open(&authority, &file).expect_err("negative");
+        match CaseDiary::check_shape(&file) {
+            Err(e) => {
+                refused_by_shape += 1;
+                assert_eq!(e, opened, "{}", n["name"]);
+            }
+            Ok(()) => assert!(!only_by_length.contains(&opened.code()), "{}", n["name"]),
+        }
+    }
+    assert!(refused_by_shape >= 3);
+    // Every length from empty to two blocks: the shape check and opening agree wherever the
+    // shape check refuses.
+    for len in 0..=2 * 1024 + 64 {
+        let mut file = vec![2u8; len];
+        if let Some(b) = file.get_mut(1) {
+            *b = 0;
+        }
+        if let Err(e) = CaseDiary::check_shape(&file) {
+            assert_eq!(CaseDiary::open(&authority, &file), Err(e), "{len} bytes");
+        }
+    }
+}
+
 #[test]
 fn query_vectors() {
     let v = load("query.json");
@@ -2349,6 +2509,14 @@ fn query_vectors() {
         .map(|t| t.as_str().unwrap().to_owned())
         .collect();
     assert_eq!(tags, want);
+    let id = posters()[0].venue_id();
+    let file_tags: Vec<String> = v["hours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| hex::encode(vault_file_tag(&id, h.as_u64().unwrap())))
+        .collect();
+    assert_eq!(file_tags, want);
     for n in v["negative"].as_array().unwrap() {
         let err = verify_query(&root(), &unh(&n["query"]), n["now"].as_u64().unwrap())
             .expect_err("negative");
@@ -2369,6 +2537,10 @@ fn trust_vectors() {
     for n in v["negative"].as_array().unwrap() {
         let err = TrustAnchor::parse(n["text"].as_str().unwrap()).expect_err("negative");
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+    for a in v["accepted"].as_array().unwrap() {
+        let other = TrustAnchor::parse(a["text"].as_str().unwrap()).unwrap();
+        assert_eq!(other, t, "{}", a["name"]);
     }
 }
 
@@ -2484,6 +2656,8 @@ fn limits_match_the_spec() {
     use protocol::{cert, notice, poster, query, revocation, vault};
     assert_eq!(revocation::MAX_REVOKED_KEYS, 4096);
     assert_eq!(protocol::case::MAX_CASE_LEN, 802_865);
+    assert_eq!(protocol::case::MIN_CASE_LEN, 1_073);
+    assert_eq!(protocol::unwrap_request::MAX_REQUEST_RECORDS, 100_000);
     // The shortest case file: no visits, one padded block.
     let empty = CaseDiary {
         created_at: T0,

@@ -284,7 +284,7 @@ fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
     .arg("--yes")
     .assert()
     .failure()
-    .stderr(predicate::str::contains("not for this venue"));
+    .stderr(predicate::str::contains("approval_not_own_venue"));
     assert!(!approval.exists());
     let _ = other_dir_poster;
 
@@ -948,7 +948,14 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
     let trust =
         TrustAnchor::parse(&std::fs::read_to_string(w.authority.join("trust.txt")).unwrap())
             .unwrap();
-    let checked = venue_keygen::vault::check_request(&key_file, &bytes, &trust, now()).unwrap();
+    let checked = venue_keygen::vault::check_request(
+        &key_file,
+        std::path::Path::new("request.json"),
+        &bytes,
+        &trust,
+        now(),
+    )
+    .unwrap();
     assert_eq!(checked.certificate.name(), "Tracer One");
     let (response, summary) = venue_keygen::vault::unwrap_checked(&key_file, &checked, &bytes);
     assert_eq!(summary.stripped, 2);
@@ -1477,4 +1484,42 @@ fn rotation_destroys_expired_sealing_keys_and_their_records_stay_closed() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Nothing to rotate"));
+}
+
+#[test]
+fn case_open_given_a_poster_says_it_expected_a_case_file() {
+    let w = world();
+    let (dir, _) = venue_dir(&w, "The Crown");
+    for (file, given) in [
+        (
+            "poster.png",
+            "it is a PNG image (a printed poster's picture?), not a case file",
+        ),
+        (
+            "poster.url",
+            "it is a venue poster's URL or code, not a case file",
+        ),
+    ] {
+        tracer()
+            .args(["case", "open"])
+            .arg(dir.join(file))
+            .arg("--authority")
+            .arg(&w.authority)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(given))
+            .stderr(predicate::str::contains("file_wrong_kind"))
+            .stderr(predicate::str::contains("format version").not());
+    }
+    // A file that is no known kind at all is still refused as a case file, by its length.
+    let short = w.dir.join("short.bin");
+    std::fs::write(&short, [2u8; 1049]).unwrap();
+    tracer()
+        .args(["case", "open"])
+        .arg(&short)
+        .arg("--authority")
+        .arg(&w.authority)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("case_truncated"));
 }

@@ -55,15 +55,16 @@ pub fn keygen(dir: &Path) -> Result<VerifyingKey, Error> {
     Ok(public)
 }
 
-/// Reads a tracer public key file.
+/// Reads a tracer public key file (spec section 16c): the key must be 32 bytes and a valid
+/// Ed25519 point (`file_bad_value` otherwise).
 pub fn read_pub(path: &Path) -> Result<VerifyingKey, Error> {
-    let b = read_field(path, "checkin-tracer-pub v1", "public")?;
-    let arr: [u8; 32] = b
-        .as_slice()
-        .try_into()
-        .map_err(|_| Error::bad_file(path.to_path_buf(), "the key is not 32 bytes"))?;
-    VerifyingKey::from_bytes(&arr)
-        .map_err(|_| Error::bad_file(path.to_path_buf(), "the key is not a valid Ed25519 key"))
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    Ok(common::keyfile::ed25519_public(
+        path,
+        &bytes,
+        "checkin-tracer-pub v1",
+        "public",
+    )?)
 }
 
 /// A tracer's key and certificate, loaded and checked against each other.
@@ -100,7 +101,7 @@ pub fn load(dir: &Path) -> Result<TracerIdentity, Error> {
     }
     let cert_bytes = read_field(&cert_path, "checkin-tracer-cert v1", "cert")?;
     let cert = Certificate::decode(&cert_bytes)
-        .map_err(|e| Error::bad_file(cert_path.clone(), e.to_string()))?;
+        .map_err(|e| common::Error::refused(&cert_path, e.code(), &e))?;
     if *cert.tracer_key() != key.verifying_key() {
         return Err(Error::bad_file(
             cert_path,

@@ -168,8 +168,19 @@ pub fn fetch_case(server: &str, code: &str) -> Result<Vec<u8>, Error> {
 pub fn open_case(authority_dir: &Path, file: &Path) -> Result<CaseDiary, Error> {
     let (case_key, _) = authority::load_case(authority_dir)?;
     let bytes = std::fs::read(file).map_err(|e| Error::io("read", file, e))?;
+    // A file that is no case file at all (a poster, a request, a trust file) is named for
+    // what it is, not reported as a case file of an unknown version.
+    if CaseDiary::check_shape(&bytes).is_err()
+        && let Some(given) = common::exchange::kind_of(&bytes)
+    {
+        let e = protocol::FileError::WrongKind {
+            expected: "a case file",
+            given,
+        };
+        return Err(common::Error::refused(file, e.code(), &e).into());
+    }
     CaseDiary::open(&case_key, &bytes)
-        .map_err(|e| Error::bad_file(file.to_path_buf(), e.to_string()))
+        .map_err(|e| common::Error::refused(file, e.code(), &e).into())
 }
 
 /// Picks visits by 1-based number from a "1,3,4" list (all when `None`).
@@ -413,17 +424,9 @@ pub fn publish(
     }
     let mut notices = Vec::new();
     for path in approvals {
-        let file: api::files::Approval = common::approval::read_json(path, "an approval file")?;
+        let file = common::approval::read_approval(path)?;
         let (checked, approval) = common::approval::check_approval(path, file, trust, now)?;
-        if checked.cert.to_bytes() != id.cert.to_bytes() {
-            return Err(Error::invalid(format!(
-                "{}: it approves a notice by \"{}\" under another certificate than this \
-                 tracer's: only the tracer who asked can publish it (after a new certificate, \
-                 ask again)",
-                path.display(),
-                checked.cert.name()
-            )));
-        }
+        common::approval::check_own_certificate(path, &checked, &id.cert)?;
         if notices
             .iter()
             .any(|(c, _): &(common::approval::Checked, protocol::Approval)| {
@@ -613,24 +616,12 @@ pub struct Opened {
 pub fn vault_open(authority_dir: &Path, request: &Path, response: &Path) -> Result<Opened, Error> {
     let (sealing, _) = authority::load_sealing(authority_dir)?;
     let req_bytes = std::fs::read(request).map_err(|e| Error::io("read", request, e))?;
-    let req: VaultRequest = serde_json::from_slice(&req_bytes)
-        .map_err(|_| Error::bad_file(request.to_path_buf(), "it is not a vault request file"))?;
     let resp_bytes = std::fs::read(response).map_err(|e| Error::io("read", response, e))?;
-    let resp: api::files::VaultResponse = serde_json::from_slice(&resp_bytes)
-        .ok()
-        .filter(|r: &api::files::VaultResponse| r.format == api::files::RESPONSE_FORMAT)
-        .ok_or_else(|| {
-            Error::bad_file(response.to_path_buf(), "it is not a vault response file")
-        })?;
-    if resp.request != blake3::hash(&req_bytes).to_hex().as_str() {
-        return Err(Error::invalid(format!(
-            "{} does not answer {}: the venue unwrapped another request",
-            response.display(),
-            request.display()
-        )));
-    }
-    let poster = Poster::from_payload(&req.poster)
-        .map_err(|e| Error::bad_file(request.to_path_buf(), e.to_string()))?;
+    let common::exchange::CheckedVaultResponse {
+        request: req,
+        poster,
+        response: resp,
+    } = common::exchange::check_vault_response(request, &req_bytes, response, &resp_bytes)?;
     let allowed: Vec<(Tag, u64)> = req
         .hours
         .iter()

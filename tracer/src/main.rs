@@ -859,13 +859,18 @@ fn authority_approve(
         return Err(Error::exists(out));
     }
     let (key, trust) = tracer::authority::load_emergency(&authority)?;
-    let request = common::approval::read_json(&input, "an approval request")?;
+    let request = common::approval::read_request(&input)?;
     let checked = common::approval::check(&input, request, &trust, now)?;
     // The authority's own list, where it keeps one: it never approves for a tracer it revoked.
     let list = authority.join("revocations.bin");
     if list.exists() {
         let list = common::revocation::read(&list, &trust, now)?;
-        common::revocation::refuse_revoked(&list, &checked.cert)?;
+        common::revocation::refuse_revoked(
+            &list,
+            &checked.cert,
+            &input,
+            protocol::ApprovalError::CertificateRevoked.code(),
+        )?;
     }
     print!("{}", checked.describe(&trust.authority, &tz));
     println!(

@@ -25,8 +25,6 @@ pub enum Error {
         /// Why.
         reason: String,
     },
-    /// A vault request file is malformed or for another venue.
-    BadRequest(String),
     /// A vault step failed.
     Vault(VaultError),
     /// The poster could not be drawn.
@@ -79,7 +77,6 @@ impl fmt::Display for Error {
                     path.display()
                 )
             }
-            Error::BadRequest(m) => write!(f, "the vault request cannot be used: {m}"),
             Error::Vault(e) => write!(f, "{e}"),
             Error::Render(m) => write!(f, "cannot draw the poster: {m}"),
         }

@@ -252,6 +252,8 @@ impl Revocations {
         trust: &protocol::TrustAnchor,
         cert: &protocol::Certificate,
         now: u64,
+        request: &Path,
+        code: &'static str,
     ) -> Result<(), Error> {
         let list = match (&self.file, &self.server) {
             (Some(path), _) => Some(common::revocation::read(path, trust, now)?),
@@ -267,7 +269,9 @@ impl Revocations {
             }
         };
         match list {
-            Some(list) => common::revocation::refuse_revoked(&list, cert).map_err(Error::from),
+            Some(list) => {
+                common::revocation::refuse_revoked(&list, cert, request, code).map_err(Error::from)
+            }
             None => {
                 eprintln!(
                     "Note: the server holds no revocation list: {} has revoked no tracer.",
@@ -294,22 +298,18 @@ fn approve(
     }
     let venue = venue_keygen::files::VenueKeyFile::read(key)?;
     let trust = common::authority::read_trust(trust)?;
-    let request = common::approval::read_json(input, "an approval request")?;
+    let request = common::approval::read_request(input)?;
     let now = common::time::now();
     let checked = common::approval::check(input, request, &trust, now)?;
-    revocations.check(&trust, &checked.cert, now)?;
+    common::approval::check_own_venue(input, &checked, &venue.poster)?;
+    revocations.check(
+        &trust,
+        &checked.cert,
+        now,
+        input,
+        protocol::ApprovalError::CertificateRevoked.code(),
+    )?;
     let keys = venue.secret.keys();
-    if checked.poster.verifying_key() != &keys.verifying_key() {
-        return Err(Error::invalid(format!(
-            "{}: the request is for {} (fingerprint {}), not for this venue ({}, fingerprint \
-             {}): nothing was approved",
-            input.display(),
-            checked.poster.info().name,
-            checked.poster.fingerprint(),
-            venue.poster.info().name,
-            venue.poster.fingerprint()
-        )));
-    }
     print!(
         "{}",
         checked.describe(&trust.authority, venue_keygen::time::zone())
@@ -431,8 +431,14 @@ fn unwrap(
     let trust = common::authority::read_trust(trust)?;
     let bytes = std::fs::read(input).map_err(|e| common::Error::io("read", input, e))?;
     let now = common::time::now();
-    let checked = venue_keygen::vault::check_request(&venue, &bytes, &trust, now)?;
-    revocations.check(&trust, &checked.certificate, now)?;
+    let checked = venue_keygen::vault::check_request(&venue, input, &bytes, &trust, now)?;
+    revocations.check(
+        &trust,
+        &checked.certificate,
+        now,
+        input,
+        protocol::UnwrapRequestError::CertificateRevoked.code(),
+    )?;
     print!(
         "{}",
         checked.describe(&trust.authority, &venue.poster, venue_keygen::time::zone())

@@ -41,7 +41,7 @@ pub use api::files::{
 };
 
 /// Most records one request may carry.
-pub const MAX_REQUEST_RECORDS: usize = 100_000;
+pub use protocol::unwrap_request::MAX_REQUEST_RECORDS;
 
 /// Counts for the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,64 +83,22 @@ impl CheckedRequest {
     }
 }
 
-/// Everything a venue checks before unwrapping (spec section 14.4): the file, that the poster
-/// is this venue's, the hour and record counts, and the tracer's signed request, verified
-/// against the authority the venue pins (`trust`) at `now`.
+/// Everything a venue checks before unwrapping (spec section 14.4), in the spec's order:
+/// the file (`path` names it in errors), that the poster is this venue's, the record count,
+/// and the tracer's signed request, verified against the authority the venue pins (`trust`)
+/// at `now`. Each refusal carries the spec's name ([`common::Error::code`]).
 pub fn check_request(
     key: &VenueKeyFile,
+    path: &std::path::Path,
     request_bytes: &[u8],
     trust: &protocol::TrustAnchor,
     now: u64,
 ) -> Result<CheckedRequest, Error> {
-    let req: Request = serde_json::from_slice(request_bytes)
-        .map_err(|e| Error::BadRequest(format!("it is not a vault request file: {e}")))?;
-    if req.format != REQUEST_FORMAT {
-        return Err(Error::BadRequest(format!(
-            "unknown format '{}'",
-            req.format
-        )));
-    }
-    let poster = Poster::from_payload(&req.poster)
-        .map_err(|e| Error::BadRequest(format!("its poster is not valid: {e}")))?;
-    if poster.venue_id() != key.poster.venue_id() {
-        return Err(Error::BadRequest(format!(
-            "it is for \"{}\" (fingerprint {}), but this key is for \"{}\" (fingerprint {})",
-            poster.info().name,
-            poster.fingerprint(),
-            key.poster.info().name,
-            key.poster.fingerprint()
-        )));
-    }
-    if req.records.len() > MAX_REQUEST_RECORDS {
-        return Err(Error::BadRequest(format!(
-            "it carries {} records, more than the limit of {MAX_REQUEST_RECORDS}",
-            req.records.len()
-        )));
-    }
-    let bad = |what: &str| Error::BadRequest(format!("its {what} is not valid base64url"));
-    let cert_bytes = URL_SAFE_NO_PAD
-        .decode(req.certificate.as_bytes())
-        .map_err(|_| bad("certificate"))?;
-    let certificate = protocol::Certificate::decode(&cert_bytes)
-        .map_err(|e| Error::BadRequest(format!("the tracer's certificate is not valid: {e}")))?;
-    let signature: [u8; 64] = URL_SAFE_NO_PAD
-        .decode(req.signature.as_bytes())
-        .ok()
-        .and_then(|s| s.try_into().ok())
-        .ok_or_else(|| bad("signature"))?;
-    let statement = protocol::unwrap_request::UnwrapStatement {
-        venue_id: poster.venue_id(),
-        from: req.from,
-        to: req.to,
-        signed_at: req.signed_at,
-        hours: req.hours.clone(),
-    };
-    statement
-        .verify(&trust.root, &certificate, &signature, now)
-        .map_err(|e| Error::BadRequest(format!("{e} ({}); nothing was unwrapped", e.code())))?;
+    let checked =
+        common::exchange::check_vault_request(path, request_bytes, &key.poster, trust, now)?;
     Ok(CheckedRequest {
-        request: req,
-        certificate,
+        request: checked.request,
+        certificate: checked.certificate,
     })
 }
 
@@ -196,7 +154,7 @@ pub fn unwrap_checked(
     }
     let response = Response {
         format: RESPONSE_FORMAT.into(),
-        request: blake3::hash(request_bytes).to_hex().to_string(),
+        request: protocol::unwrap_request::request_file_hash(request_bytes),
         venue_id: common::hex(venue_id.as_bytes()),
         records,
         refused,

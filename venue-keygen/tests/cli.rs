@@ -667,7 +667,78 @@ fn unwrap_strips_this_venues_records_and_refuses_the_rest() {
         &t.path().join("r4.json"),
     )
     .failure()
-    .stderr(predicate::str::contains("not a vault request file"));
+    .stderr(predicate::str::contains(
+        "file_wrong_kind): it is a venue poster's URL or code, not a vault request",
+    ));
+}
+
+#[test]
+fn approve_and_unwrap_given_a_file_of_the_other_kind_say_which_kind_they_expected() {
+    let t = TempDir::new().unwrap();
+    let a = t.path().join("a");
+    new_venue(&a, "Venue A").success();
+    let pa = Poster::from_url_or_payload(&url_of(&a)).unwrap();
+    let (tracer, cert) = authority_and_tracer(t.path(), protocol::Roles::BOTH);
+    let now = common::time::now();
+    let h = hour_of(now) - 3;
+    let vault_request = t.path().join("vault-request.json");
+    let request = signed_request(
+        &pa,
+        vec![h],
+        (h * 3600, (h + 1) * 3600),
+        vec![],
+        &tracer,
+        &cert,
+    );
+    std::fs::write(&vault_request, serde_json::to_vec_pretty(&request).unwrap()).unwrap();
+    let approval_request = t.path().join("approval-request.json");
+    let asked = common::approval::request(
+        &pa,
+        &cert,
+        h * 3600,
+        (h + 1) * 3600,
+        protocol::Severity::High,
+        "Take a test.",
+    );
+    std::fs::write(
+        &approval_request,
+        serde_json::to_vec_pretty(&asked).unwrap(),
+    )
+    .unwrap();
+    let trust = t.path().join("trust.txt");
+    let key = a.join("venue.key");
+    let approve = |input: &Path, out: &Path| {
+        bin()
+            .args(["approve", "--yes", "--key"])
+            .arg(&key)
+            .arg("--trust")
+            .arg(&trust)
+            .arg("--in")
+            .arg(input)
+            .arg("--out")
+            .arg(out)
+            .assert()
+    };
+    // Each command names the kind it expected and the kind it was given, and writes nothing.
+    let out = t.path().join("approval.json");
+    approve(&vault_request, &out)
+        .failure()
+        .stderr(predicate::str::contains(
+            "is refused (file_wrong_kind): it is a vault request, not an approval request",
+        ))
+        .stderr(predicate::str::contains("unknown field").not());
+    assert!(!out.exists());
+    let response = t.path().join("response.json");
+    unwrap_cmd(&trust, &key, &approval_request, &response)
+        .failure()
+        .stderr(predicate::str::contains(
+            "is refused (file_wrong_kind): it is an approval request, not a vault request",
+        ))
+        .stderr(predicate::str::contains("unknown field").not());
+    assert!(!response.exists());
+    // The files themselves are good: each is accepted by the command it is for.
+    approve(&approval_request, &out).success();
+    unwrap_cmd(&trust, &key, &vault_request, &response).success();
 }
 
 #[test]

@@ -52,6 +52,9 @@ describe("poster.json", () => {
       expect(validityProblem(p, c.now)).toBe(c.error ?? null);
     }
   });
+  test("names with visible marks, variation selectors and joiners are kept", () => {
+    for (const a of v.accepted_text) expect(decodePoster(unhex(a.encoding)).name).toBe(a.name);
+  });
   const negatives: { name: string; encoding: string; error: string }[] = v.negative;
   test.each(negatives)("$name", ({ encoding, error }) => {
     expect(codeOf(() => decodePoster(unhex(encoding)))).toBe(error);

@@ -89,6 +89,10 @@ describe("trust.json", () => {
       t.sealing,
     );
   });
+  const accepted: { name: string; text: string }[] = t.accepted;
+  test.each(accepted)("$name parses to the same anchor", ({ text }) => {
+    expect(parseTrust(text)).toEqual(parseTrust(t.text));
+  });
   const negatives: { name: string; text: string; error: string }[] = t.negative;
   test.each(negatives)("$name", ({ text, error }) => {
     let code = "";

@@ -7,6 +7,7 @@ import { decodePoster, type Poster } from "./poster.js";
 import { ProtocolError, Reader } from "./reader.js";
 
 export const MAX_CASE_VISITS = 2000;
+export const MIN_CASE_LEN = 1_073;
 export const MAX_CASE_LEN = 802_865;
 const PAD = 1024;
 const INFO = ascii("checkin/v2/case-diary");
@@ -45,10 +46,12 @@ export interface CaseDiary {
 /** Opens a case file with the case key: the authority's side, every check of section 16 in
  * order (the app only seals; the vectors check this side too). */
 export async function openCase(file: Uint8Array, caseSecret: Uint8Array): Promise<CaseDiary> {
+  // The length checks a server makes too (section 16b), before opening, under the same names.
   if (file.length === 0) throw new ProtocolError("case_truncated", "the case file is empty");
   if (file[0] !== 2) throw new ProtocolError("case_unsupported_version", `case file version ${file[0]}`);
-  if (file.length < 1 + 32 + 16) throw new ProtocolError("case_truncated", "the case file is too short");
+  if (file.length < MIN_CASE_LEN) throw new ProtocolError("case_truncated", `a case file is at least ${MIN_CASE_LEN} bytes`);
   if (file.length > MAX_CASE_LEN) throw new ProtocolError("case_too_many_visits", `a case file is at most ${MAX_CASE_LEN} bytes`);
+  if ((file.length - 1 - 32 - 16) % PAD !== 0) throw new ProtocolError("case_malformed", "a case file is 1 + 32 + k × 1024 + 16 bytes");
   let p: Uint8Array;
   try {
     p = await open(caseSecret, INFO, VERSION, file.subarray(1));

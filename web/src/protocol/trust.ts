@@ -54,9 +54,12 @@ export function sealingKeyAt(t: TrustAnchor, at: number): Uint8Array | null {
 }
 
 export function parseTrust(text: string): TrustAnchor {
+  // Section 16a trims ASCII spaces, tabs and carriage returns only: String.prototype.trim
+  // would also remove a byte order mark and Unicode spaces, which the Rust reader keeps.
+  const trim = (s: string) => s.replace(/^[ \t\r]+|[ \t\r]+$/g, "");
   const lines = text
     .split("\n")
-    .map((l) => l.trim())
+    .map(trim)
     .filter((l) => l !== "" && !l.startsWith("#"));
   if (lines[0] !== TRUST_HEADER) {
     throw new TrustError("trust_not_a_trust_file", `it does not start with '${TRUST_HEADER}'`);
@@ -67,8 +70,8 @@ export function parseTrust(text: string): TrustAnchor {
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(":");
     if (colon < 0) throw malformed("a line has no ':'");
-    const name = line.slice(0, colon).trim();
-    const value = line.slice(colon + 1).trim();
+    const name = trim(line.slice(0, colon));
+    const value = trim(line.slice(colon + 1));
     if (name === "sealing") {
       sealingLines.push(value);
       continue;
