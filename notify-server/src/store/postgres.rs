@@ -91,9 +91,13 @@ impl From<tokio_postgres::Error> for StoreError {
                      (postgres://USER:PASSWORD@127.0.0.1:5432/DATABASE), or map the users in \
                      pg_ident.conf"
                 }
-                "28000" => {
+                "28000" if db.message().starts_with("no pg_hba.conf entry") => {
                     ": pg_hba.conf has no line that lets this user, database and address in: \
                      add one, or connect as it allows"
+                }
+                "28000" if db.message().starts_with("role") => {
+                    ": create the role (createuser NAME, and give it the database), or name an \
+                     existing one in database_url"
                 }
                 "28P01" => ": check the user name and password in database_url",
                 "3D000" => {
@@ -262,6 +266,17 @@ impl PgStore {
             Ok(_) => tokio::task::block_in_place(|| rt.block_on(f)),
             Err(_) => rt.block_on(f),
         }
+    }
+
+    /// The value of the PostgreSQL setting `name` in this store's sessions (for operators'
+    /// tools and tests: `synchronous_commit` is always `on`, whatever the database says).
+    pub fn setting(&self, name: &str) -> Result<String, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            Ok(c.query_one("SELECT current_setting($1)", &[&name])
+                .await?
+                .get(0))
+        })
     }
 
     /// The migration versions applied, in order.
