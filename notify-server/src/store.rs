@@ -132,16 +132,18 @@ pub trait Store: Send + Sync + 'static {
         bundle: &[u8],
     ) -> Result<Inserted, StoreError>;
     /// Bundles with `seq > after`, in order: at most `limit`, and at most about `max_bytes`
-    /// (always at least one if there is one).
+    /// (always at least one if there is one). Only durable bundles: none is read before the
+    /// flush (or commit) that makes it durable, so no number read is ever given again.
     fn bundles_after(
         &self,
         after: u64,
         limit: usize,
         max_bytes: usize,
     ) -> Result<Vec<StoredBundle>, StoreError>;
-    /// Bundles published in epoch hour `hour`, in order.
+    /// Bundles published in epoch hour `hour`, in order; only durable ones, as above.
     fn bundles_in_hour(&self, hour: u64) -> Result<Vec<StoredBundle>, StoreError>;
-    /// Adds a vault record under `tag`; it may become readable only at the next `flush`.
+    /// Adds a vault record under `tag`; it may become readable only at the next `flush`. A
+    /// record already held (the same bytes, received on any day) is not added again.
     fn insert_vault_record(
         &self,
         tag: &Tag,
