@@ -18,7 +18,7 @@
 //! created.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 
 mod postgres;
@@ -132,16 +132,18 @@ pub trait Store: Send + Sync + 'static {
         bundle: &[u8],
     ) -> Result<Inserted, StoreError>;
     /// Bundles with `seq > after`, in order: at most `limit`, and at most about `max_bytes`
-    /// (always at least one if there is one).
+    /// (always at least one if there is one). Only durable bundles: none is read before the
+    /// flush (or commit) that makes it durable, so no number read is ever given again.
     fn bundles_after(
         &self,
         after: u64,
         limit: usize,
         max_bytes: usize,
     ) -> Result<Vec<StoredBundle>, StoreError>;
-    /// Bundles published in epoch hour `hour`, in order.
+    /// Bundles published in epoch hour `hour`, in order; only durable ones, as above.
     fn bundles_in_hour(&self, hour: u64) -> Result<Vec<StoredBundle>, StoreError>;
-    /// Adds a vault record under `tag`; it may become readable only at the next `flush`.
+    /// Adds a vault record under `tag`; it may become readable only at the next `flush`. A
+    /// record already held (the same bytes, received on any day) is not added again.
     fn insert_vault_record(
         &self,
         tag: &Tag,
@@ -165,9 +167,12 @@ pub trait Store: Send + Sync + 'static {
     fn counts(&self) -> Result<Counts, StoreError>;
     /// Makes every write that returned before this call durable.
     fn flush(&self) -> Result<(), StoreError>;
-    /// Holds a case file under `code` until `expires_at` (durable at the next `flush`); false,
-    /// storing nothing, if `code` is taken.
-    fn put_case(&self, code: &str, expires_at: u64, file: &[u8]) -> Result<bool, StoreError>;
+    /// Holds a case file under `code` until `expires_at` (durable at the next `flush`), and
+    /// returns when the file held under `code` expires: `expires_at`, or, when the same file
+    /// is held there already (posted again), the later of its expiry and `expires_at`. `None`,
+    /// storing nothing, when `code` holds another file.
+    fn put_case(&self, code: &str, expires_at: u64, file: &[u8])
+    -> Result<Option<u64>, StoreError>;
     /// Removes and returns the case file under `code`, unless it expired before `now`.
     fn take_case(&self, code: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError>;
     /// Checks the store's consistency (for `notify-server --check`; stop the server first).
@@ -185,10 +190,12 @@ const BUNDLES: TableDefinition<u64, &[u8]> = TableDefinition::new("bundles");
 const BUNDLE_IDS: TableDefinition<[u8; 32], u64> = TableDefinition::new("bundle_ids");
 /// (publication hour, sequence number) → nothing: the index behind hour batches and the purge.
 const BUNDLE_HOURS: TableDefinition<(u64, u64), ()> = TableDefinition::new("bundle_hours");
-/// Vault records: tag ‖ day received (u32, days since 1970) ‖ 12 random bytes → record. No
-/// sequence numbers and no time finer than the day, so that neither the keys nor their order
-/// regroup the records of one visit or one upload burst (issue 15); the random part only keeps
-/// keys apart.
+/// Vault records: tag ‖ digest (the first 12 bytes of the record's BLAKE3 hash) ‖ day received
+/// (u32, days since 1970) → record. No sequence numbers and no time finer than the day, so that
+/// neither the keys nor their order regroup the records of one visit or one upload burst: a
+/// record is a fresh ciphertext, so its digest is as random as random bytes, and within a tag
+/// the keys sort by it. The digest also finds a record sent again (spec 16b: a re-sent
+/// record is stored once) with one look-up, whatever day either copy arrived.
 const VAULT: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("vault");
 /// Query nonces → when they may be forgotten.
 const NONCES: TableDefinition<[u8; 16], u64> = TableDefinition::new("nonces");
@@ -196,17 +203,20 @@ const NONCES: TableDefinition<[u8; 16], u64> = TableDefinition::new("nonces");
 const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 /// The newest revocation list, under the key `list`.
 const REVOCATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("revocations");
-/// `last_seq` (highest bundle sequence number ever given) and `vault_layout` (2: the vault
-/// key layout above; a store without it has the old `tag ‖ received_at ‖ counter` keys and is
-/// converted when opened).
+/// `last_seq` (highest bundle sequence number ever given) and `vault_layout` (3: the vault
+/// key layout above; a store with 2 has `tag ‖ day ‖ random[12]` keys, one without it the old
+/// `tag ‖ received_at ‖ counter` keys, and either is converted when opened).
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 
 /// The embedded store: one redb file.
 ///
 /// Bundles and query nonces are each written in their own redb transaction committed without
-/// a sync ([`Durability::None`]): visible to readers at once (publishing must assign sequence
-/// numbers and see duplicates; a nonce must be checked and set at once). Vault records are
-/// only collected. [`Store::flush`] writes the collected records and commits with
+/// a sync ([`Durability::None`]), so that publishing can assign sequence numbers and see
+/// duplicates, and a nonce can be checked and set, at once. Such a commit is not durable: a
+/// crash before the next flush takes it back, and the next bundle would get its number. So
+/// readers never see a bundle beyond `durable_seq`, the highest number a flush has made
+/// durable: nothing is served before the flush that covers it, and no number once served is
+/// given again. Vault records are only collected. [`Store::flush`] writes the collected records and commits with
 /// [`Durability::Immediate`] and two-phase commit: one transaction and two `fdatasync`s for
 /// every write since the previous flush. A vault record is readable once it is durable, that
 /// is, by the time its upload is acknowledged.
@@ -228,6 +238,8 @@ pub struct RedbStore {
     last_reopen: Mutex<Option<std::time::Instant>>,
     /// Vault records accepted since the last flush.
     pending: Pending,
+    /// The highest bundle sequence number known durable: readers see no bundle beyond it.
+    durable_seq: AtomicU64,
 }
 
 /// A write transaction that commits without a sync (see [`RedbStore`]).
@@ -277,36 +289,76 @@ impl Pending {
     }
 }
 
-/// A vault key: `tag ‖ day ‖ random[12]`.
-fn vault_key(tag: &Tag, received_at: u64) -> [u8; 32] {
+/// The vault key layout this version writes (see [`VAULT`]).
+const VAULT_LAYOUT: u64 = 3;
+
+/// The part of a vault key that names the record: `tag ‖ digest[12]`.
+fn vault_key_prefix(tag: &Tag, record: &[u8]) -> [u8; 28] {
+    let mut prefix = [0u8; 28];
+    prefix[..16].copy_from_slice(tag);
+    prefix[16..].copy_from_slice(&blake3::hash(record).as_bytes()[..12]);
+    prefix
+}
+
+/// A vault key: `tag ‖ digest[12] ‖ day`.
+fn vault_key(tag: &Tag, record: &[u8], day: u64) -> [u8; 32] {
     let mut key = [0u8; 32];
-    key[..16].copy_from_slice(tag);
-    let day = u32::try_from(received_at / 86_400).unwrap_or(u32::MAX);
-    key[16..20].copy_from_slice(&day.to_be_bytes());
-    rand::Rng::fill_bytes(
-        &mut rand_core::UnwrapErr(rand::rngs::SysRng),
-        &mut key[20..],
-    );
+    key[..28].copy_from_slice(&vault_key_prefix(tag, record));
+    key[28..].copy_from_slice(&u32::try_from(day).unwrap_or(u32::MAX).to_be_bytes());
     key
 }
 
 /// The day (since 1970) a vault key records.
 fn vault_key_day(key: &[u8; 32]) -> u64 {
-    u64::from(u32::from_be_bytes([key[16], key[17], key[18], key[19]]))
+    u64::from(u32::from_be_bytes([key[28], key[29], key[30], key[31]]))
 }
 
-/// Rewrites the keys of a store from before `vault_layout` 2 (`tag ‖ received_at ‖ counter`)
-/// in the current layout, keeping each record and its day.
-fn convert_vault_keys(vault: &mut redb::Table<'_, [u8; 32], &[u8]>) -> Result<(), StoreError> {
+/// Adds `record` to the vault unless it is there already, under any day: a record sent again
+/// (its first answer lost, or a 503 from a flush whose data reached the disk after all) is
+/// stored once.
+fn insert_once(
+    vault: &mut redb::Table<'_, [u8; 32], &[u8]>,
+    tag: &Tag,
+    record: &[u8],
+    day: u64,
+) -> Result<(), StoreError> {
+    let prefix = vault_key_prefix(tag, record);
+    let (mut lo, mut hi) = ([0u8; 32], [0xFFu8; 32]);
+    lo[..28].copy_from_slice(&prefix);
+    hi[..28].copy_from_slice(&prefix);
+    for item in vault.range(lo..=hi)? {
+        // Twelve bytes of digest are a name, not a proof: compare the records themselves.
+        if item?.1.value() == record {
+            return Ok(());
+        }
+    }
+    vault.insert(vault_key(tag, record, day), record)?;
+    Ok(())
+}
+
+/// Rewrites the keys of a store from an older `vault_layout` (`layout`: 2 for `tag ‖ day ‖
+/// random[12]`, 0 for the first `tag ‖ received_at ‖ counter`) in the current layout,
+/// keeping each record and its day; copies of one record become one.
+fn convert_vault_keys(
+    vault: &mut redb::Table<'_, [u8; 32], &[u8]>,
+    layout: u64,
+) -> Result<(), StoreError> {
     let old: Vec<([u8; 32], Vec<u8>)> = vault
         .iter()?
         .map(|item| item.map(|(k, v)| (k.value(), v.value().to_vec())))
         .collect::<Result<_, _>>()?;
-    for (key, record) in old {
+    for (key, _) in &old {
         vault.remove(key)?;
+    }
+    for (key, record) in old {
         let mut tag = [0u8; 16];
         tag.copy_from_slice(&key[..16]);
-        vault.insert(vault_key(&tag, read_u64(&key[16..24])), record.as_slice())?;
+        let day = if layout == 2 {
+            u64::from(u32::from_be_bytes([key[16], key[17], key[18], key[19]]))
+        } else {
+            read_u64(&key[16..24]) / 86_400
+        };
+        insert_once(vault, &tag, &record, day)?;
     }
     Ok(())
 }
@@ -314,6 +366,15 @@ fn convert_vault_keys(vault: &mut redb::Table<'_, [u8; 32], &[u8]>) -> Result<()
 /// The store's file inside the data directory.
 pub fn store_path(data_dir: &Path) -> std::path::PathBuf {
     data_dir.join("store.redb")
+}
+
+/// The highest sequence number `db` has given.
+fn last_seq(db: &Database) -> Result<u64, StoreError> {
+    let r = db.begin_read()?;
+    Ok(r.open_table(META)?
+        .get("last_seq")?
+        .map(|v| v.value())
+        .unwrap_or(0))
 }
 
 fn be(v: u64) -> [u8; 8] {
@@ -366,16 +427,24 @@ impl RedbStore {
     /// it falls back to the last commit whose checksum is whole.
     pub fn open(path: &Path) -> Result<RedbStore, StoreError> {
         let db = Self::open_db(path)?;
+        let durable_seq = AtomicU64::new(last_seq(&db)?);
         Ok(RedbStore {
             path: path.to_path_buf(),
             db: RwLock::new(Some(db)),
             broken: AtomicBool::new(false),
             last_reopen: Mutex::new(None),
             pending: Pending::default(),
+            durable_seq,
         })
     }
 
-    /// Opens (or creates) the file, with every table present.
+    /// The highest sequence number readers may see.
+    fn durable_seq(&self) -> u64 {
+        self.durable_seq.load(Ordering::SeqCst)
+    }
+
+    /// Opens (or creates) the file, with every table present, and commits durably: whatever
+    /// it holds then is durable.
     fn open_db(path: &Path) -> Result<Database, StoreError> {
         let existed = path.exists();
         let db = Database::create(path).map_err(|e| match e {
@@ -406,9 +475,10 @@ impl RedbStore {
         w.open_table(CASES)?;
         {
             let mut meta = w.open_table(META)?;
-            if meta.get("vault_layout")?.is_none() {
-                convert_vault_keys(&mut w.open_table(VAULT)?)?;
-                meta.insert("vault_layout", 2)?;
+            let layout = meta.get("vault_layout")?.map(|v| v.value()).unwrap_or(0);
+            if layout != VAULT_LAYOUT {
+                convert_vault_keys(&mut w.open_table(VAULT)?, layout)?;
+                meta.insert("vault_layout", VAULT_LAYOUT)?;
                 meta.remove("vault_unique")?;
             }
         }
@@ -439,7 +509,9 @@ impl RedbStore {
                 // Close the failed handle first: redb allows one handle per file, and refuses
                 // every transaction on a handle after a failed write.
                 *slot = None;
-                *slot = Some(Self::open_db(&self.path)?);
+                let db = Self::open_db(&self.path)?;
+                self.durable_seq.fetch_max(last_seq(&db)?, Ordering::SeqCst);
+                *slot = Some(db);
                 self.broken.store(false, Ordering::SeqCst);
             }
         }
@@ -575,9 +647,15 @@ impl Store for RedbStore {
         self.with_db(false, |db| {
             let mut out = Vec::new();
             let mut bytes = 0usize;
+            // Loaded before the read begins: a flush that ends in between only makes more of
+            // what this read sees durable.
+            let durable = self.durable_seq();
+            if after >= durable {
+                return Ok(out);
+            }
             let r = db.begin_read()?;
             let bundles = r.open_table(BUNDLES)?;
-            for item in bundles.range(after.saturating_add(1)..)? {
+            for item in bundles.range(after.saturating_add(1)..=durable)? {
                 let (k, v) = item?;
                 let v = v.value();
                 if out.len() >= limit || (!out.is_empty() && bytes + v.len() > max_bytes) {
@@ -592,12 +670,13 @@ impl Store for RedbStore {
 
     fn bundles_in_hour(&self, hour: u64) -> Result<Vec<StoredBundle>, StoreError> {
         self.with_db(false, |db| {
+            let durable = self.durable_seq();
             let r = db.begin_read()?;
             let bundles = r.open_table(BUNDLES)?;
             let mut out = Vec::new();
             for item in r
                 .open_table(BUNDLE_HOURS)?
-                .range((hour, 0)..=(hour, u64::MAX))?
+                .range((hour, 0)..=(hour, durable))?
             {
                 let (_, seq) = item?.0.value();
                 if let Some(v) = bundles.get(seq)? {
@@ -654,22 +733,32 @@ impl Store for RedbStore {
         })
     }
 
-    fn put_case(&self, code: &str, expires_at: u64, file: &[u8]) -> Result<bool, StoreError> {
+    fn put_case(
+        &self,
+        code: &str,
+        expires_at: u64,
+        file: &[u8],
+    ) -> Result<Option<u64>, StoreError> {
         self.with_db(true, |db| {
             let w = write(db)?;
-            let fresh = {
+            let held = {
                 let mut cases = w.open_table(CASES)?;
-                let fresh = cases.get(code)?.is_none();
-                if fresh {
+                let existing = cases.get(code)?.map(|v| v.value().to_vec());
+                let held = match existing {
+                    None => Some(expires_at),
+                    Some(v) if v.get(8..) == Some(file) => Some(read_u64(&v).max(expires_at)),
+                    Some(_) => None,
+                };
+                if let Some(until) = held {
                     let mut value = Vec::with_capacity(8 + file.len());
-                    value.extend_from_slice(&be(expires_at));
+                    value.extend_from_slice(&be(until));
                     value.extend_from_slice(file);
                     cases.insert(code, value.as_slice())?;
                 }
-                fresh
+                held
             };
             w.commit()?;
-            Ok(fresh)
+            Ok(held)
         })
     }
 
@@ -787,20 +876,33 @@ impl Store for RedbStore {
             w.set_durability(Durability::Immediate)?;
             w.set_two_phase_commit(true);
             let batch = self.pending.take();
-            let written = (|| {
+            let written = (|| -> Result<u64, StoreError> {
+                // Every bundle committed so far is in this transaction's view, and durable
+                // with its commit.
+                let seq = w
+                    .open_table(META)?
+                    .get("last_seq")?
+                    .map(|v| v.value())
+                    .unwrap_or(0);
                 if !batch.is_empty() {
                     let mut vault = w.open_table(VAULT)?;
                     for (tag, received_at, record) in &batch {
-                        vault.insert(vault_key(tag, *received_at), record.as_slice())?;
+                        insert_once(&mut vault, tag, record, received_at / 86_400)?;
                     }
                 }
                 w.commit()?;
-                Ok(())
+                Ok(seq)
             })();
-            if written.is_err() {
-                self.pending.put_back(batch);
+            match written {
+                Ok(seq) => {
+                    self.durable_seq.fetch_max(seq, Ordering::SeqCst);
+                    Ok(())
+                }
+                Err(e) => {
+                    self.pending.put_back(batch);
+                    Err(e)
+                }
             }
-            written
         })
     }
 }

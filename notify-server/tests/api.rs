@@ -479,7 +479,8 @@ fn hostile_bundles_get_clear_4xx() {
             &json!({"bundle": b64(&good), "extra": 1})
         )
         .0,
-        Status::UnprocessableEntity
+        Status::BadRequest,
+        "an unknown field is 400 (spec 16b)"
     );
     assert_eq!(
         post(&c, "/v1/bundles", &json!({"bundle": 5})).0,
@@ -556,7 +557,7 @@ fn vault_uploads_are_limited_and_queries_work_once() {
     );
     assert_eq!(
         post(&c2, "/v1/vault", &json!({"rec": "x"})).0,
-        Status::UnprocessableEntity
+        Status::BadRequest
     );
 
     // A signed query for the first hour returns every record filed under the venue's bucket
@@ -838,7 +839,7 @@ fn a_future_window_phones_would_refuse_is_refused_at_start() {
 /// not a number, is told what is wrong, not "no such endpoint" or a JSON error (issue 18,
 /// item 16).
 #[test]
-fn wrong_method_content_type_and_hour_are_named() {
+fn wrong_method_content_type_and_hour_are_named_and_hours_have_one_spelling() {
     let dir = TempDir::new().unwrap();
     let f = Fixture::new(dir.path(), 6);
     let c = client(&dir, &f, &[]);
@@ -874,10 +875,125 @@ fn wrong_method_content_type_and_hour_are_named() {
         "{v}"
     );
     assert!(!v["detail"].as_str().unwrap().contains("JSON"), "{v}");
+    // One URL a batch: other spellings of the hour would be cached apart by a CDN.
+    let hour = hour_of(now());
+    assert_eq!(get(&c, &format!("/v1/batches/{hour}")).0, Status::Ok);
+    for alias in [
+        format!("0{hour}"),
+        format!("%2B{hour}"),
+        format!("+{hour}"),
+        format!("00{hour}"),
+        "00".to_string(),
+        format!("{hour}%20"),
+    ] {
+        let (s, v) = get(&c, &format!("/v1/batches/{alias}"));
+        assert_eq!(
+            (s, v["error"].as_str()),
+            (Status::BadRequest, Some("bad_parameter")),
+            "/v1/batches/{alias} must not alias hour {hour}: {v}"
+        );
+    }
+    assert_ne!(get(&c, "/v1/batches/0").0, Status::BadRequest);
     // Paths the API does not have are still "not found".
     let (s, v) = get(&c, "/v1/batches/1/2");
     assert_eq!(
         (s, v["error"].as_str().unwrap()),
         (Status::NotFound, "not_found")
     );
+}
+
+/// A record or case file sent again (its first answer a 503, or lost) is stored once: spec 16b
+/// makes every POST idempotent on its bytes. A case file posted again gets the same code.
+#[test]
+fn a_vault_record_or_case_file_sent_again_is_stored_once() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 8);
+    let c = client(&dir, &f, &[]);
+    let h = hour_of(now()) - 1;
+    let record = f.record(h, "Sent twice");
+    let other = f.record(h, "Sent once");
+    for r in [&record, &record, &other, &record] {
+        let (s, v) = post(&c, "/v1/vault", &json!({"record": b64(r)}));
+        assert_eq!(
+            s,
+            Status::Created,
+            "a re-send is answered as the first: {v}"
+        );
+    }
+    let q = f.query(&[h], now());
+    let (s, v) = post(&c, "/v1/vault/query", &json!({"query": b64(&q)}));
+    assert_eq!(s, Status::Ok, "{v}");
+    let got: Vec<Vec<u8>> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| unb64(r.as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got.iter().filter(|r| **r == record).count(),
+        1,
+        "stored once"
+    );
+    assert_eq!(got.iter().filter(|r| **r == other).count(), 1);
+    assert_eq!(got.len(), 2);
+
+    let case_key = protocol::SealingSecretKey::from_bytes([0xca; 32]);
+    let t = now();
+    let file = protocol::CaseDiary {
+        created_at: t,
+        visits: vec![protocol::CaseVisit {
+            poster: f.poster.clone(),
+            arrival: t - 7200,
+            departure: t - 3600,
+        }],
+    }
+    .seal(&mut f.rng, &case_key.public_key())
+    .unwrap();
+    let (s, first) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
+    assert_eq!(s, Status::Created, "{first}");
+    let (s, again) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
+    assert_eq!(s, Status::Created, "{again}");
+    assert_eq!(again["code"], first["code"], "the same file keeps its code");
+    assert!(again["expires_at"].as_u64() >= first["expires_at"].as_u64());
+    // Another file, another code.
+    let mut other_file = file.clone();
+    other_file[40] ^= 1;
+    let (_, another) = post(&c, "/v1/cases", &json!({"case": b64(&other_file)}));
+    assert_ne!(another["code"], first["code"]);
+    // Held once: fetched once.
+    let code = first["code"].as_str().unwrap();
+    let (s, v) = get(&c, &format!("/v1/cases/{code}"));
+    assert_eq!(s, Status::Ok);
+    assert_eq!(unb64(v["case"].as_str().unwrap()), file);
+    assert_eq!(get(&c, &format!("/v1/cases/{code}")).0, Status::NotFound);
+}
+
+/// The store itself keeps one copy of a record however it is sent again: in the same group
+/// commit, or days later (a phone that was offline); on both stores.
+#[test]
+fn the_store_keeps_one_copy_of_a_record_sent_again_whatever_the_day() {
+    use notify_server::store::{PgSettings, PgStore, RedbStore, Store};
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 9);
+    let store: Box<dyn Store> = match common::database_url(&common::store_settings()) {
+        Some(url) => Box::new(PgStore::open(&PgSettings { url, pool_size: 2 }).unwrap()),
+        None => Box::new(RedbStore::open(&dir.path().join("store.redb")).unwrap()),
+    };
+    let h = hour_of(now()) - 1;
+    let record = f.record(h, "Offline for days");
+    let tag = protocol::vault::record_tag(&record).unwrap();
+    let day = now() / 86_400 * 86_400;
+    // Twice before one flush.
+    store.insert_vault_record(&tag, day, &record).unwrap();
+    store.insert_vault_record(&tag, day + 60, &record).unwrap();
+    store.flush().unwrap();
+    // Again on each of the next days.
+    for d in 1..4 {
+        store
+            .insert_vault_record(&tag, day + d * 86_400, &record)
+            .unwrap();
+        store.flush().unwrap();
+    }
+    assert_eq!(store.vault_records(&[tag], 100).unwrap(), vec![record]);
+    assert!(store.check_integrity().unwrap().problems.is_empty());
 }

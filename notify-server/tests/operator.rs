@@ -132,10 +132,12 @@ fn an_operator_holding_every_poster_cannot_name_a_records_venue_or_link_a_visit(
                 }
             }
         }
-        // The key holds the file tag, the day it arrived and random bytes: no time of day.
+        // The key holds the file tag, 12 bytes of the record's digest (as random as the
+        // ciphertext; they find a re-sent record) and the day it arrived: no time of day.
         assert_eq!(key[..16], record[..16]);
+        assert_eq!(key[16..28], blake3::hash(record).as_bytes()[..12]);
         assert_eq!(
-            u64::from(u32::from_be_bytes(key[16..20].try_into().unwrap())),
+            u64::from(u32::from_be_bytes(key[28..32].try_into().unwrap())),
             common::now() / 86_400
         );
     }

@@ -309,25 +309,46 @@ fn one_purge_at_a_time_and_closed_days_lose_their_order() {
     assert_eq!(tables(&format!("vault_{}", day + 1)), 1);
 }
 
-/// Sessions always commit synchronously, and a database migrated by a newer version is refused.
+/// Sessions always commit synchronously, whatever the URL, the database or the role ask for
+/// (which is why the server does not check `synchronous_commit` at start: see
+/// docs/deployment.md), and a database migrated by a newer version is refused.
 #[test]
 fn unsafe_or_newer_databases_are_refused() {
     let Some(db) = database() else { return };
     let url = url_of(&db);
-    // A URL (or a role) asking for asynchronous commits is overruled: the store opens only
-    // once it has checked that its sessions commit synchronously.
-    let store = PgStore::open(&PgSettings {
-        url: format!("{url} options='-c synchronous_commit=off'"),
-        pool_size: 1,
-    })
-    .unwrap();
-    drop(store);
+    let name = url.rsplit("dbname=").next().unwrap().to_owned();
+    let out = std::process::Command::new("psql")
+        .arg(&url)
+        .args([
+            "-c",
+            &format!("ALTER DATABASE {name} SET synchronous_commit = off"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plain = std::process::Command::new("psql")
+        .arg(&url)
+        .args(["-Atc", "SHOW synchronous_commit"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&plain.stdout).trim(), "off");
+    for url in [
+        url.clone(),
+        format!("{url} options='-c synchronous_commit=off'"),
+    ] {
+        let store = PgStore::open(&PgSettings { url, pool_size: 1 }).unwrap();
+        assert_eq!(store.setting("synchronous_commit").unwrap(), "on");
+    }
     let store = PgStore::open(&PgSettings {
         url: url.clone(),
         pool_size: 1,
     })
     .unwrap();
-    assert_eq!(store.migrations().unwrap(), vec![1, 2]);
+    assert_eq!(store.migrations().unwrap(), vec![1, 2, 3]);
     drop(store);
     let out = std::process::Command::new("psql")
         .arg(&url)
@@ -346,4 +367,50 @@ fn unsafe_or_newer_databases_are_refused() {
             .contains("schema version 99, from a newer notify-server"),
         "{err}"
     );
+}
+
+/// A connection PostgreSQL refuses is named with what is missing and what to do: peer
+/// authentication over the socket for a role unlike the operating-system user, and a password
+/// the URL does not give.
+#[test]
+fn refused_connections_say_what_is_missing_and_what_to_do() {
+    if database().is_none() {
+        return;
+    }
+    let server = std::env::var("NOTIFY_TEST_POSTGRES").unwrap();
+    let err = PgStore::open(&PgSettings {
+        url: format!("{server} dbname=postgres user=nt_not_this_os_user"),
+        pool_size: 1,
+    })
+    .err()
+    .expect("a role unlike the operating-system user is refused over the socket");
+    let text = err.to_string();
+    assert!(
+        (text.contains("Peer authentication failed") && text.contains("operating-system user"))
+            || (text.contains("role") && text.contains("createuser")),
+        "{text}"
+    );
+    // Over TCP, Debian's pg_hba.conf asks for a password.
+    let port = server
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("port="))
+        .unwrap_or("5432");
+    match PgStore::open(&PgSettings {
+        url: format!("host=127.0.0.1 port={port} dbname=postgres user=postgres"),
+        pool_size: 1,
+    }) {
+        Err(e) => {
+            let text = e.to_string();
+            assert!(
+                !text.ends_with("invalid configuration"),
+                "the error names nothing: {text}"
+            );
+            assert!(
+                text.contains("asks for a password and database_url gives none")
+                    || text.contains("pg_hba.conf"),
+                "{text}"
+            );
+        }
+        Ok(_) => eprintln!("skipped the password case: this PostgreSQL lets TCP in without one"),
+    }
 }

@@ -549,3 +549,215 @@ fn a_store_in_use_is_named() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("is in use by another notify-server"), "{err}");
 }
+
+/// An `LD_PRELOAD` library that makes the server's `fsync` and `fdatasync` wait while the file
+/// `$SLOW_SYNC_DIR/hold` exists, after creating `$SLOW_SYNC_DIR/held`: a disk as slow as the
+/// test wants, so that the moment between a write and the flush that makes it durable can be
+/// held open and looked into. Built with the machine's C compiler.
+const SLOW_SYNC_C: &str = r#"
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void wait_while_held(void) {
+    const char *dir = getenv("SLOW_SYNC_DIR");
+    char hold[4096], held[4096];
+    if (!dir) return;
+    snprintf(hold, sizeof hold, "%s/hold", dir);
+    snprintf(held, sizeof held, "%s/held", dir);
+    if (access(hold, F_OK) != 0) return;
+    int fd = open(held, O_CREAT | O_WRONLY, 0644);
+    if (fd >= 0) close(fd);
+    while (access(hold, F_OK) == 0) usleep(5000);
+}
+
+int fsync(int fd) {
+    static int (*real)(int);
+    if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+    wait_while_held();
+    return real(fd);
+}
+
+int fdatasync(int fd) {
+    static int (*real)(int);
+    if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+    wait_while_held();
+    return real(fd);
+}
+"#;
+
+/// Builds [`SLOW_SYNC_C`] in `dir`.
+fn slow_sync_library(dir: &Path) -> std::path::PathBuf {
+    let src = dir.join("slow_sync.c");
+    let lib = dir.join("slow_sync.so");
+    std::fs::write(&src, SLOW_SYNC_C).unwrap();
+    let out = Command::new("cc")
+        .args(["-shared", "-fPIC", "-O2", "-o"])
+        .arg(&lib)
+        .arg(&src)
+        .arg("-ldl")
+        .output()
+        .expect("a C compiler (cc) runs: it builds the slow-disk library");
+    assert!(
+        out.status.success(),
+        "cc failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    lib
+}
+
+/// Bundles as `GET /v1/bundles` lists them: (seq, bundle).
+type Listed = Vec<(u64, Vec<u8>)>;
+
+/// What `GET /v1/bundles?after=0` and the current hour's batch serve.
+fn served(a: &ureq::Agent, base: &str) -> (Listed, Vec<Vec<u8>>) {
+    let mut r = a.get(format!("{base}/v1/bundles?after=0")).call().unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    let listed = v["bundles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["seq"].as_u64().unwrap(),
+                unb64(b["bundle"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    let hour = now() / 3600;
+    let mut r = a.get(format!("{base}/v1/batches/{hour}")).call().unwrap();
+    assert_eq!(r.status(), 200);
+    let batch = r.body_mut().read_to_vec().unwrap();
+    let in_batch = protocol::batch::decode_batch(&batch, hour)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.to_vec())
+        .collect();
+    (listed, in_batch)
+}
+
+/// Nothing is served before the flush that covers it, and a sequence number once served is
+/// never given to another bundle. The server's syncs are held (a slow disk) while bundle A is
+/// published; what the API serves meanwhile is noted; the server is killed before the sync
+/// ends and started again, and bundle B published. Everything served before the kill must
+/// still be served, under the same number, and B must not take a number A was served under.
+/// On PostgreSQL a commit is durable before it is visible, so A is served at once and kept.
+#[test]
+fn nothing_is_served_before_it_is_durable_and_no_number_is_given_twice() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 12);
+    let data = dir.path().join("data");
+    let gate = dir.path().join("gate");
+    std::fs::create_dir(&gate).unwrap();
+    let lib = slow_sync_library(dir.path());
+    let backend = common::env_of(&common::store_settings());
+    let mut env: Vec<(&str, &str)> = backend
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let first_env = {
+        let mut e = env.clone();
+        e.push(("LD_PRELOAD", lib.to_str().unwrap()));
+        e.push(("SLOW_SYNC_DIR", gate.to_str().unwrap()));
+        e
+    };
+    let mut server = common::start_with(&data, &f.trust_file, &first_env);
+    let a = agent();
+    // The purge that runs at start flushes too: wait for it, so that the held sync is the one
+    // covering A.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = a
+            .get(format!("{}/metrics", server.admin))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let purged = text
+            .lines()
+            .find_map(|l| l.strip_prefix("notify_last_purge_timestamp_seconds "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .is_some_and(|t| t > 0.0);
+        if purged {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the start-up purge did not run");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let bundle_a = f.bundle_at(now(), "A, published while the disk is slow");
+    std::fs::write(gate.join("hold"), b"").unwrap();
+    let publish = {
+        let (url, body) = (
+            format!("{}/v1/bundles", server.base),
+            json!({"bundle": b64(&bundle_a)}),
+        );
+        std::thread::spawn(move || post(&agent(), &url, &body).0)
+    };
+    // Either the sync covering A is held (redb), or A was answered (a store whose commits are
+    // durable when they return).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !gate.join("held").exists() && !publish.is_finished() {
+        assert!(Instant::now() < deadline, "neither a sync nor an answer");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let held = gate.join("held").exists();
+    let (listed, in_batch) = served(&a, &server.base);
+    if held {
+        assert!(
+            listed.is_empty() && in_batch.is_empty(),
+            "a bundle not yet durable is served: {} listed, {} in the hour's batch",
+            listed.len(),
+            in_batch.len()
+        );
+    } else {
+        assert_eq!(listed, vec![(1, bundle_a.clone())]);
+    }
+
+    server.child.kill().unwrap(); // SIGKILL, the sync still held
+    server.child.wait().unwrap();
+    std::fs::remove_file(gate.join("hold")).unwrap();
+    let answered = publish.join().unwrap();
+    if held {
+        assert_ne!(
+            answered / 100,
+            2,
+            "A was acknowledged before its sync ended"
+        );
+    } else {
+        assert_eq!(answered, 201);
+    }
+
+    env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000"));
+    let server = common::start_with(&data, &f.trust_file, &env);
+    let bundle_b = f.bundle_at(now(), "B, after the restart");
+    let (s, v) = post(
+        &a,
+        &format!("{}/v1/bundles", server.base),
+        &json!({"bundle": b64(&bundle_b)}),
+    );
+    assert_eq!(s, 201, "{v}");
+    let (after, after_batch) = served(&a, &server.base);
+    for (seq, bytes) in &listed {
+        assert!(
+            after.contains(&(*seq, bytes.clone())),
+            "bundle {seq} was served before the crash and is gone, or renumbered, after it"
+        );
+    }
+    for bytes in &in_batch {
+        assert!(
+            after_batch.contains(bytes),
+            "a batch lost a bundle it served"
+        );
+    }
+    let seq_b = v["seq"].as_u64().unwrap();
+    assert!(
+        !listed.iter().any(|(seq, _)| *seq == seq_b),
+        "B took number {seq_b}, served before the crash for another bundle"
+    );
+}

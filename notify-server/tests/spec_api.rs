@@ -1,6 +1,7 @@
 //! The spec's HTTP API section (spec/protocol.md, "16b. HTTP API") is normative: every
 //! endpoint that `openapi.yaml` describes, and every error name the server's handlers can
-//! answer, must appear in it, so that the spec alone is enough to write a client.
+//! answer, must appear in it, so that the spec alone is enough to write a client; and the
+//! server answers malformed bodies with the status the spec gives, on every POST endpoint.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,7 +9,13 @@
     reason = "tests"
 )]
 
+mod common;
+
 use std::path::Path;
+
+use rocket::http::{ContentType, Status};
+use rocket::local::blocking::Client;
+use serde_json::{Value, json};
 
 fn spec_api_section() -> String {
     let spec =
@@ -21,28 +28,125 @@ fn spec_api_section() -> String {
     spec[start..end].to_owned()
 }
 
-#[test]
-fn every_openapi_endpoint_is_in_the_spec() {
-    let section = spec_api_section();
+/// Every (method, path) that `openapi.yaml` describes.
+fn openapi_endpoints() -> Vec<(String, String)> {
     let yaml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.yaml"))
         .unwrap();
     let mut path = None;
-    let mut seen = 0;
+    let mut out = Vec::new();
     for line in yaml.lines() {
         if let Some(p) = line.strip_prefix("  /") {
             path = Some(format!("/{}", p.trim_end_matches(':')));
         } else if let (Some(p), Some(m)) = (&path, line.strip_prefix("    ")) {
             let method = m.trim_end_matches(':');
             if ["get", "post", "put", "delete"].contains(&method) {
-                let want = format!("{} {p}", method.to_uppercase());
-                assert!(section.contains(&want), "spec 16b does not name `{want}`");
-                seen += 1;
+                out.push((method.to_uppercase(), p.clone()));
             }
         } else if !line.starts_with(' ') {
             path = None;
         }
     }
-    assert!(seen >= 7, "read only {seen} endpoints from openapi.yaml");
+    out
+}
+
+#[test]
+fn every_openapi_endpoint_is_in_the_spec() {
+    let section = spec_api_section();
+    let endpoints = openapi_endpoints();
+    for (method, path) in &endpoints {
+        let want = format!("{method} {path}");
+        assert!(section.contains(&want), "spec 16b does not name `{want}`");
+    }
+    assert!(
+        endpoints.len() >= 7,
+        "read only {} endpoints from openapi.yaml",
+        endpoints.len()
+    );
+}
+
+/// The one field of each POST endpoint's body, as spec 16b's table gives it
+/// (`` `POST /v1/vault` `{"record": R}` ``).
+fn spec_body_field(section: &str, path: &str) -> String {
+    let row = format!("`POST {path}` `{{\"");
+    let at = section
+        .find(&row)
+        .unwrap_or_else(|| panic!("spec 16b's table has no body for POST {path}"));
+    let rest = &section[at + row.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// Spec 16b: "an unknown or missing field is `400 bad_request` ..., a well-formed body of
+/// another shape `422 unprocessable`". Sent to every POST endpoint `openapi.yaml` lists, with
+/// the field the spec's table names.
+#[test]
+fn every_post_endpoint_answers_unknown_and_missing_fields_as_the_spec_says() {
+    let section = spec_api_section();
+    let dir = tempfile::TempDir::new().unwrap();
+    let f = common::Fixture::new(dir.path(), 30);
+    let mut fig = notify_server::figment()
+        .merge(("data_dir", dir.path().join("data")))
+        .merge(("trust_file", &f.trust_file))
+        .merge(("log_level", "off"));
+    for (k, v) in common::store_settings() {
+        fig = fig.merge((k, v));
+    }
+    let c = Client::tracked(notify_server::build(fig).unwrap()).unwrap();
+    let posts: Vec<String> = openapi_endpoints()
+        .into_iter()
+        .filter(|(m, _)| m == "POST")
+        .map(|(_, p)| p)
+        .collect();
+    assert!(posts.len() >= 5, "only {posts:?}");
+    for path in &posts {
+        let field = spec_body_field(&section, path);
+        for (what, body, status, name) in [
+            (
+                "an unknown field",
+                json!({field.as_str(): "AAAA", "unexpected": 1}),
+                Status::BadRequest,
+                "bad_request",
+            ),
+            (
+                "only an unknown field",
+                json!({"unexpected": "AAAA"}),
+                Status::BadRequest,
+                "bad_request",
+            ),
+            ("no field", json!({}), Status::BadRequest, "bad_request"),
+            (
+                "a field of the wrong type",
+                json!({field.as_str(): 5}),
+                Status::UnprocessableEntity,
+                "unprocessable",
+            ),
+            (
+                "not an object",
+                json!([field]),
+                Status::UnprocessableEntity,
+                "unprocessable",
+            ),
+        ] {
+            let r = c
+                .post(path.as_str())
+                .header(ContentType::JSON)
+                .remote("192.0.2.30:40000".parse().unwrap())
+                .body(body.to_string())
+                .dispatch();
+            let got = r.status();
+            let v: Value = r.into_json().unwrap_or(Value::Null);
+            assert_eq!(
+                (got, v["error"].as_str()),
+                (status, Some(name)),
+                "POST {path} with {what} ({body}): {v}"
+            );
+        }
+        let r = c
+            .post(path.as_str())
+            .header(ContentType::JSON)
+            .body("{\"unterminated")
+            .dispatch();
+        assert_eq!(r.status(), Status::BadRequest, "POST {path}: not JSON");
+    }
 }
 
 #[test]

@@ -59,11 +59,15 @@ pub fn check_bundle(
 }
 
 /// Publishes a tracer-signed bundle.
-#[post("/v1/bundles", format = "json", data = "<body>")]
+#[post("/v1/bundles", format = "json", data = "<data>")]
 pub async fn post_bundle(
     app: &State<App>,
-    body: Json<PostBundle>,
+    limits: &rocket::data::Limits,
+    data: Data<'_>,
 ) -> Result<(Status, Json<Posted>), ApiError> {
+    // Rocket's JSON limit (2 MiB by default: the largest bundle, 4,096 entries, is about
+    // 1.6 MB as base64).
+    let body: PostBundle = small_json(data, limits.get("json").unwrap_or(2.mebibytes())).await?;
     refresh_revocations(app, false).await?;
     let now = now();
     let checked = {
@@ -321,13 +325,17 @@ pub fn get_batch(
     accepts: AcceptsGzip,
 ) -> Result<RawJson, ApiError> {
     // Read here rather than by Rocket, so that "abc" is a bad parameter, not a JSON error.
-    let hour: u64 = hour.parse().map_err(|_| {
+    // Only the canonical form: `0499067` or `+499067` would name the same batch under another
+    // URL, which a CDN caches apart (and a client could use to get past the cache).
+    let canonical = hour == "0"
+        || (hour.bytes().all(|b| b.is_ascii_digit()) && !hour.is_empty() && !hour.starts_with('0'));
+    let hour: u64 = hour.parse().ok().filter(|_| canonical).ok_or_else(|| {
         ApiError::new(
             Status::BadRequest,
             "bad_parameter",
             format!(
-                "the hour must be a whole number of hours since 1970-01-01 00:00 UTC, not \
-                 '{hour}'"
+                "the hour must be a whole number of hours since 1970-01-01 00:00 UTC, in \
+                 decimal digits without a sign or leading zeros, not '{hour}'"
             ),
         )
     })?;

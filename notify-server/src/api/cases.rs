@@ -19,11 +19,20 @@ pub const CASE_HOLD_SECS: u64 = 86_400;
 /// The code alphabet: RFC 4648 base32 (no 0, 1, 8 or 9, so nothing reads as O, I or B).
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-/// A fresh code: 12 characters (60 random bits) in groups of four, `ABCD-EFGH-JKLM`.
-fn new_code() -> String {
-    let mut bytes = [0u8; 12];
-    rand::Rng::fill_bytes(&mut rand_core::UnwrapErr(rand::rngs::SysRng), &mut bytes);
-    let chars: Vec<char> = bytes
+/// What a case code is derived from, besides the file (BLAKE3's key derivation context).
+const CODE_CONTEXT: &str = "checkin notify-server 2026 case code";
+
+/// The code for `file`: 12 characters (60 bits of a digest of the file) in groups of four,
+/// `ABCD-EFGH-JKLM`. Derived from the file rather than drawn at random, so that the same file
+/// posted again (its answer lost, or a 503) is held once under the same code (spec 16b). A
+/// case file is a fresh ciphertext, so its code is as unpredictable as 60 random bits to
+/// anyone without the file. `attempt` moves to another code in the rare case (one in 2^60 a
+/// file) that one is taken by another file.
+fn code_for(file: &[u8], attempt: u32) -> String {
+    let mut hasher = blake3::Hasher::new_derive_key(CODE_CONTEXT);
+    hasher.update(&attempt.to_be_bytes());
+    hasher.update(file);
+    let chars: Vec<char> = hasher.finalize().as_bytes()[..12]
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
         .collect();
@@ -77,17 +86,19 @@ pub async fn post_case(
     let body: PostCase = small_json(data, CASE_BODY_LIMIT.bytes()).await?;
     let file = b64("case", &body.case)?;
     protocol::CaseDiary::check_shape(&file).map_err(|e| case_error(&e))?;
-    let expires_at = now() + CASE_HOLD_SECS;
+    let hold_until = now() + CASE_HOLD_SECS;
     let file = Arc::new(file);
-    // A code already taken (one chance in 2^60 a file) is drawn again.
-    let mut code = new_code();
-    loop {
+    // The same file held already keeps its code (its hold renewed); a code taken by another
+    // file moves to the next attempt's.
+    let mut attempt = 0;
+    let (code, expires_at) = loop {
+        let code = code_for(&file, attempt);
         let (c, f) = (code.clone(), Arc::clone(&file));
-        if blocking(app, move |store| store.put_case(&c, expires_at, &f)).await? {
-            break;
+        if let Some(until) = blocking(app, move |store| store.put_case(&c, hold_until, &f)).await? {
+            break (code, until);
         }
-        code = new_code();
-    }
+        attempt += 1;
+    };
     app.durable.wait().await?;
     Ok((Status::Created, Json(CaseHeld { code, expires_at })))
 }
@@ -130,8 +141,10 @@ mod tests {
 
     #[test]
     fn codes_are_read_as_people_type_them() {
-        let code = new_code();
+        let code = code_for(b"a case file", 0);
         assert_eq!(code.len(), 14);
+        assert_eq!(code, code_for(b"a case file", 0));
+        assert_ne!(code, code_for(b"a case file", 1));
         assert_eq!(canonical_code(&code).as_deref(), Some(code.as_str()));
         assert_eq!(
             canonical_code("abcd efgh jk1m").as_deref(),

@@ -238,11 +238,34 @@ pub const VAULT_BODY_LIMIT: u64 = 4 * 1024;
 /// Largest vault query body: 1,024 tags and a certificate, in base64url, with room to spare.
 pub const QUERY_BODY_LIMIT: u64 = 64 * 1024;
 
-/// Reads a small JSON body, refusing anything over `limit` with a 413 before it is buffered.
-async fn small_json<T: serde::de::DeserializeOwned>(
-    data: Data<'_>,
-    limit: ByteUnit,
-) -> Result<T, ApiError> {
+/// A request body of the API: an object with exactly the fields [`Body::FIELDS`] (spec 16b).
+pub trait Body: serde::de::DeserializeOwned {
+    /// The body's fields, every one required.
+    const FIELDS: &'static [&'static str];
+}
+
+impl Body for PostBundle {
+    const FIELDS: &'static [&'static str] = &["bundle"];
+}
+
+impl Body for PostRecord {
+    const FIELDS: &'static [&'static str] = &["record"];
+}
+
+impl Body for PostQuery {
+    const FIELDS: &'static [&'static str] = &["query"];
+}
+
+impl Body for Revocations {
+    const FIELDS: &'static [&'static str] = &["revocations"];
+}
+
+impl Body for PostCase {
+    const FIELDS: &'static [&'static str] = &["case"];
+}
+
+/// Reads a JSON body, refusing anything over `limit` with a 413 before it is buffered.
+async fn small_json<T: Body>(data: Data<'_>, limit: ByteUnit) -> Result<T, ApiError> {
     let body = data.open(limit).into_string().await.map_err(|e| {
         ApiError::new(
             Status::BadRequest,
@@ -260,23 +283,56 @@ async fn small_json<T: serde::de::DeserializeOwned>(
     parse_body(&body.into_inner())
 }
 
-/// Parses a JSON request body: 400 for text that is not JSON, 422 for JSON of the wrong shape.
-pub fn parse_body<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| {
-        if e.is_syntax() || e.is_eof() {
-            ApiError::new(
-                Status::BadRequest,
-                "bad_request",
-                format!("the body is not valid JSON: {e}"),
-            )
-        } else {
-            ApiError::new(
-                Status::UnprocessableEntity,
-                "unprocessable",
-                format!("the JSON does not match the API: {e}"),
-            )
-        }
-    })
+/// Parses a JSON request body as spec 16b says: 400 `bad_request` for text that is not JSON
+/// and for an object with an unknown or a missing field, 422 `unprocessable` for any other
+/// shape (not an object, a field of the wrong type).
+pub fn parse_body<T: Body>(text: &str) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_request",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    let unprocessable = |why: String| {
+        ApiError::new(
+            Status::UnprocessableEntity,
+            "unprocessable",
+            format!("the JSON does not match the API: {why}"),
+        )
+    };
+    let Some(object) = value.as_object() else {
+        return Err(unprocessable(format!(
+            "the body must be an object with the field {}",
+            fields_named(T::FIELDS)
+        )));
+    };
+    let wrong_fields = |what: &str, name: &str| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_request",
+            format!(
+                "{what} field `{name}`: this endpoint takes an object with exactly the field {}",
+                fields_named(T::FIELDS)
+            ),
+        )
+    };
+    if let Some(name) = object.keys().find(|k| !T::FIELDS.contains(&k.as_str())) {
+        return Err(wrong_fields("unknown", name));
+    }
+    if let Some(name) = T::FIELDS.iter().find(|f| !object.contains_key(**f)) {
+        return Err(wrong_fields("missing", name));
+    }
+    serde_json::from_value(value).map_err(|e| unprocessable(e.to_string()))
+}
+
+/// `fields` as `` `a` `` or `` `a`, `b` ``.
+fn fields_named(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The client's address, for rate limits.

@@ -8,8 +8,9 @@
 //! tasks and tools alike.
 //!
 //! How it keeps the server's promises with several instances:
-//! - **Durable 2xx.** Every session runs with `synchronous_commit = on`, checked at start along
-//!   with `fsync`; bundles, nonces and revocation lists commit before their call returns, and
+//! - **Durable 2xx.** Every session runs with `synchronous_commit = on`, set in its start-up
+//!   packet, which no setting of the database, the role or postgresql.conf overrides; `fsync`
+//!   is checked at start; bundles, nonces and revocation lists commit before their call returns, and
 //!   vault records are written by [`Store::flush`] in one transaction for every record since
 //!   the previous flush (group commit, as with redb), before any upload is acknowledged.
 //! - **Gapless, ordered sequence numbers.** Publishing locks the `last_seq` row, so bundles
@@ -54,12 +55,18 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "case files held for tracers",
         include_str!("../../migrations/0002_cases.sql"),
     ),
+    (
+        3,
+        "vault records found by digest, so that a re-sent record is stored once",
+        include_str!("../../migrations/0003_vault_resend.sql"),
+    ),
 ];
 
-/// Advisory lock keys (ASCII "chkinMIG", "chkinPRG" and "chkinPAR").
+/// Advisory lock keys (ASCII "chkinMIG", "chkinPRG", "chkinPAR" and "chkinVLT").
 const MIGRATION_LOCK: i64 = 0x6368_6b69_6e4d_4947;
 const PURGE_LOCK: i64 = 0x6368_6b69_6e50_5247;
 const PARTITION_LOCK: i64 = 0x6368_6b69_6e50_4152;
+const VAULT_LOCK: i64 = 0x6368_6b69_6e56_4c54;
 
 /// A UTC day counts as closed for the privacy rewrite this long after it ends, so that an
 /// instance whose clock is a little slow has stopped writing into it.
@@ -72,13 +79,46 @@ const EXACT_COUNT_UP_TO: f64 = 1_000_000.0;
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
         // The driver's text names the server's message and SQLSTATE, never the URL or its
-        // password.
-        match e.as_db_error() {
-            Some(db) => StoreError(format!(
-                "PostgreSQL: {} ({})",
-                db.message(),
-                db.code().code()
-            )),
+        // password; the failures an operator meets when first connecting say what to do.
+        if let Some(db) = e.as_db_error() {
+            let code = db.code().code();
+            let advice = match code {
+                "28000" if db.message().starts_with("Peer authentication") => {
+                    ": over the Unix socket, peer authentication lets in only the database \
+                     role named like the operating-system user that runs notify-server. Run \
+                     the server as that user, or put that user's own role in database_url \
+                     (user=NAME), or connect over TCP with a password \
+                     (postgres://USER:PASSWORD@127.0.0.1:5432/DATABASE), or map the users in \
+                     pg_ident.conf"
+                }
+                "28000" if db.message().starts_with("no pg_hba.conf entry") => {
+                    ": pg_hba.conf has no line that lets this user, database and address in: \
+                     add one, or connect as it allows"
+                }
+                "28000" if db.message().starts_with("role") => {
+                    ": create the role (createuser NAME, and give it the database), or name an \
+                     existing one in database_url"
+                }
+                "28P01" => ": check the user name and password in database_url",
+                "3D000" => {
+                    ": create the database (createdb -O USER DATABASE), or name an existing \
+                     one in database_url"
+                }
+                _ => "",
+            };
+            return StoreError(format!("PostgreSQL: {} ({code}){advice}", db.message()));
+        }
+        let cause = std::error::Error::source(&e).map(ToString::to_string);
+        match cause.as_deref() {
+            Some("password missing") => StoreError(
+                "PostgreSQL: the database asks for a password and database_url gives none: \
+                 add it (postgres://USER:PASSWORD@HOST:5432/DATABASE, or password=... in a \
+                 key-value string; notify-server does not read ~/.pgpass), or connect over the \
+                 Unix socket (host=/var/run/postgresql) as a role that peer authentication \
+                 lets in"
+                    .into(),
+            ),
+            Some(cause) => StoreError(format!("PostgreSQL: {e}: {cause}")),
             None => StoreError(format!("PostgreSQL: {e}")),
         }
     }
@@ -228,6 +268,17 @@ impl PgStore {
         }
     }
 
+    /// The value of the PostgreSQL setting `name` in this store's sessions (for operators'
+    /// tools and tests: `synchronous_commit` is always `on`, whatever the database says).
+    pub fn setting(&self, name: &str) -> Result<String, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            Ok(c.query_one("SELECT current_setting($1)", &[&name])
+                .await?
+                .get(0))
+        })
+    }
+
     /// The migration versions applied, in order.
     pub fn migrations(&self) -> Result<Vec<i32>, StoreError> {
         self.run(async {
@@ -244,17 +295,20 @@ impl PgStore {
 }
 
 /// Refuses a database that would not keep an acknowledged write through a power cut.
+///
+/// Only `fsync` is checked: it is the server's alone, and with it off no commit is durable.
+/// `synchronous_commit` is not: every connection sets it to `on` in its start-up packet, which
+/// outranks postgresql.conf and the role's and the database's own settings, and only a `SET`
+/// inside the session (which the server never sends) could lower it. docs/deployment.md says
+/// so, and why a pooler must pass the start-up options through.
 async fn check_durable(c: &deadpool_postgres::Client) -> Result<(), StoreError> {
-    for (setting, want) in [("fsync", "on"), ("synchronous_commit", "on")] {
-        let row = c.query_one(&format!("SHOW {setting}"), &[]).await?;
-        let value: String = row.get(0);
-        if value != want {
-            return Err(StoreError(format!(
-                "the database runs with {setting} = {value}: a commit would not survive a power \
-                 cut, so the server would acknowledge writes it may lose. Set {setting} = {want} \
-                 in postgresql.conf (or for this role) and restart the database"
-            )));
-        }
+    let value: String = c.query_one("SHOW fsync", &[]).await?.get(0);
+    if value != "on" {
+        return Err(StoreError(format!(
+            "the database runs with fsync = {value}: a commit would not survive a power cut, \
+             so the server would acknowledge writes it may lose. Set fsync = on in \
+             postgresql.conf and restart the database"
+        )));
     }
     Ok(())
 }
@@ -563,17 +617,27 @@ impl Store for PgStore {
         })
     }
 
-    fn put_case(&self, code: &str, expires_at: u64, file: &[u8]) -> Result<bool, StoreError> {
+    fn put_case(
+        &self,
+        code: &str,
+        expires_at: u64,
+        file: &[u8],
+    ) -> Result<Option<u64>, StoreError> {
         self.run(async {
             let c = self.pool.get().await?;
-            let n = c
-                .execute(
+            // The same file posted again keeps its code, held to the later expiry; a code
+            // holding another file is left alone (no row returned).
+            let row = c
+                .query_opt(
                     "INSERT INTO cases (code, expires_at, file) VALUES ($1, $2, $3)
-                     ON CONFLICT (code) DO NOTHING",
+                     ON CONFLICT (code) DO UPDATE
+                        SET expires_at = greatest(cases.expires_at, EXCLUDED.expires_at)
+                        WHERE cases.file = EXCLUDED.file
+                     RETURNING expires_at",
                     &[&code, &i64_of(expires_at), &file],
                 )
                 .await?;
-            Ok(n == 1)
+            Ok(row.map(|r| u64_of(r.get(0))))
         })
     }
 
@@ -651,6 +715,9 @@ impl Store for PgStore {
         if batch.is_empty() {
             return Ok(());
         }
+        // A record sent again while its first copy waited is written once.
+        let mut seen = std::collections::HashSet::new();
+        batch.retain(|(_, _, record)| seen.insert(record.clone()));
         // Within a flush, no order of arrival.
         rand::seq::SliceRandom::shuffle(
             batch.as_mut_slice(),
@@ -679,12 +746,23 @@ impl Store for PgStore {
                 crate::lock(&self.days).extend(&missing);
             }
             let t = c.transaction().await?;
+            // A record already stored, under any day, is not stored again (spec 16b: a record
+            // sent again after a 503 or a lost answer is stored once). One vault flush at a
+            // time across instances, so that two copies flushed at once by two instances
+            // cannot both find the other missing.
+            t.execute("SELECT pg_advisory_xact_lock($1)", &[&VAULT_LOCK])
+                .await?;
             let tags: Vec<&[u8]> = batch.iter().map(|(tag, _, _)| tag.as_slice()).collect();
             let days: Vec<i32> = batch.iter().map(|(_, at, _)| day_of(*at)).collect();
             let records: Vec<&[u8]> = batch.iter().map(|(_, _, r)| r.as_slice()).collect();
             t.execute(
                 "INSERT INTO vault (tag, day, record)
-                 SELECT * FROM UNNEST($1::BYTEA[], $2::INTEGER[], $3::BYTEA[])",
+                 SELECT u.tag, u.day, u.record
+                   FROM UNNEST($1::BYTEA[], $2::INTEGER[], $3::BYTEA[]) AS u (tag, day, record)
+                  WHERE NOT EXISTS (
+                        SELECT 1 FROM vault v
+                         WHERE v.tag = u.tag AND md5(v.record) = md5(u.record)
+                           AND v.record = u.record)",
                 &[&tags, &days, &records],
             )
             .await?;
@@ -695,8 +773,8 @@ impl Store for PgStore {
             // Perhaps a partition was dropped behind this instance's back: ask again.
             crate::lock(&self.days).clear();
             // A commit that failed may still have reached the disk (the connection broke after
-            // the server committed); writing again then stores a record twice, which a tracer
-            // sees as one more copy of the same ciphertext: no record is lost either way.
+            // the server committed); writing again then finds the records stored and adds
+            // nothing.
             self.pending.put_back(batch);
         }
         written

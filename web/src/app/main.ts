@@ -9,6 +9,7 @@ import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
 import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, formatWhen, type Messages, t } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
+import { caseBody, caseKey, type Handover, settled } from "./handover.js";
 import { sync } from "./sync.js";
 import { runSlots, sealEnded, SPACING_MS } from "./uploads.js";
 import { contactProblem } from "../protocol/vault.js";
@@ -46,6 +47,8 @@ interface App {
   syncing: boolean;
   /** The code of a case file the server holds for a tracer, while it is valid. */
   caseCode?: { code: string; expiresAt: number };
+  /** A case file hand-over the server has not settled (a 503, no answer): sent again as is. */
+  caseHandover?: Handover;
 }
 
 let app: App;
@@ -386,15 +389,21 @@ async function shareCase(byCode: boolean): Promise<void> {
     departure: v.departure ?? Math.max(v.arrival, Math.min(nowSecs(), v.autoDeparture)),
   }));
   if (!confirm(t("caseConfirm", { count: visits.length, authority: trust.authority }))) return;
-  const file = await sealCase(visits, nowSecs(), trust.case);
   if (byCode) {
+    // A hand-over the server left unsettled is sent again byte for byte (spec 16b), so that
+    // it holds the file once and answers the same code.
+    const handover = await caseBody(app.caseHandover, caseKey(app.diary.visits), async () =>
+      JSON.stringify({ case: base64url(await sealCase(visits, nowSecs(), trust.case)) }),
+    );
+    app.caseHandover = handover;
     try {
       const r = await fetch("/v1/cases", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ case: base64url(file) }),
+        body: handover.body,
         cache: "no-store",
       });
+      if (settled(r.status)) app.caseHandover = undefined;
       const answer = (await r.json().catch(() => ({}))) as { code?: string; expires_at?: number; detail?: string };
       if (r.status !== 201 || !answer.code || !answer.expires_at) {
         throw new Error(answer.detail ?? `the server answered ${r.status}`);
@@ -406,6 +415,7 @@ async function shareCase(byCode: boolean): Promise<void> {
     }
     return;
   }
+  const file = await sealCase(visits, nowSecs(), trust.case);
   const name = `checkin-case-${new Date().toISOString().slice(0, 10)}.bin`;
   const url = URL.createObjectURL(new Blob([file as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
   const a = h("a", { href: url, download: name });
