@@ -40,6 +40,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use protocol::Tag;
 use tokio_postgres::NoTls;
 
+mod push;
+
 use super::{Counts, Inserted, Integrity, Pending, Purged, Store, StoreError, StoredBundle};
 
 /// The embedded migrations: (version, what it does, SQL). Applied in order, each once.
@@ -53,6 +55,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         2,
         "case files held for tracers",
         include_str!("../../migrations/0002_cases.sql"),
+    ),
+    (
+        3,
+        "push subscriptions and the VAPID key",
+        include_str!("../../migrations/0003_push.sql"),
     ),
 ];
 
