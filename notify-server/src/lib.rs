@@ -149,8 +149,13 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     let pages = Arc::new(api::PageCache::default());
     let verifier = verifier_with_revocations(&trust, store.as_ref())?;
     let push = if settings.push_enabled {
-        let pusher = push::Pusher::new(store.as_ref(), &settings)
-            .map_err(|e| StartError(format!("cannot set up push wake-ups: {e}")))?;
+        let pusher = push::Pusher::new(store.as_ref(), &settings).map_err(|e| {
+            StartError(format!(
+                "cannot set up push wake-ups: {e}; restore the push key from the store's \
+                     backup (a new key makes every subscription useless), or set \
+                     push_enabled = false"
+            ))
+        })?;
         Some(Arc::new(pusher))
     } else {
         None
