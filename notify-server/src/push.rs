@@ -391,6 +391,29 @@ mod tests {
         assert!(check_endpoint(&long, &services).is_err());
     }
 
+    /// The encryption the server relies on, checked against the standard's own example
+    /// (RFC 8291 Appendix A): the user agent's key and auth secret open the published body to
+    /// the published words.
+    #[test]
+    fn the_rfc_8291_example_decrypts_to_its_words() {
+        let d = |s: &str| URL_SAFE_NO_PAD.decode(s).unwrap();
+        let ua =
+            p256::SecretKey::from_slice(&d("q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94")).unwrap();
+        let auth = web_push_native::Auth::clone_from_slice(&d("BTBZMqHH6r4Tts7J_aSIgg"));
+        let body = d(concat!(
+            "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocI",
+            "nmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWG",
+            "NWQexSgSxsj_Qulcy4a-fN"
+        ));
+        let plain = web_push_native::decrypt(body.clone(), &ua, &auth).unwrap();
+        assert_eq!(plain, b"When I grow up, I want to be a watermelon");
+        // One byte changed and nothing opens.
+        let mut tampered = body;
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(web_push_native::decrypt(tampered, &ua, &auth).is_err());
+    }
+
     #[test]
     fn an_hour_counts_as_closed_120_seconds_after_it_ends() {
         let h = 500_000u64;
