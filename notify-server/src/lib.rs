@@ -6,6 +6,8 @@
 //! - Consented vault records, stored durably before the 2xx, and released only to
 //!   tracer-signed, fresh, never-replayed queries.
 //! - Trust information, health and Prometheus metrics; a retention purge that runs by itself.
+//! - Opt-in Web Push wake-ups: when an hour closes holding new bundles, every subscribed phone
+//!   gets the same content-free push ([`push`]).
 //!
 //! `build` assembles the Rocket instance; `main.rs` only launches it.
 #![forbid(unsafe_code)]
