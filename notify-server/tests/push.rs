@@ -1,7 +1,8 @@
 //! Web Push wake-ups: a phone's subscription (made here, with its own P-256 key pair and auth
 //! secret) is woken when an hour closes holding new bundles, by a real push request that a
 //! local stand-in for the push service captures. The request carries a VAPID token that
-//! verifies under the server's published key, and a body that decrypts (RFC 8291) with the
+//! verifies under the server's published key, and a body that decrypts (RFC 8291, with the
+//! decryption that `push::ece`'s tests check against RFC 8291's example) with the
 //! subscription's keys to the fixed message and nothing else; a push service's 410 deletes
 //! the subscription; bad subscriptions are refused with named errors; push turned off sends
 //! nothing.
@@ -24,7 +25,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::{Fixture, b64, now};
 use notify_server::store::PushSubscription;
 use p256::ecdsa::signature::Verifier as _;
-use p256::elliptic_curve::sec1::ToEncodedPoint as _;
+use p256::elliptic_curve::sec1::ToSec1Point as _;
 use protocol::hour_of;
 use rocket::http::{ContentType, Status};
 use rocket::local::blocking::Client;
@@ -139,7 +140,7 @@ impl Phone {
     fn public(&self) -> Vec<u8> {
         self.secret
             .public_key()
-            .to_encoded_point(false)
+            .to_sec1_point(false)
             .as_bytes()
             .to_vec()
     }
@@ -216,12 +217,8 @@ fn check_push(got: &Captured, phone: &Phone, server_key: &[u8], service: &PushSe
     assert_eq!(claims["sub"], "mailto:operator@example.org");
     let exp = claims["exp"].as_u64().unwrap();
     assert!(exp > now() && exp <= now() + 86_400, "exp within a day");
-    let plain = web_push_native::decrypt(
-        got.body.clone(),
-        &phone.secret,
-        &web_push_native::Auth::clone_from_slice(&phone.auth),
-    )
-    .expect("the body decrypts with the subscription's keys");
+    let plain = notify_server::push::ece::decrypt(&got.body, &phone.secret, &phone.auth)
+        .expect("the body decrypts with the subscription's keys");
     assert_eq!(
         plain,
         notify_server::push::MESSAGE,
@@ -609,12 +606,8 @@ fn push_off_sends_nothing_and_push_on_wakes_by_itself() {
     let key = URL_SAFE_NO_PAD
         .decode(key["key"].as_str().unwrap())
         .unwrap();
-    let plain = web_push_native::decrypt(
-        got[0].body.clone(),
-        &phone.secret,
-        &web_push_native::Auth::clone_from_slice(&phone.auth),
-    )
-    .unwrap();
+    let plain =
+        notify_server::push::ece::decrypt(&got[0].body, &phone.secret, &phone.auth).unwrap();
     assert_eq!(plain, notify_server::push::MESSAGE);
     assert!(
         got[0]
