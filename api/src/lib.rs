@@ -131,6 +131,56 @@ pub mod http {
         pub case: String,
     }
 
+    /// `POST /v1/push/subscriptions` body: the browser's `PushSubscription` as its `toJSON()`
+    /// gives it (spec section 16b).
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PushSubscribe {
+        /// The push service's URL for this subscription (`https://`).
+        pub endpoint: String,
+        /// When the browser says the subscription ends, Unix milliseconds, or null.
+        #[serde(rename = "expirationTime", default)]
+        pub expiration_time: Option<f64>,
+        /// The subscription's keys.
+        pub keys: PushKeys,
+    }
+
+    /// The keys of a push subscription (RFC 8291).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PushKeys {
+        /// The browser's P-256 public key, uncompressed (65 bytes), base64url.
+        pub p256dh: String,
+        /// The authentication secret (16 bytes), base64url.
+        pub auth: String,
+    }
+
+    /// `POST /v1/push/subscriptions` answer (201 new, 200 renewed).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PushSubscribed {
+        /// When the server deletes the subscription unless the phone renews it, Unix seconds.
+        pub expires_at: u64,
+    }
+
+    /// `DELETE /v1/push/subscriptions` body: the subscription's endpoint and its
+    /// authentication secret, which only the phone (and this server) know.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct PushUnsubscribe {
+        /// The push service's URL for the subscription.
+        pub endpoint: String,
+        /// The subscription's authentication secret, base64url.
+        pub auth: String,
+    }
+
+    /// `GET /v1/push/key` answer: the server's VAPID public key (RFC 8292), which the phone
+    /// passes to `pushManager.subscribe` as `applicationServerKey`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct PushKey {
+        /// The P-256 public key, uncompressed (65 bytes), base64url.
+        pub key: String,
+    }
+
     /// `GET /v1/trust` answer.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct Trust {

@@ -69,6 +69,29 @@ pub struct Settings {
     /// Where the phone client is served: the path of the posters' base URL (spec section
     /// 7.4), such as `/v1/c` for posters printed with `https://HOST/v1/c`.
     pub app_path: String,
+    /// Web Push wake-ups (spec section 16b): phones may subscribe, and when an hour closes
+    /// holding new bundles the server sends every subscription the same content-free push.
+    /// `false`: the push endpoints answer `404 push_disabled` and nothing is sent.
+    pub push_enabled: bool,
+    /// The push services the server sends to: an endpoint's host must be one of these or end
+    /// with `.` and one of them, and its URL must be `https://` (`http://` only for a loopback
+    /// host listed here, for a test stand-in). The server posts only to these hosts.
+    pub push_services: Vec<String>,
+    /// Who runs this server, for the push services (the VAPID `sub` claim, RFC 8292): a
+    /// `mailto:` or `https:` URL; unset, none is sent (some push services then refuse).
+    pub push_contact: Option<String>,
+    /// How long a push service keeps a wake-up for a phone that is offline (the `TTL`
+    /// header), seconds: 60 to 86,400.
+    pub push_ttl_secs: u64,
+    /// Days a subscription is kept unless the phone renews it (by posting it again).
+    pub push_subscription_days: u64,
+    /// Most subscriptions the server holds in all.
+    pub push_max_subscriptions: u64,
+    /// Subscriptions (and deletions) allowed per client address per minute.
+    pub push_subscriptions_per_minute: u32,
+    /// Wake-ups sent per second in a round: every round sends at this pace, in a new random
+    /// order, so that when a phone is woken says nothing about it.
+    pub push_sends_per_second: u32,
 }
 
 impl Default for Settings {
@@ -95,6 +118,21 @@ impl Default for Settings {
             admin_address: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
             admin_port: 9464,
             app_path: "/v1/c".into(),
+            push_enabled: true,
+            push_services: [
+                "fcm.googleapis.com",
+                "updates.push.services.mozilla.com",
+                "push.apple.com",
+                "notify.windows.com",
+            ]
+            .map(String::from)
+            .to_vec(),
+            push_contact: None,
+            push_ttl_secs: 43_200,
+            push_subscription_days: 30,
+            push_max_subscriptions: 1_000_000,
+            push_subscriptions_per_minute: 10,
+            push_sends_per_second: 100,
         }
     }
 }
@@ -223,6 +261,7 @@ impl Settings {
                 protocol::notice::MAX_FUTURE_SKEW_SECS
             ));
         }
+        self.check_push()?;
         let p = &self.app_path;
         let segments_ok = p.len() > 1
             && p.starts_with('/')
@@ -241,6 +280,7 @@ impl Settings {
             "/v1/revocations",
             "/v1/trust",
             "/v1/cases",
+            "/v1/push",
             "/healthz",
             "/metrics",
         ]
@@ -251,6 +291,52 @@ impl Settings {
                 "app_path = {p:?} must be the path of the posters' base URL, such as \"/v1/c\": \
                  it starts with /, does not end with /, has segments of letters, digits and \
                  - . _ ~ only, and is not a path of the API"
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    /// Refuses push settings that cannot work.
+    fn check_push(&self) -> Result<(), String> {
+        if !self.push_enabled {
+            return Ok(());
+        }
+        if !(60..=86_400).contains(&self.push_ttl_secs) {
+            return Err(format!(
+                "push_ttl_secs = {} must be 60 to 86400: a VAPID signature may not be valid \
+                 for more than a day (RFC 8292)",
+                self.push_ttl_secs
+            ));
+        }
+        if self.push_subscription_days == 0 || self.push_sends_per_second == 0 {
+            return Err(
+                "push_subscription_days and push_sends_per_second must be at least 1 (or set \
+                 push_enabled = false)"
+                    .into(),
+            );
+        }
+        if let Some(c) = &self.push_contact
+            && !(c.starts_with("mailto:") || c.starts_with("https://"))
+        {
+            return Err(format!(
+                "push_contact = {c:?} must be a mailto: or https: URL, such as \
+                 \"mailto:operator@example.org\""
+            ));
+        }
+        if self.push_services.is_empty()
+            || self.push_services.iter().any(|h| {
+                h.is_empty()
+                    || !h
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+            })
+        {
+            return Err(format!(
+                "push_services = {:?} must list host names of push services, such as \
+                 \"fcm.googleapis.com\" (or set push_enabled = false)",
+                self.push_services
             ));
         }
         Ok(())

@@ -6,6 +6,8 @@
 //! - Consented vault records, stored durably before the 2xx, and released only to
 //!   tracer-signed, fresh, never-replayed queries.
 //! - Trust information, health and Prometheus metrics; a retention purge that runs by itself.
+//! - Opt-in Web Push wake-ups: when an hour closes holding new bundles, every subscribed phone
+//!   gets the same content-free push ([`push`]).
 //!
 //! `build` assembles the Rocket instance; `main.rs` only launches it.
 #![forbid(unsafe_code)]
@@ -16,6 +18,7 @@ pub mod config;
 pub mod durable;
 pub mod guard;
 pub mod metrics;
+pub mod push;
 pub mod store;
 
 /// Locks `m`, carrying on if a thread panicked while holding it: every value behind these
@@ -147,6 +150,18 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     let metrics = Arc::new(Metrics::default());
     let pages = Arc::new(api::PageCache::default());
     let verifier = verifier_with_revocations(&trust, store.as_ref())?;
+    let push = if settings.push_enabled {
+        let pusher = push::Pusher::new(store.as_ref(), &settings).map_err(|e| {
+            StartError(format!(
+                "cannot set up push wake-ups: {e}; restore the push key from the store's \
+                     backup (a new key makes every subscription useless), or set \
+                     push_enabled = false"
+            ))
+        })?;
+        Some(Arc::new(pusher))
+    } else {
+        None
+    };
     let app = App {
         pages: Arc::clone(&pages),
         store: Arc::clone(&store),
@@ -159,6 +174,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         limiter: api::RateLimiter::default(),
         metrics: Arc::clone(&metrics),
         peers: Arc::new(guard::Peers::default()),
+        push: push.clone(),
     };
     if let Some(dir) = &settings.batch_dir {
         std::fs::create_dir_all(batches::batches_path(dir)).map_err(|e| {
@@ -173,6 +189,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         .batch_dir
         .clone()
         .map(|dir| (Arc::clone(&store), dir, settings.notice_retention_days));
+    let push_job = push.map(|p| (Arc::clone(&store), p));
     let purge_store = Arc::clone(&store);
     let purge_metrics = Arc::clone(&metrics);
     let shutdown_store = Arc::clone(&store);
@@ -206,6 +223,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                     if let Some((store, dir, days)) = batch_job {
                         tokio::spawn(batch_loop(store, dir, days));
                     }
+                    if let Some((store, pusher)) = push_job {
+                        tokio::spawn(push::push_loop(store, pusher));
+                    }
                     if let Some(admin) = admin {
                         tokio::spawn(launch_admin(admin));
                     }
@@ -229,6 +249,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::get_revocations,
                 api::post_case,
                 api::get_case,
+                api::get_push_key,
+                api::post_push_subscription,
+                api::delete_push_subscription,
                 api::get_trust,
                 api::healthz,
                 api::not_relayed,
@@ -354,6 +377,13 @@ pub fn purge_once(
     Ok(purged)
 }
 
+/// Deletes the push subscriptions expired at `now`, durably; returns how many.
+pub fn purge_push_once(store: &dyn Store, now: u64) -> Result<u64, store::StoreError> {
+    let purged = store.push_purge(now)?;
+    store.flush()?;
+    Ok(purged)
+}
+
 async fn purge_loop(
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
@@ -387,6 +417,13 @@ async fn purge_loop(
             }
             Ok(Err(e)) => eprintln!("retention purge failed: {e}"),
             Err(e) => eprintln!("retention purge failed: {e}"),
+        }
+        let s = Arc::clone(&store);
+        match tokio::task::spawn_blocking(move || purge_push_once(s.as_ref(), api::now())).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => eprintln!("retention purge: removed {n} expired push subscriptions"),
+            Ok(Err(e)) => eprintln!("push subscription purge failed: {e}"),
+            Err(e) => eprintln!("push subscription purge failed: {e}"),
         }
         tokio::time::sleep(every).await;
     }

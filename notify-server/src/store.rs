@@ -23,6 +23,8 @@ use std::sync::{Mutex, PoisonError, RwLock};
 
 mod postgres;
 pub use postgres::{PgSettings, PgStore};
+mod push;
+pub use push::{PushStore, PushSubscription, Subscribed, VAPID_FILE};
 
 use protocol::Tag;
 use redb::{
@@ -122,8 +124,8 @@ pub struct Integrity {
     pub problems: Vec<String>,
 }
 
-/// The storage interface.
-pub trait Store: Send + Sync + 'static {
+/// The storage interface (push subscriptions: [`PushStore`]).
+pub trait Store: PushStore + Send + Sync + 'static {
     /// Appends a bundle identified by `id`, unless a bundle with that id is stored already.
     fn insert_bundle(
         &self,

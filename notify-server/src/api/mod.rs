@@ -53,6 +53,8 @@ pub struct App {
     pub pages: Arc<PageCache>,
     /// The public addresses behind the connection guard's relayed connections.
     pub peers: Arc<crate::guard::Peers>,
+    /// Signs and sends push wake-ups; `None` when `push_enabled` is false.
+    pub push: Option<Arc<crate::push::Pusher>>,
 }
 
 /// Rendered bodies that can no longer change: a sync page holding `limit` bundles after
@@ -367,6 +369,8 @@ pub enum Purpose {
     Revocations,
     /// Case files held and fetched.
     Cases,
+    /// Push subscriptions made and deleted.
+    Push,
 }
 
 /// Counts one request against the address's limit for `purpose`; a 429 when over it.
@@ -376,6 +380,10 @@ fn limit(app: &App, addr: &ClientAddr, purpose: Purpose) -> Result<(), ApiError>
         Purpose::Query => (app.settings.queries_per_minute, "queries"),
         Purpose::Revocations => (app.settings.queries_per_minute, "revocation lists"),
         Purpose::Cases => (app.settings.queries_per_minute, "case files"),
+        Purpose::Push => (
+            app.settings.push_subscriptions_per_minute,
+            "push subscriptions",
+        ),
     };
     app.limiter
         .check(addr.0, purpose, per_minute)
@@ -425,6 +433,7 @@ impl RateLimiter {
 mod bundles;
 mod cases;
 mod ops;
+mod push;
 mod revocations;
 mod vault;
 mod web;
@@ -432,6 +441,7 @@ mod web;
 pub use bundles::*;
 pub use cases::*;
 pub use ops::*;
+pub use push::*;
 pub use revocations::*;
 pub use vault::*;
 pub use web::*;
@@ -481,7 +491,7 @@ fn misrouted(req: &Request<'_>) -> Option<ApiError> {
             ),
         ));
     }
-    (req.method() == Method::Post).then(|| {
+    matches!(req.method(), Method::Post | Method::Delete).then(|| {
         ApiError::new(
             Status::UnsupportedMediaType,
             "unsupported_media_type",

@@ -41,6 +41,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use protocol::Tag;
 use tokio_postgres::NoTls;
 
+mod push;
+
 use super::{Counts, Inserted, Integrity, Pending, Purged, Store, StoreError, StoredBundle};
 
 /// The embedded migrations: (version, what it does, SQL). Applied in order, each once.
@@ -59,6 +61,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         3,
         "vault records found by digest, so that a re-sent record is stored once",
         include_str!("../../migrations/0003_vault_resend.sql"),
+    ),
+    (
+        4,
+        "push subscriptions and the VAPID key",
+        include_str!("../../migrations/0004_push.sql"),
     ),
 ];
 
