@@ -393,8 +393,8 @@ fn bad_subscriptions_are_refused_with_named_errors() {
         ("{".into(), Status::BadRequest, "bad_request"),
         (
             json!({"endpoint": phone.endpoint}).to_string(),
-            Status::UnprocessableEntity,
-            "unprocessable",
+            Status::BadRequest,
+            "bad_request",
         ),
         (
             with("endpoint", "https://push.evil.example/x".into()),

@@ -20,7 +20,8 @@ use serde::Serialize;
 
 pub use api::http::{
     CaseFile, CaseHeld, ErrorBody, Health, Page, PostBundle, PostCase, PostQuery, PostRecord,
-    Posted, QueryAnswer, Revocations, RevocationsPosted, Stored, SyncBundle, Trust,
+    Posted, PushSubscribe, PushUnsubscribe, QueryAnswer, Revocations, RevocationsPosted, Stored,
+    SyncBundle, Trust,
 };
 
 use crate::config::Settings;
@@ -244,6 +245,8 @@ pub const QUERY_BODY_LIMIT: u64 = 64 * 1024;
 pub trait Body: serde::de::DeserializeOwned {
     /// The body's fields, every one required.
     const FIELDS: &'static [&'static str];
+    /// Fields the body may leave out (a browser's own object, such as a push subscription).
+    const OPTIONAL: &'static [&'static str] = &[];
 }
 
 impl Body for PostBundle {
@@ -264,6 +267,15 @@ impl Body for Revocations {
 
 impl Body for PostCase {
     const FIELDS: &'static [&'static str] = &["case"];
+}
+
+impl Body for PushSubscribe {
+    const FIELDS: &'static [&'static str] = &["endpoint", "keys"];
+    const OPTIONAL: &'static [&'static str] = &["expirationTime"];
+}
+
+impl Body for PushUnsubscribe {
+    const FIELDS: &'static [&'static str] = &["endpoint", "auth"];
 }
 
 /// Reads a JSON body, refusing anything over `limit` with a 413 before it is buffered.
@@ -319,7 +331,10 @@ pub fn parse_body<T: Body>(text: &str) -> Result<T, ApiError> {
             ),
         )
     };
-    if let Some(name) = object.keys().find(|k| !T::FIELDS.contains(&k.as_str())) {
+    if let Some(name) = object
+        .keys()
+        .find(|k| !T::FIELDS.contains(&k.as_str()) && !T::OPTIONAL.contains(&k.as_str()))
+    {
         return Err(wrong_fields("unknown", name));
     }
     if let Some(name) = T::FIELDS.iter().find(|f| !object.contains_key(**f)) {
