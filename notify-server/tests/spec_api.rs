@@ -66,13 +66,33 @@ fn every_openapi_endpoint_is_in_the_spec() {
 
 /// The one field of each POST endpoint's body, as spec 16b's table gives it
 /// (`` `POST /v1/vault` `{"record": R}` ``).
-fn spec_body_field(section: &str, path: &str) -> String {
-    let row = format!("`POST {path}` `{{\"");
+fn spec_body_fields(section: &str, path: &str) -> Vec<String> {
+    let row = format!("`POST {path}` `{{");
     let at = section
         .find(&row)
         .unwrap_or_else(|| panic!("spec 16b's table has no body for POST {path}"));
     let rest = &section[at + row.len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
+    // The body's top-level names: quoted names outside any nested `{…}`, up to the closing `}`.
+    let (mut depth, mut names, mut name, mut quoted) = (0, Vec::new(), String::new(), false);
+    for c in rest.chars() {
+        match c {
+            '"' if quoted => {
+                quoted = false;
+                if depth == 0 {
+                    names.push(std::mem::take(&mut name));
+                }
+                name.clear();
+            }
+            '"' => quoted = true,
+            _ if quoted => name.push(c),
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    assert!(!names.is_empty(), "spec 16b names no field for POST {path}");
+    names
 }
 
 /// Spec 16b: "an unknown or missing field is `400 bad_request` ..., a well-formed body of
@@ -98,7 +118,13 @@ fn every_post_endpoint_answers_unknown_and_missing_fields_as_the_spec_says() {
         .collect();
     assert!(posts.len() >= 5, "only {posts:?}");
     for path in &posts {
-        let field = spec_body_field(&section, path);
+        let fields = spec_body_fields(&section, path);
+        let field = fields[0].clone();
+        // Every field present, the first of the wrong type.
+        let mut wrong_type = serde_json::Map::new();
+        for (i, f) in fields.iter().enumerate() {
+            wrong_type.insert(f.clone(), if i == 0 { json!(5) } else { json!("AAAA") });
+        }
         for (what, body, status, name) in [
             (
                 "an unknown field",
@@ -115,7 +141,7 @@ fn every_post_endpoint_answers_unknown_and_missing_fields_as_the_spec_says() {
             ("no field", json!({}), Status::BadRequest, "bad_request"),
             (
                 "a field of the wrong type",
-                json!({field.as_str(): 5}),
+                Value::Object(wrong_type),
                 Status::UnprocessableEntity,
                 "unprocessable",
             ),
