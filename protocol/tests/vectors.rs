@@ -28,6 +28,9 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
 use serde_json::{Value, json};
 
+#[path = "vectors/client.rs"]
+mod client;
+
 /// 2026-01-01T00:00:00Z: every vector's clock starts here.
 const T0: u64 = 1_767_225_600;
 const BASE_URL: &str = "https://checkin.example/v1/c";
@@ -1942,6 +1945,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("unwrap_request.json", gen_unwrap_request(&f));
     let revocation = gen_revocation(&f, &bundle, bundle_now, &m["query.json"]);
     m.insert("revocation.json", revocation);
+    m.insert("client.json", client::generate());
     m
 }
 
@@ -1979,6 +1983,11 @@ fn vectors_match_the_code() {
 
 // ---------------------------------------------------------------- interpretation
 // Everything below reads only the files (and the public API), as an implementer would.
+
+#[test]
+fn client_vectors() {
+    client::check(&load("client.json"));
+}
 
 fn posters() -> Vec<Poster> {
     load("poster.json")["valid"]
