@@ -1945,7 +1945,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("unwrap_request.json", gen_unwrap_request(&f));
     let revocation = gen_revocation(&f, &bundle, bundle_now, &m["query.json"]);
     m.insert("revocation.json", revocation);
-    m.insert("client.json", client::generate());
+    m.insert("client.json", client::generate(&f));
     m
 }
 

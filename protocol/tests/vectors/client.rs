@@ -6,7 +6,7 @@ use protocol::batch::CLOSE_GRACE_SECS;
 use protocol::client::*;
 use serde_json::{Value, json};
 
-use super::T0;
+use super::{Fixture, T0, h, rng, unh};
 
 /// A hour of the vector clock: 2026-01-01 10:00 UTC.
 const HOUR: u64 = T0 / 3600 + 10;
@@ -55,7 +55,54 @@ fn severity_of(v: &Value) -> Severity {
     Severity::from_byte(v.as_u64().unwrap() as u8).unwrap()
 }
 
-pub fn generate() -> Value {
+/// notice.json's venue-approved notice alone, sealed again under another salt and published
+/// later: another bundle, the same notice.
+fn republished(f: &Fixture) -> Value {
+    use protocol::notice::{seal_notices_with_salt, sign_bundle};
+    let id = f.poster.venue_id();
+    let s1 = super::statement(
+        id,
+        f,
+        T0 + 12 * 3600,
+        T0 + 14 * 3600,
+        Severity::High,
+        "You may have been exposed. Please book a test and watch for symptoms.",
+    );
+    let payload = s1
+        .clone()
+        .into_payload(s1.approve_as_venue(&f.venue.keys()));
+    let mut salt = [0u8; 16];
+    rand::Rng::fill_bytes(&mut rng(40), &mut salt);
+    let sealed = seal_notices_with_salt(
+        salt,
+        &[protocol::VenueNotice {
+            venue_id: id,
+            payload: payload.clone(),
+        }],
+    )
+    .unwrap();
+    // 40 minutes into its hour: a sync earlier in that hour finds the hour without it.
+    let created = T0 + 21 * 3600 + 2400;
+    let bundle = sign_bundle(&f.tracer, &f.cert, created, &sealed).unwrap();
+    let visit = "3f0c5a2e9b7d41c6a8e2f1d0c9b8a7e6";
+    let alert = alert_id(&AlertKey {
+        visit,
+        start: payload.start,
+        end: payload.end,
+        severity: payload.severity,
+        message: &payload.message,
+    });
+    json!({
+        "bundle": h(&bundle),
+        "created_at": created,
+        "now": created + 60,
+        "matching_visit": 2,
+        "visit_id": visit,
+        "alert_id": alert,
+    })
+}
+
+pub fn generate(f: &Fixture) -> Value {
     let dates = [
         (
             "Thu, 01 Jan 2026 00:00:00 GMT",
@@ -367,7 +414,7 @@ pub fn generate() -> Value {
         ),
     ];
     json!({
-        "description": "Client rules (spec sections 12.3, 13 and 13a), which both phone clients run. `constants` are the spec's numbers. `http_dates`: a Date header's text and the Unix time a client reads from it (null: it reads none). `closed`: whether an answer produced at `date` (null: no Date) shows `hour` closed to a client whose clock reads `now`. `transitions`: an hour's state before a sync, the answer (`batch_whole`: 200 and every bundle verified or failed finally; `batch_failed`: 200 with a bundle or the batch failing; `gone`: 410; `not_yet`: 404), the client's clock, the answer's Date, the client's random draw (decimal u64, as a string) and the state after. `fetch`: at `now`, with `held` hours (and when each one's second look is due; null: none), the hours of the window a sync does not fetch (every other hour of `window` is fetched, oldest first). `alert_ids`: an alert's id from the visit id and the notice's window, severity and message. `auto_departure`: when an open visit ends by itself. `matched_departure`: the departure a visit is matched with.",
+        "description": "Client rules (spec sections 12.3, 13 and 13a), which both phone clients run. `republished`: notice.json's venue-approved notice alone in another bundle (another salt, created 40 minutes into the hour after notice.json's, verified at `now`); matched as matching.json's visit `matching_visit` with the id `visit_id`, both this bundle and notice.json's give one alert, `alert_id`. `constants` are the spec's numbers. `http_dates`: a Date header's text and the Unix time a client reads from it (null: it reads none). `closed`: whether an answer produced at `date` (null: no Date) shows `hour` closed to a client whose clock reads `now`. `transitions`: an hour's state before a sync, the answer (`batch_whole`: 200 and every bundle verified or failed finally; `batch_failed`: 200 with a bundle or the batch failing; `gone`: 410; `not_yet`: 404), the client's clock, the answer's Date, the client's random draw (decimal u64, as a string) and the state after. `fetch`: at `now`, with `held` hours (and when each one's second look is due; null: none), the hours of the window a sync does not fetch (every other hour of `window` is fetched, oldest first). `alert_ids`: an alert's id from the visit id and the notice's window, severity and message. `auto_departure`: when an open visit ends by itself. `matched_departure`: the departure a visit is matched with.",
         "constants": {
             "sync_hours": SYNC_HOURS,
             "recheck_hours": RECHECK_HOURS,
@@ -392,12 +439,14 @@ pub fn generate() -> Value {
             json!({"visit": visit, "start": start, "end": end, "severity": severity, "message": message, "id": alert_id(&key)})
         }).collect::<Vec<_>>(),
         "auto_departure": stays.iter().map(|&(arrival, stay, note)| json!({"arrival": arrival, "default_stay_minutes": stay, "auto": auto_departure(arrival, stay), "note": note})).collect::<Vec<_>>(),
+        "republished": republished(f),
         "matched_departure": departures.iter().map(|&(arrival, departure, auto, now, note)| json!({"arrival": arrival, "departure": departure, "auto": auto, "now": now, "matched": matched_departure(arrival, departure, auto, now), "note": note})).collect::<Vec<_>>(),
     })
 }
 
 /// Reads `client.json` on its own terms, as an implementer would.
 pub fn check(v: &Value) {
+    republished_is_one_alert(v);
     let c = &v["constants"];
     assert_eq!(c["sync_hours"], SYNC_HOURS);
     assert_eq!(c["recheck_hours"], RECHECK_HOURS);
@@ -491,4 +540,49 @@ pub fn check(v: &Value) {
         );
         assert_eq!(got, a["matched"].as_u64().unwrap(), "{}", a["note"]);
     }
+}
+
+/// The same notice in two bundles is one alert.
+fn republished_is_one_alert(v: &Value) {
+    use protocol::{BundleVerifier, Matcher, ScanStats, Visit};
+    let r = &v["republished"];
+    let n = super::load("notice.json");
+    let m = super::load("matching.json");
+    let c = &m["visits"][r["matching_visit"].as_u64().unwrap() as usize];
+    let poster = &super::posters()[c["poster"].as_u64().unwrap() as usize];
+    let visit = Visit::new(
+        poster,
+        c["arrival"].as_u64().unwrap(),
+        c["departure"].as_u64().unwrap(),
+    )
+    .unwrap();
+    let matcher = Matcher::new(&[visit], DEFAULT_THRESHOLD_SECS, super::emergency()).unwrap();
+    let mut ids = Vec::new();
+    for (bytes, now) in [
+        (
+            unh(&n["bundle"]["encoding"]),
+            n["bundle"]["now"].as_u64().unwrap(),
+        ),
+        (unh(&r["bundle"]), r["now"].as_u64().unwrap()),
+    ] {
+        let bundle = BundleVerifier::new(super::root())
+            .verify(&bytes, now)
+            .unwrap();
+        let alerts = matcher.scan(&bundle, &mut ScanStats::default());
+        assert_eq!(alerts.len(), 1);
+        let a = &alerts[0];
+        ids.push((
+            bundle.id(),
+            alert_id(&AlertKey {
+                visit: r["visit_id"].as_str().unwrap(),
+                start: a.notice.start,
+                end: a.notice.end,
+                severity: a.notice.severity,
+                message: &a.notice.message,
+            }),
+        ));
+    }
+    assert_ne!(ids[0].0, ids[1].0, "two bundles");
+    assert_eq!(ids[0].1, ids[1].1, "one alert");
+    assert_eq!(ids[0].1, r["alert_id"].as_str().unwrap());
 }
