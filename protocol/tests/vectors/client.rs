@@ -8,7 +8,10 @@ use serde_json::{Value, json};
 
 use super::{Fixture, T0, h, rng, unh};
 
-/// A hour of the vector clock: 2026-01-01 10:00 UTC.
+/// One transition vector: hour, state, answer, client clock, Date, random draw, note.
+type Transition = (u64, HourState, Answer, u64, Option<u64>, u64, &'static str);
+
+/// An hour of the vector clock: 2026-01-01 10:00 UTC.
 const HOUR: u64 = T0 / 3600 + 10;
 /// When that hour closes.
 const CLOSES: u64 = (HOUR + 1) * 3600 + CLOSE_GRACE_SECS;
@@ -164,7 +167,7 @@ pub fn generate(f: &Fixture) -> Value {
     ];
     let now = CLOSES + 600;
     let old = (now / 3600 - RECHECK_HOURS - 5) * 3600;
-    let transitions: Vec<(u64, HourState, Answer, u64, Option<u64>, u64, &str)> = vec![
+    let transitions: Vec<Transition> = vec![
         (
             HOUR,
             HourState::Wanted { tries: 0 },
