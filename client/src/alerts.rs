@@ -2,9 +2,9 @@
 //!
 //! Every visit is matched against every notice within retention whenever either changes: new
 //! notices against all visits at sync; a new, closed or edited visit against every cached
-//! notice at once. An alert is identified by its visit and its notice, so finding it again
-//! updates it (a visit that was open when it was found gets its departure and overlap) and
-//! never alerts twice.
+//! notice at once. An alert is identified by its visit and its notice's content (spec section
+//! 13, `protocol::client::alert_id`), so finding it again, in any bundle, updates it (a visit
+//! that was open when it was found gets its departure and overlap) and never alerts twice.
 
 use std::collections::BTreeMap;
 
@@ -13,13 +13,15 @@ use protocol::{Bundle, BundleVerifier, Matcher, ScanStats, Visit};
 use crate::state::AlertRec;
 use crate::{Session, poster};
 
-fn alert_id(visit: &str, a: &protocol::Alert) -> String {
-    let mut input = visit.as_bytes().to_vec();
-    input.extend_from_slice(&a.notice.start.to_be_bytes());
-    input.extend_from_slice(&a.notice.end.to_be_bytes());
-    input.push(a.notice.severity.to_byte());
-    input.extend_from_slice(a.notice.message.as_bytes());
-    crate::hex(&blake3::hash(&input).as_bytes()[..16])
+/// The id of the alert `a` keeps (spec section 13).
+pub(crate) fn alert_id(a: &AlertRec) -> String {
+    protocol::client::alert_id(&protocol::client::AlertKey {
+        visit: &a.visit,
+        start: a.start,
+        end: a.end,
+        severity: a.severity,
+        message: &a.message,
+    })
 }
 
 impl Session {
@@ -28,10 +30,9 @@ impl Session {
         now.saturating_sub((self.config.retention_days + 1) * 86_400)
     }
 
-    /// The hours a sync at `now` looks at: retention (plus the day the notice cache keeps
-    /// beyond it) up to the current hour.
+    /// The hours a sync at `now` looks at (spec section 12.3).
     pub(crate) fn sync_hours(&self, now: u64) -> std::ops::RangeInclusive<u64> {
-        self.notices_oldest(now) / 3600..=now / 3600
+        protocol::client::sync_window(now)
     }
 
     /// Whether the notice cache holds every closed hour a sync at `now` looks at, so that
@@ -39,7 +40,7 @@ impl Session {
     pub(crate) fn holds_every_closed_hour(&self, now: u64) -> bool {
         self.sync_hours(now)
             .filter(|&h| protocol::batch::is_closed(h, now))
-            .all(|h| self.state.hours.contains(&h))
+            .all(|h| self.state.held.contains(&h))
     }
 
     /// The cached notices, read (and verified) once per command.
@@ -56,8 +57,9 @@ impl Session {
                     if self.writable() {
                         crate::notices::remove(self.dir());
                     }
-                    self.state.hours.clear();
-                    self.state.hour_tries.clear();
+                    self.state.held.clear();
+                    self.state.retries.clear();
+                    self.state.rechecks.clear();
                     self.dirty = true;
                     return Err(e);
                 }
@@ -101,7 +103,8 @@ impl Session {
                 continue;
             };
             let Ok(p) = poster(rec) else { continue };
-            let dep = rec.departure.unwrap_or(now.max(rec.arrival));
+            let auto = protocol::client::auto_departure(rec.arrival, p.info().default_stay_minutes);
+            let dep = protocol::client::matched_departure(rec.arrival, rec.departure, auto, now);
             if let Ok(v) = Visit::new(&p, rec.arrival, dep) {
                 visits.push(v);
                 owners.push((id.clone(), p, rec.clone()));
@@ -113,26 +116,24 @@ impl Session {
         if let Ok(matcher) = Matcher::new(&visits, self.config.threshold_secs, emergency) {
             for a in matcher.scan_all(bundles.iter(), &mut stats) {
                 let (id, p, rec) = &owners[a.visit];
-                computed.insert(
-                    alert_id(id, &a),
-                    AlertRec {
-                        visit: id.clone(),
-                        venue: p.info().name.clone(),
-                        address: p.info().address.clone(),
-                        arrival: rec.arrival,
-                        departure: rec.departure,
-                        start: a.notice.start,
-                        end: a.notice.end,
-                        severity: a.notice.severity,
-                        message: a.notice.message.clone(),
-                        overlap_minutes: a.overlap_secs / 60,
-                        found_at: now,
-                        issuer: a.issuer.clone(),
-                        approved_by: a.approver.name().to_owned(),
-                        issuer_key: crate::hex(a.issuer_key.as_bytes()),
-                        issuer_revoked: false,
-                    },
-                );
+                let alert = AlertRec {
+                    visit: id.clone(),
+                    venue: p.info().name.clone(),
+                    address: p.info().address.clone(),
+                    arrival: rec.arrival,
+                    departure: rec.departure,
+                    start: a.notice.start,
+                    end: a.notice.end,
+                    severity: a.notice.severity,
+                    message: a.notice.message.clone(),
+                    overlap_minutes: a.overlap_secs / 60,
+                    found_at: now,
+                    issuer: a.issuer.clone(),
+                    approved_by: a.approver.name().to_owned(),
+                    issuer_key: crate::hex(a.issuer_key.as_bytes()),
+                    issuer_revoked: false,
+                };
+                computed.insert(alert_id(&alert), alert);
             }
         }
         if replace {

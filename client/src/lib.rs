@@ -39,8 +39,8 @@ pub use store::Access;
 pub use unlock::{Config, Protection, init, needs_passphrase, update_trust};
 pub use visits::ScanOutcome;
 
-/// Longest automatic stay, and longest visit a check-out may make: 12 hours.
-pub const MAX_AUTO_STAY_SECS: u64 = 12 * 3600;
+/// Longest automatic stay, and longest visit a check-out may make: 12 hours (spec section 13a).
+pub use protocol::client::MAX_AUTO_STAY_SECS;
 
 /// The diary directory: `--diary`, else `$CHECKIN_HOME`, else the platform data directory.
 pub fn diary_dir(flag: Option<PathBuf>) -> PathBuf {
@@ -116,13 +116,17 @@ impl Session {
     /// Unlocks the diary in `dir` for `access`.
     pub fn open(dir: &Path, passphrase: Option<&[u8]>, access: Access) -> Result<Session, Error> {
         let u = unlock::unlock(dir, passphrase, access)?;
+        let mut state = u.state;
+        // Alerts found before spec section 13 named an alert's identity were keyed otherwise:
+        // key them by it, so that finding one again does not alert twice.
+        let rekeyed = state.rekey_alerts(alerts::alert_id);
         Ok(Session {
+            dirty: rekeyed && access == Access::Write,
             store: u.store,
-            state: u.state,
+            state,
             config: u.config,
             trust: u.trust,
             notices_key: u.notices_key,
-            dirty: false,
             cached: None,
             new_alerts: Vec::new(),
         })
@@ -310,6 +314,47 @@ mod tests {
         drop(s);
         let s = Session::open(&dir, None, Access::Write).unwrap();
         assert_eq!(s.state().visits.len(), 1);
+    }
+
+    /// Alerts an earlier version keyed otherwise are keyed by the spec's alert id when the
+    /// diary opens (so finding them again does not alert twice), and the hour records keep
+    /// their stored names, so an existing diary still reads.
+    #[test]
+    fn old_alert_keys_and_stored_hour_names_still_read() {
+        let (_t, dir) = diary();
+        let mut s = Session::open(&dir, None, Access::Write).unwrap();
+        let alert = AlertRec {
+            visit: "aa".repeat(16),
+            venue: "The Crown".into(),
+            address: String::new(),
+            arrival: 1000,
+            departure: Some(4600),
+            start: 0,
+            end: 3600,
+            severity: protocol::Severity::High,
+            message: "Please book a test.".into(),
+            overlap_minutes: 60,
+            found_at: 5000,
+            issuer: String::new(),
+            approved_by: String::new(),
+            issuer_key: String::new(),
+            issuer_revoked: false,
+        };
+        s.state
+            .alerts
+            .insert("0123456789abcdef".repeat(2), alert.clone());
+        s.state.held.insert(7);
+        s.state.retries.insert(8, 1);
+        s.dirty = true;
+        s.save().unwrap();
+        drop(s);
+        let s = Session::open(&dir, None, Access::Write).unwrap();
+        let keys: Vec<&String> = s.state().alerts.keys().collect();
+        assert_eq!(keys, [&alerts::alert_id(&alert)]);
+        assert!(s.state().held.contains(&7));
+        let stored = serde_json::to_value(s.state()).unwrap();
+        assert_eq!(stored["hours"], serde_json::json!([7]));
+        assert_eq!(stored["hour_tries"], serde_json::json!({"8": 1}));
     }
 
     /// A diary written by version 1 (every value sealed on its own) opens, keeps its visits,

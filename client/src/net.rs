@@ -12,6 +12,15 @@ use crate::Error;
 /// Largest hour batch a phone reads.
 pub const MAX_BATCH_BYTES: u64 = 64 << 20;
 
+/// What the server answered for an hour's batch, and when it produced the answer.
+pub struct BatchAnswer {
+    /// The answer.
+    pub batch: Batch,
+    /// Its `Date` header, Unix seconds (`None`: none, or not in the IMF-fixdate form); an
+    /// hour is closed by the server's clock and the phone's together (spec section 12.3).
+    pub date: Option<u64>,
+}
+
 /// What the server answered for an hour's batch.
 pub enum Batch {
     /// The batch's bytes, still to be decoded and verified.
@@ -70,13 +79,19 @@ impl Server {
     }
 
     /// The batch of epoch hour `hour` (`GET /v1/batches/{hour}`, spec section 12.3).
-    pub fn batch(&mut self, hour: u64) -> Result<Batch, Error> {
+    pub fn batch(&mut self, hour: u64) -> Result<BatchAnswer, Error> {
         use std::io::Read as _;
         let mut res = self.get(&format!("/v1/batches/{hour}"))?;
+        let date = res
+            .headers()
+            .get("date")
+            .and_then(|v| v.to_str().ok())
+            .and_then(protocol::client::parse_http_date);
+        let answer = |batch| Ok(BatchAnswer { batch, date });
         match res.status().as_u16() {
             200 => {}
-            404 => return Ok(Batch::NotYet),
-            410 => return Ok(Batch::Gone),
+            404 => return answer(Batch::NotYet),
+            410 => return answer(Batch::Gone),
             status => return Err(self.answered(status)),
         }
         let mut bytes = Vec::new();
@@ -94,7 +109,7 @@ impl Server {
                 ))
             })?;
         self.bytes_read += bytes.len() as u64;
-        Ok(Batch::Bytes(bytes))
+        answer(Batch::Bytes(bytes))
     }
 
     /// The revocation list the server holds (`GET /v1/revocations`): `Ok(None)` when it holds

@@ -150,14 +150,19 @@ pub struct State {
     /// Closed hours (epoch hours, spec section 12.3) whose batches this diary holds: every
     /// bundle in them verified and in the notice cache, or refused for good. The diary's own
     /// record, never a number the server gave it, so that nothing a phone sends at a sync
-    /// depends on what a server told it before. Hours older than retention are forgotten.
-    #[serde(default)]
-    pub hours: BTreeSet<u64>,
+    /// depends on what a server told it before. Hours older than the sync window are
+    /// forgotten. (Stored as `hours`, its name before the web client's `held` was adopted.)
+    #[serde(default, rename = "hours")]
+    pub held: BTreeSet<u64>,
     /// Closed hours whose batch held a bundle that failed verification, with the syncs that
     /// fetched them: fetched again at the next syncs (a network path may have altered them),
-    /// then held with the failure reported.
+    /// then held with the failure reported. (Stored as `hour_tries`.)
+    #[serde(default, rename = "hour_tries")]
+    pub retries: BTreeMap<u64, u8>,
+    /// Held hours whose second look (spec section 12.3 rule 4) is still to come, with the
+    /// earliest time of it. Hours held by diaries older than the rule have none.
     #[serde(default)]
-    pub hour_tries: BTreeMap<u64, u8>,
+    pub rechecks: BTreeMap<u64, u64>,
     /// The newest revocation list this diary has verified (base64url), if any: a server can
     /// never make it go back to an older one.
     #[serde(default)]
@@ -173,6 +178,26 @@ impl State {
         let mut v: Vec<_> = self.visits.iter().collect();
         v.sort_by_key(|(id, r)| (r.arrival, *id));
         v
+    }
+
+    /// Keys every alert by `id` (spec section 13's alert identity); true if any key changed.
+    /// Two alerts that now share a key are one alert: the one found first is kept.
+    pub fn rekey_alerts(&mut self, id: impl Fn(&AlertRec) -> String) -> bool {
+        if self.alerts.iter().all(|(k, a)| *k == id(a)) {
+            return false;
+        }
+        let mut alerts: BTreeMap<String, AlertRec> = BTreeMap::new();
+        for a in std::mem::take(&mut self.alerts).into_values() {
+            let k = id(&a);
+            match alerts.get(&k) {
+                Some(kept) if kept.found_at <= a.found_at => {}
+                _ => {
+                    alerts.insert(k, a);
+                }
+            }
+        }
+        self.alerts = alerts;
+        true
     }
 
     /// How many records of `visit` wait to be sent.

@@ -5,7 +5,10 @@
 //! The phone asks for hour batches (`/v1/batches/{hour}`, spec section 12.3), identical for
 //! every phone and immutable once the hour has closed, so a CDN can answer them; it remembers
 //! which closed hours it holds. Nothing it sends depends on what a server told it before, so
-//! a server cannot hand a device a number that marks its later syncs.
+//! a server cannot hand a device a number that marks its later syncs. Which hours it fetches,
+//! when an answer closes an hour (the answer's `Date` and the phone's clock together) and when
+//! a held hour is looked at once more are `protocol::client`'s rules, shared with the web
+//! client and checked by `spec/vectors/client.json`.
 //!
 //! The diary's lock is never held while the network is used: the session saves, lets go of the
 //! lock, talks to the server, then takes the lock again and merges what it got into the
@@ -16,18 +19,16 @@
 //! are still read (spec section 12.2), and its hour is fetched again at the next syncs. A
 //! server that sends more than a sync's worth of bytes is stopped, with what was read kept.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use protocol::batch::{decode_batch, is_closed};
+use protocol::batch::decode_batch;
+use protocol::client::{Answer, HourState, after_answer, hours_to_fetch};
 use protocol::{Bundle, BundleVerifier};
 
 use crate::{Error, Session, net};
 
 /// Most bytes of batches one sync reads.
 pub const MAX_SYNC_BYTES: u64 = 512 << 20;
-/// How many syncs fetch a closed hour whose batch held a bundle that failed verification,
-/// before the hour is held with the failure reported.
-pub const RETRIES: u8 = 3;
 
 /// What a sync did.
 #[derive(Debug, Default)]
@@ -49,7 +50,45 @@ pub struct SyncReport {
     pub revocation_refused: Option<String>,
 }
 
+/// A uniformly random number, to place an hour's second look.
+fn random_u64() -> u64 {
+    rand::Rng::next_u64(&mut rand_core::UnwrapErr(rand::rngs::SysRng))
+}
+
 impl Session {
+    /// What the diary knows of `hour` (spec section 12.3).
+    fn hour_state(&self, hour: u64) -> HourState {
+        if self.state.held.contains(&hour) {
+            HourState::Held {
+                recheck_at: self.state.rechecks.get(&hour).copied(),
+            }
+        } else {
+            HourState::Wanted {
+                tries: self.state.retries.get(&hour).copied().unwrap_or(0),
+            }
+        }
+    }
+
+    /// Records what `hour` became. Another command may have changed the diary meanwhile (an
+    /// edit forgets held hours so they are fetched again): a sync only moves an hour forward.
+    fn set_hour_state(&mut self, hour: u64, state: HourState) {
+        match state {
+            HourState::Wanted { tries } => {
+                if !self.state.held.contains(&hour) {
+                    self.state.retries.insert(hour, tries);
+                }
+            }
+            HourState::Held { recheck_at } => {
+                self.state.held.insert(hour);
+                self.state.retries.remove(&hour);
+                match recheck_at {
+                    Some(at) => self.state.rechecks.insert(hour, at),
+                    None => self.state.rechecks.remove(&hour),
+                };
+            }
+        }
+    }
+
     /// Syncs with the configured server, or `server` if given.
     pub fn sync(
         &mut self,
@@ -66,11 +105,17 @@ impl Session {
         // Download without the lock.
         self.save()?;
         let held = self.held_revocations();
-        let wanted: Vec<u64> = self
+        let before: BTreeMap<u64, HourState> = self
             .sync_hours(now)
-            .filter(|h| !self.state.hours.contains(h))
+            .map(|h| (h, self.hour_state(h)))
             .collect();
-        let tries = self.state.hour_tries.clone();
+        let state_of = |h: u64| {
+            before
+                .get(&h)
+                .copied()
+                .unwrap_or(HourState::Wanted { tries: 0 })
+        };
+        let wanted = hours_to_fetch(now, state_of);
         self.store.release();
         // The revocation list first, so that no bundle of a revoked tracer is taken.
         let mut newer_list = None;
@@ -98,9 +143,8 @@ impl Session {
         }
         let mut fresh: Vec<Bundle> = Vec::new();
         let mut failure: Option<Error> = None;
-        // Closed hours now held, and closed hours that failed and are to be tried again.
-        let mut now_held: BTreeSet<u64> = BTreeSet::new();
-        let mut failed: BTreeSet<u64> = BTreeSet::new();
+        // What each hour fetched became.
+        let mut after: BTreeMap<u64, HourState> = BTreeMap::new();
         for &hour in &wanted {
             if conn.bytes_read > MAX_SYNC_BYTES {
                 report.stopped = Some(format!(
@@ -110,18 +154,32 @@ impl Session {
                 ));
                 break;
             }
-            let closed = is_closed(hour, now);
-            let bytes = match conn.batch(hour) {
-                Ok(net::Batch::Bytes(b)) => b,
-                // Purged by the server: nothing of that hour is left to match.
-                Ok(net::Batch::Gone) => {
-                    if closed {
-                        now_held.insert(hour);
-                    }
+            let mut settle = |answer, date| {
+                let was = state_of(hour);
+                let next = after_answer(hour, was, answer, now, date, random_u64());
+                if next != was {
+                    after.insert(hour, next);
+                }
+            };
+            let (bytes, date) = match conn.batch(hour) {
+                Ok(net::BatchAnswer {
+                    batch: net::Batch::Bytes(b),
+                    date,
+                }) => (b, date),
+                // Purged by the server: nothing of that hour is left to match (if this was a
+                // withheld answer, the second look brings it).
+                Ok(net::BatchAnswer {
+                    batch: net::Batch::Gone,
+                    date,
+                }) => {
+                    settle(Answer::Gone, date);
                     continue;
                 }
                 // The server's clock is behind ours: nothing there yet.
-                Ok(net::Batch::NotYet) => continue,
+                Ok(net::BatchAnswer {
+                    batch: net::Batch::NotYet,
+                    ..
+                }) => continue,
                 Err(e) => {
                     failure = Some(e);
                     break;
@@ -159,14 +217,12 @@ impl Session {
                     }
                 }
             }
-            if closed {
-                let tried = tries.get(&hour).copied().unwrap_or(0) + 1;
-                if hour_failed && tried < RETRIES {
-                    failed.insert(hour);
-                } else {
-                    now_held.insert(hour);
-                }
-            }
+            settle(
+                Answer::Batch {
+                    whole: !hour_failed,
+                },
+                date,
+            );
             progress(fresh.len() + report.skipped.len());
         }
         report.bundles = fresh.len();
@@ -199,17 +255,14 @@ impl Session {
         }
         crate::notices::save(self.dir(), &self.notices_key, &kept)?;
         self.cached = Some(kept);
-        // Hold the hours read in full; forget those retention has passed.
+        // Record what each hour became; forget hours the window has passed.
+        for (hour, state) in after {
+            self.set_hour_state(hour, state);
+        }
         let first = *self.sync_hours(now).start();
-        self.state.hours.extend(now_held.iter().copied());
-        self.state.hours.retain(|&h| h >= first);
-        for h in &now_held {
-            self.state.hour_tries.remove(h);
-        }
-        for h in failed {
-            *self.state.hour_tries.entry(h).or_insert(0) += 1;
-        }
-        self.state.hour_tries.retain(|&h, _| h >= first);
+        self.state.held.retain(|&h| h >= first);
+        self.state.retries.retain(|&h, _| h >= first);
+        self.state.rechecks.retain(|&h, _| h >= first);
         self.dirty = true;
         self.save()?;
         match failure {

@@ -39,8 +39,7 @@ pub enum ScanOutcome {
 
 /// When a visit that began at `arrival` is checked out automatically.
 pub(crate) fn auto_departure(poster: &Poster, arrival: u64) -> u64 {
-    let stay = u64::from(poster.info().default_stay_minutes) * 60;
-    arrival + stay.min(MAX_AUTO_STAY_SECS)
+    protocol::client::auto_departure(arrival, poster.info().default_stay_minutes)
 }
 
 /// A time in words for error messages (UTC, RFC 3339): the command line shows local times,

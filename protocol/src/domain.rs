@@ -46,6 +46,8 @@ pub const VAULT_OUTER: &[u8] = b"checkin/v2/vault-outer";
 pub const VAULT_INNER: &[u8] = b"checkin/v2/vault-inner";
 /// HPKE info: a case diary sealed to the authority.
 pub const CASE_DIARY: &[u8] = b"checkin/v2/case-diary";
+/// BLAKE3 derive_key context: an alert's identity on the phone (a visit and a notice's content).
+pub const ALERT_ID: &str = "checkin/v2/alert-id";
 
 /// The message an Ed25519 signature covers: `context || 0x00 || body`.
 ///

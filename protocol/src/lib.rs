@@ -6,6 +6,7 @@ pub mod approval;
 pub mod batch;
 pub mod case;
 pub mod cert;
+pub mod client;
 pub mod derive;
 pub mod domain;
 pub mod error;

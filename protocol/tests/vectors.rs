@@ -28,6 +28,8 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
 use serde_json::{Value, json};
 
+#[path = "gen/client.rs"]
+mod client;
 #[path = "gen/files.rs"]
 mod files;
 
@@ -2062,6 +2064,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     let revocation = gen_revocation(&f, &bundle, bundle_now, &m["query.json"]);
     m.insert("revocation.json", revocation);
     m.insert("files.json", files::gen_files(&f));
+    m.insert("client.json", client::generate(&f));
     m
 }
 
@@ -2099,6 +2102,11 @@ fn vectors_match_the_code() {
 
 // ---------------------------------------------------------------- interpretation
 // Everything below reads only the files (and the public API), as an implementer would.
+
+#[test]
+fn client_vectors() {
+    client::check(&load("client.json"));
+}
 
 fn posters() -> Vec<Poster> {
     load("poster.json")["valid"]

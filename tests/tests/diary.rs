@@ -21,6 +21,16 @@ use serde_json::Value;
 mod common;
 use common::*;
 
+/// The `Date` of an upstream answer, for a proxy to pass on as HTTP proxies do: phones close
+/// hours by it (spec section 12.3).
+fn upstream_date(r: &ureq::http::Response<ureq::Body>) -> String {
+    r.headers()
+        .get("date")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Yesterday 00:00 UTC.
 fn day() -> u64 {
     (now() / 86_400 - 1) * 86_400
@@ -1149,13 +1159,14 @@ fn a_sync_carries_nothing_the_server_gave_the_phone() {
                         let path = first.split_whitespace().nth(1).unwrap_or("/").to_owned();
                         let mut r = agent.get(format!("{upstream}{path}")).call().unwrap();
                         let status = r.status().as_u16();
+                        let date = upstream_date(&r);
                         let mut body = Vec::new();
                         r.body_mut().as_reader().read_to_end(&mut body).unwrap();
                         // Each answer differs per connection: a server marking devices would.
                         let mark = format!("{:?}", std::thread::current().id());
                         // One write: a head and a body written apart wait on delayed ACKs.
                         let mut answer = format!(
-                            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nETag: \"{mark}\"\r\nSet-Cookie: id={mark}\r\n\r\n",
+                            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nDate: {date}\r\nETag: \"{mark}\"\r\nSet-Cookie: id={mark}\r\n\r\n",
                             body.len()
                         )
                         .into_bytes();
@@ -1277,10 +1288,11 @@ fn each_contact_record_leaves_on_its_own_connection() {
                             agent.get(format!("{upstream}{path}")).call().unwrap()
                         };
                         let status = r.status().as_u16();
+                        let date = upstream_date(&r);
                         let mut answer = Vec::new();
                         r.body_mut().as_reader().read_to_end(&mut answer).unwrap();
                         let mut out = format!(
-                            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\n\r\n",
+                            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nDate: {date}\r\n\r\n",
                             answer.len()
                         )
                         .into_bytes();

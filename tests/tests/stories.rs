@@ -117,6 +117,13 @@ fn tampering_proxy(upstream: String) -> String {
                     return;
                 };
                 let status = r.status().as_u16();
+                // Passed on, as HTTP proxies do: phones close hours by it (spec section 12.3).
+                let date = r
+                    .headers()
+                    .get("date")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
                 let kind = r
                     .headers()
                     .get("content-type")
@@ -135,7 +142,7 @@ fn tampering_proxy(upstream: String) -> String {
                 let mut s = stream;
                 let _ = write!(
                     s,
-                    "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    "HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nDate: {date}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
                 let _ = s.write_all(&body);

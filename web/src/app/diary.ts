@@ -3,14 +3,14 @@
 // 14 days (spec section 17.1).
 
 import { base64url, unbase64url } from "../protocol/bytes.js";
+import { autoDeparture as autoDepartureAt } from "../protocol/client.js";
 import { type Poster, decodePoster, validityProblem } from "../protocol/poster.js";
 import type { Diary, VisitRec } from "./store.js";
 
 export const RETENTION_SECS = 14 * 86_400;
-export const MAX_AUTO_STAY_SECS = 12 * 3600;
 
-export const autoDeparture = (p: Poster, arrival: number): number =>
-  arrival + Math.min(p.defaultStayMinutes * 60, MAX_AUTO_STAY_SECS);
+/** When a visit to `p` that began at `arrival` ends by itself (spec section 13a). */
+export const autoDeparture = (p: Poster, arrival: number): number => autoDepartureAt(arrival, p.defaultStayMinutes);
 
 export const openVisit = (d: Diary): VisitRec | undefined => d.visits.find((v) => v.departure === null);
 

@@ -63,6 +63,9 @@ export interface Diary {
   held: number[];
   /** Hours that failed, and how many syncs they have failed. */
   retries: Record<string, number>;
+  /** Held hours whose second look (spec section 12.3) is still due, with its earliest time;
+   * absent in diaries written before the rule. */
+  rechecks?: Record<string, number>;
   /** The newest revocation list verified, base64url. */
   revocations: string | null;
   lastSync: number | null;
@@ -82,6 +85,7 @@ export const emptyDiary = (): Diary => ({
   alerts: [],
   held: [],
   retries: {},
+  rechecks: {},
   revocations: null,
   lastSync: null,
   contact: null,

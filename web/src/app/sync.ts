@@ -1,9 +1,23 @@
 // Sync (spec section 12.3): the revocation list first, then the hour batches this phone does
-// not hold, from 360 hours back to now; every bundle verified against the pinned root, every
-// entry matched against the diary on the phone. Nothing the server gave is sent back.
+// not hold (and the held hours whose second look is due); every bundle verified against the
+// pinned root, every entry matched against the diary on the phone. Which hours to fetch, when
+// an answer closes an hour (its Date header and the phone's clock together), when a held hour
+// is looked at again and what identifies an alert are the rules of protocol/client.ts, which
+// the CLI shares through spec/vectors/client.json. Nothing the server gave is sent back.
 
 import { base64url, hex, unbase64url } from "../protocol/bytes.js";
-import { hourOf } from "../protocol/derive.js";
+import {
+  type Answer,
+  DEFAULT_THRESHOLD_SECS,
+  type HourState,
+  afterAnswer,
+  alertId,
+  hoursToFetch,
+  matchedDeparture,
+  parseHttpDate,
+  randomU64,
+  syncWindow,
+} from "../protocol/client.js";
 import { Matcher, type ScanStats } from "../protocol/matching.js";
 import { type Bundle, BundleVerifier, decodeBatch } from "../protocol/notice.js";
 import { venueId } from "../protocol/poster.js";
@@ -12,9 +26,6 @@ import type { TrustAnchor } from "../protocol/trust.js";
 import { posterOf } from "./diary.js";
 import type { AlertRec, Diary } from "./store.js";
 
-export const SYNC_HOURS = 360;
-export const CLOSE_GRACE_SECS = 120;
-export const MAX_RETRIES = 3;
 const PARALLEL = 6;
 
 export interface SyncReport {
@@ -29,7 +40,22 @@ export interface SyncReport {
 
 type Fetch = (path: string) => Promise<Response>;
 
-const closed = (hour: number, now: number): boolean => now >= (hour + 1) * 3600 + CLOSE_GRACE_SECS;
+/** Keys every alert by the spec's alert id (alerts found before it was defined carried the
+ * bundle id), keeping one alert per id: the one found first. */
+export function rekeyAlerts(d: Diary): void {
+  const byId = new Map<string, AlertRec>();
+  for (const a of d.alerts) {
+    a.id = alertId(a);
+    if (!byId.has(a.id)) byId.set(a.id, a);
+  }
+  if (byId.size !== d.alerts.length) d.alerts = [...byId.values()];
+}
+
+/** What the diary knows of `hour` (spec section 12.3). */
+function hourState(d: Diary, held: Set<number>, hour: number): HourState {
+  if (held.has(hour)) return { held: true, recheckAt: d.rechecks?.[hour] ?? null };
+  return { held: false, tries: d.retries[hour] ?? 0 };
+}
 
 /** One sync at `now`, changing `d` in place. Throws only when the server cannot be reached;
  * bad bundles are skipped and counted. */
@@ -58,10 +84,21 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
     for (const a of d.alerts) if (held.keys.has(a.issuerKey)) a.withdrawn = true;
   }
 
-  const nowHour = hourOf(now);
-  const have = new Set(d.held.filter((h) => h >= nowHour - SYNC_HOURS));
-  const wanted: number[] = [];
-  for (let h = nowHour - SYNC_HOURS; h <= nowHour; h++) if (!have.has(h)) wanted.push(h);
+  const [first] = syncWindow(now);
+  const have = new Set(d.held.filter((h) => h >= first));
+  const rechecks: Record<string, number> = { ...(d.rechecks ?? {}) };
+  const wanted = hoursToFetch(now, (h) => hourState(d, have, h));
+  const settle = (hour: number, answer: Answer, date: number | null): void => {
+    const next = afterAnswer(hour, hourState(d, have, hour), answer, now, date, randomU64());
+    if (next.held) {
+      have.add(hour);
+      delete d.retries[hour];
+      if (next.recheckAt === null) delete rechecks[hour];
+      else rechecks[hour] = next.recheckAt;
+    } else if (next.tries > 0) {
+      d.retries[hour] = next.tries;
+    }
+  };
 
   const visits = d.visits.map((v) => {
     const p = posterOf(v);
@@ -72,20 +109,19 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
       venueId: venueId(p.encoding),
       venueKey: p.ed25519Public,
       arrival: rec.arrival,
-      departure: rec.departure ?? Math.min(now, rec.autoDeparture),
+      departure: matchedDeparture(rec.arrival, rec.departure, rec.autoDeparture, now),
     })),
-    900,
+    DEFAULT_THRESHOLD_SECS,
     trust.emergency,
   );
+  rekeyAlerts(d);
   const seen = new Set(d.alerts.map((a) => a.id));
   const stats: ScanStats = { entries: 0, tagHits: 0, unapproved: 0, malformed: 0 };
 
   const one = async (hour: number): Promise<void> => {
     const r = await get(`/v1/batches/${hour}`);
-    if (r.status === 410) {
-      have.add(hour);
-      return;
-    }
+    const date = parseHttpDate(r.headers.get("date"));
+    if (r.status === 410) return settle(hour, "gone", date);
     if (r.status === 404) return;
     if (!r.ok) throw new Error(`the server answered ${r.status}`);
     const bytes = new Uint8Array(await r.arrayBuffer());
@@ -115,7 +151,9 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
       report.entries += b.count;
       for (const a of matcher.scan(b, stats)) {
         const v = visits[a.visit]!.rec;
-        const id = `${v.id}|${hex(b.id)}|${a.notice.start}|${a.notice.end}|${a.notice.message}`;
+        // One alert per visit and notice content (spec section 13), whichever bundle brings it.
+        const { start, end, severity, message } = a.notice;
+        const id = alertId({ visit: v.id, start, end, severity, message });
         if (seen.has(id)) continue;
         seen.add(id);
         const rec: AlertRec = {
@@ -137,14 +175,7 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
       }
     }
     report.matchMs += performance.now() - t0;
-    if (!closed(hour, now)) return;
-    const tries = (d.retries[hour] ?? 0) + 1;
-    if (whole || tries >= MAX_RETRIES) {
-      have.add(hour);
-      delete d.retries[hour];
-    } else {
-      d.retries[hour] = tries;
-    }
+    settle(hour, whole ? "batch_whole" : "batch_failed", date);
   };
 
   // A few requests at a time, oldest first.
@@ -153,8 +184,10 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
     while (next < wanted.length) await one(wanted[next++]!);
   });
   await Promise.all(workers);
-  d.held = [...have].filter((h) => h >= nowHour - SYNC_HOURS).sort((a, b) => a - b);
-  for (const k of Object.keys(d.retries)) if (Number(k) < nowHour - SYNC_HOURS) delete d.retries[k];
+  d.held = [...have].filter((h) => h >= first).sort((a, b) => a - b);
+  for (const k of Object.keys(d.retries)) if (Number(k) < first) delete d.retries[k];
+  for (const k of Object.keys(rechecks)) if (Number(k) < first || !have.has(Number(k))) delete rechecks[k];
+  d.rechecks = rechecks;
   d.lastSync = now;
   return report;
 }

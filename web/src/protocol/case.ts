@@ -5,12 +5,13 @@ import { ascii, concat, u16, u64 } from "./bytes.js";
 import { open, seal } from "./hpke.js";
 import { decodePoster, type Poster } from "./poster.js";
 import { ProtocolError, Reader } from "./reader.js";
+import { CASE_DIARY } from "./domain.js";
 
 export const MAX_CASE_VISITS = 2000;
 export const MIN_CASE_LEN = 1_073;
 export const MAX_CASE_LEN = 802_865;
 const PAD = 1024;
-const INFO = ascii("checkin/v2/case-diary");
+const INFO = ascii(CASE_DIARY);
 const VERSION = new Uint8Array([2]);
 
 export interface CaseVisit {

@@ -6,6 +6,7 @@ import { ed25519KeyOk } from "./keys.js";
 import { verifyStrict } from "./poster.js";
 import { ProtocolError, Reader, UTF8 } from "./reader.js";
 import { textProblem } from "./text.js";
+import { CERTIFICATE_DIGEST, CERTIFICATE_SIGNATURE } from "./domain.js";
 
 export const CERT_VERSION = 2;
 
@@ -66,7 +67,7 @@ export function verifyCert(cert: Certificate, root: Uint8Array): void {
   const n = cert.encoding.length;
   const ok = verifyStrict(
     root,
-    "checkin/v2/tracer-certificate",
+    CERTIFICATE_SIGNATURE,
     cert.encoding.subarray(0, n - 64),
     cert.encoding.subarray(n - 64),
   );
@@ -78,4 +79,4 @@ export const certValidAt = (cert: Certificate, t: number): boolean =>
 
 /** `cert_digest` of section 11a. */
 export const certDigest = (cert: Certificate): Uint8Array =>
-  blake3(cert.encoding, { context: "checkin/v2/certificate-digest" });
+  blake3(cert.encoding, { context: CERTIFICATE_DIGEST });

@@ -4,6 +4,7 @@ import { blake3 } from "@noble/hashes/blake3";
 import { hkdf } from "@noble/hashes/hkdf";
 import { sha256 } from "@noble/hashes/sha256";
 import { ascii, concat, u16, u64 } from "./bytes.js";
+import { NOTICE_KEY, NOTICE_TAG, VAULT_BUCKET, VAULT_BUCKET_TAG, VAULT_TAG } from "./domain.js";
 
 export const TAG_LEN = 16;
 export const VAULT_BUCKETS = 1024;
@@ -27,19 +28,19 @@ function keyedTag(venueId: Uint8Array, prefix: string, hour: number): Uint8Array
 }
 
 export const noticeTag = (venueId: Uint8Array, hour: number): Uint8Array =>
-  keyedTag(venueId, "checkin/v2/notice-tag", hour);
+  keyedTag(venueId, NOTICE_TAG, hour);
 
 export const vaultTag = (venueId: Uint8Array, hour: number): Uint8Array =>
-  keyedTag(venueId, "checkin/v2/vault-tag", hour);
+  keyedTag(venueId, VAULT_TAG, hour);
 
 export function vaultBucket(venueId: Uint8Array): number {
-  const full = blake3(ascii("checkin/v2/vault-bucket"), { key: venueId });
+  const full = blake3(ascii(VAULT_BUCKET), { key: venueId });
   return ((full[0]! << 8) | full[1]!) % VAULT_BUCKETS;
 }
 
 export function bucketTag(bucket: number, day: number): Uint8Array {
   return blake3(
-    concat(ascii("checkin/v2/vault-bucket-tag"), new Uint8Array([0]), u16(bucket), u64(day)),
+    concat(ascii(VAULT_BUCKET_TAG), new Uint8Array([0]), u16(bucket), u64(day)),
   ).slice(0, TAG_LEN);
 }
 
@@ -47,4 +48,4 @@ export const vaultFileTag = (venueId: Uint8Array, hour: number): Uint8Array =>
   bucketTag(vaultBucket(venueId), Math.floor(hour / 24));
 
 export const noticeKey = (venueId: Uint8Array, salt: Uint8Array): Uint8Array =>
-  hkdf32(venueId, concat(ascii("checkin/v2/notice-key"), new Uint8Array([0]), salt));
+  hkdf32(venueId, concat(ascii(NOTICE_KEY), new Uint8Array([0]), salt));

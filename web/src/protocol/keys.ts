@@ -3,6 +3,7 @@
 import { ed25519, x25519 } from "@noble/curves/ed25519";
 import { ascii } from "./bytes.js";
 import { hkdf32 } from "./derive.js";
+import { VENUE_ED25519, VENUE_X25519 } from "./domain.js";
 
 export interface VenueKeys {
   x25519Secret: Uint8Array;
@@ -12,8 +13,8 @@ export interface VenueKeys {
 }
 
 export function venueKeys(seed: Uint8Array): VenueKeys {
-  const x25519Secret = hkdf32(seed, ascii("checkin/v2/venue-x25519"));
-  const ed25519Secret = hkdf32(seed, ascii("checkin/v2/venue-ed25519"));
+  const x25519Secret = hkdf32(seed, ascii(VENUE_X25519));
+  const ed25519Secret = hkdf32(seed, ascii(VENUE_ED25519));
   return {
     x25519Secret,
     x25519Public: x25519.getPublicKey(x25519Secret),

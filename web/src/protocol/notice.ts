@@ -10,6 +10,7 @@ import { hoursCovered, noticeKey, TAG_LEN } from "./derive.js";
 import { verifyStrict, verifyStrictFast } from "./poster.js";
 import { ProtocolError, Reader, UTF8 } from "./reader.js";
 import { textProblem } from "./text.js";
+import { BUNDLE_DIGEST, BUNDLE_SIGNATURE, NOTICE_APPROVAL } from "./domain.js";
 
 export const BUNDLE_VERSION = 2;
 export const MAX_NOTICES = 256;
@@ -45,14 +46,14 @@ export class BundleVerifier {
   /** Section 12.2: every check, in order; throws the first failure's error. */
   verify(encoding: Uint8Array, now: number): Bundle {
     const { bundle, sig } = this.checks(encoding, now);
-    if (!verifyStrict(bundle.cert.tracerPublic, "checkin/v2/notice-bundle", bundle.id, sig)) throw badSignature();
+    if (!verifyStrict(bundle.cert.tracerPublic, BUNDLE_SIGNATURE, bundle.id, sig)) throw badSignature();
     return bundle;
   }
 
   /** `verify`, with the signature checked by the browser's native Ed25519 where it has it. */
   async verifyFast(encoding: Uint8Array, now: number): Promise<Bundle> {
     const { bundle, sig } = this.checks(encoding, now);
-    if (!(await verifyStrictFast(bundle.cert.tracerPublic, "checkin/v2/notice-bundle", bundle.id, sig))) {
+    if (!(await verifyStrictFast(bundle.cert.tracerPublic, BUNDLE_SIGNATURE, bundle.id, sig))) {
       throw badSignature();
     }
     return bundle;
@@ -105,7 +106,7 @@ export class BundleVerifier {
     }
     if (createdAt > now + MAX_FUTURE_SKEW_SECS) throw bad("bundle_from_the_future", "made in the future");
     if (createdAt + MAX_BUNDLE_AGE_SECS < now) throw bad("bundle_too_old", "made over 14 days ago");
-    const id = blake3(encoding.subarray(0, bodyLen), { context: "checkin/v2/notice-bundle-digest" });
+    const id = blake3(encoding.subarray(0, bodyLen), { context: BUNDLE_DIGEST });
     return { bundle: { encoding, cert, createdAt, salt, notices, entries, count, id }, sig };
   }
 }
@@ -184,7 +185,7 @@ export function approvalOk(
   emergencyKey: Uint8Array,
 ): boolean {
   const key = p.approver === 1 ? venueKey : emergencyKey;
-  return verifyStrict(key, "checkin/v2/notice-approval", statement(p, venueId, certDigest(cert)), p.approval);
+  return verifyStrict(key, NOTICE_APPROVAL, statement(p, venueId, certDigest(cert)), p.approval);
 }
 
 /** Opens, checks and approves one notice (section 11.3, all seven steps). */

@@ -7,6 +7,7 @@ import { ascii, concat, unbase64url } from "./bytes.js";
 import { ed25519KeyOk, x25519KeyOk } from "./keys.js";
 import { ProtocolError, Reader, UTF8 } from "./reader.js";
 import { textProblem } from "./text.js";
+import { POSTER_SIGNATURE, VENUE_FINGERPRINT, VENUE_ID } from "./domain.js";
 
 export const POSTER_VERSION = 2;
 export const MAX_POSTER_LEN = 383;
@@ -145,7 +146,7 @@ export function decodePoster(encoding: Uint8Array): Poster {
   if (!ed25519KeyOk(ed25519Public) || !x25519KeyOk(x25519Public)) {
     throw new PosterError("poster_invalid_key", "the poster's keys are not valid public keys");
   }
-  if (!verifyStrict(ed25519Public, "checkin/v2/poster-signature", encoding.slice(0, bodyLen), sig)) {
+  if (!verifyStrict(ed25519Public, POSTER_SIGNATURE, encoding.slice(0, bodyLen), sig)) {
     throw new PosterError("poster_bad_signature", "the poster's signature does not verify");
   }
   return {
@@ -190,13 +191,13 @@ export function posterFromText(input: string): Poster {
 }
 
 export const venueId = (encoding: Uint8Array): Uint8Array =>
-  blake3(encoding, { context: "checkin/v2/venue-id" });
+  blake3(encoding, { context: VENUE_ID });
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 export function fingerprint(p: Poster): string {
   const fp = blake3(concat(p.ed25519Public, p.x25519Public), {
-    context: "checkin/v2/venue-fingerprint",
+    context: VENUE_FINGERPRINT,
   }).slice(0, 10);
   let bits = 0;
   let acc = 0;

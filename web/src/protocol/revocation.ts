@@ -4,6 +4,7 @@
 import { verifyStrict } from "./poster.js";
 import { ProtocolError, Reader } from "./reader.js";
 import { equal, hex } from "./bytes.js";
+import { REVOCATION_LIST } from "./domain.js";
 
 export const MAX_REVOKED_KEYS = 4096;
 
@@ -32,7 +33,7 @@ export function verifyRevocations(root: Uint8Array, bytes: Uint8Array, now: numb
       throw bad("revocation_keys_not_sorted", "the keys are not in strictly ascending order");
     }
   }
-  if (!verifyStrict(root, "checkin/v2/revocation-list", bytes.subarray(0, bodyLen), sig)) {
+  if (!verifyStrict(root, REVOCATION_LIST, bytes.subarray(0, bodyLen), sig)) {
     throw bad("revocation_bad_signature", "the list is not the authority's");
   }
   if (issuedAt > now + 300) throw bad("revocation_from_the_future", "the list is from the future");

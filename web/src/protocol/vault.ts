@@ -9,11 +9,12 @@ import { open, seal } from "./hpke.js";
 import { ProtocolError, Reader, UTF8 } from "./reader.js";
 import { textProblem } from "./text.js";
 import { sealingKeyAt, type TrustAnchor } from "./trust.js";
+import { VAULT_INNER, VAULT_OUTER } from "./domain.js";
 
 export const CONTACT_LEN = 256;
 export const RECORD_LEN = 384;
-const INNER = ascii("checkin/v2/vault-inner");
-const OUTER = ascii("checkin/v2/vault-outer");
+const INNER = ascii(VAULT_INNER);
+const OUTER = ascii(VAULT_OUTER);
 
 export interface Contact {
   partySize: number;

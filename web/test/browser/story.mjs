@@ -248,7 +248,9 @@ try {
       body[17 + len - 1] ^= 1; // the last byte of its signature
       forged++;
     }
-    await route.fulfill({ status: res.status(), body, headers: { "content-type": "application/octet-stream" } });
+    // The Date is passed on, as proxies do: the phone closes hours by it (spec section 12.3).
+    const headers = { "content-type": "application/octet-stream", date: res.headers()["date"] ?? "" };
+    await route.fulfill({ status: res.status(), body, headers });
   });
   await p3.clock.setSystemTime(new Date(Date.now()));
   await p3.getByRole("button", { name: "Check for notices" }).click();
