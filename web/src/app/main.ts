@@ -587,21 +587,33 @@ function formError(form: HTMLElement, text: string, focus: HTMLInputElement): vo
   focus.focus();
 }
 
-/** A time as the value of a `datetime-local` input, in the phone's zone. */
-function localInput(secs: number): string {
+/** A time as the values of a `date` and a `time` input, in the phone's zone. Two inputs, not
+ * one `datetime-local`, whose fields do not shrink: at 200% zoom it ran off the screen. */
+function localInput(secs: number): [string, string] {
   const d = new Date(secs * 1000);
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return [`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, `${pad(d.getHours())}:${pad(d.getMinutes())}`];
 }
 
 function editForm(v: VisitRec): HTMLElement {
-  const [arrRow, arr] = field(`arr-${v.id}`, "editArrived", localInput(v.arrival), "datetime-local");
-  const [leftRow, left] = field(`left-${v.id}`, "editLeft", localInput(v.departure ?? v.autoDeparture), "datetime-local");
-  const form = h("form", { class: "edit" }, arrRow, leftRow, h("button", { type: "submit", class: "primary" }, t("editSave")));
+  const [arrDay, arrTime] = localInput(v.arrival);
+  const [leftDay, leftTime] = localInput(v.departure ?? v.autoDeparture);
+  const [arrDayRow, arrD] = field(`arr-day-${v.id}`, "editArrivedOn", arrDay, "date");
+  const [arrTimeRow, arrT] = field(`arr-time-${v.id}`, "editArrivedAt", arrTime, "time");
+  const [leftDayRow, leftD] = field(`left-day-${v.id}`, "editLeftOn", leftDay, "date");
+  const [leftTimeRow, leftT] = field(`left-time-${v.id}`, "editLeftAt", leftTime, "time");
+  const form = h(
+    "form",
+    { class: "edit" },
+    h("div", { class: "when" }, arrDayRow, arrTimeRow),
+    h("div", { class: "when" }, leftDayRow, leftTimeRow),
+    h("button", { type: "submit", class: "primary" }, t("editSave")),
+  );
+  const arr = arrD;
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const secs = (input: HTMLInputElement) => Math.floor(new Date(input.value).getTime() / 1000);
-    const problem = editVisit(app.diary, v.id, secs(arr), secs(left), nowSecs());
+    const secs = (day: HTMLInputElement, time: HTMLInputElement) => Math.floor(new Date(`${day.value}T${time.value}`).getTime() / 1000);
+    const problem = editVisit(app.diary, v.id, secs(arrD, arrT), secs(leftD, leftT), nowSecs());
     if (problem) return formError(form, t(problem), arr);
     app.editing = null;
     if (await save()) {

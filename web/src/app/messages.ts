@@ -194,6 +194,10 @@ export const en = {
   caseSendCode: "Send them and show the code",
   caseNone: "Tick at least one visit.",
   caseVisitsLegend: "Visits",
+  editArrivedOn: "Arrived on",
+  editArrivedAt: "Arrived at",
+  editLeftOn: "Left on",
+  editLeftAt: "Left at",
 } as const;
 
 export type Messages = { readonly [K in keyof typeof en]: string };
@@ -396,6 +400,10 @@ export const cy: Messages = {
   caseSendCode: "Eu hanfon a dangos y cod",
   caseNone: "Ticiwch o leiaf un ymweliad.",
   caseVisitsLegend: "Ymweliadau",
+  editArrivedOn: "Cyrraedd ar",
+  editArrivedAt: "Cyrraedd am",
+  editLeftOn: "Gadael ar",
+  editLeftAt: "Gadael am",
 };
 
 const catalogues: Record<string, Messages> = { en, cy };

@@ -206,9 +206,17 @@ try {
   // 3. The shared visit's records, sealed on the phone, sent now (the citizen asks): the
   // Rust side then has the tracer, the venue and the authority open them.
   if (!(await page.locator("details.settings").evaluate((e) => e.open))) await page.locator("summary", { hasText: "Settings" }).click();
-  await page.getByRole("button", { name: "Send them now" }).click();
-  await page.getByText(/^Sent [1-9]\d* contact records\.$/).waitFor({ timeout: 60_000 });
-  results.recordsSent = Number((await page.getByText(/^Sent \d+ contact records\.$/).textContent()).match(/\d+/)[0]);
+  // The app's own upload slots start 1 to 10 minutes after an opening and may have sent them
+  // already (one per slot): then there is nothing left to send now.
+  const sendNow = page.getByRole("button", { name: "Send them now" });
+  if (await sendNow.count()) {
+    await sendNow.click();
+    await page.getByText(/^Sent (1|[1-9]\d*) contact records?\.$/).waitFor({ timeout: 60_000 });
+    results.recordsSent = Number((await page.getByText(/^Sent \d+ contact records?\.$/).textContent()).match(/\d+/)[0]);
+  } else {
+    results.recordsSent = requests.filter((r) => r.url.endsWith("/v1/vault")).length;
+    results.sentBySlots = true;
+  }
   await shot(page, "4b-sent");
 
   // The diary for a contact tracer: a sealed case file, saved as a download; the Rust side
@@ -283,8 +291,10 @@ try {
   // next check.
   await page.getByRole("button", { name: "Edit the times of the visit to The Crown" }).first().click();
   const iso = (t) => new Date(t * 1000).toISOString().slice(0, 16);
-  await page.getByLabel("Arrived").fill(iso(NOTICE_FROM + 4200));
-  await page.getByLabel("Left").fill(iso(NOTICE_FROM + 6000));
+  await page.getByLabel("Arrived on").fill(iso(NOTICE_FROM + 4200).slice(0, 10));
+  await page.getByLabel("Arrived at").fill(iso(NOTICE_FROM + 4200).slice(11));
+  await page.getByLabel("Left on").fill(iso(NOTICE_FROM + 6000).slice(0, 10));
+  await page.getByLabel("Left at").fill(iso(NOTICE_FROM + 6000).slice(11));
   await axe(page, "edit");
   await page.getByRole("button", { name: "Save times" }).click();
   await page.getByText(/^Times changed/).waitFor();
@@ -449,7 +459,7 @@ try {
     const pz = await zc.newPage();
     const fits = async (what) => {
       const [scroll, inner] = await pz.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-      check(scroll <= inner, `${what} at 200% zoom scrolls sideways (${scroll} > ${inner})`);
+      check(scroll <= 195 && inner <= 195, `${what} at 200% zoom scrolls sideways (${scroll} or ${inner} > 195)`);
     };
     await pz.goto(`${APP}#${CROWN}`);
     await pz.getByRole("button", { name: "Start" }).click();
@@ -468,9 +478,11 @@ try {
     await pz.getByRole("button", { name: "Undo" }).click();
     await pz.getByText("The visit is back in your diary.").waitFor();
     check((await pz.getByTestId("visit").count()) === 1, "undo puts the visit back");
-    await pz.getByRole("button", { name: /^Edit the times/ }).click();
     await pz.locator("summary", { hasText: "Settings" }).click();
-    await fits("the edit form and the settings");
+    await fits("the settings");
+    await pz.getByRole("button", { name: /^Edit the times/ }).click();
+    await pz.getByLabel("Arrived on").waitFor();
+    await fits("the edit form");
     await shot(pz, "13b-zoom-home");
     results.zoomChecked = true;
     await zc.close();
