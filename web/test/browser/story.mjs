@@ -2,7 +2,8 @@
 // viewport, against a real notify-server holding a notice that a real tracer published and
 // the venue approved (tests/tests/web_browser.rs sets that up and runs this script).
 //
-// Environment: SERVER (the server's URL), CROWN and CAFE (poster fragments), SHOTS (a
+// Environment: SERVER (the server's URL), CROWN, CAFE and LATER (poster fragments; LATER's is
+// valid only from tomorrow), SHOTS (a
 // directory for screenshots), NOTICE_FROM and NOTICE_TO (the published window, Unix seconds),
 // CHROMIUM (default /usr/bin/chromium). Prints one JSON line of measurements; exits non-zero
 // with the reason on the first failed check.
@@ -23,6 +24,7 @@ const env = (k, d) => {
 const SERVER = env("SERVER");
 const CROWN = env("CROWN");
 const CAFE = env("CAFE");
+const LATER = env("LATER");
 const SHOTS = env("SHOTS");
 const NOTICE_FROM = Number(env("NOTICE_FROM"));
 const NOTICE_TO = Number(env("NOTICE_TO"));
@@ -504,6 +506,23 @@ try {
     check((await pa.getByTestId("current-venue").count()) === 0, "the card no longer says the visit goes on");
     await shot(pa, "12-auto-out");
     await ac.close();
+  }
+
+  // A poster not valid yet is refused on the confirm screen, before "Check in", with its date.
+  {
+    const lc = await browser.newContext(phone);
+    const pl = await lc.newPage();
+    await pl.goto(`${APP}#${LATER}`);
+    await pl.getByRole("button", { name: "Start" }).click();
+    await pl.getByTestId("poster-validity").waitFor();
+    const said = await pl.getByTestId("poster-validity").textContent();
+    check(
+      /^This poster is valid only from .+\. Nothing was recorded\.$/.test(said) && (await pl.getByRole("button", { name: "Check in", exact: true }).count()) === 0,
+      `a poster not valid yet is refused before "Check in", with its date: ${said}`,
+    );
+    await axe(pl, "poster not valid yet");
+    await shot(pl, "14-not-yet-valid");
+    await lc.close();
   }
 
   // A phone whose browser prefers Welsh gets the app in Welsh, marked lang="cy" for screen
