@@ -9,8 +9,20 @@ const out = process.argv[2] ?? "dist";
 mkdirSync(out, { recursive: true });
 const common = { bundle: true, minify: true, target: "es2022", legalComments: "none", logLevel: "warning" };
 await build({ ...common, entryPoints: ["src/app/main.ts"], outfile: `${out}/app.js`, format: "esm" });
-await build({ ...common, entryPoints: ["src/app/sw.ts"], outfile: `${out}/sw.js`, format: "iife" });
 cpSync("static", out, { recursive: true });
+// The worker names its cache after the release (the hash of every other file), so that a new
+// release is a new worker, installed whole in the background while the old one keeps serving.
+const release = createHash("sha256");
+for (const f of readdirSync(out).filter((f) => f !== "SHA256SUMS" && f !== "sw.js").sort()) {
+  release.update(`${f}\0`).update(readFileSync(`${out}/${f}`));
+}
+await build({
+  ...common,
+  entryPoints: ["src/app/sw.ts"],
+  outfile: `${out}/sw.js`,
+  format: "iife",
+  define: { RELEASE: JSON.stringify(release.digest("hex").slice(0, 16)) },
+});
 
 // The release's hashes: anyone can compare what a server sends (`curl -s URL | sha256sum`)
 // with what was built from these sources.

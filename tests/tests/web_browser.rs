@@ -69,6 +69,25 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         );
     }
 
+    // A poster valid only from tomorrow: refused on the confirm screen, with its date.
+    let tomorrow = minute(jiff::Timestamp::now().as_second() + 86_400);
+    ok(
+        d,
+        "venue-keygen",
+        &[
+            "new",
+            "--name",
+            "The Later Bar",
+            "--address",
+            "2 High Street",
+            "--valid-from",
+            &format!("{tomorrow} UTC"),
+            base,
+            "--out",
+            "later",
+        ],
+    );
+
     // The notices: the Crown, then the Café, each from three hours ago to one hour ago, each
     // approved by its venue; published in this order, so the Crown's is first in its batch.
     let now = jiff::Timestamp::now().as_second();
@@ -150,6 +169,7 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         .env("SERVER", &server)
         .env("CROWN", fragment(d, "crown"))
         .env("CAFE", fragment(d, "cafe"))
+        .env("LATER", fragment(d, "later"))
         .env("SHOTS", &shots)
         .env("NOTICE_FROM", from.to_string())
         .env("NOTICE_TO", to.to_string())

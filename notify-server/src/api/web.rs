@@ -45,6 +45,21 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "image/svg+xml",
         include_bytes!("../../../web/dist/icon.svg"),
     ),
+    (
+        "icon-192.png",
+        "image/png",
+        include_bytes!("../../../web/dist/icon-192.png"),
+    ),
+    (
+        "icon-512.png",
+        "image/png",
+        include_bytes!("../../../web/dist/icon-512.png"),
+    ),
+    (
+        "icon-maskable.png",
+        "image/png",
+        include_bytes!("../../../web/dist/icon-maskable.png"),
+    ),
 ];
 
 const INDEX: &[u8] = include_bytes!("../../../web/dist/index.html");

@@ -4,39 +4,32 @@
 
 import { base64url, unbase64url } from "../protocol/bytes.js";
 import { sealCase } from "../protocol/case.js";
-import { fingerprint, type Poster, PosterError, posterFromText } from "../protocol/poster.js";
+import { fingerprint, type Poster, posterFromText, validityProblem } from "../protocol/poster.js";
 import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
 import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
-import { chooseLanguage, formatWhen, type Messages, t } from "./messages.js";
+import { chooseLanguage, type Messages, t, tn } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
 import { caseBody, caseKey, type Handover, settled } from "./handover.js";
 import { sync } from "./sync.js";
 import { runSlots, sealEnded, SPACING_MS } from "./uploads.js";
 import { contactProblem } from "../protocol/vault.js";
+import { NetError, postJson, request } from "./net.js";
+import { alertBanner, alertsSection } from "./screens/alerts.js";
+import { askPermission, notifyOffer, notifySetting, showAutoOut, showVisit } from "./screens/notify.js";
+import { type CaseMode, caseScreen } from "./screens/case.js";
+import { elsewhereScreen } from "./screens/elsewhere.js";
+import { scanScreen, type ScanSession } from "./screens/scan.js";
+import { button, field, h, nowSecs, when, whenAfter } from "./ui.js";
 
 const SYNC_EVERY_MS = 15 * 60 * 1000;
 const SLOT_CHECK_MS = 60 * 1000;
+/** After an opening, the first sync and upload wait a random 1 to 10 minutes, so that the
+ * server never sees a sync or an upload follow the opening of a poster. */
+const FIRST_SYNC_MIN_MS = 60 * 1000;
+const FIRST_SYNC_SPAN_MS = 9 * 60 * 1000;
 /** When the app last talked to the server for a sync: uploads keep away from it. */
 let lastSyncRequest = 0;
 const root = document.getElementById("app")!;
-const nowSecs = (): number => Math.floor(Date.now() / 1000);
-
-type Child = Node | string | null | false;
-
-function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== false) el.append(c);
-  return el;
-}
-
-function button(label: string, onClick: () => void, cls = ""): HTMLElement {
-  const b = h("button", { type: "button", class: cls }, label);
-  b.addEventListener("click", onClick);
-  return b;
-}
-
-const when = (secs: number): string => formatWhen(new Date(secs * 1000));
 
 interface App {
   store: Store;
@@ -44,7 +37,30 @@ interface App {
   trust: TrustAnchor | null;
   status: string;
   statusKind: "info" | "error";
+  /** The screen the status line belongs to: it is not shown on any other. */
+  statusFor: ScreenName;
+  /** The screen last shown, so that a new one gets the focus on its heading. */
+  shown?: ScreenName;
+  /** Two live regions that stay in the page across renders, so that screen readers announce
+   * what they are given (a region inserted with its text is often not announced). */
+  live: { polite: HTMLElement; urgent: HTMLElement };
+  /** What "Undo" after a deletion puts back. */
+  undo?: { label: string; run: () => void };
   syncing: boolean;
+  /** The poster on the confirm screen. */
+  pending: Poster | null;
+  /** The visit whose times are being edited. */
+  editing: string | null;
+  /** The settings stay open across re-renders while the citizen works in them. */
+  settingsOpen: boolean;
+  /** A scanned poster of another service, while its explanation is shown. */
+  elsewhere?: string;
+  /** The camera, while the Scan screen is open. */
+  scan: ScanSession | null;
+  /** The timer that closes the open visit at its automatic check-out time. */
+  autoOutTimer?: ReturnType<typeof setTimeout>;
+  /** The visits for a contact tracer being chosen, to save as a file or hand over by code. */
+  caseMode?: CaseMode;
   /** The code of a case file the server holds for a tracer, while it is valid. */
   caseCode?: { code: string; expiresAt: number };
   /** A case file hand-over the server has not settled (a 503, no answer): sent again as is. */
@@ -58,7 +74,7 @@ async function save(): Promise<boolean> {
     await app.store.save(app.diary);
     return true;
   } catch (e) {
-    say(t("storageFailed", { why: String(e) }), "error");
+    say(t("storageFailed", { why: t("whyStorage") }), "error");
     return false;
   }
 }
@@ -66,46 +82,155 @@ async function save(): Promise<boolean> {
 function say(text: string, kind: "info" | "error" = "info"): void {
   app.status = text;
   app.statusKind = kind;
+  app.statusFor = screenName();
+  app.undo = undefined;
   render();
 }
 
-/** The trust file that ships with the app, pinned at the first run; later a different root
- * is refused and the first one kept. */
-async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
-  let shipped: TrustAnchor | null = null;
-  let shippedText: string | null = null;
+type ScreenName = "intro" | "scan" | "elsewhere" | "case" | "confirm" | "home";
+
+function screenName(): ScreenName {
+  if (!app.diary.started) return "intro";
+  if (app.scan) return "scan";
+  if (app.elsewhere) return "elsewhere";
+  if (app.caseMode) return "case";
+  return app.pending ? "confirm" : "home";
+}
+
+/** The trust file that ships with the app (the service worker's copy once installed). */
+async function shippedTrust(): Promise<{ text: string; anchor: TrustAnchor } | null> {
   try {
-    const r = await fetch(new URL("trust.txt", import.meta.url));
-    if (r.ok) {
-      shippedText = await r.text();
-      shipped = parseTrust(shippedText);
-    }
+    const r = await request(new URL("trust.txt", import.meta.url).href);
+    if (!r.ok) return null;
+    const text = await r.text();
+    return { text, anchor: parseTrust(text) };
   } catch {
-    // Offline, or no trust file: use the pinned one.
+    return null; // offline, no answer, or not a trust file: the pinned one stays
   }
+}
+
+/** The trust file pinned at the first run. An opening never waits for the network once one
+ * is pinned: the shipped file is compared in the background, a newer one from the same root
+ * (new sealing periods) taken, and a different root refused and the first one kept. */
+async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
   const pinned = d.trust ? parseTrust(d.trust) : null;
   if (!pinned) {
-    if (shipped && shippedText) d.trust = shippedText;
-    return shipped;
+    const shipped = await shippedTrust();
+    if (shipped) d.trust = shipped.text;
+    return shipped?.anchor ?? null;
   }
-  if (shipped && shippedText && shippedText !== d.trust) {
-    if (base64url(shipped.root) === base64url(pinned.root)) {
-      d.trust = shippedText; // newer sealing periods from the same authority
-      return shipped;
+  void shippedTrust().then(async (shipped) => {
+    if (!shipped || shipped.text === app.diary.trust) return;
+    if (base64url(shipped.anchor.root) !== base64url(pinned.root)) {
+      say(t("trustChanged"), "error");
+      return;
     }
-    app.status = t("trustChanged");
-    app.statusKind = "error";
-  }
+    app.diary.trust = shipped.text;
+    app.trust = shipped.anchor;
+    await save();
+  });
   return pinned;
+}
+
+/** Why the network failed, in the citizen's words. */
+function netWhy(e: unknown): string {
+  if (e instanceof NetError) return t(e.kind === "server" ? "whyServer" : e.kind === "timeout" ? "whyTimeout" : "whyOffline");
+  return t("whyServer");
 }
 
 function render(): void {
   document.title = t("appName");
-  const screen = !app.diary.started ? intro() : pending ? confirmScreen(pending) : home();
-  const status = app.status
-    ? h("p", { class: `status ${app.statusKind}`, role: app.statusKind === "error" ? "alert" : "status" }, app.status)
-    : null;
-  root.replaceChildren(h("h1", {}, t("appName")), status ?? "", screen);
+  const name = screenName();
+  // The element that had the focus is rebuilt: find its counterpart (same id, or same kind
+  // and words) in the new screen, so that focus does not fall to the top after each action.
+  const had = document.activeElement instanceof HTMLElement && root.contains(document.activeElement) ? document.activeElement : null;
+  const key = had && (had.id || `${had.tagName}|${had.getAttribute("aria-label") ?? had.textContent ?? ""}`);
+  const screen = !app.diary.started
+    ? intro()
+    : app.scan
+      ? app.scan.element
+      : app.elsewhere
+        ? elsewhereScreen(app.elsewhere, app.trust?.authority ?? "—", () => {
+            app.elsewhere = undefined;
+            render();
+          })
+        : app.caseMode
+          ? caseScreen(
+              app.caseMode,
+              [...app.diary.visits].sort((a, b) => b.arrival - a.arrival),
+              app.trust?.authority ?? "—",
+              (ids) => void shareCase(app.caseMode === "code", ids),
+              () => {
+                app.caseMode = undefined;
+                render();
+              },
+            )
+          : app.pending
+            ? confirmScreen(app.pending)
+            : home();
+  const text = app.statusFor === name ? app.status : "";
+  const { polite, urgent } = app.live;
+  const [on, off] = app.statusKind === "error" ? [urgent, polite] : [polite, urgent];
+  // Rebuilt only when what it says changes, so that a screen reader announces it once.
+  if (on.textContent !== (text && app.undo ? `${text} ${app.undo.label}` : text)) {
+    on.replaceChildren(text ? h("span", {}, text) : "");
+    if (text && app.undo) {
+      const undo = app.undo;
+      on.append(" ", button(undo.label, () => {
+        app.undo = undefined;
+        undo.run();
+      }, "inline"));
+    }
+  }
+  off.replaceChildren();
+  root.replaceChildren(h("h1", {}, t("appName")), polite, urgent, screen);
+  if (name !== app.shown) {
+    app.shown = name;
+    screen.querySelector<HTMLElement>("h2")?.setAttribute("tabindex", "-1");
+    if (name !== "intro" && name !== "home") screen.querySelector<HTMLElement>("h2")?.focus();
+  } else if (key) {
+    const same = Array.from(root.querySelectorAll<HTMLElement>("button, input, select, summary, a, h2, h3")).find(
+      (e) => (e.id || `${e.tagName}|${e.getAttribute("aria-label") ?? e.textContent ?? ""}`) === key,
+    );
+    same?.focus();
+  }
+  scheduleAutoOut();
+}
+
+/** The open visit closes at its automatic check-out time, and the screen and the
+ * notification say so at that moment, not at the next reload. */
+function scheduleAutoOut(): void {
+  clearTimeout(app.autoOutTimer);
+  const open = openVisit(app.diary);
+  if (!open) return;
+  const ms = Math.max(0, (open.autoDeparture - nowSecs()) * 1000 + 250);
+  app.autoOutTimer = setTimeout(() => void autoOut(), Math.min(ms, 2 ** 31 - 1));
+}
+
+/** Notifications on (asking the browser) or off; the open visit's notification follows. */
+async function setNotify(on: boolean): Promise<void> {
+  if (!on) await showVisit({ ...app.diary, visits: [] });
+  app.diary.notify = on && (await askPermission()) ? "on" : "off";
+  if (on && app.diary.notify === "off") {
+    app.status = t("notifyBlocked");
+    app.statusKind = "info";
+    app.statusFor = "home";
+  }
+  if (await save()) {
+    render();
+    void showVisit(app.diary);
+  }
+}
+
+async function autoOut(): Promise<void> {
+  const open = openVisit(app.diary);
+  if (!open || open.autoDeparture > nowSecs()) return render();
+  tidy(app.diary, nowSecs());
+  if (await save()) {
+    say(t("checkedOutAuto", { venue: open.venue, time: when(open.autoDeparture) }));
+    void showAutoOut(app.diary, open.id);
+    await sealAndSave();
+  }
 }
 
 function intro(): HTMLElement {
@@ -116,22 +241,23 @@ function intro(): HTMLElement {
     h("p", {}, t("introBody")),
     h("p", {}, t("introAlerts")),
     h("p", {}, t("introForget")),
+    h("p", {}, t("introBrowser")),
     button(
       t("introStart"),
       async () => {
         app.diary.started = true;
-        if (await save()) render();
+        if (await save()) {
+          render();
+          // A first run has nothing to hide by waiting (its opening already fetched the app),
+          // and should not wait 15 minutes for its first notices.
+          void runSync();
+        }
       },
       "primary",
     ),
   );
 }
 
-let pending: Poster | null = null;
-/** The visit whose times are being edited. */
-let editing: string | null = null;
-/** The settings stay open across re-renders while the citizen works in them. */
-let settingsOpen = false;
 
 function confirmScreen(p: Poster): HTMLElement {
   const dl = h("dl", {});
@@ -141,6 +267,27 @@ function confirmScreen(p: Poster): HTMLElement {
   row("venueFingerprint", fingerprint(p));
   const stayUntil = autoDeparture(p, nowSecs());
   const d = app.diary;
+  const problem = validityProblem(p, nowSecs());
+  const back = button(problem ? t("back") : t("cancel"), () => {
+    app.pending = null;
+    render();
+  });
+  if (problem && p.validity) {
+    // Refused here, before "Check in", with the date that matters.
+    return h(
+      "section",
+      { "aria-labelledby": "confirm-title" },
+      h("h2", { id: "confirm-title" }, t("posterRefused")),
+      h("p", { class: "venue", "data-testid": "venue-name" }, p.name),
+      dl,
+      h(
+        "p",
+        { class: "status error", "data-testid": "poster-validity" },
+        problem === "poster_expired" ? t("posterExpiredOn", { date: when(p.validity.until) }) : t("posterValidFrom", { date: when(p.validity.from) }),
+      ),
+      back,
+    );
+  }
   let share: HTMLInputElement | null = null;
   let sharing: HTMLElement | null = null;
   if (d.contact && d.consent === "ask") {
@@ -167,11 +314,7 @@ function confirmScreen(p: Poster): HTMLElement {
       "div",
       { class: "actions" },
       button(t("confirmCheckIn"), () => void confirmCheckIn(p, share?.checked ?? false), "primary"),
-      button(t("cancel"), () => {
-        pending = null;
-        history.replaceState(null, "", location.pathname);
-        render();
-      }),
+      back,
     ),
   );
 }
@@ -179,8 +322,7 @@ function confirmScreen(p: Poster): HTMLElement {
 async function confirmCheckIn(p: Poster, share: boolean): Promise<void> {
   const t0 = performance.now();
   const out = checkIn(app.diary, p, nowSecs(), crypto.randomUUID(), share);
-  pending = null;
-  history.replaceState(null, "", location.pathname);
+  app.pending = null;
   if (out.kind === "refused") {
     say(out.code === "poster_expired" ? t("posterExpired") : t("posterNotYet"), "error");
     return;
@@ -190,8 +332,11 @@ async function confirmCheckIn(p: Poster, share: boolean): Promise<void> {
     return;
   }
   if (await save()) {
-    document.body.dataset.checkinMs = (performance.now() - t0).toFixed(2);
+    // Measured for the browser story through the page's own performance timeline; nothing in
+    // the page's markup.
+    performance.measure("checkin", { start: t0 });
     say(t("checkedIn", { venue: out.visit.venue }));
+    void showVisit(app.diary);
     if (out.left) void sealAndSave();
   }
 }
@@ -208,13 +353,7 @@ async function sealAndSave(): Promise<void> {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function postRecord(record: Uint8Array): Promise<void> {
-  const r = await fetch("/v1/vault", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ record: base64url(record) }),
-    cache: "no-store",
-  });
-  if (!r.ok) throw new Error(`the server answered ${r.status}`);
+  await postJson("/v1/vault", { record: base64url(record) });
 }
 
 let uploads: Promise<void> = Promise.resolve();
@@ -239,12 +378,12 @@ async function uploadRun(all: boolean): Promise<void> {
     if (quiet > 0 && !all) await sleep(quiet);
     const sent = await runSlots(app.diary, nowSecs, postRecord, sleep, all);
     await save();
-    if (all) say(t("sentNow", { count: sent.records }));
+    if (all) say(tn("sentNow", sent.records));
     else render();
   } catch (e) {
     // The records stay queued; the slots run again at the next try.
     await save();
-    if (all) say(t("syncFailed", { why: String((e as Error).message ?? e) }), "error");
+    if (all) say(t("syncFailed", { why: netWhy(e) }), "error");
   }
 }
 
@@ -258,14 +397,16 @@ function home(): HTMLElement {
         h("h2", { id: "current-title" }, t("hereNow")),
         h("p", { class: "venue", "data-testid": "current-venue" }, open.venue),
         h("p", {}, t("since", { time: when(open.arrival) })),
-        h("p", {}, t("autoOut", { time: when(open.autoDeparture) })),
-        open.share && h("p", { class: "hint" }, t("shared")),
+        h("p", {}, t("autoOut", { time: whenAfter(open.arrival, open.autoDeparture) })),
+        open.share && h("p", { class: "hint" }, t("shareChosen")),
         button(
           t("checkOut"),
           async () => {
+            if (open.autoDeparture <= nowSecs()) return void autoOut();
             const v = checkOut(app.diary, nowSecs());
             if (v && (await save())) {
               say(t("checkedOut", { venue: v.venue }));
+              void showVisit(app.diary);
               await sealAndSave();
             }
           },
@@ -273,59 +414,69 @@ function home(): HTMLElement {
         ),
       )
     : h("p", { class: "current" }, t("notCheckedIn"));
+  const scan = button(t("scan"), startScan, open ? "" : "primary");
 
-  const alerts = h("section", { "aria-labelledby": "alerts-title" }, h("h2", { id: "alerts-title" }, t("alertsTitle")));
-  if (d.alerts.length === 0) {
-    alerts.append(h("p", {}, d.lastSync ? t("noAlerts", { time: when(d.lastSync) }) : t("neverSynced")));
-  }
-  for (const a of d.alerts) {
-    alerts.append(
-      h(
-        "article",
-        { class: `alert ${a.severity === 2 ? "high" : "low"}`, "data-testid": "alert" },
-        h("h3", {}, `${a.severity === 2 ? t("alertHigh") : t("alertLow")}: ${a.venue}`),
-        h("p", {}, a.message),
-        h("p", {}, t("alertAt", { venue: a.venue, from: when(a.start), to: when(a.end), minutes: Math.round(a.overlapSecs / 60) })),
-        h(
-          "p",
-          { class: "hint" },
-          t("alertIssuer", { tracer: a.issuer, approver: a.approver === "venue" ? t("approverVenue") : t("approverAuthority") }),
-        ),
-        a.withdrawn && h("p", { class: "hint" }, t("alertWithdrawn")),
-      ),
-    );
-  }
-  alerts.append(button(app.syncing ? t("syncing") : t("syncNow"), () => void runSync(true), ""));
+  const alerts = alertsSection(d, {
+    syncing: app.syncing,
+    sync: () => void runSync(true),
+    markRead: async (a) => {
+      a.read = true;
+      if (await save()) render();
+    },
+  });
 
   const diary = h("section", { "aria-labelledby": "diary-title" }, h("h2", { id: "diary-title" }, t("diaryTitle")));
   const done = d.visits.filter((v) => v.departure !== null).sort((a, b) => b.arrival - a.arrival);
-  if (done.length === 0) diary.append(h("p", {}, t("diaryEmpty")));
+  if (done.length === 0 && !open) diary.append(h("p", {}, t("diaryEmpty")));
   const list = h("ul", { class: "visits" });
   for (const v of done) {
     const del = button(
       "✕",
       async () => {
+        // Undone from the status line: the visit, its alerts and its queued records return.
+        const kept = { visits: [...app.diary.visits], alerts: [...app.diary.alerts], outbox: [...app.diary.outbox] };
         deleteVisit(app.diary, v.id);
-        if (await save()) say(t("deleted"));
+        app.diary.outbox = app.diary.outbox.filter((q) => q.visit !== v.id);
+        if (!(await save())) return;
+        say(t("deleted"));
+        app.undo = {
+          label: t("undo"),
+          run: async () => {
+            Object.assign(app.diary, kept);
+            if (await save()) say(t("restored"));
+          },
+        };
+        render();
       },
       "icon",
     );
     del.setAttribute("aria-label", t("deleteVisit", { venue: v.venue }));
     const edit = button("✎", () => {
-      editing = editing === v.id ? null : v.id;
+      app.editing = app.editing === v.id ? null : v.id;
       render();
     }, "icon");
     edit.setAttribute("aria-label", t("editVisit", { venue: v.venue }));
-    edit.setAttribute("aria-expanded", String(editing === v.id));
+    edit.setAttribute("aria-expanded", String(app.editing === v.id));
     list.append(
       h(
         "li",
         { "data-testid": "visit" },
         h("span", { class: "venue" }, v.venue),
-        h("span", {}, t("visitTimes", { from: when(v.arrival), to: when(v.departure!) })),
-        v.share && h("span", { class: "hint" }, v.sealProblem ? t("shareFailed", { why: v.sealProblem }) : t("shared")),
+        h("span", {}, t("visitTimes", { from: when(v.arrival), to: whenAfter(v.arrival, v.departure!) })),
+        v.share &&
+          h(
+            "span",
+            { class: "hint" },
+            v.sealProblem
+              ? t("shareFailed", { why: t("whySeal") })
+              : !v.sealed
+                ? t("shareChosen")
+                : d.outbox.some((q) => q.visit === v.id)
+                  ? t("shareWaiting")
+                  : t("shareSent"),
+          ),
         h("span", { class: "tools" }, edit, del),
-        editing === v.id && editForm(v),
+        app.editing === v.id && editForm(v),
       ),
     );
   }
@@ -336,22 +487,29 @@ function home(): HTMLElement {
     { "aria-labelledby": "case-title" },
     h("h2", { id: "case-title" }, t("caseTitle")),
     h("p", {}, t("caseBody", { authority: app.trust?.authority ?? "—" })),
-    button(t("caseShare"), () => void shareCase(false)),
-    button(t("caseCode"), () => void shareCase(true)),
+    button(t("caseShare"), () => chooseCase("file")),
+    button(t("caseCode"), () => chooseCase("code")),
     ...(app.caseCode && app.caseCode.expiresAt > nowSecs()
       ? [
           h("p", {}, t("caseCodeShown", { time: when(app.caseCode.expiresAt) })),
           h("p", { class: "case-code mono", "data-testid": "case-code" }, app.caseCode.code),
+          button(t("caseDone"), () => {
+            app.caseCode = undefined;
+            render();
+          }),
         ]
       : []),
   );
 
   const settings = h(
     "details",
-    { class: "settings", ...(settingsOpen ? { open: "" } : {}) },
+    { class: "settings", ...(app.settingsOpen ? { open: "" } : {}) },
     h("summary", {}, t("settingsTitle")),
     contactForm(),
     passphraseForm(),
+    notifySetting(d, (on) => void setNotify(on)) ?? "",
+    h("h2", {}, t("browserKeepsTitle")),
+    h("p", {}, t("introBrowser")),
     h(
       "dl",
       {},
@@ -371,47 +529,54 @@ function home(): HTMLElement {
     ),
   );
   settings.addEventListener("toggle", () => {
-    settingsOpen = (settings as HTMLDetailsElement).open;
+    app.settingsOpen = (settings as HTMLDetailsElement).open;
   });
-  return h("div", {}, current, alerts, diary, share, settings);
+  const offer = notifyOffer(d, setNotify);
+  return h("div", {}, alertBanner(d) ?? "", current, scan, offer ?? "", alerts, diary, share, settings);
+}
+
+function chooseCase(mode: CaseMode): void {
+  tidy(app.diary, nowSecs());
+  app.caseMode = mode;
+  app.caseCode = undefined;
+  render();
 }
 
 /** The case file (spec 16) of every visit in the diary, saved as a download, or with `byCode`
  * handed to the server to hold for the tracer, who fetches it once with the code shown
  * (spec 16b). */
-async function shareCase(byCode: boolean): Promise<void> {
+async function shareCase(byCode: boolean, ids: readonly string[]): Promise<void> {
   const trust = app.trust;
   if (!trust) return;
+  app.caseMode = undefined;
   tidy(app.diary, nowSecs());
-  const visits = app.diary.visits.map((v) => ({
+  const visits = app.diary.visits.filter((v) => ids.includes(v.id)).map((v) => ({
     poster: unbase64url(v.poster)!,
     arrival: v.arrival,
     departure: v.departure ?? Math.max(v.arrival, Math.min(nowSecs(), v.autoDeparture)),
   }));
-  if (!confirm(t("caseConfirm", { count: visits.length, authority: trust.authority }))) return;
   if (byCode) {
     // A hand-over the server left unsettled is sent again byte for byte (spec 16b), so that
     // it holds the file once and answers the same code.
-    const handover = await caseBody(app.caseHandover, caseKey(app.diary.visits), async () =>
+    const handover = await caseBody(app.caseHandover, caseKey(app.diary.visits.filter((v) => ids.includes(v.id))), async () =>
       JSON.stringify({ case: base64url(await sealCase(visits, nowSecs(), trust.case)) }),
     );
     app.caseHandover = handover;
     try {
-      const r = await fetch("/v1/cases", {
+      const r = await request("/v1/cases", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: handover.body,
-        cache: "no-store",
       });
       if (settled(r.status)) app.caseHandover = undefined;
-      const answer = (await r.json().catch(() => ({}))) as { code?: string; expires_at?: number; detail?: string };
-      if (r.status !== 201 || !answer.code || !answer.expires_at) {
-        throw new Error(answer.detail ?? `the server answered ${r.status}`);
+      const answer = (await r.json().catch(() => null)) as { code?: unknown; expires_at?: unknown } | null;
+      if (r.status !== 201 || typeof answer?.code !== "string" || typeof answer.expires_at !== "number") {
+        throw new NetError("server", r.status);
       }
       app.caseCode = { code: answer.code, expiresAt: answer.expires_at };
       render();
     } catch (e) {
-      say(t("caseCodeFailed", { why: e instanceof Error ? e.message : String(e) }), "error");
+      say(t("caseCodeFailed", { why: netWhy(e) }), "error");
     }
     return;
   }
@@ -426,23 +591,48 @@ async function shareCase(byCode: boolean): Promise<void> {
   say(t("caseSaved", { file: name }));
 }
 
-/** A time as the value of a `datetime-local` input, in the phone's zone. */
-function localInput(secs: number): string {
+/** Says what is wrong with a form inside it, without rebuilding it, so that what was typed
+ * stays; the field to correct gets the focus. */
+function formError(form: HTMLElement, text: string, focus: HTMLInputElement): void {
+  let p = form.querySelector<HTMLElement>(":scope > .form-error");
+  if (!p) {
+    p = h("p", { class: "status error form-error", role: "alert" });
+    form.append(p);
+  }
+  p.textContent = text;
+  focus.setAttribute("aria-invalid", "true");
+  focus.focus();
+}
+
+/** A time as the values of a `date` and a `time` input, in the phone's zone. Two inputs, not
+ * one `datetime-local`, whose fields do not shrink: at 200% zoom it ran off the screen. */
+function localInput(secs: number): [string, string] {
   const d = new Date(secs * 1000);
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return [`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, `${pad(d.getHours())}:${pad(d.getMinutes())}`];
 }
 
 function editForm(v: VisitRec): HTMLElement {
-  const [arrRow, arr] = field(`arr-${v.id}`, "editArrived", localInput(v.arrival), "datetime-local");
-  const [leftRow, left] = field(`left-${v.id}`, "editLeft", localInput(v.departure ?? v.autoDeparture), "datetime-local");
-  const form = h("form", { class: "edit" }, arrRow, leftRow, h("button", { type: "submit", class: "primary" }, t("editSave")));
+  const [arrDay, arrTime] = localInput(v.arrival);
+  const [leftDay, leftTime] = localInput(v.departure ?? v.autoDeparture);
+  const [arrDayRow, arrD] = field(`arr-day-${v.id}`, "editArrivedOn", arrDay, "date");
+  const [arrTimeRow, arrT] = field(`arr-time-${v.id}`, "editArrivedAt", arrTime, "time");
+  const [leftDayRow, leftD] = field(`left-day-${v.id}`, "editLeftOn", leftDay, "date");
+  const [leftTimeRow, leftT] = field(`left-time-${v.id}`, "editLeftAt", leftTime, "time");
+  const form = h(
+    "form",
+    { class: "edit" },
+    h("div", { class: "when" }, arrDayRow, arrTimeRow),
+    h("div", { class: "when" }, leftDayRow, leftTimeRow),
+    h("button", { type: "submit", class: "primary" }, t("editSave")),
+  );
+  const arr = arrD;
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const secs = (input: HTMLInputElement) => Math.floor(new Date(input.value).getTime() / 1000);
-    const problem = editVisit(app.diary, v.id, secs(arr), secs(left), nowSecs());
-    if (problem) return say(t(problem), "error");
-    editing = null;
+    const secs = (day: HTMLInputElement, time: HTMLInputElement) => Math.floor(new Date(`${day.value}T${time.value}`).getTime() / 1000);
+    const problem = editVisit(app.diary, v.id, secs(arrD, arrT), secs(leftD, leftT), nowSecs());
+    if (problem) return formError(form, t(problem), arr);
+    app.editing = null;
     if (await save()) {
       say(t("editSaved"));
       await sealAndSave();
@@ -451,18 +641,14 @@ function editForm(v: VisitRec): HTMLElement {
   return form;
 }
 
-function field(id: string, label: keyof Messages, value: string, type = "text", extra: Record<string, string> = {}): [HTMLElement, HTMLInputElement] {
-  const input = h("input", { id, name: id, type, value, ...extra }) as HTMLInputElement;
-  return [h("div", { class: "field" }, h("label", { for: id }, t(label)), input), input];
-}
 
 function contactForm(): HTMLElement {
   const d = app.diary;
   const c = d.contact;
-  const [nameRow, name] = field("contact-name", "contactName", c?.name ?? "", "text", { autocomplete: "name", maxlength: "80" });
-  const [phoneRow, phone] = field("contact-phone", "contactPhone", c?.phone ?? "", "tel", { autocomplete: "tel", maxlength: "32" });
-  const [emailRow, email] = field("contact-email", "contactEmail", c?.email ?? "", "email", { autocomplete: "email", maxlength: "100" });
-  const [partyRow, party] = field("contact-party", "contactParty", String(c?.partySize ?? 1), "number", { min: "1", max: "50", inputmode: "numeric" });
+  const [nameRow, name] = field("contact-name", "contactName", c?.name ?? "", "text", { autocomplete: "off", maxlength: "80" });
+  const [phoneRow, phone] = field("contact-phone", "contactPhone", c?.phone ?? "", "tel", { autocomplete: "off", maxlength: "32" });
+  const [emailRow, email] = field("contact-email", "contactEmail", c?.email ?? "", "email", { autocomplete: "off", maxlength: "100" });
+  const [partyRow, partyInput] = field("contact-party", "contactParty", String(c?.partySize ?? 1), "number", { min: "1", max: "50", inputmode: "numeric" });
   const consent = h(
     "select",
     { id: "consent" },
@@ -487,12 +673,14 @@ function contactForm(): HTMLElement {
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const details = { name: name.value.trim(), phone: phone.value.trim(), email: email.value.trim(), partySize: Number(party.value) };
+    const details = { name: name.value.trim(), phone: phone.value.trim(), email: email.value.trim(), partySize: Number(partyInput.value) };
     const problem = contactProblem({ ...details, arrival: 0, departure: 0 });
     if (problem) {
-      say(t("contactInvalid", { why: problem.message }), "error");
-      return;
+      const party = problem.code === "vault_invalid_party_size";
+      return formError(form, t(party ? "contactBadParty" : "contactBadText"), party ? partyInput : name);
     }
+    // A name alone reaches nobody: a tracer needs a phone number or an email address.
+    if (!details.phone && !details.email) return formError(form, t("contactNeedsWay"), phone);
     app.diary.contact = details;
     if (await save()) say(t("contactSaved"));
   });
@@ -506,7 +694,7 @@ function contactForm(): HTMLElement {
   }
   if (d.outbox.length) {
     form.append(
-      h("p", {}, t("queued", { count: d.outbox.length })),
+      h("p", {}, tn("queued", d.outbox.length)),
       h("p", { class: "hint" }, t("sendNowHint")),
       button(t("sendNow"), () => void runUploads(true)),
     );
@@ -514,32 +702,43 @@ function contactForm(): HTMLElement {
   return form;
 }
 
+/** Whether the citizen asked for the sync that is running. */
+let syncAsked = false;
+
 /** A sync; one the citizen asked for reports its result, one on a timer only a problem, so
  * that it never covers a message the citizen has not read. */
 async function runSync(asked = false): Promise<void> {
-  if (app.syncing || !app.trust) return;
+  if (!app.trust) return;
+  if (app.syncing) {
+    // One is running already (a timer's): its result is now the citizen's to read.
+    if (asked) syncAsked = true;
+    return;
+  }
+  syncAsked = asked;
   app.syncing = true;
   render();
   try {
     const report = await sync(app.diary, app.trust, nowSecs(), (path) => {
       lastSyncRequest = Date.now();
-      return fetch(path, { cache: "no-cache" });
+      return request(path);
     });
+    asked = syncAsked;
     lastSyncRequest = Date.now();
     if (await save()) {
-      document.body.dataset.lastSync = JSON.stringify({
-        hours: report.hours,
-        bundles: report.bundles,
-        entries: report.entries,
-        bytes: report.bytes,
-        matchMs: report.matchMs,
-      });
-      if (report.skipped) say(t("syncSkipped", { count: report.skipped }), "error");
-      else if (asked) say(t("syncDone", { hours: report.hours }));
+      // What the sync did, in counts, as an event on the page (for whoever measures it, such
+      // as the browser story); nothing in the page's markup.
+      dispatchEvent(
+        new CustomEvent("checkin-sync", {
+          detail: { hours: report.hours, bundles: report.bundles, entries: report.entries, bytes: report.bytes, matchMs: report.matchMs },
+        }),
+      );
+      if (report.skipped) say(tn("syncSkipped", report.skipped), "error");
+      else if (asked) say(tn("syncDone", report.newAlerts.length));
+      else if (report.newAlerts.length) say(""); // the banner tells; an older status line must not sit above it
     }
   } catch (e) {
-    if (asked || app.statusKind !== "error") {
-      say(navigator.onLine ? t("syncFailed", { why: String((e as Error).message ?? e) }) : t("offline"), "error");
+    if (syncAsked || app.statusKind !== "error") {
+      say(navigator.onLine ? t("syncFailed", { why: netWhy(e) }) : t("offline"), "error");
     }
   } finally {
     app.syncing = false;
@@ -547,17 +746,41 @@ async function runSync(asked = false): Promise<void> {
   }
 }
 
+/** Opens the Scan screen; a poster it reads goes to the confirm screen, with no page load. */
+function startScan(): void {
+  app.status = "";
+  app.scan = scanScreen(
+    (code) => {
+      app.scan = null;
+      if (code.kind === "ours") takePoster(code.poster);
+      else app.elsewhere = code.url;
+      render();
+    },
+    () => {
+      app.scan = null;
+      render();
+    },
+  );
+  render();
+}
+
 function readFragment(): void {
   const hash = location.hash.slice(1);
   if (!hash) return;
+  history.replaceState(null, "", location.pathname);
+  takePoster(hash);
+}
+
+function takePoster(text: string): void {
+  app.scan?.stop();
+  app.scan = null;
   try {
-    pending = posterFromText(hash);
+    app.pending = posterFromText(text);
   } catch (e) {
-    pending = null;
-    history.replaceState(null, "", location.pathname);
-    const why = e instanceof PosterError ? ` (${e.code})` : "";
-    app.status = `${t("posterRefused")}. ${t("posterRefusedHint")}${why}`;
+    app.pending = null;
+    app.status = `${t("posterRefused")}. ${t("posterRefusedHint")}`;
     app.statusKind = "error";
+    app.statusFor = "home";
   }
 }
 
@@ -633,13 +856,13 @@ function passphraseForm(): HTMLElement {
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if ([...first.value].length < 8) return say(t("passphraseShort"), "error");
-    if (first.value !== again.value) return say(t("passphraseMismatch"), "error");
+    if ([...first.value].length < 8) return formError(form, t("passphraseShort"), first);
+    if (first.value !== again.value) return formError(form, t("passphraseMismatch"), again);
     try {
       await app.store.setPassphrase(app.diary, first.value);
       say(t("passphraseSet"));
     } catch (e) {
-      say(t("storageFailed", { why: String(e) }), "error");
+      say(t("storageFailed", { why: t("whyStorage") }), "error");
     }
   });
   box.append(form);
@@ -657,7 +880,23 @@ async function main(): Promise<void> {
   const opened = await Store.open();
   const store = opened instanceof Locked ? await unlockScreen(opened) : opened;
   const diary = await store.load();
-  app = { store, diary, trust: null, status: "", statusKind: "info", syncing: false };
+  app = {
+    store,
+    diary,
+    trust: null,
+    status: "",
+    statusKind: "info",
+    statusFor: "home",
+    live: {
+      polite: h("div", { role: "status", class: "status" }),
+      urgent: h("div", { role: "alert", class: "status error" }),
+    },
+    syncing: false,
+    scan: null,
+    pending: null,
+    editing: null,
+    settingsOpen: false,
+  };
   app.trust = await loadTrust(diary);
   if (!app.trust) {
     say(t("noTrust"), "error");
@@ -667,22 +906,38 @@ async function main(): Promise<void> {
   if (changed) await save();
   readFragment();
   render();
+  // The service worker checked out from a notification: read the diary it saved.
+  navigator.serviceWorker?.addEventListener("message", (ev: MessageEvent<{ diaryChanged?: boolean }>) => {
+    if (!ev.data?.diaryChanged) return;
+    void app.store.load().then((d) => {
+      app.diary = d;
+      render();
+      void sealAndSave();
+    });
+  });
   window.addEventListener("hashchange", () => {
     readFragment();
     render();
   });
   if ("serviceWorker" in navigator) {
     // The worker lives beside the script; its scope is the page's own path.
-    navigator.serviceWorker.register(new URL("sw.js", import.meta.url), { scope: location.pathname }).catch(() => {});
+    navigator.serviceWorker
+      .register(new URL("sw.js", import.meta.url), { scope: location.pathname, updateViaCache: "none" })
+      .catch(() => {});
   }
-  if (diary.started) void runSync().then(() => runUploads());
-  setInterval(() => {
-    if (tidy(app.diary, nowSecs())) void save().then(render);
-    if (app.diary.started && document.visibilityState === "visible") void runSync();
-  }, SYNC_EVERY_MS);
-  setInterval(() => void runUploads(), SLOT_CHECK_MS);
+  // Nothing goes to the server because the app opened (perhaps from a poster): the first sync
+  // and upload slot come at a random later moment, and then on their timers.
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
+  setTimeout(() => {
+    if (app.diary.started) void runSync().then(() => runUploads());
+    setInterval(() => {
+      if (app.diary.started && document.visibilityState === "visible") void runSync();
+    }, SYNC_EVERY_MS);
+    setInterval(() => void runUploads(), SLOT_CHECK_MS);
+  }, FIRST_SYNC_MIN_MS + random * FIRST_SYNC_SPAN_MS);
 }
 
 main().catch((e) => {
-  root.replaceChildren(h("p", { role: "alert", class: "status error" }, t("storageFailed", { why: String(e) })));
+  root.replaceChildren(h("p", { role: "alert", class: "status error" }, t("storageFailed", { why: t("whyStorage") })));
+  console.error(e);
 });

@@ -4,6 +4,12 @@
 // passphrase (PBKDF2-SHA256, 600,000 iterations, a random 16-byte salt), which is then kept
 // nowhere. Every save is one transaction with strict durability: the
 // promise resolves only once the browser reports the data written.
+//
+// The sealed plaintext is padded as the command-line client pads its diary file: a 4-byte
+// length, the JSON, zero bytes up to 16 KiB or the next power of two above, so that the size
+// of what the browser keeps says nothing of how many visits, alerts or queued records it holds
+// beyond its bucket. Diaries sealed before padding (no `v`) are read as they are, and padded
+// at their next save.
 
 export interface VisitRec {
   id: string;
@@ -50,6 +56,8 @@ export interface AlertRec {
   issuerKey: string;
   approver: "venue" | "authority";
   withdrawn: boolean;
+  /** The citizen marked it read (absent in alerts from before this field). */
+  read?: boolean;
 }
 
 export interface Diary {
@@ -75,6 +83,8 @@ export interface Diary {
   outbox: Queued[];
   /** When the next upload slot is due; null: at the next run. */
   nextSlot: number | null;
+  /** Notifications while checked in: absent until the citizen has been asked. */
+  notify?: "on" | "off";
 }
 
 export const emptyDiary = (): Diary => ({
@@ -93,6 +103,53 @@ export const emptyDiary = (): Diary => ({
   outbox: [],
   nextSlot: null,
 });
+
+/** The smallest padded plaintext, as the command-line client's (`client/src/store.rs`). */
+export const MIN_BUCKET = 16 << 10;
+
+/** The padded plaintext size for a JSON of `len` bytes (with its 4-byte length). */
+export const bucket = (len: number): number => {
+  let size = MIN_BUCKET;
+  while (size < len + 4) size *= 2;
+  return size;
+};
+
+/** `json` framed and padded to its bucket. */
+export function pad(json: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(bucket(json.length));
+  new DataView(out.buffer).setUint32(0, json.length);
+  out.set(json, 4);
+  return out;
+}
+
+/** The JSON inside a padded plaintext; throws on a frame that does not fit. */
+export function unpad(plain: Uint8Array): Uint8Array {
+  if (plain.length < 4) throw new Error("the diary is truncated");
+  const len = new DataView(plain.buffer, plain.byteOffset, plain.byteLength).getUint32(0);
+  if (len > plain.length - 4) throw new Error("the diary is truncated");
+  return plain.subarray(4, 4 + len);
+}
+
+/** What IndexedDB keeps: `v: 2` padded; without `v`, the unpadded JSON of earlier releases. */
+export interface SealedDiary {
+  v?: 2;
+  iv: Uint8Array<ArrayBuffer>;
+  ct: ArrayBuffer;
+}
+
+/** Seals `d` under `key`, padded. */
+export async function sealDiary(d: Diary, key: CryptoKey): Promise<SealedDiary> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, pad(new TextEncoder().encode(JSON.stringify(d))));
+  return { v: 2, iv, ct };
+}
+
+/** Opens a sealed diary of this release or an earlier one; throws when `key` does not. */
+export async function openDiary(sealed: SealedDiary, key: CryptoKey): Promise<Diary> {
+  const plain = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: sealed.iv }, key, sealed.ct));
+  const json = sealed.v === 2 ? unpad(plain) : plain;
+  return { ...emptyDiary(), ...(JSON.parse(new TextDecoder().decode(json)) as Diary) };
+}
 
 const DB = "checkin-diary";
 const STORE = "kv";
@@ -189,18 +246,12 @@ export class Store {
 
   async load(): Promise<Diary> {
     const tx = this.db.transaction(STORE, "readonly");
-    const sealed = (await request(tx.objectStore(STORE).get("diary"))) as
-      | { iv: Uint8Array<ArrayBuffer>; ct: ArrayBuffer }
-      | undefined;
-    if (!sealed) return emptyDiary();
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: sealed.iv }, this.key, sealed.ct);
-    return { ...emptyDiary(), ...(JSON.parse(new TextDecoder().decode(plain)) as Diary) };
+    const sealed = (await request(tx.objectStore(STORE).get("diary"))) as SealedDiary | undefined;
+    return sealed ? openDiary(sealed, this.key) : emptyDiary();
   }
 
-  private async sealed(d: Diary, key: CryptoKey): Promise<{ iv: Uint8Array; ct: ArrayBuffer }> {
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(JSON.stringify(d)));
-    return { iv, ct };
+  private sealed(d: Diary, key: CryptoKey): Promise<SealedDiary> {
+    return sealDiary(d, key);
   }
 
   async save(d: Diary): Promise<void> {
