@@ -1337,3 +1337,47 @@ fn each_contact_record_leaves_on_its_own_connection() {
         "records shared a connection: {counts:?}"
     );
 }
+
+/// `checkin` on a diary in `dir` (a path outside the test's world).
+fn checkin_at(dir: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new(tests::bin_dir().join("checkin"));
+    c.env("TZ", "UTC")
+        .env_remove("CHECKIN_HOME")
+        .arg("--diary")
+        .arg(dir);
+    c
+}
+
+/// On a disk that fails, every command names the failure; none says there is no diary and
+/// advises 'checkin init' over the existing one.
+#[test]
+fn a_failing_disk_is_named_not_taken_for_a_missing_diary() {
+    let w = world();
+    let work = w.t.path().join("disk");
+    std::fs::create_dir(&work).unwrap();
+    let Some(disk) = tests::powercut::disk_or_skip(&work, 16) else {
+        return;
+    };
+    let dir = disk.path().join("a");
+    checkin_at(&dir)
+        .args(["init", "--server", &w.server, "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success();
+    // The file system fails as a dying disk does: every read and write is refused.
+    disk.cut();
+    let crown = poster("The Crown", 90).payload();
+    for args in [
+        vec!["diary"],
+        vec!["scan", &crown],
+        vec!["out"],
+        vec!["trust", "trust.txt"],
+    ] {
+        let out = checkin_at(&dir).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(!stderr.contains("no diary"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("checkin init"), "{args:?}: {stderr}");
+        assert!(stderr.contains("Input/output error"), "{args:?}: {stderr}");
+    }
+}
