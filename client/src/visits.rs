@@ -97,15 +97,20 @@ impl Session {
         now: u64,
     ) -> Result<ScanOutcome, Error> {
         self.check_checkin_time(at, now)?;
-        poster.check_valid_at(at).map_err(|e| {
-            Error::Poster(match e {
-                protocol::PosterError::NotYetValid { from } => {
-                    PosterRefusal::NotYetValid { from, at }
-                }
-                protocol::PosterError::Expired { until } => PosterRefusal::Expired { until },
-                other => PosterRefusal::Invalid(other),
-            })
-        })?;
+        // Spec section 7.3: the poster must be valid now, and a back-dated check-in must also
+        // lie within its validity, so that --at neither revives an expired poster nor dates a
+        // visit before its poster was valid.
+        for when in [now, at] {
+            poster.check_valid_at(when).map_err(|e| {
+                Error::Poster(match e {
+                    protocol::PosterError::NotYetValid { from } => {
+                        PosterRefusal::NotYetValid { from, at: when }
+                    }
+                    protocol::PosterError::Expired { until } => PosterRefusal::Expired { until },
+                    other => PosterRefusal::Invalid(other),
+                })
+            })?;
+        }
         let share = match (self.state.consent, share_flag) {
             (Consent::Never, true) => {
                 return Err(Error::Invalid(

@@ -1338,6 +1338,51 @@ fn each_contact_record_leaves_on_its_own_connection() {
     );
 }
 
+/// A poster made by its venue's key with the validity window `[from, until)`.
+fn poster_valid(name: &str, from: u64, until: u64) -> protocol::Poster {
+    let keys =
+        protocol::VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng)).keys();
+    protocol::Poster::sign(
+        &keys,
+        protocol::PosterInfo {
+            name: name.into(),
+            address: String::new(),
+            category: String::new(),
+            default_stay_minutes: 60,
+            validity: Some(protocol::Validity { from, until }),
+        },
+    )
+    .unwrap()
+}
+
+/// Spec section 7.3: a back-dated check-in needs a poster valid now and at the arrival. One
+/// that expired an hour ago is refused even for an arrival before it expired; one valid only
+/// since an hour ago is refused for an arrival before that, and accepted for one after.
+#[test]
+fn a_back_dated_check_in_needs_a_poster_valid_now_and_at_the_arrival() {
+    let w = world();
+    w.init("a");
+    let t = (now() / 60) * 60;
+    let expired = poster_valid("Old Inn", t - 2 * 86_400, t - 3600);
+    w.checkin("a")
+        .args(["scan", &expired.payload(), "--at", &rfc(t - 3 * 3600)])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("this poster expired at"));
+    let new = poster_valid("New Inn", t - 3600, t + 86_400);
+    w.checkin("a")
+        .args(["scan", &new.payload(), "--at", &rfc(t - 3 * 3600)])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("this poster is valid only from"));
+    assert!(stdout(&w, "a", &["diary"]).contains("Your diary is empty."));
+    w.checkin("a")
+        .args(["scan", &new.payload(), "--at", &rfc(t - 1800)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Checked in at New Inn"));
+}
+
 /// `checkin` on a diary in `dir` (a path outside the test's world).
 fn checkin_at(dir: &Path) -> assert_cmd::Command {
     let mut c = assert_cmd::Command::new(tests::bin_dir().join("checkin"));
