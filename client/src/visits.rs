@@ -28,13 +28,46 @@ pub enum ScanOutcome {
         /// Contact details will be shared when it ends.
         share: bool,
     },
-    /// The user is already checked in there: the visit stays open.
+    /// The user was already checked in there at that time: nothing changed.
     AlreadyHere {
         /// The venue.
         venue: String,
+        /// The visit's id.
+        id: String,
         /// Since when.
         since: u64,
+        /// When the visit ends by itself (its automatic check-out), or ended.
+        ends: u64,
+        /// The visit has already ended (its automatic check-out has passed): `checkin out`
+        /// would change nothing, only `edit` can.
+        ended: bool,
     },
+}
+
+/// What `checkin out` did.
+#[derive(Debug)]
+pub enum CheckOut {
+    /// The visit to `venue` now ends at `at`.
+    Done {
+        /// The venue.
+        venue: String,
+        /// The departure stored.
+        at: u64,
+    },
+    /// The last visit had already ended at its automatic check-out: nothing changed. A
+    /// check-out never reopens a visit that has ended; `edit` changes its times.
+    AlreadyEnded {
+        /// The venue.
+        venue: String,
+        /// The visit's id.
+        id: String,
+        /// Its arrival.
+        arrival: u64,
+        /// When it ended.
+        departure: u64,
+    },
+    /// No visit is open, and none ended automatically: nothing changed.
+    NotCheckedIn,
 }
 
 /// When a visit that began at `arrival` is checked out automatically.
@@ -130,10 +163,16 @@ impl Session {
             ));
         }
         let left = match self.still_here(at) {
-            Some((_, rec)) if poster::same_venue(&rec, poster) => {
+            Some((id, rec)) if poster::same_venue(&rec, poster) => {
+                let ends = rec
+                    .departure
+                    .unwrap_or_else(|| auto_departure(poster, rec.arrival));
                 return Ok(ScanOutcome::AlreadyHere {
                     venue: poster.info().name.clone(),
+                    id,
                     since: rec.arrival,
+                    ends,
+                    ended: rec.departure.is_some() || now >= ends,
                 });
             }
             Some((_, rec)) if at < rec.arrival => {
@@ -171,29 +210,61 @@ impl Session {
         })
     }
 
-    /// Checks out of the open visit (or corrects an automatic check-out) at `at`. With
-    /// `explicit` false (no time given: now), a visit longer than twelve hours is closed at
-    /// twelve hours. Returns the venue and the departure stored.
-    pub fn check_out(
-        &mut self,
-        at: u64,
-        explicit: bool,
-        now: u64,
-    ) -> Result<Option<(String, u64)>, Error> {
+    /// Checks out of the open visit at `at`, or moves an automatic check-out earlier. With
+    /// `explicit` false (no time given: now), the visit ends now.
+    ///
+    /// A visit whose automatic check-out has passed has ended: a check-out never reopens it
+    /// (that would make it last until now, overlapping hours the user was not there). `out`
+    /// without a time then changes nothing and says when it ended; with a time, only a
+    /// departure before that end is accepted. [`Session::edit`] changes an ended visit.
+    pub fn check_out(&mut self, at: u64, explicit: bool, now: u64) -> Result<CheckOut, Error> {
         let target = self.still_here(at).or_else(|| {
-            // An automatic check-out may be corrected to any time after the arrival.
             let (id, last) = self.state.visits_by_arrival().into_iter().next_back()?;
             last.auto_closed.then(|| (id.clone(), last.clone()))
         });
         let Some((id, rec)) = target else {
-            return Ok(None);
+            return Ok(CheckOut::NotCheckedIn);
         };
-        let latest = (now + CLOCK_SLACK_SECS).min(rec.arrival + MAX_AUTO_STAY_SECS);
+        // When the visit ends by itself: its stored automatic check-out, or for a visit still
+        // open, the one housekeeping would make.
+        let ends = rec.departure.unwrap_or_else(|| {
+            Poster::from_payload(&rec.poster)
+                .map(|p| auto_departure(&p, rec.arrival))
+                .unwrap_or(rec.arrival + MAX_AUTO_STAY_SECS)
+        });
+        let ended = now >= ends;
+        let ended_outcome = |s: &mut Session| -> Result<CheckOut, Error> {
+            if rec.departure.is_none() {
+                s.end_automatically(&id, ends, now)?;
+            }
+            Ok(CheckOut::AlreadyEnded {
+                venue: crate::venue_name(&rec.poster),
+                id: id.clone(),
+                arrival: rec.arrival,
+                departure: ends,
+            })
+        };
+        let latest = if ended {
+            ends
+        } else {
+            (now + CLOCK_SLACK_SECS).min(rec.arrival + MAX_AUTO_STAY_SECS)
+        };
         let at = if explicit {
             if at < rec.arrival || at > latest {
+                let why = if ended {
+                    format!(
+                        "it ended at its automatic check-out, {}, and a check-out never \
+                         reopens a visit; to change its times, run 'checkin edit {} --arrive \
+                         TIME --leave TIME'",
+                        self::at(ends),
+                        crate::short_id(&id)
+                    )
+                } else {
+                    "nothing was changed".to_owned()
+                };
                 return Err(Error::Invalid(format!(
                     "a check-out from {} must lie between its arrival, {}, and {}; {} is \
-                     outside that: nothing was changed",
+                     outside that: {why}",
                     crate::venue_name(&rec.poster),
                     self::at(rec.arrival),
                     self::at(latest),
@@ -201,11 +272,28 @@ impl Session {
                 )));
             }
             at
+        } else if ended {
+            return ended_outcome(self);
         } else {
             at.clamp(rec.arrival, latest)
         };
-        let name = self.close(&id, at, now)?;
-        Ok(Some((name, at)))
+        let venue = self.close(&id, at, now)?;
+        Ok(CheckOut::Done { venue, at })
+    }
+
+    /// Ends open visit `id` at its automatic check-out `at`, as housekeeping does.
+    fn end_automatically(&mut self, id: &str, at: u64, now: u64) -> Result<(), Error> {
+        let rec = self
+            .state
+            .visits
+            .get_mut(id)
+            .ok_or_else(|| Error::Invalid("that visit is gone".into()))?;
+        rec.departure = Some(at.max(rec.arrival));
+        rec.auto_closed = true;
+        self.dirty = true;
+        let mut problems = Vec::new();
+        self.rematch_visit(id, now, &mut problems);
+        Ok(())
     }
 
     /// Closes visit `id` at `at`, re-queues its records and matches it again; returns its
