@@ -59,7 +59,8 @@ enum Command {
     },
     /// Check out of where you are.
     Out {
-        /// When, if not now, between your arrival and 12 hours after it: 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
+        /// When, if not now, between your arrival and 12 hours after it (this also corrects
+        /// an automatic check-out): 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
         /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,

@@ -39,7 +39,7 @@ pub enum ScanOutcome {
         /// When the visit ends by itself (its automatic check-out), or ended.
         ends: u64,
         /// The visit has already ended (its automatic check-out has passed): `checkin out`
-        /// would change nothing, only `edit` can.
+        /// without a time would change nothing.
         ended: bool,
     },
 }
@@ -54,8 +54,9 @@ pub enum CheckOut {
         /// The departure stored.
         at: u64,
     },
-    /// The last visit had already ended at its automatic check-out: nothing changed. A
-    /// check-out never reopens a visit that has ended; `edit` changes its times.
+    /// No time was given and the last visit had already ended at its automatic check-out:
+    /// nothing changed. A check-out at "now" never reopens a visit that has ended; a stated
+    /// time, or `edit`, changes it.
     AlreadyEnded {
         /// The venue.
         venue: String,
@@ -210,61 +211,29 @@ impl Session {
         })
     }
 
-    /// Checks out of the open visit at `at`, or moves an automatic check-out earlier. With
-    /// `explicit` false (no time given: now), the visit ends now.
+    /// Checks out of the open visit at `at`, or corrects an automatic check-out to the time
+    /// the user gives. With `explicit` false (no time given: now), the visit ends now.
     ///
-    /// A visit whose automatic check-out has passed has ended: a check-out never reopens it
-    /// (that would make it last until now, overlapping hours the user was not there). `out`
-    /// without a time then changes nothing and says when it ended; with a time, only a
-    /// departure before that end is accepted. [`Session::edit`] changes an ended visit.
+    /// A visit whose automatic check-out has passed has ended, and a check-out without a time
+    /// never reopens it: "now" would make it last until now, through hours the user was not
+    /// there (a visit at 15:00 checked out automatically at 16:30 would become 15:00–03:00).
+    /// It then changes nothing, and the caller says when the visit ended; a stated time
+    /// (`explicit`) or [`Session::edit`] changes it.
     pub fn check_out(&mut self, at: u64, explicit: bool, now: u64) -> Result<CheckOut, Error> {
         let target = self.still_here(at).or_else(|| {
+            // An automatic check-out may be corrected to a stated time after the arrival.
             let (id, last) = self.state.visits_by_arrival().into_iter().next_back()?;
             last.auto_closed.then(|| (id.clone(), last.clone()))
         });
         let Some((id, rec)) = target else {
             return Ok(CheckOut::NotCheckedIn);
         };
-        // When the visit ends by itself: its stored automatic check-out, or for a visit still
-        // open, the one housekeeping would make.
-        let ends = rec.departure.unwrap_or_else(|| {
-            Poster::from_payload(&rec.poster)
-                .map(|p| auto_departure(&p, rec.arrival))
-                .unwrap_or(rec.arrival + MAX_AUTO_STAY_SECS)
-        });
-        let ended = now >= ends;
-        let ended_outcome = |s: &mut Session| -> Result<CheckOut, Error> {
-            if rec.departure.is_none() {
-                s.end_automatically(&id, ends, now)?;
-            }
-            Ok(CheckOut::AlreadyEnded {
-                venue: crate::venue_name(&rec.poster),
-                id: id.clone(),
-                arrival: rec.arrival,
-                departure: ends,
-            })
-        };
-        let latest = if ended {
-            ends
-        } else {
-            (now + CLOCK_SLACK_SECS).min(rec.arrival + MAX_AUTO_STAY_SECS)
-        };
+        let latest = (now + CLOCK_SLACK_SECS).min(rec.arrival + MAX_AUTO_STAY_SECS);
         let at = if explicit {
             if at < rec.arrival || at > latest {
-                let why = if ended {
-                    format!(
-                        "it ended at its automatic check-out, {}, and a check-out never \
-                         reopens a visit; to change its times, run 'checkin edit {} --arrive \
-                         TIME --leave TIME'",
-                        self::at(ends),
-                        crate::short_id(&id)
-                    )
-                } else {
-                    "nothing was changed".to_owned()
-                };
                 return Err(Error::Invalid(format!(
                     "a check-out from {} must lie between its arrival, {}, and {}; {} is \
-                     outside that: {why}",
+                     outside that: nothing was changed",
                     crate::venue_name(&rec.poster),
                     self::at(rec.arrival),
                     self::at(latest),
@@ -272,9 +241,25 @@ impl Session {
                 )));
             }
             at
-        } else if ended {
-            return ended_outcome(self);
         } else {
+            // When the visit ends by itself: its stored automatic check-out, or for a visit
+            // still open (housekeeping runs after this command), the one it would make.
+            let ends = rec.departure.unwrap_or_else(|| {
+                Poster::from_payload(&rec.poster)
+                    .map(|p| auto_departure(&p, rec.arrival))
+                    .unwrap_or(rec.arrival + MAX_AUTO_STAY_SECS)
+            });
+            if now >= ends {
+                if rec.departure.is_none() {
+                    self.end_automatically(&id, ends, now)?;
+                }
+                return Ok(CheckOut::AlreadyEnded {
+                    venue: crate::venue_name(&rec.poster),
+                    id,
+                    arrival: rec.arrival,
+                    departure: ends,
+                });
+            }
             at.clamp(rec.arrival, latest)
         };
         let venue = self.close(&id, at, now)?;
