@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use client::error::PosterRefusal;
-use client::{Access, AlertRec, ContactIn, Error, ScanOutcome, Session};
+use client::{Access, AlertRec, CheckOut, ContactIn, Error, ScanOutcome, Session};
 use common::time;
 use jiff::tz::TimeZone;
 use zeroize::Zeroizing;
@@ -59,7 +59,8 @@ enum Command {
     },
     /// Check out of where you are.
     Out {
-        /// When, if not now, between your arrival and 12 hours after it: 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
+        /// When, if not now, between your arrival and 12 hours after it (this also corrects
+        /// an automatic check-out): 'YYYY-MM-DD HH:MM' (local, or followed by a zone as
         /// printed, such as UTC), 'YYYY-MM-DD', or RFC 3339.
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
@@ -357,6 +358,8 @@ fn run(cli: Cli) -> Result<(), Error> {
     for a in s.take_new_alerts() {
         print_alert(&a, &s.trust().authority, &tz);
     }
+    // The commands that change the diary saved it before saying so; this saves what
+    // housekeeping and matching changed besides.
     if s.writable()
         && let Err(e) = s.save()
     {
@@ -434,7 +437,10 @@ fn scan(
     let at = when(at, tz)?;
     let poster =
         common::qr::read_poster(poster).map_err(|e| Error::Poster(PosterRefusal::Unreadable(e)))?;
-    match s.scan(&poster, at, share_contact, now)? {
+    let outcome = s.scan(&poster, at, share_contact, now)?;
+    // "Checked in" only once the diary holding it is on disk.
+    s.save()?;
+    match outcome {
         ScanOutcome::CheckedIn {
             left,
             id,
@@ -465,10 +471,30 @@ fn scan(
                 }
             );
         }
-        ScanOutcome::AlreadyHere { venue, since } => println!(
-            "You are already checked in at {venue} (since {}); your visit stays open. To leave, \
-             run 'checkin out'.",
-            time::show(since, tz)
+        ScanOutcome::AlreadyHere {
+            venue,
+            since,
+            ends,
+            ended: false,
+            ..
+        } => println!(
+            "You are already checked in at {venue} (since {}); your visit stays open until you \
+             leave ('checkin out'), or until its automatic check-out at {}.",
+            time::show(since, tz),
+            time::show(ends, tz),
+        ),
+        ScanOutcome::AlreadyHere {
+            venue,
+            id,
+            since,
+            ends,
+            ..
+        } => println!(
+            "You were checked in at {venue} from {} until its automatic check-out at {}; \
+             nothing was changed. {}",
+            time::show(since, tz),
+            time::show(ends, tz),
+            edit_hint(&id, since, ends, tz)
         ),
     }
     Ok(())
@@ -477,9 +503,12 @@ fn scan(
 fn check_out(s: &mut Session, at: Option<&str>, now: u64, tz: &TimeZone) -> Result<(), Error> {
     let explicit = at.is_some();
     let at = when(at, tz)?;
-    match s.check_out(at, explicit, now)? {
-        Some((name, stored)) => {
-            println!("Checked out of {name} at {}.", time::show(stored, tz));
+    let outcome = s.check_out(at, explicit, now)?;
+    // "Checked out" only once the diary holding it is on disk.
+    s.save()?;
+    match outcome {
+        CheckOut::Done { venue, at: stored } => {
+            println!("Checked out of {venue} at {}.", time::show(stored, tz));
             if stored != at {
                 println!(
                     "(A visit lasts at most 12 hours: that is when your diary says you left. \
@@ -489,9 +518,31 @@ fn check_out(s: &mut Session, at: Option<&str>, now: u64, tz: &TimeZone) -> Resu
             // Its contact records, if shared, leave later in random upload slots
             // ('checkin uploads send'), never right at check-out (spec section 14.5).
         }
-        None => println!("You are not checked in anywhere."),
+        CheckOut::AlreadyEnded {
+            venue,
+            id,
+            arrival,
+            departure,
+        } => println!(
+            "Your visit to {venue} already ended at its automatic check-out, {}; nothing was \
+             changed. {}",
+            time::show(departure, tz),
+            edit_hint(&id, arrival, departure, tz)
+        ),
+        CheckOut::NotCheckedIn => println!("You are not checked in anywhere."),
     }
     Ok(())
+}
+
+/// How to change an ended visit's times, with the command to run.
+fn edit_hint(id: &str, arrival: u64, departure: u64, tz: &TimeZone) -> String {
+    format!(
+        "If you left at another time, change it with: checkin edit {} --arrive \"{}\" --leave \
+         \"{}\"",
+        client::short_id(id),
+        time::show(arrival, tz),
+        time::show(departure, tz)
+    )
 }
 
 fn diary(s: &Session, json: bool, tz: &TimeZone) -> Result<(), Error> {
@@ -546,6 +597,7 @@ fn edit(
 ) -> Result<(), Error> {
     let (a, l) = (when(Some(arrive), tz)?, when(Some(leave), tz)?);
     let outcome = s.edit(id, a, l, now)?;
+    s.save()?;
     println!(
         "Changed visit {id} to {} – {}.",
         time::show(a, tz),
@@ -568,6 +620,7 @@ fn edit(
 
 fn forget(s: &mut Session, id: &str) -> Result<(), Error> {
     let (venue, uploads, alerts) = s.forget(id)?;
+    s.save()?;
     println!("Deleted your visit to {venue}.");
     if uploads > 0 {
         println!(
@@ -684,6 +737,7 @@ fn contact(s: &mut Session, c: ContactCmd) -> Result<(), Error> {
                 email,
                 party_size: party,
             })?;
+            s.save()?;
             println!(
                 "Saved your contact details, sealed in your diary. They are shared only for visits you choose."
             );
@@ -705,6 +759,7 @@ fn contact(s: &mut Session, c: ContactCmd) -> Result<(), Error> {
         ContactCmd::Delete => {
             let had = s.state().contact.is_some();
             let cancelled = s.delete_contact()?;
+            s.save()?;
             println!(
                 "{}",
                 if had {
@@ -721,6 +776,7 @@ fn contact(s: &mut Session, c: ContactCmd) -> Result<(), Error> {
         }
         ContactCmd::Consent { mode } => {
             s.set_consent(mode.into());
+            s.save()?;
             println!("Contact sharing: {}.", s.state().consent.as_str());
         }
     }
@@ -739,6 +795,7 @@ fn uploads(
             let conn = client::net::Server::new(&base);
             if all {
                 let (sent, left) = s.send_uploads(&conn)?;
+                s.save()?;
                 println!("Sent {sent} sealed contact upload(s).");
                 if left > 0 {
                     println!("{left} could not be sent and stay queued.");
@@ -746,6 +803,7 @@ fn uploads(
                 return Ok(());
             }
             let r = s.run_upload_slots(&conn, now)?;
+            s.save()?;
             if r.contact + r.cover == 0 && !r.failed {
                 println!("No upload slot is due.");
             } else {
@@ -790,6 +848,7 @@ fn uploads(
                 ));
             }
             let n = s.cancel_uploads(id.as_deref())?;
+            s.save()?;
             println!("Cancelled {n} queued contact upload(s): they will never be sent.");
         }
     }

@@ -133,7 +133,7 @@ fn pinned_trust(dir: &Path) -> Result<TrustAnchor, Error> {
 /// it trusts. Returns the new trust anchor.
 pub fn update_trust(dir: &Path, trust_file: &Path) -> Result<TrustAnchor, Error> {
     let pinned_path = dir.join("trust.txt");
-    if !dir.join("config.json").exists() {
+    if !has_config(dir)? {
         return Err(Error::Invalid(format!(
             "{} holds no diary: create one with 'checkin init'",
             dir.display()
@@ -163,7 +163,7 @@ pub fn init(
     trust_file: &Path,
     passphrase: Option<&[u8]>,
 ) -> Result<TrustAnchor, Error> {
-    if dir.join("config.json").exists() {
+    if has_config(dir)? {
         return Err(Error::Invalid(format!(
             "{} already holds a diary; nothing was changed",
             dir.display()
@@ -227,9 +227,33 @@ pub fn needs_passphrase(dir: &Path) -> Result<bool, Error> {
     ))
 }
 
+/// Whether `dir` holds a diary's `config.json`; a disk that cannot tell is an error, not a
+/// "no".
+fn has_config(dir: &Path) -> Result<bool, Error> {
+    let path = dir.join("config.json");
+    path.try_exists().map_err(|e| {
+        Error::store_because(
+            format!("cannot read the diary's settings, {}", path.display()),
+            e,
+        )
+    })
+}
+
+/// Reads `config.json`. Only a missing file means there is no diary: any other failure (a
+/// disk that fails, a directory that cannot be read) is named as it is, since telling the
+/// user to create a diary over an existing one would be wrong advice.
 fn read_config(dir: &Path) -> Result<Config, Error> {
-    let text = std::fs::read_to_string(dir.join("config.json"))
-        .map_err(|_| Error::NotInitialised(dir.to_path_buf()))?;
+    let path = dir.join("config.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::NotInitialised(dir.to_path_buf())
+        } else {
+            Error::store_because(
+                format!("cannot read the diary's settings, {}", path.display()),
+                e,
+            )
+        }
+    })?;
     serde_json::from_str(&text).map_err(|e| {
         Error::store_because(
             format!("{} is damaged", dir.join("config.json").display()),

@@ -28,13 +28,47 @@ pub enum ScanOutcome {
         /// Contact details will be shared when it ends.
         share: bool,
     },
-    /// The user is already checked in there: the visit stays open.
+    /// The user was already checked in there at that time: nothing changed.
     AlreadyHere {
         /// The venue.
         venue: String,
+        /// The visit's id.
+        id: String,
         /// Since when.
         since: u64,
+        /// When the visit ends by itself (its automatic check-out), or ended.
+        ends: u64,
+        /// The visit has already ended (its automatic check-out has passed): `checkin out`
+        /// without a time would change nothing.
+        ended: bool,
     },
+}
+
+/// What `checkin out` did.
+#[derive(Debug)]
+pub enum CheckOut {
+    /// The visit to `venue` now ends at `at`.
+    Done {
+        /// The venue.
+        venue: String,
+        /// The departure stored.
+        at: u64,
+    },
+    /// No time was given and the last visit had already ended at its automatic check-out:
+    /// nothing changed. A check-out at "now" never reopens a visit that has ended; a stated
+    /// time, or `edit`, changes it.
+    AlreadyEnded {
+        /// The venue.
+        venue: String,
+        /// The visit's id.
+        id: String,
+        /// Its arrival.
+        arrival: u64,
+        /// When it ended.
+        departure: u64,
+    },
+    /// No visit is open, and none ended automatically: nothing changed.
+    NotCheckedIn,
 }
 
 /// When a visit that began at `arrival` is checked out automatically.
@@ -96,15 +130,20 @@ impl Session {
         now: u64,
     ) -> Result<ScanOutcome, Error> {
         self.check_checkin_time(at, now)?;
-        poster.check_valid_at(at).map_err(|e| {
-            Error::Poster(match e {
-                protocol::PosterError::NotYetValid { from } => {
-                    PosterRefusal::NotYetValid { from, at }
-                }
-                protocol::PosterError::Expired { until } => PosterRefusal::Expired { until },
-                other => PosterRefusal::Invalid(other),
-            })
-        })?;
+        // Spec section 7.3: the poster must be valid now, and a back-dated check-in must also
+        // lie within its validity, so that --at neither revives an expired poster nor dates a
+        // visit before its poster was valid.
+        for when in [now, at] {
+            poster.check_valid_at(when).map_err(|e| {
+                Error::Poster(match e {
+                    protocol::PosterError::NotYetValid { from } => {
+                        PosterRefusal::NotYetValid { from, at: when }
+                    }
+                    protocol::PosterError::Expired { until } => PosterRefusal::Expired { until },
+                    other => PosterRefusal::Invalid(other),
+                })
+            })?;
+        }
         let share = match (self.state.consent, share_flag) {
             (Consent::Never, true) => {
                 return Err(Error::Invalid(
@@ -124,10 +163,16 @@ impl Session {
             ));
         }
         let left = match self.still_here(at) {
-            Some((_, rec)) if poster::same_venue(&rec, poster) => {
+            Some((id, rec)) if poster::same_venue(&rec, poster) => {
+                let ends = rec
+                    .departure
+                    .unwrap_or_else(|| auto_departure(poster, rec.arrival));
                 return Ok(ScanOutcome::AlreadyHere {
                     venue: poster.info().name.clone(),
+                    id,
                     since: rec.arrival,
+                    ends,
+                    ended: rec.departure.is_some() || now >= ends,
                 });
             }
             Some((_, rec)) if at < rec.arrival => {
@@ -165,22 +210,22 @@ impl Session {
         })
     }
 
-    /// Checks out of the open visit (or corrects an automatic check-out) at `at`. With
-    /// `explicit` false (no time given: now), a visit longer than twelve hours is closed at
-    /// twelve hours. Returns the venue and the departure stored.
-    pub fn check_out(
-        &mut self,
-        at: u64,
-        explicit: bool,
-        now: u64,
-    ) -> Result<Option<(String, u64)>, Error> {
+    /// Checks out of the open visit at `at`, or corrects an automatic check-out to the time
+    /// the user gives. With `explicit` false (no time given: now), the visit ends now.
+    ///
+    /// A visit whose automatic check-out has passed has ended, and a check-out without a time
+    /// never reopens it: "now" would make it last until now, through hours the user was not
+    /// there (a visit at 15:00 checked out automatically at 16:30 would become 15:00–03:00).
+    /// It then changes nothing, and the caller says when the visit ended; a stated time
+    /// (`explicit`) or [`Session::edit`] changes it.
+    pub fn check_out(&mut self, at: u64, explicit: bool, now: u64) -> Result<CheckOut, Error> {
         let target = self.still_here(at).or_else(|| {
-            // An automatic check-out may be corrected to any time after the arrival.
+            // An automatic check-out may be corrected to a stated time after the arrival.
             let (id, last) = self.state.visits_by_arrival().into_iter().next_back()?;
             last.auto_closed.then(|| (id.clone(), last.clone()))
         });
         let Some((id, rec)) = target else {
-            return Ok(None);
+            return Ok(CheckOut::NotCheckedIn);
         };
         let latest = (now + CLOCK_SLACK_SECS).min(rec.arrival + MAX_AUTO_STAY_SECS);
         let at = if explicit {
@@ -196,10 +241,43 @@ impl Session {
             }
             at
         } else {
+            // When the visit ends by itself: its stored automatic check-out, or for a visit
+            // still open (housekeeping runs after this command), the one it would make.
+            let ends = rec.departure.unwrap_or_else(|| {
+                Poster::from_payload(&rec.poster)
+                    .map(|p| auto_departure(&p, rec.arrival))
+                    .unwrap_or(rec.arrival + MAX_AUTO_STAY_SECS)
+            });
+            if now >= ends {
+                if rec.departure.is_none() {
+                    self.end_automatically(&id, ends, now)?;
+                }
+                return Ok(CheckOut::AlreadyEnded {
+                    venue: crate::venue_name(&rec.poster),
+                    id,
+                    arrival: rec.arrival,
+                    departure: ends,
+                });
+            }
             at.clamp(rec.arrival, latest)
         };
-        let name = self.close(&id, at, now)?;
-        Ok(Some((name, at)))
+        let venue = self.close(&id, at, now)?;
+        Ok(CheckOut::Done { venue, at })
+    }
+
+    /// Ends open visit `id` at its automatic check-out `at`, as housekeeping does.
+    fn end_automatically(&mut self, id: &str, at: u64, now: u64) -> Result<(), Error> {
+        let rec = self
+            .state
+            .visits
+            .get_mut(id)
+            .ok_or_else(|| Error::Invalid("that visit is gone".into()))?;
+        rec.departure = Some(at.max(rec.arrival));
+        rec.auto_closed = true;
+        self.dirty = true;
+        let mut problems = Vec::new();
+        self.rematch_visit(id, now, &mut problems);
+        Ok(())
     }
 
     /// Closes visit `id` at `at`, re-queues its records and matches it again; returns its

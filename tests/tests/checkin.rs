@@ -37,8 +37,9 @@ fn the_citizens_journey() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Checked out of The Crown"));
-    // B: the Crown 16:00–17:00 (scanning it again keeps the visit open; `out` leaves), then
-    // the café, which checks out of nothing since B already left.
+    // B: the Crown 16:00–17:00 (scanning it again changes nothing; `out --at` moves the
+    // automatic check-out earlier), then the café, which checks out of nothing since B
+    // already left.
     w.checkin("b")
         .args(["scan", &crown.payload(), "--at", &rfc(day + 16 * 3600)])
         .assert()
@@ -48,7 +49,7 @@ fn the_citizens_journey() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "You are already checked in at The Crown",
+            "You were checked in at The Crown from",
         ));
     w.checkin("b")
         .args(["out", "--at", &rfc(day + 17 * 3600)])

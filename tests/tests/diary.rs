@@ -1349,3 +1349,208 @@ fn each_contact_record_leaves_on_its_own_connection() {
         "records shared a connection: {counts:?}"
     );
 }
+
+/// A time as the CLI shows it (UTC in these tests).
+fn shown(t: u64) -> String {
+    tracer::time::show(t, &jiff::tz::TimeZone::UTC)
+}
+
+/// A visit that ended at its automatic check-out is never reopened by `out`: without a time it
+/// changes nothing, and says when the visit ended and how to change it with `edit`.
+/// Rescanning the venue says the same, and advises nothing that would reopen it. A stated time
+/// still corrects it.
+#[test]
+fn checking_out_after_the_automatic_check_out_never_reopens_the_visit() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 90);
+    let arrival = (now() / 60) * 60 - 20 * 3600;
+    let ended = arrival + 90 * 60;
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(arrival)])
+        .assert()
+        .success();
+    let rescan = stdout(
+        &w,
+        "a",
+        &["scan", &crown.payload(), "--at", &rfc(arrival + 600)],
+    );
+    assert!(
+        rescan.contains(&format!(
+            "until its automatic check-out at {}",
+            shown(ended)
+        )),
+        "{rescan}"
+    );
+    assert!(!rescan.contains("stays open"), "{rescan}");
+    assert!(!rescan.contains("'checkin out'"), "{rescan}");
+    assert!(rescan.contains("checkin edit"), "{rescan}");
+    let out = stdout(&w, "a", &["out"]);
+    assert!(
+        out.contains(&format!(
+            "already ended at its automatic check-out, {}",
+            shown(ended)
+        )),
+        "{out}"
+    );
+    assert!(out.contains("nothing was changed"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "checkin edit {} --arrive \"{}\" --leave \"{}\"",
+            &json(&w, "a", &["diary", "--json"])[0]["id"]
+                .as_str()
+                .unwrap(),
+            shown(arrival),
+            shown(ended)
+        )),
+        "{out}"
+    );
+    let visits = json(&w, "a", &["diary", "--json"]);
+    assert_eq!(visits.as_array().unwrap().len(), 1);
+    assert_eq!(visits[0]["departure"], ended, "the visit stays as it ended");
+    // A stated time still corrects the automatic check-out.
+    let leave = arrival + 3 * 3600;
+    stdout(&w, "a", &["out", "--at", &rfc(leave)]);
+    assert_eq!(json(&w, "a", &["diary", "--json"])[0]["departure"], leave);
+}
+
+/// A poster made by its venue's key with the validity window `[from, until)`.
+fn poster_valid(name: &str, from: u64, until: u64) -> protocol::Poster {
+    let keys =
+        protocol::VenueSecret::generate(&mut rand_core::UnwrapErr(rand::rngs::SysRng)).keys();
+    protocol::Poster::sign(
+        &keys,
+        protocol::PosterInfo {
+            name: name.into(),
+            address: String::new(),
+            category: String::new(),
+            default_stay_minutes: 60,
+            validity: Some(protocol::Validity { from, until }),
+        },
+    )
+    .unwrap()
+}
+
+/// Spec section 7.3: a back-dated check-in needs a poster valid now and at the arrival. One
+/// that expired an hour ago is refused even for an arrival before it expired; one valid only
+/// since an hour ago is refused for an arrival before that, and accepted for one after.
+#[test]
+fn a_back_dated_check_in_needs_a_poster_valid_now_and_at_the_arrival() {
+    let w = world();
+    w.init("a");
+    let t = (now() / 60) * 60;
+    let expired = poster_valid("Old Inn", t - 2 * 86_400, t - 3600);
+    w.checkin("a")
+        .args(["scan", &expired.payload(), "--at", &rfc(t - 3 * 3600)])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("this poster expired at"));
+    let new = poster_valid("New Inn", t - 3600, t + 86_400);
+    w.checkin("a")
+        .args(["scan", &new.payload(), "--at", &rfc(t - 3 * 3600)])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("this poster is valid only from"));
+    assert!(stdout(&w, "a", &["diary"]).contains("Your diary is empty."));
+    w.checkin("a")
+        .args(["scan", &new.payload(), "--at", &rfc(t - 1800)])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Checked in at New Inn"));
+}
+
+/// `checkin` on a diary in `dir` (a path outside the test's world).
+fn checkin_at(dir: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new(tests::bin_dir().join("checkin"));
+    c.env("TZ", "UTC")
+        .env_remove("CHECKIN_HOME")
+        .arg("--diary")
+        .arg(dir);
+    c
+}
+
+/// Fills the file system holding `dir` until a write fails for want of space.
+fn fill(dir: &Path) {
+    let mut f = std::fs::File::create(dir.join("filler")).unwrap();
+    for size in [1 << 20, 4096, 1] {
+        let chunk = vec![0u8; size];
+        while f.write_all(&chunk).and_then(|()| f.sync_all()).is_ok() {}
+    }
+}
+
+/// `checkin scan` says "Checked in" only once the diary is on disk: on a full disk it fails
+/// with the disk's error and says nothing of a check-in, and the diary is as it was.
+#[test]
+fn a_check_in_that_cannot_be_saved_is_never_reported_as_done() {
+    let w = world();
+    let work = w.t.path().join("disk");
+    std::fs::create_dir(&work).unwrap();
+    let Some(disk) = tests::powercut::disk_or_skip(&work, 16) else {
+        return;
+    };
+    let dir = disk.path().join("a");
+    checkin_at(&dir)
+        .args(["init", "--server", &w.server, "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success();
+    fill(disk.path());
+    let crown = poster("The Crown", 90);
+    let out = checkin_at(&dir)
+        .args(["scan", &crown.payload()])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(!out.status.success(), "{stdout}{stderr}");
+    assert!(!stdout.contains("Checked in"), "{stdout}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    let diary = checkin_at(&dir).args(["diary", "--json"]).output().unwrap();
+    assert!(diary.status.success());
+    assert_eq!(
+        serde_json::from_slice::<Value>(&diary.stdout).unwrap(),
+        Value::Array(vec![])
+    );
+    std::fs::remove_file(disk.path().join("filler")).unwrap();
+    checkin_at(&dir)
+        .args(["scan", &crown.payload()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Checked in at The Crown"));
+}
+
+/// On a disk that fails, every command names the failure; none says there is no diary and
+/// advises 'checkin init' over the existing one.
+#[test]
+fn a_failing_disk_is_named_not_taken_for_a_missing_diary() {
+    let w = world();
+    let work = w.t.path().join("disk");
+    std::fs::create_dir(&work).unwrap();
+    let Some(disk) = tests::powercut::disk_or_skip(&work, 16) else {
+        return;
+    };
+    let dir = disk.path().join("a");
+    checkin_at(&dir)
+        .args(["init", "--server", &w.server, "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success();
+    // The file system fails as a dying disk does: every read and write is refused.
+    disk.cut();
+    let crown = poster("The Crown", 90).payload();
+    for args in [
+        vec!["diary"],
+        vec!["scan", &crown],
+        vec!["out"],
+        vec!["trust", "trust.txt"],
+    ] {
+        let out = checkin_at(&dir).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(!stderr.contains("no diary"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("checkin init"), "{args:?}: {stderr}");
+        assert!(stderr.contains("Input/output error"), "{args:?}: {stderr}");
+    }
+}

@@ -1066,6 +1066,81 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
         .stdout(predicate::str::contains("does not decrypt"));
 }
 
+/// A server answers a vault query with at most `max_query_records` records, and anyone can
+/// upload junk under a venue's file tag (uploads are anonymous): `vault fetch` then refuses
+/// the partial answer and writes nothing, instead of handing the venue a request that silently
+/// lacks the record the tracer is looking for.
+#[test]
+fn a_vault_answer_cut_short_by_junk_records_is_refused_not_passed_on() {
+    let w = world();
+    let server = common::server_with(
+        &w.dir.join("small"),
+        &w.authority.join("trust.txt"),
+        &[("max_query_records", 5)],
+    );
+    let (_, p) = venue("The Crown");
+    let trust =
+        TrustAnchor::parse(&std::fs::read_to_string(w.authority.join("trust.txt")).unwrap())
+            .unwrap();
+    let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
+    let hour = now() / 3600 - 3;
+    let ada = ContactRecord {
+        name: "Ada".into(),
+        phone: "+44 7700 900111".into(),
+        email: String::new(),
+        party_size: 1,
+        arrival: hour * 3600 + 600,
+        departure: hour * 3600 + 1800,
+    };
+    let mut records = seal_visit(&mut rng, &p, &trust, &ada).unwrap();
+    assert_eq!(records.len(), 1);
+    // Thirty junk records of the right length under the venue's file tag for that hour.
+    let tag = vault_file_tag(&p.venue_id(), hour);
+    for _ in 0..30 {
+        let mut junk = [0u8; protocol::vault::RECORD_LEN];
+        rand::Rng::fill_bytes(&mut rng, &mut junk);
+        junk[..tag.len()].copy_from_slice(&tag);
+        records.push(junk);
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    for r in &records {
+        let body = serde_json::json!({"record": base64_encode(r)}).to_string();
+        let res = agent
+            .post(format!("{server}/v1/vault"))
+            .header("content-type", "application/json")
+            .send(body)
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    let request = w.dir.join("request.json");
+    tracer()
+        .args(["vault", "fetch", "--key"])
+        .arg(&w.key)
+        .args([
+            "--server",
+            &server,
+            "--poster",
+            &p.payload(),
+            "--from",
+            &rfc3339(hour * 3600),
+            "--to",
+            &rfc3339(hour * 3600 + 3600),
+            "--out",
+        ])
+        .arg(&request)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "the server sent 5 vault records and says more matched",
+        ))
+        .stderr(predicate::str::contains("nothing was written"))
+        .stderr(predicate::str::contains("max_query_records"));
+    assert!(!request.exists(), "no request file that lacks records");
+}
+
 fn base64_encode(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)

@@ -14,6 +14,12 @@ pub enum Error {
     Unreachable(String),
     /// The request may have reached the server, but no answer came back.
     NoAnswer(String),
+    /// The server answered a vault query with only some of the records that matched: a
+    /// request file made from it could miss the very records the tracer needs.
+    Incomplete {
+        /// How many records the server sent.
+        sent: usize,
+    },
     /// The server refused a request.
     Refused {
         /// HTTP status.
@@ -56,6 +62,14 @@ impl fmt::Display for Error {
                 f,
                 "the server did not answer: {m}. Whether it received the request is unknown; \
                  running the command again is safe (a bundle published twice is stored once)"
+            ),
+            Error::Incomplete { sent } => write!(
+                f,
+                "the server sent {sent} vault records and says more matched than it answers at \
+                 once, so the venue's records may not all be among them (someone may have \
+                 flooded the venue's file tags with junk records): nothing was written. Query \
+                 fewer days at a time (--from, --to), or ask the server's operator to raise \
+                 max_query_records"
             ),
             Error::Refused {
                 status,

@@ -578,6 +578,13 @@ pub fn vault_fetch(
             query: URL_SAFE_NO_PAD.encode(query),
         },
     )?;
+    // A partial answer is refused, never passed on: the records it lacks could be the
+    // venue's own, and nothing would tell the tracer or the venue they are missing.
+    if answer.truncated {
+        return Err(Error::Incomplete {
+            sent: answer.records.len(),
+        });
+    }
     // The venue unwraps only what the tracer signed for: this venue, this window, these hours.
     let statement = protocol::unwrap_request::UnwrapStatement {
         venue_id: poster.venue_id(),

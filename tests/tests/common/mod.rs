@@ -27,8 +27,13 @@ pub fn rfc(t: u64) -> String {
     jiff::Timestamp::from_second(t as i64).unwrap().to_string()
 }
 
-/// A real notify-server (Rocket, sled, a free loopback port), in-process.
+/// A real notify-server (Rocket, redb, a free loopback port), in-process.
 pub fn server(data: &Path, trust: &Path) -> String {
+    server_with(data, trust, &[])
+}
+
+/// [`server`] with some numeric settings changed, such as `("max_query_records", 5)`.
+pub fn server_with(data: &Path, trust: &Path, settings: &[(&str, u64)]) -> String {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -41,6 +46,9 @@ pub fn server(data: &Path, trust: &Path) -> String {
         .merge(("trust_file", trust))
         .merge(("log_level", "off"))
         .merge(("admin_enabled", false));
+    let fig = settings
+        .iter()
+        .fold(fig, |fig, &(key, value)| fig.merge((key, value)));
     notify_server::spawn(fig).unwrap()
 }
 
