@@ -701,7 +701,7 @@ fn format_characters_are_refused_in_text() {
         ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("invisible formatting character"));
+        .stderr(predicate::str::contains("invisible character"));
     w.checkin("a")
         .args(["contact", "set", "--name", "Al\u{200B}ice", "--phone", "1"])
         .assert()
