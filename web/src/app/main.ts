@@ -5,7 +5,7 @@
 import { base64url, unbase64url } from "../protocol/bytes.js";
 import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, PosterError, posterFromText } from "../protocol/poster.js";
-import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
+import { chooseTrust, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
 import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, formatWhen, type Messages, t } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
@@ -69,34 +69,23 @@ function say(text: string, kind: "info" | "error" = "info"): void {
   render();
 }
 
-/** The trust file that ships with the app, pinned at the first run; later a different root
- * is refused and the first one kept. */
+/** The trust file that ships with the app, pinned at the first run; later only a file signed
+ * by the pinned root with a serial not older replaces it (`chooseTrust`, spec section 16a). */
 async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
-  let shipped: TrustAnchor | null = null;
-  let shippedText: string | null = null;
+  let offered: string | null = null;
   try {
     const r = await fetch(new URL("trust.txt", import.meta.url));
-    if (r.ok) {
-      shippedText = await r.text();
-      shipped = parseTrust(shippedText);
-    }
+    if (r.ok) offered = await r.text();
   } catch {
     // Offline, or no trust file: use the pinned one.
   }
-  const pinned = d.trust ? parseTrust(d.trust) : null;
-  if (!pinned) {
-    if (shipped && shippedText) d.trust = shippedText;
-    return shipped;
-  }
-  if (shipped && shippedText && shippedText !== d.trust) {
-    if (base64url(shipped.root) === base64url(pinned.root)) {
-      d.trust = shippedText; // newer sealing periods from the same authority
-      return shipped;
-    }
-    app.status = t("trustChanged");
+  const chosen = chooseTrust(d.trust ?? null, offered);
+  if (chosen.text !== null) d.trust = chosen.text;
+  if (chosen.refused) {
+    app.status = t("trustChanged", { why: chosen.refused.message });
     app.statusKind = "error";
   }
-  return pinned;
+  return chosen.anchor;
 }
 
 function render(): void {
@@ -358,7 +347,9 @@ function home(): HTMLElement {
       h("dt", {}, t("authority")),
       h("dd", {}, app.trust?.authority ?? "—"),
       h("dt", {}, t("authorityFingerprint")),
-      h("dd", { class: "mono" }, app.trust ? (base64url(app.trust.root).match(/.{1,4}/g) ?? []).join(" ") : "—"),
+      h("dd", { class: "mono" }, app.trust ? rootFingerprint(app.trust) : "—"),
+      h("dt", {}, t("trustSerial")),
+      h("dd", {}, app.trust ? String(app.trust.serial) : "—"),
     ),
     button(
       t("eraseAll"),
