@@ -286,10 +286,12 @@ fn run(cli: Cli) -> Result<(), Error> {
         let until = t.sealing_until();
         println!(
             "This diary now pins the trust file of \"{}\" from {}: contact details can be \
-             shared for visits until {}.",
+             shared for visits until {}.\nRoot key: {}\nSerial: {}",
             t.authority,
             file.display(),
-            time::show(until, &tz)
+            time::show(until, &tz),
+            t.root_fingerprint(),
+            t.serial
         );
         return Ok(());
     }
@@ -401,8 +403,10 @@ fn init(
     let t = client::init(dir, server, trust, p.as_ref().map(|p| p.as_bytes()))?;
     println!("Your diary is ready in {}.", dir.display());
     println!(
-        "It trusts notices from \"{}\" and syncs with {server}.",
-        t.authority
+        "It trusts notices from \"{}\" and syncs with {server}.\nRoot key: {}\nSerial: {}",
+        t.authority,
+        t.root_fingerprint(),
+        t.serial
     );
     if !with_passphrase {
         println!(

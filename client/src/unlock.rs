@@ -129,8 +129,8 @@ fn pinned_trust(dir: &Path) -> Result<TrustAnchor, Error> {
 
 /// `checkin trust`: replaces the diary's pinned trust file with a newer one from the same
 /// authority (the same root key), as the authority issues one when it adds sealing periods
-/// (spec section 16a). A file of another authority is refused: a diary never changes whom
-/// it trusts. Returns the new trust anchor.
+/// (spec section 16a). Only a file signed by the pinned root with a serial not older than the
+/// pinned one's replaces it: a diary never changes whom it trusts, nor goes back. Returns the new trust anchor.
 pub fn update_trust(dir: &Path, trust_file: &Path) -> Result<TrustAnchor, Error> {
     let pinned_path = dir.join("trust.txt");
     if !has_config(dir)? {
@@ -143,15 +143,15 @@ pub fn update_trust(dir: &Path, trust_file: &Path) -> Result<TrustAnchor, Error>
     let text = std::fs::read_to_string(trust_file)
         .map_err(|e| common::Error::io("read the trust file", trust_file, e))?;
     let trust = TrustAnchor::parse(&text)
-        .map_err(|e| Error::Invalid(format!("{}: {e}", trust_file.display())))?;
-    if trust.root != pinned.root {
-        return Err(Error::Invalid(format!(
-            "{} is the trust file of another authority (another root key) than the one this \
-             diary trusts, \"{}\": nothing was changed",
-            trust_file.display(),
-            pinned.authority
-        )));
-    }
+        .and_then(|t| t.check_replaces(&pinned).map(|()| t))
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "{}: {e} (this diary trusts \"{}\", serial {}); nothing was changed",
+                trust_file.display(),
+                pinned.authority,
+                pinned.serial
+            ))
+        })?;
     common::files::write_replace(&pinned_path, text.as_bytes(), 0o600)?;
     Ok(trust)
 }

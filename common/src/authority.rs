@@ -149,6 +149,7 @@ pub fn init_at(dir: &Path, name: &str, now: u64, months: u32) -> Result<TrustAnc
     }
     let trust = TrustAnchor {
         authority: name.to_owned(),
+        serial: 1,
         root: root.verifying_key(),
         emergency: emergency.verifying_key(),
         case: case.public_key(),
@@ -161,14 +162,21 @@ pub fn init_at(dir: &Path, name: &str, now: u64, months: u32) -> Result<TrustAnc
     ] {
         write_new(&dir.join(file), key_text(header, &secret).as_bytes(), 0o600)?;
     }
-    write_new(&dir.join(TRUST_FILE), trust.to_text().as_bytes(), 0o644)?;
+    write_new(&dir.join(TRUST_FILE), trust.sign(&root).as_bytes(), 0o644)?;
     Ok(trust)
 }
 
-/// Reads a trust file.
+/// Reads a trust file, verifying its signature under the root it names.
 pub fn read_trust(path: &Path) -> Result<TrustAnchor, Error> {
+    read_trust_text(path).map(|(t, _)| t)
+}
+
+/// Reads a trust file as [`read_trust`] does, with its text (to serve it as signed).
+pub fn read_trust_text(path: &Path) -> Result<(TrustAnchor, String), Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-    TrustAnchor::parse(&text).map_err(|e| Error::BadFile(path.to_path_buf(), e.to_string()))
+    let trust =
+        TrustAnchor::parse(&text).map_err(|e| Error::BadFile(path.to_path_buf(), e.to_string()))?;
+    Ok((trust, text))
 }
 
 /// Loads the root key from an authority directory, checking it against the trust file.
@@ -284,7 +292,7 @@ pub struct Rotated {
 /// Rotates the sealing keys at Unix time `now`: adds monthly periods until the trust file
 /// covers the next `ahead` months (1 to 60), destroys the secret key of every period that
 /// ended more than [`SEALING_RETENTION_DAYS`] days ago, and drops such periods from the trust
-/// file. Needs no key but the sealing keys.
+/// file. A changed trust file is signed by the root key (`root.key`) with the next serial.
 pub fn rotate(dir: &Path, now: u64, ahead: u32) -> Result<Rotated, Error> {
     if !(1..=60).contains(&ahead) {
         return Err(Error::Invalid(format!(
@@ -293,6 +301,8 @@ pub fn rotate(dir: &Path, now: u64, ahead: u32) -> Result<Rotated, Error> {
     }
     let trust_path = dir.join(TRUST_FILE);
     let (keys, mut trust) = load_sealing(dir)?;
+    // Checked first, so that a rotation that could not sign its trust file changes nothing.
+    let root = load(dir)?.root;
     let mut out = Rotated::default();
     let expired = |p: &SealingPeriod| p.until + SEALING_RETENTION_DAYS * DAY <= now;
     for (p, key) in &keys.periods {
@@ -331,7 +341,10 @@ pub fn rotate(dir: &Path, now: u64, ahead: u32) -> Result<Rotated, Error> {
         trust.sealing.push(p);
     }
     if !out.added.is_empty() || !out.dropped.is_empty() {
-        crate::files::write_replace(&trust_path, trust.to_text().as_bytes(), 0o644)?;
+        trust.serial = trust.serial.checked_add(1).ok_or_else(|| {
+            Error::Invalid("the trust file's serial cannot grow any further".into())
+        })?;
+        crate::files::write_replace(&trust_path, trust.sign(&root).as_bytes(), 0o644)?;
         out.trust_changed = true;
     }
     Ok(out)

@@ -35,6 +35,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     )?;
     let trust = TrustAnchor {
         authority: "Bench Authority".into(),
+        serial: 1,
         root: root.verifying_key(),
         emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
@@ -45,7 +46,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             key: SealingSecretKey::generate(&mut rng).public_key(),
         }],
     };
-    std::fs::write(dir.join("trust.txt"), trust.to_text())?;
+    std::fs::write(dir.join("trust.txt"), trust.sign(&root))?;
     std::fs::create_dir_all(dir.join("data"))?;
     let store = RedbStore::open(&store_path(&dir.join("data")))?;
     for i in 0..n_bundles {

@@ -38,6 +38,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     )?;
     let trust = TrustAnchor {
         authority: "Bench Authority".into(),
+        serial: 1,
         root: root.verifying_key(),
         emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
@@ -48,7 +49,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             key: sealing.public_key(),
         }],
     };
-    std::fs::write(dir.join("trust.txt"), trust.to_text())?;
+    std::fs::write(dir.join("trust.txt"), trust.sign(&root))?;
     let poster = Poster::sign(
         &VenueSecret::generate(&mut rng).keys(),
         PosterInfo {

@@ -54,6 +54,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .collect::<Result<Vec<_>, protocol::CertError>>()?;
     let trust = TrustAnchor {
         authority: "Bench Authority".into(),
+        serial: 1,
         root: root.verifying_key(),
         emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
@@ -64,7 +65,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             key: SealingSecretKey::generate(&mut rng).public_key(),
         }],
     };
-    std::fs::write(dir.join("trust.txt"), trust.to_text())?;
+    std::fs::write(dir.join("trust.txt"), trust.sign(&root))?;
     std::fs::create_dir_all(dir.join("data"))?;
     let store = RedbStore::open(&store_path(&dir.join("data")))?;
     let n_bundles = n_notices.div_ceil(per_bundle);

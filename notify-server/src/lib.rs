@@ -60,9 +60,10 @@ pub const DEV_AUTHORITY: &str = "dev-authority";
 
 /// Finds the trust anchor: the configured trust file, or else a development authority in the
 /// data directory, created on first start and announced loudly.
-fn trust_anchor(settings: &Settings) -> Result<TrustAnchor, StartError> {
+/// Returns the anchor with the file's signed text, which the server serves as it is.
+fn trust_anchor(settings: &Settings) -> Result<(TrustAnchor, String), StartError> {
     if let Some(path) = &settings.trust_file {
-        return common::authority::read_trust(path)
+        return common::authority::read_trust_text(path)
             .map_err(|e| StartError(format!("cannot use the configured trust file: {e}")));
     }
     if settings.require_trust_file {
@@ -76,10 +77,15 @@ fn trust_anchor(settings: &Settings) -> Result<TrustAnchor, StartError> {
     let trust = if dir.join(common::authority::TRUST_FILE).exists() {
         // Keep its sealing keys current, as an authority would every month.
         common::authority::rotate(&dir, common::time::now(), common::authority::DEFAULT_MONTHS)
-            .and_then(|_| common::authority::read_trust(&dir.join(common::authority::TRUST_FILE)))
+            .and_then(|_| {
+                common::authority::read_trust_text(&dir.join(common::authority::TRUST_FILE))
+            })
             .map_err(|e| StartError(format!("the development authority is damaged: {e}")))?
     } else {
         common::authority::init(&dir, "Development authority (not for real use)")
+            .and_then(|_| {
+                common::authority::read_trust_text(&dir.join(common::authority::TRUST_FILE))
+            })
             .map_err(|e| StartError(format!("cannot create a development authority: {e}")))?
     };
     let abs = std::fs::canonicalize(&dir).unwrap_or(dir);
@@ -144,7 +150,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         .check()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
     create_data_dir(&settings.data_dir)?;
-    let trust = trust_anchor(&settings)?;
+    let (trust, trust_text) = trust_anchor(&settings)?;
     let store = open_configured(&settings)?;
     let durable = Durability::new(Arc::clone(&store));
     let metrics = Arc::new(Metrics::default());
@@ -170,6 +176,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         revocation_writes: tokio::sync::Mutex::new(()),
         revocations_read: std::sync::Mutex::new(None),
         trust,
+        trust_text,
         settings: settings.clone(),
         limiter: api::RateLimiter::default(),
         metrics: Arc::clone(&metrics),
@@ -205,7 +212,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         )
     });
     let admin = std::sync::Mutex::new(admin);
-    let web = api::WebApp::new(&settings.app_path, &app.trust)
+    let web = api::WebApp::new(&settings.app_path, &app.trust_text)
         .map_err(|e| StartError(format!("the phone client: {e}")))?;
     let app_path = settings.app_path.clone();
     Ok(rocket::custom(figment)

@@ -143,6 +143,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let case_key = SealingSecretKey::generate(&mut rng);
     let trust = TrustAnchor {
         authority: "Example Health Board".into(),
+        serial: 1,
         root: root.verifying_key(),
         emergency: emergency.verifying_key(),
         case: case_key.public_key(),

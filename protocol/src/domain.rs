@@ -40,6 +40,9 @@ pub const REVOCATION_LIST: &[u8] = b"checkin/v2/revocation-list";
 pub const VAULT_QUERY_SIGNATURE: &[u8] = b"checkin/v2/vault-query";
 /// Ed25519 context: the tracer's signature over a request to a venue to unwrap records.
 pub const VAULT_REQUEST: &[u8] = b"checkin/v2/vault-request";
+/// Ed25519 context: the root's signature over a trust file (every byte before its
+/// `signature` line).
+pub const TRUST_FILE: &[u8] = b"checkin/v2/trust-file";
 /// HPKE info: the outer (venue) layer of a vault record.
 pub const VAULT_OUTER: &[u8] = b"checkin/v2/vault-outer";
 /// HPKE info: the inner (authority) layer of a vault record.

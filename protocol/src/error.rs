@@ -739,6 +739,19 @@ pub enum TrustError {
     InvalidKey,
     /// A sealing period's dates are not valid, or the periods do not follow one another.
     InvalidPeriod(&'static str),
+    /// The file does not end with a `signature` line.
+    Unsigned,
+    /// The signature is not the root's over the file.
+    BadSignature,
+    /// The file is of the pinned authority but older than the pinned one.
+    OlderSerial {
+        /// The pinned file's serial.
+        pinned: u64,
+        /// The offered file's serial.
+        offered: u64,
+    },
+    /// The file names another root key than the pinned one.
+    DifferentRoot,
 }
 
 impl TrustError {
@@ -750,6 +763,10 @@ impl TrustError {
             TrustError::InvalidName(_) => "trust_invalid_name",
             TrustError::InvalidKey => "trust_invalid_key",
             TrustError::InvalidPeriod(_) => "trust_invalid_period",
+            TrustError::Unsigned => "trust_unsigned",
+            TrustError::BadSignature => "trust_bad_signature",
+            TrustError::OlderSerial { .. } => "trust_older_serial",
+            TrustError::DifferentRoot => "trust_different_root",
         }
     }
 }
@@ -770,6 +787,23 @@ impl fmt::Display for TrustError {
             TrustError::InvalidKey => f.write_str(
                 "a key in the trust file is not a valid public key (not 32 bytes of base64url, \
                  or a weak key): the file is damaged; ask the authority for its trust file",
+            ),
+            TrustError::Unsigned => f.write_str(
+                "the trust file is not signed (it must end with the root's 'signature' line): \
+                 ask the authority for its current trust file",
+            ),
+            TrustError::BadSignature => f.write_str(
+                "the trust file's signature does not verify under its root key: the file was \
+                 altered after the authority signed it; ask the authority for its trust file",
+            ),
+            TrustError::OlderSerial { pinned, offered } => write!(
+                f,
+                "the trust file is older (serial {offered}) than the one already pinned \
+                 (serial {pinned}): it was refused and the pinned one is kept"
+            ),
+            TrustError::DifferentRoot => f.write_str(
+                "the trust file is of another authority (another root key) than the pinned one: \
+                 it was refused and the pinned one is kept",
             ),
         }
     }

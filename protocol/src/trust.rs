@@ -3,23 +3,28 @@
 //! ```text
 //! checkin-trust v1
 //! authority: Example Health Board
+//! serial: 3
 //! root: <base64url Ed25519 public key>
 //! emergency: <base64url Ed25519 public key>
 //! case: <base64url X25519 public key>
 //! sealing: 2026-12-01 2027-01-01 <base64url X25519 public key>
 //! sealing: 2027-01-01 2027-02-01 <base64url X25519 public key>
+//! signature: <base64url Ed25519 signature by the root over every byte before this line>
 //! ```
 //!
 //! Lines starting with `#` and blank lines are ignored; every field but `sealing` appears
-//! exactly once. Each `sealing` line names a period of UTC days, from its first day up to (not
+//! exactly once. The root signs the file as a whole, so that a server that serves it cannot
+//! swap one of its keys; the serial only grows, so that an older file of the same authority
+//! cannot be served again in place of a newer one ([`TrustAnchor::check_replaces`]). Each `sealing` line names a period of UTC days, from its first day up to (not
 //! including) its second; the periods follow one another without gaps or overlaps.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::VerifyingKey;
+use ed25519_dalek::{Signature, Signer as _, VerifyingKey};
 
+use crate::domain;
 use crate::error::TrustError;
-use crate::keys::SealingPublicKey;
+use crate::keys::{Ed25519Secret, SealingPublicKey};
 use crate::wire::check_text;
 
 /// First line of a trust file.
@@ -62,6 +67,8 @@ impl SealingPeriod {
 pub struct TrustAnchor {
     /// The authority's name, for people.
     pub authority: String,
+    /// The file's serial number: each file the authority issues has a higher one.
+    pub serial: u64,
     /// The root key that certifies tracers.
     pub root: VerifyingKey,
     /// The emergency approval key: approves notices, in place of a venue the authority could
@@ -143,12 +150,45 @@ impl TrustAnchor {
         self.sealing.last().map_or(0, |p| p.until)
     }
 
-    /// The file's text.
-    pub fn to_text(&self) -> String {
+    /// The file's text, signed by `root` (which must be the secret key of `self.root`, or the
+    /// file will not verify).
+    pub fn sign(&self, root: &Ed25519Secret) -> String {
+        sign_text(&self.body_text(), root)
+    }
+
+    /// Whether this file may replace `pinned`: only a file of the same root key, with a serial
+    /// not older than the pinned one's (spec section 16a, "Pinning").
+    pub fn check_replaces(&self, pinned: &TrustAnchor) -> Result<(), TrustError> {
+        if self.root != pinned.root {
+            return Err(TrustError::DifferentRoot);
+        }
+        if self.serial < pinned.serial {
+            return Err(TrustError::OlderSerial {
+                pinned: pinned.serial,
+                offered: self.serial,
+            });
+        }
+        Ok(())
+    }
+
+    /// The root key as people compare it: base64url in groups of four characters, as the
+    /// web client's Settings show it.
+    pub fn root_fingerprint(&self) -> String {
+        let b64 = URL_SAFE_NO_PAD.encode(self.root.as_bytes());
+        b64.as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The file's text without its `signature` line: what the root signs.
+    pub fn body_text(&self) -> String {
         let mut out = format!(
             "{TRUST_HEADER}\n# Public. Servers and phones pin this file to know which authority to trust.\n\
-             authority: {}\nroot: {}\nemergency: {}\ncase: {}\n",
+             authority: {}\nserial: {}\nroot: {}\nemergency: {}\ncase: {}\n",
             self.authority,
+            self.serial,
             URL_SAFE_NO_PAD.encode(self.root.as_bytes()),
             URL_SAFE_NO_PAD.encode(self.emergency.as_bytes()),
             URL_SAFE_NO_PAD.encode(self.case.0),
@@ -164,7 +204,8 @@ impl TrustAnchor {
         out
     }
 
-    /// Parses a trust file strictly.
+    /// Parses a trust file strictly and verifies its signature under the root key it names.
+    /// Whether it may replace a pinned file is [`TrustAnchor::check_replaces`]'s question.
     pub fn parse(text: &str) -> Result<TrustAnchor, TrustError> {
         let mut lines = text
             .split('\n')
@@ -173,7 +214,38 @@ impl TrustAnchor {
         if lines.next() != Some(TRUST_HEADER) {
             return Err(TrustError::NotATrustFile);
         }
+        // The last line is the signature; it covers every byte before it.
+        let end = text.trim_end_matches([' ', '\t', '\r', '\n']);
+        let start = end.rfind('\n').map_or(0, |i| i + 1);
+        let (body, last) = (&text[..start], &end[start..]);
+        let signature = match last.split_once(':') {
+            Some((k, v)) if trim(k) == "signature" => trim(v),
+            _ => return Err(TrustError::Unsigned),
+        };
+        let anchor = Self::parse_body(body)?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature.as_bytes())
+            .ok()
+            .and_then(|b| <[u8; 64]>::try_from(b.as_slice()).ok())
+            .ok_or(TrustError::BadSignature)?;
+        anchor
+            .root
+            .verify_strict(
+                &domain::signed_message(domain::TRUST_FILE, body.as_bytes()),
+                &Signature::from_bytes(&signature),
+            )
+            .map_err(|_| TrustError::BadSignature)?;
+        Ok(anchor)
+    }
+
+    fn parse_body(text: &str) -> Result<TrustAnchor, TrustError> {
+        let lines = text
+            .split('\n')
+            .map(trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .skip(1);
         let (mut authority, mut root, mut emergency, mut case) = (None, None, None, None);
+        let mut serial = None;
         let mut sealing_lines = Vec::new();
         for line in lines {
             let (key, value) = line
@@ -182,6 +254,7 @@ impl TrustAnchor {
             let value = trim(value);
             let slot = match trim(key) {
                 "authority" => &mut authority,
+                "serial" => &mut serial,
                 "root" => &mut root,
                 "emergency" => &mut emergency,
                 "case" => &mut case,
@@ -197,6 +270,14 @@ impl TrustAnchor {
         }
         let authority = authority.ok_or(TrustError::Malformed("the authority field is missing"))?;
         check_authority_name(&authority).map_err(TrustError::InvalidName)?;
+        let serial = serial.ok_or(TrustError::Malformed("the serial field is missing"))?;
+        let serial = (serial.bytes().all(|c| c.is_ascii_digit()) && !serial.starts_with('0'))
+            .then(|| serial.parse::<u64>().ok())
+            .flatten()
+            .ok_or(TrustError::Malformed(
+                "the serial is not a whole number from 1 to 18446744073709551615 in decimal \
+                 without leading zeros",
+            ))?;
         let key32 = |v: Option<&str>, what: &'static str| -> Result<[u8; 32], TrustError> {
             let v = v.ok_or(TrustError::Malformed(what))?;
             URL_SAFE_NO_PAD
@@ -268,12 +349,25 @@ impl TrustAnchor {
         }
         Ok(TrustAnchor {
             authority,
+            serial,
             root,
             emergency,
             case: SealingPublicKey(case),
             sealing,
         })
     }
+}
+
+/// `body` followed by the root's `signature` line over every byte of it (spec section 16a).
+/// `body` must end with a line break.
+pub fn sign_text(body: &str, root: &Ed25519Secret) -> String {
+    let sig = root
+        .0
+        .sign(&domain::signed_message(domain::TRUST_FILE, body.as_bytes()));
+    format!(
+        "{body}signature: {}\n",
+        URL_SAFE_NO_PAD.encode(sig.to_bytes())
+    )
 }
 
 #[cfg(test)]

@@ -313,6 +313,7 @@ proptest! {
         let boundary = T0 + 15 * 86_400;
         let trust = TrustAnchor {
             authority: "Example Health Board".into(),
+            serial: 1,
             root: w.root.verifying_key(),
             emergency: w.emergency.verifying_key(),
             case: SealingSecretKey::from_bytes([13; 32]).public_key(),

@@ -1515,6 +1515,7 @@ fn gen_query(f: &Fixture) -> Value {
 fn trust_anchor(f: &Fixture) -> TrustAnchor {
     TrustAnchor {
         authority: "Example Health Board".into(),
+        serial: 2,
         root: f.root.verifying_key(),
         emergency: f.emergency.verifying_key(),
         case: f.case.public_key(),
@@ -1546,11 +1547,15 @@ fn without_field(text: &str, name: &str) -> String {
         .filter(|l| !l.starts_with(name))
         .collect::<Vec<_>>()
         .join("\n")
+        + "\n"
 }
 
 fn gen_trust(f: &Fixture) -> Value {
     let anchor = trust_anchor(f);
-    let text = anchor.to_text();
+    // Every file below is a body (all but the signature line) signed by the root, unless it
+    // is named for its signature.
+    let text = anchor.body_text();
+    let signed = anchor.sign(&f.root);
     let root_b64 = base64_url(f.root.verifying_key().as_bytes());
     let jan_key = base64_url(&anchor.sealing[0].key.0);
     let feb_key = base64_url(&anchor.sealing[1].key.0);
@@ -1711,6 +1716,99 @@ fn gen_trust(f: &Fixture) -> Value {
             "trust_malformed",
             text.replace("2026-01-01 2026-02-01", "2026-01-01  2026-02-01"),
         ),
+        (
+            "trust_serial_zero",
+            "trust_malformed",
+            text.replace("serial: 2", "serial: 0"),
+        ),
+        (
+            "trust_serial_leading_zero",
+            "trust_malformed",
+            text.replace("serial: 2", "serial: 02"),
+        ),
+        (
+            "trust_missing_serial",
+            "trust_malformed",
+            without_field(&text, "serial"),
+        ),
+    ];
+    let mut negative: Vec<(&str, &str, String)> = negative
+        .into_iter()
+        .map(|(n, e, t)| (n, e, trust::sign_text(&t, &f.root)))
+        .collect();
+    // A server's swap of one key, the root's signature kept: refused as a whole.
+    let other_x = base64_url(&SealingSecretKey::from_bytes([0x77; 32]).public_key().0);
+    let other_ed = base64_url(
+        Ed25519Secret::from_bytes([0x78; 32])
+            .verifying_key()
+            .as_bytes(),
+    );
+    let emergency_line = format!(
+        "emergency: {}",
+        base64_url(f.emergency.verifying_key().as_bytes())
+    );
+    negative.extend([
+        ("trust_unsigned", "trust_unsigned", text.clone()),
+        (
+            "trust_case_key_swapped",
+            "trust_bad_signature",
+            signed.replace(&case_line, &format!("case: {other_x}")),
+        ),
+        (
+            "trust_emergency_key_swapped",
+            "trust_bad_signature",
+            signed.replace(&emergency_line, &format!("emergency: {other_ed}")),
+        ),
+        (
+            "trust_sealing_key_swapped",
+            "trust_bad_signature",
+            signed.replace(&jan_key, &other_x),
+        ),
+        (
+            "trust_signature_by_another_key",
+            "trust_bad_signature",
+            trust::sign_text(&text, &Ed25519Secret::from_bytes(seed(9))),
+        ),
+        (
+            "trust_signature_truncated",
+            "trust_bad_signature",
+            signed.replacen("signature: ", "signature: AAAA", 1)[..signed.len() - 6].to_owned()
+                + "\n",
+        ),
+        (
+            "trust_line_after_signature",
+            "trust_unsigned",
+            format!("{signed}# a comment after the signature\n"),
+        ),
+    ]);
+    // Replacing a pinned file (the one above, serial 2).
+    let with_serial = |serial: u64| {
+        TrustAnchor {
+            serial,
+            ..anchor.clone()
+        }
+        .sign(&f.root)
+    };
+    let other_root = Ed25519Secret::from_bytes(seed(9));
+    let another_authority = TrustAnchor {
+        root: other_root.verifying_key(),
+        serial: 3,
+        ..anchor.clone()
+    }
+    .sign(&other_root);
+    let replacing = [
+        ("trust_newer_serial_replaces", None, with_serial(3)),
+        ("trust_same_file_replaces", None, signed.clone()),
+        (
+            "trust_older_serial",
+            Some("trust_older_serial"),
+            with_serial(1),
+        ),
+        (
+            "trust_different_root",
+            Some("trust_different_root"),
+            another_authority,
+        ),
     ];
     // The same file written otherwise: each parses to exactly the anchor above.
     let accepted = [
@@ -1734,16 +1832,19 @@ fn gen_trust(f: &Fixture) -> Value {
             )
         }),
     ];
+    let accepted = accepted.map(|(n, t)| (n, trust::sign_text(&t, &f.root)));
     json!({
-        "description": "The authority trust file for keys.json authority_root, authority_emergency, authority_case, and authority_sealing (January 2026) and authority_sealing_next (February 2026). `sealing` lists the periods as Unix times. Negative files must fail with `error`; each `accepted` file is the same file written otherwise (line ends, spacing, field order) and must parse to the same values.",
-        "text": text,
+        "description": "The authority trust file for keys.json authority_root, authority_emergency, authority_case, and authority_sealing (January 2026) and authority_sealing_next (February 2026), signed by authority_root. `sealing` lists the periods as Unix times. Negative files must fail with `error`; each `accepted` file is the same file written otherwise (line ends, spacing, field order), signed again, and must parse to the same values. `replacing`: files offered while `text` is pinned; each parses, and replaces the pinned file unless it has an `error`.",
+        "text": signed,
         "authority": anchor.authority,
+        "serial": anchor.serial,
         "root": h(anchor.root.as_bytes()),
         "emergency": h(anchor.emergency.as_bytes()),
         "case": h(&anchor.case.0),
         "sealing": sealing_json(&anchor),
         "negative": negative.iter().map(|(n, e, t)| json!({"name": n, "error": e, "text": t})).collect::<Vec<_>>(),
         "accepted": accepted.iter().map(|(n, t)| json!({"name": n, "text": t})).collect::<Vec<_>>(),
+        "replacing": replacing.iter().map(|(n, e, t)| json!({"name": n, "error": e, "text": t})).collect::<Vec<_>>(),
     })
 }
 
@@ -2541,7 +2642,11 @@ fn trust_vectors() {
     assert_eq!(sealing_json(&t), v["sealing"]);
     assert_eq!(h(&t.case.0), v["case"].as_str().unwrap());
     assert_eq!(h(t.emergency.as_bytes()), v["emergency"].as_str().unwrap());
-    assert_eq!(t.to_text(), v["text"].as_str().unwrap());
+    assert_eq!(t.serial, v["serial"].as_u64().unwrap());
+    assert_eq!(
+        t.sign(&Ed25519Secret::from_bytes(seed(3))),
+        v["text"].as_str().unwrap()
+    );
     for n in v["negative"].as_array().unwrap() {
         let err = TrustAnchor::parse(n["text"].as_str().unwrap()).expect_err("negative");
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
@@ -2549,6 +2654,11 @@ fn trust_vectors() {
     for a in v["accepted"].as_array().unwrap() {
         let other = TrustAnchor::parse(a["text"].as_str().unwrap()).unwrap();
         assert_eq!(other, t, "{}", a["name"]);
+    }
+    for r in v["replacing"].as_array().unwrap() {
+        let offered = TrustAnchor::parse(r["text"].as_str().unwrap()).unwrap();
+        let got = offered.check_replaces(&t).err().map(|e| e.code());
+        assert_eq!(got, r["error"].as_str(), "{}", r["name"]);
     }
 }
 

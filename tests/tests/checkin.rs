@@ -448,3 +448,123 @@ fn share_case_is_sealed_to_the_authority() {
     let diary = tracer::open_case(&w.authority, &out).unwrap();
     assert_eq!(diary.visits[0].poster, crown);
 }
+
+/// The genuine trust file of `w` with one key swapped, its signature line kept: what a server
+/// that swaps a key would serve.
+fn with_swapped_key(w: &World, swap: &str) -> String {
+    let genuine = std::fs::read_to_string(w.authority.join("trust.txt")).unwrap();
+    let mut t = TrustAnchor::parse(&genuine).unwrap();
+    let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
+    match swap {
+        "case" => t.case = SealingSecretKey::generate(&mut rng).public_key(),
+        "emergency" => t.emergency = Ed25519Secret::generate(&mut rng).verifying_key(),
+        "sealing" => t.sealing[0].key = SealingSecretKey::generate(&mut rng).public_key(),
+        _ => unreachable!(),
+    }
+    let signature = genuine.lines().last().unwrap();
+    assert!(signature.starts_with("signature: "));
+    let tampered = format!("{}{signature}\n", t.body_text());
+    assert_ne!(tampered, genuine);
+    tampered
+}
+
+#[test]
+fn a_trust_file_with_a_swapped_key_is_refused_and_case_diaries_stay_sealed_to_the_authority() {
+    let w = world();
+    w.init("a");
+    let genuine = std::fs::read_to_string(w.authority.join("trust.txt")).unwrap();
+    let pinned = w.t.path().join("a").join("trust.txt");
+    for swap in ["case", "emergency", "sealing"] {
+        let file = w.t.path().join(format!("swapped-{swap}.txt"));
+        std::fs::write(&file, with_swapped_key(&w, swap)).unwrap();
+        // The phone refuses it in words and keeps the genuine file.
+        w.checkin("a")
+            .arg("trust")
+            .arg(&file)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("signature does not verify"))
+            .stderr(predicate::str::contains("nothing was changed"));
+        assert_eq!(std::fs::read_to_string(&pinned).unwrap(), genuine, "{swap}");
+        // A new diary refuses it as its first pin.
+        w.checkin(&format!("new-{swap}"))
+            .args(["init", "--server", &w.server, "--trust"])
+            .arg(&file)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("signature does not verify"));
+        // A server refuses to start with it.
+        let err = notify_server::spawn(
+            notify_server::figment()
+                .merge(("address", "127.0.0.1"))
+                .merge(("port", 0))
+                .merge(("data_dir", w.t.path().join(format!("data-{swap}"))))
+                .merge(("trust_file", &file))
+                .merge(("log_level", "off"))
+                .merge(("admin_enabled", false)),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("signature does not verify"),
+            "{err}"
+        );
+    }
+    // The case diary is sealed to the authority's genuine case key: its case key opens it.
+    let crown = poster("The Crown", 60);
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(now() - 3600)])
+        .assert()
+        .success();
+    let out = w.t.path().join("case.bin");
+    w.checkin("a")
+        .args(["share-case", "--yes", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let diary = tracer::open_case(&w.authority, &out).unwrap();
+    assert_eq!(diary.visits[0].poster, crown);
+}
+
+#[test]
+fn a_pinned_trust_file_moves_only_forward() {
+    let w = world();
+    w.init("a");
+    let first = w.t.path().join("serial-1.txt");
+    std::fs::copy(w.authority.join("trust.txt"), &first).unwrap();
+    // The authority adds a month: its trust file is signed again with the next serial.
+    let rotated = tests::ok(
+        w.t.path(),
+        "tracer",
+        &[
+            "authority",
+            "rotate",
+            "--authority",
+            w.authority.to_str().unwrap(),
+            "--ahead",
+            "13",
+        ],
+    );
+    assert!(!rotated.is_empty());
+    let newer =
+        TrustAnchor::parse(&std::fs::read_to_string(w.authority.join("trust.txt")).unwrap())
+            .unwrap();
+    assert_eq!(newer.serial, 2);
+    w.checkin("a")
+        .arg("trust")
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Serial: 2"))
+        .stdout(predicate::str::contains(newer.root_fingerprint()));
+    // The older file of the same authority is refused, and the newer one stays pinned.
+    w.checkin("a")
+        .arg("trust")
+        .arg(&first)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("older (serial 1)"));
+    assert_eq!(
+        std::fs::read_to_string(w.t.path().join("a").join("trust.txt")).unwrap(),
+        std::fs::read_to_string(w.authority.join("trust.txt")).unwrap()
+    );
+}

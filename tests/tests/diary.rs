@@ -275,20 +275,13 @@ fn an_alert_for_an_open_visit_is_updated_when_it_ends() {
 #[test]
 fn a_visit_no_sealing_period_covers_checks_out_and_says_why_nothing_was_queued() {
     let w = world();
-    let text = std::fs::read_to_string(w.authority.join("trust.txt")).unwrap();
-    let mut kept_one = false;
-    let old: String = text
-        .lines()
-        .filter_map(|l| match l.strip_prefix("sealing: ") {
-            Some(_) if kept_one => None,
-            Some(period) => {
-                kept_one = true;
-                let key = period.rsplit_once(' ').unwrap().1;
-                Some(format!("sealing: 2020-01-01 2020-02-01 {key}\n"))
-            }
-            None => Some(format!("{l}\n")),
-        })
-        .collect();
+    // The authority's file as it stood in 2020, signed by its root: one January period.
+    let auth = tracer::authority::load(&w.authority).unwrap();
+    let mut then = auth.trust.clone();
+    then.sealing.truncate(1);
+    then.sealing[0].from = 1_577_836_800; // 2020-01-01
+    then.sealing[0].until = 1_580_515_200; // 2020-02-01
+    let old = then.sign(&auth.root);
     let path = w.t.path().join("old-trust.txt");
     std::fs::write(&path, old).unwrap();
     w.checkin("a")

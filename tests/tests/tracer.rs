@@ -1543,6 +1543,9 @@ fn rotation_destroys_expired_sealing_keys_and_their_records_stay_closed() {
         TrustAnchor::parse(&std::fs::read_to_string(dir.join("trust.txt")).unwrap()).unwrap();
     assert!(rotated.sealing_key_at(now()).is_some());
     assert!(rotated.sealing_key_at(made).is_none());
+    // The root signed the new file with the next serial, so phones take it in place of the old.
+    assert_eq!(rotated.serial, trust.serial + 1);
+    rotated.check_replaces(&trust).unwrap();
     let (keys, _) = tracer::authority::load_sealing(&dir).unwrap();
     let why = keys.for_hour(hour).map(|_| ()).unwrap_err();
     assert!(why.contains("destroyed"), "{why}");

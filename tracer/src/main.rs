@@ -59,7 +59,8 @@ enum AuthorityCmd {
     /// Rotate the sealing keys: destroy each month's key once its records' retention has
     /// passed, and add months so the trust file covers the months ahead. Run it monthly.
     Rotate {
-        /// The authority directory holding sealing/ and trust.txt (root.key is not needed).
+        /// The authority directory holding sealing/, trust.txt and root.key (which signs the
+        /// new trust file).
         #[arg(long)]
         authority: PathBuf,
         /// Months ahead the trust file must cover (1 to 60).
@@ -453,10 +454,13 @@ fn authority_rotate(authority: PathBuf, ahead: u32) -> Result<(), Error> {
         println!("Added a sealing key for the month from {d}");
     }
     if r.trust_changed {
+        let trust = tracer::authority::read_trust(&authority.join(tracer::authority::TRUST_FILE))?;
         println!(
-            "{} changed: give it to the server (trust_file) and to the phone app's \
-             configuration, or phones cannot seal contact records for the new months",
-            authority.join(tracer::authority::TRUST_FILE).display()
+            "{} changed (signed by the root, serial {}): give it to the server (trust_file) and \
+             to the phones ('checkin trust FILE'; the web app takes it from the server), or \
+             phones cannot seal contact records for the new months",
+            authority.join(tracer::authority::TRUST_FILE).display(),
+            trust.serial
         );
     } else {
         println!(

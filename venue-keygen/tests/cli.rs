@@ -473,6 +473,7 @@ fn authority_and_tracer(
     let now = common::time::now();
     let trust = protocol::TrustAnchor {
         authority: "Test Health Board".into(),
+        serial: 1,
         root: root.verifying_key(),
         emergency: protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
@@ -483,7 +484,7 @@ fn authority_and_tracer(
             key: SealingSecretKey::generate(&mut rng).public_key(),
         }],
     };
-    std::fs::write(dir.join("trust.txt"), trust.to_text()).unwrap();
+    std::fs::write(dir.join("trust.txt"), trust.sign(&root)).unwrap();
     let cert = protocol::Certificate::issue_with_roles(
         &root,
         &tracer.verifying_key(),

@@ -17,7 +17,7 @@ import {
   vaultTag,
 } from "../src/protocol/derive.js";
 import { venueKeys } from "../src/protocol/keys.js";
-import { parseTrust, TrustError } from "../src/protocol/trust.js";
+import { checkReplaces, parseTrust, TrustError } from "../src/protocol/trust.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const load = (name: string): any =>
@@ -82,6 +82,7 @@ describe("trust.json", () => {
   test("the trust file", () => {
     const a = parseTrust(t.text);
     expect(a.authority).toBe(t.authority);
+    expect(a.serial).toBe(BigInt(t.serial));
     expect(hex(a.root)).toBe(t.root);
     expect(hex(a.emergency)).toBe(t.emergency);
     expect(hex(a.case)).toBe(t.case);
@@ -98,6 +99,16 @@ describe("trust.json", () => {
     let code = "";
     try {
       parseTrust(text);
+    } catch (e) {
+      code = e instanceof TrustError ? e.code : String(e);
+    }
+    expect(code).toBe(error);
+  });
+  const replacing: { name: string; text: string; error: string | null }[] = t.replacing;
+  test.each(replacing)("$name", ({ text, error }) => {
+    let code: string | null = null;
+    try {
+      checkReplaces(parseTrust(text), parseTrust(t.text));
     } catch (e) {
       code = e instanceof TrustError ? e.code : String(e);
     }

@@ -75,6 +75,7 @@ fn main() {
     // The trust file (also written as a seed below).
     let anchor = TrustAnchor {
         authority: "Fuzz Health Authority".into(),
+        serial: 1,
         root: w.root.verifying_key(),
         emergency: w.emergency.verifying_key(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
@@ -166,7 +167,7 @@ fn main() {
 
     let dir = Path::new("seeds").join("trust");
     fs::create_dir_all(&dir).expect("create seeds directory");
-    fs::write(dir.join("anchor"), anchor.to_text()).expect("write seed");
+    fs::write(dir.join("anchor"), anchor.sign(&w.root)).expect("write seed");
 
     // The server's JSON bodies.
     let json = |key: &str, bytes: &[u8]| {

@@ -37,6 +37,8 @@ pub struct App {
     pub durable: Arc<Durability>,
     /// The pinned authority.
     pub trust: TrustAnchor,
+    /// The pinned trust file's text, as the authority signed it.
+    pub trust_text: String,
     /// Settings.
     pub settings: Settings,
     /// Verifies bundles, caching certificates; holds the revocation list in force.

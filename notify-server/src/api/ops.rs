@@ -24,7 +24,7 @@ pub fn get_trust(app: &State<App>) -> Json<Trust> {
                 key: URL_SAFE_NO_PAD.encode(p.key.0),
             })
             .collect(),
-        trust_file: t.to_text(),
+        trust_file: app.trust_text.clone(),
     })
 }
 

@@ -84,7 +84,7 @@ pub struct WebApp {
 impl WebApp {
     /// The files for a server whose poster path is `path` and which pins `trust` (served as
     /// `trust.txt`: the app pins it at its first run, from the origin that serves its code).
-    pub fn new(path: &str, trust: &TrustAnchor) -> Result<WebApp, String> {
+    pub fn new(path: &str, trust_text: &str) -> Result<WebApp, String> {
         let rebase = |bytes: &[u8]| -> Vec<u8> {
             let text = String::from_utf8_lossy(bytes);
             text.replace(&format!("\"{BUILT_PATH}/"), &format!("\"{path}/"))
@@ -118,7 +118,7 @@ impl WebApp {
         add(
             "trust.txt",
             "text/plain; charset=utf-8",
-            trust.to_text().into_bytes(),
+            trust_text.as_bytes().to_vec(),
         )?;
         Ok(WebApp {
             files,

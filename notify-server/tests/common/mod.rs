@@ -57,6 +57,7 @@ impl Fixture {
         .unwrap();
         let trust = TrustAnchor {
             authority: "Test Authority".into(),
+            serial: 1,
             root: root.verifying_key(),
             emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
             case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
@@ -68,7 +69,7 @@ impl Fixture {
             }],
         };
         let trust_file = dir.join("trust.txt");
-        std::fs::write(&trust_file, trust.to_text()).unwrap();
+        std::fs::write(&trust_file, trust.sign(&root)).unwrap();
         let poster = Poster::sign(
             &VenueSecret::generate(&mut rng).keys(),
             PosterInfo {

@@ -5,7 +5,7 @@
 import { base64url, unbase64url } from "../protocol/bytes.js";
 import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, posterFromText, validityProblem } from "../protocol/poster.js";
-import { parseTrust, type TrustAnchor } from "../protocol/trust.js";
+import { chooseTrust, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
 import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t, tn } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
@@ -97,39 +97,41 @@ function screenName(): ScreenName {
   return app.pending ? "confirm" : "home";
 }
 
-/** The trust file that ships with the app (the service worker's copy once installed). */
-async function shippedTrust(): Promise<{ text: string; anchor: TrustAnchor } | null> {
+/** The trust file that ships with the app (the service worker's copy once installed), or null
+ * when it cannot be had now. */
+async function shippedTrust(): Promise<string | null> {
   try {
     const r = await request(new URL("trust.txt", import.meta.url).href);
-    if (!r.ok) return null;
-    const text = await r.text();
-    return { text, anchor: parseTrust(text) };
+    return r.ok ? await r.text() : null;
   } catch {
     return null; // offline, no answer, or not a trust file: the pinned one stays
   }
 }
 
-/** The trust file pinned at the first run. An opening never waits for the network once one
- * is pinned: the shipped file is compared in the background, a newer one from the same root
- * (new sealing periods) taken, and a different root refused and the first one kept. */
+/** The trust file pinned at the first run; later only a file signed by the pinned root with a
+ * serial not older replaces it (`chooseTrust`, spec section 16a). An opening never waits for
+ * the network once a file is pinned: the shipped one is compared in the background. */
 async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
-  const pinned = d.trust ? parseTrust(d.trust) : null;
-  if (!pinned) {
-    const shipped = await shippedTrust();
-    if (shipped) d.trust = shipped.text;
-    return shipped?.anchor ?? null;
+  const held = d.trust ? chooseTrust(d.trust, null) : null;
+  if (!held?.anchor) {
+    const chosen = chooseTrust(d.trust ?? null, await shippedTrust());
+    if (chosen.text !== null) d.trust = chosen.text;
+    if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
+    return chosen.anchor;
   }
-  void shippedTrust().then(async (shipped) => {
-    if (!shipped || shipped.text === app.diary.trust) return;
-    if (base64url(shipped.anchor.root) !== base64url(pinned.root)) {
-      say(t("trustChanged"), "error");
+  void shippedTrust().then(async (offered) => {
+    if (offered === null || offered === app.diary.trust) return;
+    const chosen = chooseTrust(app.diary.trust ?? null, offered);
+    if (chosen.refused) {
+      say(t("trustChanged", { why: chosen.refused.message }), "error");
       return;
     }
-    app.diary.trust = shipped.text;
-    app.trust = shipped.anchor;
+    if (chosen.text === null || chosen.anchor === null || chosen.text === app.diary.trust) return;
+    app.diary.trust = chosen.text;
+    app.trust = chosen.anchor;
     await save();
   });
-  return pinned;
+  return held.anchor;
 }
 
 /** Why the network failed, in the citizen's words. */
@@ -516,7 +518,9 @@ function home(): HTMLElement {
       h("dt", {}, t("authority")),
       h("dd", {}, app.trust?.authority ?? "—"),
       h("dt", {}, t("authorityFingerprint")),
-      h("dd", { class: "mono" }, app.trust ? (base64url(app.trust.root).match(/.{1,4}/g) ?? []).join(" ") : "—"),
+      h("dd", { class: "mono" }, app.trust ? rootFingerprint(app.trust) : "—"),
+      h("dt", {}, t("trustSerial")),
+      h("dd", {}, app.trust ? String(app.trust.serial) : "—"),
     ),
     button(
       t("eraseAll"),

@@ -54,6 +54,7 @@ export const en = {
   settingsTitle: "Settings",
   authority: "Health authority",
   authorityFingerprint: "Authority fingerprint",
+  trustSerial: "Authority file serial",
   eraseAll: "Erase everything",
   eraseConfirm: "Erase your whole diary from this phone? This cannot be undone.",
   erased: "Everything was erased.",
@@ -61,7 +62,7 @@ export const en = {
   noTrust:
     "This app has no health authority configured, so it cannot check posters. Ask whoever runs this site.",
   trustChanged:
-    "The server now names a different health authority than the one this phone trusts. The app keeps trusting the first one.",
+    "The server offered a health authority file that this phone refused ({why}). The app keeps trusting the one it holds.",
   insecure:
     "This page must be opened over HTTPS (or on this computer as localhost): the browser keeps your diary's key only for secure pages. Ask whoever runs this site.",
   shareThisVisit: "Share my contact details for this visit, so that contact tracers can reach me if there is an outbreak here",
@@ -255,6 +256,7 @@ export const cy: Messages = {
   settingsTitle: "Gosodiadau",
   authority: "Awdurdod iechyd",
   authorityFingerprint: "Ôl bys yr awdurdod",
+  trustSerial: "Rhif cyfresol ffeil yr awdurdod",
   eraseAll: "Dileu popeth",
   eraseConfirm: "Dileu eich dyddiadur cyfan o'r ffôn hwn? Does dim modd dadwneud hyn.",
   erased: "Cafodd popeth ei ddileu.",
@@ -262,7 +264,7 @@ export const cy: Messages = {
   noTrust:
     "Nid oes awdurdod iechyd wedi'i osod ar gyfer yr ap hwn, felly ni all wirio posteri. Gofynnwch i bwy bynnag sy'n rhedeg y wefan hon.",
   trustChanged:
-    "Mae'r gweinydd bellach yn enwi awdurdod iechyd gwahanol i'r un y mae'r ffôn hwn yn ymddiried ynddo. Mae'r ap yn dal i ymddiried yn yr un cyntaf.",
+    "Cynigiodd y gweinydd ffeil awdurdod iechyd a wrthodwyd gan y ffôn hwn ({why}). Mae'r ap yn dal i ymddiried yn yr un sydd ganddo.",
   insecure:
     "Rhaid agor y dudalen hon dros HTTPS (neu ar y cyfrifiadur hwn fel localhost): dim ond i dudalennau diogel y mae'r porwr yn cadw allwedd eich dyddiadur. Gofynnwch i bwy bynnag sy'n rhedeg y wefan hon.",
   shareThisVisit:

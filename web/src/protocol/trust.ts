@@ -1,8 +1,13 @@
-// The authority's trust file (spec section 16a), parsed strictly, in the order of its checks.
+// The authority's trust file (spec section 16a), parsed strictly, in the order of its checks,
+// its root's signature verified; and the rule by which a pinned file is replaced.
 
-import { unbase64url } from "./bytes.js";
+import { base64url, equal, unbase64url } from "./bytes.js";
 import { ed25519KeyOk, x25519KeyOk } from "./keys.js";
+import { verifyStrict } from "./poster.js";
 import { textProblem } from "./text.js";
+
+/** Ed25519 context of the root's signature over a trust file (Rust: `domain::TRUST_FILE`). */
+const TRUST_FILE_SIGNATURE = "checkin/v2/trust-file";
 
 export const TRUST_HEADER = "checkin-trust v1";
 export const MAX_SEALING_PERIODS = 64;
@@ -18,6 +23,8 @@ export interface SealingPeriod {
 
 export interface TrustAnchor {
   authority: string;
+  /** Grows with each file the authority issues. */
+  serial: bigint;
   root: Uint8Array;
   emergency: Uint8Array;
   case: Uint8Array;
@@ -53,17 +60,98 @@ export function sealingKeyAt(t: TrustAnchor, at: number): Uint8Array | null {
   return t.sealing.find((p) => p.from <= at && at < p.until)?.key ?? null;
 }
 
-export function parseTrust(text: string): TrustAnchor {
-  // Section 16a trims ASCII spaces, tabs and carriage returns only: String.prototype.trim
-  // would also remove a byte order mark and Unicode spaces, which the Rust reader keeps.
-  const trim = (s: string) => s.replace(/^[ \t\r]+|[ \t\r]+$/g, "");
-  const lines = text
+// Section 16a trims ASCII spaces, tabs and carriage returns only: String.prototype.trim
+// would also remove a byte order mark and Unicode spaces, which the Rust reader keeps.
+const trim = (s: string) => s.replace(/^[ \t\r]+|[ \t\r]+$/g, "");
+const meaningful = (text: string) =>
+  text
     .split("\n")
     .map(trim)
     .filter((l) => l !== "" && !l.startsWith("#"));
-  if (lines[0] !== TRUST_HEADER) {
+
+/** Parses a trust file strictly and verifies its signature under the root it names. */
+export function parseTrust(text: string): TrustAnchor {
+  if (meaningful(text)[0] !== TRUST_HEADER) {
     throw new TrustError("trust_not_a_trust_file", `it does not start with '${TRUST_HEADER}'`);
   }
+  // The last line is the signature; it covers every byte before it.
+  const end = text.replace(/[ \t\r\n]+$/, "");
+  const start = end.lastIndexOf("\n") + 1;
+  const body = text.slice(0, start);
+  const last = end.slice(start);
+  const colon = last.indexOf(":");
+  if (colon < 0 || trim(last.slice(0, colon)) !== "signature") {
+    throw new TrustError("trust_unsigned", "it does not end with the root's signature line");
+  }
+  const anchor = parseBody(body);
+  const sig = unbase64url(trim(last.slice(colon + 1)));
+  const message = new TextEncoder().encode(body);
+  if (!sig || !verifyStrict(anchor.root, TRUST_FILE_SIGNATURE, message, sig)) {
+    throw new TrustError(
+      "trust_bad_signature",
+      "its signature does not verify under its root key: it was altered after the authority signed it",
+    );
+  }
+  return anchor;
+}
+
+/** Whether `offered` may replace `pinned`: the same root, a serial not older (section 16a). */
+export function checkReplaces(offered: TrustAnchor, pinned: TrustAnchor): void {
+  if (!equal(offered.root, pinned.root)) {
+    throw new TrustError("trust_different_root", "it is of another authority than the pinned one");
+  }
+  if (offered.serial < pinned.serial) {
+    throw new TrustError(
+      "trust_older_serial",
+      `it is older (serial ${offered.serial}) than the pinned one (serial ${pinned.serial})`,
+    );
+  }
+}
+
+/** What a phone pins after being offered `offeredText` (null: none could be fetched) while
+ * holding `pinnedText` (null: nothing pinned yet): the first file pins itself; later only a
+ * file that `checkReplaces` the pinned one. `refused` says why an offered file was not taken;
+ * the pinned one then stays. */
+export function chooseTrust(
+  pinnedText: string | null,
+  offeredText: string | null,
+): { text: string | null; anchor: TrustAnchor | null; refused: TrustError | null } {
+  const asError = (e: unknown) =>
+    e instanceof TrustError ? e : new TrustError("trust_malformed", String(e));
+  if (pinnedText === null) {
+    if (offeredText === null) return { text: null, anchor: null, refused: null };
+    try {
+      return { text: offeredText, anchor: parseTrust(offeredText), refused: null };
+    } catch (e) {
+      return { text: null, anchor: null, refused: asError(e) };
+    }
+  }
+  let pinned: TrustAnchor;
+  try {
+    pinned = parseTrust(pinnedText);
+  } catch (e) {
+    // A damaged pin (or one from before files were signed): nothing is trusted.
+    return { text: pinnedText, anchor: null, refused: asError(e) };
+  }
+  if (offeredText === null || offeredText === pinnedText) {
+    return { text: pinnedText, anchor: pinned, refused: null };
+  }
+  try {
+    const offered = parseTrust(offeredText);
+    checkReplaces(offered, pinned);
+    return { text: offeredText, anchor: offered, refused: null };
+  } catch (e) {
+    return { text: pinnedText, anchor: pinned, refused: asError(e) };
+  }
+}
+
+/** The root key as people compare it: base64url in groups of four characters. */
+export function rootFingerprint(t: TrustAnchor): string {
+  return (base64url(t.root).match(/.{1,4}/g) ?? []).join(" ");
+}
+
+function parseBody(text: string): TrustAnchor {
+  const lines = meaningful(text);
   const malformed = (why: string) => new TrustError("trust_malformed", why);
   const fields = new Map<string, string>();
   const sealingLines: string[] = [];
@@ -76,7 +164,7 @@ export function parseTrust(text: string): TrustAnchor {
       sealingLines.push(value);
       continue;
     }
-    if (!["authority", "root", "emergency", "case"].includes(name)) {
+    if (!["authority", "serial", "root", "emergency", "case"].includes(name)) {
       throw malformed("unknown field");
     }
     if (fields.has(name)) throw malformed("a field appears twice");
@@ -86,6 +174,12 @@ export function parseTrust(text: string): TrustAnchor {
   if (authority === undefined) throw malformed("the authority field is missing");
   const problem = textProblem(authority, 64, true);
   if (problem) throw new TrustError("trust_invalid_name", `the authority name ${problem}`);
+  const serialText = fields.get("serial");
+  if (serialText === undefined) throw malformed("the serial field is missing");
+  if (!/^[1-9][0-9]*$/.test(serialText) || BigInt(serialText) > 0xffff_ffff_ffff_ffffn) {
+    throw malformed("the serial is not a whole number from 1 to 2^64 - 1 without leading zeros");
+  }
+  const serial = BigInt(serialText);
   const key32 = (value: string | undefined, what: string): Uint8Array => {
     if (value === undefined) throw malformed(`the ${what} field is missing`);
     const k = unbase64url(value);
@@ -128,5 +222,5 @@ export function parseTrust(text: string): TrustAnchor {
     seen.add(hexOf(key));
     sealing.push({ from: from * DAY, until: until * DAY, key });
   }
-  return { authority, root, emergency, case: caseKey, sealing };
+  return { authority, serial, root, emergency, case: caseKey, sealing };
 }
