@@ -187,7 +187,25 @@ function render(): void {
     }
   }
   off.replaceChildren();
+  // What the citizen has typed and not saved survives a redraw of the same screen (a sync
+  // finishing, the automatic check-out): an input with the same id takes it back. Not
+  // passphrases, which a redraw after use must clear.
+  const typed = new Map<string, string | boolean>();
+  if (name === app.shown) {
+    for (const e of Array.from(root.querySelectorAll<HTMLInputElement>("input[id]"))) {
+      if (e.type === "password") continue;
+      if (e.type === "checkbox" || e.type === "radio") {
+        if (e.checked !== e.defaultChecked) typed.set(e.id, e.checked);
+      } else if (e.value !== e.defaultValue) typed.set(e.id, e.value);
+    }
+  }
   root.replaceChildren(h("h1", {}, t("appName")), polite, urgent, screen);
+  for (const [id, value] of typed) {
+    const e = document.getElementById(id);
+    if (!(e instanceof HTMLInputElement)) continue;
+    if (typeof value === "boolean") e.checked = value;
+    else e.value = value;
+  }
   if (name !== app.shown) {
     app.shown = name;
     screen.querySelector<HTMLElement>("h2")?.setAttribute("tabindex", "-1");
