@@ -15,7 +15,7 @@ import { runSlots, sealEnded, SPACING_MS } from "./uploads.js";
 import { contactProblem } from "../protocol/vault.js";
 import { NetError, postJson, request } from "./net.js";
 import { alertBanner, alertsSection } from "./screens/alerts.js";
-import { askPermission, notifyOffer, notifySetting, showAutoOut, showVisit } from "./screens/notify.js";
+import { askPermission, notifyOffer, notifySetting, showAutoOut, showVisit, startWakeUps, stopWakeUps } from "./screens/notify.js";
 import { type CaseMode, caseScreen } from "./screens/case.js";
 import { elsewhereScreen } from "./screens/elsewhere.js";
 import { scanScreen, type ScanSession } from "./screens/scan.js";
@@ -65,6 +65,8 @@ interface App {
   caseCode?: { code: string; expiresAt: number };
   /** A case file hand-over the server has not settled (a 503, no answer): sent again as is. */
   caseHandover?: Handover;
+  /** The alert a tapped notification named, brought into view at the next render. */
+  showAlert?: string;
 }
 
 let app: App;
@@ -185,7 +187,25 @@ function render(): void {
     }
   }
   off.replaceChildren();
+  // What the citizen has typed and not saved survives a redraw of the same screen (a sync
+  // finishing, the automatic check-out): an input with the same id takes it back. Not
+  // passphrases, which a redraw after use must clear.
+  const typed = new Map<string, string | boolean>();
+  if (name === app.shown) {
+    for (const e of Array.from(root.querySelectorAll<HTMLInputElement>("input[id]"))) {
+      if (e.type === "password") continue;
+      if (e.type === "checkbox" || e.type === "radio") {
+        if (e.checked !== e.defaultChecked) typed.set(e.id, e.checked);
+      } else if (e.value !== e.defaultValue) typed.set(e.id, e.value);
+    }
+  }
   root.replaceChildren(h("h1", {}, t("appName")), polite, urgent, screen);
+  for (const [id, value] of typed) {
+    const e = document.getElementById(id);
+    if (!(e instanceof HTMLInputElement)) continue;
+    if (typeof value === "boolean") e.checked = value;
+    else e.value = value;
+  }
   if (name !== app.shown) {
     app.shown = name;
     screen.querySelector<HTMLElement>("h2")?.setAttribute("tabindex", "-1");
@@ -221,6 +241,7 @@ async function setNotify(on: boolean): Promise<void> {
   if (await save()) {
     render();
     void showVisit(app.diary);
+    void (app.diary.notify === "on" ? startWakeUps() : stopWakeUps());
   }
 }
 
@@ -509,7 +530,7 @@ function home(): HTMLElement {
     h("summary", {}, t("settingsTitle")),
     contactForm(),
     passphraseForm(),
-    notifySetting(d, (on) => void setNotify(on)) ?? "",
+    notifySetting(d, app.store.passphrase, (on) => void setNotify(on)) ?? "",
     h("h2", {}, t("browserKeepsTitle")),
     h("p", {}, t("introBrowser")),
     h(
@@ -772,7 +793,18 @@ function readFragment(): void {
   const hash = location.hash.slice(1);
   if (!hash) return;
   history.replaceState(null, "", location.pathname);
-  takePoster(hash);
+  // An alert's notification opens the app at that alert.
+  if (hash.startsWith("alert=")) app.showAlert = decodeURIComponent(hash.slice(6));
+  else takePoster(hash);
+}
+
+/** Brings the alert a notification named into view, its heading focused. */
+function focusAlert(): void {
+  const id = app.showAlert;
+  app.showAlert = undefined;
+  const card = id ? document.querySelector<HTMLElement>(`[data-alert="${CSS.escape(id)}"] h3`) : null;
+  card?.focus();
+  card?.scrollIntoView({ block: "start" });
 }
 
 function takePoster(text: string): void {
@@ -910,18 +942,25 @@ async function main(): Promise<void> {
   if (changed) await save();
   readFragment();
   render();
+  focusAlert();
   // The service worker checked out from a notification: read the diary it saved.
-  navigator.serviceWorker?.addEventListener("message", (ev: MessageEvent<{ diaryChanged?: boolean }>) => {
+  // Woken by a push or a periodic sync while this page is open, the worker leaves the sync to
+  // the page (one writer of the diary at a time). A tapped alert's notification names its alert.
+  navigator.serviceWorker?.addEventListener("message", (ev: MessageEvent<{ diaryChanged?: boolean; syncNow?: boolean; alert?: string }>) => {
+    if (ev.data?.syncNow && app.diary.started) void runSync();
     if (!ev.data?.diaryChanged) return;
     void app.store.load().then((d) => {
       app.diary = d;
+      app.showAlert = ev.data.alert;
       render();
+      focusAlert();
       void sealAndSave();
     });
   });
   window.addEventListener("hashchange", () => {
     readFragment();
     render();
+    focusAlert();
   });
   if ("serviceWorker" in navigator) {
     // The worker lives beside the script; its scope is the page's own path.
@@ -934,6 +973,8 @@ async function main(): Promise<void> {
   const random = crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
   setTimeout(() => {
     if (app.diary.started) void runSync().then(() => runUploads());
+    // Wake-ups renewed with the first sync, never at the opening itself.
+    if (app.diary.notify === "on") void startWakeUps();
     setInterval(() => {
       if (app.diary.started && document.visibilityState === "visible") void runSync();
     }, SYNC_EVERY_MS);

@@ -14,6 +14,7 @@ import { checkOut, openVisit } from "./diary.js";
 import { chooseLanguage } from "./messages.js";
 import { Store } from "./store.js";
 import { autoOutNote, CHECK_OUT_ACTION, checkedOutNote } from "./visitnote.js";
+import { PERIODIC_TAG, wake } from "./wake.js";
 
 declare const RELEASE: string;
 
@@ -22,6 +23,8 @@ const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `checkin-app-${RELEASE}`;
 /** How long the worker waits for the network when it must (a file missing from the cache). */
 const DEADLINE_MS = 8_000;
+/** How long a sync's request may take (as the page's). */
+const API_DEADLINE_MS = 20_000;
 /** How long an install waits for each file: it runs in the background, so it can wait. */
 const INSTALL_DEADLINE_MS = 60_000;
 const base = new URL(".", sw.location.href);
@@ -138,7 +141,8 @@ sw.addEventListener("fetch", (event) => {
 // diary again.
 sw.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const work = onNotification(event.action);
+  const alert = (event.notification.data as { alert?: unknown } | null)?.alert;
+  const work = onNotification(event.action, typeof alert === "string" ? alert : null);
   try {
     event.waitUntil(work);
   } catch {
@@ -146,7 +150,7 @@ sw.addEventListener("notificationclick", (event) => {
   }
 });
 
-async function onNotification(action: string): Promise<void> {
+async function onNotification(action: string, alert: string | null): Promise<void> {
   chooseLanguage(sw.navigator.languages);
   if (action === CHECK_OUT_ACTION) {
     const store = await Store.open();
@@ -164,7 +168,43 @@ async function onNotification(action: string): Promise<void> {
       return;
     }
   }
+  // An alert's notification opens the app at that alert (the page reads `#alert=ID`, which no
+  // request carries).
   const [page] = await sw.clients.matchAll({ type: "window" });
-  if (page) await page.focus();
-  else await sw.clients.openWindow(sw.registration.scope);
+  if (page) {
+    await page.focus();
+    if (alert) page.postMessage({ diaryChanged: true, alert });
+  } else {
+    await sw.clients.openWindow(alert ? `${sw.registration.scope}#alert=${encodeURIComponent(alert)}` : sw.registration.scope);
+  }
+}
+
+// Woken while the app may be closed: a push from the server (content-free) or a periodic
+// sync. An open page syncs itself (one writer of the diary at a time); otherwise the worker
+// syncs and matches here (wake.ts).
+sw.addEventListener("push", (event) => event.waitUntil(onWake("push")));
+sw.addEventListener("periodicsync", (event) => {
+  const e = event as ExtendableEvent & { tag?: string };
+  if (e.tag === PERIODIC_TAG) e.waitUntil(onWake("periodic"));
+});
+
+async function onWake(why: "push" | "periodic"): Promise<void> {
+  chooseLanguage(sw.navigator.languages);
+  const pages = await sw.clients.matchAll({ type: "window" });
+  if (pages.length) {
+    for (const c of pages) c.postMessage({ syncNow: true });
+    return;
+  }
+  const icon = new URL("icon-192.png", base).href;
+  try {
+    await wake(
+      why,
+      Math.floor(Date.now() / 1000),
+      (path) => get(new URL(path, sw.location.origin).href, API_DEADLINE_MS),
+      (note) => sw.registration.showNotification(...note),
+      icon,
+    );
+  } catch {
+    // The server unreachable or the diary unsaved: the next wake-up or opening tries again.
+  }
 }

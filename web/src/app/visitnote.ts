@@ -15,7 +15,7 @@ const hm = (secs: number): string => {
 };
 
 /** Notification options with actions, which TypeScript's DOM types do not list yet. */
-type Options = NotificationOptions & { actions?: { action: string; title: string }[]; timestamp?: number };
+export type Options = NotificationOptions & { actions?: { action: string; title: string }[]; timestamp?: number };
 
 /** The notification of an open visit. */
 export function openNote(v: VisitRec, icon: string): [string, Options] {

@@ -510,6 +510,119 @@ try {
     await ac.close();
   }
 
+  // Alerts reach a closed app. A phone that was at the Crown during the notice's window turns
+  // notifications on (which also asks for push wake-ups: Chromium here reaches no push service,
+  // so only that step may fail) and closes the app. With no page of the app open, a push is
+  // delivered to the service worker through the DevTools protocol, as a push service's would
+  // be; the worker opens the diary, syncs, matches and shows the alert's notification, read
+  // from the registration. Then the same for Periodic Background Sync on a second phone, and a
+  // push to a diary locked by a passphrase.
+  {
+    const crownPhone = async () => {
+      const ctx = await browser.newContext(phone);
+      await ctx.grantPermissions(["notifications"]);
+      const pg = await ctx.newPage();
+      const asked = [];
+      pg.on("request", (r) => asked.push(r.url()));
+      await pg.clock.setSystemTime(new Date((NOTICE_FROM + 600) * 1000));
+      await pg.goto(`${APP}#${CROWN}`);
+      await pg.getByRole("button", { name: "Start" }).click();
+      await pg.getByRole("button", { name: "Check in", exact: true }).click();
+      await pg.getByTestId("current-venue").waitFor();
+      await pg.clock.setSystemTime(new Date((NOTICE_FROM + 3000) * 1000));
+      await pg.getByRole("button", { name: "Check out" }).click();
+      await pg.getByText(/^Checked out of/).waitFor();
+      await pg.getByRole("button", { name: "Turn on notifications" }).click();
+      await pg.getByRole("heading", { name: "Notifications" }).waitFor({ state: "detached" });
+      await pg.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      // The page asks the server for its push key; the subscription itself needs a push service.
+      for (let i = 0; i < 50 && !asked.some((u) => u.endsWith("/v1/push/key")); i++) await new Promise((r) => setTimeout(r, 100));
+      const subscribed = await pg.evaluate(async () => (await (await navigator.serviceWorker.ready).pushManager.getSubscription().catch(() => null)) !== null);
+      // A page of another origin drives the DevTools protocol: no page of the app stays open.
+      const blank = await ctx.newPage();
+      await pg.close();
+      const cdp = await ctx.newCDPSession(blank);
+      const regs = new Map();
+      cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+        for (const r of registrations) if (!r.isDeleted) regs.set(r.scopeURL, r.registrationId);
+      });
+      await cdp.send("ServiceWorker.enable");
+      for (let i = 0; i < 50 && !regs.has(APP); i++) await new Promise((r) => setTimeout(r, 100));
+      check(regs.has(APP), `the app's service worker is registered: ${[...regs.keys()]}`);
+      return { ctx, cdp, blank, registrationId: regs.get(APP), asked, subscribed };
+    };
+    // The registration's notifications, read from the worker (started by the push if stopped).
+    const workerNotes = async (ctx) => {
+      for (const w of ctx.serviceWorkers().reverse()) {
+        const got = await w
+          .evaluate(async () => (await self.registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, data: n.data })))
+          .catch(() => null);
+        if (got) return got;
+      }
+      return [];
+    };
+    const waitNote = async (ctx, what, ok) => {
+      // A deadline, not a timing check: the worker syncs two weeks of hours, and this machine
+      // may be busy.
+      for (const end = Date.now() + 120_000; Date.now() < end; ) {
+        const got = (await workerNotes(ctx)).find(ok);
+        if (got) return got;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`failed: ${what}: ${JSON.stringify(await workerNotes(ctx))}`);
+    };
+    const origin = new URL(APP).origin;
+
+    const b = await crownPhone();
+    const t1 = Date.now();
+    await b.cdp.send("ServiceWorker.dispatchPeriodicSyncEvent", { origin, registrationId: b.registrationId, tag: "checkin-sync" });
+    await waitNote(b.ctx, "a periodic sync shows the alert's notification", (n) => n.title === "High risk: The Crown").catch(async (e) => {
+      // What the diary holds afterwards says whether the worker synced at all.
+      const pd = await b.ctx.newPage();
+      lastPage = pd;
+      await pd.goto(APP);
+      await pd.getByRole("heading", { name: "Alerts" }).first().waitFor();
+      throw new Error(`${e.message}; the app then shows: ${await pd.locator("section[aria-labelledby=alerts-title]").textContent()}`);
+    });
+    results.periodicToNotificationMs = Date.now() - t1;
+    await b.ctx.close();
+
+    const a = await crownPhone();
+    check(a.asked.every((u) => !u.includes(CROWN)), "turning notifications on sends nothing of the visit");
+    results.push = { subscribed: a.subscribed, keyAsked: a.asked.some((u) => u.endsWith("/v1/push/key")) };
+    const t0 = Date.now();
+    await a.cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: a.registrationId, data: "sync" });
+    const note = await waitNote(a.ctx, "a push shows the alert's notification", (n) => n.title.includes("The Crown"));
+    results.push.toNotificationMs = Date.now() - t0;
+    check(note.title === "High risk: The Crown" && note.body.includes("Book a test now"), `the notification names the venue and says what to do: ${JSON.stringify(note)}`);
+    // Tapping it opens the app at the alert (the URL the worker opens: #alert=ID).
+    const pa = await a.ctx.newPage();
+    lastPage = pa;
+    await pa.goto(`${APP}#alert=${encodeURIComponent(note.data.alert)}`);
+    await pa.getByTestId("alert").waitFor();
+    check(
+      (await pa.evaluate(() => document.activeElement?.closest("[data-testid=alert]")?.textContent ?? "")).includes("The Crown"),
+      "the app opens at the alert the notification named",
+    );
+    check(!pa.url().includes("#"), "the alert's id leaves the address bar");
+    await shot(pa, "15-alert-from-push");
+    // Locked by a passphrase, the worker cannot match: it says to open the app, and Settings
+    // says so.
+    await pa.locator("summary", { hasText: "Settings" }).click();
+    await pa.getByLabel("New passphrase").fill("correct horse 42");
+    await pa.getByLabel("Repeat the passphrase").fill("correct horse 42");
+    await pa.getByRole("button", { name: "Require this passphrase" }).click();
+    await pa.getByText("From now on, your passphrase opens this diary.").waitFor();
+    if (!(await pa.locator("details.settings").evaluate((e) => e.open))) await pa.locator("summary", { hasText: "Settings" }).click();
+    check(await pa.getByText(/cannot match new notices/).isVisible(), "the settings say what a locked diary's notifications can tell");
+    await axe(pa, "settings (locked, notifications on)");
+    await pa.close();
+    await a.cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: a.registrationId, data: "sync" });
+    await waitNote(a.ctx, "a locked diary's push says to open the app", (n) => n.title === "New notices: open the app to check");
+    await a.ctx.close();
+
+  }
+
   // A poster not valid yet is refused on the confirm screen, before "Check in", with its date.
   {
     const lc = await browser.newContext(phone);

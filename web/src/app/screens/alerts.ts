@@ -60,6 +60,7 @@ function alertCard(a: AlertRec, act: AlertsActions): HTMLElement {
     {
       class: `alert ${a.withdrawn ? "withdrawn" : high ? "high" : "low"}`,
       "data-testid": "alert",
+      "data-alert": a.id,
       ...(isNew ? { "data-unread": "" } : {}),
     },
     title,
