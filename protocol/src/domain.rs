@@ -51,6 +51,8 @@ pub const VAULT_INNER: &[u8] = b"checkin/v2/vault-inner";
 pub const CASE_DIARY: &[u8] = b"checkin/v2/case-diary";
 /// BLAKE3 derive_key context: an alert's identity on the phone (a visit and a notice's content).
 pub const ALERT_ID: &str = "checkin/v2/alert-id";
+/// BLAKE3 derive_key context: the code a notify server holds a case file under (section 16b).
+pub const CASE_CODE: &str = "checkin notify-server 2026 case code";
 
 /// The message an Ed25519 signature covers: `context || 0x00 || body`.
 ///

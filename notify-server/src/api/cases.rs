@@ -20,7 +20,7 @@ pub const CASE_HOLD_SECS: u64 = 86_400;
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// What a case code is derived from, besides the file (BLAKE3's key derivation context).
-const CODE_CONTEXT: &str = "checkin notify-server 2026 case code";
+const CODE_CONTEXT: &str = protocol::domain::CASE_CODE;
 
 /// The code for `file`: 12 characters (60 bits of a digest of the file) in groups of four,
 /// `ABCD-EFGH-JKLM`. Derived from the file rather than drawn at random, so that the same file
