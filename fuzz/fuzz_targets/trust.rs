@@ -12,6 +12,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(anchor) = TrustAnchor::parse(text) {
         let unsigned = TrustAnchor::parse(&anchor.body_text()).expect_err("a body is unsigned");
         assert_eq!(unsigned.code(), "trust_unsigned");
-        anchor.check_replaces(&anchor).expect("a file replaces itself");
+        anchor
+            .check_replaces(&anchor)
+            .expect("a file replaces itself");
     }
 });
