@@ -188,8 +188,11 @@ pub mod http {
         pub authority: String,
         /// The root Ed25519 public key.
         pub root: String,
-        /// The emergency approval Ed25519 public key (spec section 11a).
-        pub emergency: String,
+        /// The emergency officers' Ed25519 public keys, in the trust file's order (spec
+        /// section 11a).
+        pub emergency: Vec<String>,
+        /// How many officers must approve together.
+        pub emergency_threshold: usize,
         /// The case diary X25519 public key.
         pub case: String,
         /// The sealing periods, in order.
@@ -313,8 +316,9 @@ pub mod files {
         pub message: String,
     }
 
-    /// What `venue-keygen approve` (or `tracer authority approve`) writes and
-    /// `tracer notify publish` reads: the request and its signed approval.
+    /// What `venue-keygen approve` (or `tracer authority approve`, then
+    /// `tracer authority combine`) writes and `tracer notify publish` reads: the request and
+    /// its signed approval (spec section 11a.1).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Approval {
@@ -324,7 +328,22 @@ pub mod files {
         pub request: ApprovalRequest,
         /// `venue` or `authority`.
         pub approver: String,
-        /// The Ed25519 approval signature, base64url (64 bytes).
+        /// The venue's Ed25519 approval signature, base64url (64 bytes): for `venue` only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub signature: Option<String>,
+        /// The emergency officers' signatures: for `authority` only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub officers: Option<Vec<OfficerSignature>>,
+    }
+
+    /// One emergency officer's signature in an authority approval file.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct OfficerSignature {
+        /// The officer's Ed25519 public key, base64url (32 bytes), one of the trust file's
+        /// `emergency` keys.
+        pub key: String,
+        /// Their Ed25519 signature, base64url (64 bytes).
         pub signature: String,
     }
 

@@ -112,7 +112,7 @@ impl Session {
         }
         let mut computed: BTreeMap<String, AlertRec> = BTreeMap::new();
         let mut stats = ScanStats::default();
-        let emergency = self.trust.emergency;
+        let emergency = self.trust.emergency.clone();
         if let Ok(matcher) = Matcher::new(&visits, self.config.threshold_secs, emergency) {
             for a in matcher.scan_all(bundles.iter(), &mut stats) {
                 let (id, p, rec) = &owners[a.visit];

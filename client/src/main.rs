@@ -933,8 +933,18 @@ fn print_alert(a: &AlertRec, authority: &str, tz: &TimeZone) {
     if a.issuer.is_empty() {
         println!("  Issued under {authority}{approved}.");
     } else {
+        // The key's fingerprint tells apart two tracers certified under one name.
+        let key = (0..a.issuer_key.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(a.issuer_key.get(i..i + 2)?, 16).ok())
+            .collect::<Option<Vec<u8>>>()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .and_then(|b| protocol::VerifyingKey::from_bytes(&b).ok());
+        let fingerprint = key
+            .map(|k| format!(" (tracer key {})", protocol::cert::tracer_fingerprint(&k)))
+            .unwrap_or_default();
         println!(
-            "  Issued by {}, certified by {authority}{approved}.",
+            "  Issued by {}{fingerprint}, certified by {authority}{approved}.",
             a.issuer
         );
     }

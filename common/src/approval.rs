@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use api::files::{APPROVAL_FORMAT, APPROVAL_REQUEST_FORMAT, Approval, ApprovalRequest};
+use api::files::{
+    APPROVAL_FORMAT, APPROVAL_REQUEST_FORMAT, Approval, ApprovalRequest, OfficerSignature,
+};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::tz::TimeZone;
@@ -185,20 +187,41 @@ impl Checked {
         )
     }
 
-    /// The approval file for `approval`.
-    pub fn approval_file(&self, approval: &pa::Approval) -> Approval {
+    /// The approval file for `approval`; an authority approval names its officers by their
+    /// keys in `trust`.
+    pub fn approval_file(&self, approval: &pa::Approval, trust: &TrustAnchor) -> Approval {
+        let (signature, officers) = match approval {
+            pa::Approval::Venue(sig) => (Some(URL_SAFE_NO_PAD.encode(sig)), None),
+            pa::Approval::Authority(sigs) => (
+                None,
+                Some(
+                    sigs.iter()
+                        .filter_map(|s| {
+                            let key = trust.emergency.keys().get(usize::from(s.officer))?;
+                            Some(OfficerSignature {
+                                key: URL_SAFE_NO_PAD.encode(key.as_bytes()),
+                                signature: URL_SAFE_NO_PAD.encode(s.signature),
+                            })
+                        })
+                        .collect(),
+                ),
+            ),
+        };
         Approval {
             format: APPROVAL_FORMAT.to_owned(),
             request: self.request.clone(),
-            approver: approval.by.name().to_owned(),
-            signature: URL_SAFE_NO_PAD.encode(approval.signature),
+            approver: approval.by().name().to_owned(),
+            signature,
+            officers,
         }
     }
 }
 
-/// An approval, checked: the request it approves and the signature, verified with the
-/// venue's poster key or the emergency key of `trust`.
-pub fn check_approval(
+/// An approval file, checked up to the threshold: the request it approves and its
+/// signatures, each verified (the venue's poster key, or each officer's key of `trust`). An
+/// authority approval may still carry fewer officers than the threshold: [`check_approval`]
+/// refuses that, [`combine`] adds the missing ones.
+pub fn check_signatures(
     path: &Path,
     file: Approval,
     trust: &TrustAnchor,
@@ -220,28 +243,169 @@ pub fn check_approval(
             format!("it says '{}'", file.approver.escape_debug()),
         )
     })?;
-    let signature: [u8; 64] = crate::exchange::value(path, "signature", &file.signature)?;
+    let malformed = |why: &'static str| {
+        let e = FileError::Malformed(why.to_owned());
+        Error::refused(path, e.code(), &e)
+    };
+    let approval = match (by, &file.signature, &file.officers) {
+        (Approver::Venue, Some(sig), None) => {
+            pa::Approval::Venue(crate::exchange::value(path, "signature", sig)?)
+        }
+        (Approver::Venue, _, _) => {
+            return Err(malformed(
+                "a venue's approval carries one 'signature' and no 'officers'",
+            ));
+        }
+        (Approver::Authority, None, Some(officers)) => {
+            let mut sigs: Vec<pa::OfficerSignature> = Vec::with_capacity(officers.len());
+            for o in officers {
+                let key: [u8; 32] = crate::exchange::value(path, "officer key", &o.key)?;
+                let signature = crate::exchange::value(path, "signature", &o.signature)?;
+                let officer = VerifyingKey::from_bytes(&key)
+                    .ok()
+                    .and_then(|k| trust.emergency.index_of(&k))
+                    .ok_or_else(|| {
+                        refuse(
+                            ApprovalError::UnknownOfficer,
+                            format!(
+                                "key {} is not one of {}'s emergency officers in the trust file",
+                                o.key, trust.authority
+                            ),
+                        )
+                    })?;
+                if sigs.iter().any(|s| s.officer == officer) {
+                    return Err(refuse(
+                        ApprovalError::DuplicateOfficer,
+                        format!("officer key {} signed twice", o.key),
+                    ));
+                }
+                sigs.push(pa::OfficerSignature { officer, signature });
+            }
+            sigs.sort_by_key(|s| s.officer);
+            pa::Approval::Authority(sigs)
+        }
+        (Approver::Authority, _, _) => {
+            return Err(malformed(
+                "an authority approval carries 'officers' and no 'signature'",
+            ));
+        }
+    };
     let checked = check(path, file.request, trust, now)?;
-    let approval = pa::Approval { by, signature };
-    let venue_key: &VerifyingKey = checked.poster.verifying_key();
-    checked
-        .statement
-        .verify(&approval, venue_key, &trust.emergency)
-        .map_err(|_| {
-            refuse(
-                ApprovalError::BadSignature,
-                match by {
-                    Approver::Venue => format!(
-                        "it is not {}'s venue key's signature",
-                        checked.poster.info().name
-                    ),
-                    Approver::Authority => {
-                        format!("it is not the emergency key of {}", trust.authority)
-                    }
-                },
-            )
-        })?;
+    let bad = |detail: String| refuse(ApprovalError::BadSignature, detail);
+    match &approval {
+        pa::Approval::Venue(_) => checked
+            .statement
+            .verify(&approval, checked.poster.verifying_key(), &trust.emergency)
+            .map_err(|_| {
+                bad(format!(
+                    "it is not {}'s venue key's signature",
+                    checked.poster.info().name
+                ))
+            })?,
+        pa::Approval::Authority(sigs) => {
+            for s in sigs {
+                checked
+                    .statement
+                    .verify_officer(s, &trust.emergency)
+                    .map_err(|_| {
+                        bad(format!(
+                            "emergency officer {} of {} did not sign this request",
+                            s.officer, trust.authority
+                        ))
+                    })?;
+            }
+        }
+    }
     Ok((checked, approval))
+}
+
+/// An approval, checked: [`check_signatures`], and for an authority approval at least the
+/// trust file's threshold of officers.
+pub fn check_approval(
+    path: &Path,
+    file: Approval,
+    trust: &TrustAnchor,
+    now: u64,
+) -> Result<(Checked, pa::Approval), Error> {
+    let (checked, approval) = check_signatures(path, file, trust, now)?;
+    if let pa::Approval::Authority(sigs) = &approval
+        && sigs.len() < trust.emergency.threshold()
+    {
+        let e = ApprovalError::TooFewOfficers;
+        return Err(Error::refused(
+            path,
+            e.code(),
+            format!(
+                "{e} ({} of the {} the trust file requires: each further officer signs with \
+                 'tracer authority approve', then 'tracer authority combine' joins them)",
+                sigs.len(),
+                trust.emergency.threshold()
+            ),
+        ));
+    }
+    Ok((checked, approval))
+}
+
+/// Joins authority approvals of one request, each signed by one or more officers, into one
+/// approval that carries every officer's signature once: what the tracer publishes once it
+/// holds the threshold. Refuses, in words, files of different requests, a venue's approval,
+/// an officer who signed twice, and fewer officers in all than the threshold.
+pub fn combine(
+    files: &[(std::path::PathBuf, Approval)],
+    trust: &TrustAnchor,
+    now: u64,
+) -> Result<(Checked, pa::Approval), Error> {
+    let mut all: Vec<pa::OfficerSignature> = Vec::new();
+    let mut first: Option<Checked> = None;
+    for (path, file) in files {
+        let (checked, approval) = check_signatures(path, file.clone(), trust, now)?;
+        let pa::Approval::Authority(sigs) = approval else {
+            let e = ApprovalError::InvalidApprover;
+            return Err(Error::refused(
+                path,
+                e.code(),
+                "it is a venue's approval: only the emergency officers' approvals are combined",
+            ));
+        };
+        if let Some(f) = &first
+            && f.request != checked.request
+        {
+            return Err(Error::Invalid(format!(
+                "{} approves another request than {}: officers must sign the same request file",
+                path.display(),
+                files[0].0.display()
+            )));
+        }
+        for s in sigs {
+            if all.iter().any(|t| t.officer == s.officer) {
+                let e = ApprovalError::DuplicateOfficer;
+                return Err(Error::refused(
+                    path,
+                    e.code(),
+                    format!("{e} (officer {} signed in an earlier file too)", s.officer),
+                ));
+            }
+            all.push(s);
+        }
+        first.get_or_insert(checked);
+    }
+    let Some(checked) = first else {
+        return Err(Error::Invalid(
+            "give the officers' approval files to combine".into(),
+        ));
+    };
+    if all.len() < trust.emergency.threshold() {
+        let e = ApprovalError::TooFewOfficers;
+        return Err(Error::Invalid(format!(
+            "{e}: these files carry {} officer signature(s), and {} requires {}; ask another \
+             emergency officer to run 'tracer authority approve' on the request",
+            all.len(),
+            trust.authority,
+            trust.emergency.threshold()
+        )));
+    }
+    all.sort_by_key(|s| s.officer);
+    Ok((checked, pa::Approval::Authority(all)))
 }
 
 /// What a tracer checks besides [`check_approval`] before publishing: that the approval is

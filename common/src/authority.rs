@@ -1,18 +1,24 @@
-//! The authority's directory: its secret keys and its public trust file.
+//! The authority's directory: its secret keys and its public trust file; and the emergency
+//! officers' directories, one per officer, apart from it.
 //!
 //! ```text
 //! DIR/root.key                secret, mode 0600: "checkin-authority-root v1\nsecret: <base64url>\n"
-//! DIR/emergency.key           secret, mode 0600: "checkin-authority-emergency v1\nsecret: <base64url>\n"
 //! DIR/case.key                secret, mode 0600: "checkin-authority-case v1\nsecret: <base64url>\n"
 //! DIR/sealing/YYYY-MM-DD.key  secret, mode 0600: "checkin-authority-sealing v1\nsecret: <base64url>\n",
 //!                             one per sealing period, named by the period's first day
 //! DIR/trust.txt               public: the trust file servers and phones pin (spec section 16a)
+//!
+//! OFFICER/officer.key         secret, mode 0600: "checkin-emergency-officer v1\nsecret: <base64url>\n"
+//! OFFICER/officer.pub         public: "checkin-emergency-officer-pub v1\npublic: <base64url>\n"
 //! ```
 //!
 //! Key files are created with mode 0600 and never replaced: `init` refuses a directory that
 //! already holds any of them. Each key is meant for a different custodian (spec section 16a):
-//! the root certifies tracers; the emergency key approves notices for venues that cannot be
-//! reached (section 11a), so whoever holds it must not also hold a tracer key; the case key
+//! the root certifies tracers and signs the trust file, and stays offline; each emergency
+//! officer makes their own key on their own machine ([`officer_init`]) and hands the root's
+//! custodian only its public file, so that the root directory never holds an officer's key; a
+//! threshold of officers together approves notices for venues that cannot be reached (section
+//! 11a), and no officer may also hold a tracer key; the case key
 //! opens case diaries; the sealing keys open contact records, one month each, and
 //! [`rotate`] destroys each once no record sealed to it may still be asked for.
 
@@ -22,7 +28,7 @@ use jiff::ToSpan as _;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use protocol::trust::{SealingPeriod, format_day, parse_day};
-use protocol::{Ed25519Secret, SealingSecretKey, TrustAnchor};
+use protocol::{Ed25519Secret, EmergencyOfficers, SealingSecretKey, TrustAnchor, VerifyingKey};
 use rand_core::UnwrapErr;
 use zeroize::Zeroizing;
 
@@ -35,8 +41,12 @@ pub const ROOT_KEY: &str = "root.key";
 pub const CASE_KEY: &str = "case.key";
 /// Directory of the sealing keys, one file per period.
 pub const SEALING_DIR: &str = "sealing";
-/// File name of the emergency approval key.
-pub const EMERGENCY_KEY: &str = "emergency.key";
+/// File name of an emergency officer's secret key, in the officer's own directory.
+pub const OFFICER_KEY: &str = "officer.key";
+/// File name of an emergency officer's public key, in the officer's own directory.
+pub const OFFICER_PUB: &str = "officer.pub";
+/// Where [`init`] puts the officers of a development authority, inside its directory.
+pub const DEV_OFFICERS_DIR: &str = "officers";
 /// File name of the public trust file.
 pub const TRUST_FILE: &str = "trust.txt";
 /// File name of the authority's newest signed revocation list (public).
@@ -50,7 +60,10 @@ pub const SEALING_RETENTION_DAYS: u64 = 21;
 const ROOT_HEADER: &str = "checkin-authority-root v1";
 const CASE_HEADER: &str = "checkin-authority-case v1";
 const SEALING_HEADER: &str = "checkin-authority-sealing v1";
-const EMERGENCY_HEADER: &str = "checkin-authority-emergency v1";
+/// First line of an officer's secret key file.
+pub const OFFICER_HEADER: &str = "checkin-emergency-officer v1";
+/// First line of an officer's public key file.
+pub const OFFICER_PUB_HEADER: &str = "checkin-emergency-officer-pub v1";
 const DAY: u64 = 86_400;
 
 /// The root key, loaded with the trust file it matches.
@@ -113,14 +126,101 @@ fn new_period(dir: &Path, start: Date) -> Result<SealingPeriod, Error> {
     Ok(period)
 }
 
-/// Creates an authority in `dir`: root, emergency and case keys, sealing keys for
-/// [`DEFAULT_MONTHS`] months from the current one (all 0600), and the trust file.
-pub fn init(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
-    init_at(dir, name, crate::time::now(), DEFAULT_MONTHS)
+/// Creates an emergency officer's key in `dir` (its own directory, on the officer's own
+/// machine): `officer.key` (0600) and `officer.pub`, the public file the officer hands to the
+/// root's custodian. Returns the public key.
+pub fn officer_init(dir: &Path) -> Result<VerifyingKey, Error> {
+    for f in [OFFICER_KEY, OFFICER_PUB] {
+        if dir.join(f).exists() {
+            return Err(Error::Exists(dir.join(f)));
+        }
+    }
+    crate::files::create_dir(dir)?;
+    let key = Ed25519Secret::generate(&mut UnwrapErr(rand::rngs::SysRng));
+    write_new(
+        &dir.join(OFFICER_KEY),
+        key_text(OFFICER_HEADER, &key.to_bytes()).as_bytes(),
+        0o600,
+    )?;
+    let public = key.verifying_key();
+    write_new(
+        &dir.join(OFFICER_PUB),
+        crate::keyfile::text(OFFICER_PUB_HEADER, "public", public.as_bytes()).as_bytes(),
+        0o644,
+    )?;
+    Ok(public)
 }
 
-/// [`init`] at Unix time `now`, with `months` sealing periods (1 to 60).
-pub fn init_at(dir: &Path, name: &str, now: u64, months: u32) -> Result<TrustAnchor, Error> {
+/// Reads an officer's public file (`officer.pub`).
+pub fn read_officer_pub(path: &Path) -> Result<VerifyingKey, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    crate::keyfile::ed25519_public(path, &bytes, OFFICER_PUB_HEADER, "public")
+}
+
+/// An emergency officer's key, with the trust file that lists it.
+pub struct Officer {
+    /// The officer's signing key.
+    pub key: Ed25519Secret,
+    /// Its position among the trust file's `emergency` keys.
+    pub index: u8,
+    /// The trust file.
+    pub trust: TrustAnchor,
+}
+
+/// Loads an officer's key (`officer.key` in `dir`) and checks that the trust file at `trust`
+/// lists it among its emergency officers.
+pub fn load_officer(dir: &Path, trust: &Path) -> Result<Officer, Error> {
+    let key = Ed25519Secret::from_bytes(*read_key(&dir.join(OFFICER_KEY), OFFICER_HEADER)?);
+    let anchor = read_trust(trust)?;
+    let index = anchor
+        .emergency
+        .index_of(&key.verifying_key())
+        .ok_or_else(|| {
+            Error::BadFile(
+                trust.to_path_buf(),
+                format!(
+                    "it does not list the officer key in {} among {}'s emergency officers",
+                    dir.join(OFFICER_KEY).display(),
+                    anchor.authority
+                ),
+            )
+        })?;
+    Ok(Officer {
+        key,
+        index,
+        trust: anchor,
+    })
+}
+
+/// Creates a development authority in `dir`: [`init_at`] with three emergency officers, two of
+/// whom must approve together, whose directories are `dir/officers/1` to `3`. One directory
+/// then holds every key, which is for trying things out and for tests only: a real authority
+/// runs [`officer_init`] on each officer's machine and [`init_at`] with their public files.
+pub fn init(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
+    let mut keys = Vec::new();
+    for i in 1..=3 {
+        keys.push(officer_init(&dev_officer_dir(dir, i))?);
+    }
+    let officers = EmergencyOfficers::new(keys, 2)
+        .map_err(|e| Error::Invalid(format!("the development officers: {e}")))?;
+    init_at(dir, name, crate::time::now(), DEFAULT_MONTHS, officers)
+}
+
+/// The directory of officer `i` (from 1) of a development authority made by [`init`].
+pub fn dev_officer_dir(dir: &Path, i: usize) -> PathBuf {
+    dir.join(DEV_OFFICERS_DIR).join(i.to_string())
+}
+
+/// Creates an authority in `dir` at Unix time `now`: root and case keys, sealing keys for
+/// `months` months (1 to 60) from the current one (all 0600), and the trust file, which lists
+/// `officers` (their public keys only: each officer keeps their secret key).
+pub fn init_at(
+    dir: &Path,
+    name: &str,
+    now: u64,
+    months: u32,
+    officers: EmergencyOfficers,
+) -> Result<TrustAnchor, Error> {
     protocol::trust::check_authority_name(name)
         .map_err(|p| Error::Invalid(format!("the authority name {p}")))?;
     if !(1..=60).contains(&months) {
@@ -128,7 +228,7 @@ pub fn init_at(dir: &Path, name: &str, now: u64, months: u32) -> Result<TrustAnc
             "{months} months of sealing keys: give 1 to 60"
         )));
     }
-    for f in [ROOT_KEY, CASE_KEY, EMERGENCY_KEY, SEALING_DIR, TRUST_FILE] {
+    for f in [ROOT_KEY, CASE_KEY, SEALING_DIR, TRUST_FILE] {
         if dir.join(f).exists() {
             return Err(Error::Exists(dir.join(f)));
         }
@@ -137,7 +237,11 @@ pub fn init_at(dir: &Path, name: &str, now: u64, months: u32) -> Result<TrustAnc
     let mut rng = UnwrapErr(rand::rngs::SysRng);
     let root = Ed25519Secret::generate(&mut rng);
     let case = SealingSecretKey::generate(&mut rng);
-    let emergency = Ed25519Secret::generate(&mut rng);
+    if officers.index_of(&root.verifying_key()).is_some() {
+        return Err(Error::Invalid(
+            "an officer's key is the new root key: make each officer's key apart".into(),
+        ));
+    }
     let mut sealing = Vec::new();
     let mut start = month_start(now)?;
     for _ in 0..months {
@@ -151,14 +255,13 @@ pub fn init_at(dir: &Path, name: &str, now: u64, months: u32) -> Result<TrustAnc
         authority: name.to_owned(),
         serial: 1,
         root: root.verifying_key(),
-        emergency: emergency.verifying_key(),
+        emergency: officers,
         case: case.public_key(),
         sealing,
     };
     for (file, header, secret) in [
         (ROOT_KEY, ROOT_HEADER, root.to_bytes()),
         (CASE_KEY, CASE_HEADER, case.to_bytes()),
-        (EMERGENCY_KEY, EMERGENCY_HEADER, emergency.to_bytes()),
     ] {
         write_new(&dir.join(file), key_text(header, &secret).as_bytes(), 0o600)?;
     }
@@ -261,21 +364,6 @@ pub fn load_case(dir: &Path) -> Result<(SealingSecretKey, TrustAnchor), Error> {
     Ok((key, trust))
 }
 
-/// Loads the emergency approval key (`emergency.key`) from `dir`, checking it against the
-/// directory's trust file.
-pub fn load_emergency(dir: &Path) -> Result<(Ed25519Secret, TrustAnchor), Error> {
-    let path = dir.join(EMERGENCY_KEY);
-    let key = Ed25519Secret::from_bytes(*read_key(&path, EMERGENCY_HEADER)?);
-    let trust = read_trust(&dir.join(TRUST_FILE))?;
-    if trust.emergency != key.verifying_key() {
-        return Err(Error::BadFile(
-            dir.join(TRUST_FILE),
-            "its emergency key is not the one in emergency.key".into(),
-        ));
-    }
-    Ok((key, trust))
-}
-
 /// What [`rotate`] did.
 #[derive(Debug, Default)]
 pub struct Rotated {
@@ -359,11 +447,45 @@ mod tests {
     /// 2026-12-03 12:00 UTC.
     const NOW: u64 = 1_796_299_200;
 
+    fn officers() -> EmergencyOfficers {
+        let keys = [1u8, 2, 3]
+            .map(|i| Ed25519Secret::from_bytes([i; 32]).verifying_key())
+            .to_vec();
+        EmergencyOfficers::new(keys, 2).unwrap()
+    }
+
+    #[test]
+    fn an_officer_key_is_made_apart_and_found_in_the_trust_file() {
+        let t = tempfile::TempDir::new().unwrap();
+        let a = officer_init(&t.path().join("o1")).unwrap();
+        let b = officer_init(&t.path().join("o2")).unwrap();
+        assert_eq!(
+            read_officer_pub(&t.path().join("o1").join(OFFICER_PUB)).unwrap(),
+            a
+        );
+        assert!(matches!(
+            officer_init(&t.path().join("o1")),
+            Err(Error::Exists(_))
+        ));
+        let dir = t.path().join("root");
+        let officers = EmergencyOfficers::new(vec![a, b], 2).unwrap();
+        init_at(&dir, "Board", NOW, 1, officers).unwrap();
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let name = f.unwrap().file_name();
+            assert!(!name.to_string_lossy().contains("officer"), "{name:?}");
+        }
+        let o = load_officer(&t.path().join("o2"), &dir.join(TRUST_FILE)).unwrap();
+        assert_eq!(o.index, 1);
+        let stranger = t.path().join("o3");
+        officer_init(&stranger).unwrap();
+        assert!(load_officer(&stranger, &dir.join(TRUST_FILE)).is_err());
+    }
+
     #[test]
     fn init_covers_months_and_rotate_destroys_expired_keys() {
         let t = tempfile::TempDir::new().unwrap();
         let dir = t.path().join("a");
-        let trust = init_at(&dir, "Board", NOW, 3).unwrap();
+        let trust = init_at(&dir, "Board", NOW, 3, officers()).unwrap();
         let days: Vec<String> = trust
             .sealing
             .iter()
@@ -374,7 +496,7 @@ mod tests {
         assert!(trust.sealing_key_at(NOW).is_some());
         // A second init refuses the directory.
         assert!(matches!(
-            init_at(&dir, "Board", NOW, 3),
+            init_at(&dir, "Board", NOW, 3, officers()),
             Err(Error::Exists(_))
         ));
 
@@ -401,13 +523,13 @@ mod tests {
         // The root, case and emergency keys still match the rewritten trust file.
         load(&dir).unwrap();
         load_case(&dir).unwrap();
-        load_emergency(&dir).unwrap();
+        assert_eq!(trust2.emergency, trust.emergency);
     }
 
     #[test]
     fn a_lapsed_trust_file_keeps_the_keys_still_needed() {
         let t = tempfile::TempDir::new().unwrap();
-        let trust = init_at(t.path(), "Board", NOW, 1).unwrap();
+        let trust = init_at(t.path(), "Board", NOW, 1, officers()).unwrap();
         // 2027-01-10: December has ended, but its records may be asked for until 01-22.
         let later = NOW + 38 * DAY;
         let r = rotate(t.path(), later, 2).unwrap();
@@ -421,7 +543,7 @@ mod tests {
     #[test]
     fn a_destroyed_key_is_named_when_a_record_needs_it() {
         let t = tempfile::TempDir::new().unwrap();
-        let trust = init_at(t.path(), "Board", NOW, 2).unwrap();
+        let trust = init_at(t.path(), "Board", NOW, 2, officers()).unwrap();
         std::fs::remove_file(sealing_key_path(t.path(), trust.sealing[0].from)).unwrap();
         let (keys, _) = load_sealing(t.path()).unwrap();
         let why = keys.for_hour(NOW / 3600).unwrap_err();

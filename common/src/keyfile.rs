@@ -87,6 +87,8 @@ fn kind_name(header: &str) -> &'static str {
         "checkin-tracer-pub v1" => "a tracer public key file",
         "checkin-tracer-cert v1" => "a tracer certificate file",
         "checkin-tracer-key v1" => "a tracer secret key file",
+        "checkin-emergency-officer-pub v1" => "an emergency officer's public key file",
+        "checkin-emergency-officer v1" => "an emergency officer's secret key file",
         _ => "a key file",
     }
 }

@@ -143,6 +143,9 @@ fn every_valid_file_is_accepted_as_its_own_kind() {
         let text = v[field].as_str().unwrap();
         read(&c, kind, text).unwrap_or_else(|e| panic!("{kind}: {e}"));
     }
+    // Two emergency officers together approve in place of the venue.
+    let text = v["approval_by_authority"].as_str().unwrap();
+    read(&c, "approval", text).unwrap_or_else(|e| panic!("approval_by_authority: {e}"));
 }
 
 #[test]

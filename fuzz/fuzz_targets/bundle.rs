@@ -22,7 +22,7 @@ fn check(bytes: Vec<u8>) {
     assert_eq!(bundle.entries().len(), bundle.len());
     // A diary with one long visit to the fixed venue around every hour the seeds use.
     let visit = Visit::new(&w.poster, NOW - 12 * 3600, NOW).expect("valid visit");
-    let matcher = Matcher::new(&[visit], 60, w.emergency.verifying_key()).expect("valid diary");
+    let matcher = Matcher::new(&[visit], 60, w.emergency()).expect("valid diary");
     let mut stats = ScanStats::default();
     for alert in matcher.scan(&bundle, &mut stats) {
         assert!(alert.overlap_secs >= 60);

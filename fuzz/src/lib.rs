@@ -36,8 +36,19 @@ pub struct World {
     pub tracer: Ed25519Secret,
     /// Its certificate, valid from `T0` for 400 days.
     pub cert: Certificate,
-    /// The authority's emergency approval key.
-    pub emergency: Ed25519Secret,
+    /// The authority's three emergency officers' keys; two approve together.
+    pub officers: [Ed25519Secret; 3],
+}
+
+impl World {
+    /// The emergency officers as the trust file lists them, threshold 2.
+    pub fn emergency(&self) -> protocol::EmergencyOfficers {
+        protocol::EmergencyOfficers::new(
+            self.officers.iter().map(|k| k.verifying_key()).collect(),
+            2,
+        )
+        .expect("fixed officers")
+    }
 }
 
 /// The fixed world, built once per process.
@@ -76,7 +87,7 @@ pub fn world() -> &'static World {
             authority: SealingSecretKey::from_bytes([10; 32]),
             tracer,
             cert,
-            emergency: Ed25519Secret::from_bytes([12; 32]),
+            officers: [12u8, 13, 14].map(|b| Ed25519Secret::from_bytes([b; 32])),
         }
     })
 }

@@ -40,7 +40,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         authority: "Bench Authority".into(),
         serial: 1,
         root: root.verifying_key(),
-        emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
+        emergency: protocol::EmergencyOfficers::new(
+            vec![
+                protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+                protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+            ],
+            2,
+        )
+        .unwrap(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
         // One sealing period from 1970 to 2100.
         sealing: vec![protocol::SealingPeriod {
@@ -73,10 +80,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 severity: Severity::Low,
                 message: "Bench".into(),
                 // Sealed inside the entry: the server never sees it, so any value does here.
-                approval: Approval {
-                    by: Approver::Venue,
-                    signature: [0; 64],
-                },
+                approval: Approval::Venue([0; 64]),
             },
         };
         let b = sign_bundle(&tracer, &cert, now, &seal_notices(&mut rng, &[n])?)?;

@@ -56,7 +56,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         authority: "Bench Authority".into(),
         serial: 1,
         root: root.verifying_key(),
-        emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
+        emergency: protocol::EmergencyOfficers::new(
+            vec![
+                protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+                protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+            ],
+            2,
+        )
+        .unwrap(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
         // One sealing period from 1970 to 2100.
         sealing: vec![protocol::SealingPeriod {

@@ -93,8 +93,11 @@ fn trust_anchor(settings: &Settings) -> Result<(TrustAnchor, String), StartError
         "\n*** DEVELOPMENT AUTHORITY ***\n\
          No trust file is configured, so this server trusts a development authority whose\n\
          secret keys are in {}\n\
-         (root.key, case.key, sealing/; public trust file: trust.txt). Use it for trying things out\n\
-         only. In a deployment, set trust_file (ROCKET_TRUST_FILE) to the authority's trust file.\n",
+         (root.key, case.key, sealing/; the three emergency officers' keys, two of whom approve\n\
+         together, in officers/1 to officers/3; public trust file: trust.txt). One directory\n\
+         holding every key can make phones alert alone: use it for trying things out only. In\n\
+         a deployment, set trust_file (ROCKET_TRUST_FILE) to the trust file of an authority\n\
+         whose officers made their own keys ('tracer authority officer-init').\n",
         abs.display()
     );
     Ok(trust)

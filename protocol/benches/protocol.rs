@@ -62,7 +62,7 @@ fn bench_checkin(c: &mut Criterion) {
 }
 
 struct Authority {
-    emergency: VerifyingKey,
+    emergency: EmergencyOfficers,
     root: Ed25519Secret,
     tracer: Ed25519Secret,
     cert: Certificate,
@@ -80,7 +80,13 @@ fn authority() -> Authority {
     )
     .unwrap();
     Authority {
-        emergency: Ed25519Secret::from_bytes([52; 32]).verifying_key(),
+        emergency: EmergencyOfficers::new(
+            [52u8, 53]
+                .map(|b| Ed25519Secret::from_bytes([b; 32]).verifying_key())
+                .to_vec(),
+            2,
+        )
+        .unwrap(),
         root,
         tracer,
         cert,
@@ -184,7 +190,7 @@ fn bench_matching(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new(name, n), &bs, |b, bs| {
             b.iter(|| {
                 let mut verifier = BundleVerifier::new(a.root.verifying_key());
-                let matcher = Matcher::new(&visits, 15 * 60, a.emergency).unwrap();
+                let matcher = Matcher::new(&visits, 15 * 60, a.emergency.clone()).unwrap();
                 let mut stats = ScanStats::default();
                 let mut alerts = 0;
                 for bytes in bs {
@@ -218,10 +224,7 @@ fn bench_bundle_verify(c: &mut Criterion) {
                         end: T0 + hours * 3600,
                         severity: Severity::Low,
                         message: String::new(),
-                        approval: Approval {
-                            by: Approver::Venue,
-                            signature: [0; 64],
-                        },
+                        approval: Approval::Venue([0; 64]),
                     },
                 }
             })

@@ -76,7 +76,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     // The authority certifies a tracer; the tracer notifies the café for 12:00–14:00.
     let root = Ed25519Secret::generate(&mut rng);
     let sealing = SealingSecretKey::generate(&mut rng);
-    let emergency = Ed25519Secret::generate(&mut rng);
+    // Two of three emergency officers approve together for a venue that cannot be reached.
+    let officers = (0..3)
+        .map(|_| Ed25519Secret::generate(&mut rng).verifying_key())
+        .collect();
+    let emergency = protocol::EmergencyOfficers::new(officers, 2)?;
     let tracer = Ed25519Secret::generate(&mut rng);
     let cert = Certificate::issue(
         &root,
@@ -113,7 +117,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let matcher = Matcher::new(
             &[v],
             protocol::matching::DEFAULT_THRESHOLD_SECS,
-            emergency.verifying_key(),
+            emergency.clone(),
         )?;
         let alerts = matcher.scan(&verified, &mut ScanStats::default());
         match alerts.first() {
@@ -145,7 +149,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         authority: "Example Health Board".into(),
         serial: 1,
         root: root.verifying_key(),
-        emergency: emergency.verifying_key(),
+        emergency,
         case: case_key.public_key(),
         sealing: vec![SealingPeriod {
             from: day - day % 86_400,

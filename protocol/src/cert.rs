@@ -224,8 +224,26 @@ impl Certificate {
         &self.name
     }
 
+    /// The tracer key as phones show it beside the name (spec section 13a), so that two
+    /// certificates of one name are told apart: the first 16 characters of the key's
+    /// base64url, in four groups of four.
+    pub fn tracer_fingerprint(&self) -> String {
+        tracer_fingerprint(&self.tracer_key)
+    }
+
     /// The canonical encoding.
     pub fn to_bytes(&self) -> &[u8] {
         &self.encoded
     }
+}
+
+/// [`Certificate::tracer_fingerprint`] of a tracer key.
+pub fn tracer_fingerprint(key: &VerifyingKey) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.as_bytes());
+    b64.as_bytes()[..16]
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -32,8 +32,10 @@ pub const BUNDLE_DIGEST: &str = "checkin/v2/notice-bundle-digest";
 pub const BUNDLE_SIGNATURE: &[u8] = b"checkin/v2/notice-bundle";
 /// BLAKE3 derive_key context: the digest that names a tracer certificate in an approval.
 pub const CERTIFICATE_DIGEST: &str = "checkin/v2/certificate-digest";
-/// Ed25519 context: a venue's (or the authority's emergency) approval of a notice.
+/// Ed25519 context: a venue's approval of a notice.
 pub const NOTICE_APPROVAL: &[u8] = b"checkin/v2/notice-approval";
+/// Ed25519 context: one emergency officer's share of the authority's approval of a notice.
+pub const EMERGENCY_APPROVAL: &[u8] = b"checkin/v2/emergency-approval";
 /// Ed25519 context: the root's signature over a revocation list.
 pub const REVOCATION_LIST: &[u8] = b"checkin/v2/revocation-list";
 /// Ed25519 context: the tracer's signature over a vault query body.

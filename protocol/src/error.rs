@@ -220,7 +220,7 @@ pub enum BundleError {
     TrailingBytes,
     /// Unknown format version.
     UnsupportedVersion(u8),
-    /// The bundle's notice length is not a multiple of 16 from 112 to 272.
+    /// The bundle's notice length is not a multiple of 16 from 112 to 528.
     InvalidNoticeLength(u16),
     /// The bundle has no notices.
     NoNotices,
@@ -370,6 +370,18 @@ pub enum NoticeError {
     InvalidApprover(u8),
     /// The approval does not verify under the approver's key.
     BadApproval,
+    /// An authority approval carries fewer officers' signatures than the trust file's
+    /// threshold.
+    TooFewOfficers {
+        /// Signatures it carries.
+        signed: usize,
+        /// The trust file's threshold.
+        threshold: usize,
+    },
+    /// An authority approval names an officer the trust file does not list.
+    UnknownOfficer(u8),
+    /// An authority approval carries one officer's signature twice.
+    DuplicateOfficer(u8),
     /// Too many entries for one bundle.
     TooManyEntries(usize),
     /// Too many venue notices for one bundle.
@@ -390,6 +402,9 @@ impl NoticeError {
             NoticeError::WindowOutsideHour => "notice_window_outside_hour",
             NoticeError::InvalidApprover(_) => "notice_invalid_approver",
             NoticeError::BadApproval => "notice_bad_approval",
+            NoticeError::TooFewOfficers { .. } => "notice_too_few_officers",
+            NoticeError::UnknownOfficer(_) => "notice_unknown_officer",
+            NoticeError::DuplicateOfficer(_) => "notice_duplicate_officer",
             NoticeError::TooManyEntries(_) => "notice_too_many_entries",
             NoticeError::TooManyNotices(_) => "notice_too_many_notices",
             NoticeError::NoEntries => "notice_no_entries",
@@ -423,6 +438,21 @@ impl fmt::Display for NoticeError {
             NoticeError::BadApproval => f.write_str(
                 "the notice's approval does not verify: neither the venue nor the authority \
                  approved it as published",
+            ),
+            NoticeError::TooFewOfficers { signed, threshold } => write!(
+                f,
+                "the authority's emergency approval carries {signed} officer signature(s), \
+                 fewer than the {threshold} the trust file requires: it cannot alert"
+            ),
+            NoticeError::UnknownOfficer(i) => write!(
+                f,
+                "the authority's emergency approval names officer {i}, whom the trust file \
+                 does not list: it cannot alert"
+            ),
+            NoticeError::DuplicateOfficer(i) => write!(
+                f,
+                "the authority's emergency approval carries officer {i}'s signature twice: \
+                 one officer counts once, so it cannot alert"
             ),
             NoticeError::TooManyEntries(n) => write!(
                 f,
@@ -752,6 +782,14 @@ pub enum TrustError {
     },
     /// The file names another root key than the pinned one.
     DifferentRoot,
+    /// The file lists fewer than 2 or more than 5 emergency keys, or a threshold that is not
+    /// a number from 2 to their count.
+    InvalidThreshold {
+        /// Emergency keys listed.
+        officers: usize,
+        /// The threshold given (0 when it is not a number).
+        threshold: usize,
+    },
 }
 
 impl TrustError {
@@ -767,6 +805,7 @@ impl TrustError {
             TrustError::BadSignature => "trust_bad_signature",
             TrustError::OlderSerial { .. } => "trust_older_serial",
             TrustError::DifferentRoot => "trust_different_root",
+            TrustError::InvalidThreshold { .. } => "trust_invalid_threshold",
         }
     }
 }
@@ -804,6 +843,16 @@ impl fmt::Display for TrustError {
             TrustError::DifferentRoot => f.write_str(
                 "the trust file is of another authority (another root key) than the pinned one: \
                  it was refused and the pinned one is kept",
+            ),
+            TrustError::InvalidThreshold {
+                officers,
+                threshold,
+            } => write!(
+                f,
+                "the trust file lists {officers} emergency key(s) with a threshold of \
+                 {threshold}: it must list 2 to 5 officers' keys and an emergency_threshold from \
+                 2 to their number, so that no single officer approves; ask the authority for \
+                 its trust file"
             ),
         }
     }
@@ -1125,6 +1174,13 @@ pub enum ApprovalError {
     InvalidApprover,
     /// The approval's signature does not verify under the approver's key.
     BadSignature,
+    /// An authority approval carries fewer officers' signatures than the trust file's
+    /// threshold.
+    TooFewOfficers,
+    /// An authority approval names a key that is not one of the trust file's officers.
+    UnknownOfficer,
+    /// An authority approval carries one officer's signature twice.
+    DuplicateOfficer,
     /// A tracer was given an approval of a request made with another certificate.
     NotOwnCertificate,
 }
@@ -1141,6 +1197,9 @@ impl ApprovalError {
             ApprovalError::InvalidApprover => "approval_invalid_approver",
             ApprovalError::BadSignature => "approval_bad_signature",
             ApprovalError::NotOwnCertificate => "approval_not_own_certificate",
+            ApprovalError::TooFewOfficers => "approval_too_few_officers",
+            ApprovalError::UnknownOfficer => "approval_unknown_officer",
+            ApprovalError::DuplicateOfficer => "approval_duplicate_officer",
         }
     }
 }
@@ -1167,6 +1226,16 @@ impl fmt::Display for ApprovalError {
                 "its signature is not the approver's: ask the venue to approve it again (or \
                  the authority, for an emergency approval)",
             ),
+            ApprovalError::TooFewOfficers => f.write_str(
+                "it carries fewer emergency officers' signatures than the trust file requires: \
+                 one officer alone cannot approve",
+            ),
+            ApprovalError::UnknownOfficer => {
+                f.write_str("it is signed by a key that is not one of the authority's officers")
+            }
+            ApprovalError::DuplicateOfficer => {
+                f.write_str("it carries one officer's signature twice: each officer counts once")
+            }
             ApprovalError::NotOwnCertificate => {
                 f.write_str("it approves a request made with another tracer certificate than yours")
             }

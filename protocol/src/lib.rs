@@ -26,7 +26,9 @@ mod wire;
 
 pub use ed25519_dalek::VerifyingKey;
 
-pub use approval::{Approval, Approver, Statement as ApprovalStatement};
+pub use approval::{
+    Approval, Approver, EmergencyOfficers, OfficerSignature, Statement as ApprovalStatement,
+};
 pub use case::{CaseDiary, CaseVisit};
 pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_file_tag, vault_tag};

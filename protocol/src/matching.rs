@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use ed25519_dalek::VerifyingKey;
 
-use crate::approval::{Approver, cert_digest};
+use crate::approval::{Approver, EmergencyOfficers, cert_digest};
 use crate::derive::{Tag, hours_covered, notice_tag};
 use crate::error::{NoticeError, VisitError};
 use crate::notice::{Bundle, NoticeOpener, NoticePayload, check_approval, entry_tag};
@@ -111,7 +111,7 @@ pub struct ScanStats {
     /// checks 1 to 5): a faulty tracer tool.
     pub malformed: usize,
     /// Notices that opened at a tag hit but carried no valid approval: a notice the venue (or
-    /// the authority's emergency key) did not approve, which never alerts.
+    /// a threshold of the authority's emergency officers) did not approve, which never alerts.
     pub unapproved: usize,
     /// Tag hits whose overlap stayed under the threshold.
     pub below_threshold: usize,
@@ -122,17 +122,17 @@ pub struct Matcher {
     visits: Vec<Visit>,
     index: HashMap<Tag, Slot>,
     threshold_secs: u64,
-    emergency_key: VerifyingKey,
+    officers: EmergencyOfficers,
 }
 
 impl Matcher {
-    /// Indexes the visits' hours. `threshold_secs` must be at least 1; `emergency_key` is the
-    /// trust file's `emergency` key, which approves notices for venues the authority could not
-    /// reach.
+    /// Indexes the visits' hours. `threshold_secs` must be at least 1; `officers` are the
+    /// trust file's emergency officers, a threshold of whom approves notices for venues the
+    /// authority could not reach.
     pub fn new(
         visits: &[Visit],
         threshold_secs: u64,
-        emergency_key: VerifyingKey,
+        officers: EmergencyOfficers,
     ) -> Result<Matcher, VisitError> {
         if threshold_secs == 0 {
             return Err(VisitError::ZeroThreshold);
@@ -156,7 +156,7 @@ impl Matcher {
             visits: visits.to_vec(),
             index,
             threshold_secs,
-            emergency_key,
+            officers,
         })
     }
 
@@ -200,7 +200,7 @@ impl Matcher {
                     &slot.venue_id,
                     &slot.venue_key,
                     digest,
-                    &self.emergency_key,
+                    &self.officers,
                 ) {
                     Ok(()) => {}
                     Err(_) => {
@@ -224,7 +224,7 @@ impl Matcher {
                             overlap_secs: overlap,
                             issuer: bundle.certificate().name().to_owned(),
                             issuer_key: *bundle.certificate().tracer_key(),
-                            approver: notice.approval.by,
+                            approver: notice.approval.by(),
                             notice: notice.clone(),
                         });
                     }

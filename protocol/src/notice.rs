@@ -1,13 +1,14 @@
 //! Exposure notices: venue notices and the tracer-signed bundles that carry them.
 //!
 //! A bundle carries a fresh 16-byte `salt`, a list of sealed **notices** (one per venue
-//! window: `start u64 | end u64 | severity u8 | approver u8 | approval[64] | msg_len u8 | msg |
+//! window: `start u64 | end u64 | severity u8 | approver u8 | approval | msg_len u8 | msg |
 //! zeros`, all padded to one length and sealed with ChaCha20-Poly1305 under
 //! `notice_key(venue_id, salt)`, nonce = the notice's index), and a list of 16-byte
 //! **entries**: the `notice_tag(venue_id, h)` of every hour each window covers, sorted and
 //! without repeats. Nothing on the wire says which entry belongs to which notice: a phone
 //! whose diary holds a matching tag tries the bundle's notices under that venue's key.
-//! The approval is the venue's (or the authority's emergency) signature over the notice: see
+//! The approval is the venue's signature over the notice (64 bytes), or the authority's
+//! emergency officers' signatures (`count u8 | count × (officer u8 | signature[64])`): see
 //! [`crate::approval`].
 //!
 //! A bundle is `0x02 | cert_len u16 | cert | created_at u64 | salt[16] | notice_len u16 |
@@ -23,7 +24,9 @@ use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag as AeadTag};
 use ed25519_dalek::{Signature, Signer, VerifyingKey};
 use rand_core::CryptoRng;
 
-use crate::approval::{Approval, Approver, Statement};
+use crate::approval::{
+    Approval, Approver, EmergencyOfficers, MAX_OFFICERS, OfficerSignature, Statement,
+};
 use crate::cert::{Certificate, MAX_CERT_LEN};
 use crate::derive::{SALT_LEN, TAG_LEN, Tag, hours_covered, notice_key, notice_tag};
 use crate::domain;
@@ -36,13 +39,16 @@ use crate::wire::{Reader, check_text, decode_text, put_u16, put_u32, put_u64};
 pub const BUNDLE_VERSION: u8 = 2;
 /// Size of one entry on the wire: a notice tag.
 pub const ENTRY_LEN: usize = TAG_LEN;
-/// Bytes of a notice plaintext before the message: start, end, severity, approver, approval
-/// and the message length.
-pub const NOTICE_FIXED_LEN: usize = 8 + 8 + 1 + 1 + 64 + 1;
+/// Bytes of a notice plaintext besides the approval and the message: start, end, severity,
+/// approver and the message length.
+pub const NOTICE_FIXED_LEN: usize = 8 + 8 + 1 + 1 + 1;
+/// Longest approval: [`MAX_OFFICERS`] officers' signatures.
+pub const MAX_APPROVAL_LEN: usize = 1 + MAX_OFFICERS * 65;
 /// Shortest sealed notice: a 96-byte plaintext and the 16-byte Poly1305 tag.
 pub const MIN_NOTICE_LEN: usize = 112;
-/// Longest sealed notice: a 256-byte plaintext and the 16-byte Poly1305 tag.
-pub const MAX_NOTICE_LEN: usize = 272;
+/// Longest sealed notice: a 512-byte plaintext (the longest approval and message fit) and the
+/// 16-byte Poly1305 tag.
+pub const MAX_NOTICE_LEN: usize = 528;
 /// Longest message, in bytes of UTF-8.
 pub const MAX_MESSAGE: usize = 160;
 /// Most entries in one bundle.
@@ -74,10 +80,11 @@ pub fn is_valid_notice_len(len: usize) -> bool {
     (MIN_NOTICE_LEN..=MAX_NOTICE_LEN).contains(&len) && len.is_multiple_of(16)
 }
 
-/// The sealed length a notice with a `message_len`-byte message needs: its plaintext rounded
-/// up to a multiple of 16 (at least 96), plus the 16-byte tag.
-pub fn notice_len_for(message_len: usize) -> usize {
-    let plain = (NOTICE_FIXED_LEN + message_len).div_ceil(16) * 16;
+/// The sealed length a notice needs whose approval is `approval_len` bytes and message
+/// `message_len` bytes: its plaintext rounded up to a multiple of 16 (at least 96), plus the
+/// 16-byte tag.
+pub fn notice_len_for(approval_len: usize, message_len: usize) -> usize {
+    let plain = (NOTICE_FIXED_LEN + approval_len + message_len).div_ceil(16) * 16;
     plain.max(MIN_NOTICE_LEN - 16) + 16
 }
 
@@ -120,17 +127,28 @@ pub struct NoticePayload {
     pub severity: Severity,
     /// The tracer's message, at most 160 bytes.
     pub message: String,
-    /// The venue's (or the authority's emergency) approval of this notice.
+    /// The venue's (or the authority's emergency officers') approval of this notice.
     pub approval: Approval,
 }
 
 impl NoticePayload {
-    /// Checks the window and message.
+    /// Checks the window and message, and that an authority approval carries 1 to
+    /// [`MAX_OFFICERS`] signatures.
     pub fn validate(&self) -> Result<(), NoticeError> {
+        if let Approval::Authority(s) = &self.approval
+            && !(1..=MAX_OFFICERS).contains(&s.len())
+        {
+            return Err(NoticeError::MalformedPayload);
+        }
         if self.end <= self.start || self.end - self.start > MAX_WINDOW_SECS {
             return Err(NoticeError::InvalidWindow);
         }
         check_text(&self.message, MAX_MESSAGE, false).map_err(NoticeError::InvalidMessage)
+    }
+
+    /// The sealed length this notice needs at least (see [`notice_len_for`]).
+    pub fn sealed_len(&self) -> usize {
+        notice_len_for(self.approval.encoded_len(), self.message.len())
     }
 
     /// What the approval signs, for this payload's venue and the bundle's certificate.
@@ -152,8 +170,8 @@ impl NoticePayload {
         put_u64(&mut p, self.start);
         put_u64(&mut p, self.end);
         p.push(self.severity.to_byte());
-        p.push(self.approval.by.to_byte());
-        p.extend_from_slice(&self.approval.signature);
+        p.push(self.approval.by().to_byte());
+        self.approval.encode(&mut p);
         let m = self.message.as_bytes();
         let n = m.len().min(MAX_MESSAGE);
         p.push(n as u8);
@@ -169,8 +187,23 @@ impl NoticePayload {
         let start = r.u64().map_err(bad)?;
         let end = r.u64().map_err(bad)?;
         let severity = Severity::from_byte(r.u8().map_err(bad)?)?;
-        let by = Approver::from_byte(r.u8().map_err(bad)?)?;
-        let signature = r.array::<64>().map_err(bad)?;
+        let approval = match Approver::from_byte(r.u8().map_err(bad)?)? {
+            Approver::Venue => Approval::Venue(r.array::<64>().map_err(bad)?),
+            Approver::Authority => {
+                let count = usize::from(r.u8().map_err(bad)?);
+                if !(1..=MAX_OFFICERS).contains(&count) {
+                    return Err(NoticeError::MalformedPayload);
+                }
+                let mut sigs = Vec::with_capacity(count);
+                for _ in 0..count {
+                    sigs.push(OfficerSignature {
+                        officer: r.u8().map_err(bad)?,
+                        signature: r.array::<64>().map_err(bad)?,
+                    });
+                }
+                Approval::Authority(sigs)
+            }
+        };
         let msg = r.short_bytes().map_err(bad)?;
         if msg.len() > MAX_MESSAGE || r.rest().iter().any(|&b| b != 0) {
             return Err(NoticeError::MalformedPayload);
@@ -181,7 +214,7 @@ impl NoticePayload {
             end,
             severity,
             message: message.to_owned(),
-            approval: Approval { by, signature },
+            approval,
         };
         payload.validate()?;
         Ok(payload)
@@ -204,7 +237,7 @@ pub fn seal_notice(
     notice_len: usize,
 ) -> Result<Vec<u8>, NoticeError> {
     payload.validate()?;
-    if !is_valid_notice_len(notice_len) || notice_len < notice_len_for(payload.message.len()) {
+    if !is_valid_notice_len(notice_len) || notice_len < payload.sealed_len() {
         return Err(NoticeError::MalformedPayload);
     }
     let key = notice_key(venue_id, salt);
@@ -265,17 +298,17 @@ pub fn open_notice(
 /// Checks an opened notice's approval as a phone does before alerting (spec section 11.3,
 /// step 7): for the bundle's certificate (`cert_digest`, see
 /// [`crate::approval::cert_digest`]), with the venue's poster key or the authority's emergency
-/// key from the trust file.
+/// officers from the trust file.
 pub fn check_approval(
     payload: &NoticePayload,
     venue_id: &VenueId,
     venue_key: &VerifyingKey,
     cert_digest: [u8; 32],
-    emergency_key: &VerifyingKey,
+    officers: &EmergencyOfficers,
 ) -> Result<(), NoticeError> {
     payload
         .statement(venue_id, cert_digest)
-        .verify(&payload.approval, venue_key, emergency_key)
+        .verify(&payload.approval, venue_key, officers)
 }
 
 /// [`open_notice`], then [`check_approval`].
@@ -288,10 +321,10 @@ pub fn open_approved_notice(
     sealed: &[u8],
     hour: u64,
     cert_digest: [u8; 32],
-    emergency_key: &VerifyingKey,
+    officers: &EmergencyOfficers,
 ) -> Result<NoticePayload, NoticeError> {
     let payload = open_notice(venue_id, salt, index, sealed, hour)?;
-    check_approval(&payload, venue_id, venue_key, cert_digest, emergency_key)?;
+    check_approval(&payload, venue_id, venue_key, cert_digest, officers)?;
     Ok(payload)
 }
 
@@ -340,10 +373,10 @@ pub fn seal_notices_with_salt(
         return Err(NoticeError::TooManyNotices(notices.len()));
     }
     let mut entries = Vec::new();
-    let mut longest = 0;
+    let mut notice_len = 0;
     for n in notices {
         n.payload.validate()?;
-        longest = longest.max(n.payload.message.len());
+        notice_len = notice_len.max(n.payload.sealed_len());
         for h in hours_covered(n.payload.start, n.payload.end) {
             entries.push(notice_tag(&n.venue_id, h));
         }
@@ -353,7 +386,6 @@ pub fn seal_notices_with_salt(
     if entries.len() > MAX_BUNDLE_ENTRIES {
         return Err(NoticeError::TooManyEntries(entries.len()));
     }
-    let notice_len = notice_len_for(longest);
     let sealed = notices
         .iter()
         .enumerate()

@@ -5,15 +5,18 @@
 //! authority: Example Health Board
 //! serial: 3
 //! root: <base64url Ed25519 public key>
-//! emergency: <base64url Ed25519 public key>
+//! emergency: <base64url Ed25519 public key of officer 0>
+//! emergency: <base64url Ed25519 public key of officer 1>
+//! emergency: <base64url Ed25519 public key of officer 2>
+//! emergency_threshold: 2
 //! case: <base64url X25519 public key>
 //! sealing: 2026-12-01 2027-01-01 <base64url X25519 public key>
 //! sealing: 2027-01-01 2027-02-01 <base64url X25519 public key>
 //! signature: <base64url Ed25519 signature by the root over every byte before this line>
 //! ```
 //!
-//! Lines starting with `#` and blank lines are ignored; every field but `sealing` appears
-//! exactly once. The root signs the file as a whole, so that a server that serves it cannot
+//! Lines starting with `#` and blank lines are ignored; every field but `sealing` and
+//! `emergency` appears exactly once. The root signs the file as a whole, so that a server that serves it cannot
 //! swap one of its keys; the serial only grows, so that an older file of the same authority
 //! cannot be served again in place of a newer one ([`TrustAnchor::check_replaces`]). Each `sealing` line names a period of UTC days, from its first day up to (not
 //! including) its second; the periods follow one another without gaps or overlaps.
@@ -22,6 +25,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signature, Signer as _, VerifyingKey};
 
+use crate::approval::EmergencyOfficers;
 use crate::domain;
 use crate::error::TrustError;
 use crate::keys::{Ed25519Secret, SealingPublicKey};
@@ -71,9 +75,10 @@ pub struct TrustAnchor {
     pub serial: u64,
     /// The root key that certifies tracers.
     pub root: VerifyingKey,
-    /// The emergency approval key: approves notices, in place of a venue the authority could
-    /// not reach (spec section 11a). Kept apart from the root and from every tracer.
-    pub emergency: VerifyingKey,
+    /// The emergency officers: a threshold of them together approves notices in place of a
+    /// venue the authority could not reach (spec section 11a). Each key is kept by one
+    /// officer, apart from the root and from every tracer.
+    pub emergency: EmergencyOfficers,
     /// The key case diaries are sealed to (spec section 15); no sealing period uses it.
     pub case: SealingPublicKey,
     /// The keys that receive the inner layer of vault records, one per period, in order.
@@ -186,13 +191,22 @@ impl TrustAnchor {
     pub fn body_text(&self) -> String {
         let mut out = format!(
             "{TRUST_HEADER}\n# Public. Servers and phones pin this file to know which authority to trust.\n\
-             authority: {}\nserial: {}\nroot: {}\nemergency: {}\ncase: {}\n",
+             authority: {}\nserial: {}\nroot: {}\n",
             self.authority,
             self.serial,
             URL_SAFE_NO_PAD.encode(self.root.as_bytes()),
-            URL_SAFE_NO_PAD.encode(self.emergency.as_bytes()),
-            URL_SAFE_NO_PAD.encode(self.case.0),
         );
+        for k in self.emergency.keys() {
+            out.push_str(&format!(
+                "emergency: {}\n",
+                URL_SAFE_NO_PAD.encode(k.as_bytes())
+            ));
+        }
+        out.push_str(&format!(
+            "emergency_threshold: {}\ncase: {}\n",
+            self.emergency.threshold(),
+            URL_SAFE_NO_PAD.encode(self.case.0)
+        ));
         for p in &self.sealing {
             out.push_str(&format!(
                 "sealing: {} {} {}\n",
@@ -244,9 +258,10 @@ impl TrustAnchor {
             .map(trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .skip(1);
-        let (mut authority, mut root, mut emergency, mut case) = (None, None, None, None);
+        let (mut authority, mut root, mut threshold, mut case) = (None, None, None, None);
         let mut serial = None;
         let mut sealing_lines = Vec::new();
+        let mut emergency_lines = Vec::new();
         for line in lines {
             let (key, value) = line
                 .split_once(':')
@@ -256,8 +271,12 @@ impl TrustAnchor {
                 "authority" => &mut authority,
                 "serial" => &mut serial,
                 "root" => &mut root,
-                "emergency" => &mut emergency,
+                "emergency_threshold" => &mut threshold,
                 "case" => &mut case,
+                "emergency" => {
+                    emergency_lines.push(value);
+                    continue;
+                }
                 "sealing" => {
                     sealing_lines.push(value);
                     continue;
@@ -287,16 +306,33 @@ impl TrustAnchor {
                 .ok_or(TrustError::InvalidKey)
         };
         let root = key32(root.as_deref(), "the root field is missing")?;
-        let emergency = key32(emergency.as_deref(), "the emergency field is missing")?;
+        if emergency_lines.is_empty() {
+            return Err(TrustError::Malformed("the emergency field is missing"));
+        }
+        let threshold = threshold.ok_or(TrustError::Malformed(
+            "the emergency_threshold field is missing",
+        ))?;
         let case = key32(case.as_deref(), "the case field is missing")?;
         let root = crate::keys::ed25519_public_key(&root).ok_or(TrustError::InvalidKey)?;
-        let emergency =
-            crate::keys::ed25519_public_key(&emergency).ok_or(TrustError::InvalidKey)?;
-        if emergency == root {
-            return Err(TrustError::Malformed(
-                "the emergency key must not be the root key",
-            ));
+        let mut officers = Vec::with_capacity(emergency_lines.len());
+        for line in &emergency_lines {
+            let key = key32(Some(line), "")?;
+            let key = crate::keys::ed25519_public_key(&key).ok_or(TrustError::InvalidKey)?;
+            if key == root || officers.contains(&key) {
+                return Err(TrustError::Malformed(
+                    "an emergency key appears twice, or is the root key",
+                ));
+            }
+            officers.push(key);
         }
+        // A threshold is a small decimal number; anything else reads as 0, which is refused.
+        let threshold = (threshold.len() <= 2
+            && threshold.bytes().all(|c| c.is_ascii_digit())
+            && !threshold.starts_with('0'))
+        .then(|| threshold.parse::<usize>().ok())
+        .flatten()
+        .unwrap_or(0);
+        let emergency = EmergencyOfficers::new(officers, threshold)?;
         if !crate::keys::x25519_public_key_ok(&case) {
             return Err(TrustError::InvalidKey);
         }

@@ -12,9 +12,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use protocol::case::CaseDiary;
-use protocol::notice::{
-    notice_len_for, open_notice, seal_notice, seal_notices, sign_bundle, verify_bundle,
-};
+use protocol::notice::{open_notice, seal_notice, seal_notices, sign_bundle, verify_bundle};
 use protocol::query::{sign_query, verify_query};
 use protocol::vault::{open_inner, seal_record, strip_outer};
 use protocol::*;
@@ -31,7 +29,15 @@ struct World {
     tracer: Ed25519Secret,
     cert: Certificate,
     authority: SealingSecretKey,
-    emergency: Ed25519Secret,
+    /// Three emergency officers, two of whom approve together.
+    officers: [Ed25519Secret; 3],
+}
+
+impl World {
+    fn emergency(&self) -> EmergencyOfficers {
+        EmergencyOfficers::new(self.officers.iter().map(|k| k.verifying_key()).collect(), 2)
+            .unwrap()
+    }
 }
 
 /// A payload for the world's venue, approved by the venue for the world's certificate.
@@ -78,7 +84,7 @@ fn world() -> &'static World {
         )
         .unwrap();
         World {
-            emergency: Ed25519Secret::from_bytes([10; 32]),
+            officers: [10u8, 13, 14].map(|b| Ed25519Secret::from_bytes([b; 32])),
             venue,
             poster,
             root,
@@ -217,8 +223,8 @@ proptest! {
         let w = world();
         let start = T0 + start_off;
         let payload = approved(start, start + len, if high { Severity::High } else { Severity::Low }, &message);
-        let n = seal_notice(&w.poster.venue_id(), &salt, index, &payload, notice_len_for(message.len())).unwrap();
-        prop_assert_eq!(n.len(), notice_len_for(message.len()));
+        let n = seal_notice(&w.poster.venue_id(), &salt, index, &payload, payload.sealed_len()).unwrap();
+        prop_assert_eq!(n.len(), payload.sealed_len());
         // Reached through the first and the last hour of the window.
         let hours = hours_covered(payload.start, payload.end);
         for h in [*hours.start(), *hours.end()] {
@@ -236,7 +242,7 @@ proptest! {
         let w = world();
         let payload = approved(T0, T0 + 60, Severity::Low, "m");
         let h = hour_of(T0);
-        let n = seal_notice(&w.poster.venue_id(), &salt, 0, &payload, notice_len_for(1)).unwrap();
+        let n = seal_notice(&w.poster.venue_id(), &salt, 0, &payload, payload.sealed_len()).unwrap();
         for i in 0..n.len() {
             let mut t = n.clone();
             t[i] ^= flip;
@@ -315,7 +321,7 @@ proptest! {
             authority: "Example Health Board".into(),
             serial: 1,
             root: w.root.verifying_key(),
-            emergency: w.emergency.verifying_key(),
+            emergency: w.emergency(),
             case: SealingSecretKey::from_bytes([13; 32]).public_key(),
             sealing: vec![
                 SealingPeriod { from: T0, until: boundary, key: w.authority.public_key() },
@@ -483,7 +489,7 @@ proptest! {
             let venue = if other_venue[i] { &other } else { &w.poster };
             Visit::new(venue, a, d).unwrap()
         }).collect();
-        let matcher = Matcher::new(&diary, threshold, w.emergency.verifying_key()).unwrap();
+        let matcher = Matcher::new(&diary, threshold, w.emergency()).unwrap();
         let alerts = matcher.scan(&bundle, &mut ScanStats::default());
         let expected = reference_alerts(&visits, window, threshold);
         let expected_other = other_window.map(|ow| reference_alerts(&visits, ow, threshold));
@@ -517,7 +523,7 @@ fn tampered_poster_with_valid_resignature_is_another_venue() {
 
 #[test]
 fn zero_threshold_is_refused() {
-    let key = world().emergency.verifying_key();
+    let key = world().emergency();
     assert_eq!(
         Matcher::new(&[], 0, key).err(),
         Some(VisitError::ZeroThreshold)
@@ -528,11 +534,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// No single key makes a phone alert: whatever one party changes in the statement, or
-    /// whichever key other than the venue's (or the emergency key) signs, the notice opens
-    /// but never alerts, and is counted as unapproved.
+    /// whichever key other than the venue's (or a threshold of the emergency officers) signs,
+    /// and one officer alone, the notice opens but never alerts, and is counted as unapproved.
     #[test]
-    fn only_the_venue_or_the_emergency_key_approves(
-        which in 0usize..8,
+    fn only_the_venue_or_a_threshold_of_officers_approves(
+        which in 0usize..12,
         flip in any_flip(),
         byte in 0usize..64,
         seed in any::<u64>(),
@@ -547,13 +553,28 @@ proptest! {
             severity: Severity::High,
             message: "m".into(),
         };
+        let officer = |i: usize, s: &ApprovalStatement| s.sign_as_officer(i as u8, &w.officers[i]);
         let approval = match which {
-            0 => s.approve_as_authority(&w.tracer),
-            1 => s.approve_as_authority(&w.root),
+            0 => Approval::Authority(vec![s.sign_as_officer(0, &w.tracer), officer(1, &s)]),
+            1 => Approval::Authority(vec![s.sign_as_officer(0, &w.root), officer(1, &s)]),
             2 => s.approve_as_venue(&VenueSecret::from_bytes([12; 32]).keys()),
-            3 => {
-                let mut a = s.approve_as_venue(&w.venue);
+            3 => match s.approve_as_venue(&w.venue) {
+                Approval::Venue(mut sig) => {
+                    sig[byte] ^= flip;
+                    Approval::Venue(sig)
+                }
+                a => a,
+            },
+            8 => Approval::Authority(vec![officer(byte % 3, &s)]),
+            9 => Approval::Authority(vec![officer(byte % 3, &s), officer(byte % 3, &s)]),
+            10 => {
+                let mut a = officer(1, &s);
                 a.signature[byte] ^= flip;
+                Approval::Authority(vec![officer(0, &s), a])
+            }
+            11 => {
+                let a = Approval::Authority(vec![officer(0, &s), officer(2, &s)]);
+                s.message = "another message".into();
                 a
             }
             4 => {
@@ -583,7 +604,7 @@ proptest! {
         let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400, &entries).unwrap();
         let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400).unwrap();
         let diary = [Visit::new(&w.poster, start, end).unwrap()];
-        let matcher = Matcher::new(&diary, 60, w.emergency.verifying_key()).unwrap();
+        let matcher = Matcher::new(&diary, 60, w.emergency()).unwrap();
         let mut stats = ScanStats::default();
         prop_assert!(matcher.scan(&bundle, &mut stats).is_empty());
         prop_assert_eq!(stats.unapproved, 1);
@@ -591,7 +612,7 @@ proptest! {
 }
 
 #[test]
-fn the_emergency_key_approves_for_an_unreachable_venue() {
+fn two_emergency_officers_approve_for_an_unreachable_venue() {
     let w = world();
     let s = ApprovalStatement {
         venue_id: w.poster.venue_id(),
@@ -601,7 +622,10 @@ fn the_emergency_key_approves_for_an_unreachable_venue() {
         severity: Severity::Low,
         message: "m".into(),
     };
-    let a = s.approve_as_authority(&w.emergency);
+    let a = Approval::Authority(vec![
+        s.sign_as_officer(2, &w.officers[2]),
+        s.sign_as_officer(0, &w.officers[0]),
+    ]);
     let notice = VenueNotice {
         venue_id: w.poster.venue_id(),
         payload: s.into_payload(a),
@@ -610,7 +634,7 @@ fn the_emergency_key_approves_for_an_unreachable_venue() {
     let bytes = sign_bundle(&w.tracer, &w.cert, T0 + 86_400, &entries).unwrap();
     let bundle = verify_bundle(&w.root.verifying_key(), &bytes, T0 + 86_400).unwrap();
     let diary = [Visit::new(&w.poster, T0 + 3600, T0 + 7200).unwrap()];
-    let matcher = Matcher::new(&diary, 60, w.emergency.verifying_key()).unwrap();
+    let matcher = Matcher::new(&diary, 60, w.emergency()).unwrap();
     let alerts = matcher.scan(&bundle, &mut ScanStats::default());
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].approver, Approver::Authority);

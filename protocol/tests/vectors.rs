@@ -92,7 +92,8 @@ struct Fixture {
     cert: Certificate,
     publish_only: Certificate,
     query_only: Certificate,
-    emergency: Ed25519Secret,
+    /// The authority's three emergency officers; two of them approve together.
+    officers: [Ed25519Secret; 3],
     case: SealingSecretKey,
     sealing_next: SealingSecretKey,
 }
@@ -158,7 +159,7 @@ fn fixture() -> Fixture {
         poster,
         poster2,
         cert,
-        emergency: Ed25519Secret::from_bytes(seed(6)),
+        officers: [6, 12, 13].map(|l| Ed25519Secret::from_bytes(seed(l))),
         case: SealingSecretKey::from_bytes(seed(10)),
         sealing_next: SealingSecretKey::from_bytes(seed(11)),
         publish_only,
@@ -190,14 +191,14 @@ fn ed25519_json(k: &Ed25519Secret) -> Value {
 fn gen_keys(f: &Fixture) -> Value {
     let other_sealing = SealingSecretKey::from_bytes(seed(7));
     json!({
-        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json; authority_case is the trust file's case key, which case.json's diary is sealed to; authority_sealing is the trust file's sealing key for January 2026 (vault.json) and authority_sealing_next its key for February 2026; authority_emergency is the trust file's emergency approval key, which approves notice.json's notice for venue2.",
+        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json; authority_case is the trust file's case key, which case.json's diary is sealed to; authority_sealing is the trust file's sealing key for January 2026 (vault.json) and authority_sealing_next its key for February 2026; authority_officers are the trust file's three emergency officers' keys (its `emergency` lines, officers 0, 1 and 2), two of whom together approve notice.json's notice for venue2.",
         "venue": venue_keys_json(&f.venue),
         "venue2": venue_keys_json(&f.venue2),
         "other_root": ed25519_json(&Ed25519Secret::from_bytes(seed(9))),
         "impostor_tracer": ed25519_json(&Ed25519Secret::from_bytes(seed(8))),
         "other_authority_sealing": {"x25519_secret": h(other_sealing.to_bytes().as_ref()), "x25519_public": h(&other_sealing.public_key().0)},
         "authority_root": {"ed25519_secret": h(f.root.to_bytes().as_ref()), "ed25519_public": h(f.root.verifying_key().as_bytes())},
-        "authority_emergency": ed25519_json(&f.emergency),
+        "authority_officers": f.officers.iter().map(ed25519_json).collect::<Vec<_>>(),
         "authority_sealing": {"x25519_secret": h(f.authority.to_bytes().as_ref()), "x25519_public": h(&f.authority.public_key().0)},
         "authority_sealing_next": {"x25519_secret": h(f.sealing_next.to_bytes().as_ref()), "x25519_public": h(&f.sealing_next.public_key().0)},
         "authority_case": {"x25519_secret": h(f.case.to_bytes().as_ref()), "x25519_public": h(&f.case.public_key().0)},
@@ -592,9 +593,10 @@ fn gen_certificate(f: &Fixture) -> Value {
     negative.push(json!({"name": "cert_roles_none", "error": "cert_invalid_roles", "encoding": h(&body_with(None, None, Some(0)))}));
     negative.push(json!({"name": "cert_roles_unknown_bit", "error": "cert_invalid_roles", "encoding": h(&body_with(None, None, Some(0b111)))}));
     json!({
-        "description": "Tracer certificates issued by keys.json authority_root for keys.json tracer: valid[0] with both roles (it signs every other vector), valid[1] publish only, valid[2] query only. Negative vectors must fail decoding or root verification with `error`.",
+        "description": "Tracer certificates issued by keys.json authority_root for keys.json tracer: valid[0] with both roles (it signs every other vector; `tracer_fingerprint` is how phones show its key beside the name, spec section 13a), valid[1] publish only, valid[2] query only. Negative vectors must fail decoding or root verification with `error`.",
         "valid": [{
             "tracer_public": h(f.tracer.verifying_key().as_bytes()),
+            "tracer_fingerprint": f.cert.tracer_fingerprint(),
             "name": f.cert.name(), "not_before": f.cert.not_before(), "not_after": f.cert.not_after(),
             "roles": f.cert.roles().to_byte(),
             "encoding": h(&good),
@@ -615,7 +617,36 @@ fn gen_certificate(f: &Fixture) -> Value {
 
 fn payload_json(p: &NoticePayload) -> Value {
     json!({"start": p.start, "end": p.end, "severity": p.severity.to_byte(), "message": p.message,
-           "approver": p.approval.by.to_byte(), "approval": h(&p.approval.signature)})
+           "approver": p.approval.by().to_byte(), "approval": h(&approval_bytes(&p.approval))})
+}
+
+/// An approval's wire form (spec section 11.1), laid out by hand.
+fn approval_bytes(a: &Approval) -> Vec<u8> {
+    match a {
+        Approval::Venue(sig) => sig.to_vec(),
+        Approval::Authority(sigs) => {
+            let mut out = vec![sigs.len() as u8];
+            for s in sigs {
+                out.push(s.officer);
+                out.extend_from_slice(&s.signature);
+            }
+            out
+        }
+    }
+}
+
+/// A notice plaintext of `len` bytes with an authority approval of `sigs` laid out by hand.
+fn raw_authority_payload(p: &NoticePayload, sigs: &[OfficerSignature], len: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&p.start.to_be_bytes());
+    out.extend_from_slice(&p.end.to_be_bytes());
+    out.push(p.severity.to_byte());
+    out.push(2);
+    out.extend_from_slice(&approval_bytes(&Approval::Authority(sigs.to_vec())));
+    out.push(p.message.len() as u8);
+    out.extend_from_slice(p.message.as_bytes());
+    out.resize(len, 0);
+    out
 }
 
 /// A notice plaintext of `len` bytes laid out by hand (spec section 11.1), for negative
@@ -654,16 +685,21 @@ fn seal_raw(id: &VenueId, salt: &[u8; 16], index: u16, plain: &[u8]) -> Vec<u8> 
 
 /// A payload as a notice's plaintext of `len` bytes, laid out by hand.
 fn payload_plain(p: &NoticePayload, len: usize) -> Vec<u8> {
-    let mut raw = raw_payload(
-        p.start,
-        p.end,
-        p.severity.to_byte(),
-        p.approval.by.to_byte(),
-        p.message.as_bytes(),
-        len,
-    );
-    raw[18..82].copy_from_slice(&p.approval.signature);
-    raw
+    match &p.approval {
+        Approval::Venue(sig) => {
+            let mut raw = raw_payload(
+                p.start,
+                p.end,
+                p.severity.to_byte(),
+                1,
+                p.message.as_bytes(),
+                len,
+            );
+            raw[18..82].copy_from_slice(sig);
+            raw
+        }
+        Approval::Authority(sigs) => raw_authority_payload(p, sigs, len),
+    }
 }
 
 fn statement(
@@ -687,9 +723,9 @@ fn statement(
 fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
     let id = f.poster.venue_id();
     let id2 = f.poster2.venue_id();
-    // Three notices in one bundle: venue 1, approved by the venue; venue 2, approved by the
-    // authority's emergency key; venue 2 again, "approved" by the tracer's own key, which a
-    // phone must not accept.
+    // Three notices in one bundle: venue 1, approved by the venue; venue 2, approved by two
+    // of the authority's three emergency officers (officers 0 and 2); venue 2 again,
+    // "approved" by the tracer's own key, which a phone must not accept.
     let s1 = statement(
         id,
         f,
@@ -709,9 +745,10 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         Severity::Low,
         "Watch for symptoms for ten days.",
     );
-    let payload2 = s2
-        .clone()
-        .into_payload(s2.approve_as_authority(&f.emergency));
+    let payload2 = s2.clone().into_payload(Approval::Authority(vec![
+        s2.sign_as_officer(0, &f.officers[0]),
+        s2.sign_as_officer(2, &f.officers[2]),
+    ]));
     let s3 = statement(
         id2,
         f,
@@ -720,8 +757,7 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         Severity::High,
         "Approved by nobody but the tracer.",
     );
-    let mut forged_approval = s3.approve_as_authority(&f.tracer);
-    forged_approval.by = Approver::Venue;
+    let forged_approval = Approval::Venue(s3.sign_as_officer(0, &f.tracer).signature);
     let payload3 = s3.clone().into_payload(forged_approval);
     let mut salt = [0u8; 16];
     rand::Rng::fill_bytes(&mut rng(10), &mut salt);
@@ -731,7 +767,7 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
             1,
             id2,
             &payload2,
-            "approved by the authority's emergency key",
+            "approved by emergency officers 0 and 2 of the authority's three (threshold 2)",
         ),
         (
             1,
@@ -757,7 +793,7 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
         notice_vectors.push(json!({"index": i, "poster": poster, "venue_id": h(vid.as_bytes()),
             "payload": payload_json(p), "plaintext": h(&payload_plain(p, notice_len - 16)),
             "sealed": h(&sealed.notices[i]), "entries": hours, "note": note,
-            "approval": if poster == 1 && p.approval.by == Approver::Venue { "notice_bad_approval" } else { "valid" }}));
+            "approval": if poster == 1 && p.approval.by() == Approver::Venue { "notice_bad_approval" } else { "valid" }}));
     }
     let created = T0 + 20 * 3600;
     let bundle = sign_bundle(&f.tracer, &f.cert, created, &sealed).unwrap();
@@ -883,7 +919,7 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
     );
     for (name, len) in [
         ("bundle_notice_length_100", 100u16),
-        ("bundle_notice_length_288", 288),
+        ("bundle_notice_length_544", 544),
         ("bundle_notice_length_not_a_multiple_of_16", 120),
     ] {
         let mut b = bundle.clone();
@@ -1030,28 +1066,114 @@ fn gen_notice(f: &Fixture) -> (Value, Vec<u8>) {
     let wrong_key = s1
         .clone()
         .into_payload(s1.approve_as_venue(&f.venue2.keys()));
-    let mut as_authority = s1
-        .clone()
-        .into_payload(s1.approve_as_venue(&f.venue.keys()));
-    as_authority.approval.by = Approver::Authority;
-    for (name, p) in [
-        ("notice_approval_for_another_certificate", &moved),
-        ("notice_approved_by_another_venue", &wrong_key),
-        ("notice_venue_signature_claimed_as_authority", &as_authority),
-    ] {
+    let officer = |i: u8, key: usize| s1.sign_as_officer(i, &f.officers[key]);
+    let venue_sig = match s1.approve_as_venue(&f.venue.keys()) {
+        Approval::Venue(sig) => sig,
+        Approval::Authority(_) => unreachable!(),
+    };
+    let with_officers =
+        |sigs: Vec<OfficerSignature>| s1.clone().into_payload(Approval::Authority(sigs));
+    // An officer's signature made with the venue approval's context, not the officers'.
+    let venue_context = OfficerSignature {
+        officer: 0,
+        signature: match s1.approve_as_venue(&VenueSecret::from_bytes(seed(6)).keys()) {
+            Approval::Venue(sig) => sig,
+            Approval::Authority(_) => unreachable!(),
+        },
+    };
+    let as_authority = with_officers(vec![
+        OfficerSignature {
+            officer: 0,
+            signature: venue_sig,
+        },
+        officer(1, 1),
+    ]);
+    let officer_cases: [(&str, &str, NoticePayload); 9] = [
+        (
+            "notice_approval_for_another_certificate",
+            "notice_bad_approval",
+            moved,
+        ),
+        (
+            "notice_approved_by_another_venue",
+            "notice_bad_approval",
+            wrong_key,
+        ),
+        (
+            "notice_venue_signature_claimed_as_authority",
+            "notice_bad_approval",
+            as_authority,
+        ),
+        (
+            "notice_approved_by_one_officer_alone",
+            "notice_too_few_officers",
+            with_officers(vec![officer(1, 1)]),
+        ),
+        (
+            "notice_approved_by_an_unknown_officer",
+            "notice_unknown_officer",
+            with_officers(vec![officer(0, 0), officer(3, 1)]),
+        ),
+        (
+            "notice_approved_twice_by_one_officer",
+            "notice_duplicate_officer",
+            with_officers(vec![officer(2, 2), officer(2, 2)]),
+        ),
+        (
+            "notice_officer_signature_under_another_officers_index",
+            "notice_bad_approval",
+            with_officers(vec![officer(0, 0), officer(1, 2)]),
+        ),
+        (
+            "notice_officer_signature_made_as_a_venue_approval",
+            "notice_bad_approval",
+            with_officers(vec![venue_context, officer(1, 1)]),
+        ),
+        (
+            "notice_approved_by_all_three_officers_one_forged",
+            "notice_bad_approval",
+            with_officers(vec![
+                officer(0, 0),
+                officer(1, 1),
+                OfficerSignature {
+                    officer: 2,
+                    signature: [7; 64],
+                },
+            ]),
+        ),
+    ];
+    for (name, error, p) in officer_cases {
+        let len = notice_len.max(p.sealed_len()) - 16;
         neg_notice(
             name,
-            "notice_bad_approval",
+            error,
             0,
             id,
             hr,
             0,
-            &seal_raw(&id, &salt, 0, &payload_plain(p, plain)),
+            &seal_raw(&id, &salt, 0, &payload_plain(&p, len)),
+        );
+    }
+    // An authority approval that says it carries no signature, or six.
+    for (name, count) in [
+        ("notice_authority_approval_with_no_signature", 0u8),
+        ("notice_authority_approval_with_six_signatures", 6),
+    ] {
+        let mut p = raw_authority_payload(&with_officers(vec![]), &[], 512);
+        p[18] = count;
+        neg_notice(
+            name,
+            "notice_malformed_payload",
+            0,
+            id,
+            hr,
+            0,
+            &seal_raw(&id, &salt, 0, &p),
         );
     }
 
     let v = json!({
-        "description": "Venue notices sealed under one bundle's salt, the entries (one tag per hour of each window) and the bundle that carries them, signed by keys.json tracer under certificate.json valid[0]. Verify bundles with keys.json authority_root at `now`. `poster` indexes poster.json valid[]; a notice's approval is checked against that poster's Ed25519 key (approver 1) or keys.json authority_emergency (approver 2), for the digest of certificate.json valid[0]; `approval` says whether it verifies. `plaintext` is the padded payload before sealing. Every negative notice, opened as the `index`-th notice under `salt` by the venue `poster` through the entry of `hour`, fails with `error`, in the order of spec section 11.3.",
+        "description": "Venue notices sealed under one bundle's salt, the entries (one tag per hour of each window) and the bundle that carries them, signed by keys.json tracer under certificate.json valid[0]. Verify bundles with keys.json authority_root at `now`. `poster` indexes poster.json valid[]; a notice's approval is checked against that poster's Ed25519 key (approver 1) or the emergency officers and threshold of trust.json (approver 2), for the digest of certificate.json valid[0]; `approval` says whether it verifies. `plaintext` is the padded payload before sealing. Every negative notice, opened as the `index`-th notice under `salt` by the venue `poster` through the entry of `hour`, fails with `error`, in the order of spec section 11.3.",
         "salt": h(&salt),
         "notice_len": notice_len,
         "notices": notice_vectors,
@@ -1140,7 +1262,7 @@ fn gen_matching(f: &Fixture, bundle: &[u8]) -> Value {
         .map(|&(p, s, e, _)| Visit::new(if p == 0 { &f.poster } else { &f.poster2 }, s, e).unwrap())
         .collect();
     let verified = verify_bundle_ok(f, bundle, T0 + 20 * 3600 + 60);
-    let matcher = Matcher::new(&vs, 900, f.emergency.verifying_key()).unwrap();
+    let matcher = Matcher::new(&vs, 900, trust_anchor(f).emergency).unwrap();
     let mut stats = ScanStats::default();
     let alerts = matcher.scan(&verified, &mut stats);
     let expected: Vec<Value> = visits
@@ -1154,7 +1276,7 @@ fn gen_matching(f: &Fixture, bundle: &[u8]) -> Value {
         })
         .collect();
     json!({
-        "description": "Matching the bundle of notice.json against a diary, threshold 900 seconds, with keys.json authority_emergency as the trust file's emergency key. `poster` indexes poster.json valid[]. Each visit alerts exactly when `alert` is true; `approver` names who approved its notice. `unapproved` counts the entries whose tag matched and which opened, but whose approval failed.",
+        "description": "Matching the bundle of notice.json against a diary, threshold 900 seconds, with the emergency officers and threshold of trust.json. `poster` indexes poster.json valid[]. Each visit alerts exactly when `alert` is true; `approver` names who approved its notice. `unapproved` counts the entries whose tag matched and which opened, but whose approval failed.",
         "threshold_secs": 900,
         "unapproved": stats.unapproved,
         "visits": expected,
@@ -1517,7 +1639,11 @@ fn trust_anchor(f: &Fixture) -> TrustAnchor {
         authority: "Example Health Board".into(),
         serial: 2,
         root: f.root.verifying_key(),
-        emergency: f.emergency.verifying_key(),
+        emergency: EmergencyOfficers::new(
+            f.officers.iter().map(|k| k.verifying_key()).collect(),
+            2,
+        )
+        .unwrap(),
         case: f.case.public_key(),
         sealing: vec![
             SealingPeriod {
@@ -1557,6 +1683,12 @@ fn gen_trust(f: &Fixture) -> Value {
     let text = anchor.body_text();
     let signed = anchor.sign(&f.root);
     let root_b64 = base64_url(f.root.verifying_key().as_bytes());
+    let officer_line = |i: usize| {
+        format!(
+            "emergency: {}",
+            base64_url(f.officers[i].verifying_key().as_bytes())
+        )
+    };
     let jan_key = base64_url(&anchor.sealing[0].key.0);
     let feb_key = base64_url(&anchor.sealing[1].key.0);
     let case_line = format!("case: {}", base64_url(&anchor.case.0));
@@ -1639,18 +1771,65 @@ fn gen_trust(f: &Fixture) -> Value {
         (
             "trust_missing_emergency",
             "trust_malformed",
-            without_field(&text, "emergency"),
+            without_field(&text, "emergency:"),
+        ),
+        (
+            "trust_missing_emergency_threshold",
+            "trust_malformed",
+            without_field(&text, "emergency_threshold:"),
         ),
         (
             "trust_emergency_key_is_the_root",
             "trust_malformed",
+            text.replace(&officer_line(2), &format!("emergency: {root_b64}")),
+        ),
+        (
+            "trust_emergency_key_twice",
+            "trust_malformed",
+            text.replace(&officer_line(2), &officer_line(0)),
+        ),
+        (
+            "trust_one_emergency_key",
+            "trust_invalid_threshold",
+            text.replace(&format!("{}\n", officer_line(1)), "")
+                .replace(&format!("{}\n", officer_line(2)), ""),
+        ),
+        (
+            "trust_six_emergency_keys",
+            "trust_invalid_threshold",
             text.replace(
-                &format!(
-                    "emergency: {}",
-                    base64_url(f.emergency.verifying_key().as_bytes())
-                ),
-                &format!("emergency: {root_b64}"),
+                &format!("{}\n", officer_line(2)),
+                &[2u8, 60, 61, 62]
+                    .map(|l| {
+                        let k = if l == 2 {
+                            f.officers[2].verifying_key()
+                        } else {
+                            Ed25519Secret::from_bytes([l; 32]).verifying_key()
+                        };
+                        format!("emergency: {}\n", base64_url(k.as_bytes()))
+                    })
+                    .concat(),
             ),
+        ),
+        (
+            "trust_emergency_threshold_1",
+            "trust_invalid_threshold",
+            text.replace("emergency_threshold: 2", "emergency_threshold: 1"),
+        ),
+        (
+            "trust_emergency_threshold_above_the_officers",
+            "trust_invalid_threshold",
+            text.replace("emergency_threshold: 2", "emergency_threshold: 4"),
+        ),
+        (
+            "trust_emergency_threshold_not_a_number",
+            "trust_invalid_threshold",
+            text.replace("emergency_threshold: 2", "emergency_threshold: two"),
+        ),
+        (
+            "trust_emergency_threshold_leading_zero",
+            "trust_invalid_threshold",
+            text.replace("emergency_threshold: 2", "emergency_threshold: 02"),
         ),
         (
             "trust_short_key",
@@ -1745,7 +1924,7 @@ fn gen_trust(f: &Fixture) -> Value {
     );
     let emergency_line = format!(
         "emergency: {}",
-        base64_url(f.emergency.verifying_key().as_bytes())
+        base64_url(f.officers[1].verifying_key().as_bytes())
     );
     negative.extend([
         ("trust_unsigned", "trust_unsigned", text.clone()),
@@ -1758,6 +1937,13 @@ fn gen_trust(f: &Fixture) -> Value {
             "trust_emergency_key_swapped",
             "trust_bad_signature",
             signed.replace(&emergency_line, &format!("emergency: {other_ed}")),
+        ),
+        // One officer's key dropped: two officers and the threshold 2 read well, but the root
+        // did not sign that.
+        (
+            "trust_emergency_key_dropped",
+            "trust_bad_signature",
+            signed.replace(&format!("{emergency_line}\n"), ""),
         ),
         (
             "trust_sealing_key_swapped",
@@ -1834,12 +2020,13 @@ fn gen_trust(f: &Fixture) -> Value {
     ];
     let accepted = accepted.map(|(n, t)| (n, trust::sign_text(&t, &f.root)));
     json!({
-        "description": "The authority trust file for keys.json authority_root, authority_emergency, authority_case, and authority_sealing (January 2026) and authority_sealing_next (February 2026), signed by authority_root. `sealing` lists the periods as Unix times. Negative files must fail with `error`; each `accepted` file is the same file written otherwise (line ends, spacing, field order), signed again, and must parse to the same values. `replacing`: files offered while `text` is pinned; each parses, and replaces the pinned file unless it has an `error`.",
+        "description": "The authority trust file for keys.json authority_root, authority_officers (its emergency keys, threshold 2), authority_case, and authority_sealing (January 2026) and authority_sealing_next (February 2026), signed by authority_root. `sealing` lists the periods as Unix times. Negative files must fail with `error`; each `accepted` file is the same file written otherwise (line ends, spacing, field order), signed again, and must parse to the same values. `replacing`: files offered while `text` is pinned; each parses, and replaces the pinned file unless it has an `error`.",
         "text": signed,
         "authority": anchor.authority,
         "serial": anchor.serial,
         "root": h(anchor.root.as_bytes()),
-        "emergency": h(anchor.emergency.as_bytes()),
+        "emergency": anchor.emergency.keys().iter().map(|k| h(k.as_bytes())).collect::<Vec<_>>(),
+        "emergency_threshold": anchor.emergency.threshold(),
         "case": h(&anchor.case.0),
         "sealing": sealing_json(&anchor),
         "negative": negative.iter().map(|(n, e, t)| json!({"name": n, "error": e, "text": t})).collect::<Vec<_>>(),
@@ -2218,11 +2405,19 @@ fn posters() -> Vec<Poster> {
         .collect()
 }
 
-fn emergency() -> VerifyingKey {
-    VerifyingKey::from_bytes(&arr32(
-        &load("keys.json")["authority_emergency"]["ed25519_public"],
-    ))
-    .unwrap()
+/// The emergency officers of trust.json, whose keys are keys.json authority_officers.
+fn emergency() -> EmergencyOfficers {
+    let t = TrustAnchor::parse(load("trust.json")["text"].as_str().unwrap()).unwrap();
+    let keys = load("keys.json");
+    let listed: Vec<String> = keys["authority_officers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["ed25519_public"].as_str().unwrap().to_owned())
+        .collect();
+    let pinned: Vec<String> = t.emergency.keys().iter().map(|k| h(k.as_bytes())).collect();
+    assert_eq!(listed, pinned);
+    t.emergency
 }
 
 fn root() -> VerifyingKey {
@@ -2355,6 +2550,9 @@ fn certificate_vectors() {
         );
         assert_eq!(cert.not_after(), c["not_after"].as_u64().unwrap());
         assert_eq!(cert.roles().to_byte() as u64, c["roles"].as_u64().unwrap());
+        if let Some(fp) = c.get("tracer_fingerprint") {
+            assert_eq!(cert.tracer_fingerprint(), fp.as_str().unwrap());
+        }
     }
     for n in v["negative"].as_array().unwrap() {
         let err = Certificate::decode(&unh(&n["encoding"]))
@@ -2641,7 +2839,17 @@ fn trust_vectors() {
     assert_eq!(h(t.root.as_bytes()), v["root"].as_str().unwrap());
     assert_eq!(sealing_json(&t), v["sealing"]);
     assert_eq!(h(&t.case.0), v["case"].as_str().unwrap());
-    assert_eq!(h(t.emergency.as_bytes()), v["emergency"].as_str().unwrap());
+    let officers: Vec<Value> = t
+        .emergency
+        .keys()
+        .iter()
+        .map(|k| json!(h(k.as_bytes())))
+        .collect();
+    assert_eq!(Value::from(officers), v["emergency"]);
+    assert_eq!(
+        t.emergency.threshold() as u64,
+        v["emergency_threshold"].as_u64().unwrap()
+    );
     assert_eq!(t.serial, v["serial"].as_u64().unwrap());
     assert_eq!(
         t.sign(&Ed25519Secret::from_bytes(seed(3))),
@@ -2793,14 +3001,17 @@ fn limits_match_the_spec() {
     assert_eq!(poster::MAX_POSTER_LEN, 383);
     assert_eq!(cert::MAX_CERT_LEN, 179);
     assert_eq!(notice::MIN_NOTICE_LEN, 112);
-    assert_eq!(notice::MAX_NOTICE_LEN, 272);
+    assert_eq!(notice::MAX_NOTICE_LEN, 528);
+    assert_eq!(notice::MAX_APPROVAL_LEN, 326);
     assert_eq!(notice::MAX_BUNDLE_NOTICES, 256);
     assert_eq!(notice::ENTRY_LEN, 16);
-    assert_eq!(notice::notice_len_for(0), 112);
-    assert_eq!(notice::notice_len_for(13), 112);
-    assert_eq!(notice::notice_len_for(14), 128);
-    assert_eq!(notice::notice_len_for(160), 272);
-    assert_eq!(notice::MAX_BUNDLE_LEN, 135_446);
+    assert_eq!(notice::notice_len_for(64, 0), 112);
+    assert_eq!(notice::notice_len_for(64, 13), 112);
+    assert_eq!(notice::notice_len_for(64, 14), 128);
+    assert_eq!(notice::notice_len_for(64, 160), 272);
+    assert_eq!(notice::notice_len_for(131, 0), 176);
+    assert_eq!(notice::notice_len_for(326, 160), 528);
+    assert_eq!(notice::MAX_BUNDLE_LEN, 200_982);
     assert_eq!(notice::MAX_BUNDLE_ENTRIES, 4096);
     assert_eq!(notice::MAX_WINDOW_SECS, 1_209_600);
     assert_eq!(notice::MAX_FUTURE_SKEW_SECS, 300);

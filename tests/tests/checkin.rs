@@ -457,7 +457,11 @@ fn with_swapped_key(w: &World, swap: &str) -> String {
     let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
     match swap {
         "case" => t.case = SealingSecretKey::generate(&mut rng).public_key(),
-        "emergency" => t.emergency = Ed25519Secret::generate(&mut rng).verifying_key(),
+        "emergency" => {
+            let mut keys = t.emergency.keys().to_vec();
+            keys[0] = Ed25519Secret::generate(&mut rng).verifying_key();
+            t.emergency = protocol::EmergencyOfficers::new(keys, t.emergency.threshold()).unwrap()
+        }
         "sealing" => t.sealing[0].key = SealingSecretKey::generate(&mut rng).public_key(),
         _ => unreachable!(),
     }

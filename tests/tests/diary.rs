@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
-use protocol::{Approver, Ed25519Secret};
+use protocol::{Approval, Ed25519Secret};
 use serde_json::Value;
 
 mod common;
@@ -127,8 +127,12 @@ fn visits_added_or_edited_after_a_sync_are_matched() {
     // The alert names who issued it (issue 14): the certified tracer and the pinned authority.
     assert_eq!(alerts[0]["issuer"], "Tracer");
     assert_eq!(alerts[0]["approved_by"], "venue");
+    // The tracer's key fingerprint beside the name tells apart two tracers of one name.
     assert!(
-        out.contains("Issued by Tracer, certified by Test Health Board, approved by the venue."),
+        out.contains(&format!(
+            "Issued by Tracer (tracer key {}), certified by Test Health Board, approved by the venue.",
+            w.tracer.cert.tracer_fingerprint()
+        )),
         "{out}"
     );
 
@@ -925,9 +929,7 @@ fn a_notice_without_the_venues_approval_never_alerts() {
         .success();
     let tracer_key = Ed25519Secret::from_bytes(*w.tracer.key.to_bytes());
     w.publish(&crown, d + 10 * 3600, d + 11 * 3600, "Forged.", |s| {
-        let mut a = s.approve_as_authority(&tracer_key);
-        a.by = Approver::Venue;
-        a
+        Approval::Venue(s.sign_as_officer(0, &tracer_key).signature)
     });
     let out = stdout(&w, "a", &["sync"]);
     assert!(out.contains("no new alerts"), "{out}");
@@ -941,8 +943,12 @@ fn a_notice_without_the_venues_approval_never_alerts() {
     w.notify(&crown, d + 10 * 3600, d + 11 * 3600, "Approved.");
     let out = stdout(&w, "a", &["sync"]);
     assert!(out.contains("1 new alert(s)"), "{out}");
+    // The tracer's key fingerprint beside the name tells apart two tracers of one name.
     assert!(
-        out.contains("Issued by Tracer, certified by Test Health Board, approved by the venue."),
+        out.contains(&format!(
+            "Issued by Tracer (tracer key {}), certified by Test Health Board, approved by the venue.",
+            w.tracer.cert.tracer_fingerprint()
+        )),
         "{out}"
     );
 }

@@ -96,6 +96,18 @@ fn power_cut_during_diary_commits() {
     let mut state = seed | 1;
     let w = work.path();
     let auth = w.join("authority");
+    // Two emergency officers' keys, each in a directory of its own, which every
+    // authority below lists.
+    let officers: Vec<String> = (1..=2)
+        .map(|i| {
+            let dir = w.join(format!("officer{i}"));
+            ok(
+                "tracer",
+                &["authority", "officer-init", "--out", dir.to_str().unwrap()],
+            );
+            dir.join("officer.pub").to_str().unwrap().to_string()
+        })
+        .collect();
     ok(
         "tracer",
         &[
@@ -105,6 +117,10 @@ fn power_cut_during_diary_commits() {
             auth.to_str().unwrap(),
             "--name",
             "Board",
+            "--officer",
+            &officers[0],
+            "--officer",
+            &officers[1],
         ],
     );
     let venue = w.join("venue");
@@ -236,6 +252,18 @@ fn power_cut_during_key_and_poster_writes() {
     // A diary to export case files from, off the cut disk.
     let w = work.path();
     let auth = w.join("authority");
+    // Two emergency officers' keys, each in a directory of its own, which every
+    // authority below lists.
+    let officers: Vec<String> = (1..=2)
+        .map(|i| {
+            let dir = w.join(format!("officer{i}"));
+            ok(
+                "tracer",
+                &["authority", "officer-init", "--out", dir.to_str().unwrap()],
+            );
+            dir.join("officer.pub").to_str().unwrap().to_string()
+        })
+        .collect();
     ok(
         "tracer",
         &[
@@ -245,6 +273,10 @@ fn power_cut_during_key_and_poster_writes() {
             auth.to_str().unwrap(),
             "--name",
             "Board",
+            "--officer",
+            &officers[0],
+            "--officer",
+            &officers[1],
         ],
     );
     let diary = w.join("diary");
@@ -276,6 +308,7 @@ fn power_cut_during_key_and_poster_writes() {
         let stop = Arc::new(AtomicBool::new(false));
         let worker = {
             let (done, stop, root, dg) = (done.clone(), stop.clone(), root.clone(), dg.clone());
+            let officers = officers.clone();
             std::thread::spawn(move || {
                 let mut count = 0usize;
                 for i in 0..10_000 {
@@ -300,7 +333,18 @@ fn power_cut_during_key_and_poster_writes() {
                         1 => tool("tracer", &["keygen", "--out", &o]),
                         2 => tool(
                             "tracer",
-                            &["authority", "init", "--out", &o, "--name", "Board"],
+                            &[
+                                "authority",
+                                "init",
+                                "--out",
+                                &o,
+                                "--name",
+                                "Board",
+                                "--officer",
+                                &officers[0],
+                                "--officer",
+                                &officers[1],
+                            ],
                         ),
                         _ => tool(
                             "checkin",

@@ -43,19 +43,52 @@ struct World {
     server: String,
 }
 
+/// The directory of emergency officer `i` (1 to 3) of a world made in `dir`: apart from the
+/// authority's directory, as on the officer's own machine.
+fn officer_dir(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("officer{i}"))
+}
+
+/// `--officer officerN/officer.pub` for the three officers, threshold 2 (the default).
+fn officer_args(dir: &Path) -> Vec<String> {
+    (1..=3)
+        .flat_map(|i| {
+            [
+                "--officer".to_owned(),
+                officer_dir(dir, i)
+                    .join("officer.pub")
+                    .display()
+                    .to_string(),
+            ]
+        })
+        .collect()
+}
+
 fn world() -> World {
     let t = TempDir::new().unwrap();
     let dir = t.path().to_path_buf();
     let authority = dir.join("authority");
     let key = dir.join("tracer");
+    // Three emergency officers, each with a key of their own made apart from the root.
+    for i in 1..=3 {
+        tracer()
+            .args(["authority", "officer-init", "--out"])
+            .arg(officer_dir(&dir, i))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("stays on this machine"));
+    }
     tracer()
         .args(["authority", "init", "--name", "Test Health Board", "--out"])
         .arg(&authority)
+        .args(officer_args(&dir))
         .assert()
         .success()
         .stdout(predicate::str::contains(
             "Created the authority \"Test Health Board\"",
-        ));
+        ))
+        .stdout(predicate::str::contains("keep it offline"))
+        .stdout(predicate::str::contains("2 of them must approve together"));
     tracer()
         .args(["keygen", "--out"])
         .arg(&key)
@@ -120,9 +153,10 @@ fn copy_dir(from: &Path, to: &Path) {
 fn authority_keys_are_private_and_never_overwritten() {
     let w = world();
     #[cfg(unix)]
-    for f in ["root.key", "case.key", "emergency.key"]
+    for f in ["root.key", "case.key"]
         .map(|f| w.authority.join(f))
         .into_iter()
+        .chain((1..=3).map(|i| officer_dir(&w.dir, i).join("officer.key")))
         .chain(
             std::fs::read_dir(w.authority.join("sealing"))
                 .unwrap()
@@ -137,10 +171,23 @@ fn authority_keys_are_private_and_never_overwritten() {
     tracer()
         .args(["authority", "init", "--out"])
         .arg(&w.authority)
+        .args(officer_args(&w.dir))
         .assert()
         .failure()
         .code(1)
         .stderr(predicate::str::contains("refusing to overwrite"));
+    tracer()
+        .args(["authority", "officer-init", "--out"])
+        .arg(officer_dir(&w.dir, 1))
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("refusing to overwrite"));
+    // The root's directory never holds an officer's key.
+    for e in std::fs::read_dir(&w.authority).unwrap() {
+        let name = e.unwrap().file_name();
+        assert!(!name.to_string_lossy().contains("officer"), "{name:?}");
+    }
     assert_eq!(std::fs::read(w.authority.join("root.key")).unwrap(), before);
     tracer()
         .args(["keygen", "--out"])
@@ -200,9 +247,9 @@ fn phone_alerts(w: &World, p: &Poster, from: u64, to: u64) -> (Vec<Alert>, usize
 /// The two-party trigger with the real tools: the tracer asks, the venue owner sees what is
 /// asked and approves (or refuses), the tracer publishes what was approved; a phone alerts
 /// only then, and the alert names the tracer and who approved. Where the venue cannot be
-/// reached, the authority's emergency key approves instead; a tracer alone cannot.
+/// reached, a threshold of the authority's emergency officers approves instead; a tracer alone cannot.
 #[test]
-fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
+fn a_notice_alerts_only_once_the_venue_or_a_threshold_of_officers_approves() {
     let w = world();
     let (crown_dir, crown) = venue_dir(&w, "The Crown");
     let (_, mill) = venue_dir(&w, "The Mill");
@@ -299,8 +346,7 @@ fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
         severity: Severity::High,
         message: "Please book a test.".into(),
     };
-    let mut forged = statement.approve_as_authority(&id.key);
-    forged.by = Approver::Venue;
+    let forged = protocol::Approval::Venue(statement.sign_as_officer(0, &id.key).signature);
     let entries = protocol::notice::seal_notices(
         &mut rand_core::UnwrapErr(rand::rngs::SysRng),
         &[VenueNotice {
@@ -364,22 +410,43 @@ fn a_notice_alerts_only_once_the_venue_or_the_emergency_key_approves() {
             "ask the venue to approve it again",
         ));
 
-    // The Mill cannot be reached: the authority's emergency key approves in its place.
+    // The Mill cannot be reached: two of the authority's three emergency officers approve in
+    // its place, each with their own key, and their approvals are joined.
     request(&mill, &["--out", requests.to_str().unwrap()])
         .assert()
         .success();
     let mill_approval = w.dir.join("mill.approval.json");
+    let mut shares = Vec::new();
+    for i in [1, 3] {
+        let share = w.dir.join(format!("mill.officer{i}.json"));
+        tracer()
+            .args(["authority", "approve", "--officer"])
+            .arg(officer_dir(&w.dir, i))
+            .arg("--trust")
+            .arg(w.authority.join("trust.txt"))
+            .arg("--in")
+            .arg(file(&mill))
+            .arg("--out")
+            .arg(&share)
+            .arg("--yes")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("in place of the venue"));
+        shares.push(share);
+    }
     tracer()
-        .args(["authority", "approve", "--authority"])
-        .arg(&w.authority)
-        .arg("--in")
-        .arg(file(&mill))
+        .args(["authority", "combine", "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .args([
+            "--in",
+            shares[0].to_str().unwrap(),
+            "--in",
+            shares[1].to_str().unwrap(),
+        ])
         .arg("--out")
         .arg(&mill_approval)
-        .arg("--yes")
         .assert()
-        .success()
-        .stdout(predicate::str::contains("in place of the venue"));
+        .success();
     publish(&[&mill_approval], &w.server)
         .assert()
         .success()
@@ -516,6 +583,7 @@ fn a_request_from_an_uncertified_tracer_is_not_approved() {
     tracer()
         .args(["authority", "init", "--out"])
         .arg(&other)
+        .args(officer_args(&w.dir))
         .assert()
         .success();
     let k2 = w.dir.join("k2");
@@ -855,6 +923,7 @@ fn case_review_and_notify_picked_venues() {
     tracer()
         .args(["authority", "init", "--out"])
         .arg(&other)
+        .args(officer_args(&w.dir))
         .assert()
         .success();
     tracer()
@@ -1049,6 +1118,7 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
     tracer()
         .args(["authority", "init", "--out"])
         .arg(&other)
+        .args(officer_args(&w.dir))
         .assert()
         .success();
     tracer()
@@ -1465,8 +1535,12 @@ fn approvers_refuse_a_revoked_tracer() {
         ));
     assert!(!approval.exists());
     tracer()
-        .args(["authority", "approve", "--authority"])
-        .arg(&w.authority)
+        .args(["authority", "approve", "--officer"])
+        .arg(officer_dir(&w.dir, 1))
+        .arg("--trust")
+        .arg(w.authority.join("trust.txt"))
+        .arg("--revocations")
+        .arg(w.authority.join("revocations.bin"))
         .arg("--in")
         .arg(&request)
         .arg("--out")
@@ -1480,7 +1554,7 @@ fn approvers_refuse_a_revoked_tracer() {
 
 /// Issue 15, key custody: `tracer authority rotate` destroys each month's sealing key once its
 /// records' retention has passed, after which a record sealed in that month no longer opens,
-/// and adds months ahead; the root, emergency and case keys stay as they were.
+/// and adds months ahead; the root and case keys and the emergency officers stay as they were.
 #[test]
 fn rotation_destroys_expired_sealing_keys_and_their_records_stay_closed() {
     let t = TempDir::new().unwrap();
@@ -1488,7 +1562,14 @@ fn rotation_destroys_expired_sealing_keys_and_their_records_stay_closed() {
     // An authority made 100 days ago with two months of sealing keys: both months ended
     // more than 21 days ago.
     let made = now() - 100 * 86_400;
-    let trust = tracer::authority::init_at(&dir, "Board", made, 2).unwrap();
+    let officers = protocol::EmergencyOfficers::new(
+        [1u8, 2]
+            .map(|b| Ed25519Secret::from_bytes([b; 32]).verifying_key())
+            .to_vec(),
+        2,
+    )
+    .unwrap();
+    let trust = tracer::authority::init_at(&dir, "Board", made, 2, officers).unwrap();
     let (venue, poster) = venue("Old Pub");
     let contact = ContactRecord {
         name: "Ada".into(),
@@ -1519,7 +1600,7 @@ fn rotation_destroys_expired_sealing_keys_and_their_records_stay_closed() {
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(old_files.len(), 2);
-    let fixed: Vec<Vec<u8>> = ["root.key", "emergency.key", "case.key"]
+    let fixed: Vec<Vec<u8>> = ["root.key", "case.key"]
         .iter()
         .map(|f| std::fs::read(dir.join(f)).unwrap())
         .collect();
@@ -1549,7 +1630,7 @@ fn rotation_destroys_expired_sealing_keys_and_their_records_stay_closed() {
     let (keys, _) = tracer::authority::load_sealing(&dir).unwrap();
     let why = keys.for_hour(hour).map(|_| ()).unwrap_err();
     assert!(why.contains("destroyed"), "{why}");
-    for (f, before) in ["root.key", "emergency.key", "case.key"].iter().zip(&fixed) {
+    for (f, before) in ["root.key", "case.key"].iter().zip(&fixed) {
         assert_eq!(&std::fs::read(dir.join(f)).unwrap(), before, "{f}");
     }
     tracer::authority::load(&dir).unwrap();
@@ -1600,4 +1681,199 @@ fn case_open_given_a_poster_says_it_expected_a_case_file() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("case_truncated"));
+}
+
+/// No single party makes phones alert: with the authority's trust file and one emergency
+/// officer's key, a tracer cannot make a phone alert for a venue that was never asked, not
+/// through the tools (publishing and joining refuse one officer's approval, in words) nor by
+/// forging a bundle with that one officer's signature (phones open it and ignore it); two of
+/// the three officers, each signing on their own, can.
+#[test]
+fn one_emergency_officer_alone_cannot_make_a_phone_alert_and_the_threshold_can() {
+    let w = world();
+    let (_, mill) = venue_dir(&w, "The Mill");
+    let to = now() - 600;
+    let from = to - 2 * 3600;
+    let requests = w.dir.join("requests");
+    tracer()
+        .args(["notify", "request", "--key"])
+        .arg(&w.key)
+        .args([
+            "--poster",
+            &mill.payload(),
+            "--from",
+            &rfc3339(from),
+            "--to",
+            &rfc3339(to),
+            "--severity",
+            "high",
+            "--message",
+            "Please book a test.",
+            "--out",
+            requests.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let request = requests.join(format!(
+        "{}.request.json",
+        mill.fingerprint().to_lowercase().replace('-', "")
+    ));
+    let trust = w.authority.join("trust.txt");
+    let approve = |i: usize| {
+        let out = w.dir.join(format!("officer{i}.approval.json"));
+        tracer()
+            .args(["authority", "approve", "--officer"])
+            .arg(officer_dir(&w.dir, i))
+            .arg("--trust")
+            .arg(&trust)
+            .arg("--in")
+            .arg(&request)
+            .arg("--out")
+            .arg(&out)
+            .arg("--yes")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Your approval alone"));
+        out
+    };
+    let publish = |approval: &Path| {
+        let mut c = tracer();
+        c.args(["notify", "publish", "--key"])
+            .arg(&w.key)
+            .args(["--server", &w.server, "--trust"])
+            .arg(&trust)
+            .arg("--approval")
+            .arg(approval);
+        c
+    };
+    let combine = |inputs: &[&Path], out: &Path| {
+        let mut c = tracer();
+        c.args(["authority", "combine", "--trust"]).arg(&trust);
+        for i in inputs {
+            c.arg("--in").arg(i);
+        }
+        c.arg("--out").arg(out);
+        c
+    };
+
+    // One officer alone: the tracer's tool refuses to publish it, and joining it refuses too.
+    let one = approve(2);
+    publish(&one)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("approval_too_few_officers"))
+        .stderr(predicate::str::contains("one officer alone cannot approve"));
+    let joined = w.dir.join("joined.json");
+    combine(&[&one], &joined)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "ask another emergency officer to run 'tracer authority approve'",
+        ));
+    combine(&[&one, &one], &joined)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("signed in an earlier file too"));
+    assert!(!joined.exists());
+
+    // A tracer who forges the bundle around that one signature: the server takes it (it
+    // cannot read notices), and the phone opens the notice but does not alert.
+    let id = tracer::keys::load(&w.key).unwrap();
+    let officer = tracer::authority::load_officer(&officer_dir(&w.dir, 2), &trust).unwrap();
+    let statement = ApprovalStatement {
+        venue_id: mill.venue_id(),
+        cert_digest: protocol::approval::cert_digest(&id.cert),
+        start: from,
+        end: to,
+        severity: Severity::High,
+        message: "Please book a test.".into(),
+    };
+    let alone = Approval::Authority(vec![statement.sign_as_officer(officer.index, &officer.key)]);
+    let twice = Approval::Authority(vec![
+        statement.sign_as_officer(officer.index, &officer.key),
+        statement.sign_as_officer(officer.index, &officer.key),
+    ]);
+    for approval in [alone, twice] {
+        let entries = protocol::notice::seal_notices(
+            &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+            &[VenueNotice {
+                venue_id: mill.venue_id(),
+                payload: statement.clone().into_payload(approval),
+            }],
+        )
+        .unwrap();
+        let bundle = protocol::notice::sign_bundle(&id.key, &id.cert, now(), &entries).unwrap();
+        tracer::post_bundle(&w.server, &bundle).unwrap();
+    }
+    let (alerts, ignored) = phone_alerts(&w, &mill, from + 600, to);
+    assert!(alerts.is_empty(), "one officer made a phone alert");
+    assert!(ignored > 0);
+
+    // A second officer signs on their own; the two approvals joined reach the threshold.
+    let other = approve(3);
+    combine(&[&one, &other], &joined)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Joined the approvals of 2 emergency officers",
+        ));
+    publish(&joined)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("approved by the authority"));
+    let (alerts, _) = phone_alerts(&w, &mill, from + 600, to);
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].approver, Approver::Authority);
+}
+
+/// A certificate names one tracer: the authority refuses, in words, to certify a second key
+/// under a name that a live certificate already uses, unless told that it replaces it.
+#[test]
+fn a_second_live_key_under_a_name_in_use_is_refused_unless_replacing() {
+    let w = world();
+    let k2 = w.dir.join("impostor");
+    tracer()
+        .args(["keygen", "--out"])
+        .arg(&k2)
+        .assert()
+        .success();
+    let certify = |extra: &[&str]| {
+        let mut c = tracer();
+        c.args(["authority", "certify", "--authority"])
+            .arg(&w.authority)
+            .arg("--tracer-pub")
+            .arg(k2.join("tracer.pub"))
+            .args(["--name", "Tracer One", "--role", "publish"])
+            .args(extra);
+        c
+    };
+    certify(&[])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "\"Tracer One\" already names another tracer key",
+        ))
+        .stderr(predicate::str::contains("--replace"));
+    assert!(!k2.join("tracer.cert").exists());
+    // The same key again (a renewal) needs nothing; another name is fine.
+    tracer()
+        .args(["authority", "certify", "--authority"])
+        .arg(&w.authority)
+        .arg("--tracer-pub")
+        .arg(w.key.join("tracer.pub"))
+        .args(["--name", "Tracer One", "--role", "publish", "--force"])
+        .assert()
+        .success();
+    tracer()
+        .args(["authority", "certify", "--authority"])
+        .arg(&w.authority)
+        .arg("--tracer-pub")
+        .arg(k2.join("tracer.pub"))
+        .args(["--name", "Tracer Two", "--role", "publish", "--out"])
+        .arg(w.dir.join("two.cert"))
+        .assert()
+        .success();
+    // Replacing is allowed when said.
+    certify(&["--replace"]).assert().success();
+    assert!(k2.join("tracer.cert").exists());
 }

@@ -37,12 +37,65 @@ pub const DEFAULT_CERT_DAYS: u64 = 30;
 pub const MAX_CERT_DAYS: u64 = 90;
 
 /// `tracer authority certify`: the root signs a certificate for a tracer key.
+/// File of the authority's register of certificates it issued (public facts): one line per
+/// certificate, `name<TAB>tracer key base64url<TAB>not_after`.
+pub const CERTIFIED_FILE: &str = "certified.txt";
+
+/// A certificate the register names: a tracer key certified under a name until a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certified {
+    /// The name.
+    pub name: String,
+    /// The tracer key, base64url.
+    pub key: String,
+    /// End of validity, Unix seconds.
+    pub not_after: u64,
+}
+
+/// Reads the register of certificates in `authority_dir` (empty when there is none yet).
+pub fn certified(authority_dir: &Path) -> Result<Vec<Certified>, Error> {
+    let path = authority_dir.join(CERTIFIED_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("read", &path, e)),
+    };
+    text.lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut parts = l.split('\t');
+            match (
+                parts.next(),
+                parts.next(),
+                parts.next().map(str::parse::<u64>),
+                parts.next(),
+            ) {
+                (Some(name), Some(key), Some(Ok(not_after)), None) => Ok(Certified {
+                    name: name.to_owned(),
+                    key: key.to_owned(),
+                    not_after,
+                }),
+                _ => Err(Error::bad_file(
+                    path.clone(),
+                    "a line is not 'NAME<TAB>KEY<TAB>NOT_AFTER'",
+                )),
+            }
+        })
+        .collect()
+}
+
+/// `tracer authority certify`: a certificate for the key in `tracer_pub` under `name`. A
+/// name names one tracer: while another key certified under it is still valid and not
+/// revoked, this refuses unless `replace` is given (the earlier key should then be revoked).
+/// Every certificate issued is added to the register ([`CERTIFIED_FILE`]).
+#[allow(clippy::too_many_arguments, reason = "each is one command-line choice")]
 pub fn certify(
     authority_dir: &Path,
     tracer_pub: &Path,
     name: &str,
     days: u64,
     roles: protocol::Roles,
+    replace: bool,
     now: u64,
 ) -> Result<Certificate, Error> {
     if !roles.publish && !roles.query {
@@ -59,8 +112,50 @@ pub fn certify(
     }
     let auth = authority::load(authority_dir)?;
     let key = keys::read_pub(tracer_pub)?;
-    Certificate::issue_with_roles(&auth.root, &key, name, now, now + days * 86_400, roles)
-        .map_err(|e| Error::invalid(e.to_string()))
+    let key_b64 = URL_SAFE_NO_PAD.encode(key.as_bytes());
+    let mut register = certified(authority_dir)?;
+    let revoked = match std::fs::read(authority_dir.join(authority::REVOCATIONS_FILE)) {
+        Ok(bytes) => protocol::RevocationList::verify(&auth.trust.root, &bytes, u64::MAX)
+            .map(|l| l.keys().iter().map(|k| URL_SAFE_NO_PAD.encode(k)).collect())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    let live = register.iter().find(|c| {
+        c.name == name && c.key != key_b64 && c.not_after >= now && !revoked.contains(&c.key)
+    });
+    if let (Some(other), false) = (live, replace) {
+        return Err(Error::invalid(format!(
+            "\"{name}\" already names another tracer key ({}), certified until {} UTC and not \
+             revoked: a name must tell one tracer apart from every other. Certify this key \
+             under another name, or, if this tracer replaces that key, give --replace (and \
+             revoke the old key with 'tracer authority revoke')",
+            protocol::cert::tracer_fingerprint(
+                &protocol::VerifyingKey::from_bytes(
+                    &URL_SAFE_NO_PAD
+                        .decode(&other.key)
+                        .ok()
+                        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                        .unwrap_or_default()
+                )
+                .unwrap_or(key)
+            ),
+            time::show(other.not_after, &jiff::tz::TimeZone::UTC)
+        )));
+    }
+    let cert =
+        Certificate::issue_with_roles(&auth.root, &key, name, now, now + days * 86_400, roles)
+            .map_err(|e| Error::invalid(e.to_string()))?;
+    register.push(Certified {
+        name: name.to_owned(),
+        key: key_b64,
+        not_after: cert.not_after(),
+    });
+    let text: String = register
+        .iter()
+        .map(|c| format!("{}\t{}\t{}\n", c.name, c.key, c.not_after))
+        .collect();
+    files::write_replace(&authority_dir.join(CERTIFIED_FILE), text.as_bytes(), 0o644)?;
+    Ok(cert)
 }
 
 /// What `tracer authority revoke` did.
@@ -447,7 +542,7 @@ pub fn publish(
         .iter()
         .map(|(c, a)| VenueNotice {
             venue_id: c.poster.venue_id(),
-            payload: c.statement.clone().into_payload(*a),
+            payload: c.statement.clone().into_payload(a.clone()),
         })
         .collect();
     let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);

@@ -43,10 +43,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuthorityCmd {
-    /// Create the root, emergency, case and monthly sealing keys (mode 0600) and the public
-    /// trust file.
+    /// Make one emergency officer's key (officer.key, mode 0600, and officer.pub). Each
+    /// officer runs this on their own machine and gives only officer.pub to the root's
+    /// custodian.
+    OfficerInit {
+        /// The officer's own directory for the key pair.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Create the root, case and monthly sealing keys (mode 0600) and the public trust file
+    /// that lists the emergency officers' public keys. The officers' secret keys never come
+    /// here: each made theirs with `tracer authority officer-init`.
     Init {
-        /// Directory for the authority's files.
+        /// Directory for the authority's files (keep it offline).
         #[arg(long)]
         out: PathBuf,
         /// The authority's name, as phones show it.
@@ -55,6 +64,12 @@ enum AuthorityCmd {
         /// Months of sealing keys to create, starting with the current month (1 to 60).
         #[arg(long, default_value_t = tracer::authority::DEFAULT_MONTHS)]
         months: u32,
+        /// An emergency officer's officer.pub (repeat for each officer: 2 to 5).
+        #[arg(long = "officer", value_name = "OFFICER_PUB", required = true)]
+        officers: Vec<PathBuf>,
+        /// How many officers must approve together (2 to the number of officers).
+        #[arg(long, default_value_t = 2)]
+        threshold: usize,
     },
     /// Rotate the sealing keys: destroy each month's key once its records' retention has
     /// passed, and add months so the trust file covers the months ahead. Run it monthly.
@@ -67,11 +82,20 @@ enum AuthorityCmd {
         #[arg(long, default_value_t = tracer::authority::DEFAULT_MONTHS)]
         ahead: u32,
     },
-    /// Approve a notice with the emergency key, for a venue that cannot be reached.
+    /// Sign, as one emergency officer, a notice for a venue that cannot be reached. One
+    /// officer's approval does not alert anyone: `tracer authority combine` joins it with
+    /// the other officers' until the trust file's threshold is met.
     Approve {
-        /// The authority directory holding emergency.key and trust.txt.
+        /// The officer's own directory holding officer.key.
         #[arg(long)]
-        authority: PathBuf,
+        officer: PathBuf,
+        /// The authority's trust file (trust.txt), which lists the officers.
+        #[arg(long)]
+        trust: PathBuf,
+        /// The authority's newest revocation list (revocations.bin), to refuse a revoked
+        /// tracer.
+        #[arg(long)]
+        revocations: Option<PathBuf>,
         /// The approval request file (from `tracer notify request`).
         #[arg(long = "in", value_name = "REQUEST")]
         input: PathBuf,
@@ -87,6 +111,22 @@ enum AuthorityCmd {
         /// Time zone for showing times.
         #[arg(long)]
         tz: Option<String>,
+    },
+    /// Join emergency officers' approvals of one request into the approval a tracer
+    /// publishes; refuses, in words, while fewer officers than the threshold have signed.
+    Combine {
+        /// The trust file (trust.txt), which lists the officers and the threshold.
+        #[arg(long)]
+        trust: PathBuf,
+        /// An officer's approval file (repeat for each).
+        #[arg(long = "in", value_name = "APPROVAL", required = true)]
+        inputs: Vec<PathBuf>,
+        /// Where to write the joined approval.
+        #[arg(long, value_name = "APPROVAL")]
+        out: PathBuf,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Revoke tracer keys: sign a new revocation list (revocations.bin in the authority
     /// directory) and post it, so that servers and phones refuse their notices and queries.
@@ -127,6 +167,10 @@ enum AuthorityCmd {
         /// Replace an existing certificate.
         #[arg(long)]
         force: bool,
+        /// Certify this key although another live key is certified under the same name (the
+        /// tracer replaces that key; revoke the old one).
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -327,9 +371,20 @@ fn main() -> ExitCode {
 fn run(cmd: Command) -> Result<(), Error> {
     let now = time::now();
     match cmd {
-        Command::Authority(AuthorityCmd::Init { out, name, months }) => {
-            authority_init(out, name, months)
-        }
+        Command::Authority(AuthorityCmd::OfficerInit { out }) => officer_init(out),
+        Command::Authority(AuthorityCmd::Init {
+            out,
+            name,
+            months,
+            officers,
+            threshold,
+        }) => authority_init(out, name, months, officers, threshold),
+        Command::Authority(AuthorityCmd::Combine {
+            trust,
+            inputs,
+            out,
+            force,
+        }) => authority_combine(trust, inputs, out, force, now),
         Command::Authority(AuthorityCmd::Rotate { authority, ahead }) => {
             authority_rotate(authority, ahead)
         }
@@ -341,12 +396,15 @@ fn run(cmd: Command) -> Result<(), Error> {
             roles,
             out,
             force,
+            replace,
         }) => {
             let roles = protocol::Roles {
                 publish: roles.contains(&Role::Publish),
                 query: roles.contains(&Role::Query),
             };
-            authority_certify(authority, tracer_pub, name, days, roles, out, force, now)
+            authority_certify(
+                authority, tracer_pub, name, days, roles, out, force, replace, now,
+            )
         }
         Command::Authority(AuthorityCmd::Revoke {
             authority,
@@ -375,13 +433,27 @@ fn run(cmd: Command) -> Result<(), Error> {
             tz,
         }) => notify_publish(key, server, trust, approval, dry_run, tz, now),
         Command::Authority(AuthorityCmd::Approve {
-            authority,
+            officer,
+            trust,
+            revocations,
             input,
             out,
             yes,
             force,
             tz,
-        }) => authority_approve(authority, input, out, yes, force, tz, now),
+        }) => authority_approve(
+            Approver {
+                officer,
+                trust,
+                revocations,
+            },
+            input,
+            out,
+            yes,
+            force,
+            tz,
+            now,
+        ),
         Command::Vault(VaultCmd::Fetch {
             key,
             server,
@@ -402,19 +474,48 @@ fn run(cmd: Command) -> Result<(), Error> {
     }
 }
 
+/// `tracer authority officer-init`.
+fn officer_init(out: PathBuf) -> Result<(), Error> {
+    use tracer::authority::{OFFICER_KEY, OFFICER_PUB};
+    tracer::authority::officer_init(&out)?;
+    println!("Created an emergency officer's key in {}", out.display());
+    println!(
+        "  secret (mode 0600): {}: it stays on this machine, with this officer alone, never \
+         with the root key, another officer's key or a tracer key",
+        out.join(OFFICER_KEY).display()
+    );
+    println!(
+        "  public: {}: give it to the root key's custodian, who lists it in the trust file \
+         ('tracer authority init --officer {OFFICER_PUB} ...')",
+        out.join(OFFICER_PUB).display()
+    );
+    Ok(())
+}
+
 /// `tracer authority init`.
-fn authority_init(out: PathBuf, name: String, months: u32) -> Result<(), Error> {
-    use tracer::authority::{CASE_KEY, EMERGENCY_KEY, ROOT_KEY, SEALING_DIR};
-    let t = tracer::authority::init_at(&out, &name, common::time::now(), months)?;
+fn authority_init(
+    out: PathBuf,
+    name: String,
+    months: u32,
+    officer_pubs: Vec<PathBuf>,
+    threshold: usize,
+) -> Result<(), Error> {
+    use tracer::authority::{CASE_KEY, ROOT_KEY, SEALING_DIR};
+    let keys = officer_pubs
+        .iter()
+        .map(|p| tracer::authority::read_officer_pub(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let officers = protocol::EmergencyOfficers::new(keys, threshold)
+        .map_err(|e| Error::invalid(format!("the emergency officers given: {e}")))?;
+    let t = tracer::authority::init_at(&out, &name, common::time::now(), months, officers)?;
     println!(
         "Created the authority \"{}\" in {}",
         t.authority,
         out.display()
     );
     println!(
-        "  secret (mode 0600): {}, {}, {}",
+        "  secret (mode 0600): {}, {}",
         out.join(ROOT_KEY).display(),
-        out.join(EMERGENCY_KEY).display(),
         out.join(CASE_KEY).display(),
     );
     let (first, last) = (&t.sealing[0], &t.sealing[t.sealing.len() - 1]);
@@ -425,15 +526,19 @@ fn authority_init(out: PathBuf, name: String, months: u32) -> Result<(), Error> 
         out.join(SEALING_DIR).display()
     );
     println!(
-        "  {ROOT_KEY} certifies tracers; {CASE_KEY} opens case diaries; the sealing keys open \
-         contact records. Keep them with different officers: no tracer workstation needs \
-         {ROOT_KEY}. Run 'tracer authority rotate' monthly: it destroys each month's sealing \
-         key once its records can no longer be asked for, and adds months ahead."
+        "  {ROOT_KEY} certifies tracers and signs the trust file: keep it offline, on a \
+         machine that holds no tracer key and no officer key. {CASE_KEY} opens case diaries; \
+         the sealing keys open contact records. Keep them with different custodians: no \
+         tracer workstation needs {ROOT_KEY}. Run 'tracer authority rotate' monthly: it \
+         destroys each month's sealing key once its records can no longer be asked for, and \
+         adds months ahead."
     );
     println!(
-        "  {} approves notices for venues that cannot be reached: give it to an officer who \
-         holds no tracer key, so that no one person can make phones alert",
-        tracer::authority::EMERGENCY_KEY
+        "  emergency officers listed: {} (each keeps their own officer.key on their own \
+         machine); {} of them must approve together a notice for a venue that cannot be \
+         reached, so that no one person can make phones alert",
+        t.emergency.keys().len(),
+        t.emergency.threshold()
     );
     println!(
         "  public, for servers and phones to pin: {}",
@@ -480,9 +585,10 @@ fn authority_certify(
     roles: protocol::Roles,
     out: Option<PathBuf>,
     force: bool,
+    replace: bool,
     now: u64,
 ) -> Result<(), Error> {
-    let cert = tracer::certify(&authority, &tracer_pub, &name, days, roles, now)?;
+    let cert = tracer::certify(&authority, &tracer_pub, &name, days, roles, replace, now)?;
     let out = out.unwrap_or_else(|| tracer_pub.with_file_name(keys::CERT_FILE));
     keys::write_cert(&out, &cert, force)?;
     println!(
@@ -789,8 +895,9 @@ fn notify_request(a: NotifyArgs, now: u64) -> Result<(), Error> {
     println!(
         "Phones alert only for notices their venue approved. Send each file to its venue \
          owner, who runs `venue-keygen approve --key venue.key --trust trust.txt --in FILE \
-         --out APPROVAL`; for a venue that cannot be reached, the authority's emergency key \
-         holder runs `tracer authority approve`. Then: `tracer notify publish --approval \
+         --out APPROVAL`; for a venue that cannot be reached, enough of the authority's \
+         emergency officers each run `tracer authority approve`, and `tracer authority \
+         combine` joins their approvals. Then: `tracer notify publish --approval \
          APPROVAL ...`."
     );
     Ok(())
@@ -825,7 +932,7 @@ fn notify_publish(
             time::show(c.statement.start, &tz),
             time::show(c.statement.end, &tz),
             common::approval::severity_word(c.statement.severity),
-            a.by.name()
+            a.by().name()
         );
         println!("           message  {}", c.statement.message);
     }
@@ -848,9 +955,16 @@ fn notify_publish(
     Ok(())
 }
 
-/// `tracer authority approve`: the emergency path.
+/// Who approves on the emergency path: one officer, with the trust file that lists them.
+struct Approver {
+    officer: PathBuf,
+    trust: PathBuf,
+    revocations: Option<PathBuf>,
+}
+
+/// `tracer authority approve`: one officer's part of the emergency path.
 fn authority_approve(
-    authority: PathBuf,
+    who: Approver,
     input: PathBuf,
     out: PathBuf,
     yes: bool,
@@ -862,13 +976,13 @@ fn authority_approve(
     if out.exists() && !force {
         return Err(Error::exists(out));
     }
-    let (key, trust) = tracer::authority::load_emergency(&authority)?;
+    let officer = tracer::authority::load_officer(&who.officer, &who.trust)?;
+    let trust = &officer.trust;
     let request = common::approval::read_request(&input)?;
-    let checked = common::approval::check(&input, request, &trust, now)?;
-    // The authority's own list, where it keeps one: it never approves for a tracer it revoked.
-    let list = authority.join("revocations.bin");
-    if list.exists() {
-        let list = common::revocation::read(&list, &trust, now)?;
+    let checked = common::approval::check(&input, request, trust, now)?;
+    // The authority's list, where the officer has it: no approval for a revoked tracer.
+    if let Some(list) = &who.revocations {
+        let list = common::revocation::read(list, trust, now)?;
         common::revocation::refuse_revoked(
             &list,
             &checked.cert,
@@ -878,18 +992,66 @@ fn authority_approve(
     }
     print!("{}", checked.describe(&trust.authority, &tz));
     println!(
-        "\nYou are approving with {}'s emergency key, in place of the venue. Do this only when \
-         the venue cannot be reached and the case is confirmed.",
-        trust.authority
+        "\nYou are approving as emergency officer {} of {}, in place of the venue. Do this only \
+         when the venue cannot be reached and the case is confirmed. Your approval alone does \
+         not alert anyone: {} of the {} officers must approve.",
+        officer.index,
+        trust.authority,
+        trust.emergency.threshold(),
+        trust.emergency.keys().len()
     );
     if !common::approval::confirm("Approve this notice?", yes)? {
         println!("Not approved: nothing was written.");
         return Err(Error::invalid("the notice was not approved".into()));
     }
-    let approval = checked.statement.approve_as_authority(&key);
-    let text = serde_json::to_string_pretty(&checked.approval_file(&approval))
+    let approval = protocol::Approval::Authority(vec![
+        checked
+            .statement
+            .sign_as_officer(officer.index, &officer.key),
+    ]);
+    let text = serde_json::to_string_pretty(&checked.approval_file(&approval, trust))
         .map_err(|e| Error::invalid(e.to_string()))?;
     tracer::files::write(&out, (text + "\n").as_bytes(), 0o644, force)?;
-    println!("Approved: {}", out.display());
+    println!(
+        "Approved as officer {}: {}. Give it to whoever joins the officers' approvals \
+         ('tracer authority combine --trust trust.txt --in APPROVAL --in APPROVAL ... --out \
+         APPROVAL'); the tracer publishes the joined file.",
+        officer.index,
+        out.display()
+    );
+    Ok(())
+}
+
+/// `tracer authority combine`.
+fn authority_combine(
+    trust: PathBuf,
+    inputs: Vec<PathBuf>,
+    out: PathBuf,
+    force: bool,
+    now: u64,
+) -> Result<(), Error> {
+    if out.exists() && !force {
+        return Err(Error::exists(out));
+    }
+    let trust = tracer::authority::read_trust(&trust)?;
+    let files = inputs
+        .into_iter()
+        .map(|p| common::approval::read_approval(&p).map(|f| (p, f)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (checked, approval) = common::approval::combine(&files, &trust, now)?;
+    let text = serde_json::to_string_pretty(&checked.approval_file(&approval, &trust))
+        .map_err(|e| Error::invalid(e.to_string()))?;
+    tracer::files::write(&out, (text + "\n").as_bytes(), 0o644, force)?;
+    let count = match &approval {
+        protocol::Approval::Authority(s) => s.len(),
+        protocol::Approval::Venue(_) => 0,
+    };
+    println!(
+        "Joined the approvals of {count} emergency officers of {} (the threshold is {}): {}. \
+         Give it to the tracer, who publishes it with 'tracer notify publish --approval'.",
+        trust.authority,
+        trust.emergency.threshold(),
+        out.display()
+    );
     Ok(())
 }

@@ -323,7 +323,7 @@ fn approve(
         return Ok(ExitCode::FAILURE);
     }
     let approval = checked.statement.approve_as_venue(&keys);
-    let text = serde_json::to_string_pretty(&checked.approval_file(&approval))
+    let text = serde_json::to_string_pretty(&checked.approval_file(&approval, &trust))
         .map_err(|e| Error::invalid(e.to_string()))?;
     common::files::write(out, (text + "\n").as_bytes(), 0o644, force)?;
     println!("Approved. Give this file to the tracer: {}", out.display());

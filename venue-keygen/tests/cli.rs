@@ -475,7 +475,14 @@ fn authority_and_tracer(
         authority: "Test Health Board".into(),
         serial: 1,
         root: root.verifying_key(),
-        emergency: protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+        emergency: protocol::EmergencyOfficers::new(
+            vec![
+                protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+                protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+            ],
+            2,
+        )
+        .unwrap(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
         // One sealing period from 1970 to 2100.
         sealing: vec![protocol::SealingPeriod {

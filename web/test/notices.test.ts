@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { hex, unhex } from "../src/protocol/bytes.js";
-import { certDigest, decodeCertificate, verifyCert } from "../src/protocol/cert.js";
+import { certDigest, decodeCertificate, tracerFingerprint, verifyCert } from "../src/protocol/cert.js";
 import { noticeKey } from "../src/protocol/derive.js";
 import { Matcher, type ScanStats } from "../src/protocol/matching.js";
 import {
@@ -16,6 +16,7 @@ import {
 } from "../src/protocol/notice.js";
 import { decodePoster, venueId } from "../src/protocol/poster.js";
 import { replaces, verifyRevocations } from "../src/protocol/revocation.js";
+import { parseTrust } from "../src/protocol/trust.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const load = (name: string): any =>
@@ -23,7 +24,8 @@ const load = (name: string): any =>
 
 const keys = load("keys.json");
 const root = unhex(keys.authority_root.ed25519_public);
-const emergency = unhex(keys.authority_emergency.ed25519_public);
+// The emergency officers of trust.json, whose keys are keys.json's authority_officers.
+const emergency = parseTrust(load("trust.json").text).emergency;
 const posters = load("poster.json").valid.map((p: { encoding: string }) => decodePoster(unhex(p.encoding)));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const named = (list: any[]): [string, any][] => list.map((x) => [x.name, x]);
@@ -43,6 +45,9 @@ describe("certificate.json", () => {
       const cert = decodeCertificate(unhex(v.encoding));
       verifyCert(cert, root);
       expect(hex(cert.tracerPublic)).toBe(v.tracer_public);
+      if (v.tracer_fingerprint !== undefined) {
+        expect(tracerFingerprint(cert.tracerPublic)).toBe(v.tracer_fingerprint);
+      }
       expect([cert.notBefore, cert.notAfter, cert.name]).toEqual([v.not_before, v.not_after, v.name]);
       expect((cert.publish ? 1 : 0) | (cert.query ? 2 : 0)).toBe(v.roles);
     }

@@ -14,7 +14,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use checkin_fuzz::{BASE_URL, NOW, world};
 use protocol::fuzzing::{encode_case, encode_contact, encode_notice_payload};
-use protocol::notice::{notice_len_for, seal_notices, sign_bundle};
+use protocol::notice::{seal_notices, sign_bundle};
 use protocol::query::sign_query;
 use protocol::vault::{seal_visit, strip_outer};
 use protocol::{
@@ -53,6 +53,13 @@ fn main() {
         message: "Get a test if you feel unwell.".into(),
     };
     let approval = statement.approve_as_venue(&w.venue);
+    // The same notice approved by two emergency officers, for the payload seeds.
+    let by_officers = statement
+        .clone()
+        .into_payload(protocol::Approval::Authority(vec![
+            statement.sign_as_officer(0, &w.officers[0]),
+            statement.sign_as_officer(2, &w.officers[2]),
+        ]));
     let payload = statement.into_payload(approval);
     let entries = seal_notices(
         &mut rng,
@@ -69,7 +76,13 @@ fn main() {
         "bundle",
         "payload",
         2,
-        &encode_notice_payload(&payload, notice_len_for(payload.message.len()) - 16),
+        &encode_notice_payload(&payload, payload.sealed_len() - 16),
+    );
+    put(
+        "bundle",
+        "payload-officers",
+        2,
+        &encode_notice_payload(&by_officers, by_officers.sealed_len() - 16),
     );
 
     // The trust file (also written as a seed below).
@@ -77,7 +90,7 @@ fn main() {
         authority: "Fuzz Health Authority".into(),
         serial: 1,
         root: w.root.verifying_key(),
-        emergency: w.emergency.verifying_key(),
+        emergency: w.emergency(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
         // One sealing period from 1970 to 2100.
         sealing: vec![protocol::SealingPeriod {

@@ -13,7 +13,13 @@ pub fn get_trust(app: &State<App>) -> Json<Trust> {
     Json(Trust {
         authority: t.authority.clone(),
         root: URL_SAFE_NO_PAD.encode(t.root.as_bytes()),
-        emergency: URL_SAFE_NO_PAD.encode(t.emergency.as_bytes()),
+        emergency: t
+            .emergency
+            .keys()
+            .iter()
+            .map(|k| URL_SAFE_NO_PAD.encode(k.as_bytes()))
+            .collect(),
+        emergency_threshold: t.emergency.threshold(),
         case: URL_SAFE_NO_PAD.encode(t.case.0),
         sealing: t
             .sealing

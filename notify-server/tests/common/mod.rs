@@ -59,7 +59,14 @@ impl Fixture {
             authority: "Test Authority".into(),
             serial: 1,
             root: root.verifying_key(),
-            emergency: Ed25519Secret::generate(&mut rng).verifying_key(),
+            emergency: protocol::EmergencyOfficers::new(
+                vec![
+                    protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+                    protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
+                ],
+                2,
+            )
+            .unwrap(),
             case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
             // One sealing period from 1970 to 2100.
             sealing: vec![protocol::SealingPeriod {
@@ -117,10 +124,7 @@ impl Fixture {
                 severity: Severity::High,
                 message: message.into(),
                 // Sealed inside the entry: the server never sees it, so any value does here.
-                approval: Approval {
-                    by: Approver::Venue,
-                    signature: [0; 64],
-                },
+                approval: Approval::Venue([0; 64]),
             },
         };
         let entries = seal_notices(&mut self.rng, &[n]).unwrap();

@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use protocol::approval::Statement;
+use protocol::approval::{Approval, Statement};
 use protocol::unwrap_request::{UnwrapStatement, request_file_hash};
 
 use super::*;
@@ -64,10 +64,34 @@ pub(super) fn gen_files(f: &Fixture) -> Value {
             "signature": b64(signature),
         })
     };
-    let venue_signature = statement_for(&f.poster, &f.cert, message)
-        .approve_as_venue(&f.venue.keys())
-        .signature;
+    let venue_sig = |st: Statement| match st.approve_as_venue(&f.venue.keys()) {
+        Approval::Venue(sig) => sig,
+        Approval::Authority(_) => unreachable!(),
+    };
+    let venue_signature = venue_sig(statement_for(&f.poster, &f.cert, message));
     let approval = approval_of(&request, "venue", &venue_signature);
+    // The authority's approval: officers 0 and 2 of trust.json's three sign (threshold 2).
+    let officer_key = |i: usize| b64(f.officers[i].verifying_key().as_bytes());
+    let officer_sig = |i: usize| {
+        statement_for(&f.poster, &f.cert, message)
+            .sign_as_officer(i as u8, &f.officers[i])
+            .signature
+    };
+    let by_officers = |request: &Value, officers: &[(String, [u8; 64])]| {
+        json!({
+            "format": "checkin-approval/v1",
+            "request": request,
+            "approver": "authority",
+            "officers": officers.iter().map(|(k, s)| json!({"key": k, "signature": b64(s)})).collect::<Vec<_>>(),
+        })
+    };
+    let authority_approval = by_officers(
+        &request,
+        &[
+            (officer_key(0), officer_sig(0)),
+            (officer_key(2), officer_sig(2)),
+        ],
+    );
 
     // Vault request and response.
     let hours = vec![hour_of(start), hour_of(start) + 1];
@@ -255,13 +279,9 @@ pub(super) fn gen_files(f: &Fixture) -> Value {
     );
 
     // Approvals, as the tracer checks them before publishing.
-    let emergency_signature = statement_for(&f.poster, &f.cert, message)
-        .approve_as_authority(&f.emergency)
-        .signature;
+    let emergency_signature = officer_sig(0);
     let publish_only_request = request_for(&f.poster, &f.publish_only, start, end);
-    let publish_only_signature = statement_for(&f.poster, &f.publish_only, message)
-        .approve_as_venue(&f.venue.keys())
-        .signature;
+    let publish_only_signature = venue_sig(statement_for(&f.poster, &f.publish_only, message));
     for (name, error, file) in [
         (
             "approval_is_an_approval_request",
@@ -295,7 +315,85 @@ pub(super) fn gen_files(f: &Fixture) -> Value {
         (
             "approval_venue_signature_claimed_as_authority",
             "approval_bad_signature",
-            text(&approval_of(&request, "authority", &venue_signature)),
+            text(&by_officers(
+                &request,
+                &[
+                    (officer_key(0), venue_signature),
+                    (officer_key(2), officer_sig(2)),
+                ],
+            )),
+        ),
+        (
+            "approval_authority_with_a_single_signature_field",
+            "file_malformed",
+            text(&approval_of(&request, "authority", &emergency_signature)),
+        ),
+        (
+            "approval_venue_with_officers",
+            "file_malformed",
+            text(&with(&authority_approval, "approver", json!("venue"))),
+        ),
+        (
+            "approval_by_one_officer_alone",
+            "approval_too_few_officers",
+            text(&by_officers(&request, &[(officer_key(2), officer_sig(2))])),
+        ),
+        (
+            "approval_by_no_officer",
+            "approval_too_few_officers",
+            text(&by_officers(&request, &[])),
+        ),
+        (
+            "approval_by_an_unknown_officer",
+            "approval_unknown_officer",
+            text(&by_officers(
+                &request,
+                &[
+                    (officer_key(0), officer_sig(0)),
+                    (
+                        b64(f.tracer.verifying_key().as_bytes()),
+                        statement_for(&f.poster, &f.cert, message)
+                            .sign_as_officer(1, &f.tracer)
+                            .signature,
+                    ),
+                ],
+            )),
+        ),
+        (
+            "approval_by_one_officer_twice",
+            "approval_duplicate_officer",
+            text(&by_officers(
+                &request,
+                &[
+                    (officer_key(2), officer_sig(2)),
+                    (officer_key(2), officer_sig(2)),
+                ],
+            )),
+        ),
+        (
+            "approval_officer_signature_under_another_officers_key",
+            "approval_bad_signature",
+            text(&by_officers(
+                &request,
+                &[
+                    (officer_key(0), officer_sig(0)),
+                    (officer_key(1), officer_sig(2)),
+                ],
+            )),
+        ),
+        (
+            "approval_officer_key_31_bytes",
+            "file_bad_value",
+            text(&by_officers(
+                &request,
+                &[
+                    (officer_key(0), officer_sig(0)),
+                    (
+                        b64(&f.officers[2].verifying_key().as_bytes()[..31]),
+                        officer_sig(2),
+                    ),
+                ],
+            )),
         ),
         (
             "approval_message_changed_after_signing",
@@ -515,10 +613,11 @@ pub(super) fn gen_files(f: &Fixture) -> Value {
     }
 
     json!({
-        "description": "Files parties hand each other (spec sections 11a.1, 14.4, 16c), checked at `now` against trust.json's file. Each valid file is accepted; each negative `text`, read as a file of its `kind`, must be refused with `error`. Kinds: `approval_request` (checked as section 11a.1 says, by the authority), `approval_request_for_venue` (and then as poster.json valid[0]'s venue, its own), `approval_request_revoked` (and against revocation.json's `list`), `approval` (as the tracer of certificate.json's first certificate checks it), `approval_for_tracer` (and that the certificate is that tracer's own), `vault_request` (by the venue of poster.json valid[0]), `vault_request_revoked` (and against revocation.json's `list`), `vault_response` (against `vault_request`, byte for byte), `tracer_pub` and `tracer_cert` (section 16c). The vault request's records are placeholders: these checks never open them.",
+        "description": "Files parties hand each other (spec sections 11a.1, 14.4, 16c), checked at `now` against trust.json's file. Each valid file is accepted; each negative `text`, read as a file of its `kind`, must be refused with `error`. Kinds: `approval_request` (checked as section 11a.1 says, by the authority), `approval_request_for_venue` (and then as poster.json valid[0]'s venue, its own), `approval_request_revoked` (and against revocation.json's `list`), `approval` (as the tracer of certificate.json's first certificate checks it; `approval_by_authority` is such a file, signed by trust.json's emergency officers 0 and 2), `approval_for_tracer` (and that the certificate is that tracer's own), `vault_request` (by the venue of poster.json valid[0]), `vault_request_revoked` (and against revocation.json's `list`), `vault_response` (against `vault_request`, byte for byte), `tracer_pub` and `tracer_cert` (section 16c). The vault request's records are placeholders: these checks never open them.",
         "now": now,
         "approval_request": text(&request),
         "approval": text(&approval),
+        "approval_by_authority": text(&authority_approval),
         "vault_request": vault_request_text,
         "vault_response": text(&vault_response),
         "tracer_pub": tracer_pub,

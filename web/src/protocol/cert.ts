@@ -2,6 +2,7 @@
 // signature, validity, and the digest approvals name (section 11a).
 
 import { blake3 } from "@noble/hashes/blake3";
+import { base64url } from "./bytes.js";
 import { ed25519KeyOk } from "./keys.js";
 import { verifyStrict } from "./poster.js";
 import { ProtocolError, Reader, UTF8 } from "./reader.js";
@@ -18,6 +19,12 @@ export interface Certificate {
   publish: boolean;
   query: boolean;
   name: string;
+}
+
+/** The tracer key as phones show it beside the name (section 13a): the first 16 characters of
+ * its base64url, in four groups of four (Rust: `Certificate::tracer_fingerprint`). */
+export function tracerFingerprint(tracerPublic: Uint8Array): string {
+  return (base64url(tracerPublic).slice(0, 16).match(/.{4}/g) ?? []).join(" ");
 }
 
 /** Decodes a certificate (section 10.2); the root's signature is checked by `verifyCert`. */

@@ -30,8 +30,10 @@ export const BUNDLE_DIGEST = "checkin/v2/notice-bundle-digest";
 export const BUNDLE_SIGNATURE = "checkin/v2/notice-bundle";
 /** BLAKE3 derive_key context: the digest that names a tracer certificate in an approval. */
 export const CERTIFICATE_DIGEST = "checkin/v2/certificate-digest";
-/** Ed25519 context: a venue's (or the authority's emergency) approval of a notice. */
+/** Ed25519 context: a venue's approval of a notice. */
 export const NOTICE_APPROVAL = "checkin/v2/notice-approval";
+/** Ed25519 context: one emergency officer's signature in the authority's approval of a notice. */
+export const EMERGENCY_APPROVAL = "checkin/v2/emergency-approval";
 /** Ed25519 context: the root's signature over a revocation list. */
 export const REVOCATION_LIST = "checkin/v2/revocation-list";
 /** HPKE info: the outer (venue) layer of a vault record. */

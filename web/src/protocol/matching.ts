@@ -3,6 +3,7 @@
 // checked only where a tag matched.
 
 import { type Bundle, type NoticePayload, openNotice, approvalOk } from "./notice.js";
+import type { EmergencyOfficers } from "./trust.js";
 import { hex } from "./bytes.js";
 import { hoursCovered, noticeKey, noticeTag, TAG_LEN } from "./derive.js";
 
@@ -51,7 +52,7 @@ export class Matcher {
   constructor(
     private readonly visits: Visit[],
     private readonly thresholdSecs: number,
-    private readonly emergencyKey: Uint8Array,
+    private readonly officers: EmergencyOfficers,
   ) {
     if (thresholdSecs < 1) throw new Error("the threshold must be at least one second");
     visits.forEach((v, i) => {
@@ -91,7 +92,7 @@ export class Matcher {
           if (code !== "notice_decryption_failed" && code !== "notice_window_outside_hour") stats.malformed++;
           return;
         }
-        if (!approvalOk(notice, slot.venueId, bundle.cert, slot.venueKey, this.emergencyKey)) {
+        if (!approvalOk(notice, slot.venueId, bundle.cert, slot.venueKey, this.officers)) {
           stats.unapproved++;
           return;
         }

@@ -10,7 +10,8 @@ import { hoursCovered, noticeKey, TAG_LEN } from "./derive.js";
 import { verifyStrict, verifyStrictFast } from "./poster.js";
 import { ProtocolError, Reader, UTF8 } from "./reader.js";
 import { textProblem } from "./text.js";
-import { BUNDLE_DIGEST, BUNDLE_SIGNATURE, NOTICE_APPROVAL } from "./domain.js";
+import { BUNDLE_DIGEST, BUNDLE_SIGNATURE, EMERGENCY_APPROVAL, NOTICE_APPROVAL } from "./domain.js";
+import { type EmergencyOfficers, MAX_OFFICERS } from "./trust.js";
 
 export const BUNDLE_VERSION = 2;
 export const MAX_NOTICES = 256;
@@ -19,7 +20,7 @@ export const MAX_FUTURE_SKEW_SECS = 300;
 export const MAX_BUNDLE_AGE_SECS = 1_209_600;
 export const MAX_MESSAGE = 160;
 
-export const noticeLenOk = (n: number): boolean => n % 16 === 0 && n >= 112 && n <= 272;
+export const noticeLenOk = (n: number): boolean => n % 16 === 0 && n >= 112 && n <= 528;
 
 export interface Bundle {
   encoding: Uint8Array;
@@ -126,7 +127,11 @@ export interface NoticePayload {
   end: number;
   severity: 1 | 2;
   approver: 1 | 2;
+  /** The approval as on the wire: the venue's signature, or `count` and the officers' pairs. */
   approval: Uint8Array;
+  /** Approver 2: each officer's number (their `emergency` line in the trust file) and
+   * signature; empty for approver 1. */
+  officers: { officer: number; signature: Uint8Array }[];
   message: string;
 }
 
@@ -149,7 +154,21 @@ export function openNotice(key: Uint8Array, index: number, sealed: Uint8Array, h
   if (severity !== 1 && severity !== 2) throw bad("notice_invalid_severity", `severity ${severity}`);
   const approver = r.u8();
   if (approver !== 1 && approver !== 2) throw bad("notice_invalid_approver", `approver ${approver}`);
-  const approval = r.take(64);
+  const officers: { officer: number; signature: Uint8Array }[] = [];
+  let approval: Uint8Array;
+  if (approver === 1) {
+    approval = r.take(64);
+  } else {
+    const count = r.u8();
+    if (count < 1 || count > MAX_OFFICERS) {
+      throw bad("notice_malformed_payload", `an authority approval of ${count} signatures`);
+    }
+    approval = r.take(count * 65);
+    for (let i = 0; i < count; i++) {
+      officers.push({ officer: approval[i * 65]!, signature: approval.subarray(i * 65 + 1, (i + 1) * 65) });
+    }
+    approval = concat(new Uint8Array([count]), approval);
+  }
   const len = r.u8();
   const msg = r.take(len);
   if (len > MAX_MESSAGE || r.take(r.rest).some((b) => b !== 0)) {
@@ -166,7 +185,7 @@ export function openNotice(key: Uint8Array, index: number, sealed: Uint8Array, h
   if (end <= start || end - start > 1_209_600) throw bad("notice_invalid_window", "the window is empty or over 14 days");
   const [first, last] = hoursCovered(start, end);
   if (hour < first || hour > last) throw bad("notice_window_outside_hour", "the window does not cover the entry's hour");
-  return { start, end, severity, approver, approval, message };
+  return { start, end, severity, approver, approval, officers, message };
 }
 
 /** The statement an approval signs (section 11a). */
@@ -175,17 +194,41 @@ export function statement(p: NoticePayload, venueId: Uint8Array, digest: Uint8Ar
   return concat(venueId, digest, u64(p.start), u64(p.end), new Uint8Array([p.severity, m.length]), m);
 }
 
-/** Section 11.3, step 7: the approval verifies under the venue's poster key (approver 1) or
- * the trust file's emergency key (approver 2). */
+/** Section 11.3, step 7: why the approval is not good, as the spec's error name, or null
+ * when it is: the venue's signature under its poster key (approver 1), or at least the trust
+ * file's threshold of its emergency officers, each known, none twice, every signature
+ * verifying (approver 2, section 11a). */
+export function approvalProblem(
+  p: NoticePayload,
+  venueId: Uint8Array,
+  cert: Certificate,
+  venueKey: Uint8Array,
+  officers: EmergencyOfficers,
+): string | null {
+  const st = statement(p, venueId, certDigest(cert));
+  if (p.approver === 1) {
+    return verifyStrict(venueKey, NOTICE_APPROVAL, st, p.approval) ? null : "notice_bad_approval";
+  }
+  if (p.officers.length < officers.threshold) return "notice_too_few_officers";
+  if (p.officers.some((o) => o.officer >= officers.keys.length)) return "notice_unknown_officer";
+  if (p.officers.some((o, i) => p.officers.slice(0, i).some((q) => q.officer === o.officer))) {
+    return "notice_duplicate_officer";
+  }
+  const allVerify = p.officers.every((o) =>
+    verifyStrict(officers.keys[o.officer]!, EMERGENCY_APPROVAL, st, o.signature),
+  );
+  return allVerify ? null : "notice_bad_approval";
+}
+
+/** Whether the approval is good ([`approvalProblem`] finds nothing). */
 export function approvalOk(
   p: NoticePayload,
   venueId: Uint8Array,
   cert: Certificate,
   venueKey: Uint8Array,
-  emergencyKey: Uint8Array,
+  officers: EmergencyOfficers,
 ): boolean {
-  const key = p.approver === 1 ? venueKey : emergencyKey;
-  return verifyStrict(key, NOTICE_APPROVAL, statement(p, venueId, certDigest(cert)), p.approval);
+  return approvalProblem(p, venueId, cert, venueKey, officers) === null;
 }
 
 /** Opens, checks and approves one notice (section 11.3, all seven steps). */
@@ -197,11 +240,12 @@ export function openApprovedNotice(
   sealed: Uint8Array,
   hour: number,
   cert: Certificate,
-  emergencyKey: Uint8Array,
+  officers: EmergencyOfficers,
 ): NoticePayload {
   const p = openNotice(noticeKey(venueId, salt), index, sealed, hour);
-  if (!approvalOk(p, venueId, cert, venueKey, emergencyKey)) {
-    throw new ProtocolError("notice_bad_approval", "nobody entitled approved this notice");
+  const problem = approvalProblem(p, venueId, cert, venueKey, officers);
+  if (problem !== null) {
+    throw new ProtocolError(problem, "nobody entitled approved this notice (the venue, or enough of the authority's officers)");
   }
   return p;
 }

@@ -26,10 +26,22 @@ export interface TrustAnchor {
   /** Grows with each file the authority issues. */
   serial: bigint;
   root: Uint8Array;
-  emergency: Uint8Array;
+  /** The emergency officers (section 11a): their keys in the file's order, and how many of
+   * them must approve together. */
+  emergency: EmergencyOfficers;
   case: Uint8Array;
   sealing: SealingPeriod[];
 }
+
+export interface EmergencyOfficers {
+  keys: Uint8Array[];
+  threshold: number;
+}
+
+/** Fewest and most emergency officers a trust file lists (Rust: `approval::MIN_OFFICERS`,
+ * `MAX_OFFICERS`). */
+export const MIN_OFFICERS = 2;
+export const MAX_OFFICERS = 5;
 
 /** A refused trust file; `code` is the spec's error name. */
 export class TrustError extends Error {
@@ -150,11 +162,42 @@ export function rootFingerprint(t: TrustAnchor): string {
   return (base64url(t.root).match(/.{1,4}/g) ?? []).join(" ");
 }
 
+/** The emergency lines and threshold (section 16a, rule 5), after the root key. */
+function parseOfficers(
+  lines: string[],
+  thresholdText: string | undefined,
+  root: Uint8Array,
+  key32: (value: string | undefined, what: string) => Uint8Array,
+): EmergencyOfficers {
+  const malformed = (why: string) => new TrustError("trust_malformed", why);
+  if (lines.length === 0) throw malformed("the emergency field is missing");
+  if (thresholdText === undefined) throw malformed("the emergency_threshold field is missing");
+  if (!ed25519KeyOk(root)) throw new TrustError("trust_invalid_key", "the root key");
+  const keys: Uint8Array[] = [];
+  for (const line of lines) {
+    const key = key32(line, "emergency");
+    if (!ed25519KeyOk(key)) throw new TrustError("trust_invalid_key", "an emergency key");
+    if (equal(key, root) || keys.some((k) => equal(k, key))) {
+      throw malformed("an emergency key appears twice, or is the root key");
+    }
+    keys.push(key);
+  }
+  const threshold = /^[1-9][0-9]?$/.test(thresholdText) ? Number(thresholdText) : 0;
+  if (keys.length < MIN_OFFICERS || keys.length > MAX_OFFICERS || threshold < MIN_OFFICERS || threshold > keys.length) {
+    throw new TrustError(
+      "trust_invalid_threshold",
+      `${keys.length} emergency keys with a threshold of ${thresholdText}: 2 to 5 officers and a threshold from 2 to their number`,
+    );
+  }
+  return { keys, threshold };
+}
+
 function parseBody(text: string): TrustAnchor {
   const lines = meaningful(text);
   const malformed = (why: string) => new TrustError("trust_malformed", why);
   const fields = new Map<string, string>();
   const sealingLines: string[] = [];
+  const emergencyLines: string[] = [];
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(":");
     if (colon < 0) throw malformed("a line has no ':'");
@@ -164,7 +207,11 @@ function parseBody(text: string): TrustAnchor {
       sealingLines.push(value);
       continue;
     }
-    if (!["authority", "serial", "root", "emergency", "case"].includes(name)) {
+    if (name === "emergency") {
+      emergencyLines.push(value);
+      continue;
+    }
+    if (!["authority", "serial", "root", "emergency_threshold", "case"].includes(name)) {
       throw malformed("unknown field");
     }
     if (fields.has(name)) throw malformed("a field appears twice");
@@ -187,13 +234,8 @@ function parseBody(text: string): TrustAnchor {
     return k;
   };
   const root = key32(fields.get("root"), "root");
-  const emergency = key32(fields.get("emergency"), "emergency");
+  const emergency = parseOfficers(emergencyLines, fields.get("emergency_threshold"), root, key32);
   const caseKey = key32(fields.get("case"), "case");
-  if (!ed25519KeyOk(root)) throw new TrustError("trust_invalid_key", "the root key");
-  if (!ed25519KeyOk(emergency)) throw new TrustError("trust_invalid_key", "the emergency key");
-  if (root.every((b, i) => b === emergency[i])) {
-    throw malformed("the emergency key must not be the root key");
-  }
   if (!x25519KeyOk(caseKey)) throw new TrustError("trust_invalid_key", "the case key");
   if (sealingLines.length === 0) throw malformed("the sealing field is missing");
   if (sealingLines.length > MAX_SEALING_PERIODS) {

@@ -62,7 +62,8 @@ export async function runBench(): Promise<Record<string, number>> {
       visits.push({ venueId: random(32), venueKey: ed25519.getPublicKey(random(32)), arrival, departure: arrival + 7200 });
     }
   }
-  const matcher = new Matcher(visits, 900, root);
+  const officers = { keys: [random(32), random(32)].map((sk) => ed25519.getPublicKey(sk)), threshold: 2 };
+  const matcher = new Matcher(visits, 900, officers);
   const out: Record<string, number> = {};
   for (const [name, entries, count] of [
     ["entries_per_s_bundles_of_16", 16, 200],

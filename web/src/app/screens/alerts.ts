@@ -7,6 +7,8 @@ import type { Messages } from "../messages.js";
 import { t, tn } from "../messages.js";
 import type { AlertRec, Diary } from "../store.js";
 import { button, h, when, whenAfter } from "../ui.js";
+import { unhex } from "../../protocol/bytes.js";
+import { tracerFingerprint } from "../../protocol/cert.js";
 
 /** How long after an exposure to watch for symptoms: the incubation period health
  * authorities commonly give for respiratory infections. */
@@ -76,7 +78,7 @@ function alertCard(a: AlertRec, act: AlertsActions): HTMLElement {
   }
   card.append(
     h("p", { class: "tracer-says" }, h("span", { class: "hint" }, t("tracerSays")), " ", a.message),
-    h("p", { class: "hint" }, t("alertIssuer", { tracer: a.issuer, approver: a.approver === "venue" ? t("approverVenue") : t("approverAuthority") })),
+    h("p", { class: "hint" }, t("alertIssuer", { tracer: a.issuer, fingerprint: tracerFingerprint(unhex(a.issuerKey)), approver: a.approver === "venue" ? t("approverVenue") : t("approverAuthority") })),
   );
   if (isNew) card.append(button(t("markRead"), () => act.markRead(a)));
   return card;
