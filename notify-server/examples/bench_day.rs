@@ -62,8 +62,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 protocol::Ed25519Secret::generate(&mut rng).verifying_key(),
             ],
             2,
-        )
-        .unwrap(),
+        )?,
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
         // One sealing period from 1970 to 2100.
         sealing: vec![protocol::SealingPeriod {
