@@ -231,16 +231,28 @@ fn case_files_are_held_for_a_tracer_and_fetched_once_by_code() {
         }],
     };
     let file = diary.seal(&mut f.rng, &case_key.public_key()).unwrap();
-    let (s, v) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
-    assert_eq!(s, Status::Created, "{v}");
+    // No cache may keep the code or the file (spec 16b).
+    let r = c
+        .post("/v1/cases")
+        .header(ContentType::JSON)
+        .remote("192.0.2.7:40000".parse().unwrap())
+        .body(json!({"case": b64(&file)}).to_string())
+        .dispatch();
+    assert_eq!(r.status(), Status::Created);
+    assert_eq!(r.headers().get_one("Cache-Control"), Some("no-store"));
+    let v = r.into_json::<Value>().unwrap();
     let code = v["code"].as_str().unwrap().to_owned();
     assert_eq!(code.len(), 14, "{code}");
     let expires = v["expires_at"].as_u64().unwrap();
     assert!(expires >= t + 86_400 && expires <= now() + 86_400);
     // Typed loosely: lower case, spaces for hyphens.
     let typed = code.to_lowercase().replace('-', " ");
-    let (s, v) = get(&c, &format!("/v1/cases/{}", typed.replace(' ', "%20")));
-    assert_eq!(s, Status::Ok, "{v}");
+    let r = c
+        .get(format!("/v1/cases/{}", typed.replace(' ', "%20")))
+        .dispatch();
+    assert_eq!(r.status(), Status::Ok);
+    assert_eq!(r.headers().get_one("Cache-Control"), Some("no-store"));
+    let v = r.into_json::<Value>().unwrap();
     let got = unb64(v["case"].as_str().unwrap());
     assert_eq!(got, file);
     assert_eq!(protocol::CaseDiary::open(&case_key, &got).unwrap(), diary);
