@@ -261,6 +261,8 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::delete_push_subscription,
                 api::get_trust,
                 api::healthz,
+                api::readyz,
+                api::livez,
                 api::not_relayed,
             ],
         )
@@ -281,7 +283,15 @@ pub fn admin_rocket(figment: &Figment, settings: &Settings, admin: api::Admin) -
     }
     rocket::custom(fig)
         .manage(admin)
-        .mount("/", routes![api::admin_healthz, api::metrics])
+        .mount(
+            "/",
+            routes![
+                api::admin_healthz,
+                api::admin_readyz,
+                api::livez,
+                api::metrics
+            ],
+        )
         .register("/", catchers![api::default_catcher])
 }
 

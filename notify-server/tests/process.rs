@@ -484,10 +484,15 @@ fn the_private_port_answers_only_the_guard() {
         assert_eq!(v["error"], "not_relayed");
     }
     // Through the guard, all is as usual; metrics are the operators' only (issue 18, item 15).
-    assert_eq!(
-        a.get(format!("{public}/healthz")).call().unwrap().status(),
-        200
-    );
+    // Liveness and readiness answer under the names orchestrators look for, on both listeners.
+    for base in [&public, &admin] {
+        for path in ["/healthz", "/readyz", "/livez"] {
+            let mut r = a.get(format!("{base}{path}")).call().unwrap();
+            assert_eq!(r.status(), 200, "{base}{path}");
+            let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+            assert_eq!(v["status"], "ok", "{base}{path}");
+        }
+    }
     assert_eq!(
         a.get(format!("{public}/metrics")).call().unwrap().status(),
         404
