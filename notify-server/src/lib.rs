@@ -138,6 +138,12 @@ pub fn figment() -> Figment {
         .merge(Serialized::default("ip_header", false))
         .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
         .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        // As Rocket does: `ROCKET_PROFILE` picks the file's table (`[default]` under it);
+        // a profile the file does not have is refused by `config::check_keys`.
+        .select(rocket::figment::Profile::from_env_or(
+            "ROCKET_PROFILE",
+            rocket::Config::DEFAULT_PROFILE,
+        ))
 }
 
 /// Opens the store, loads the trust anchor, and builds the Rocket instance from `figment`.

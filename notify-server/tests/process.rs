@@ -62,7 +62,89 @@ fn version_and_help() {
         .arg("--help")
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--version"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--version"), "{help}");
+    // Every setting is listed with its environment variable.
+    for key in notify_server::config::known_keys().iter().filter(|k| {
+        ["trust_file", "max_connections", "push_enabled", "store"].contains(&k.as_str())
+    }) {
+        assert!(
+            help.contains(&format!("ROCKET_{}", key.to_ascii_uppercase())),
+            "{key} is not in --help"
+        );
+    }
+}
+
+/// A configuration file or profile that was asked for and is missing stops the server (and
+/// `--check` and `--print-config`) in words, instead of starting it on defaults with a
+/// development authority; `--print-config` shows each effective value with where it came from,
+/// the database URL masked.
+#[test]
+fn asked_for_configuration_that_is_missing_is_refused_and_the_effective_one_is_printed() {
+    let dir = TempDir::new().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+            .current_dir(dir.path())
+            .args(args)
+            .env_remove("ROCKET_CONFIG")
+            .env_remove("ROCKET_PROFILE")
+            .env("ROCKET_PORT", free_port().to_string())
+            .env("ROCKET_ADMIN_ENABLED", "false")
+            .env("ROCKET_DATA_DIR", dir.path().join("data"))
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let missing = dir.path().join("Rocket.tmol");
+    let missing = missing.to_str().unwrap();
+    for args in [&[][..], &["--check"], &["--print-config"]] {
+        let (code, _, err) = run(args, &[("ROCKET_CONFIG", missing)]);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("ROCKET_CONFIG names") && err.contains("does not exist"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+    std::fs::write(
+        dir.path().join("Rocket.toml"),
+        "[default]\nmax_page = 50\n[staging]\nmax_page = 70\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["--print-config"], &[("ROCKET_PROFILE", "stagign")]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("no [stagign] table") && err.contains("[staging]"),
+        "{err}"
+    );
+    let (code, out, err) = run(
+        &["--print-config"],
+        &[
+            ("ROCKET_PROFILE", "staging"),
+            ("ROCKET_STORE", "postgres"),
+            (
+                "ROCKET_DATABASE_URL",
+                "postgres://notify:s3cret@db.example/notify",
+            ),
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("profile: staging"), "{out}");
+    assert!(out.contains("max_page = 70  # "), "{out}");
+    assert!(out.contains("Rocket.toml"), "{out}");
+    assert!(
+        out.contains("store = \"postgres\"  # ROCKET_STORE"),
+        "{out}"
+    );
+    assert!(out.contains("trust_file = null  # default"), "{out}");
+    assert!(!out.contains("s3cret"), "{out}");
+    let (_, out, _) = run(&["--print-config"], &[]);
+    assert!(out.contains("max_page = 50  # "), "{out}");
 }
 
 fn iterations() -> usize {
