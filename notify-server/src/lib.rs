@@ -228,8 +228,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         .attach(MetricsFairing)
         .attach(AdHoc::on_liftoff(
             "group commit and retention purge",
-            move |_| {
+            move |rocket| {
                 let admin = lock(&admin).take();
+                let public = rocket.shutdown();
                 Box::pin(async move {
                     tokio::spawn(durable.run());
                     tokio::spawn(purge_loop(purge_store, purge_metrics, pages, settings));
@@ -240,7 +241,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                         tokio::spawn(push::push_loop(store, pusher));
                     }
                     if let Some(admin) = admin {
-                        tokio::spawn(launch_admin(admin));
+                        tokio::spawn(launch_admin(admin, public));
                     }
                 })
             },
@@ -316,8 +317,32 @@ pub fn admin_for<P: rocket::Phase>(server: &Rocket<P>) -> Option<Rocket<Build>> 
     ))
 }
 
-/// Runs the operators' listener; a failure to listen is logged, and the public server goes on.
-async fn launch_admin(admin: Rocket<Build>) {
+/// Set when the operators' listener failed: the process then exits non-zero.
+pub static ADMIN_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Refuses to start when the operators' listener is enabled and its address is taken: a server
+/// whose metrics and health nobody can read is not one to run unnoticed. Port 0 (any free
+/// port) always works.
+fn check_admin_port(figment: &Figment) -> Result<(), StartError> {
+    let settings: Settings = figment
+        .extract()
+        .map_err(|e| StartError(format!("bad configuration: {}", config::explain(&e))))?;
+    if !settings.admin_enabled || settings.admin_port == 0 {
+        return Ok(());
+    }
+    let at = std::net::SocketAddr::new(settings.admin_address, settings.admin_port);
+    std::net::TcpListener::bind(at).map(drop).map_err(|e| {
+        StartError(format!(
+            "the operators' listener (/metrics, /healthz) cannot listen on {at}: {e} (is \
+             another server using the port?). Set admin_port (ROCKET_ADMIN_PORT) to a free \
+             port, or admin_enabled = false (ROCKET_ADMIN_ENABLED=false) to run without it"
+        ))
+    })
+}
+
+/// Runs the operators' listener. If it cannot listen (its port taken after the check at
+/// start), the whole server stops and exits non-zero, saying why.
+async fn launch_admin(admin: Rocket<Build>, public: rocket::Shutdown) {
     let admin = admin.attach(AdHoc::on_liftoff("operators' listener", |rocket| {
         let c = rocket.config();
         println!(
@@ -328,9 +353,12 @@ async fn launch_admin(admin: Rocket<Build>) {
     }));
     if let Err(e) = admin.launch().await {
         eprintln!(
-            "notify-server: warning: the operators' listener (/metrics) is not running: {e}; \
-             set admin_port (ROCKET_ADMIN_PORT) to a free port, or admin_enabled = false"
+            "notify-server: error: the operators' listener (/metrics, /healthz) cannot run: \
+             {e}; set admin_port (ROCKET_ADMIN_PORT) to a free port, or admin_enabled = false. \
+             Stopping."
         );
+        ADMIN_FAILED.store(true, std::sync::atomic::Ordering::SeqCst);
+        public.notify();
     }
 }
 
@@ -491,6 +519,7 @@ async fn batch_loop(store: Arc<dyn Store>, dir: std::path::PathBuf, retention_da
 /// Rocket listens on a private loopback port behind it.
 pub fn build_for_network(figment: Figment) -> Result<Rocket<Build>, StartError> {
     config::check_keys(&figment).map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    check_admin_port(&figment)?;
     let mut guard_settings: guard::GuardSettings = figment
         .extract()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;

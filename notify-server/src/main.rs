@@ -154,6 +154,9 @@ async fn serve(figment: rocket::figment::Figment) -> ExitCode {
         }
     };
     match rocket.launch().await {
+        Ok(_) if notify_server::ADMIN_FAILED.load(std::sync::atomic::Ordering::SeqCst) => {
+            ExitCode::FAILURE
+        }
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("notify-server: error: {e}");

@@ -94,6 +94,7 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
             .env("ROCKET_LOG_LEVEL", "off")
             .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "10000000")
             .env("ROCKET_QUERIES_PER_MINUTE", "10000000")
+            .env("ROCKET_ADMIN_ENABLED", "false")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

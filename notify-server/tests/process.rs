@@ -265,6 +265,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
             .env("ROCKET_LOG_LEVEL", "off")
             .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")
             .env("ROCKET_PURGE_INTERVAL_SECS", "1")
+            .env("ROCKET_ADMIN_ENABLED", "false")
             .envs(backend_env.iter().cloned())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
@@ -620,6 +621,7 @@ fn a_store_in_use_is_named() {
     let _first = start(&data, &f.trust_file);
     let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
         .env("ROCKET_PORT", free_port().to_string())
+        .env("ROCKET_ADMIN_ENABLED", "false")
         .env("ROCKET_DATA_DIR", &data)
         .env("ROCKET_TRUST_FILE", &f.trust_file)
         .output()
@@ -847,4 +849,33 @@ fn nothing_is_served_before_it_is_durable_and_no_number_is_given_twice() {
         !listed.iter().any(|(seq, _)| *seq == seq_b),
         "B took number {seq_b}, served before the crash for another bundle"
     );
+}
+
+/// An operators' listener whose port is taken stops the server at start, in words, instead of
+/// a warning and a server whose metrics and health nobody can read.
+#[test]
+fn a_taken_operators_port_stops_the_server() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 1);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let admin_port = taken.local_addr().unwrap().port();
+    let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .env("ROCKET_PORT", free_port().to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_ADMIN_PORT", admin_port.to_string())
+        .env("ROCKET_DATA_DIR", dir.path().join("data"))
+        .env("ROCKET_TRUST_FILE", &f.trust_file)
+        .env_remove("ROCKET_CONFIG")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("cannot listen on 127.0.0.1:{admin_port}"))
+            && err.contains("ROCKET_ADMIN_PORT")
+            && err.contains("admin_enabled = false"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
 }
