@@ -700,6 +700,32 @@ fn the_phone_client_is_served_at_the_poster_path_under_a_strict_policy() {
     assert_eq!(r.headers().get_one("Content-Encoding"), Some("gzip"));
     let r = c.get("/v1/c/sw.js").dispatch();
     assert_eq!(r.headers().get_one("Service-Worker-Allowed"), Some("/v1/c"));
+    // Every file of the release is served as built (the manifest's own path aside), and the
+    // bundled libraries' licences with them.
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist");
+    let sums = std::fs::read_to_string(dist.join("SHA256SUMS")).unwrap();
+    for name in sums.lines().filter_map(|l| l.split("  ").nth(1)) {
+        // The page is served at the poster path itself.
+        let path = if name == "index.html" {
+            "/v1/c".to_string()
+        } else {
+            format!("/v1/c/{name}")
+        };
+        let r = c.get(path).dispatch();
+        assert_eq!(r.status(), Status::Ok, "{name}");
+        if name != "index.html" && name != "manifest.webmanifest" {
+            assert!(
+                r.into_bytes().unwrap() == std::fs::read(dist.join(name)).unwrap(),
+                "{name} is served as built"
+            );
+        }
+    }
+    let licences = c
+        .get("/v1/c/LICENSES.txt")
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(licences.contains("@noble/curves") && licences.contains("Apache License"));
     // The trust file the app pins at its first run is the server's own.
     let trust = c.get("/v1/c/trust.txt").dispatch().into_string().unwrap();
     assert_eq!(trust, std::fs::read_to_string(&f.trust_file).unwrap());
