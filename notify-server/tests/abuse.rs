@@ -599,3 +599,77 @@ fn a_flood_of_vault_uploads_from_one_address_is_limited() {
         results.len()
     );
 }
+
+/// A client that asks for much and never reads (a tiny receive window, 80 pipelined requests
+/// for the app's script) does not hold its connection open: once nothing has moved towards
+/// it for the idle timeout, the guard closes it, and it gets only part of what it asked for.
+/// Honest clients are served throughout.
+#[test]
+fn a_client_that_stops_reading_is_closed_after_the_idle_timeout() {
+    use socket2::{Domain, Socket, Type};
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 23);
+    let server = start_with(
+        &dir.path().join("data"),
+        &f.trust_file,
+        &[("ROCKET_IDLE_TIMEOUT_SECS", "2")],
+    );
+    let script = agent()
+        .get(format!("{}/v1/c/app.js", server.base))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap()
+        .len();
+    let to: std::net::SocketAddr = addr(&server).parse().unwrap();
+    let s = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    s.set_recv_buffer_size(1024).unwrap();
+    s.connect(&to.into()).unwrap();
+    let mut s: TcpStream = s.into();
+    let asks = 80;
+    let one = request("GET", "/v1/c/app.js", "text/plain", b"");
+    for _ in 0..asks {
+        s.write_all(&one).unwrap();
+    }
+    // Not reading, for longer than the idle timeout; the server serves others meanwhile, and
+    // closes the stalled connection as an idle one.
+    std::thread::sleep(Duration::from_secs(4));
+    healthy(&server);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while metric(&server, "notify_connections_idle_closed_total") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a client that stopped reading is still held, 30 s on"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut got = 0usize;
+    let mut buf = vec![0u8; 64 * 1024];
+    let ended = loop {
+        match s.read(&mut buf) {
+            Ok(0) => break "closed",
+            Ok(n) => got += n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                break "still open after 30 s of waiting";
+            }
+            Err(_) => break "closed",
+        }
+    };
+    assert_eq!(ended, "closed");
+    assert!(
+        got < asks * script,
+        "the stalled client still got all {asks} answers ({got} bytes): it was waited for"
+    );
+    eprintln!(
+        "a client that stopped reading after {asks} pipelined requests for {script} bytes each \
+         got {got} bytes of {} before the guard closed it",
+        asks * script
+    );
+}
