@@ -282,7 +282,17 @@ fn run(cli: Cli) -> Result<(), Error> {
         );
     }
     if let Command::Trust { file } = &cli.command {
-        let t = client::update_trust(&dir, file)?;
+        let client::TrustUpdate {
+            trust: t,
+            replaced_unsigned,
+        } = client::update_trust(&dir, file)?;
+        if replaced_unsigned {
+            println!(
+                "This diary pinned the authority's trust file from before trust files were \
+                 signed, which was trusted for its root key only; it is replaced by this file, \
+                 which that root key signed."
+            );
+        }
         let until = t.sealing_until();
         println!(
             "This diary now pins the trust file of \"{}\" from {}: contact details can be \

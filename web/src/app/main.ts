@@ -119,6 +119,13 @@ async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
     const chosen = chooseTrust(d.trust ?? null, await shippedTrust());
     if (chosen.text !== null) d.trust = chosen.text;
     if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
+    else if (chosen.legacy && !chosen.anchor) say(t("trustLegacyWaiting"), "error");
+    if (chosen.legacy && chosen.anchor) {
+      // A pin from before trust files were signed pinned its root only: the signed file of
+      // that root now replaces it, and the citizen is told (section 16a, "Legacy pins").
+      say(t("trustUpgraded", { authority: chosen.anchor.authority, serial: String(chosen.anchor.serial) }));
+      await save();
+    }
     return chosen.anchor;
   }
   void shippedTrust().then(async (offered) => {
@@ -935,7 +942,8 @@ async function main(): Promise<void> {
   };
   app.trust = await loadTrust(diary);
   if (!app.trust) {
-    say(t("noTrust"), "error");
+    // A pin from before trust files were signed: loadTrust said what it waits for.
+    if (!(diary.trust && chooseTrust(diary.trust, null).legacy)) say(t("noTrust"), "error");
     return;
   }
   const changed = tidy(diary, nowSecs());

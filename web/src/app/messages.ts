@@ -63,6 +63,10 @@ export const en = {
     "This app has no health authority configured, so it cannot check posters. Ask whoever runs this site.",
   trustChanged:
     "The server offered a health authority file that this phone refused ({why}). The app keeps trusting the one it holds.",
+  trustUpgraded:
+    "This phone held the health authority's file from before these files were signed, and trusted only its root key. It now holds the file \"{authority}\" signed with that key (serial {serial}).",
+  trustLegacyWaiting:
+    "This phone holds the health authority's file from before these files were signed, and trusts only its root key. It needs the signed file from this site to check notices: connect to the internet and open the app again. Your diary is kept.",
   insecure:
     "This page must be opened over HTTPS (or on this computer as localhost): the browser keeps your diary's key only for secure pages. Ask whoever runs this site.",
   shareThisVisit: "Share my contact details for this visit, so that contact tracers can reach me if there is an outbreak here",
@@ -268,6 +272,10 @@ export const cy: Messages = {
     "Nid oes awdurdod iechyd wedi'i osod ar gyfer yr ap hwn, felly ni all wirio posteri. Gofynnwch i bwy bynnag sy'n rhedeg y wefan hon.",
   trustChanged:
     "Cynigiodd y gweinydd ffeil awdurdod iechyd a wrthodwyd gan y ffôn hwn ({why}). Mae'r ap yn dal i ymddiried yn yr un sydd ganddo.",
+  trustUpgraded:
+    "Roedd gan y ffôn hwn ffeil yr awdurdod iechyd o'r cyfnod cyn i'r ffeiliau hyn gael eu llofnodi, ac roedd yn ymddiried yn ei brif allwedd yn unig. Erbyn hyn mae ganddo'r ffeil \"{authority}\" wedi'i llofnodi â'r allwedd honno (rhif cyfresol {serial}).",
+  trustLegacyWaiting:
+    "Mae gan y ffôn hwn ffeil yr awdurdod iechyd o'r cyfnod cyn i'r ffeiliau hyn gael eu llofnodi, ac mae'n ymddiried yn ei brif allwedd yn unig. Mae angen y ffeil wedi'i llofnodi o'r wefan hon i wirio hysbysiadau: cysylltwch â'r rhyngrwyd ac agorwch yr ap eto. Mae eich dyddiadur yn cael ei gadw.",
   insecure:
     "Rhaid agor y dudalen hon dros HTTPS (neu ar y cyfrifiadur hwn fel localhost): dim ond i dudalennau diogel y mae'r porwr yn cadw allwedd eich dyddiadur. Gofynnwch i bwy bynnag sy'n rhedeg y wefan hon.",
   shareThisVisit:
