@@ -5,6 +5,7 @@
 import { base64url, unbase64url } from "../protocol/bytes.js";
 import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, posterFromText, validityProblem } from "../protocol/poster.js";
+import { MIN_PASSPHRASE, passphraseProblem } from "./passphrase.js";
 import { chooseTrust, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
 import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t, tn } from "./messages.js";
@@ -887,7 +888,7 @@ function passphraseForm(): HTMLElement {
     );
     return box;
   }
-  const [firstRow, first] = field("new-passphrase", "newPassphrase", "", "password", { autocomplete: "new-password", minlength: "8" });
+  const [firstRow, first] = field("new-passphrase", "newPassphrase", "", "password", { autocomplete: "new-password", minlength: String(MIN_PASSPHRASE) });
   const [againRow, again] = field("repeat-passphrase", "repeatPassphrase", "", "password", { autocomplete: "new-password" });
   const form = h(
     "form",
@@ -899,7 +900,8 @@ function passphraseForm(): HTMLElement {
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if ([...first.value].length < 8) return formError(form, t("passphraseShort"), first);
+    const problem = passphraseProblem(first.value);
+    if (problem) return formError(form, t(problem), first);
     if (first.value !== again.value) return formError(form, t("passphraseMismatch"), again);
     try {
       await app.store.setPassphrase(app.diary, first.value);

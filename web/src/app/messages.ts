@@ -112,12 +112,15 @@ export const en = {
   passphraseTitle: "Passphrase",
   passphraseOff: "Your diary is sealed with a key this browser keeps. You can also require a passphrase to open it.",
   passphraseOn: "A passphrase is needed to open your diary.",
-  newPassphrase: "New passphrase (at least 8 characters)",
+  newPassphrase: "New passphrase (at least 12 characters)",
   repeatPassphrase: "Repeat the passphrase",
   setPassphrase: "Require this passphrase",
   removePassphrase: "Stop requiring a passphrase",
   passphraseHint: "If you forget it, nobody can open your diary, not even you; it can only be erased.",
-  passphraseShort: "The passphrase must be at least 8 characters.",
+  passphraseShort:
+    "The passphrase must be at least 12 characters. Four or more unrelated words that you choose yourself are easy to remember and hard to guess.",
+  passphraseWeak:
+    "That passphrase is among the first that anyone guessing would try: a run such as 123456, abcdef or qwerty, one part repeated, or a common word such as \"password\" with numbers added. Choose four or more unrelated words yourself, or a sentence only you would think of.",
   passphraseMismatch: "The two passphrases differ.",
   passphraseSet: "From now on, your passphrase opens this diary.",
   passphraseRemoved: "Your diary no longer needs a passphrase.",
@@ -325,12 +328,15 @@ export const cy: Messages = {
   passphraseOff:
     "Mae eich dyddiadur wedi'i selio ag allwedd y mae'r porwr hwn yn ei chadw. Gallwch hefyd fynnu cyfrinymadrodd i'w agor.",
   passphraseOn: "Mae angen cyfrinymadrodd i agor eich dyddiadur.",
-  newPassphrase: "Cyfrinymadrodd newydd (o leiaf 8 nod)",
+  newPassphrase: "Cyfrinymadrodd newydd (o leiaf 12 nod)",
   repeatPassphrase: "Ailadroddwch y cyfrinymadrodd",
   setPassphrase: "Mynnu'r cyfrinymadrodd hwn",
   removePassphrase: "Peidio â mynnu cyfrinymadrodd",
   passphraseHint: "Os byddwch yn ei anghofio, all neb agor eich dyddiadur, dim hyd yn oed chi; dim ond ei ddileu sy'n bosibl.",
-  passphraseShort: "Rhaid i'r cyfrinymadrodd fod o leiaf 8 nod.",
+  passphraseShort:
+    "Rhaid i'r cyfrinymadrodd fod o leiaf 12 nod. Mae pedwar gair neu fwy heb gysylltiad rhyngddynt, wedi'u dewis gennych chi, yn hawdd eu cofio ac yn anodd eu dyfalu.",
+  passphraseWeak:
+    "Mae'r cyfrinymadrodd hwnnw ymhlith y cyntaf y byddai unrhyw un sy'n dyfalu yn rhoi cynnig arnynt: rhes fel 123456, abcdef neu qwerty, un rhan wedi'i hailadrodd, neu air cyffredin fel \"password\" gyda rhifau wedi'u hychwanegu. Dewiswch bedwar gair neu fwy heb gysylltiad rhyngddynt, neu frawddeg na fyddai neb ond chi yn meddwl amdani.",
   passphraseMismatch: "Mae'r ddau gyfrinymadrodd yn wahanol.",
   passphraseSet: "O hyn ymlaen, eich cyfrinymadrodd sy'n agor y dyddiadur hwn.",
   passphraseRemoved: "Nid oes angen cyfrinymadrodd ar eich dyddiadur mwyach.",
