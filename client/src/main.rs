@@ -41,7 +41,8 @@ enum Command {
         /// The notify server: https://HOST (http:// only for 127.0.0.1, ::1 or localhost).
         #[arg(long)]
         server: String,
-        /// Protect the diary with a passphrase instead of a device key file.
+        /// Protect the diary with a passphrase instead of a device key file (a key file lies
+        /// beside the diary, so a copy of the directory opens it; a passphrase is kept nowhere).
         #[arg(long)]
         passphrase: bool,
     },
@@ -419,8 +420,14 @@ fn init(
         t.serial
     );
     if !with_passphrase {
+        // The key file lies beside the diary: say where, what that means and what is better.
+        // The system keyring is not used: on Linux it needs a Secret Service over D-Bus (a
+        // system library, or an async runtime), and the kernel's keyring forgets at reboot.
         println!(
-            "It is protected by a device key ({}); keep it private.",
+            "It is protected by a device key kept in a file beside it, {} (readable by your \
+             user only). Anyone who gets a copy of this directory, from a backup, a synced \
+             folder or a disk without encryption, can open the diary with it. A passphrase is \
+             kept nowhere: to use one, erase this directory and run 'checkin init --passphrase'.",
             dir.join("device.key").display()
         );
     }

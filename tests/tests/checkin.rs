@@ -638,3 +638,20 @@ fn a_diary_that_pinned_an_unsigned_trust_file_takes_the_first_signed_file_of_its
         .success()
         .stdout(predicate::str::contains("The Crown"));
 }
+
+/// A diary under a device key keeps the key beside it: `init` says where, that a copy of the
+/// directory opens the diary, and how to use a passphrase instead.
+#[test]
+fn init_with_a_device_key_says_where_the_key_is_and_why_a_passphrase_is_better() {
+    let w = world();
+    let key = w.t.path().join("a").join("device.key");
+    w.checkin("a")
+        .args(["init", "--server", &w.server, "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(key.display().to_string()))
+        .stdout(predicate::str::contains("a copy of this directory"))
+        .stdout(predicate::str::contains("'checkin init --passphrase'"));
+    assert!(key.exists());
+}
