@@ -119,8 +119,10 @@ async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
   if (!held?.anchor) {
     const chosen = chooseTrust(d.trust ?? null, await shippedTrust());
     if (chosen.text !== null) d.trust = chosen.text;
-    if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
-    else if (chosen.legacy && !chosen.anchor) say(t("trustLegacyWaiting"), "error");
+    if (chosen.legacy && !chosen.anchor) {
+      // Nothing is trusted yet: say what the phone waits for, and why the offer was refused.
+      say(chosen.refused ? t("trustLegacyRefused", { why: chosen.refused.message }) : t("trustLegacyWaiting"), "error");
+    } else if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
     if (chosen.legacy && chosen.anchor) {
       // A pin from before trust files were signed pinned its root only: the signed file of
       // that root now replaces it, and the citizen is told (section 16a, "Legacy pins").

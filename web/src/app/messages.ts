@@ -67,6 +67,8 @@ export const en = {
     "This phone held the health authority's file from before these files were signed, and trusted only its root key. It now holds the file \"{authority}\" signed with that key (serial {serial}).",
   trustLegacyWaiting:
     "This phone holds the health authority's file from before these files were signed, and trusts only its root key. It needs the signed file from this site to check notices: connect to the internet and open the app again. Your diary is kept.",
+  trustLegacyRefused:
+    "This phone holds the health authority's file from before these files were signed, and trusts only its root key. The server offered a file that this phone refused ({why}), so notices cannot be checked until the authority's signed file is served. Your diary is kept.",
   insecure:
     "This page must be opened over HTTPS (or on this computer as localhost): the browser keeps your diary's key only for secure pages. Ask whoever runs this site.",
   shareThisVisit: "Share my contact details for this visit, so that contact tracers can reach me if there is an outbreak here",
@@ -279,6 +281,8 @@ export const cy: Messages = {
     "Roedd gan y ffôn hwn ffeil yr awdurdod iechyd o'r cyfnod cyn i'r ffeiliau hyn gael eu llofnodi, ac roedd yn ymddiried yn ei brif allwedd yn unig. Erbyn hyn mae ganddo'r ffeil \"{authority}\" wedi'i llofnodi â'r allwedd honno (rhif cyfresol {serial}).",
   trustLegacyWaiting:
     "Mae gan y ffôn hwn ffeil yr awdurdod iechyd o'r cyfnod cyn i'r ffeiliau hyn gael eu llofnodi, ac mae'n ymddiried yn ei brif allwedd yn unig. Mae angen y ffeil wedi'i llofnodi o'r wefan hon i wirio hysbysiadau: cysylltwch â'r rhyngrwyd ac agorwch yr ap eto. Mae eich dyddiadur yn cael ei gadw.",
+  trustLegacyRefused:
+    "Mae gan y ffôn hwn ffeil yr awdurdod iechyd o'r cyfnod cyn i'r ffeiliau hyn gael eu llofnodi, ac mae'n ymddiried yn ei brif allwedd yn unig. Cynigiodd y gweinydd ffeil a wrthodwyd gan y ffôn hwn ({why}), felly ni ellir gwirio hysbysiadau nes bod ffeil wedi'i llofnodi'r awdurdod yn cael ei gweini. Mae eich dyddiadur yn cael ei gadw.",
   insecure:
     "Rhaid agor y dudalen hon dros HTTPS (neu ar y cyfrifiadur hwn fel localhost): dim ond i dudalennau diogel y mae'r porwr yn cadw allwedd eich dyddiadur. Gofynnwch i bwy bynnag sy'n rhedeg y wefan hon.",
   shareThisVisit:

@@ -263,6 +263,17 @@ try {
   await shot(page, "5-offline");
   await context.setOffline(false);
 
+  // A phone that pinned the trust file before trust files were signed (it pinned its root
+  // only) takes the signed file of that root that the server serves, says so, and keeps its
+  // diary.
+  const earlier = await build({ entryPoints: [new URL("earlier-release.ts", import.meta.url).pathname], bundle: true, write: false, format: "iife", target: "es2022" });
+  await page.evaluate(earlier.outputFiles[0].text);
+  await page.evaluate(() => globalThis.pinUnsignedTrust());
+  await page.reload();
+  await page.getByText("It now holds the file").waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
+  check((await page.getByTestId("alert").count()) === 1, "the diary is kept when an unsigned pin is replaced");
+
   // A passphrase: required from the next opening; a wrong one is refused, the right one
   // opens the same diary.
   if (!(await page.locator("details.settings").evaluate((e) => e.open))) await page.locator("summary", { hasText: "Settings" }).click();
@@ -276,8 +287,7 @@ try {
   await page.getByRole("button", { name: "Require this passphrase" }).click();
   await page.getByText("From now on, your passphrase opens this diary.").waitFor();
   // Sealed with Argon2id, its parameters recorded beside the diary.
-  const kdfHelper = await build({ entryPoints: [new URL("legacy-kdf.ts", import.meta.url).pathname], bundle: true, write: false, format: "iife", target: "es2022" });
-  await page.evaluate(kdfHelper.outputFiles[0].text);
+  await page.evaluate(earlier.outputFiles[0].text);
   const kdf = await page.evaluate(() => globalThis.storedKdf());
   check(kdf?.alg === "argon2id" && kdf.m === 19456 && kdf.t === 2 && kdf.p === 1 && kdf.salt === 16, `the passphrase is derived with Argon2id: ${JSON.stringify(kdf)}`);
   // A diary an earlier release sealed with PBKDF2 opens with its passphrase below, and is sealed
@@ -294,7 +304,7 @@ try {
   await page.getByRole("button", { name: "Unlock" }).click();
   await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
   check((await page.getByTestId("alert").count()) === 1, "the passphrase opens the same diary");
-  await page.evaluate(kdfHelper.outputFiles[0].text);
+  await page.evaluate(earlier.outputFiles[0].text);
   const resealed = await page.evaluate(() => globalThis.storedKdf());
   check(resealed?.alg === "argon2id" && resealed.iterations === undefined, `a PBKDF2 diary is sealed with Argon2id at its unlock: ${JSON.stringify(resealed)}`);
 
