@@ -32,6 +32,8 @@ use serde_json::{Value, json};
 mod client;
 #[path = "gen/files.rs"]
 mod files;
+#[path = "gen/pin.rs"]
+mod pin;
 
 /// 2026-01-01T00:00:00Z: every vector's clock starts here.
 const T0: u64 = 1_767_225_600;
@@ -2158,6 +2160,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("case.json", gen_case(&f));
     m.insert("query.json", gen_query(&f));
     m.insert("trust.json", gen_trust(&f));
+    m.insert("trust_legacy.json", pin::generate(&f));
     let bundle_now = m["notice.json"]["bundle"]["now"].as_u64().unwrap();
     let created = m["notice.json"]["bundle"]["created_at"].as_u64().unwrap();
     m.insert("batch.json", gen_batch(&bundle, created));
@@ -2660,6 +2663,11 @@ fn trust_vectors() {
         let got = offered.check_replaces(&t).err().map(|e| e.code());
         assert_eq!(got, r["error"].as_str(), "{}", r["name"]);
     }
+}
+
+#[test]
+fn trust_legacy_vectors() {
+    pin::check(&load("trust_legacy.json"));
 }
 
 #[test]

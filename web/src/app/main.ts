@@ -5,6 +5,7 @@
 import { base64url, unbase64url } from "../protocol/bytes.js";
 import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, posterFromText, validityProblem } from "../protocol/poster.js";
+import { MIN_PASSPHRASE, passphraseProblem } from "./passphrase.js";
 import { chooseTrust, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
 import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t, tn } from "./messages.js";
@@ -118,7 +119,16 @@ async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
   if (!held?.anchor) {
     const chosen = chooseTrust(d.trust ?? null, await shippedTrust());
     if (chosen.text !== null) d.trust = chosen.text;
-    if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
+    if (chosen.legacy && !chosen.anchor) {
+      // Nothing is trusted yet: say what the phone waits for, and why the offer was refused.
+      say(chosen.refused ? t("trustLegacyRefused", { why: chosen.refused.message }) : t("trustLegacyWaiting"), "error");
+    } else if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
+    if (chosen.legacy && chosen.anchor) {
+      // A pin from before trust files were signed pinned its root only: the signed file of
+      // that root now replaces it, and the citizen is told (section 16a, "Legacy pins").
+      say(t("trustUpgraded", { authority: chosen.anchor.authority, serial: String(chosen.anchor.serial) }));
+      await save();
+    }
     return chosen.anchor;
   }
   void shippedTrust().then(async (offered) => {
@@ -880,7 +890,7 @@ function passphraseForm(): HTMLElement {
     );
     return box;
   }
-  const [firstRow, first] = field("new-passphrase", "newPassphrase", "", "password", { autocomplete: "new-password", minlength: "8" });
+  const [firstRow, first] = field("new-passphrase", "newPassphrase", "", "password", { autocomplete: "new-password", minlength: String(MIN_PASSPHRASE) });
   const [againRow, again] = field("repeat-passphrase", "repeatPassphrase", "", "password", { autocomplete: "new-password" });
   const form = h(
     "form",
@@ -892,7 +902,8 @@ function passphraseForm(): HTMLElement {
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if ([...first.value].length < 8) return formError(form, t("passphraseShort"), first);
+    const problem = passphraseProblem(first.value);
+    if (problem) return formError(form, t(problem), first);
     if (first.value !== again.value) return formError(form, t("passphraseMismatch"), again);
     try {
       await app.store.setPassphrase(app.diary, first.value);
@@ -935,7 +946,8 @@ async function main(): Promise<void> {
   };
   app.trust = await loadTrust(diary);
   if (!app.trust) {
-    say(t("noTrust"), "error");
+    // A pin from before trust files were signed: loadTrust said what it waits for.
+    if (!(diary.trust && chooseTrust(diary.trust, null).legacy)) say(t("noTrust"), "error");
     return;
   }
   const changed = tidy(diary, nowSecs());

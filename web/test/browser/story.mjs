@@ -263,13 +263,36 @@ try {
   await shot(page, "5-offline");
   await context.setOffline(false);
 
+  // A phone that pinned the trust file before trust files were signed (it pinned its root
+  // only) takes the signed file of that root that the server serves, says so, and keeps its
+  // diary.
+  const earlier = await build({ entryPoints: [new URL("earlier-release.ts", import.meta.url).pathname], bundle: true, write: false, format: "iife", target: "es2022" });
+  await page.evaluate(earlier.outputFiles[0].text);
+  await page.evaluate(() => globalThis.pinUnsignedTrust());
+  await page.reload();
+  await page.getByText("It now holds the file").waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
+  check((await page.getByTestId("alert").count()) === 1, "the diary is kept when an unsigned pin is replaced");
+
   // A passphrase: required from the next opening; a wrong one is refused, the right one
   // opens the same diary.
   if (!(await page.locator("details.settings").evaluate((e) => e.open))) await page.locator("summary", { hasText: "Settings" }).click();
+  // One of the first passphrases anyone would guess is refused, in words that say what to do.
+  await page.getByLabel("New passphrase").fill("Password2024");
+  await page.getByLabel("Repeat the passphrase").fill("Password2024");
+  await page.getByRole("button", { name: "Require this passphrase" }).click();
+  await page.getByText("Choose four or more unrelated words yourself").waitFor();
   await page.getByLabel("New passphrase").fill("correct horse 42");
   await page.getByLabel("Repeat the passphrase").fill("correct horse 42");
   await page.getByRole("button", { name: "Require this passphrase" }).click();
   await page.getByText("From now on, your passphrase opens this diary.").waitFor();
+  // Sealed with Argon2id, its parameters recorded beside the diary.
+  await page.evaluate(earlier.outputFiles[0].text);
+  const kdf = await page.evaluate(() => globalThis.storedKdf());
+  check(kdf?.alg === "argon2id" && kdf.m === 19456 && kdf.t === 2 && kdf.p === 1 && kdf.salt === 16, `the passphrase is derived with Argon2id: ${JSON.stringify(kdf)}`);
+  // A diary an earlier release sealed with PBKDF2 opens with its passphrase below, and is sealed
+  // with Argon2id then.
+  await page.evaluate(() => globalThis.sealAsEarlierRelease("correct horse 42"));
   await page.reload();
   await page.getByRole("heading", { name: "Your diary is locked" }).waitFor();
   await axe(page, "locked");
@@ -281,6 +304,9 @@ try {
   await page.getByRole("button", { name: "Unlock" }).click();
   await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
   check((await page.getByTestId("alert").count()) === 1, "the passphrase opens the same diary");
+  await page.evaluate(earlier.outputFiles[0].text);
+  const resealed = await page.evaluate(() => globalThis.storedKdf());
+  check(resealed?.alg === "argon2id" && resealed.iterations === undefined, `a PBKDF2 diary is sealed with Argon2id at its unlock: ${JSON.stringify(resealed)}`);
 
   // 4. A tampered poster is refused, and nothing is recorded.
   const tampered = CAFE.slice(0, 60) + (CAFE[60] === "A" ? "B" : "A") + CAFE.slice(61);
