@@ -48,6 +48,12 @@ pub struct Settings {
     pub vault_uploads_per_minute: u32,
     /// Vault queries allowed per client address per minute.
     pub queries_per_minute: u32,
+    /// Bundles a client address may post per minute.
+    pub publish_per_minute: u32,
+    /// Most MiB that large bodies (bundles and case files) being read may take together, each
+    /// counted at its endpoint's limit; past it such a post is answered `503 server_busy` at
+    /// once, so that many slow large posts cannot take the server's memory.
+    pub large_bodies_mib: u32,
     /// Most bundles in one sync page.
     pub max_page: usize,
     /// Most bytes of bundles in one sync page (at least one bundle is always sent).
@@ -109,6 +115,8 @@ impl Default for Settings {
             purge_interval_secs: 600,
             vault_uploads_per_minute: 120,
             queries_per_minute: 60,
+            publish_per_minute: 120,
+            large_bodies_mib: 64,
             max_page: 100,
             max_page_bytes: 8 << 20,
             max_query_records: 100_000,

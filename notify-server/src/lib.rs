@@ -155,6 +155,19 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     settings
         .check()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    let json_limit = figment
+        .extract::<rocket::Config>()
+        .ok()
+        .and_then(|c| c.limits.get("json"))
+        .map_or(2 << 20, |l| l.as_u64());
+    if u64::from(settings.large_bodies_mib) << 20 < json_limit.max(api::CASE_BODY_LIMIT) {
+        return Err(StartError(format!(
+            "bad configuration: large_bodies_mib = {} cannot hold one largest post ({} bytes, \
+             limits.json): raise it",
+            settings.large_bodies_mib,
+            json_limit.max(api::CASE_BODY_LIMIT)
+        )));
+    }
     create_data_dir(&settings.data_dir)?;
     let (trust, trust_text) = trust_anchor(&settings)?;
     let store = open_configured(&settings)?;
@@ -188,6 +201,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         metrics: Arc::clone(&metrics),
         peers: Arc::new(guard::Peers::default()),
         push: push.clone(),
+        large_bodies: Arc::new(tokio::sync::Semaphore::new(
+            settings.large_bodies_mib as usize * 1024,
+        )),
     };
     if let Some(dir) = &settings.batch_dir {
         std::fs::create_dir_all(batches::batches_path(dir)).map_err(|e| {

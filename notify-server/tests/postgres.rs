@@ -44,6 +44,7 @@ fn url_of(db: &[(String, String)]) -> String {
 fn instance(dir: &TempDir, name: &str, f: &Fixture, db: &[(String, String)]) -> Server {
     let mut env: Vec<(&str, &str)> = db.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000"));
+    env.push(("ROCKET_PUBLISH_PER_MINUTE", "1000000"));
     start_with(&dir.path().join(name), &f.trust_file, &env)
 }
 

@@ -93,6 +93,7 @@ fn power_cut_under_load_loses_nothing_acknowledged() {
             .env("ROCKET_TRUST_FILE", &f.trust_file)
             .env("ROCKET_LOG_LEVEL", "off")
             .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "10000000")
+            .env("ROCKET_PUBLISH_PER_MINUTE", "10000000")
             .env("ROCKET_QUERIES_PER_MINUTE", "10000000")
             .env("ROCKET_ADMIN_ENABLED", "false")
             .stdout(Stdio::null())

@@ -235,6 +235,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000"));
+        env.push(("ROCKET_PUBLISH_PER_MINUTE", "1000000"));
         common::start_with(&dir.path().join("companion"), &f.trust_file, &env)
     });
     for round in 0..n {
@@ -264,6 +265,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
             .env("ROCKET_TRUST_FILE", &f.trust_file)
             .env("ROCKET_LOG_LEVEL", "off")
             .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")
+            .env("ROCKET_PUBLISH_PER_MINUTE", "1000000")
             .env("ROCKET_PURGE_INTERVAL_SECS", "1")
             .env("ROCKET_ADMIN_ENABLED", "false")
             .envs(backend_env.iter().cloned())
@@ -823,6 +825,7 @@ fn nothing_is_served_before_it_is_durable_and_no_number_is_given_twice() {
     }
 
     env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000"));
+    env.push(("ROCKET_PUBLISH_PER_MINUTE", "1000"));
     let server = common::start_with(&data, &f.trust_file, &env);
     let bundle_b = f.bundle_at(now(), "B, after the restart");
     let (s, v) = post(

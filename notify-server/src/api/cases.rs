@@ -95,7 +95,7 @@ pub async fn post_case(
     data: Data<'_>,
 ) -> Result<NoStore<(Status, Json<CaseHeld>)>, ApiError> {
     limit(app, &addr, Purpose::Cases)?;
-    let body: PostCase = small_json(data, CASE_BODY_LIMIT.bytes()).await?;
+    let body: PostCase = large_json(app, data, CASE_BODY_LIMIT.bytes()).await?;
     let file = b64("case", &body.case)?;
     protocol::CaseDiary::check_shape(&file).map_err(|e| case_error(&e))?;
     let hold_until = now() + CASE_HOLD_SECS;
