@@ -132,8 +132,8 @@ enum ContactCmd {
         /// Your name.
         #[arg(long)]
         name: String,
-        /// Your phone number.
-        #[arg(long)]
+        /// Your phone number (give this, --email or both: a tracer must be able to reach you).
+        #[arg(long, default_value = "")]
         phone: String,
         /// Your e-mail address.
         #[arg(long, default_value = "")]

@@ -700,12 +700,12 @@ function contactForm(): HTMLElement {
     ev.preventDefault();
     const details = { name: name.value.trim(), phone: phone.value.trim(), email: email.value.trim(), partySize: Number(partyInput.value) };
     const problem = contactProblem({ ...details, arrival: 0, departure: 0 });
+    // A name alone reaches nobody: a tracer needs a phone number or an email address.
+    if (problem?.code === "vault_no_phone_or_email") return formError(form, t("contactNeedsWay"), phone);
     if (problem) {
       const party = problem.code === "vault_invalid_party_size";
       return formError(form, t(party ? "contactBadParty" : "contactBadText"), party ? partyInput : name);
     }
-    // A name alone reaches nobody: a tracer needs a phone number or an email address.
-    if (!details.phone && !details.email) return formError(form, t("contactNeedsWay"), phone);
     app.diary.contact = details;
     if (await save()) say(t("contactSaved"));
   });
