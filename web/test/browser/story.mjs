@@ -501,6 +501,18 @@ try {
     await pz.getByRole("button", { name: "Check in", exact: true }).click();
     await pz.getByTestId("current-venue").waitFor();
     await fits("the current visit");
+    // A check-in made late: the open visit's arrival is corrected to 20 minutes earlier.
+    await pz.getByRole("button", { name: "Correct the arrival time" }).click();
+    await pz.getByLabel("Arrived at").waitFor();
+    await fits("the arrival form");
+    const arrived = new Date((await pz.evaluate(() => Date.now())) - 20 * 60_000).toISOString();
+    await pz.getByLabel("Arrived on").fill(arrived.slice(0, 10));
+    await pz.getByLabel("Arrived at").fill(arrived.slice(11, 16));
+    await pz.getByRole("button", { name: "Save the arrival time" }).click();
+    await pz.getByText(/^Arrival time changed/).waitFor();
+    const since = await pz.locator("section.current").textContent();
+    check(since.includes(`Since`) && since.includes(arrived.slice(11, 16)), `the open visit's arrival is corrected: ${since}`);
+    check((await pz.getByTestId("current-venue").count()) === 1, "the visit goes on after its arrival is corrected");
     await pz.getByRole("button", { name: "Check out" }).click();
     await pz.getByTestId("visit").waitFor();
     // A deletion can be undone.
