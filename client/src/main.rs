@@ -750,7 +750,9 @@ fn contact(s: &mut Session, c: ContactCmd) -> Result<(), Error> {
             match &s.state().contact {
                 Some(c) => {
                     println!("Name:    {}", c.name);
-                    println!("Phone:   {}", c.phone);
+                    if !c.phone.is_empty() {
+                        println!("Phone:   {}", c.phone);
+                    }
                     if !c.email.is_empty() {
                         println!("E-mail:  {}", c.email);
                     }
