@@ -133,8 +133,8 @@ enum ContactCmd {
         /// Your name.
         #[arg(long)]
         name: String,
-        /// Your phone number.
-        #[arg(long)]
+        /// Your phone number (give this, --email or both: a tracer must be able to reach you).
+        #[arg(long, default_value = "")]
         phone: String,
         /// Your e-mail address.
         #[arg(long, default_value = "")]
@@ -767,7 +767,9 @@ fn contact(s: &mut Session, c: ContactCmd) -> Result<(), Error> {
             match &s.state().contact {
                 Some(c) => {
                     println!("Name:    {}", c.name);
-                    println!("Phone:   {}", c.phone);
+                    if !c.phone.is_empty() {
+                        println!("Phone:   {}", c.phone);
+                    }
                     if !c.email.is_empty() {
                         println!("E-mail:  {}", c.email);
                     }

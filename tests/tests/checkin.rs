@@ -168,6 +168,19 @@ fn consented_contact_uploads_reach_the_vault_and_open_for_the_authority() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("set them first"));
+    // A name alone reaches nobody: refused, and nothing is stored.
+    w.checkin("a")
+        .args(["contact", "set", "--name", "Ada Lovelace"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "neither a phone number nor an e-mail address",
+        ));
+    w.checkin("a")
+        .args(["contact", "show"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No contact details are stored."));
     w.checkin("a")
         .args([
             "contact",

@@ -7,7 +7,7 @@ import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, posterFromText, validityProblem } from "../protocol/poster.js";
 import { MIN_PASSPHRASE, passphraseProblem } from "./passphrase.js";
 import { chooseTrust, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
-import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
+import { autoDeparture, checkIn, checkOut, deleteVisit, editArrival, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t, tn } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
 import { caseBody, caseKey, type Handover, settled } from "./handover.js";
@@ -431,6 +431,8 @@ function home(): HTMLElement {
         h("p", { class: "venue", "data-testid": "current-venue" }, open.venue),
         h("p", {}, t("since", { time: when(open.arrival) })),
         h("p", {}, t("autoOut", { time: whenAfter(open.arrival, open.autoDeparture) })),
+        arrivalButton(open),
+        app.editing === open.id && arrivalForm(open),
         open.share && h("p", { class: "hint" }, t("shareChosen")),
         button(
           t("checkOut"),
@@ -677,6 +679,39 @@ function editForm(v: VisitRec): HTMLElement {
 }
 
 
+/** The open visit's "Correct the arrival time" button, which shows or hides its form. */
+function arrivalButton(v: VisitRec): HTMLElement {
+  const b = button(t("editArrival"), () => {
+    app.editing = app.editing === v.id ? null : v.id;
+    render();
+  });
+  b.setAttribute("aria-expanded", String(app.editing === v.id));
+  return b;
+}
+
+/** The open visit's arrival, corrected (a check-in made late); its automatic check-out moves
+ * with it. */
+function arrivalForm(v: VisitRec): HTMLElement {
+  const [arrDay, arrTime] = localInput(v.arrival);
+  const [dayRow, day] = field(`arr-day-${v.id}`, "editArrivedOn", arrDay, "date");
+  const [timeRow, time] = field(`arr-time-${v.id}`, "editArrivedAt", arrTime, "time");
+  const form = h("form", { class: "edit" }, h("div", { class: "when" }, dayRow, timeRow), h("button", { type: "submit", class: "primary" }, t("arrivalSave")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const arrival = Math.floor(new Date(`${day.value}T${time.value}`).getTime() / 1000);
+    const problem = editArrival(app.diary, v.id, arrival, nowSecs());
+    if (problem) return formError(form, t(problem), day);
+    app.editing = null;
+    if (await save()) {
+      say(t("arrivalSaved"));
+      // The notification's "since" follows; an automatic check-out the new arrival put in the
+      // past happens at once (render schedules it), and says so.
+      void showVisit(app.diary);
+    }
+  });
+  return form;
+}
+
 function contactForm(): HTMLElement {
   const d = app.diary;
   const c = d.contact;
@@ -710,12 +745,12 @@ function contactForm(): HTMLElement {
     ev.preventDefault();
     const details = { name: name.value.trim(), phone: phone.value.trim(), email: email.value.trim(), partySize: Number(partyInput.value) };
     const problem = contactProblem({ ...details, arrival: 0, departure: 0 });
+    // A name alone reaches nobody: a tracer needs a phone number or an email address.
+    if (problem?.code === "vault_no_phone_or_email") return formError(form, t("contactNeedsWay"), phone);
     if (problem) {
       const party = problem.code === "vault_invalid_party_size";
       return formError(form, t(party ? "contactBadParty" : "contactBadText"), party ? partyInput : name);
     }
-    // A name alone reaches nobody: a tracer needs a phone number or an email address.
-    if (!details.phone && !details.email) return formError(form, t("contactNeedsWay"), phone);
     app.diary.contact = details;
     if (await save()) say(t("contactSaved"));
   });

@@ -130,6 +130,9 @@ export const en = {
   editArrived: "Arrived",
   editLeft: "Left",
   editSave: "Save times",
+  editArrival: "Correct the arrival time",
+  arrivalSave: "Save the arrival time",
+  arrivalSaved: "Arrival time changed. Alerts for this visit will be checked again at the next check for notices.",
   editSaved: "Times changed. Alerts for this visit will be checked again at the next check for notices.",
   editTimesOrder: "The visit must end after it starts.",
   editTimesRange: "The times must lie within the last 14 days and not in the future.",
@@ -348,6 +351,10 @@ export const cy: Messages = {
   editArrived: "Cyrraedd",
   editLeft: "Gadael",
   editSave: "Cadw'r amseroedd",
+  editArrival: "Cywiro'r amser cyrraedd",
+  arrivalSave: "Cadw'r amser cyrraedd",
+  arrivalSaved:
+    "Newidiwyd yr amser cyrraedd. Bydd rhybuddion ar gyfer yr ymweliad hwn yn cael eu gwirio eto y tro nesaf y bydd yr ap yn gwirio am hysbysiadau.",
   editSaved:
     "Newidiwyd yr amseroedd. Bydd rhybuddion ar gyfer yr ymweliad hwn yn cael eu gwirio eto y tro nesaf y bydd yr ap yn gwirio am hysbysiadau.",
   editTimesOrder: "Rhaid i'r ymweliad ddod i ben ar ôl iddo ddechrau.",
