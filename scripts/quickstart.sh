@@ -7,10 +7,11 @@ script=$(awk '/<!-- quickstart:begin -->/{on=1; next} /<!-- quickstart:end -->/{
 [ -n "$script" ] || { echo "no quickstart block in README.md" >&2; exit 1; }
 # Stops only the server the quickstart started: the PID it wrote, and only while that PID is
 # still this checkout's notify-server (never another one on the machine).
+bin="$(realpath "${CARGO_TARGET_DIR:-target}")/release"
 cleanup() {
   local pid
   pid=$(cat demo/server.pid 2>/dev/null || true)
-  if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$PWD/target/release/notify-server" ]; then
+  if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$bin/notify-server" ]; then
     kill "$pid" 2>/dev/null || true
   fi
   rm -rf demo

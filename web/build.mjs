@@ -3,12 +3,19 @@
 // any difference, so a stale bundle cannot ship.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const out = process.argv[2] ?? "dist";
 mkdirSync(out, { recursive: true });
-const common = { bundle: true, minify: true, target: "es2022", legalComments: "none", logLevel: "warning" };
-await build({ ...common, entryPoints: ["src/app/main.ts"], outfile: `${out}/app.js`, format: "esm" });
+const common = { bundle: true, minify: true, target: "es2022", legalComments: "eof", logLevel: "warning" };
+const bundled = new Set();
+const note = (result) => {
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+    if (m) bundled.add(m[1]);
+  }
+};
+note(await build({ ...common, metafile: true, entryPoints: ["src/app/main.ts"], outfile: `${out}/app.js`, format: "esm" }));
 cpSync("static", out, { recursive: true });
 // The worker names its cache after the release (the hash of every other file), so that a new
 // release is a new worker, installed whole in the background while the old one keeps serving.
@@ -16,13 +23,31 @@ const release = createHash("sha256");
 for (const f of readdirSync(out).filter((f) => f !== "SHA256SUMS" && f !== "sw.js").sort()) {
   release.update(`${f}\0`).update(readFileSync(`${out}/${f}`));
 }
-await build({
+note(await build({
   ...common,
+  metafile: true,
   entryPoints: ["src/app/sw.ts"],
   outfile: `${out}/sw.js`,
   format: "iife",
   define: { RELEASE: JSON.stringify(release.digest("hex").slice(0, 16)) },
+}));
+
+// The licences of every library bundled into app.js and sw.js, whole (minifying keeps only
+// their short notices, at the end of each bundle): served beside the app as LICENSES.txt.
+const notices = [...bundled].sort().map((name) => {
+  const dir = `node_modules/${name}`;
+  const pkg = JSON.parse(readFileSync(`${dir}/package.json`, "utf8"));
+  const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+  if (!file || !existsSync(`${dir}/${file}`)) {
+    throw new Error(`${name} ships no licence file: add its licence text to LICENSES.txt by hand`);
+  }
+  const text = readFileSync(`${dir}/${file}`, "utf8").trim();
+  return `${pkg.name} ${pkg.version} (${pkg.license ?? "see below"})\n${"=".repeat(72)}\n${text}\n`;
 });
+writeFileSync(
+  `${out}/LICENSES.txt`,
+  `Libraries bundled into this app (app.js, sw.js), with their licences.\n\n${notices.join("\n")}`,
+);
 
 // The release's hashes: anyone can compare what a server sends (`curl -s URL | sha256sum`)
 // with what was built from these sources.

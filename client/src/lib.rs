@@ -36,7 +36,7 @@ use zeroize::Zeroizing;
 pub use error::Error;
 pub use state::{AlertRec, Consent, ContactIn, State, VisitRec};
 pub use store::Access;
-pub use unlock::{Config, Protection, init, needs_passphrase, update_trust};
+pub use unlock::{Config, Protection, TrustUpdate, init, needs_passphrase, update_trust};
 pub use visits::{CheckOut, ScanOutcome};
 
 /// Longest automatic stay, and longest visit a check-out may make: 12 hours (spec section 13a).

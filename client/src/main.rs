@@ -41,7 +41,8 @@ enum Command {
         /// The notify server: https://HOST (http:// only for 127.0.0.1, ::1 or localhost).
         #[arg(long)]
         server: String,
-        /// Protect the diary with a passphrase instead of a device key file.
+        /// Protect the diary with a passphrase instead of a device key file (a key file lies
+        /// beside the diary, so a copy of the directory opens it; a passphrase is kept nowhere).
         #[arg(long)]
         passphrase: bool,
     },
@@ -132,8 +133,8 @@ enum ContactCmd {
         /// Your name.
         #[arg(long)]
         name: String,
-        /// Your phone number.
-        #[arg(long)]
+        /// Your phone number (give this, --email or both: a tracer must be able to reach you).
+        #[arg(long, default_value = "")]
         phone: String,
         /// Your e-mail address.
         #[arg(long, default_value = "")]
@@ -282,7 +283,17 @@ fn run(cli: Cli) -> Result<(), Error> {
         );
     }
     if let Command::Trust { file } = &cli.command {
-        let t = client::update_trust(&dir, file)?;
+        let client::TrustUpdate {
+            trust: t,
+            replaced_unsigned,
+        } = client::update_trust(&dir, file)?;
+        if replaced_unsigned {
+            println!(
+                "This diary pinned the authority's trust file from before trust files were \
+                 signed, which was trusted for its root key only; it is replaced by this file, \
+                 which that root key signed."
+            );
+        }
         let until = t.sealing_until();
         println!(
             "This diary now pins the trust file of \"{}\" from {}: contact details can be \
@@ -409,8 +420,14 @@ fn init(
         t.serial
     );
     if !with_passphrase {
+        // The key file lies beside the diary: say where, what that means and what is better.
+        // The system keyring is not used: on Linux it needs a Secret Service over D-Bus (a
+        // system library, or an async runtime), and the kernel's keyring forgets at reboot.
         println!(
-            "It is protected by a device key ({}); keep it private.",
+            "It is protected by a device key kept in a file beside it, {} (readable by your \
+             user only). Anyone who gets a copy of this directory, from a backup, a synced \
+             folder or a disk without encryption, can open the diary with it. A passphrase is \
+             kept nowhere: to use one, erase this directory and run 'checkin init --passphrase'.",
             dir.join("device.key").display()
         );
     }
@@ -750,7 +767,9 @@ fn contact(s: &mut Session, c: ContactCmd) -> Result<(), Error> {
             match &s.state().contact {
                 Some(c) => {
                     println!("Name:    {}", c.name);
-                    println!("Phone:   {}", c.phone);
+                    if !c.phone.is_empty() {
+                        println!("Phone:   {}", c.phone);
+                    }
                     if !c.email.is_empty() {
                         println!("E-mail:  {}", c.email);
                     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hkdf::Hkdf;
-use protocol::TrustAnchor;
+use protocol::{Pin, TrustAnchor};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -118,20 +118,47 @@ fn write_private(path: &Path, data: &[u8]) -> Result<(), Error> {
     Ok(common::files::write_new(path, data, 0o600)?)
 }
 
-/// The trust file the diary in `dir` pins.
-fn pinned_trust(dir: &Path) -> Result<TrustAnchor, Error> {
+/// What the diary in `dir` pins: a signed trust file, or (a diary made before trust files were
+/// signed) an unsigned one, which pins its root key only (spec section 16a, "Legacy pins").
+fn read_pin(dir: &Path) -> Result<Pin, Error> {
     let path = dir.join("trust.txt");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| common::Error::io("read the pinned trust file", &path, e))?;
-    TrustAnchor::parse(&text)
-        .map_err(|e| Error::store_because("the pinned trust file is damaged", e))
+    Pin::read(&text).map_err(|e| Error::store_because("the pinned trust file is damaged", e))
+}
+
+/// The trust file the diary in `dir` pins. A legacy pin trusts none of its keys but the root,
+/// so the diary cannot be used until a signed file of that root replaces it.
+fn pinned_trust(dir: &Path) -> Result<TrustAnchor, Error> {
+    match read_pin(dir)? {
+        Pin::File(anchor) => Ok(*anchor),
+        pin @ Pin::LegacyRoot(_) => Err(Error::Invalid(format!(
+            "this diary pins the authority's trust file from before trust files were signed, \
+             so only its root key ({}) is trusted and none of its other keys can be used: get \
+             the authority's current trust file (its server serves it at /trust.txt) and run \
+             'checkin trust FILE'; a file signed by that root key replaces the old one, and \
+             nothing in the diary is lost",
+            pin.root_fingerprint()
+        ))),
+    }
+}
+
+/// What `checkin trust` pinned.
+#[derive(Debug)]
+pub struct TrustUpdate {
+    /// The newly pinned file.
+    pub trust: TrustAnchor,
+    /// The file it replaced was unsigned, from before trust files were signed: only its root
+    /// key had been trusted.
+    pub replaced_unsigned: bool,
 }
 
 /// `checkin trust`: replaces the diary's pinned trust file with a newer one from the same
 /// authority (the same root key), as the authority issues one when it adds sealing periods
 /// (spec section 16a). Only a file signed by the pinned root with a serial not older than the
-/// pinned one's replaces it: a diary never changes whom it trusts, nor goes back. Returns the new trust anchor.
-pub fn update_trust(dir: &Path, trust_file: &Path) -> Result<TrustAnchor, Error> {
+/// pinned one's replaces it: a diary never changes whom it trusts, nor goes back. An unsigned
+/// pin from before trust files were signed is replaced by any file its root signed.
+pub fn update_trust(dir: &Path, trust_file: &Path) -> Result<TrustUpdate, Error> {
     let pinned_path = dir.join("trust.txt");
     if !has_config(dir)? {
         return Err(Error::Invalid(format!(
@@ -139,21 +166,29 @@ pub fn update_trust(dir: &Path, trust_file: &Path) -> Result<TrustAnchor, Error>
             dir.display()
         )));
     }
-    let pinned = pinned_trust(dir)?;
+    let pinned = read_pin(dir)?;
     let text = std::fs::read_to_string(trust_file)
         .map_err(|e| common::Error::io("read the trust file", trust_file, e))?;
     let trust = TrustAnchor::parse(&text)
-        .and_then(|t| t.check_replaces(&pinned).map(|()| t))
+        .and_then(|t| pinned.check_replaced_by(&t).map(|()| t))
         .map_err(|e| {
+            let held = match &pinned {
+                Pin::File(p) => format!("\"{}\", serial {}", p.authority, p.serial),
+                Pin::LegacyRoot(_) => format!(
+                    "an unsigned file from before trust files were signed, root key {}",
+                    pinned.root_fingerprint()
+                ),
+            };
             Error::Invalid(format!(
-                "{}: {e} (this diary trusts \"{}\", serial {}); nothing was changed",
+                "{}: {e} (this diary trusts {held}); nothing was changed",
                 trust_file.display(),
-                pinned.authority,
-                pinned.serial
             ))
         })?;
     common::files::write_replace(&pinned_path, text.as_bytes(), 0o600)?;
-    Ok(trust)
+    Ok(TrustUpdate {
+        trust,
+        replaced_unsigned: matches!(pinned, Pin::LegacyRoot(_)),
+    })
 }
 
 /// `checkin init`: creates the diary, protected by a device key or a passphrase.

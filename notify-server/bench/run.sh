@@ -55,7 +55,7 @@ bench_store() { # redb | postgres
   admin_port=$(free_port)
   env "${env[@]}" ROCKET_PORT=$port ROCKET_ADMIN_PORT=$admin_port ROCKET_ADDRESS=127.0.0.1 \
   ROCKET_DATA_DIR="$work/data-$store" ROCKET_TRUST_FILE="$work/trust.txt" ROCKET_LOG_LEVEL=off \
-  ROCKET_VAULT_UPLOADS_PER_MINUTE=1000000000 ROCKET_KEEP_ALIVE=30 \
+  ROCKET_VAULT_UPLOADS_PER_MINUTE=1000000000 ROCKET_PUBLISH_PER_MINUTE=1000000000 ROCKET_KEEP_ALIVE=30 \
     target/release/notify-server &
   server_pid=$!
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -48,6 +48,12 @@ pub struct Settings {
     pub vault_uploads_per_minute: u32,
     /// Vault queries allowed per client address per minute.
     pub queries_per_minute: u32,
+    /// Bundles a client address may post per minute.
+    pub publish_per_minute: u32,
+    /// Most MiB that large bodies (bundles and case files) being read may take together, each
+    /// counted at its endpoint's limit; past it such a post is answered `503 server_busy` at
+    /// once, so that many slow large posts cannot take the server's memory.
+    pub large_bodies_mib: u32,
     /// Most bundles in one sync page.
     pub max_page: usize,
     /// Most bytes of bundles in one sync page (at least one bundle is always sent).
@@ -109,6 +115,8 @@ impl Default for Settings {
             purge_interval_secs: 600,
             vault_uploads_per_minute: 120,
             queries_per_minute: 60,
+            publish_per_minute: 120,
+            large_bodies_mib: 64,
             max_page: 100,
             max_page_bytes: 8 << 20,
             max_query_records: 100_000,
@@ -186,6 +194,7 @@ pub fn explain(e: &rocket::figment::Error) -> String {
 /// not leave a setting at its default unnoticed (a misspelled `trust_file` would start the
 /// server on a development authority).
 pub fn check_keys(figment: &Figment) -> Result<(), String> {
+    check_sources(figment)?;
     let given = figment
         .extract::<rocket::figment::value::Dict>()
         .map_err(|e| e.to_string())?;
@@ -216,6 +225,160 @@ pub fn check_keys(figment: &Figment) -> Result<(), String> {
             problems.join("; ")
         ))
     }
+}
+
+/// Refuses a configuration file or profile that was asked for and is not there: with
+/// `ROCKET_CONFIG` naming a missing file (a typo, a wrong directory), or `ROCKET_PROFILE`
+/// naming a table the file does not have, the server would otherwise start on its defaults,
+/// with a development authority, in place of the settings the operator meant.
+pub fn check_sources(figment: &Figment) -> Result<(), String> {
+    if let Some(file) = std::env::var_os("ROCKET_CONFIG").filter(|f| !f.is_empty()) {
+        let path = std::path::Path::new(&file);
+        if !path.is_file() {
+            return Err(format!(
+                "ROCKET_CONFIG names {}, which {}: correct the path, or unset ROCKET_CONFIG to \
+                 read Rocket.toml in the working directory (the server does not start on its \
+                 defaults in place of the file you meant)",
+                path.display(),
+                if path.exists() {
+                    "is not a file"
+                } else {
+                    "does not exist"
+                }
+            ));
+        }
+    }
+    let selected = figment.profile();
+    let builtin = [
+        rocket::figment::Profile::Default,
+        rocket::Config::DEBUG_PROFILE,
+        rocket::Config::RELEASE_PROFILE,
+    ];
+    if !builtin.contains(selected) && !figment.profiles().any(|p| p == selected) {
+        let file = std::env::var("ROCKET_CONFIG").unwrap_or_else(|_| "Rocket.toml".into());
+        let mut tables: Vec<String> = figment
+            .profiles()
+            .filter(|p| *p != rocket::figment::Profile::Global)
+            .map(|p| format!("[{p}]"))
+            .collect();
+        tables.sort();
+        tables.dedup();
+        return Err(format!(
+            "ROCKET_PROFILE = {selected}, but {file} has no [{selected}] table (it has {}): add \
+             the table, or set ROCKET_PROFILE to one of those",
+            if tables.is_empty() {
+                "none".to_string()
+            } else {
+                tables.join(", ")
+            }
+        ));
+    }
+    Ok(())
+}
+
+/// Every setting the server reads with its environment variable and default value, one a
+/// line (for `notify-server --help`).
+pub fn settings_help() -> String {
+    let mut rows: Vec<(String, String)> = vec![
+        ("address".into(), "\"127.0.0.1\"".into()),
+        ("port".into(), "8000".into()),
+        (
+            "log_level".into(),
+            "off (the server's own lines only)".into(),
+        ),
+        (
+            "ip_header".into(),
+            "false (the peer address is the client's)".into(),
+        ),
+    ];
+    for ours in [
+        serde_json::to_value(Settings::default()),
+        serde_json::to_value(crate::guard::GuardSettings::default()),
+    ] {
+        if let Ok(serde_json::Value::Object(map)) = ours {
+            rows.extend(map.into_iter().map(|(k, v)| {
+                let shown = if v.is_null() {
+                    "unset".to_string()
+                } else {
+                    v.to_string()
+                };
+                (k, shown)
+            }));
+        }
+    }
+    rows.iter()
+        .map(|(k, v)| {
+            format!(
+                "  {k:<30} {:<38} {v}",
+                format!("ROCKET_{}", k.to_ascii_uppercase())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The effective configuration, one `key = value` a line with where each value came from
+/// (for `notify-server --print-config`): `database_url` is masked, as it may hold a password.
+pub fn print_config(figment: &Figment) -> Result<String, String> {
+    check_keys(figment)?;
+    let settings: Settings = figment.extract().map_err(|e| explain(&e))?;
+    let guard: crate::guard::GuardSettings = figment.extract().map_err(|e| explain(&e))?;
+    let rocket: rocket::Config = figment.extract().map_err(|e| explain(&e))?;
+    let mut values: Vec<(String, serde_json::Value)> = vec![
+        ("address".into(), rocket.address.to_string().into()),
+        ("port".into(), rocket.port.into()),
+        ("workers".into(), rocket.workers.into()),
+        (
+            "ip_header".into(),
+            rocket
+                .ip_header
+                .as_ref()
+                .map_or(serde_json::Value::Bool(false), |h| h.to_string().into()),
+        ),
+        (
+            "log_level".into(),
+            if set_by_operator(figment, "log_level") {
+                rocket.log_level.to_string().into()
+            } else {
+                "off".into()
+            },
+        ),
+    ];
+    for ours in [
+        serde_json::to_value(&settings),
+        serde_json::to_value(&guard),
+    ] {
+        if let Ok(serde_json::Value::Object(map)) = ours {
+            values.extend(map);
+        }
+    }
+    let file = std::env::var("ROCKET_CONFIG").unwrap_or_else(|_| "Rocket.toml".into());
+    let mut out = vec![format!(
+        "# file: {file}{}; profile: {}",
+        if std::path::Path::new(&file).is_file() {
+            ""
+        } else {
+            " (not present: defaults and ROCKET_* variables only)"
+        },
+        figment.profile()
+    )];
+    for (key, mut value) in values {
+        if key == "database_url" && !value.is_null() {
+            value = "(set, not shown)".into();
+        }
+        let from = match figment.find_metadata(&key) {
+            Some(m) => match &m.source {
+                Some(rocket::figment::Source::File(path)) => format!("{}", path.display()),
+                _ if m.name.contains("environment variable") => {
+                    format!("ROCKET_{}", key.to_ascii_uppercase())
+                }
+                _ => "default".into(),
+            },
+            None => "default".into(),
+        };
+        out.push(format!("{key} = {value}  # {from}"));
+    }
+    Ok(out.join("\n"))
 }
 
 impl std::fmt::Debug for Settings {

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Deserialize;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::metrics::Metrics;
@@ -191,7 +191,7 @@ async fn relay(mut client: TcpStream, mut server: TcpStream, idle: Duration) -> 
                     let _ = sw.shutdown().await;
                 }
                 Ok(n) => {
-                    if sw.write_all(&up[..n]).await.is_err() {
+                    if write_all_within(&mut sw, &up[..n], idle).await.is_err() {
                         // Rocket stopped reading (a 413 before the whole body, say): stop
                         // forwarding, but still deliver what it answered.
                         client_open = false;
@@ -205,8 +205,13 @@ async fn relay(mut client: TcpStream, mut server: TcpStream, idle: Duration) -> 
                     let _ = cw.shutdown().await;
                 }
                 Ok(n) => {
-                    if cw.write_all(&down[..n]).await.is_err() {
-                        return false;
+                    // A client that stops reading (a full receive window) holds the relay
+                    // here: with no progress for the idle timeout, the connection is closed,
+                    // as an idle one is.
+                    match write_all_within(&mut cw, &down[..n], idle).await {
+                        Ok(()) => {}
+                        Err(Stalled::NoProgress) => return true,
+                        Err(Stalled::Failed) => return false,
                     }
                 }
                 Err(_) => return false,
@@ -216,4 +221,29 @@ async fn relay(mut client: TcpStream, mut server: TcpStream, idle: Duration) -> 
         deadline.as_mut().reset(tokio::time::Instant::now() + idle);
     }
     false
+}
+
+/// Why a write was given up.
+enum Stalled {
+    /// No byte moved for the idle timeout: the peer stopped reading.
+    NoProgress,
+    /// The connection failed.
+    Failed,
+}
+
+/// Writes all of `buf`, giving up on an error or when no byte moves for `idle`: a peer that
+/// reads slowly but steadily is served, one that stops reading is not waited for.
+async fn write_all_within<W: AsyncWrite + Unpin>(
+    w: &mut W,
+    mut buf: &[u8],
+    idle: Duration,
+) -> Result<(), Stalled> {
+    while !buf.is_empty() {
+        match tokio::time::timeout(idle, w.write(buf)).await {
+            Ok(Ok(n)) if n > 0 => buf = &buf[n..],
+            Ok(_) => return Err(Stalled::Failed),
+            Err(_) => return Err(Stalled::NoProgress),
+        }
+    }
+    Ok(())
 }

@@ -141,6 +141,12 @@ pub fn figment() -> Figment {
         .merge(Serialized::default("ip_header", false))
         .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
         .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        // As Rocket does: `ROCKET_PROFILE` picks the file's table (`[default]` under it);
+        // a profile the file does not have is refused by `config::check_keys`.
+        .select(rocket::figment::Profile::from_env_or(
+            "ROCKET_PROFILE",
+            rocket::Config::DEFAULT_PROFILE,
+        ))
 }
 
 /// Opens the store, loads the trust anchor, and builds the Rocket instance from `figment`.
@@ -152,6 +158,19 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     settings
         .check()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    let json_limit = figment
+        .extract::<rocket::Config>()
+        .ok()
+        .and_then(|c| c.limits.get("json"))
+        .map_or(2 << 20, |l| l.as_u64());
+    if u64::from(settings.large_bodies_mib) << 20 < json_limit.max(api::CASE_BODY_LIMIT) {
+        return Err(StartError(format!(
+            "bad configuration: large_bodies_mib = {} cannot hold one largest post ({} bytes, \
+             limits.json): raise it",
+            settings.large_bodies_mib,
+            json_limit.max(api::CASE_BODY_LIMIT)
+        )));
+    }
     create_data_dir(&settings.data_dir)?;
     let (trust, trust_text) = trust_anchor(&settings)?;
     let store = open_configured(&settings)?;
@@ -185,6 +204,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         metrics: Arc::clone(&metrics),
         peers: Arc::new(guard::Peers::default()),
         push: push.clone(),
+        large_bodies: Arc::new(tokio::sync::Semaphore::new(
+            settings.large_bodies_mib as usize * 1024,
+        )),
     };
     if let Some(dir) = &settings.batch_dir {
         std::fs::create_dir_all(batches::batches_path(dir)).map_err(|e| {
@@ -225,8 +247,9 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         .attach(MetricsFairing)
         .attach(AdHoc::on_liftoff(
             "group commit and retention purge",
-            move |_| {
+            move |rocket| {
                 let admin = lock(&admin).take();
+                let public = rocket.shutdown();
                 Box::pin(async move {
                     tokio::spawn(durable.run());
                     tokio::spawn(purge_loop(purge_store, purge_metrics, pages, settings));
@@ -237,7 +260,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                         tokio::spawn(push::push_loop(store, pusher));
                     }
                     if let Some(admin) = admin {
-                        tokio::spawn(launch_admin(admin));
+                        tokio::spawn(launch_admin(admin, public));
                     }
                 })
             },
@@ -264,6 +287,8 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::delete_push_subscription,
                 api::get_trust,
                 api::healthz,
+                api::readyz,
+                api::livez,
                 api::not_relayed,
             ],
         )
@@ -284,7 +309,15 @@ pub fn admin_rocket(figment: &Figment, settings: &Settings, admin: api::Admin) -
     }
     rocket::custom(fig)
         .manage(admin)
-        .mount("/", routes![api::admin_healthz, api::metrics])
+        .mount(
+            "/",
+            routes![
+                api::admin_healthz,
+                api::admin_readyz,
+                api::livez,
+                api::metrics
+            ],
+        )
         .register("/", catchers![api::default_catcher])
 }
 
@@ -303,8 +336,32 @@ pub fn admin_for<P: rocket::Phase>(server: &Rocket<P>) -> Option<Rocket<Build>> 
     ))
 }
 
-/// Runs the operators' listener; a failure to listen is logged, and the public server goes on.
-async fn launch_admin(admin: Rocket<Build>) {
+/// Set when the operators' listener failed: the process then exits non-zero.
+pub static ADMIN_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Refuses to start when the operators' listener is enabled and its address is taken: a server
+/// whose metrics and health nobody can read is not one to run unnoticed. Port 0 (any free
+/// port) always works.
+fn check_admin_port(figment: &Figment) -> Result<(), StartError> {
+    let settings: Settings = figment
+        .extract()
+        .map_err(|e| StartError(format!("bad configuration: {}", config::explain(&e))))?;
+    if !settings.admin_enabled || settings.admin_port == 0 {
+        return Ok(());
+    }
+    let at = std::net::SocketAddr::new(settings.admin_address, settings.admin_port);
+    std::net::TcpListener::bind(at).map(drop).map_err(|e| {
+        StartError(format!(
+            "the operators' listener (/metrics, /healthz) cannot listen on {at}: {e} (is \
+             another server using the port?). Set admin_port (ROCKET_ADMIN_PORT) to a free \
+             port, or admin_enabled = false (ROCKET_ADMIN_ENABLED=false) to run without it"
+        ))
+    })
+}
+
+/// Runs the operators' listener. If it cannot listen (its port taken after the check at
+/// start), the whole server stops and exits non-zero, saying why.
+async fn launch_admin(admin: Rocket<Build>, public: rocket::Shutdown) {
     let admin = admin.attach(AdHoc::on_liftoff("operators' listener", |rocket| {
         let c = rocket.config();
         println!(
@@ -315,9 +372,12 @@ async fn launch_admin(admin: Rocket<Build>) {
     }));
     if let Err(e) = admin.launch().await {
         eprintln!(
-            "notify-server: warning: the operators' listener (/metrics) is not running: {e}; \
-             set admin_port (ROCKET_ADMIN_PORT) to a free port, or admin_enabled = false"
+            "notify-server: error: the operators' listener (/metrics, /healthz) cannot run: \
+             {e}; set admin_port (ROCKET_ADMIN_PORT) to a free port, or admin_enabled = false. \
+             Stopping."
         );
+        ADMIN_FAILED.store(true, std::sync::atomic::Ordering::SeqCst);
+        public.notify();
     }
 }
 
@@ -478,6 +538,7 @@ async fn batch_loop(store: Arc<dyn Store>, dir: std::path::PathBuf, retention_da
 /// Rocket listens on a private loopback port behind it.
 pub fn build_for_network(figment: Figment) -> Result<Rocket<Build>, StartError> {
     config::check_keys(&figment).map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    check_admin_port(&figment)?;
     let mut guard_settings: guard::GuardSettings = figment
         .extract()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;

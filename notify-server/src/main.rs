@@ -5,14 +5,45 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: notify-server [--check | --version | --help]
+const USAGE: &str = "usage: notify-server [--check | --print-config | --version | --help]
 
-  (no argument)  serve, configured by Rocket.toml and ROCKET_* variables
-  --check        check the configured store (redb in data_dir, or PostgreSQL; stop the server
-                 first) and exit: 0 if it is consistent, 1 if not";
+  (no argument)   serve, configured by Rocket.toml and ROCKET_* variables
+  --check         check the configured store (redb in data_dir, or PostgreSQL; stop the server
+                  first) and exit: 0 if it is consistent, 1 if not
+  --print-config  print the effective configuration, each value with where it came from (the
+                  file, a ROCKET_* variable, or the default; database_url masked), and exit";
+
+fn help() -> String {
+    format!(
+        "{USAGE}\n\nSettings: a key under [default] in Rocket.toml (another file: ROCKET_CONFIG; \
+         another table:\nROCKET_PROFILE), or its environment variable, which wins. Each is \
+         described in notify-server/README.md.\n\n  {:<30} {:<38} default\n{}",
+        "key",
+        "environment variable",
+        notify_server::config::settings_help()
+    )
+}
+
+fn print_config() -> ExitCode {
+    match notify_server::config::print_config(&notify_server::figment()) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("notify-server: error: bad configuration: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 fn check() -> ExitCode {
-    let settings: notify_server::config::Settings = match notify_server::figment().extract() {
+    let figment = notify_server::figment();
+    if let Err(e) = notify_server::config::check_keys(&figment) {
+        eprintln!("notify-server: error: bad configuration: {e}");
+        return ExitCode::FAILURE;
+    }
+    let settings: notify_server::config::Settings = match figment.extract() {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
@@ -70,8 +101,9 @@ fn main() -> ExitCode {
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [] => {}
         ["--check"] => return check(),
+        ["--print-config"] => return print_config(),
         ["--help" | "-h"] => {
-            println!("{USAGE}");
+            println!("{}", help());
             return ExitCode::SUCCESS;
         }
         ["--version" | "-V"] => {
@@ -122,6 +154,9 @@ async fn serve(figment: rocket::figment::Figment) -> ExitCode {
         }
     };
     match rocket.launch().await {
+        Ok(_) if notify_server::ADMIN_FAILED.load(std::sync::atomic::Ordering::SeqCst) => {
+            ExitCode::FAILURE
+        }
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("notify-server: error: {e}");

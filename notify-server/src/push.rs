@@ -246,6 +246,13 @@ pub fn newest_closed_hour(now: u64) -> Option<u64> {
         .flatten()
 }
 
+/// When the `i`-th push of a round (in the round's random order) starts, after the round's
+/// start: `i / per_second` seconds, whatever the answers. The schedule depends on the position
+/// alone, so that every round paces alike and when a phone is woken says nothing about it.
+pub fn slot_start(i: usize, per_second: u32) -> Duration {
+    Duration::from_secs_f64(i as f64 / f64::from(per_second.max(1)))
+}
+
 /// What one round did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Round {
@@ -303,7 +310,7 @@ pub fn round(store: &dyn Store, pusher: &Pusher, now: u64) -> Result<Option<Roun
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(sub) = subs.get(i) else { break };
-                    let slot = Duration::from_secs_f64(i as f64 / f64::from(pusher.per_second));
+                    let slot = slot_start(i, pusher.per_second);
                     if let Some(wait) = slot.checked_sub(start.elapsed()) {
                         std::thread::sleep(wait);
                     }

@@ -184,6 +184,8 @@ pub trait Store: PushStore + Send + Sync + 'static {
     fn shared(&self) -> bool {
         false
     }
+    /// Whether the store answers a read now (for readiness): a cheap round trip, no scan.
+    fn ping(&self) -> Result<(), StoreError>;
 }
 
 /// Bundles: sequence number → publication time (8 bytes, big-endian) ‖ signed bundle.
@@ -859,6 +861,14 @@ impl Store for RedbStore {
                     .map(|v| v.value())
                     .unwrap_or(0),
             })
+        })
+    }
+
+    fn ping(&self) -> Result<(), StoreError> {
+        self.with_db(false, |db| {
+            let r = db.begin_read()?;
+            r.open_table(META)?.get("last_seq")?;
+            Ok(())
         })
     }
 

@@ -599,3 +599,157 @@ fn a_flood_of_vault_uploads_from_one_address_is_limited() {
         results.len()
     );
 }
+
+/// A client that asks for much and never reads (a tiny receive window, 80 pipelined requests
+/// for the app's script) does not hold its connection open: once nothing has moved towards
+/// it for the idle timeout, the guard closes it, and it gets only part of what it asked for.
+/// Honest clients are served throughout.
+#[test]
+fn a_client_that_stops_reading_is_closed_after_the_idle_timeout() {
+    use socket2::{Domain, Socket, Type};
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 23);
+    let server = start_with(
+        &dir.path().join("data"),
+        &f.trust_file,
+        &[("ROCKET_IDLE_TIMEOUT_SECS", "2")],
+    );
+    let script = agent()
+        .get(format!("{}/v1/c/app.js", server.base))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap()
+        .len();
+    let to: std::net::SocketAddr = addr(&server).parse().unwrap();
+    let s = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    s.set_recv_buffer_size(1024).unwrap();
+    s.connect(&to.into()).unwrap();
+    let mut s: TcpStream = s.into();
+    let asks = 80;
+    let one = request("GET", "/v1/c/app.js", "text/plain", b"");
+    for _ in 0..asks {
+        s.write_all(&one).unwrap();
+    }
+    // Not reading, for longer than the idle timeout; the server serves others meanwhile, and
+    // lets go of the stalled connection (and of every other, idle by then).
+    std::thread::sleep(Duration::from_secs(4));
+    healthy(&server);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while metric(&server, "notify_connections_open") != 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a client that stopped reading is still held, 30 s on"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut got = 0usize;
+    let mut buf = vec![0u8; 64 * 1024];
+    let ended = loop {
+        match s.read(&mut buf) {
+            Ok(0) => break "closed",
+            Ok(n) => got += n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                break "still open after 30 s of waiting";
+            }
+            Err(_) => break "closed",
+        }
+    };
+    assert_eq!(ended, "closed");
+    assert!(
+        got < asks * script,
+        "the stalled client still got all {asks} answers ({got} bytes): it was waited for"
+    );
+    eprintln!(
+        "a client that stopped reading after {asks} pipelined requests for {script} bytes each \
+         got {got} bytes of {} before the guard closed it",
+        asks * script
+    );
+}
+
+/// Large posts cannot take the server's memory: bodies of bundles and case files being read
+/// hold their endpoint's limit of a budget (`large_bodies_mib`), and past it a post is
+/// answered `503 server_busy` at once, before a byte of its body is buffered, while small
+/// posts go on; publishing is rate-limited per address like every other post.
+#[test]
+fn large_posts_share_a_memory_budget_and_publishing_is_rate_limited() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 24);
+    let server = start_with(
+        &dir.path().join("data"),
+        &f.trust_file,
+        &[
+            ("ROCKET_LARGE_BODIES_MIB", "4"),
+            ("ROCKET_PUBLISH_PER_MINUTE", "100000"),
+        ],
+    );
+    // Two slow posts of nearly 2 MiB each hold the whole budget while they trickle.
+    let mut slow = Vec::new();
+    for _ in 0..2 {
+        let mut s = TcpStream::connect(addr(&server)).unwrap();
+        s.write_all(
+            b"POST /v1/bundles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 2000000\r\n\r\n{\"bundle\":\"AAAA",
+        )
+        .unwrap();
+        slow.push(s);
+    }
+    let url = format!("{}/v1/bundles", server.base);
+    // (A post may be read before the slow ones reach the server; then it is published.)
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let (s, v) = loop {
+        let b = f.bundle_at(now(), "while busy");
+        let (s, v) = post(&agent(), &url, &json!({"bundle": b64(&b)}));
+        if s == 503 || std::time::Instant::now() > deadline {
+            break (s, v);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!((s, v["error"].as_str()), (503, Some("server_busy")), "{v}");
+    // Small posts are not held up.
+    let record = f.record(hour_of(now()) - 1, "Small Post");
+    let vault = format!("{}/v1/vault", server.base);
+    assert_eq!(
+        post(&agent(), &vault, &json!({"record": b64(&record)})).0,
+        201
+    );
+    healthy(&server);
+    // Once the slow posts are gone, bundles are read again.
+    drop(slow);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never published again"
+        );
+        let b = f.bundle_at(now(), "after");
+        let (s, v) = post(&agent(), &url, &json!({"bundle": b64(&b)}));
+        if s == 201 {
+            break;
+        }
+        assert_eq!(s, 503, "{v}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(server);
+    // Publishing is rate-limited per address: the fourth bundle in a minute is refused.
+    let limited = start_with(
+        &dir.path().join("data2"),
+        &f.trust_file,
+        &[("ROCKET_PUBLISH_PER_MINUTE", "3")],
+    );
+    let url = format!("{}/v1/bundles", limited.base);
+    for i in 0..3 {
+        let b = f.bundle_at(now(), &format!("allowed {i}"));
+        assert_eq!(post(&agent(), &url, &json!({"bundle": b64(&b)})).0, 201);
+    }
+    let b = f.bundle_at(now(), "one too many");
+    let (s, v) = post(&agent(), &url, &json!({"bundle": b64(&b)}));
+    assert_eq!((s, v["error"].as_str()), (429, Some("rate_limited")), "{v}");
+}

@@ -231,16 +231,28 @@ fn case_files_are_held_for_a_tracer_and_fetched_once_by_code() {
         }],
     };
     let file = diary.seal(&mut f.rng, &case_key.public_key()).unwrap();
-    let (s, v) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
-    assert_eq!(s, Status::Created, "{v}");
+    // No cache may keep the code or the file (spec 16b).
+    let r = c
+        .post("/v1/cases")
+        .header(ContentType::JSON)
+        .remote("192.0.2.7:40000".parse().unwrap())
+        .body(json!({"case": b64(&file)}).to_string())
+        .dispatch();
+    assert_eq!(r.status(), Status::Created);
+    assert_eq!(r.headers().get_one("Cache-Control"), Some("no-store"));
+    let v = r.into_json::<Value>().unwrap();
     let code = v["code"].as_str().unwrap().to_owned();
     assert_eq!(code.len(), 14, "{code}");
     let expires = v["expires_at"].as_u64().unwrap();
     assert!(expires >= t + 86_400 && expires <= now() + 86_400);
     // Typed loosely: lower case, spaces for hyphens.
     let typed = code.to_lowercase().replace('-', " ");
-    let (s, v) = get(&c, &format!("/v1/cases/{}", typed.replace(' ', "%20")));
-    assert_eq!(s, Status::Ok, "{v}");
+    let r = c
+        .get(format!("/v1/cases/{}", typed.replace(' ', "%20")))
+        .dispatch();
+    assert_eq!(r.status(), Status::Ok);
+    assert_eq!(r.headers().get_one("Cache-Control"), Some("no-store"));
+    let v = r.into_json::<Value>().unwrap();
     let got = unb64(v["case"].as_str().unwrap());
     assert_eq!(got, file);
     assert_eq!(protocol::CaseDiary::open(&case_key, &got).unwrap(), diary);
@@ -688,6 +700,32 @@ fn the_phone_client_is_served_at_the_poster_path_under_a_strict_policy() {
     assert_eq!(r.headers().get_one("Content-Encoding"), Some("gzip"));
     let r = c.get("/v1/c/sw.js").dispatch();
     assert_eq!(r.headers().get_one("Service-Worker-Allowed"), Some("/v1/c"));
+    // Every file of the release is served as built (the manifest's own path aside), and the
+    // bundled libraries' licences with them.
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist");
+    let sums = std::fs::read_to_string(dist.join("SHA256SUMS")).unwrap();
+    for name in sums.lines().filter_map(|l| l.split("  ").nth(1)) {
+        // The page is served at the poster path itself.
+        let path = if name == "index.html" {
+            "/v1/c".to_string()
+        } else {
+            format!("/v1/c/{name}")
+        };
+        let r = c.get(path).dispatch();
+        assert_eq!(r.status(), Status::Ok, "{name}");
+        if name != "index.html" && name != "manifest.webmanifest" {
+            assert!(
+                r.into_bytes().unwrap() == std::fs::read(dist.join(name)).unwrap(),
+                "{name} is served as built"
+            );
+        }
+    }
+    let licences = c
+        .get("/v1/c/LICENSES.txt")
+        .dispatch()
+        .into_string()
+        .unwrap();
+    assert!(licences.contains("@noble/curves") && licences.contains("Apache License"));
     // The trust file the app pins at its first run is the server's own.
     let trust = c.get("/v1/c/trust.txt").dispatch().into_string().unwrap();
     assert_eq!(trust, std::fs::read_to_string(&f.trust_file).unwrap());

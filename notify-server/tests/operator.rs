@@ -60,7 +60,7 @@ fn an_operator_holding_every_poster_cannot_name_a_records_venue_or_link_a_visit(
     let t = day * 86_400 + 10 * 3600;
     let visit = |name: &str, arrival: u64, departure: u64| ContactRecord {
         name: name.into(),
-        phone: String::new(),
+        phone: "+44 7700 900000".into(),
         email: String::new(),
         party_size: 1,
         arrival,

@@ -43,6 +43,7 @@ fn a_database_restart_under_load_loses_nothing_acknowledged() {
     let env = env_of(&backend);
     let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "10000000"));
+    env.push(("ROCKET_PUBLISH_PER_MINUTE", "10000000"));
     let server = start_with(&dir.path().join("data"), &f.trust_file, &env);
 
     let stop = Arc::new(AtomicBool::new(false));

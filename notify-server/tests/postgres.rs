@@ -44,6 +44,7 @@ fn url_of(db: &[(String, String)]) -> String {
 fn instance(dir: &TempDir, name: &str, f: &Fixture, db: &[(String, String)]) -> Server {
     let mut env: Vec<(&str, &str)> = db.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000"));
+    env.push(("ROCKET_PUBLISH_PER_MINUTE", "1000000"));
     start_with(&dir.path().join(name), &f.trust_file, &env)
 }
 
@@ -412,5 +413,74 @@ fn refused_connections_say_what_is_missing_and_what_to_do() {
             );
         }
         Ok(_) => eprintln!("skipped the password case: this PostgreSQL lets TCP in without one"),
+    }
+}
+
+/// Readiness follows the database: while it refuses connections, `/readyz` and `/healthz`
+/// answer 503 (the operators' listener naming the store as the cause) and `/livez` stays 200,
+/// so that a balancer stops sending requests and a supervisor does not restart the process;
+/// once the database takes connections again, the server is ready again.
+#[test]
+fn readiness_follows_the_database_and_liveness_does_not() {
+    let Some(db) = database() else { return };
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 71);
+    let server = instance(&dir, "a", &f, &db);
+    let url = url_of(&db);
+    let name = url
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("dbname="))
+        .unwrap()
+        .to_string();
+    let admin_sql = |sql: &str| {
+        let base = std::env::var("NOTIFY_TEST_POSTGRES").unwrap();
+        let out = std::process::Command::new("psql")
+            .arg(format!("{base} dbname=postgres"))
+            .args(["-q", "-c", sql])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let status = |base: &str, path: &str| -> (u16, Value) {
+        let (s, body) = get(&format!("{base}{path}"));
+        (s, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    };
+    for path in ["/readyz", "/livez", "/healthz"] {
+        assert_eq!(status(&server.base, path).0, 200, "{path}");
+    }
+    admin_sql(&format!(
+        "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false"
+    ));
+    admin_sql(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ));
+    for path in ["/readyz", "/healthz"] {
+        let (s, v) = status(&server.base, path);
+        assert_eq!(
+            (s, v["status"].as_str()),
+            (503, Some("unavailable")),
+            "{path}: {v}"
+        );
+    }
+    assert_eq!(status(&server.base, "/livez").0, 200);
+    let (s, v) = status(&server.admin, "/readyz");
+    assert_eq!(s, 503, "{v}");
+    let detail = v["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("the store does not answer"), "{detail}");
+    assert_eq!(status(&server.admin, "/livez").0, 200);
+    admin_sql(&format!(
+        "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"
+    ));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while status(&server.base, "/readyz").0 != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not ready again after the database came back"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }

@@ -62,7 +62,89 @@ fn version_and_help() {
         .arg("--help")
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--version"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--version"), "{help}");
+    // Every setting is listed with its environment variable.
+    for key in notify_server::config::known_keys().iter().filter(|k| {
+        ["trust_file", "max_connections", "push_enabled", "store"].contains(&k.as_str())
+    }) {
+        assert!(
+            help.contains(&format!("ROCKET_{}", key.to_ascii_uppercase())),
+            "{key} is not in --help"
+        );
+    }
+}
+
+/// A configuration file or profile that was asked for and is missing stops the server (and
+/// `--check` and `--print-config`) in words, instead of starting it on defaults with a
+/// development authority; `--print-config` shows each effective value with where it came from,
+/// the database URL masked.
+#[test]
+fn asked_for_configuration_that_is_missing_is_refused_and_the_effective_one_is_printed() {
+    let dir = TempDir::new().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+            .current_dir(dir.path())
+            .args(args)
+            .env_remove("ROCKET_CONFIG")
+            .env_remove("ROCKET_PROFILE")
+            .env("ROCKET_PORT", free_port().to_string())
+            .env("ROCKET_ADMIN_ENABLED", "false")
+            .env("ROCKET_DATA_DIR", dir.path().join("data"))
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let missing = dir.path().join("Rocket.tmol");
+    let missing = missing.to_str().unwrap();
+    for args in [&[][..], &["--check"], &["--print-config"]] {
+        let (code, _, err) = run(args, &[("ROCKET_CONFIG", missing)]);
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("ROCKET_CONFIG names") && err.contains("does not exist"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+    std::fs::write(
+        dir.path().join("Rocket.toml"),
+        "[default]\nmax_page = 50\n[staging]\nmax_page = 70\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["--print-config"], &[("ROCKET_PROFILE", "stagign")]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("no [stagign] table") && err.contains("[staging]"),
+        "{err}"
+    );
+    let (code, out, err) = run(
+        &["--print-config"],
+        &[
+            ("ROCKET_PROFILE", "staging"),
+            ("ROCKET_STORE", "postgres"),
+            (
+                "ROCKET_DATABASE_URL",
+                "postgres://notify:s3cret@db.example/notify",
+            ),
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("profile: staging"), "{out}");
+    assert!(out.contains("max_page = 70  # "), "{out}");
+    assert!(out.contains("Rocket.toml"), "{out}");
+    assert!(
+        out.contains("store = \"postgres\"  # ROCKET_STORE"),
+        "{out}"
+    );
+    assert!(out.contains("trust_file = null  # default"), "{out}");
+    assert!(!out.contains("s3cret"), "{out}");
+    let (_, out, _) = run(&["--print-config"], &[]);
+    assert!(out.contains("max_page = 50  # "), "{out}");
 }
 
 fn iterations() -> usize {
@@ -153,6 +235,7 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000"));
+        env.push(("ROCKET_PUBLISH_PER_MINUTE", "1000000"));
         common::start_with(&dir.path().join("companion"), &f.trust_file, &env)
     });
     for round in 0..n {
@@ -182,7 +265,9 @@ fn crash_loop_server_mid_upload_and_mid_purge() {
             .env("ROCKET_TRUST_FILE", &f.trust_file)
             .env("ROCKET_LOG_LEVEL", "off")
             .env("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")
+            .env("ROCKET_PUBLISH_PER_MINUTE", "1000000")
             .env("ROCKET_PURGE_INTERVAL_SECS", "1")
+            .env("ROCKET_ADMIN_ENABLED", "false")
             .envs(backend_env.iter().cloned())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
@@ -484,10 +569,15 @@ fn the_private_port_answers_only_the_guard() {
         assert_eq!(v["error"], "not_relayed");
     }
     // Through the guard, all is as usual; metrics are the operators' only (issue 18, item 15).
-    assert_eq!(
-        a.get(format!("{public}/healthz")).call().unwrap().status(),
-        200
-    );
+    // Liveness and readiness answer under the names orchestrators look for, on both listeners.
+    for base in [&public, &admin] {
+        for path in ["/healthz", "/readyz", "/livez"] {
+            let mut r = a.get(format!("{base}{path}")).call().unwrap();
+            assert_eq!(r.status(), 200, "{base}{path}");
+            let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+            assert_eq!(v["status"], "ok", "{base}{path}");
+        }
+    }
     assert_eq!(
         a.get(format!("{public}/metrics")).call().unwrap().status(),
         404
@@ -533,6 +623,7 @@ fn a_store_in_use_is_named() {
     let _first = start(&data, &f.trust_file);
     let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
         .env("ROCKET_PORT", free_port().to_string())
+        .env("ROCKET_ADMIN_ENABLED", "false")
         .env("ROCKET_DATA_DIR", &data)
         .env("ROCKET_TRUST_FILE", &f.trust_file)
         .output()
@@ -734,6 +825,7 @@ fn nothing_is_served_before_it_is_durable_and_no_number_is_given_twice() {
     }
 
     env.push(("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000"));
+    env.push(("ROCKET_PUBLISH_PER_MINUTE", "1000"));
     let server = common::start_with(&data, &f.trust_file, &env);
     let bundle_b = f.bundle_at(now(), "B, after the restart");
     let (s, v) = post(
@@ -760,4 +852,33 @@ fn nothing_is_served_before_it_is_durable_and_no_number_is_given_twice() {
         !listed.iter().any(|(seq, _)| *seq == seq_b),
         "B took number {seq_b}, served before the crash for another bundle"
     );
+}
+
+/// An operators' listener whose port is taken stops the server at start, in words, instead of
+/// a warning and a server whose metrics and health nobody can read.
+#[test]
+fn a_taken_operators_port_stops_the_server() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 1);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let admin_port = taken.local_addr().unwrap().port();
+    let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .env("ROCKET_PORT", free_port().to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_ADMIN_PORT", admin_port.to_string())
+        .env("ROCKET_DATA_DIR", dir.path().join("data"))
+        .env("ROCKET_TRUST_FILE", &f.trust_file)
+        .env_remove("ROCKET_CONFIG")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("cannot listen on 127.0.0.1:{admin_port}"))
+            && err.contains("ROCKET_ADMIN_PORT")
+            && err.contains("admin_enabled = false"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
 }

@@ -316,6 +316,143 @@ fn a_closed_hour_with_new_bundles_wakes_every_subscription_with_the_same_content
     assert!(service.taken().is_empty());
 }
 
+/// The headers of a push with the VAPID token's signature left out (a signature scheme may
+/// draw fresh randomness for each), lower-cased and sorted.
+fn headers_but_signature(got: &Captured) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = got
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            let k = k.to_ascii_lowercase();
+            let v = match (k.as_str(), v.split_once(", k=")) {
+                ("authorization", Some((token, key))) => {
+                    let unsigned = token.rsplit_once('.').map_or(token, |(u, _)| u);
+                    format!("{unsigned}.<{} bytes>, k={key}", v.len())
+                }
+                _ => v.clone(),
+            };
+            (k, v)
+        })
+        .collect();
+    headers.sort();
+    headers
+}
+
+#[test]
+fn every_subscription_in_a_round_gets_a_push_alike_in_size_and_headers_in_a_new_random_order() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 44);
+    let service = PushService::start();
+    // A slow pace (one push every 50 ms) so that the order in which the stand-in receives
+    // the pushes is the order the round sent them in.
+    let c = client(
+        &dir,
+        &f,
+        &[
+            ("push_sends_per_second", json!(20)),
+            ("push_subscriptions_per_minute", json!(40)),
+        ],
+    );
+    let phones: Vec<Phone> = (0..12)
+        .map(|i| Phone::new(format!("{}/push/p{i:02}", service.base), 10 + i))
+        .collect();
+    for phone in &phones {
+        let (s, v) = send(
+            &c,
+            "POST",
+            "/v1/push/subscriptions",
+            &phone.json().to_string(),
+        );
+        assert_eq!(s, Status::Created, "{v}");
+    }
+    let b = f.bundle_at(now(), "m");
+    let (s, _) = send(
+        &c,
+        "POST",
+        "/v1/bundles",
+        &json!({"bundle": b64(&b)}).to_string(),
+    );
+    assert_eq!(s, Status::Created);
+    let h = hour_of(now());
+    let store = Arc::clone(&app(&c).store);
+    let pusher = Arc::clone(app(&c).push.as_ref().unwrap());
+    let key = pusher.public_key().to_vec();
+    let listed: Vec<String> = store
+        .push_subscriptions(now())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.endpoint)
+        .collect();
+    let round = |at: u64| {
+        let r = notify_server::push::round(store.as_ref(), &pusher, at)
+            .unwrap()
+            .unwrap();
+        assert_eq!((r.new_bundles, r.delivered), (true, 12), "{r:?}");
+        let got = service.taken();
+        assert_eq!(got.len(), 12, "one push per subscription");
+        // Every push has the same body length and the same headers (the VAPID token's
+        // signature aside): only the endpoint and the body's encryption are the phone's own.
+        let first = headers_but_signature(&got[0]);
+        assert!(first.iter().any(|(k, _)| k == "content-length"));
+        for push in &got {
+            let phone = phones
+                .iter()
+                .find(|p| p.endpoint == format!("{}{}", service.base, push.path))
+                .unwrap();
+            check_push(push, phone, &key, &service);
+            assert_eq!(push.body.len(), got[0].body.len());
+            assert_eq!(headers_but_signature(push), first, "{}", push.path);
+        }
+        let mut bodies: Vec<&Vec<u8>> = got.iter().map(|g| &g.body).collect();
+        bodies.sort();
+        bodies.dedup();
+        assert_eq!(bodies.len(), 12, "each body is encrypted afresh");
+        got.iter()
+            .map(|g| format!("{}{}", service.base, g.path))
+            .collect::<Vec<String>>()
+    };
+    let first = round((h + 1) * 3600 + 180);
+    // A second round, for a bundle published in the next hour.
+    let next = f.bundle_at(now(), "n");
+    store
+        .insert_bundle(&[7u8; 32], (h + 1) * 3600 + 10, &next)
+        .unwrap();
+    store.flush().unwrap();
+    let second = round((h + 2) * 3600 + 180);
+    // Both rounds reach all twelve, in orders that are neither the order the store lists the
+    // subscriptions in nor each other's (each of these holds by chance once in 12!, about
+    // 479 million).
+    let mut sorted = first.clone();
+    sorted.sort();
+    let mut listed_sorted = listed.clone();
+    listed_sorted.sort();
+    assert_eq!(sorted, listed_sorted);
+    assert_ne!(first, listed, "the send order is not the store's order");
+    assert_ne!(second, listed, "the send order is not the store's order");
+    assert_ne!(first, second, "each round draws a new order");
+}
+
+#[test]
+fn a_round_paces_its_pushes_by_position_alone() {
+    use notify_server::push::slot_start;
+    // Slot i starts i / per_second seconds into the round: evenly spaced from the start,
+    // the same in every round, whatever the subscription in it.
+    assert_eq!(slot_start(0, 100), Duration::ZERO);
+    assert_eq!(slot_start(1, 100), Duration::from_millis(10));
+    assert_eq!(slot_start(250, 100), Duration::from_millis(2500));
+    assert_eq!(slot_start(3, 1), Duration::from_secs(3));
+    for per_second in [1, 7, 100, 5000] {
+        let gaps: Vec<Duration> = (0..50)
+            .map(|i| slot_start(i + 1, per_second) - slot_start(i, per_second))
+            .collect();
+        let step = Duration::from_secs_f64(1.0 / f64::from(per_second));
+        for gap in gaps {
+            let off = gap.abs_diff(step);
+            assert!(off < Duration::from_nanos(2), "{per_second}/s: {gap:?}");
+        }
+    }
+}
+
 #[test]
 fn a_phone_deletes_its_subscription_with_its_auth_secret_alone_and_expired_ones_are_purged() {
     let dir = TempDir::new().unwrap();

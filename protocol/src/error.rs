@@ -538,6 +538,8 @@ pub enum VaultError {
         /// What is wrong with it.
         problem: TextProblem,
     },
+    /// Neither a phone number nor an e-mail address: a tracer could not reach the visitor.
+    NoPhoneOrEmail,
     /// The party size is outside 1..=50.
     InvalidPartySize(u8),
     /// Departure is before arrival.
@@ -560,6 +562,7 @@ impl VaultError {
             VaultError::NotForThisVenue => "vault_not_for_this_venue",
             VaultError::DecryptionFailed => "vault_decryption_failed",
             VaultError::InvalidContact { .. } => "vault_invalid_contact",
+            VaultError::NoPhoneOrEmail => "vault_no_phone_or_email",
             VaultError::InvalidPartySize(_) => "vault_invalid_party_size",
             VaultError::InvalidTimes => "vault_invalid_times",
             VaultError::Malformed => "vault_malformed",
@@ -588,6 +591,10 @@ impl fmt::Display for VaultError {
             VaultError::InvalidContact { field, problem } => {
                 write!(f, "the contact {field} {problem}")
             }
+            VaultError::NoPhoneOrEmail => f.write_str(
+                "the contact details give neither a phone number nor an e-mail address: give \
+                 at least one, so that a contact tracer can reach you",
+            ),
             VaultError::InvalidPartySize(n) => {
                 write!(f, "a party size of {n} is outside 1 to 50")
             }

@@ -16,6 +16,7 @@ mod hpke_suite;
 pub mod keys;
 pub mod matching;
 pub mod notice;
+pub mod pin;
 pub mod poster;
 pub mod query;
 pub mod revocation;
@@ -43,6 +44,7 @@ pub use keys::{
 };
 pub use matching::{Alert, Matcher, ScanStats, Visit};
 pub use notice::{Bundle, BundleVerifier, NoticePayload, SealedNotices, Severity, VenueNotice};
+pub use pin::Pin;
 pub use poster::{Poster, PosterInfo, Validity, VenueId};
 pub use revocation::RevocationList;
 pub use trust::{SealingPeriod, TrustAnchor};

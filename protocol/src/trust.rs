@@ -179,12 +179,7 @@ impl TrustAnchor {
     /// The root key as people compare it: base64url in groups of four characters, as the
     /// web client's Settings show it.
     pub fn root_fingerprint(&self) -> String {
-        let b64 = URL_SAFE_NO_PAD.encode(self.root.as_bytes());
-        b64.as_bytes()
-            .chunks(4)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ")
+        crate::pin::root_fingerprint(&self.root)
     }
 
     /// The file's text without its `signature` line: what the root signs.

@@ -64,8 +64,19 @@ pub struct ContactRecord {
 }
 
 impl ContactRecord {
-    /// Checks every field.
+    /// Checks every field, and that a tracer can reach the visitor: what a client checks
+    /// before it keeps or seals contact details.
     pub fn validate(&self) -> Result<(), VaultError> {
+        self.check_fields()?;
+        // A name alone reaches nobody. An opener does not ask this (see `decode`).
+        if self.phone.is_empty() && self.email.is_empty() {
+            return Err(VaultError::NoPhoneOrEmail);
+        }
+        Ok(())
+    }
+
+    /// Checks each field on its own rules (section 14.1's table).
+    fn check_fields(&self) -> Result<(), VaultError> {
         let field = |field| move |problem| VaultError::InvalidContact { field, problem };
         check_text(&self.name, MAX_CONTACT_NAME, true).map_err(field("name"))?;
         check_text(&self.phone, MAX_PHONE, false).map_err(field("phone"))?;
@@ -126,7 +137,9 @@ impl ContactRecord {
             arrival,
             departure,
         };
-        c.validate()?;
+        // A record sealed before clients had to refuse a name alone still names the visitor:
+        // the authority keeps it rather than lose it.
+        c.check_fields()?;
         Ok(c)
     }
 }

@@ -32,6 +32,8 @@ use serde_json::{Value, json};
 mod client;
 #[path = "gen/files.rs"]
 mod files;
+#[path = "gen/pin.rs"]
+mod pin;
 
 /// 2026-01-01T00:00:00Z: every vector's clock starts here.
 const T0: u64 = 1_767_225_600;
@@ -1366,6 +1368,8 @@ fn gen_vault(f: &Fixture) -> Value {
             inner_with(padding),
         ),
     ];
+    // Sealed before clients had to refuse a name alone: the authority still opens it.
+    let name_alone = inner_with(raw_contact(2, 2, a, d, b"Ada"));
     let mut negative = vec![
         json!({"name": "vault_record_altered", "step": "strip", "error": "vault_decryption_failed", "record": h(&tampered)}),
         json!({"name": "vault_file_tag_altered", "step": "strip", "error": "vault_decryption_failed", "record": h(&tampered_tag)}),
@@ -1390,13 +1394,21 @@ fn gen_vault(f: &Fixture) -> Value {
         "vault_no_sealing_key"
     );
     negative.push(json!({"name": "vault_visit_past_the_last_sealing_period", "step": "seal", "error": "vault_no_sealing_key", "contact": contact_json(&late)}));
+    let unreachable = ContactRecord {
+        phone: String::new(),
+        email: String::new(),
+        ..contact.clone()
+    };
+    negative.push(json!({"name": "vault_contact_with_a_name_alone", "step": "seal", "error": "vault_no_phone_or_email", "contact": contact_json(&unreachable)}));
     json!({
-        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing; it is filed under `file_tag`. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1), `seal` (a client seals `contact` for poster.json valid[0] under trust.json: an hour of the visit lies in no sealing period).",
+        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing; it is filed under `file_tag`. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1), `seal` (a client seals `contact` for poster.json valid[0] under trust.json: an hour of the visit lies in no sealing period, or the contact gives neither phone nor e-mail). `inner_record_name_alone` is an inner record sealed by an earlier client whose contact has a name but no phone and no e-mail: the authority opens it to `contact_name_alone`.",
         "hour": hr,
         "file_tag": h(&vault_file_tag(&f.poster.venue_id(), hr)),
         "contact": contact_json(&contact),
         "record": h(&record),
         "inner_record": h(&inner),
+        "inner_record_name_alone": name_alone,
+        "contact_name_alone": json!({"name": "Ada", "phone": "", "email": "", "party_size": 2, "arrival": a, "departure": d}),
         "negative": negative,
     })
 }
@@ -2345,6 +2357,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("case.json", gen_case(&f));
     m.insert("query.json", gen_query(&f));
     m.insert("trust.json", gen_trust(&f));
+    m.insert("trust_legacy.json", pin::generate(&f));
     let bundle_now = m["notice.json"]["bundle"]["now"].as_u64().unwrap();
     let created = m["notice.json"]["bundle"]["created_at"].as_u64().unwrap();
     m.insert("batch.json", gen_batch(&bundle, created));
@@ -2716,6 +2729,12 @@ fn vault_vectors() {
     assert_eq!(h(&inner), v["inner_record"].as_str().unwrap());
     let contact = open_inner(&authority, &inner).unwrap();
     assert_eq!(contact_json(&contact), v["contact"]);
+    let alone = open_inner(&authority, &unh(&v["inner_record_name_alone"])).unwrap();
+    assert_eq!(
+        contact_json(&alone),
+        v["contact_name_alone"],
+        "an opener accepts a record sealed with a name alone"
+    );
     let trust = TrustAnchor::parse(load("trust.json")["text"].as_str().unwrap()).unwrap();
     for n in v["negative"].as_array().unwrap() {
         if n["step"] == "seal" {
@@ -2868,6 +2887,11 @@ fn trust_vectors() {
         let got = offered.check_replaces(&t).err().map(|e| e.code());
         assert_eq!(got, r["error"].as_str(), "{}", r["name"]);
     }
+}
+
+#[test]
+fn trust_legacy_vectors() {
+    pin::check(&load("trust_legacy.json"));
 }
 
 #[test]

@@ -168,6 +168,19 @@ fn consented_contact_uploads_reach_the_vault_and_open_for_the_authority() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("set them first"));
+    // A name alone reaches nobody: refused, and nothing is stored.
+    w.checkin("a")
+        .args(["contact", "set", "--name", "Ada Lovelace"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "neither a phone number nor an e-mail address",
+        ));
+    w.checkin("a")
+        .args(["contact", "show"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No contact details are stored."));
     w.checkin("a")
         .args([
             "contact",
@@ -571,4 +584,91 @@ fn a_pinned_trust_file_moves_only_forward() {
         std::fs::read_to_string(w.t.path().join("a").join("trust.txt")).unwrap(),
         std::fs::read_to_string(w.authority.join("trust.txt")).unwrap()
     );
+}
+
+/// A diary made before trust files were signed pinned an unsigned file: that pins its root key
+/// only. The diary says what to do instead of calling its pin damaged, refuses a file of another
+/// root or one altered after signing, and takes the first signed file of its root, in words.
+#[test]
+fn a_diary_that_pinned_an_unsigned_trust_file_takes_the_first_signed_file_of_its_root() {
+    let w = world();
+    w.init("a");
+    let crown = poster("The Crown", 60);
+    w.checkin("a")
+        .args(["scan", &crown.payload(), "--at", &rfc(now() - 3600)])
+        .assert()
+        .success();
+    let genuine = std::fs::read_to_string(w.authority.join("trust.txt")).unwrap();
+    let anchor = TrustAnchor::parse(&genuine).unwrap();
+    // The file as the authority wrote it before files were signed: no serial, no signature.
+    let legacy: String = anchor
+        .body_text()
+        .lines()
+        .filter(|l| !l.starts_with("serial:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let pinned = w.t.path().join("a").join("trust.txt");
+    std::fs::write(&pinned, &legacy).unwrap();
+    w.checkin("a")
+        .arg("diary")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("before trust files were signed"))
+        .stderr(predicate::str::contains(anchor.root_fingerprint()))
+        .stderr(predicate::str::contains("'checkin trust FILE'"))
+        .stderr(predicate::str::contains("damaged").not());
+    // Another authority's signed file, and the genuine file with a key swapped, are refused.
+    let other = w.t.path().join("other");
+    tracer::authority::init(&other, "Other").unwrap();
+    let swapped = w.t.path().join("swapped.txt");
+    std::fs::write(&swapped, with_swapped_key(&w, "emergency")).unwrap();
+    for (file, why) in [
+        (other.join("trust.txt"), "another authority"),
+        (swapped, "signature does not verify"),
+    ] {
+        w.checkin("a")
+            .arg("trust")
+            .arg(&file)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(why))
+            .stderr(predicate::str::contains(
+                "from before trust files were signed",
+            ))
+            .stderr(predicate::str::contains("nothing was changed"));
+        assert_eq!(std::fs::read_to_string(&pinned).unwrap(), legacy);
+    }
+    // The authority's signed file replaces the unsigned one, and the diary works again.
+    w.checkin("a")
+        .arg("trust")
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "pinned the authority's trust file from before trust files were signed",
+        ))
+        .stdout(predicate::str::contains("Serial: 1"));
+    assert_eq!(std::fs::read_to_string(&pinned).unwrap(), genuine);
+    w.checkin("a")
+        .arg("diary")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("The Crown"));
+}
+
+/// A diary under a device key keeps the key beside it: `init` says where, that a copy of the
+/// directory opens the diary, and how to use a passphrase instead.
+#[test]
+fn init_with_a_device_key_says_where_the_key_is_and_why_a_passphrase_is_better() {
+    let w = world();
+    let key = w.t.path().join("a").join("device.key");
+    w.checkin("a")
+        .args(["init", "--server", &w.server, "--trust"])
+        .arg(w.authority.join("trust.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(key.display().to_string()))
+        .stdout(predicate::str::contains("a copy of this directory"))
+        .stdout(predicate::str::contains("'checkin init --passphrase'"));
+    assert!(key.exists());
 }

@@ -1573,7 +1573,7 @@ fn rotation_destroys_expired_sealing_keys_and_their_records_stay_closed() {
     let (venue, poster) = venue("Old Pub");
     let contact = ContactRecord {
         name: "Ada".into(),
-        phone: String::new(),
+        phone: "+44 7700 900111".into(),
         email: String::new(),
         party_size: 1,
         arrival: made,

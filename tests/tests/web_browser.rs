@@ -3,7 +3,8 @@
 //! with `tracer`, a `notify-server` process, posters made with `venue-keygen`, and a notice
 //! the tracer requested, the venue approved and the tracer published. The page checks in from
 //! a poster's URL, checks out, syncs and shows the alert, refuses a tampered poster, and opens
-//! again after a reload and offline. Screenshots go to `target/web-screenshots/` (not
+//! again after a reload and offline; a second tracer's alert turns withdrawn once the story
+//! has the authority revoke that tracer with `tracer authority revoke`. Screenshots go to `target/web-screenshots/` (not
 //! committed); the test prints their paths and the measurements.
 #![allow(
     clippy::unwrap_used,
@@ -48,7 +49,11 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
     let running = start_server(d, &d.join("authority/trust.txt"));
     let server = running.url.clone();
     let base = "--base-url=https://checkin.example/v1/c";
-    for (venue, name) in [("crown", "The Crown"), ("cafe", "Café Zürich")] {
+    for (venue, name) in [
+        ("crown", "The Crown"),
+        ("cafe", "Café Zürich"),
+        ("anchor", "The Anchor"),
+    ] {
         ok(
             d,
             "venue-keygen",
@@ -88,11 +93,37 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         ],
     );
 
-    // The notices: the Crown, then the Café, each from three hours ago to one hour ago, each
-    // approved by its venue; published in this order, so the Crown's is first in its batch.
+    // A second tracer, whom the story has the authority revoke: its alert turns withdrawn.
+    ok(d, "tracer", &["keygen", "--out", "tracer2"]);
+    ok(
+        d,
+        "tracer",
+        &[
+            "authority",
+            "certify",
+            "--authority",
+            "authority",
+            "--tracer-pub",
+            "tracer2/tracer.pub",
+            "--name",
+            "B. Tracer",
+            "--days",
+            "30",
+            "--role",
+            "publish",
+        ],
+    );
+
+    // The notices: the Crown, then the Café, then (by the second tracer) the Anchor, each from
+    // three hours ago to one hour ago, each approved by its venue; published in this order, so
+    // the Crown's is first in its batch.
     let now = jiff::Timestamp::now().as_second();
     let (from, to) = ((now - 3 * 3600) / 60 * 60, (now - 3600) / 60 * 60);
-    for venue in ["crown", "cafe"] {
+    for (venue, tracer) in [
+        ("crown", "tracer"),
+        ("cafe", "tracer"),
+        ("anchor", "tracer2"),
+    ] {
         let (poster, requests, approval, key) = (
             format!("{venue}/poster.url"),
             format!("requests-{venue}"),
@@ -106,7 +137,7 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
                 "notify",
                 "request",
                 "--key",
-                "tracer",
+                tracer,
                 "--poster",
                 &poster,
                 "--from",
@@ -150,7 +181,7 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
                 "notify",
                 "publish",
                 "--key",
-                "tracer",
+                tracer,
                 "--server",
                 &server,
                 "--trust",
@@ -170,6 +201,22 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         .env("CROWN", fragment(d, "crown"))
         .env("CAFE", fragment(d, "cafe"))
         .env("LATER", fragment(d, "later"))
+        .env("ANCHOR", fragment(d, "anchor"))
+        .env(
+            "REVOKE",
+            serde_json::json!([
+                tests::bin_dir().join("tracer"),
+                "authority",
+                "revoke",
+                "--authority",
+                d.join("authority"),
+                "--tracer-pub",
+                d.join("tracer2/tracer.pub"),
+                "--server",
+                &server,
+            ])
+            .to_string(),
+        )
         .env("SHOTS", &shots)
         .env("NOTICE_FROM", from.to_string())
         .env("NOTICE_TO", to.to_string())
@@ -200,8 +247,8 @@ fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
         println!("screenshot: {path}");
     }
     assert_eq!(
-        report["sync"]["bundles"], 2,
-        "both published bundles were verified"
+        report["sync"]["bundles"], 3,
+        "the three published bundles were verified"
     );
 
     // 3. The consented visit's records, sent by the page, opened by tracer, venue and authority

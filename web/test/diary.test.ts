@@ -67,6 +67,30 @@ describe("the diary", () => {
   });
 });
 
+describe("correcting the open visit's arrival", () => {
+  test("the arrival moves, the automatic check-out follows it, and bad times are refused", async () => {
+    const { editArrival } = await import("../src/app/diary.js");
+    const d = emptyDiary();
+    checkIn(d, a, T, "1");
+    const stay = d.visits[0]!.autoDeparture - T;
+    d.held = [Math.floor(T / 3600) - 2, Math.floor(T / 3600) - 1, Math.floor(T / 3600)];
+    // Checked in 20 minutes late: the visit began at T - 1200.
+    expect(editArrival(d, "1", T - 1200, T + 60)).toBeNull();
+    expect(d.visits[0]!.arrival).toBe(T - 1200);
+    expect(d.visits[0]!.autoDeparture).toBe(T - 1200 + stay);
+    expect(d.visits[0]!.departure).toBeNull();
+    // The hours since the earlier arrival are fetched again, to match the visit afresh.
+    // (T is the start of an hour, so the new arrival lies in the hour before it.)
+    expect(d.held).toEqual([Math.floor(T / 3600) - 2]);
+    expect(editArrival(d, "1", T + 3600, T + 60)).toBe("editTimesRange");
+    expect(editArrival(d, "1", T - RETENTION_SECS - 100, T + 60)).toBe("editTimesRange");
+    expect(editArrival(d, "1", Number.NaN, T + 60)).toBe("editTimesRange");
+    // Only the open visit's arrival is corrected here.
+    checkOut(d, T + 120);
+    expect(editArrival(d, "1", T - 600, T + 180)).toBe("editTimesRange");
+  });
+});
+
 describe("editing a visit", () => {
   test("times are checked; a shared visit's unsent records are dropped to be sealed again", async () => {
     const { editVisit } = await import("../src/app/diary.js");

@@ -2,7 +2,20 @@
 // diary file), and a diary sealed by an earlier release, unpadded, still opens.
 
 import { describe, expect, it } from "vitest";
-import { bucket, emptyDiary, MIN_BUCKET, openDiary, pad, sealDiary, unpad, type Diary } from "../src/app/store.js";
+import {
+  ARGON2ID,
+  bucket,
+  deriveKey,
+  emptyDiary,
+  MIN_BUCKET,
+  openDiary,
+  pad,
+  PBKDF2_ITERATIONS,
+  sealDiary,
+  unpad,
+  type Diary,
+  type Kdf,
+} from "../src/app/store.js";
 
 const key = (): Promise<CryptoKey> => crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
 
@@ -63,4 +76,33 @@ describe("the sealed diary", () => {
     expect(() => unpad(framed)).toThrow(/truncated/);
     expect(new TextDecoder().decode(unpad(pad(new TextEncoder().encode("{}"))))).toBe("{}");
   });
+});
+
+describe("a diary under a passphrase", () => {
+  const salt = () => crypto.getRandomValues(new Uint8Array(16));
+
+  it("is sealed with Argon2id under the parameters it records, and opens only with its passphrase", async () => {
+    const kdf: Kdf = { alg: "argon2id", salt: salt(), ...ARGON2ID };
+    expect(ARGON2ID).toEqual({ m: 19_456, t: 2, p: 1 });
+    const sealed = await sealDiary(withVisits(3), await deriveKey("lamp orbit velvet crane", kdf));
+    expect((await openDiary(sealed, await deriveKey("lamp orbit velvet crane", kdf))).visits).toHaveLength(3);
+    await expect(openDiary(sealed, await deriveKey("lamp orbit velvet crate", kdf))).rejects.toThrow();
+    // Other recorded parameters give another key: a diary opens with the ones it records.
+    await expect(openDiary(sealed, await deriveKey("lamp orbit velvet crane", { ...kdf, t: 3 }))).rejects.toThrow();
+  }, 120_000);
+
+  it("sealed with PBKDF2 by an earlier release still opens with its passphrase", async () => {
+    // The earlier release's derivation, written out with WebCrypto as it was.
+    const kdf: Kdf = { salt: salt(), iterations: PBKDF2_ITERATIONS };
+    const base = await crypto.subtle.importKey("raw", new TextEncoder().encode("correct horse 42"), "PBKDF2", false, ["deriveKey"]);
+    const old = await crypto.subtle.deriveKey(
+      { name: "PBKDF2", hash: "SHA-256", salt: kdf.salt, iterations: PBKDF2_ITERATIONS },
+      base,
+      { name: "AES-GCM", length: 256 },
+      false,
+      ["encrypt", "decrypt"],
+    );
+    const sealed = await sealDiary(withVisits(2), old);
+    expect((await openDiary(sealed, await deriveKey("correct horse 42", kdf))).visits).toHaveLength(2);
+  }, 60_000);
 });

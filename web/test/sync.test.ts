@@ -150,6 +150,14 @@ describe("a notice republished in another bundle", () => {
     expect(d.alerts[0]!.id).toBe(client.republished.alert_id);
   });
 
+  test("alerts for each of two visits to the same place, whose poster is decoded once", async () => {
+    const d = diary();
+    d.visits.push({ ...d.visits[0]!, id: "second-visit-same-poster" });
+    const now = (again.hour + 2) * 3600;
+    const report = await sync(d, trust, now, server(() => now, new Map([[first.hour, [first.bundle]]])).get);
+    expect(report.newAlerts.map((a) => a.visit).sort()).toEqual([client.republished.visit_id, "second-visit-same-poster"].sort());
+  });
+
   test("alerts once for a diary whose alert was found under the old id", async () => {
     const d = diary();
     const now = (again.hour + 2) * 3600;

@@ -73,3 +73,29 @@ describe("a phone pins a trust file", () => {
     expect(c.text).toBe(t.text);
   });
 });
+
+describe("a phone that pinned a trust file before files were signed", () => {
+  const legacy = load("trust_legacy.json");
+
+  test("trusts nothing of it but its root, and takes the first file that root signed", () => {
+    // Offline: nothing is trusted, and the old file stays pinned.
+    expect(chooseTrust(legacy.pinned, null)).toMatchObject({ text: legacy.pinned, anchor: null, refused: null, legacy: true });
+    // A server that swaps a key of the genuine file, or serves another authority's, is refused.
+    for (const [text, code] of [
+      [file(t.negative, "trust_emergency_key_swapped"), "trust_bad_signature"],
+      [file(t.replacing, "trust_different_root"), "trust_different_root"],
+    ] as const) {
+      const c = chooseTrust(legacy.pinned, text);
+      expect(c.refused?.code).toBe(code);
+      expect(c.anchor).toBeNull();
+      expect(c.text).toBe(legacy.pinned);
+    }
+    // The genuine signed file replaces it, and from then on the ordinary rule holds.
+    const upgraded = chooseTrust(legacy.pinned, t.text);
+    expect(upgraded).toMatchObject({ text: t.text, refused: null, legacy: true });
+    expect(upgraded.anchor?.serial).toBe(BigInt(t.serial));
+    const after = chooseTrust(upgraded.text, file(t.replacing, "trust_older_serial"));
+    expect(after.refused?.code).toBe("trust_older_serial");
+    expect(after.legacy).toBeUndefined();
+  });
+});

@@ -54,6 +54,10 @@ describe("vault.json", () => {
     expect(hex(vaultFileTag(id, v.hour))).toBe(v.file_tag);
     expect(await openInnerRecord(inner, unhex(keys.authority_sealing.x25519_secret))).toEqual(contactOf(v.contact));
   });
+  test("a record sealed with a name alone still opens for the authority", async () => {
+    const c = await openInnerRecord(unhex(v.inner_record_name_alone), unhex(keys.authority_sealing.x25519_secret));
+    expect(c).toEqual(contactOf(v.contact_name_alone));
+  });
   const steps: Record<string, (rec: Uint8Array) => Promise<unknown>> = {
     strip: (rec) => stripRecord(rec, id, unhex(keys.venue.x25519_secret), [v.hour]),
     strip_with_venue2: (rec) => stripRecord(rec, id, unhex(keys.venue2.x25519_secret), [v.hour]),

@@ -17,7 +17,7 @@ import {
   vaultTag,
 } from "../src/protocol/derive.js";
 import { venueKeys } from "../src/protocol/keys.js";
-import { checkReplaces, parseTrust, TrustError } from "../src/protocol/trust.js";
+import { checkReplaces, chooseTrust, legacyRoot, parseTrust, TrustError } from "../src/protocol/trust.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const load = (name: string): any =>
@@ -77,6 +77,30 @@ describe("rfc5869.json", () => {
       const salt = c.salt === "" ? undefined : unhex(c.salt);
       expect(hex(hkdf(sha256, unhex(c.ikm), salt, unhex(c.info), c.L))).toBe(c.okm);
     }
+  });
+});
+
+describe("trust_legacy.json", () => {
+  const v = load("trust_legacy.json");
+  test("the unsigned pin pins its root and nothing else", () => {
+    expect(hex(legacyRoot(v.pinned)!)).toBe(v.root);
+    const held = chooseTrust(v.pinned, null);
+    expect(held).toEqual({ text: v.pinned, anchor: null, refused: null, legacy: true });
+  });
+  const offered: { name: string; text: string; error: string | null }[] = v.offered;
+  test.each(offered)("$name", ({ text, error }) => {
+    const c = chooseTrust(v.pinned, text);
+    expect(c.refused?.code ?? null).toBe(error);
+    expect(c.text).toBe(error === null ? text : v.pinned);
+    expect(c.anchor === null).toBe(error !== null);
+  });
+  const notLegacy: { name: string; text: string; error: string }[] = v.not_legacy;
+  test.each(notLegacy)("$name", ({ text, error }) => {
+    expect(legacyRoot(text)).toBeNull();
+    const c = chooseTrust(text, load("trust.json").text);
+    expect(c.refused?.code).toBe(error);
+    expect(c.anchor).toBeNull();
+    expect(c.legacy).toBeUndefined();
   });
 });
 

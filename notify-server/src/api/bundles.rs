@@ -62,12 +62,15 @@ pub fn check_bundle(
 #[post("/v1/bundles", format = "json", data = "<data>")]
 pub async fn post_bundle(
     app: &State<App>,
+    addr: ClientAddr,
     limits: &rocket::data::Limits,
     data: Data<'_>,
 ) -> Result<(Status, Json<Posted>), ApiError> {
+    limit(app, &addr, Purpose::Publish)?;
     // Rocket's JSON limit (2 MiB by default: the largest bundle, 4,096 entries, is about
     // 1.6 MB as base64).
-    let body: PostBundle = small_json(data, limits.get("json").unwrap_or(2.mebibytes())).await?;
+    let body: PostBundle =
+        large_json(app, data, limits.get("json").unwrap_or(2.mebibytes())).await?;
     refresh_revocations(app, false).await?;
     let now = now();
     let checked = {

@@ -71,6 +71,18 @@ pub fn canonical_code(typed: &str) -> Option<String> {
     )
 }
 
+/// An answer no cache may keep (`Cache-Control: no-store`): a case file and the code that
+/// fetches it are for one tracer and one citizen, never for a shared or browser cache.
+pub struct NoStore<R>(pub R);
+
+impl<'r, R: Responder<'r, 'static>> Responder<'r, 'static> for NoStore<R> {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let mut res = self.0.respond_to(req)?;
+        res.set_raw_header("Cache-Control", "no-store");
+        Ok(res)
+    }
+}
+
 fn case_error(e: &protocol::CaseError) -> ApiError {
     ApiError::new(Status::BadRequest, e.code(), e.to_string())
 }
@@ -81,9 +93,9 @@ pub async fn post_case(
     app: &State<App>,
     addr: ClientAddr,
     data: Data<'_>,
-) -> Result<(Status, Json<CaseHeld>), ApiError> {
+) -> Result<NoStore<(Status, Json<CaseHeld>)>, ApiError> {
     limit(app, &addr, Purpose::Cases)?;
-    let body: PostCase = small_json(data, CASE_BODY_LIMIT.bytes()).await?;
+    let body: PostCase = large_json(app, data, CASE_BODY_LIMIT.bytes()).await?;
     let file = b64("case", &body.case)?;
     protocol::CaseDiary::check_shape(&file).map_err(|e| case_error(&e))?;
     let hold_until = now() + CASE_HOLD_SECS;
@@ -100,7 +112,10 @@ pub async fn post_case(
         attempt += 1;
     };
     app.durable.wait().await?;
-    Ok((Status::Created, Json(CaseHeld { code, expires_at })))
+    Ok(NoStore((
+        Status::Created,
+        Json(CaseHeld { code, expires_at }),
+    )))
 }
 
 /// The case file held under `code`, once: it is deleted as it is answered.
@@ -109,7 +124,7 @@ pub async fn get_case(
     app: &State<App>,
     addr: ClientAddr,
     code: &str,
-) -> Result<Json<CaseFile>, ApiError> {
+) -> Result<NoStore<Json<CaseFile>>, ApiError> {
     // Counted before the code is even read, so that guessing codes is slow.
     limit(app, &addr, Purpose::Cases)?;
     let code = canonical_code(code).ok_or_else(|| {
@@ -123,9 +138,9 @@ pub async fn get_case(
     let file = blocking(app, move |store| store.take_case(&code, now)).await?;
     app.durable.wait().await?;
     match file {
-        Some(file) => Ok(Json(CaseFile {
+        Some(file) => Ok(NoStore(Json(CaseFile {
             case: URL_SAFE_NO_PAD.encode(file),
-        })),
+        }))),
         None => Err(ApiError::new(
             Status::NotFound,
             "case_not_found",

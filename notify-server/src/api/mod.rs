@@ -58,6 +58,8 @@ pub struct App {
     pub peers: Arc<crate::guard::Peers>,
     /// Signs and sends push wake-ups; `None` when `push_enabled` is false.
     pub push: Option<Arc<crate::push::Pusher>>,
+    /// KiB that large bodies being read may still take (`large_bodies_mib`).
+    pub large_bodies: Arc<tokio::sync::Semaphore>,
 }
 
 /// Rendered bodies that can no longer change: a sync page holding `limit` bundles after
@@ -299,6 +301,24 @@ async fn small_json<T: Body>(data: Data<'_>, limit: ByteUnit) -> Result<T, ApiEr
     parse_body(&body.into_inner())
 }
 
+/// Reads a large JSON body (a bundle, a case file) as [`small_json`] does, holding its
+/// endpoint's `limit` of the server's budget for large bodies while it is read and parsed: past
+/// the budget, `503 server_busy` at once (with `Retry-After`), before a byte is buffered.
+async fn large_json<T: Body>(app: &App, data: Data<'_>, limit: ByteUnit) -> Result<T, ApiError> {
+    let kib = u32::try_from(limit.as_u64().div_ceil(1024)).unwrap_or(u32::MAX);
+    let Ok(_held) = Arc::clone(&app.large_bodies).try_acquire_many_owned(kib) else {
+        let mut e = ApiError::new(
+            Status::ServiceUnavailable,
+            "server_busy",
+            "the server is reading as many large posts as it takes at once: send this again \
+             in a few seconds",
+        );
+        e.retry_after = Some(2);
+        return Err(e);
+    };
+    small_json(data, limit).await
+}
+
 /// Parses a JSON request body as spec 16b says: 400 `bad_request` for text that is not JSON
 /// and for an object with an unknown or a missing field, 422 `unprocessable` for any other
 /// shape (not an object, a field of the wrong type).
@@ -378,6 +398,8 @@ impl<'r> FromRequest<'r> for ClientAddr {
 /// What a rate limit counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Purpose {
+    /// Bundles published.
+    Publish,
     /// Vault uploads.
     Upload,
     /// Vault queries.
@@ -393,6 +415,7 @@ pub enum Purpose {
 /// Counts one request against the address's limit for `purpose`; a 429 when over it.
 fn limit(app: &App, addr: &ClientAddr, purpose: Purpose) -> Result<(), ApiError> {
     let (per_minute, what) = match purpose {
+        Purpose::Publish => (app.settings.publish_per_minute, "bundles"),
         Purpose::Upload => (app.settings.vault_uploads_per_minute, "uploads"),
         Purpose::Query => (app.settings.queries_per_minute, "queries"),
         Purpose::Revocations => (app.settings.queries_per_minute, "revocation lists"),

@@ -47,25 +47,58 @@ pub fn not_relayed() -> ApiError {
     )
 }
 
-/// Liveness and readiness: 200 while the server can store, 503 while it cannot, judged by the
-/// last flush to disk. After a failed flush with no flush in the 10 seconds since (no
-/// traffic), it tries a flush of its own, so that health turns back to ok once the disk can
-/// take writes again. It tells nothing about what is stored.
+/// Readiness (`/healthz` and `/readyz` say the same): 200 while the server can read and store,
+/// 503 while it cannot. Storing is judged by the last flush to disk: after a failed flush with
+/// no flush in the 10 seconds since (no traffic), it tries a flush of its own, so that health
+/// turns back to ok once the disk can take writes again. Reading is a round trip to the store
+/// (a database that is down or unreachable is found here, before a request meets it). It
+/// tells nothing about what is stored.
 #[get("/healthz")]
 pub async fn healthz(app: &State<App>) -> (Status, Json<Health>) {
-    health(&app.durable, false).await
+    health(&app.store, &app.durable, false).await
 }
 
-/// The health answer for a store behind `durable`; with `full`, the reason names the
-/// storage error (for operators), else only that storing fails (for the public).
-pub async fn health(durable: &crate::durable::Durability, full: bool) -> (Status, Json<Health>) {
+/// Readiness, under the name load balancers and orchestrators look for: as `/healthz`.
+#[get("/readyz")]
+pub async fn readyz(app: &State<App>) -> (Status, Json<Health>) {
+    health(&app.store, &app.durable, false).await
+}
+
+/// Liveness: 200 whenever the process answers at all, whatever the store's state, so that a
+/// supervisor restarts a server that hangs and not one that waits for its database.
+#[get("/livez")]
+pub fn livez() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        detail: None,
+    })
+}
+
+/// The health answer for `store` and its group commit `durable`; with `full`, the reason
+/// names the storage error (for operators), else only that the store fails (for the public).
+pub async fn health(
+    store: &Arc<dyn Store>,
+    durable: &crate::durable::Durability,
+    full: bool,
+) -> (Status, Json<Health>) {
+    let wait = std::time::Duration::from_secs(5);
     let mut state = durable.health();
     if state.is_err() && durable.since_last_flush() >= 10 {
-        let probe = tokio::time::timeout(std::time::Duration::from_secs(5), durable.wait()).await;
+        let probe = tokio::time::timeout(wait, durable.wait()).await;
         state = match probe {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => durable.health(),
             Err(_) => Err("a flush to disk did not finish within 5 seconds".into()),
+        };
+    }
+    if state.is_ok() {
+        let store = Arc::clone(store);
+        let ping = tokio::task::spawn_blocking(move || store.ping());
+        state = match tokio::time::timeout(wait, ping).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(format!("the store does not answer: {e}")),
+            Ok(Err(e)) => Err(format!("a store task failed: {e}")),
+            Err(_) => Err("the store did not answer within 5 seconds".into()),
         };
     }
     match state {
@@ -83,7 +116,9 @@ pub async fn health(durable: &crate::durable::Durability, full: bool) -> (Status
                 detail: Some(if full {
                     format!("the server cannot store: {why}")
                 } else {
-                    "the server cannot store right now; its operator's log says why".into()
+                    "the server cannot read or store right now; its operator's health page \
+                     (/healthz on the operators' listener) says why"
+                        .into()
                 }),
             }),
         ),
@@ -104,7 +139,13 @@ pub struct Admin {
 /// Health for operators: as the public `/healthz`, with the storage error named.
 #[get("/healthz")]
 pub async fn admin_healthz(admin: &State<Admin>) -> (Status, Json<Health>) {
-    health(&admin.durable, true).await
+    health(&admin.store, &admin.durable, true).await
+}
+
+/// Readiness for operators: as `/healthz` here.
+#[get("/readyz")]
+pub async fn admin_readyz(admin: &State<Admin>) -> (Status, Json<Health>) {
+    health(&admin.store, &admin.durable, true).await
 }
 
 /// Prometheus metrics, on the operators' listener only: per-route counts and store sizes are

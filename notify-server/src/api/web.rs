@@ -60,6 +60,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "image/png",
         include_bytes!("../../../web/dist/icon-maskable.png"),
     ),
+    (
+        "LICENSES.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../../../web/dist/LICENSES.txt"),
+    ),
 ];
 
 const INDEX: &[u8] = include_bytes!("../../../web/dist/index.html");

@@ -685,6 +685,14 @@ impl Store for PgStore {
         })
     }
 
+    fn ping(&self) -> Result<(), StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            c.query_one("SELECT 1", &[]).await?;
+            Ok(())
+        })
+    }
+
     fn counts(&self) -> Result<Counts, StoreError> {
         self.run(async {
             let c = self.pool.get().await?;

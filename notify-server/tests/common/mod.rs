@@ -322,6 +322,9 @@ pub fn start(data: &Path, trust: &Path) -> Server {
     start_with(
         data,
         trust,
-        &[("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000")],
+        &[
+            ("ROCKET_VAULT_UPLOADS_PER_MINUTE", "1000000"),
+            ("ROCKET_PUBLISH_PER_MINUTE", "1000000"),
+        ],
     )
 }

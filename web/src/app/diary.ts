@@ -115,3 +115,21 @@ export function editVisit(
   d.alerts = d.alerts.filter((a) => a.visit !== id);
   return null;
 }
+
+/** Corrects the open visit's arrival (a check-in made late, or by mistake early): within the
+ * last 14 days and not in the future. Its automatic check-out follows the new arrival (spec
+ * section 13a): if that has passed, the next `tidy` closes the visit at it. Its alerts
+ * are dropped and the hours since the earlier of the two arrivals fetched again, as for an
+ * edit. Returns the problem's message key, or null when the visit was changed. */
+export function editArrival(d: Diary, id: string, arrival: number, now: number): "editTimesRange" | null {
+  const v = d.visits.find((x) => x.id === id && x.departure === null);
+  if (!v || !Number.isFinite(arrival) || arrival < now - RETENTION_SECS || arrival > now + CLOCK_SLACK_SECS) {
+    return "editTimesRange";
+  }
+  const since = Math.floor(Math.min(v.arrival, arrival) / 3600);
+  d.held = d.held.filter((h) => h < since);
+  v.arrival = Math.min(arrival, now);
+  v.autoDeparture = autoDeparture(posterOf(v), v.arrival);
+  d.alerts = d.alerts.filter((a) => a.visit !== id);
+  return null;
+}

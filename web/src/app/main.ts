@@ -5,8 +5,9 @@
 import { base64url, unbase64url } from "../protocol/bytes.js";
 import { sealCase } from "../protocol/case.js";
 import { fingerprint, type Poster, posterFromText, validityProblem } from "../protocol/poster.js";
+import { MIN_PASSPHRASE, passphraseProblem } from "./passphrase.js";
 import { chooseTrust, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
-import { autoDeparture, checkIn, checkOut, deleteVisit, editVisit, openVisit, tidy } from "./diary.js";
+import { autoDeparture, checkIn, checkOut, deleteVisit, editArrival, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t, tn } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
 import { caseBody, caseKey, type Handover, settled } from "./handover.js";
@@ -118,7 +119,16 @@ async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
   if (!held?.anchor) {
     const chosen = chooseTrust(d.trust ?? null, await shippedTrust());
     if (chosen.text !== null) d.trust = chosen.text;
-    if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
+    if (chosen.legacy && !chosen.anchor) {
+      // Nothing is trusted yet: say what the phone waits for, and why the offer was refused.
+      say(chosen.refused ? t("trustLegacyRefused", { why: chosen.refused.message }) : t("trustLegacyWaiting"), "error");
+    } else if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
+    if (chosen.legacy && chosen.anchor) {
+      // A pin from before trust files were signed pinned its root only: the signed file of
+      // that root now replaces it, and the citizen is told (section 16a, "Legacy pins").
+      say(t("trustUpgraded", { authority: chosen.anchor.authority, serial: String(chosen.anchor.serial) }));
+      await save();
+    }
     return chosen.anchor;
   }
   void shippedTrust().then(async (offered) => {
@@ -421,6 +431,8 @@ function home(): HTMLElement {
         h("p", { class: "venue", "data-testid": "current-venue" }, open.venue),
         h("p", {}, t("since", { time: when(open.arrival) })),
         h("p", {}, t("autoOut", { time: whenAfter(open.arrival, open.autoDeparture) })),
+        arrivalButton(open),
+        app.editing === open.id && arrivalForm(open),
         open.share && h("p", { class: "hint" }, t("shareChosen")),
         button(
           t("checkOut"),
@@ -667,6 +679,39 @@ function editForm(v: VisitRec): HTMLElement {
 }
 
 
+/** The open visit's "Correct the arrival time" button, which shows or hides its form. */
+function arrivalButton(v: VisitRec): HTMLElement {
+  const b = button(t("editArrival"), () => {
+    app.editing = app.editing === v.id ? null : v.id;
+    render();
+  });
+  b.setAttribute("aria-expanded", String(app.editing === v.id));
+  return b;
+}
+
+/** The open visit's arrival, corrected (a check-in made late); its automatic check-out moves
+ * with it. */
+function arrivalForm(v: VisitRec): HTMLElement {
+  const [arrDay, arrTime] = localInput(v.arrival);
+  const [dayRow, day] = field(`arr-day-${v.id}`, "editArrivedOn", arrDay, "date");
+  const [timeRow, time] = field(`arr-time-${v.id}`, "editArrivedAt", arrTime, "time");
+  const form = h("form", { class: "edit" }, h("div", { class: "when" }, dayRow, timeRow), h("button", { type: "submit", class: "primary" }, t("arrivalSave")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const arrival = Math.floor(new Date(`${day.value}T${time.value}`).getTime() / 1000);
+    const problem = editArrival(app.diary, v.id, arrival, nowSecs());
+    if (problem) return formError(form, t(problem), day);
+    app.editing = null;
+    if (await save()) {
+      say(t("arrivalSaved"));
+      // The notification's "since" follows; an automatic check-out the new arrival put in the
+      // past happens at once (render schedules it), and says so.
+      void showVisit(app.diary);
+    }
+  });
+  return form;
+}
+
 function contactForm(): HTMLElement {
   const d = app.diary;
   const c = d.contact;
@@ -700,12 +745,12 @@ function contactForm(): HTMLElement {
     ev.preventDefault();
     const details = { name: name.value.trim(), phone: phone.value.trim(), email: email.value.trim(), partySize: Number(partyInput.value) };
     const problem = contactProblem({ ...details, arrival: 0, departure: 0 });
+    // A name alone reaches nobody: a tracer needs a phone number or an email address.
+    if (problem?.code === "vault_no_phone_or_email") return formError(form, t("contactNeedsWay"), phone);
     if (problem) {
       const party = problem.code === "vault_invalid_party_size";
       return formError(form, t(party ? "contactBadParty" : "contactBadText"), party ? partyInput : name);
     }
-    // A name alone reaches nobody: a tracer needs a phone number or an email address.
-    if (!details.phone && !details.email) return formError(form, t("contactNeedsWay"), phone);
     app.diary.contact = details;
     if (await save()) say(t("contactSaved"));
   });
@@ -880,7 +925,7 @@ function passphraseForm(): HTMLElement {
     );
     return box;
   }
-  const [firstRow, first] = field("new-passphrase", "newPassphrase", "", "password", { autocomplete: "new-password", minlength: "8" });
+  const [firstRow, first] = field("new-passphrase", "newPassphrase", "", "password", { autocomplete: "new-password", minlength: String(MIN_PASSPHRASE) });
   const [againRow, again] = field("repeat-passphrase", "repeatPassphrase", "", "password", { autocomplete: "new-password" });
   const form = h(
     "form",
@@ -892,7 +937,8 @@ function passphraseForm(): HTMLElement {
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if ([...first.value].length < 8) return formError(form, t("passphraseShort"), first);
+    const problem = passphraseProblem(first.value);
+    if (problem) return formError(form, t(problem), first);
     if (first.value !== again.value) return formError(form, t("passphraseMismatch"), again);
     try {
       await app.store.setPassphrase(app.diary, first.value);
@@ -935,7 +981,8 @@ async function main(): Promise<void> {
   };
   app.trust = await loadTrust(diary);
   if (!app.trust) {
-    say(t("noTrust"), "error");
+    // A pin from before trust files were signed: loadTrust said what it waits for.
+    if (!(diary.trust && chooseTrust(diary.trust, null).legacy)) say(t("noTrust"), "error");
     return;
   }
   const changed = tidy(diary, nowSecs());

@@ -63,6 +63,12 @@ export const en = {
     "This app has no health authority configured, so it cannot check posters. Ask whoever runs this site.",
   trustChanged:
     "The server offered a health authority file that this phone refused ({why}). The app keeps trusting the one it holds.",
+  trustUpgraded:
+    "This phone held the health authority's file from before these files were signed, and trusted only its root key. It now holds the file \"{authority}\" signed with that key (serial {serial}).",
+  trustLegacyWaiting:
+    "This phone holds the health authority's file from before these files were signed, and trusts only its root key. It needs the signed file from this site to check notices: connect to the internet and open the app again. Your diary is kept.",
+  trustLegacyRefused:
+    "This phone holds the health authority's file from before these files were signed, and trusts only its root key. The server offered a file that this phone refused ({why}), so notices cannot be checked until the authority's signed file is served. Your diary is kept.",
   insecure:
     "This page must be opened over HTTPS (or on this computer as localhost): the browser keeps your diary's key only for secure pages. Ask whoever runs this site.",
   shareThisVisit: "Share my contact details for this visit, so that contact tracers can reach me if there is an outbreak here",
@@ -108,12 +114,15 @@ export const en = {
   passphraseTitle: "Passphrase",
   passphraseOff: "Your diary is sealed with a key this browser keeps. You can also require a passphrase to open it.",
   passphraseOn: "A passphrase is needed to open your diary.",
-  newPassphrase: "New passphrase (at least 8 characters)",
+  newPassphrase: "New passphrase (at least 12 characters)",
   repeatPassphrase: "Repeat the passphrase",
   setPassphrase: "Require this passphrase",
   removePassphrase: "Stop requiring a passphrase",
   passphraseHint: "If you forget it, nobody can open your diary, not even you; it can only be erased.",
-  passphraseShort: "The passphrase must be at least 8 characters.",
+  passphraseShort:
+    "The passphrase must be at least 12 characters. Four or more unrelated words that you choose yourself are easy to remember and hard to guess.",
+  passphraseWeak:
+    "That passphrase is among the first that anyone guessing would try: a run such as 123456, abcdef or qwerty, one part repeated, or a common word such as \"password\" with numbers added. Choose four or more unrelated words yourself, or a sentence only you would think of.",
   passphraseMismatch: "The two passphrases differ.",
   passphraseSet: "From now on, your passphrase opens this diary.",
   passphraseRemoved: "Your diary no longer needs a passphrase.",
@@ -121,6 +130,9 @@ export const en = {
   editArrived: "Arrived",
   editLeft: "Left",
   editSave: "Save times",
+  editArrival: "Correct the arrival time",
+  arrivalSave: "Save the arrival time",
+  arrivalSaved: "Arrival time changed. Alerts for this visit will be checked again at the next check for notices.",
   editSaved: "Times changed. Alerts for this visit will be checked again at the next check for notices.",
   editTimesOrder: "The visit must end after it starts.",
   editTimesRange: "The times must lie within the last 14 days and not in the future.",
@@ -268,6 +280,12 @@ export const cy: Messages = {
     "Nid oes awdurdod iechyd wedi'i osod ar gyfer yr ap hwn, felly ni all wirio posteri. Gofynnwch i bwy bynnag sy'n rhedeg y wefan hon.",
   trustChanged:
     "Cynigiodd y gweinydd ffeil awdurdod iechyd a wrthodwyd gan y ffôn hwn ({why}). Mae'r ap yn dal i ymddiried yn yr un sydd ganddo.",
+  trustUpgraded:
+    "Roedd gan y ffôn hwn ffeil yr awdurdod iechyd o'r cyfnod cyn i'r ffeiliau hyn gael eu llofnodi, ac roedd yn ymddiried yn ei brif allwedd yn unig. Erbyn hyn mae ganddo'r ffeil \"{authority}\" wedi'i llofnodi â'r allwedd honno (rhif cyfresol {serial}).",
+  trustLegacyWaiting:
+    "Mae gan y ffôn hwn ffeil yr awdurdod iechyd o'r cyfnod cyn i'r ffeiliau hyn gael eu llofnodi, ac mae'n ymddiried yn ei brif allwedd yn unig. Mae angen y ffeil wedi'i llofnodi o'r wefan hon i wirio hysbysiadau: cysylltwch â'r rhyngrwyd ac agorwch yr ap eto. Mae eich dyddiadur yn cael ei gadw.",
+  trustLegacyRefused:
+    "Mae gan y ffôn hwn ffeil yr awdurdod iechyd o'r cyfnod cyn i'r ffeiliau hyn gael eu llofnodi, ac mae'n ymddiried yn ei brif allwedd yn unig. Cynigiodd y gweinydd ffeil a wrthodwyd gan y ffôn hwn ({why}), felly ni ellir gwirio hysbysiadau nes bod ffeil wedi'i llofnodi'r awdurdod yn cael ei gweini. Mae eich dyddiadur yn cael ei gadw.",
   insecure:
     "Rhaid agor y dudalen hon dros HTTPS (neu ar y cyfrifiadur hwn fel localhost): dim ond i dudalennau diogel y mae'r porwr yn cadw allwedd eich dyddiadur. Gofynnwch i bwy bynnag sy'n rhedeg y wefan hon.",
   shareThisVisit:
@@ -317,12 +335,15 @@ export const cy: Messages = {
   passphraseOff:
     "Mae eich dyddiadur wedi'i selio ag allwedd y mae'r porwr hwn yn ei chadw. Gallwch hefyd fynnu cyfrinymadrodd i'w agor.",
   passphraseOn: "Mae angen cyfrinymadrodd i agor eich dyddiadur.",
-  newPassphrase: "Cyfrinymadrodd newydd (o leiaf 8 nod)",
+  newPassphrase: "Cyfrinymadrodd newydd (o leiaf 12 nod)",
   repeatPassphrase: "Ailadroddwch y cyfrinymadrodd",
   setPassphrase: "Mynnu'r cyfrinymadrodd hwn",
   removePassphrase: "Peidio â mynnu cyfrinymadrodd",
   passphraseHint: "Os byddwch yn ei anghofio, all neb agor eich dyddiadur, dim hyd yn oed chi; dim ond ei ddileu sy'n bosibl.",
-  passphraseShort: "Rhaid i'r cyfrinymadrodd fod o leiaf 8 nod.",
+  passphraseShort:
+    "Rhaid i'r cyfrinymadrodd fod o leiaf 12 nod. Mae pedwar gair neu fwy heb gysylltiad rhyngddynt, wedi'u dewis gennych chi, yn hawdd eu cofio ac yn anodd eu dyfalu.",
+  passphraseWeak:
+    "Mae'r cyfrinymadrodd hwnnw ymhlith y cyntaf y byddai unrhyw un sy'n dyfalu yn rhoi cynnig arnynt: rhes fel 123456, abcdef neu qwerty, un rhan wedi'i hailadrodd, neu air cyffredin fel \"password\" gyda rhifau wedi'u hychwanegu. Dewiswch bedwar gair neu fwy heb gysylltiad rhyngddynt, neu frawddeg na fyddai neb ond chi yn meddwl amdani.",
   passphraseMismatch: "Mae'r ddau gyfrinymadrodd yn wahanol.",
   passphraseSet: "O hyn ymlaen, eich cyfrinymadrodd sy'n agor y dyddiadur hwn.",
   passphraseRemoved: "Nid oes angen cyfrinymadrodd ar eich dyddiadur mwyach.",
@@ -330,6 +351,10 @@ export const cy: Messages = {
   editArrived: "Cyrraedd",
   editLeft: "Gadael",
   editSave: "Cadw'r amseroedd",
+  editArrival: "Cywiro'r amser cyrraedd",
+  arrivalSave: "Cadw'r amser cyrraedd",
+  arrivalSaved:
+    "Newidiwyd yr amser cyrraedd. Bydd rhybuddion ar gyfer yr ymweliad hwn yn cael eu gwirio eto y tro nesaf y bydd yr ap yn gwirio am hysbysiadau.",
   editSaved:
     "Newidiwyd yr amseroedd. Bydd rhybuddion ar gyfer yr ymweliad hwn yn cael eu gwirio eto y tro nesaf y bydd yr ap yn gwirio am hysbysiadau.",
   editTimesOrder: "Rhaid i'r ymweliad ddod i ben ar ôl iddo ddechrau.",

@@ -1,8 +1,10 @@
 // The diary on the phone: one record in IndexedDB, sealed with AES-GCM under a key that
 // WebCrypto generated as non-extractable, so the browser keeps it and no script (this one
 // included) can read its bytes; or, if the citizen chooses, under a key derived from a
-// passphrase (PBKDF2-SHA256, 600,000 iterations, a random 16-byte salt), which is then kept
-// nowhere. Every save is one transaction with strict durability: the
+// passphrase (Argon2id with a random 16-byte salt, its parameters recorded beside the diary so
+// that a later version can raise them), which is then kept nowhere. Diaries sealed under a
+// passphrase before Argon2id (PBKDF2-SHA256, 600,000 iterations) still open, and are sealed
+// again with Argon2id at that unlock. Every save is one transaction with strict durability: the
 // promise resolves only once the browser reports the data written.
 //
 // The sealed plaintext is padded as the command-line client pads its diary file: a 4-byte
@@ -10,6 +12,8 @@
 // of what the browser keeps says nothing of how many visits, alerts or queued records it holds
 // beyond its bucket. Diaries sealed before padding (no `v`) are read as they are, and padded
 // at their next save.
+
+import { argon2idAsync } from "@noble/hashes/argon2";
 
 export interface VisitRec {
   id: string;
@@ -175,15 +179,37 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-/** PBKDF2-SHA256 iterations for a passphrase (OWASP's 2023 figure for PBKDF2-SHA256). */
+/** PBKDF2-SHA256 iterations of diaries sealed under a passphrase before Argon2id. */
 export const PBKDF2_ITERATIONS = 600_000;
 
-interface Kdf {
-  salt: Uint8Array<ArrayBuffer>;
-  iterations: number;
-}
+/** Argon2id's cost for a passphrase sealed now (RFC 9106, version 0x13): memory in KiB,
+ * passes, lanes; OWASP's first choice for Argon2id. A diary records the parameters it was
+ * sealed with and opens with those, so these can be raised without losing a diary. The cost of
+ * one guess in a browser is in BENCHMARKS.md. */
+export const ARGON2ID = { m: 19_456, t: 2, p: 1 } as const;
 
-async function passphraseKey(passphrase: string, kdf: Kdf): Promise<CryptoKey> {
+/** How a passphrase becomes the diary's key, kept beside the diary (not secret). */
+export type Kdf =
+  | { alg: "argon2id"; salt: Uint8Array<ArrayBuffer>; m: number; t: number; p: number }
+  /** Diaries sealed before Argon2id: PBKDF2-SHA256, with no `alg`. */
+  | { alg?: undefined; salt: Uint8Array<ArrayBuffer>; iterations: number };
+
+/** A fresh salt and today's Argon2id parameters. */
+const newKdf = (): Kdf => ({ alg: "argon2id", salt: crypto.getRandomValues(new Uint8Array(16)), ...ARGON2ID });
+
+/** The AES-GCM key `passphrase` gives under `kdf`: non-extractable, as the browser-kept one. */
+export async function deriveKey(passphrase: string, kdf: Kdf): Promise<CryptoKey> {
+  if (kdf.alg === "argon2id") {
+    // The async form yields to the page now and then, so that the screen stays responsive.
+    const derived = await argon2idAsync(new TextEncoder().encode(passphrase), kdf.salt, { m: kdf.m, t: kdf.t, p: kdf.p, dkLen: 32 });
+    const bytes = new Uint8Array(derived);
+    derived.fill(0);
+    try {
+      return await crypto.subtle.importKey("raw", bytes, "AES-GCM", false, ["encrypt", "decrypt"]);
+    } finally {
+      bytes.fill(0);
+    }
+  }
   const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveKey"]);
   return crypto.subtle.deriveKey(
     { name: "PBKDF2", hash: "SHA-256", salt: kdf.salt, iterations: kdf.iterations },
@@ -201,16 +227,31 @@ export class Locked {
     private readonly kdf: Kdf,
   ) {}
 
-  /** The store, or null when `passphrase` does not open the diary. */
+  /** The store, or null when `passphrase` does not open the diary. A diary sealed with
+   * PBKDF2 is sealed again with Argon2id here, the only moment its passphrase is known; if that
+   * cannot be saved, it stays as it was and opens as before. */
   async unlock(passphrase: string): Promise<Store | null> {
-    const key = await passphraseKey(passphrase, this.kdf);
+    const key = await deriveKey(passphrase, this.kdf);
     const store = new Store(this.db, key, true);
+    let diary: Diary;
     try {
-      await store.load();
-      return store;
+      diary = await store.load();
     } catch {
       return null;
     }
+    if (this.kdf.alg !== "argon2id") {
+      try {
+        await store.setPassphrase(diary, passphrase);
+      } catch {
+        // Tried again at the next unlock.
+      }
+    }
+    return store;
+  }
+
+  /** How this diary's passphrase is turned into its key. */
+  get derivation(): Kdf {
+    return this.kdf;
   }
 
   /** Erases the diary: the way out for a forgotten passphrase. */
@@ -264,8 +305,8 @@ export class Store {
   /** Seals the diary under `passphrase` from now on (or, with null, under a browser-kept key
    * again): the diary and what opens it change in one transaction. */
   async setPassphrase(d: Diary, passphrase: string | null): Promise<void> {
-    const kdf: Kdf | null = passphrase === null ? null : { salt: crypto.getRandomValues(new Uint8Array(16)), iterations: PBKDF2_ITERATIONS };
-    const key = kdf && passphrase !== null ? await passphraseKey(passphrase, kdf) : await newKey();
+    const kdf: Kdf | null = passphrase === null ? null : newKdf();
+    const key = kdf && passphrase !== null ? await deriveKey(passphrase, kdf) : await newKey();
     const sealed = await this.sealed(d, key);
     const tx = this.db.transaction(STORE, "readwrite", { durability: "strict" });
     const s = tx.objectStore(STORE);

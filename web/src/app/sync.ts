@@ -100,14 +100,23 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
     }
   };
 
+  // Each distinct poster is decoded once a sync, not once a visit: a diary holds many visits
+  // to the same few places, and decoding checks the poster's keys and signature in JavaScript
+  // (about a millisecond each, more under load; BENCHMARKS.md, the wake-up benchmark).
+  const posters = new Map<string, { id: Uint8Array; key: Uint8Array }>();
   const visits = d.visits.map((v) => {
-    const p = posterOf(v);
+    let p = posters.get(v.poster);
+    if (!p) {
+      const decoded = posterOf(v);
+      p = { id: venueId(decoded.encoding), key: decoded.ed25519Public };
+      posters.set(v.poster, p);
+    }
     return { rec: v, p };
   });
   const matcher = new Matcher(
     visits.map(({ rec, p }) => ({
-      venueId: venueId(p.encoding),
-      venueKey: p.ed25519Public,
+      venueId: p.id,
+      venueKey: p.key,
       arrival: rec.arrival,
       departure: matchedDeparture(rec.arrival, rec.departure, rec.autoDeparture, now),
     })),

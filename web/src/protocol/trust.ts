@@ -120,14 +120,36 @@ export function checkReplaces(offered: TrustAnchor, pinned: TrustAnchor): void {
   }
 }
 
+/** The root key of a trust file pinned before trust files were signed (section 16a, "Legacy
+ * pins"), or null when `text` is no such file (Rust: `pin::legacy_root`). Only the root was
+ * ever checked in such a file, so nothing else of it is read. */
+export function legacyRoot(text: string): Uint8Array | null {
+  const lines = meaningful(text);
+  if (lines[0] !== TRUST_HEADER) return null;
+  let root: string | null = null;
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    if (colon < 0) return null;
+    const name = trim(line.slice(0, colon));
+    if (name === "serial" || name === "signature") return null;
+    if (name === "root") {
+      if (root !== null) return null;
+      root = trim(line.slice(colon + 1));
+    }
+  }
+  const key = root === null ? null : unbase64url(root);
+  return key && key.length === 32 && ed25519KeyOk(key) ? key : null;
+}
+
 /** What a phone pins after being offered `offeredText` (null: none could be fetched) while
  * holding `pinnedText` (null: nothing pinned yet): the first file pins itself; later only a
  * file that `checkReplaces` the pinned one. `refused` says why an offered file was not taken;
- * the pinned one then stays. */
+ * the pinned one then stays. A pin from before files were signed pins its root only: `legacy`
+ * is then true, `anchor` null until a file that root signed replaces it (any serial). */
 export function chooseTrust(
   pinnedText: string | null,
   offeredText: string | null,
-): { text: string | null; anchor: TrustAnchor | null; refused: TrustError | null } {
+): { text: string | null; anchor: TrustAnchor | null; refused: TrustError | null; legacy?: boolean } {
   const asError = (e: unknown) =>
     e instanceof TrustError ? e : new TrustError("trust_malformed", String(e));
   if (pinnedText === null) {
@@ -142,8 +164,19 @@ export function chooseTrust(
   try {
     pinned = parseTrust(pinnedText);
   } catch (e) {
-    // A damaged pin (or one from before files were signed): nothing is trusted.
-    return { text: pinnedText, anchor: null, refused: asError(e) };
+    const root = asError(e).code === "trust_unsigned" ? legacyRoot(pinnedText) : null;
+    // A damaged pin: nothing is trusted.
+    if (root === null) return { text: pinnedText, anchor: null, refused: asError(e) };
+    if (offeredText === null) return { text: pinnedText, anchor: null, refused: null, legacy: true };
+    try {
+      const offered = parseTrust(offeredText);
+      if (!equal(offered.root, root)) {
+        throw new TrustError("trust_different_root", "it is of another authority than the pinned one");
+      }
+      return { text: offeredText, anchor: offered, refused: null, legacy: true };
+    } catch (e2) {
+      return { text: pinnedText, anchor: null, refused: asError(e2), legacy: true };
+    }
   }
   if (offeredText === null || offeredText === pinnedText) {
     return { text: pinnedText, anchor: pinned, refused: null };

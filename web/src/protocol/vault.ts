@@ -25,8 +25,20 @@ export interface Contact {
   email: string;
 }
 
-/** Why `c` breaks section 14.1, as the spec's error name with a reason, or null. */
+/** Why `c` breaks section 14.1, as the spec's error name with a reason, or null: what a client
+ * checks before it keeps or seals contact details. */
 export function contactProblem(c: Contact): ProtocolError | null {
+  const problem = fieldProblem(c);
+  if (problem) return problem;
+  // A name alone reaches nobody. An opener does not ask this (see `decodeContact`).
+  if (!c.phone && !c.email) {
+    return new ProtocolError("vault_no_phone_or_email", "a tracer needs a phone number or an email address");
+  }
+  return null;
+}
+
+/** Why one field of `c` breaks its rule in section 14.1's table, or null. */
+function fieldProblem(c: Contact): ProtocolError | null {
   for (const [field, value, max, required] of [
     ["name", c.name, 80, true],
     ["phone", c.phone, 32, false],
@@ -158,7 +170,8 @@ export function decodeContact(p: Uint8Array): Contact {
   const email = text("email", 100, false);
   if (r.take(r.rest).some((b) => b !== 0)) throw bad();
   const c = { partySize, arrival, departure, name, phone, email };
-  const problem = contactProblem(c);
+  // A record sealed before clients had to refuse a name alone still names the visitor.
+  const problem = fieldProblem(c);
   if (problem) throw problem;
   return c;
 }

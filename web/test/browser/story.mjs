@@ -2,12 +2,15 @@
 // viewport, against a real notify-server holding a notice that a real tracer published and
 // the venue approved (tests/tests/web_browser.rs sets that up and runs this script).
 //
-// Environment: SERVER (the server's URL), CROWN, CAFE and LATER (poster fragments; LATER's is
-// valid only from tomorrow), SHOTS (a
-// directory for screenshots), NOTICE_FROM and NOTICE_TO (the published window, Unix seconds),
-// CHROMIUM (default /usr/bin/chromium). Prints one JSON line of measurements; exits non-zero
+// Environment: SERVER (the server's URL), CROWN, CAFE, ANCHOR and LATER (poster fragments;
+// LATER's is valid only from tomorrow; the Anchor's notice comes from a second tracer),
+// REVOKE (a JSON array: the command line that revokes that second tracer with the real
+// `tracer authority revoke` and posts the list to the server), SHOTS (a directory for
+// screenshots), NOTICE_FROM and NOTICE_TO (the published window, Unix seconds), CHROMIUM
+// (default /usr/bin/chromium). Prints one JSON line of measurements; exits non-zero
 // with the reason on the first failed check.
 
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { createServer, request as httpRequest } from "node:http";
@@ -25,6 +28,8 @@ const SERVER = env("SERVER");
 const CROWN = env("CROWN");
 const CAFE = env("CAFE");
 const LATER = env("LATER");
+const ANCHOR = env("ANCHOR");
+const REVOKE = JSON.parse(env("REVOKE"));
 const SHOTS = env("SHOTS");
 const NOTICE_FROM = Number(env("NOTICE_FROM"));
 const NOTICE_TO = Number(env("NOTICE_TO"));
@@ -90,8 +95,10 @@ async function axe(page, name) {
   check(bad.length === 0, `accessibility of ${name}: ${bad.join("; ")}`);
 }
 
-/** A camera's picture of a QR code holding `text`, as the Y4M file Chromium's fake camera
- * plays: 640x480, black modules of 4 pixels on white, in a quiet zone. */
+/** A camera filming a QR code holding `text`, as the Y4M file Chromium's fake camera plays
+ * (in a loop): 640x480 at one frame a second, four seconds of a blank wall, then one of the
+ * code, black modules of 4 pixels on white in a quiet zone. The blank seconds let the scan
+ * screen be seen with its camera running before the code is read. */
 function qrVideo(text, path) {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: "M" });
   const [w, hgt, px] = [640, 480, 4];
@@ -105,7 +112,9 @@ function qrVideo(text, path) {
     }
   }
   const chroma = Buffer.alloc((w / 2) * (hgt / 2) * 2, 128);
-  writeFileSync(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${hgt} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y, chroma]));
+  const frame = (luma) => [Buffer.from("FRAME\n"), luma, chroma];
+  const wall = frame(Buffer.alloc(w * hgt, 200));
+  writeFileSync(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${hgt} F1:1 Ip A1:1 C420jpeg\n`), ...wall, ...wall, ...wall, ...wall, ...frame(y)]));
 }
 // Chromium's fake camera finds no device at a path with "..": give it a resolved one.
 const camera = resolvePath(SHOTS, "camera.y4m");
@@ -148,17 +157,28 @@ try {
   await axe(page, "first-run");
   await shot(page, "1-first-run");
   await page.getByRole("button", { name: "Start" }).click();
-  // Contact details, kept on the phone, offered at venues.
+  // Contact details, kept on the phone, offered at venues. A name alone reaches nobody: it is
+  // refused, and what was typed stays in the form.
   await page.locator("summary", { hasText: "Settings" }).click();
   await page.getByLabel("Name").fill("Ada Example");
-  await page.getByLabel("Phone").fill("+44 7700 900123");
   await page.getByLabel("People in your party").fill("2");
+  await page.getByRole("button", { name: "Save contact details" }).click();
+  await page.getByText("Give a phone number or an email address, so that a contact tracer can reach you.").waitFor();
+  check(
+    (await page.getByLabel("Name").inputValue()) === "Ada Example" && (await page.getByLabel("People in your party").inputValue()) === "2",
+    "the typed values stay after the error",
+  );
+  check(await page.getByLabel("Phone").evaluate((e) => e === document.activeElement && e.getAttribute("aria-invalid") === "true"), "the phone field is marked and focused");
+  await shot(page, "1a-contact-name-alone");
+  await page.getByLabel("Phone").fill("+44 7700 900123");
   await page.getByRole("button", { name: "Save contact details" }).click();
   await page.getByText("Contact details saved on this phone.").waitFor();
   await axe(page, "settings");
   await shot(page, "1b-settings");
   await page.goto(`${APP}#${CROWN}`);
   await page.getByRole("heading", { name: "Check in here?" }).waitFor();
+  // The settings' status line stays with the settings: the confirm screen does not show it.
+  check((await page.getByText("Contact details saved on this phone.").count()) === 0, "a status line is not carried onto a new screen");
   check((await page.getByTestId("venue-name").textContent()) === "The Crown", "the venue's name is shown");
   check(await page.getByText("Poster fingerprint").isVisible(), "the fingerprint is shown");
   await page.getByLabel(/Share my contact details for this visit/).check();
@@ -263,13 +283,36 @@ try {
   await shot(page, "5-offline");
   await context.setOffline(false);
 
+  // A phone that pinned the trust file before trust files were signed (it pinned its root
+  // only) takes the signed file of that root that the server serves, says so, and keeps its
+  // diary.
+  const earlier = await build({ entryPoints: [new URL("earlier-release.ts", import.meta.url).pathname], bundle: true, write: false, format: "iife", target: "es2022" });
+  await page.evaluate(earlier.outputFiles[0].text);
+  await page.evaluate(() => globalThis.pinUnsignedTrust());
+  await page.reload();
+  await page.getByText("It now holds the file").waitFor();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
+  check((await page.getByTestId("alert").count()) === 1, "the diary is kept when an unsigned pin is replaced");
+
   // A passphrase: required from the next opening; a wrong one is refused, the right one
   // opens the same diary.
   if (!(await page.locator("details.settings").evaluate((e) => e.open))) await page.locator("summary", { hasText: "Settings" }).click();
+  // One of the first passphrases anyone would guess is refused, in words that say what to do.
+  await page.getByLabel("New passphrase").fill("Password2024");
+  await page.getByLabel("Repeat the passphrase").fill("Password2024");
+  await page.getByRole("button", { name: "Require this passphrase" }).click();
+  await page.getByText("Choose four or more unrelated words yourself").waitFor();
   await page.getByLabel("New passphrase").fill("correct horse 42");
   await page.getByLabel("Repeat the passphrase").fill("correct horse 42");
   await page.getByRole("button", { name: "Require this passphrase" }).click();
   await page.getByText("From now on, your passphrase opens this diary.").waitFor();
+  // Sealed with Argon2id, its parameters recorded beside the diary.
+  await page.evaluate(earlier.outputFiles[0].text);
+  const kdf = await page.evaluate(() => globalThis.storedKdf());
+  check(kdf?.alg === "argon2id" && kdf.m === 19456 && kdf.t === 2 && kdf.p === 1 && kdf.salt === 16, `the passphrase is derived with Argon2id: ${JSON.stringify(kdf)}`);
+  // A diary an earlier release sealed with PBKDF2 opens with its passphrase below, and is sealed
+  // with Argon2id then.
+  await page.evaluate(() => globalThis.sealAsEarlierRelease("correct horse 42"));
   await page.reload();
   await page.getByRole("heading", { name: "Your diary is locked" }).waitFor();
   await axe(page, "locked");
@@ -281,6 +324,9 @@ try {
   await page.getByRole("button", { name: "Unlock" }).click();
   await page.waitForFunction(() => document.querySelectorAll("[data-testid=visit]").length === 2);
   check((await page.getByTestId("alert").count()) === 1, "the passphrase opens the same diary");
+  await page.evaluate(earlier.outputFiles[0].text);
+  const resealed = await page.evaluate(() => globalThis.storedKdf());
+  check(resealed?.alg === "argon2id" && resealed.iterations === undefined, `a PBKDF2 diary is sealed with Argon2id at its unlock: ${JSON.stringify(resealed)}`);
 
   // 4. A tampered poster is refused, and nothing is recorded.
   const tampered = CAFE.slice(0, 60) + (CAFE[60] === "A" ? "B" : "A") + CAFE.slice(61);
@@ -406,8 +452,14 @@ try {
   const historyBefore = await p2.evaluate(() => history.length);
   await p2.getByRole("button", { name: "Scan a poster" }).click();
   await p2.getByRole("heading", { name: "Scan a poster" }).waitFor();
+  // The camera has started: the video plays (the film shows a blank wall before the code).
+  await p2.waitForFunction(() => {
+    const v = document.querySelector("video");
+    return v !== null && !v.paused && v.readyState >= 2 && v.currentTime > 0;
+  });
   await axe(p2, "scan");
   await shot(p2, "10-scan");
+  results.scanShotWithCamera = (await p2.getByRole("heading", { name: "Scan a poster" }).count()) === 1;
   await p2.getByRole("heading", { name: "Check in here?" }).waitFor({ timeout: 30_000 });
   check((await p2.getByTestId("venue-name").textContent()) === "The Crown", "the scanned poster is the Crown's");
   await p2.getByRole("button", { name: "Check in", exact: true }).click();
@@ -475,6 +527,18 @@ try {
     await pz.getByRole("button", { name: "Check in", exact: true }).click();
     await pz.getByTestId("current-venue").waitFor();
     await fits("the current visit");
+    // A check-in made late: the open visit's arrival is corrected to 20 minutes earlier.
+    await pz.getByRole("button", { name: "Correct the arrival time" }).click();
+    await pz.getByLabel("Arrived at").waitFor();
+    await fits("the arrival form");
+    const arrived = new Date((await pz.evaluate(() => Date.now())) - 20 * 60_000).toISOString();
+    await pz.getByLabel("Arrived on").fill(arrived.slice(0, 10));
+    await pz.getByLabel("Arrived at").fill(arrived.slice(11, 16));
+    await pz.getByRole("button", { name: "Save the arrival time" }).click();
+    await pz.getByText(/^Arrival time changed/).waitFor();
+    const since = await pz.locator("section.current").textContent();
+    check(since.includes(`Since`) && since.includes(arrived.slice(11, 16)), `the open visit's arrival is corrected: ${since}`);
+    check((await pz.getByTestId("current-venue").count()) === 1, "the visit goes on after its arrival is corrected");
     await pz.getByRole("button", { name: "Check out" }).click();
     await pz.getByTestId("visit").waitFor();
     // A deletion can be undone.
@@ -623,12 +687,59 @@ try {
 
   }
 
-  // A poster not valid yet is refused on the confirm screen, before "Check in", with its date.
+  // A withdrawn alert: a phone that was at the Anchor gets the second tracer's notice; the
+  // authority then revokes that tracer with the real tool, and at the next check the alert
+  // turns withdrawn: greyed, its title struck through, no advice. (Last of the alerts: the
+  // first tracer is never revoked, and no phone before this one visited the Anchor.)
+  // Then, on the same phone, a poster not valid yet is refused on the confirm screen, before
+  // "Check in", with its date.
   {
     const lc = await browser.newContext(phone);
     const pl = await lc.newPage();
-    await pl.goto(`${APP}#${LATER}`);
+    lastPage = pl;
+    await pl.clock.setSystemTime(new Date((NOTICE_FROM + 600) * 1000));
+    await pl.goto(`${APP}#${ANCHOR}`);
     await pl.getByRole("button", { name: "Start" }).click();
+    await pl.getByRole("button", { name: "Check in", exact: true }).click();
+    await pl.getByTestId("current-venue").waitFor();
+    await pl.clock.setSystemTime(new Date((NOTICE_FROM + 3000) * 1000));
+    await pl.getByRole("button", { name: "Check out" }).click();
+    await pl.getByText(/^Checked out of/).waitFor();
+    await pl.clock.setSystemTime(new Date(Date.now()));
+    await pl.getByRole("button", { name: "Check for notices" }).click();
+    await pl.getByTestId("alert").waitFor({ timeout: 60_000 });
+    // The check's status line belongs to the home screen; the check-out's is gone.
+    check((await pl.getByText(/^Checked out of/).count()) === 0, "an old status line does not stay above a new alert");
+    const before = await pl.getByTestId("alert").textContent();
+    check(before.includes("High risk: The Anchor") && before.includes("Book a test now"), `the second tracer's alert: ${before}`);
+    execFileSync(REVOKE[0], REVOKE.slice(1), { stdio: "pipe" });
+    await pl.getByRole("button", { name: "Check for notices" }).click();
+    await pl.waitForFunction(() => document.querySelector("[data-testid=alert]")?.classList.contains("withdrawn"), null, { timeout: 60_000 });
+    const card = pl.getByTestId("alert");
+    const after = await card.textContent();
+    const look = await card.evaluate((e) => {
+      const title = getComputedStyle(e.querySelector("h3"));
+      // Greyed: the card's text takes the muted colour of hints, not the page's text colour.
+      const hint = e.querySelector(".hint");
+      return {
+        struck: title.textDecorationLine,
+        color: getComputedStyle(e).color,
+        muted: hint ? getComputedStyle(hint).color : "",
+        text: getComputedStyle(document.body).color,
+        guide: e.querySelectorAll(".guide, .watch").length,
+      };
+    });
+    check(
+      after.includes("Withdrawn: The Anchor") && !after.includes("High risk") && !after.includes("Book a test now") && !/Watch for symptoms/.test(after),
+      `the withdrawn alert says so and gives no advice: ${after}`,
+    );
+    check(look.struck.includes("line-through") && look.guide === 0, `the withdrawn alert is struck through: ${JSON.stringify(look)}`);
+    check(look.color === look.muted && look.color !== look.text, `the withdrawn alert is greyed: ${JSON.stringify(look)}`);
+    check((await pl.getByTestId("alert-banner").count()) === 0, "a withdrawn alert raises no banner");
+    await axe(pl, "withdrawn alert");
+    await shot(pl, "16-withdrawn");
+    results.withdrawn = look;
+    await pl.goto(`${APP}#${LATER}`);
     await pl.getByTestId("poster-validity").waitFor();
     const said = await pl.getByTestId("poster-validity").textContent();
     check(
