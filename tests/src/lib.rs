@@ -121,10 +121,23 @@ pub fn start_server(dir: &Path, trust: &Path) -> Server {
     Server { child, url }
 }
 
-/// In `dir`, with the real tools: an authority "Example Health Board" (`authority/`, its trust
-/// file `authority/trust.txt`) and a tracer "A. Tracer" (`tracer/`) certified for 30 days to
-/// publish and to query.
+/// In `dir`, with the real tools: two emergency officers (`officers/1`, `officers/2`), an
+/// authority "Example Health Board" (`authority/`, its trust file `authority/trust.txt`) that
+/// needs both for an emergency approval, and a tracer "A. Tracer" (`tracer/`) certified for 30
+/// days to publish and to query.
 pub fn authority_and_tracer(dir: &Path) {
+    for i in ["1", "2"] {
+        ok(
+            dir,
+            "tracer",
+            &[
+                "authority",
+                "officer-init",
+                "--out",
+                &format!("officers/{i}"),
+            ],
+        );
+    }
     ok(
         dir,
         "tracer",
@@ -135,6 +148,12 @@ pub fn authority_and_tracer(dir: &Path) {
             "authority",
             "--name",
             "Example Health Board",
+            "--officer",
+            "officers/1/officer.pub",
+            "--officer",
+            "officers/2/officer.pub",
+            "--threshold",
+            "2",
         ],
     );
     ok(dir, "tracer", &["keygen", "--out", "tracer"]);
