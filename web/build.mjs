@@ -17,10 +17,12 @@ const note = (result) => {
 };
 note(await build({ ...common, metafile: true, entryPoints: ["src/app/main.ts"], outfile: `${out}/app.js`, format: "esm" }));
 cpSync("static", out, { recursive: true });
-// The worker names its cache after the release (the hash of every other file), so that a new
-// release is a new worker, installed whole in the background while the old one keeps serving.
+// The worker names its cache after the release (the hash of every other file, but the
+// licences, which are written last and change only with the libraries, and so with app.js),
+// so that a new release is a new worker, installed whole in the background while the old one
+// keeps serving.
 const release = createHash("sha256");
-for (const f of readdirSync(out).filter((f) => f !== "SHA256SUMS" && f !== "sw.js").sort()) {
+for (const f of readdirSync(out).filter((f) => !["SHA256SUMS", "sw.js", "LICENSES.txt"].includes(f)).sort()) {
   release.update(`${f}\0`).update(readFileSync(`${out}/${f}`));
 }
 note(await build({
