@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use rocket::figment::Figment;
 use serde::{Deserialize, Serialize};
 
+use crate::guard::GuardSettings;
+
 /// Where the server keeps what it stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -154,17 +156,24 @@ pub fn known_keys() -> Vec<String> {
     {
         keys.extend(rocket.into_keys());
     }
-    for ours in [
-        serde_json::to_value(Settings::default()),
-        serde_json::to_value(crate::guard::GuardSettings::default()),
-    ] {
-        if let Ok(serde_json::Value::Object(map)) = ours {
-            keys.extend(map.into_iter().map(|(k, _)| k));
-        }
-    }
+    keys.extend(ours(&Settings::default(), &GuardSettings::default()).map(|(k, _)| k));
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// The server's own settings and the connection guard's, key by key, as their JSON values.
+fn ours(
+    settings: &Settings,
+    guard: &GuardSettings,
+) -> impl Iterator<Item = (String, serde_json::Value)> {
+    [serde_json::to_value(settings), serde_json::to_value(guard)]
+        .into_iter()
+        .filter_map(|v| match v {
+            Ok(serde_json::Value::Object(map)) => Some(map),
+            _ => None,
+        })
+        .flatten()
 }
 
 /// Whether the operator set `key`, in a configuration file or a `ROCKET_*` variable (not a
@@ -291,21 +300,16 @@ pub fn settings_help() -> String {
             "false (the peer address is the client's)".into(),
         ),
     ];
-    for ours in [
-        serde_json::to_value(Settings::default()),
-        serde_json::to_value(crate::guard::GuardSettings::default()),
-    ] {
-        if let Ok(serde_json::Value::Object(map)) = ours {
-            rows.extend(map.into_iter().map(|(k, v)| {
-                let shown = if v.is_null() {
-                    "unset".to_string()
-                } else {
-                    v.to_string()
-                };
-                (k, shown)
-            }));
-        }
-    }
+    rows.extend(
+        ours(&Settings::default(), &GuardSettings::default()).map(|(k, v)| {
+            let shown = if v.is_null() {
+                "unset".to_string()
+            } else {
+                v.to_string()
+            };
+            (k, shown)
+        }),
+    );
     rows.iter()
         .map(|(k, v)| {
             format!(
@@ -322,7 +326,7 @@ pub fn settings_help() -> String {
 pub fn print_config(figment: &Figment) -> Result<String, String> {
     check_keys(figment)?;
     let settings: Settings = figment.extract().map_err(|e| explain(&e))?;
-    let guard: crate::guard::GuardSettings = figment.extract().map_err(|e| explain(&e))?;
+    let guard: GuardSettings = figment.extract().map_err(|e| explain(&e))?;
     let rocket: rocket::Config = figment.extract().map_err(|e| explain(&e))?;
     let mut values: Vec<(String, serde_json::Value)> = vec![
         ("address".into(), rocket.address.to_string().into()),
@@ -344,14 +348,7 @@ pub fn print_config(figment: &Figment) -> Result<String, String> {
             },
         ),
     ];
-    for ours in [
-        serde_json::to_value(&settings),
-        serde_json::to_value(&guard),
-    ] {
-        if let Ok(serde_json::Value::Object(map)) = ours {
-            values.extend(map);
-        }
-    }
+    values.extend(ours(&settings, &guard));
     let file = std::env::var("ROCKET_CONFIG").unwrap_or_else(|_| "Rocket.toml".into());
     let mut out = vec![format!(
         "# file: {file}{}; profile: {}",
