@@ -371,8 +371,8 @@ fn unsafe_or_newer_databases_are_refused() {
 }
 
 /// A connection PostgreSQL refuses is named with what is missing and what to do: peer
-/// authentication over the socket for a role unlike the operating-system user, and a password
-/// the URL does not give.
+/// authentication over the socket for a role unlike the operating-system user, a password
+/// the URL does not give, and a port where no database listens (named with host and port).
 #[test]
 fn refused_connections_say_what_is_missing_and_what_to_do() {
     if database().is_none() {
@@ -414,6 +414,25 @@ fn refused_connections_say_what_is_missing_and_what_to_do() {
         }
         Ok(_) => eprintln!("skipped the password case: this PostgreSQL lets TCP in without one"),
     }
+    // A wrong port: the error names where it tried, the cause and what to check.
+    let unused = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = PgStore::open(&PgSettings {
+        url: format!("host=127.0.0.1 port={unused} dbname=postgres user=postgres"),
+        pool_size: 1,
+    })
+    .err()
+    .expect("nothing listens on a port just freed");
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("127.0.0.1:{unused}"))
+            && text.contains("Connection refused")
+            && text.contains("Check host and port in database_url"),
+        "{text}"
+    );
 }
 
 /// Readiness follows the database: while it refuses connections, `/readyz` and `/healthz`

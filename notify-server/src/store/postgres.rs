@@ -185,6 +185,28 @@ impl Drop for PgStore {
     }
 }
 
+/// Where a connection string points, as an operator wrote it: `HOST:PORT` for TCP, the socket
+/// directory and port for Unix sockets (PostgreSQL's default port where none is given).
+fn targets(config: &tokio_postgres::Config) -> String {
+    use tokio_postgres::config::Host;
+    let ports = config.get_ports();
+    let port = |i: usize| ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match h {
+            Host::Tcp(name) => format!("{name}:{}", port(i)),
+            Host::Unix(dir) => format!("the Unix socket in {} port {}", dir.display(), port(i)),
+        })
+        .collect();
+    if hosts.is_empty() {
+        format!("the default Unix socket port {}", port(0))
+    } else {
+        hosts.join(", ")
+    }
+}
+
 /// The UTC day (days since 1970) of a Unix time.
 fn day_of(t: u64) -> i32 {
     i32::try_from(t / 86_400).unwrap_or(i32::MAX)
@@ -211,6 +233,7 @@ impl PgStore {
             .connect_timeout(Duration::from_secs(5))
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(30));
+        let target = targets(&config);
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("postgres-io")
@@ -241,7 +264,18 @@ impl PgStore {
         };
         let today = day_of(crate::api::now());
         store.run(async {
-            let mut c = store.pool.get().await?;
+            let mut c = store.pool.get().await.map_err(|e| {
+                let e = StoreError::from(e);
+                if e.0.contains("error connecting to server") {
+                    StoreError(format!(
+                        "{} (connecting to {target}): is PostgreSQL running there and \
+                         listening on that port? Check host and port in database_url",
+                        e.0
+                    ))
+                } else {
+                    e
+                }
+            })?;
             check_durable(&c).await?;
             migrate(&mut c).await?;
             let t = c.transaction().await?;
