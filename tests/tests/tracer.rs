@@ -391,6 +391,21 @@ fn a_notice_alerts_only_once_the_venue_or_a_threshold_of_officers_approves() {
         .success()
         .stdout(predicate::str::contains("approved by the venue"))
         .stdout(predicate::str::contains("sequence number 2."));
+    // The same approval again: its bundle would differ (sealing is randomised), so the server
+    // could not tell; the tracer's record beside its key stops it, and names the first post.
+    publish(&[&approval], &w.server)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "the notice for The Crown was already published",
+        ))
+        .stderr(predicate::str::contains("as sequence number 2"))
+        .stderr(predicate::str::contains("pass --again"));
+    publish(&[&approval], &w.server)
+        .arg("--dry-run")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Note: the notice for The Crown"));
     let (alerts, _) = phone_alerts(&w, &crown, from + 600, from + 3000);
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].notice.message, "Please book a test.");

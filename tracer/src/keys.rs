@@ -77,14 +77,19 @@ pub struct TracerIdentity {
 
 /// Loads `dir/tracer.key` and `dir/tracer.cert`. `dir` may also name the `tracer.key` file
 /// itself (as `venue-keygen --key` names `venue.key`); its certificate is beside it.
-pub fn load(dir: &Path) -> Result<TracerIdentity, Error> {
-    let dir = if dir.is_file() {
-        dir.parent()
+/// The key directory of `--key`: the path itself, or the directory of a `tracer.key` named.
+pub fn dir_of(key: &Path) -> &Path {
+    if key.is_file() {
+        key.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
     } else {
-        dir
-    };
+        key
+    }
+}
+
+pub fn load(dir: &Path) -> Result<TracerIdentity, Error> {
+    let dir = dir_of(dir);
     let secret = read_field(&dir.join(KEY_FILE), "checkin-tracer-key v1", "secret")?;
     let arr: [u8; 32] = secret
         .as_slice()

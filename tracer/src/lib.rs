@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod journal;
 pub mod keys;
 
 pub use common::qr::read_poster;

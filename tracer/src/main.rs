@@ -238,6 +238,10 @@ enum NotifyCmd {
         /// Show the summary and stop.
         #[arg(long)]
         dry_run: bool,
+        /// Publish even though this key's record (published.txt beside it) says a notice was
+        /// already published or its post was started: phones would see it twice.
+        #[arg(long)]
+        again: bool,
         /// Time zone for showing times.
         #[arg(long)]
         tz: Option<String>,
@@ -430,8 +434,17 @@ fn run(cmd: Command) -> Result<(), Error> {
             trust,
             approval,
             dry_run,
+            again,
             tz,
-        }) => notify_publish(key, server, trust, approval, dry_run, tz, now),
+        }) => notify_publish(
+            key,
+            server,
+            trust,
+            approval,
+            Publishing { dry_run, again },
+            tz,
+            now,
+        ),
         Command::Authority(AuthorityCmd::Approve {
             officer,
             trust,
@@ -905,12 +918,20 @@ fn notify_request(a: NotifyArgs, now: u64) -> Result<(), Error> {
 
 /// `tracer notify publish`.
 #[allow(clippy::too_many_arguments, reason = "each is one command-line choice")]
+/// How `tracer notify publish` goes about it.
+struct Publishing {
+    /// Show the summary and stop.
+    dry_run: bool,
+    /// Publish although the record says it was done (or started) before.
+    again: bool,
+}
+
 fn notify_publish(
     key: PathBuf,
     server: String,
     trust: PathBuf,
     approvals: Vec<PathBuf>,
-    dry_run: bool,
+    how: Publishing,
     tz: Option<String>,
     now: u64,
 ) -> Result<(), Error> {
@@ -942,11 +963,70 @@ fn notify_publish(
         p.hours,
         p.bundle.len()
     );
-    if dry_run {
+    // Two bundles sealed from one approval differ, so only this record stops a second post.
+    let mut journal = tracer::journal::Journal::open(tracer::keys::dir_of(&key))?;
+    let digests: Vec<String> = p
+        .notices
+        .iter()
+        .map(|(c, _)| tracer::journal::digest(&c.statement.to_bytes()))
+        .collect();
+    for ((c, _), d) in p.notices.iter().zip(&digests) {
+        use tracer::journal::State;
+        let venue = &c.poster.info().name;
+        let said = match journal.state(d)? {
+            None => continue,
+            Some(State::Posted { at, server, seq }) => format!(
+                "the notice for {venue} was already published on {} to {server} as sequence \
+                 number {seq}: phones have it",
+                time::show(at, &tz)
+            ),
+            Some(State::Started { at, server }) => format!(
+                "publishing the notice for {venue} to {server} was started on {} and its \
+                 answer was never recorded: it may be on the server already (look for a \
+                 bundle of this tracer posted then)",
+                time::show(at, &tz)
+            ),
+        };
+        if how.again {
+            eprintln!("Publishing again although {said}.");
+        } else if how.dry_run {
+            println!("Note: {said}.");
+        } else {
+            return Err(Error::invalid(format!(
+                "{said}. Publishing it again would show phones the same notice twice; if that \
+                 is what you mean (for instance a second server), pass --again"
+            )));
+        }
+    }
+    if how.dry_run {
         println!("Dry run: nothing was posted.");
         return Ok(());
     }
-    let (seq, new) = tracer::post_bundle(&server, &p.bundle)?;
+    let started: Vec<String> = digests
+        .iter()
+        .map(|d| tracer::journal::Journal::started(d, now, &server))
+        .collect();
+    journal.append(&started)?;
+    let (seq, new) = match tracer::post_bundle(&server, &p.bundle) {
+        Ok(answer) => answer,
+        Err(e) => {
+            // Not reached, or refused: nothing was stored, so a later publish may go ahead.
+            // Any other failure leaves the `started` line: the bundle may be on the server.
+            if matches!(e, Error::Unreachable(_) | Error::Refused { .. }) {
+                let lines: Vec<String> = digests
+                    .iter()
+                    .map(|d| tracer::journal::Journal::not_posted(d, now, &server))
+                    .collect();
+                journal.append(&lines)?;
+            }
+            return Err(e);
+        }
+    };
+    let posted: Vec<String> = digests
+        .iter()
+        .map(|d| tracer::journal::Journal::posted(d, now, &server, seq))
+        .collect();
+    journal.append(&posted)?;
     if new {
         println!("Posted to {server}: sequence number {seq}.");
     } else {
