@@ -226,13 +226,30 @@ pub fn check_keys(figment: &Figment) -> Result<(), String> {
         problems.push(format!("unknown key {key} {from}{hint}"));
     }
     if problems.is_empty() {
-        Ok(())
+        check_proxies(figment)
     } else {
         Err(format!(
             "{}. Correct or remove it: the server does not start on settings it would \
              silently ignore (the keys it reads are listed in notify-server/README.md)",
             problems.join("; ")
         ))
+    }
+}
+
+/// Refuses a `trusted_proxies` entry that is not an address or prefix, and an `ip_header`
+/// with no trusted proxy: a client reaching the server directly would pick its own address.
+fn check_proxies(figment: &Figment) -> Result<(), String> {
+    let guard: GuardSettings = figment.extract().map_err(|e| explain(&e))?;
+    let proxies = guard.proxies()?;
+    let rocket: rocket::Config = figment.extract().map_err(|e| explain(&e))?;
+    match (&rocket.ip_header, proxies.is_empty()) {
+        (Some(h), true) => Err(format!(
+            "ip_header = {:?} but trusted_proxies is empty: a client reaching the server \
+             directly could then pick its own address. List the reverse proxies' addresses in \
+             trusted_proxies (ROCKET_TRUSTED_PROXIES='[\"10.0.0.5\"]'), or remove ip_header",
+            h.as_str()
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -5,8 +5,13 @@
 //! process's file descriptors and stop it accepting anyone. The guard accepts every public
 //! connection itself and relays it to Rocket on a private loopback port, and:
 //!
-//! - refuses (closes at once) a connection beyond `max_connections` in all or
-//!   `max_connections_per_address` from one address;
+//! - refuses (closes at once) a connection beyond `max_connections_per_address` from one
+//!   address or `max_connections_per_prefix` from one address prefix (an IPv4 /24, an IPv6
+//!   /64: what one attacker easily holds many addresses of); connections from
+//!   `trusted_proxies` count towards neither, as they carry many clients;
+//! - when `max_connections` are open, makes room for a client from a less crowded prefix by
+//!   closing the connection that has been silent longest in the most crowded prefix, and
+//!   otherwise refuses;
 //! - closes a connection on which neither side has sent anything for `idle_timeout_secs`;
 //! - records which public address each relayed connection came from, so rate limits still
 //!   apply per client address ([`Peers::lookup`]).
@@ -15,13 +20,15 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ipnet::IpNet;
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 
 use crate::metrics::Metrics;
 
@@ -33,8 +40,14 @@ pub struct GuardSettings {
     pub max_connections: usize,
     /// Most open connections from one client address.
     pub max_connections_per_address: usize,
+    /// Most open connections from one address prefix: an IPv4 /24 or an IPv6 /64.
+    pub max_connections_per_prefix: usize,
     /// Seconds a connection may stay silent in both directions before it is closed.
     pub idle_timeout_secs: u64,
+    /// Reverse proxies in front of this server (addresses or prefixes such as `10.0.0.0/8`):
+    /// their connections are limited only by `max_connections`, and only their `ip_header`
+    /// is believed (a client reaching the server directly cannot pick its own address).
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for GuardSettings {
@@ -42,9 +55,68 @@ impl Default for GuardSettings {
         GuardSettings {
             max_connections: 10_000,
             max_connections_per_address: 128,
+            max_connections_per_prefix: 512,
             idle_timeout_secs: 15,
+            trusted_proxies: Vec::new(),
         }
     }
+}
+
+impl GuardSettings {
+    /// The trusted proxies, parsed; an entry that is neither an address nor a prefix is named.
+    pub fn proxies(&self) -> Result<Vec<IpNet>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|p| {
+                p.parse::<IpNet>()
+                    .or_else(|_| p.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| {
+                        format!(
+                            "trusted_proxies: {p:?} is not an address or a prefix (such as \
+                             10.0.0.5 or 10.0.0.0/8)"
+                        )
+                    })
+            })
+            .collect()
+    }
+}
+
+/// Whether `ip` is one of `proxies`.
+pub fn is_proxy(proxies: &[IpNet], ip: IpAddr) -> bool {
+    let ip = canonical(ip);
+    proxies.iter().any(|n| n.contains(&ip))
+}
+
+/// An IPv4 address mapped into IPv6 as the IPv4 address it is.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+/// The prefix an address counts towards: its /24 (IPv4) or /64 (IPv6).
+fn prefix_of(ip: IpAddr) -> IpNet {
+    let ip = canonical(ip);
+    let len = if ip.is_ipv4() { 24 } else { 64 };
+    IpNet::new(ip, len).map_or(IpNet::from(ip), |n| n.trunc())
+}
+
+/// The client address a trusted proxy reports in `value` (the `ip_header`'s value): for a
+/// list (`X-Forwarded-For: client, proxy1, proxy2`), the rightmost element that is not itself
+/// a trusted proxy, since each proxy appends the peer it saw and anything further left may
+/// be the client's own invention.
+pub fn forwarded_client(value: &str, proxies: &[IpNet]) -> Option<IpAddr> {
+    value
+        .rsplit(',')
+        .map(str::trim)
+        .map(|v| {
+            v.parse::<IpAddr>()
+                .or_else(|_| v.parse::<SocketAddr>().map(|a| a.ip()))
+        })
+        .map(|r| r.ok())
+        .find(|ip| ip.is_none_or(|ip| !is_proxy(proxies, ip)))
+        .flatten()
 }
 
 /// Which public client address each relayed connection came from, keyed by the relay's own
@@ -69,25 +141,64 @@ impl Peers {
     }
 }
 
+/// One open connection, as the guard sees it.
+struct Conn {
+    ip: IpAddr,
+    prefix: IpNet,
+    /// Milliseconds since the guard started when a byte last moved.
+    last: AtomicU64,
+    /// Told when the connection is evicted.
+    close: Notify,
+    /// Evicted already (and closing): not chosen again.
+    evicted: std::sync::atomic::AtomicBool,
+}
+
+#[derive(Default)]
+struct Counts {
+    per_address: HashMap<IpAddr, usize>,
+    per_prefix: HashMap<IpNet, usize>,
+    conns: HashMap<u64, Arc<Conn>>,
+    next: u64,
+}
+
 struct Open {
-    per_address: Mutex<HashMap<IpAddr, usize>>,
+    counts: Mutex<Counts>,
+    started: tokio::time::Instant,
+    proxies: Vec<IpNet>,
+}
+
+impl Open {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
 }
 
 /// Counts one connection while it lives.
 struct Slot<'a> {
     open: &'a Open,
     metrics: &'a Metrics,
-    ip: IpAddr,
+    id: u64,
+    conn: Arc<Conn>,
+    /// A trusted proxy's connection, counted in the total only.
+    proxy: bool,
+}
+
+fn decrement<K: std::hash::Hash + Eq>(m: &mut HashMap<K, usize>, k: &K) {
+    if let Some(n) = m.get_mut(k) {
+        *n -= 1;
+        if *n == 0 {
+            m.remove(k);
+        }
+    }
 }
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        let mut m = crate::lock(&self.open.per_address);
-        if let Some(n) = m.get_mut(&self.ip) {
-            *n -= 1;
-            if *n == 0 {
-                m.remove(&self.ip);
-            }
+        let mut c = crate::lock(&self.open.counts);
+        c.conns.remove(&self.id);
+        if !self.proxy {
+            decrement(&mut c.per_address, &self.conn.ip);
+            decrement(&mut c.per_prefix, &self.conn.prefix);
         }
         self.metrics
             .connections_open
@@ -102,19 +213,70 @@ impl Open {
         settings: &GuardSettings,
         metrics: &'a Metrics,
     ) -> Option<Slot<'a>> {
-        let mut m = crate::lock(&self.per_address);
-        let total = metrics.connections_open.load(Ordering::Relaxed) as usize;
-        let mine = m.get(&ip).copied().unwrap_or(0);
-        if total >= settings.max_connections || mine >= settings.max_connections_per_address {
+        let mut c = crate::lock(&self.counts);
+        let proxy = is_proxy(&self.proxies, ip);
+        let prefix = prefix_of(ip);
+        let mine = c.per_address.get(&ip).copied().unwrap_or(0);
+        let neighbours = c.per_prefix.get(&prefix).copied().unwrap_or(0);
+        if !proxy
+            && (mine >= settings.max_connections_per_address
+                || neighbours >= settings.max_connections_per_prefix)
+        {
             return None;
         }
-        m.insert(ip, mine + 1);
+        let total = metrics.connections_open.load(Ordering::Relaxed) as usize;
+        if total >= settings.max_connections && !Self::evict(&c, prefix, neighbours, metrics) {
+            return None;
+        }
+        if !proxy {
+            c.per_address.insert(ip, mine + 1);
+            c.per_prefix.insert(prefix, neighbours + 1);
+        }
+        let conn = Arc::new(Conn {
+            ip,
+            prefix,
+            last: AtomicU64::new(self.now_ms()),
+            close: Notify::new(),
+            evicted: std::sync::atomic::AtomicBool::new(false),
+        });
+        let id = c.next;
+        c.next += 1;
+        c.conns.insert(id, Arc::clone(&conn));
         metrics.connections_open.fetch_add(1, Ordering::Relaxed);
         Some(Slot {
             open: self,
             metrics,
-            ip,
+            id,
+            conn,
+            proxy,
         })
+    }
+
+    /// Full: closes the longest-silent connection of the most crowded prefix, if that prefix
+    /// holds more than the newcomer's (`neighbours`), so that a crowd from one prefix cannot
+    /// keep everyone else out. True if one was closed. (Its count is released when its relay
+    /// ends, a moment later: the total may exceed the limit by the evictions in flight.)
+    fn evict(c: &Counts, newcomer: IpNet, neighbours: usize, metrics: &Metrics) -> bool {
+        let Some((&crowded, &n)) = c.per_prefix.iter().max_by_key(|(_, n)| **n) else {
+            return false;
+        };
+        if crowded == newcomer || n <= neighbours + 1 {
+            return false;
+        }
+        let victim = c
+            .conns
+            .values()
+            .filter(|v| v.prefix == crowded && !v.evicted.load(Ordering::Relaxed))
+            .min_by_key(|v| v.last.load(Ordering::Relaxed));
+        match victim {
+            Some(v) => {
+                v.evicted.store(true, Ordering::Relaxed);
+                v.close.notify_one();
+                metrics.connections_evicted.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -128,7 +290,9 @@ pub async fn run(
     metrics: Arc<Metrics>,
 ) {
     let open = Arc::new(Open {
-        per_address: Mutex::new(HashMap::new()),
+        counts: Mutex::new(Counts::default()),
+        started: tokio::time::Instant::now(),
+        proxies: settings.proxies().unwrap_or_default(),
     });
     let settings = Arc::new(settings);
     loop {
@@ -148,7 +312,7 @@ pub async fn run(
             Arc::clone(&metrics),
         );
         tokio::spawn(async move {
-            let Some(_slot) = open.admit(addr.ip(), &settings, &metrics) else {
+            let Some(slot) = open.admit(addr.ip(), &settings, &metrics) else {
                 metrics.connections_refused.fetch_add(1, Ordering::Relaxed);
                 return; // dropping `client` closes it
             };
@@ -162,7 +326,7 @@ pub async fn run(
             };
             peers.set(relay_end, Some(addr.ip()));
             let idle = Duration::from_secs(settings.idle_timeout_secs.max(1));
-            if relay(client, server, idle).await {
+            if relay(client, server, idle, &open, &slot.conn).await {
                 metrics
                     .connections_idle_closed
                     .fetch_add(1, Ordering::Relaxed);
@@ -172,9 +336,15 @@ pub async fn run(
     }
 }
 
-/// Copies both ways until both sides have finished, an error, or `idle` passes with no byte
-/// either way. True if it ended for being idle.
-async fn relay(mut client: TcpStream, mut server: TcpStream, idle: Duration) -> bool {
+/// Copies both ways until both sides have finished, an error, `idle` passes with no byte
+/// either way, or the guard evicts the connection. True if it ended for being idle.
+async fn relay(
+    mut client: TcpStream,
+    mut server: TcpStream,
+    idle: Duration,
+    open: &Open,
+    conn: &Conn,
+) -> bool {
     let (mut cr, mut cw) = client.split();
     let (mut sr, mut sw) = server.split();
     let mut up = vec![0u8; 16 * 1024];
@@ -217,8 +387,10 @@ async fn relay(mut client: TcpStream, mut server: TcpStream, idle: Duration) -> 
                 Err(_) => return false,
             },
             () = &mut deadline => return true,
+            () = conn.close.notified() => return false,
         }
         deadline.as_mut().reset(tokio::time::Instant::now() + idle);
+        conn.last.store(open.now_ms(), Ordering::Relaxed);
     }
     false
 }

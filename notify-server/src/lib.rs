@@ -190,7 +190,13 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     } else {
         None
     };
+    let guard_settings: guard::GuardSettings = figment
+        .extract()
+        .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    // Checked with the other keys (`config::check_keys`).
+    let proxies = guard_settings.proxies().unwrap_or_default();
     let app = App {
+        proxies,
         pages: Arc::clone(&pages),
         store: Arc::clone(&store),
         durable: Arc::clone(&durable),

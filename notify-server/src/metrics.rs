@@ -46,6 +46,8 @@ pub struct Metrics {
     pub connections_refused: AtomicU64,
     /// Connections closed for being idle.
     pub connections_idle_closed: AtomicU64,
+    /// Connections closed to make room for a client from a less crowded prefix.
+    pub connections_evicted: AtomicU64,
 }
 
 impl Metrics {
@@ -171,6 +173,11 @@ impl Metrics {
                 "notify_connections_idle_closed_total",
                 "Connections closed after the idle timeout.",
                 self.connections_idle_closed.load(Ordering::Relaxed),
+            ),
+            (
+                "notify_connections_evicted_total",
+                "Connections closed, when the server was full, to make room for a client from a less crowded address prefix.",
+                self.connections_evicted.load(Ordering::Relaxed),
             ),
         ];
         for (name, help, v) in counters {

@@ -60,6 +60,8 @@ pub struct App {
     pub push: Option<Arc<crate::push::Pusher>>,
     /// KiB that large bodies being read may still take (`large_bodies_mib`).
     pub large_bodies: Arc<tokio::sync::Semaphore>,
+    /// The reverse proxies whose `ip_header` is believed (`trusted_proxies`).
+    pub proxies: Vec<ipnet::IpNet>,
 }
 
 /// Rendered bodies that can no longer change: a sync page holding `limit` bundles after
@@ -381,17 +383,24 @@ pub struct ClientAddr(pub Option<IpAddr>);
 impl<'r> FromRequest<'r> for ClientAddr {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        // A configured proxy header first; then the public address the connection guard
-        // relayed; then the peer itself.
-        let guarded = || {
-            let app = req.rocket().state::<App>()?;
-            app.peers.lookup(req.remote()?)
+        // The peer: the public address the connection guard relayed, or the connection's
+        // own. Only a trusted proxy's `ip_header` is believed, and of a list only the
+        // rightmost address that is not a trusted proxy itself.
+        let app = req.rocket().state::<App>();
+        let peer = req
+            .remote()
+            .and_then(|r| app.and_then(|a| a.peers.lookup(r)))
+            .or_else(|| req.remote().map(|a| a.ip()));
+        let forwarded = || {
+            let app = app?;
+            if !crate::guard::is_proxy(&app.proxies, peer?) {
+                return None;
+            }
+            let header = req.rocket().config().ip_header.as_ref()?;
+            let value = req.headers().get(header.as_str()).last()?;
+            crate::guard::forwarded_client(value, &app.proxies)
         };
-        Outcome::Success(ClientAddr(
-            req.real_ip()
-                .or_else(guarded)
-                .or_else(|| req.remote().map(|a| a.ip())),
-        ))
+        Outcome::Success(ClientAddr(forwarded().or(peer)))
     }
 }
 
