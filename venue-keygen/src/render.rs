@@ -86,6 +86,14 @@ struct Placed {
     dy: f32,
 }
 
+/// A face's family name.
+fn family(face: &fontdb::FaceInfo) -> String {
+    face.families
+        .first()
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default()
+}
+
 /// Families tried first, for a clean sans-serif look; anything else installed follows.
 const PREFERRED: &[&str] = &[
     "DejaVu Sans",
@@ -95,12 +103,54 @@ const PREFERRED: &[&str] = &[
     "Helvetica",
 ];
 
+/// Splits `text` into runs of one script: characters of no script of their own (spaces,
+/// punctuation, digits, combining marks) join the run before them, or the first run when they
+/// lead. A run is drawn with one font where one covers it, as a shaper needs (a Tamil aytham
+/// drawn by another font than its word shows a dotted circle).
+fn script_runs(text: &str) -> Vec<std::ops::Range<usize>> {
+    use unicode_script::{Script, UnicodeScript as _};
+    let mut runs: Vec<(Option<Script>, std::ops::Range<usize>)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        let script = Some(c.script()).filter(|s| !matches!(s, Script::Common | Script::Inherited));
+        match runs.last_mut() {
+            Some((last, range)) if script.is_none() || *last == script || last.is_none() => {
+                if last.is_none() {
+                    *last = script;
+                }
+                range.end = end;
+            }
+            _ => runs.push((script, i..end)),
+        }
+    }
+    runs.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The characters a font must have to draw `text` (whitespace aside).
+fn drawn(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().filter(|c| !c.is_whitespace())
+}
+
 impl Fonts {
-    /// Loads the installed fonts: a preferred sans-serif first, then every other face that
-    /// covers a character of `texts` that the earlier ones lack.
+    /// Loads the installed fonts: a preferred sans-serif first, then, for each run of one
+    /// script in `texts` that no face so far covers whole, the first face that does (families
+    /// in name order), and last, for characters still not covered, every face that adds one.
     pub fn for_texts(texts: &[&str]) -> Fonts {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
+        Fonts::from_database(&db, texts)
+    }
+
+    /// As [`Fonts::for_texts`], from these font files only (for tests that need a known set).
+    pub fn from_files(paths: &[std::path::PathBuf], texts: &[&str]) -> Fonts {
+        let mut db = fontdb::Database::new();
+        for p in paths {
+            let _ = db.load_font_file(p);
+        }
+        Fonts::from_database(&db, texts)
+    }
+
+    fn from_database(db: &fontdb::Database, texts: &[&str]) -> Fonts {
         let mut faces: Vec<&fontdb::FaceInfo> = db
             .faces()
             .filter(|f| f.style == fontdb::Style::Normal)
@@ -120,35 +170,52 @@ impl Fonts {
             )
         };
         faces.sort_by_key(|f| rank(f));
-        let mut chain: Vec<Face> = Vec::new();
-        let needed: BTreeSet<char> = texts
+        let runs: Vec<Vec<char>> = texts
             .iter()
-            .flat_map(|t| t.chars())
-            .filter(|c| !c.is_whitespace())
+            .flat_map(|t| script_runs(t).into_iter().map(|r| drawn(&t[r]).collect()))
+            .filter(|r: &Vec<char>| !r.is_empty())
             .collect();
-        for face in faces {
-            let covered = |c: &char| chain.iter().any(|f| f.font.glyph_id(*c).0 != 0);
-            if !chain.is_empty() && needed.iter().all(covered) {
-                break;
-            }
-            let loaded = db.with_face_data(face.id, |data, index| {
-                FontVec::try_from_vec_and_index(data.to_vec(), index)
-                    .ok()
-                    .map(|font| (font, data.to_vec(), index))
-            });
-            if let Some(Some((font, data, index))) = loaded {
+        let needed: BTreeSet<char> = runs.iter().flatten().copied().collect();
+        let has = |f: &FontVec, c: &char| f.glyph_id(*c).0 != 0;
+        let mut chain: Vec<Face> = Vec::new();
+        let mut added: Vec<fontdb::ID> = Vec::new();
+        // First pass: whole runs; second: single characters no face covers yet.
+        for whole_runs in [true, false] {
+            for face in &faces {
+                let whole = |chain: &[Face], r: &Vec<char>| {
+                    chain.iter().any(|f| r.iter().all(|c| has(&f.font, c)))
+                };
+                let covered = |chain: &[Face], c: &char| chain.iter().any(|f| has(&f.font, c));
+                let done = if whole_runs {
+                    runs.iter().all(|r| whole(&chain, r))
+                } else {
+                    needed.iter().all(|c| covered(&chain, c))
+                };
+                if !chain.is_empty() && done {
+                    break;
+                }
+                if added.contains(&face.id) {
+                    continue;
+                }
+                let loaded = db.with_face_data(face.id, |data, index| {
+                    FontVec::try_from_vec_and_index(data.to_vec(), index)
+                        .ok()
+                        .map(|font| (font, data.to_vec(), index))
+                });
+                let Some(Some((font, data, index))) = loaded else {
+                    continue;
+                };
                 let adds = chain.is_empty()
-                    || needed
-                        .iter()
-                        .any(|c| !covered(c) && font.glyph_id(*c).0 != 0);
+                    || if whole_runs {
+                        runs.iter()
+                            .any(|r| !whole(&chain, r) && r.iter().all(|c| has(&font, c)))
+                    } else {
+                        needed.iter().any(|c| !covered(&chain, c) && has(&font, c))
+                    };
                 if adds {
-                    let name = face
-                        .families
-                        .first()
-                        .map(|(n, _)| n.clone())
-                        .unwrap_or_default();
+                    added.push(face.id);
                     chain.push(Face {
-                        name,
+                        name: family(face),
                         font,
                         data,
                         index,
@@ -176,23 +243,43 @@ impl Fonts {
         self.chain.iter().position(|f| f.font.glyph_id(c).0 != 0)
     }
 
-    /// Splits `text` (one direction) into runs that one font draws: a character goes with the
-    /// run before it when that run's font covers it and it belongs to no script of its own
-    /// (spaces, punctuation, combining marks), else to the first font that covers it.
+    /// Splits `text` (one direction) into runs that one font draws: each run of one script
+    /// goes whole to the first font that covers all of it; where none does, a character goes
+    /// with the run before it when that run's font covers it and it belongs to no script of
+    /// its own (spaces, punctuation, combining marks), else to the first font that covers it.
     fn font_runs(&self, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
         use unicode_script::{Script, UnicodeScript as _};
         let mut runs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
-        for (i, c) in text.char_indices() {
-            let end = i + c.len_utf8();
-            if let Some((face, range)) = runs.last_mut() {
+        let push = |runs: &mut Vec<(usize, std::ops::Range<usize>)>,
+                    face,
+                    r: std::ops::Range<usize>| {
+            match runs.last_mut() {
+                Some((last, range)) if *last == face && range.end == r.start => range.end = r.end,
+                _ => runs.push((face, r)),
+            }
+        };
+        for script_run in script_runs(text) {
+            let whole = self
+                .chain
+                .iter()
+                .position(|f| drawn(&text[script_run.clone()]).all(|c| f.font.glyph_id(c).0 != 0));
+            if let Some(face) = whole {
+                push(&mut runs, face, script_run);
+                continue;
+            }
+            let mut current: Option<usize> = None;
+            for (i, c) in text[script_run.clone()].char_indices() {
+                let at = script_run.start + i;
+                let end = at + c.len_utf8();
                 let shared = matches!(c.script(), Script::Common | Script::Inherited);
                 let first = self.pick(c).unwrap_or(0);
-                if first == *face || (shared && self.chain[*face].font.glyph_id(c).0 != 0) {
-                    range.end = end;
-                    continue;
-                }
+                let face = match current {
+                    Some(f) if f == first || (shared && self.chain[f].font.glyph_id(c).0 != 0) => f,
+                    _ => first,
+                };
+                current = Some(face);
+                push(&mut runs, face, at..end);
             }
-            runs.push((self.pick(c).unwrap_or(0), i..end));
         }
         runs
     }

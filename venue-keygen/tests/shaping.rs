@@ -152,3 +152,36 @@ fn a_script_without_a_font_names_the_package() {
     assert!(font_package('ก').starts_with("fonts-tlwg"));
     assert!(font_package('京').starts_with("fonts-noto-cjk"));
 }
+
+/// Fonts are chosen per run of one script, not per character: with Noto Sans Grantha
+/// installed beside Noto Sans Tamil (both in `fonts-noto-core`), Grantha covers ஃ too and comes
+/// first by name, yet the whole word is drawn by the Tamil font, without a dotted circle.
+#[test]
+fn a_word_of_one_script_is_drawn_by_one_font_even_when_another_covers_a_letter_first() {
+    let noto = std::path::Path::new("/usr/share/fonts/truetype/noto");
+    let files: Vec<std::path::PathBuf> =
+        ["NotoSansGrantha-Regular.ttf", "NotoSansTamil-Regular.ttf"]
+            .iter()
+            .map(|f| noto.join(f))
+            .collect();
+    for f in &files {
+        assert!(
+            f.is_file(),
+            "{} is missing: install fonts-noto-core (.ci/run does)",
+            f.display()
+        );
+    }
+    let text = "கஃபே";
+    let f = Fonts::from_files(&files, &[text]);
+    let (family, glyphs) = laid_out(&f, text);
+    assert_eq!(family, "Noto Sans Tamil");
+    let dotted_circle = f.cmap_glyph(&family, '\u{25CC}').unwrap_or(0);
+    assert!(
+        dotted_circle == 0 || !glyphs.contains(&dotted_circle),
+        "{glyphs:?}"
+    );
+    // Chosen for a page that also carries a Grantha word, the Tamil word keeps its font.
+    let f = Fonts::from_files(&files, &[text, "𑌗𑍍𑌰"]);
+    assert_eq!(f.names(), ["Noto Sans Grantha", "Noto Sans Tamil"]);
+    assert_eq!(laid_out(&f, text).0, "Noto Sans Tamil");
+}
