@@ -190,8 +190,9 @@ pub use tests::free_port;
 /// The store settings for a server under test, as (key, value): none (redb in the data
 /// directory) unless `NOTIFY_TEST_POSTGRES` names a PostgreSQL server (a libpq connection
 /// string without a database, such as `host=/var/run/postgresql`). Then every call makes a
-/// fresh database, `nt_<pid>_<n>`, so that tests running at once never share one; CI drops
-/// them afterwards.
+/// fresh database, `nt_<pid>_<n>`, so that tests running at once never share one. The first
+/// call in a test process drops the databases of test processes that have ended (CI drops the
+/// rest afterwards), so that runs on a developer's machine do not pile them up.
 pub fn store_settings() -> Vec<(&'static str, String)> {
     let Some(server) = std::env::var("NOTIFY_TEST_POSTGRES")
         .ok()
@@ -199,6 +200,8 @@ pub fn store_settings() -> Vec<(&'static str, String)> {
     else {
         return Vec::new();
     };
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| drop_databases_of_ended_runs(&server));
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let name = format!(
         "nt_{}_{}",
@@ -220,6 +223,37 @@ pub fn store_settings() -> Vec<(&'static str, String)> {
         ("store", "postgres".to_string()),
         ("database_url", format!("{server} dbname={name}")),
     ]
+}
+
+/// Drops every `nt_<pid>_<n>` database whose process is gone (its server processes went
+/// with it). Best effort: a failure here only leaves them for CI's sweep.
+fn drop_databases_of_ended_runs(server: &str) {
+    let Ok(out) = Command::new("psql")
+        .arg(format!("{server} dbname=postgres"))
+        .args([
+            "-At",
+            "-c",
+            "SELECT datname FROM pg_database WHERE datname LIKE 'nt\\_%'",
+        ])
+        .output()
+    else {
+        return;
+    };
+    for name in String::from_utf8_lossy(&out.stdout).lines() {
+        let pid = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok());
+        let Some(pid) = pid else { continue };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let _ = Command::new("psql")
+            .arg(format!("{server} dbname=postgres"))
+            .args([
+                "-q",
+                "-c",
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            ])
+            .output();
+    }
 }
 
 /// The database URL among store settings, if they name PostgreSQL.
