@@ -72,9 +72,22 @@ impl Metrics {
         }
     }
 
-    /// Renders the exposition text, with store counts and flush count appended.
-    pub fn render(&self, bundles: u64, vault_records: u64, last_seq: u64, flushes: u64) -> String {
+    /// Renders the exposition text, with the store's counts (`None` while it does not answer:
+    /// its gauges are then left out and `notify_store_up` is 0) and the flush count appended.
+    pub fn render(&self, counts: Option<crate::store::Counts>, flushes: u64) -> String {
         let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# HELP notify_build_info The server's version.\n# TYPE notify_build_info gauge\n\
+             notify_build_info{{version=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        );
+        let _ = writeln!(
+            s,
+            "# HELP notify_store_up Whether the store answered this scrape (1) or not (0).\n\
+             # TYPE notify_store_up gauge\nnotify_store_up {}",
+            u8::from(counts.is_some())
+        );
         let routes = crate::lock(&self.routes);
         s.push_str("# HELP notify_http_requests_total HTTP requests by route and status class.\n");
         s.push_str("# TYPE notify_http_requests_total counter\n");
@@ -112,18 +125,25 @@ impl Metrics {
                 "notify_http_request_duration_seconds_count{{route=\"{name}\"}} {count}"
             );
         }
+        if let Some(c) = counts {
+            let stored = [
+                ("notify_bundles_stored", "Notice bundles stored.", c.bundles),
+                (
+                    "notify_vault_records_stored",
+                    "Vault records stored.",
+                    c.vault_records,
+                ),
+                (
+                    "notify_last_sequence",
+                    "Highest bundle sequence number.",
+                    c.last_seq,
+                ),
+            ];
+            for (name, help, v) in stored {
+                let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+            }
+        }
         let gauges = [
-            ("notify_bundles_stored", "Notice bundles stored.", bundles),
-            (
-                "notify_vault_records_stored",
-                "Vault records stored.",
-                vault_records,
-            ),
-            (
-                "notify_last_sequence",
-                "Highest bundle sequence number.",
-                last_seq,
-            ),
             (
                 "notify_last_purge_timestamp_seconds",
                 "Unix time of the last retention purge.",

@@ -491,6 +491,15 @@ fn readiness_follows_the_database_and_liveness_does_not() {
     let detail = v["detail"].as_str().unwrap_or_default();
     assert!(detail.contains("the store does not answer"), "{detail}");
     assert_eq!(status(&server.admin, "/livez").0, 200);
+    // The scrape is not lost: counters are served, the store's sizes left out, and a gauge
+    // says the store is down.
+    let (s, text) = get(&format!("{}/metrics", server.admin));
+    let text = String::from_utf8_lossy(&text);
+    assert_eq!(s, 200, "{text}");
+    assert!(text.contains("\nnotify_store_up 0\n"), "{text}");
+    assert!(text.contains("notify_http_requests_total{"), "{text}");
+    assert!(text.contains("notify_build_info{version="), "{text}");
+    assert!(!text.contains("notify_bundles_stored"), "{text}");
     admin_sql(&format!(
         "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"
     ));
@@ -502,4 +511,10 @@ fn readiness_follows_the_database_and_liveness_does_not() {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    let (_, text) = get(&format!("{}/metrics", server.admin));
+    let text = String::from_utf8_lossy(&text);
+    assert!(
+        text.contains("\nnotify_store_up 1\n") && text.contains("notify_bundles_stored"),
+        "{text}"
+    );
 }
