@@ -416,3 +416,52 @@ fn under_the_earlier_filing_rule_the_same_operator_gives_most_records_away() {
     eprintln!("earlier rule: {v}");
     assert!(v.right * 100 >= v.tested * 85, "{v}");
 }
+
+/// The venues per bucket come from the posters the operator gives the server, each venue
+/// counted once; without posters every count is zero (phones then pick any bucket); a line
+/// that is not a poster stops the start and names the line.
+#[test]
+fn the_server_counts_venues_per_bucket_from_its_posters_and_refuses_a_line_that_is_not_one() {
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 5);
+    let mut rng = ChaCha20Rng::seed_from_u64(5);
+    let posters: Vec<Poster> = (0..3).map(|i| poster(&mut rng, &format!("V{i}"))).collect();
+    let counts = |file: Option<&str>| {
+        let mut fig = notify_server::figment()
+            .merge(("data_dir", dir.path().join("data")))
+            .merge(("trust_file", &f.trust_file))
+            .merge(("log_level", "off"));
+        if let Some(text) = file {
+            let list = dir.path().join("posters.txt");
+            std::fs::write(&list, text).unwrap();
+            fig = fig.merge(("venue_posters", list));
+        }
+        let c = Client::tracked(notify_server::build(fig)?).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&c.get("/v1/vault/buckets").dispatch().into_string().unwrap())
+                .unwrap();
+        Ok::<Vec<u32>, notify_server::StartError>(
+            serde_json::from_value(v["venues_per_bucket"].clone()).unwrap(),
+        )
+    };
+    assert_eq!(counts(None).unwrap(), vec![0; 1024]);
+    // Two venues, the first listed twice, with a comment and a blank line.
+    let text = format!(
+        "# venues\n{}\n\n{}\n{}\n",
+        posters[0].payload(),
+        posters[1].payload(),
+        posters[0].payload()
+    );
+    let got = counts(Some(&text)).unwrap();
+    assert_eq!(got.len(), 1024);
+    assert_eq!(got.iter().sum::<u32>(), 2);
+    for p in &posters[..2] {
+        assert!(got[usize::from(vault_bucket(&p.venue_id()))] >= 1);
+    }
+    let bad = format!("{}\nnot a poster\n", posters[2].payload());
+    let err = counts(Some(&bad)).unwrap_err().to_string();
+    assert!(
+        err.contains("venue_posters") && err.contains("line 2"),
+        "{err}"
+    );
+}
