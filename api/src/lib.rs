@@ -69,6 +69,16 @@ pub mod http {
         pub stored: bool,
     }
 
+    /// `GET /v1/vault/buckets` answer: how many venues the server knows of in each of the
+    /// 1024 buckets (spec section 14.5), from which phones draw their cover records' buckets.
+    /// All zeros when the server was given no posters.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct VaultBuckets {
+        /// Venues per bucket, indexed by bucket: exactly 1024 counts.
+        pub venues_per_bucket: Vec<u32>,
+    }
+
     /// `POST /v1/revocations` body, and `GET /v1/revocations` answer (`null` when the server
     /// holds no list).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

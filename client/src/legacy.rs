@@ -172,6 +172,9 @@ fn convert(v1: &V1) -> Result<State, Error> {
         state.uploads.push(QueuedUpload {
             visit: hex(k.get(..16).unwrap_or_default()),
             hour: 0,
+            inner: String::new(),
+            venue_key: String::new(),
+            bucket: 0,
             record,
             not_before: 0,
         });

@@ -817,7 +817,7 @@ fn uploads(
             let base = client::net::server_url(server.as_deref().unwrap_or(&s.config().server))?;
             let conn = client::net::Server::new(&base);
             if all {
-                let (sent, left) = s.send_uploads(&conn)?;
+                let (sent, left) = s.send_uploads(&conn, now)?;
                 s.save()?;
                 println!("Sent {sent} sealed contact upload(s).");
                 if left > 0 {

@@ -151,6 +151,28 @@ impl Server {
             .transpose()
     }
 
+    /// Venues per bucket (`GET /v1/vault/buckets`, spec section 14.5), on a connection of its
+    /// own: `None` if the server cannot be asked or answers something else than 1024 counts.
+    pub fn vault_buckets(&self) -> Option<Vec<u32>> {
+        let mut resp = agent()
+            .get(format!("{}/v1/vault/buckets", self.base))
+            .header("connection", "close")
+            .call()
+            .ok()?;
+        if resp.status().as_u16() != 200 {
+            return None;
+        }
+        let text = resp
+            .body_mut()
+            .with_config()
+            .limit(64 << 10)
+            .read_to_string()
+            .ok()?;
+        let answer: api::http::VaultBuckets = serde_json::from_str(&text).ok()?;
+        (answer.venues_per_bucket.len() == usize::from(protocol::derive::VAULT_BUCKETS))
+            .then_some(answer.venues_per_bucket)
+    }
+
     /// Sends one sealed record on a connection of its own, opened for it and closed after
     /// it, so that the server cannot tie records together by the connection they came on;
     /// true if the server stored it (201).

@@ -126,7 +126,20 @@ pub struct QueuedUpload {
     pub visit: String,
     /// The hour it covers (epoch hour).
     pub hour: u64,
-    /// The sealed record, base64url.
+    /// The authority's layer (the inner record, spec section 14.2), base64url, sealed when
+    /// the visit ended. The venue's layer is added when the record is sent, filed under the
+    /// day of sending (spec section 14.5).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub inner: String,
+    /// The venue's sealing key (its poster's X25519 key), base64url, for the venue's layer.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub venue_key: String,
+    /// The venue's bucket (spec section 9).
+    #[serde(default)]
+    pub bucket: u16,
+    /// A whole record sealed by an earlier version, filed under its hour's day, base64url:
+    /// sent as it is. Empty for records queued since the venue's layer is added when sent.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub record: String,
     /// Not sent before this Unix time: a random delay of up to an hour after the visit ends
     /// (spec section 14.5), so that uploads do not say when a visit ended.

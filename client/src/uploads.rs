@@ -47,20 +47,25 @@ impl Session {
             arrival: rec.arrival,
             departure,
         };
-        let records = protocol::vault::seal_visit(
+        // The authority's layer now; the venue's when each record is sent, filed under the
+        // day it leaves (spec section 14.5), as a cover record sent that day is.
+        let records = protocol::vault::seal_visit_inner(
             &mut rand_core::UnwrapErr(rand::rngs::SysRng),
             &p,
             &self.trust,
             &c,
         )
         .map_err(|e| Error::Invalid(e.to_string()))?;
-        let hours = protocol::derive::hours_covered(rec.arrival, departure);
         let n = records.len();
-        for (r, hour) in records.into_iter().zip(hours) {
+        let bucket = protocol::derive::vault_bucket(&p.venue_id());
+        for (hour, inner) in records {
             self.state.uploads.push(QueuedUpload {
                 visit: id.to_owned(),
                 hour,
-                record: URL_SAFE_NO_PAD.encode(r),
+                inner: URL_SAFE_NO_PAD.encode(inner),
+                venue_key: URL_SAFE_NO_PAD.encode(p.sealing_key().0),
+                bucket,
+                record: String::new(),
                 not_before: departure + random_below(MAX_RECORD_DELAY_SECS),
             });
         }
@@ -188,7 +193,11 @@ impl Session {
     /// order (so neither a connection nor the order ties one visit's records together), without
     /// holding the diary's lock while the network is used; then records what was sent. Returns
     /// (sent, still queued). A failure leaves the rest queued for the next try.
-    pub fn send_uploads(&mut self, server: &net::Server) -> Result<(usize, usize), Error> {
+    pub fn send_uploads(
+        &mut self,
+        server: &net::Server,
+        now: u64,
+    ) -> Result<(usize, usize), Error> {
         if self.state.uploads.is_empty() {
             return Ok((0, 0));
         }
@@ -196,9 +205,8 @@ impl Session {
             .state
             .uploads
             .iter()
-            .cloned()
-            .map(Slot::Contact)
-            .collect();
+            .map(|u| Ok(Slot::Contact(u.clone(), wire_record(u, now / 86_400)?)))
+            .collect::<Result<_, Error>>()?;
         let sent = self.send_each(server, slots)?;
         Ok((sent.contact, self.state.uploads.len()))
     }
@@ -218,7 +226,7 @@ impl Session {
                 break; // server down or refusing: keep the rest for later
             }
             match slot {
-                Slot::Contact(u) => contact.push(u),
+                Slot::Contact(u, _) => contact.push(u),
                 Slot::Cover(_) => out.cover += 1,
             }
         }
@@ -256,14 +264,33 @@ impl Session {
             .collect();
         ready.sort_by_key(|u| u.not_before);
         ready.truncate(due);
+        // Every run with a slot due asks for the venues per bucket, on a connection of its
+        // own, whatever its slots carry; without an answer, covers take any bucket.
+        let venues_per_bucket = if due > 0 {
+            server.vault_buckets().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let day = now / 86_400;
         let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
         let covers = (ready.len()..due).map(|_| {
-            Slot::Cover(
-                URL_SAFE_NO_PAD.encode(protocol::vault::cover_record(&mut rng, now / 86_400)),
-            )
+            Slot::Cover(URL_SAFE_NO_PAD.encode(protocol::vault::cover_record(
+                &mut rng,
+                day,
+                &venues_per_bucket,
+            )))
         });
         // Which slot carries a contact record is random too (send_each shuffles).
-        let slots = ready.into_iter().map(Slot::Contact).chain(covers).collect();
+        let slots = ready
+            .into_iter()
+            .map(|u| {
+                let record = wire_record(&u, day)?;
+                Ok(Slot::Contact(u, record))
+            })
+            .collect::<Result<Vec<_>, Error>>()?
+            .into_iter()
+            .chain(covers)
+            .collect();
         let sent = self.send_each(server, slots)?;
         // After a failure the slots run again next time.
         if !sent.failed {
@@ -330,19 +357,48 @@ pub struct SlotReport {
     pub failed: bool,
 }
 
-/// What one upload carries: a queued contact record, or a cover record (base64url).
+/// What one upload carries: a queued contact record with the record it sends, or a cover
+/// record (base64url).
 enum Slot {
-    Contact(QueuedUpload),
+    Contact(QueuedUpload, String),
     Cover(String),
 }
 
 impl Slot {
     fn record(&self) -> &str {
         match self {
-            Slot::Contact(u) => &u.record,
-            Slot::Cover(r) => r,
+            Slot::Contact(_, r) | Slot::Cover(r) => r,
         }
     }
+}
+
+/// The record a queued upload sends on UTC day `day` (base64url): its authority's layer with
+/// the venue's layer added now, filed under `bucket_tag(bucket, day)` (spec section 14.5); a
+/// record an earlier version sealed whole goes as it is.
+fn wire_record(u: &QueuedUpload, day: u64) -> Result<String, Error> {
+    if u.inner.is_empty() {
+        return Ok(u.record.clone());
+    }
+    let damaged = || Error::Invalid("a queued contact record is damaged in the diary".into());
+    let inner: protocol::vault::InnerRecord = URL_SAFE_NO_PAD
+        .decode(&u.inner)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(damaged)?;
+    let key: [u8; 32] = URL_SAFE_NO_PAD
+        .decode(&u.venue_key)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(damaged)?;
+    let record = protocol::vault::seal_outer(
+        &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+        &protocol::SealingPublicKey(key),
+        u.bucket,
+        day,
+        &inner,
+    )
+    .map_err(|e| Error::Invalid(e.to_string()))?;
+    Ok(URL_SAFE_NO_PAD.encode(record))
 }
 
 /// What [`Session::send_each`] sent.

@@ -40,6 +40,13 @@ pub struct Settings {
     pub trust_file: Option<PathBuf>,
     /// Refuse to start without `trust_file` instead of creating a development authority.
     pub require_trust_file: bool,
+    /// A text file of the venues' posters (one poster URL or code a line; blank lines and
+    /// lines starting with `#` are skipped), from which `GET /v1/vault/buckets` counts the
+    /// venues of each bucket, so that phones send cover records only to buckets venues use
+    /// (spec section 14.5). Unset: every count is zero and phones pick covers' buckets
+    /// uniformly, so that in a deployment of few venues a cover in an empty bucket is known
+    /// for one.
+    pub venue_posters: Option<PathBuf>,
     /// Days notices are kept.
     pub notice_retention_days: u64,
     /// Days vault records are kept.
@@ -112,6 +119,7 @@ impl Default for Settings {
             batch_dir: None,
             trust_file: None,
             require_trust_file: false,
+            venue_posters: None,
             notice_retention_days: 14,
             vault_retention_days: 21,
             purge_interval_secs: 600,

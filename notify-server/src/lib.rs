@@ -149,6 +149,41 @@ pub fn figment() -> Figment {
         ))
 }
 
+/// Counts the venues of each bucket from the posters in `venue_posters` (spec section 14.5):
+/// all zeros when it is unset. A line that is not a valid poster stops the start, naming it.
+fn venues_per_bucket(settings: &Settings) -> Result<Vec<u32>, StartError> {
+    let mut counts = vec![0u32; usize::from(protocol::derive::VAULT_BUCKETS)];
+    let Some(path) = &settings.venue_posters else {
+        return Ok(counts);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        StartError(format!(
+            "cannot read venue_posters {}: {e}; give a text file with one poster URL a line, \
+             or remove the setting",
+            path.display()
+        ))
+    })?;
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let poster = protocol::Poster::from_url_or_payload(line).map_err(|e| {
+            StartError(format!(
+                "venue_posters {} line {}: {e}; give one poster URL or code a line",
+                path.display(),
+                i + 1
+            ))
+        })?;
+        // A venue listed twice counts once.
+        if seen.insert(poster.venue_id()) {
+            counts[usize::from(protocol::derive::vault_bucket(&poster.venue_id()))] += 1;
+        }
+    }
+    Ok(counts)
+}
+
 /// Opens the store, loads the trust anchor, and builds the Rocket instance from `figment`.
 pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     config::check_keys(&figment).map_err(|e| StartError(format!("bad configuration: {e}")))?;
@@ -205,6 +240,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         revocations_read: std::sync::Mutex::new(None),
         trust,
         trust_text,
+        venues_per_bucket: Arc::new(venues_per_bucket(&settings)?),
         settings: settings.clone(),
         limiter: api::RateLimiter::default(),
         metrics: Arc::clone(&metrics),
@@ -284,6 +320,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::get_batch,
                 api::post_vault,
                 api::post_query,
+                api::get_vault_buckets,
                 api::post_revocations,
                 api::get_revocations,
                 api::post_case,

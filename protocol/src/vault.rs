@@ -8,12 +8,17 @@
 //! The contact plaintext is `0x02 | party_size u8 | arrival u64 | departure u64 | name_len u8
 //! | name | phone_len u8 | phone | email_len u8 | email | zeros`, padded to 256 bytes so that
 //! every record has the same length (384 bytes). A visit is uploaded once per hour it covers.
-//! In the clear a record shows only its `file_tag`, which names a bucket of venues and a day
-//! (spec section 9), never the venue or the hour: those are inside the venue's layer.
+//! In the clear a record shows only its `file_tag`, which names a bucket of venues and the day
+//! the record was sent (spec sections 9 and 14.5), never the venue or the hour: those are
+//! inside the venue's layer. The authority's layer is sealed when the visit ends, the venue's
+//! when the record is sent, so that a real record and a cover record sent the same day are
+//! filed alike.
 
 use rand_core::CryptoRng;
 
-use crate::derive::{TAG_LEN, Tag, hours_covered, vault_file_tag, vault_tag};
+use crate::derive::{
+    TAG_LEN, Tag, VAULT_BUCKETS, bucket_tag, hours_covered, vault_bucket, vault_tag,
+};
 use crate::domain;
 use crate::error::VaultError;
 use crate::hpke_suite::{self, AEAD_TAG_LEN, ENC_LEN};
@@ -144,7 +149,8 @@ impl ContactRecord {
     }
 }
 
-/// Seals one record for `hour` of a visit to `poster`'s venue.
+/// Seals one record for `hour` of a visit to `poster`'s venue, filed as if sent on the hour's
+/// own day: [`seal_inner`] then [`seal_outer`] with `day = hour / 24`.
 pub fn seal_record(
     rng: &mut impl CryptoRng,
     poster: &Poster,
@@ -152,24 +158,57 @@ pub fn seal_record(
     hour: u64,
     contact: &ContactRecord,
 ) -> Result<VaultRecord, VaultError> {
+    let inner = seal_inner(rng, poster, authority, hour, contact)?;
+    seal_outer(
+        rng,
+        poster.sealing_key(),
+        vault_bucket(&poster.venue_id()),
+        hour / 24,
+        &inner,
+    )
+}
+
+/// The authority's layer of the record for `hour` of a visit (spec section 14.2): the inner
+/// record `vault_tag || Seal(authority, contact)`, made when the visit ends. A client keeps
+/// it queued and adds the venue's layer only when it sends it ([`seal_outer`]), so that the
+/// day the record is filed under is the day it is sent, as for a cover record.
+pub fn seal_inner(
+    rng: &mut impl CryptoRng,
+    poster: &Poster,
+    authority: &SealingPublicKey,
+    hour: u64,
+    contact: &ContactRecord,
+) -> Result<InnerRecord, VaultError> {
     contact.validate()?;
-    let venue_id = poster.venue_id();
-    let tag = vault_tag(&venue_id, hour);
-    let file_tag = vault_file_tag(&venue_id, hour);
+    let tag = vault_tag(&poster.venue_id(), hour);
     let plain = contact.encode();
     let inner = hpke_suite::seal(rng, authority, domain::VAULT_INNER, &tag, plain.as_ref())
         .map_err(|_| VaultError::DecryptionFailed)?;
-    let mut inner_record = Vec::with_capacity(INNER_RECORD_LEN);
-    inner_record.extend_from_slice(&tag);
-    inner_record.extend_from_slice(&inner);
-    let outer = hpke_suite::seal(
-        rng,
-        poster.sealing_key(),
-        domain::VAULT_OUTER,
-        &file_tag,
-        &inner_record,
-    )
-    .map_err(|_| VaultError::DecryptionFailed)?;
+    let mut out = [0u8; INNER_RECORD_LEN];
+    if inner.len() != INNER_SEALED_LEN {
+        return Err(VaultError::WrongLength {
+            expected: INNER_SEALED_LEN,
+            got: inner.len(),
+        });
+    }
+    out[..TAG_LEN].copy_from_slice(&tag);
+    out[TAG_LEN..].copy_from_slice(&inner);
+    Ok(out)
+}
+
+/// The venue's layer, added when the record is sent (spec section 14.5): files `inner` under
+/// `bucket_tag(bucket, day)`, `day` being the UTC day of sending, and seals it to the venue's
+/// key with that tag as associated data.
+pub fn seal_outer(
+    rng: &mut impl CryptoRng,
+    venue: &SealingPublicKey,
+    bucket: u16,
+    day: u64,
+    inner: &InnerRecord,
+) -> Result<VaultRecord, VaultError> {
+    let file_tag = bucket_tag(bucket % VAULT_BUCKETS, day);
+    let outer = hpke_suite::seal(rng, venue, domain::VAULT_OUTER, &file_tag, inner)
+        .map_err(|_| VaultError::DecryptionFailed)?;
     let mut record = [0u8; RECORD_LEN];
     if outer.len() != RECORD_LEN - TAG_LEN {
         return Err(VaultError::WrongLength {
@@ -183,14 +222,31 @@ pub fn seal_record(
 }
 
 /// Seals the records for a whole visit: one per hour `[arrival, departure)` covers, each to
-/// the trust file's sealing key for the period that hour starts in (spec section 14.2).
-/// Nothing is sealed if a period is missing for any of the hours.
+/// the trust file's sealing key for the period that hour starts in (spec section 14.2), and
+/// filed as if sent on the hour's day. Nothing is sealed if a period is missing for any of
+/// the hours.
 pub fn seal_visit(
     rng: &mut impl CryptoRng,
     poster: &Poster,
     trust: &TrustAnchor,
     contact: &ContactRecord,
 ) -> Result<Vec<VaultRecord>, VaultError> {
+    let bucket = vault_bucket(&poster.venue_id());
+    seal_visit_inner(rng, poster, trust, contact)?
+        .into_iter()
+        .map(|(h, inner)| seal_outer(rng, poster.sealing_key(), bucket, h / 24, &inner))
+        .collect()
+}
+
+/// The authority's layers of a visit's records, one per hour it covers, with their hours:
+/// what a client seals when a shared visit ends and queues until each is sent
+/// ([`seal_outer`]). Nothing is sealed if a period is missing for any of the hours.
+pub fn seal_visit_inner(
+    rng: &mut impl CryptoRng,
+    poster: &Poster,
+    trust: &TrustAnchor,
+    contact: &ContactRecord,
+) -> Result<Vec<(u64, InnerRecord)>, VaultError> {
     contact.validate()?;
     let keys = hours_covered(contact.arrival, contact.departure)
         .map(|h| {
@@ -201,19 +257,17 @@ pub fn seal_visit(
         })
         .collect::<Result<Vec<_>, _>>()?;
     keys.into_iter()
-        .map(|(h, k)| seal_record(rng, poster, k, h, contact))
+        .map(|(h, k)| Ok((h, seal_inner(rng, poster, k, h, contact)?)))
         .collect()
 }
 
-/// A **cover record** for UTC day `day` (spec section 14.5): filed under the tag of a random
-/// bucket for that day and sealed, like a real record's venue layer, to a fresh random key
-/// that is then forgotten. On the wire and in the store it is indistinguishable from a real
-/// record; no venue opens it, so it is discarded when a tracer's request is unwrapped.
-pub fn cover_record(rng: &mut impl CryptoRng, day: u64) -> VaultRecord {
-    let mut b = [0u8; 2];
-    rng.fill_bytes(&mut b);
-    let file_tag =
-        crate::derive::bucket_tag(u16::from_be_bytes(b) % crate::derive::VAULT_BUCKETS, day);
+/// A **cover record** sent on UTC day `day` (spec section 14.5): filed under the tag of a
+/// bucket drawn by [`cover_bucket`] from `venues_per_bucket` for that day, and sealed, like a
+/// real record's venue layer, to a fresh random key that is then forgotten. On the wire and
+/// in the store it is indistinguishable from a real record sent that day; no venue opens it,
+/// so it is discarded when a tracer's request is unwrapped.
+pub fn cover_record(rng: &mut impl CryptoRng, day: u64, venues_per_bucket: &[u32]) -> VaultRecord {
+    let file_tag = bucket_tag(cover_bucket(rng, venues_per_bucket), day);
     let mut record = [0u8; RECORD_LEN];
     record[..TAG_LEN].copy_from_slice(&file_tag);
     loop {
@@ -225,6 +279,36 @@ pub fn cover_record(rng: &mut impl CryptoRng, day: u64) -> VaultRecord {
         {
             record[TAG_LEN..].copy_from_slice(&outer);
             return record;
+        }
+    }
+}
+
+/// A cover record's bucket (spec section 14.5): bucket `b` with probability
+/// `venues_per_bucket[b] / sum`, so that covers fall in buckets as visits to venues spread
+/// evenly would, and never in a bucket no venue uses. A list that is not 1024 counts, or
+/// whose counts are all zero, gives a uniform bucket (what a client does without a list).
+pub fn cover_bucket(rng: &mut impl CryptoRng, venues_per_bucket: &[u32]) -> u16 {
+    let total: u64 = venues_per_bucket.iter().map(|&n| u64::from(n)).sum();
+    if venues_per_bucket.len() != usize::from(VAULT_BUCKETS) || total == 0 {
+        return (uniform_below(rng, u64::from(VAULT_BUCKETS))) as u16;
+    }
+    let mut pick = uniform_below(rng, total);
+    for (b, &n) in venues_per_bucket.iter().enumerate() {
+        if pick < u64::from(n) {
+            return b as u16;
+        }
+        pick -= u64::from(n);
+    }
+    VAULT_BUCKETS - 1 // unreachable: pick < total
+}
+
+/// A uniform integer below `n` (n > 0), by rejection, so that no bucket is favoured.
+fn uniform_below(rng: &mut impl CryptoRng, n: u64) -> u64 {
+    let zone = u64::MAX - u64::MAX % n;
+    loop {
+        let v = rng.next_u64();
+        if v < zone {
+            return v % n;
         }
     }
 }

@@ -651,11 +651,47 @@ proptest! {
     #[test]
     fn cover_records_look_real_and_open_for_no_venue(seed in any::<u64>(), day in 0u64..40_000) {
         let w = world();
-        let r = protocol::vault::cover_record(&mut rng(seed), day);
+        let r = protocol::vault::cover_record(&mut rng(seed), day, &[]);
         prop_assert_eq!(r.len(), protocol::vault::RECORD_LEN);
         let tag = protocol::vault::record_tag(&r).unwrap();
         prop_assert!((0..protocol::derive::VAULT_BUCKETS).any(|b| protocol::derive::bucket_tag(b, day) == tag));
         let allowed: Vec<Tag> = (0..24).map(|h| vault_tag(&w.poster.venue_id(), day * 24 + h)).collect();
         prop_assert_eq!(strip_outer(&w.venue, &allowed, &r).unwrap_err(), VaultError::DecryptionFailed);
+    }
+
+    /// A cover record's bucket is one the list gives venues to, never an empty one, and a
+    /// list that is not 1024 counts (or is all zeros) gives any bucket (spec section 14.5).
+    #[test]
+    fn cover_buckets_fall_only_where_venues_are(seed in any::<u64>(), used in proptest::collection::vec((0u16..1024, 1u32..5), 1..8)) {
+        let mut counts = vec![0u32; 1024];
+        for &(b, n) in &used {
+            counts[usize::from(b)] += n;
+        }
+        let mut r = rng(seed);
+        for _ in 0..64 {
+            let b = protocol::vault::cover_bucket(&mut r, &counts);
+            prop_assert!(counts[usize::from(b)] > 0, "bucket {} has no venue", b);
+        }
+        prop_assert!(protocol::vault::cover_bucket(&mut r, &counts[..10]) < 1024);
+        prop_assert!(protocol::vault::cover_bucket(&mut r, &[0; 1024]) < 1024);
+    }
+
+    /// A record's authority layer sealed at the visit's end and its venue layer added days
+    /// later, filed under the later day, opens as one sealed at once (spec section 14.5).
+    #[test]
+    fn a_record_filed_on_the_day_it_is_sent_still_opens(seed in any::<u64>(), lag in 0u64..30) {
+        let w = world();
+        let c = ContactRecord {
+            name: "A".into(), phone: "1".into(), email: "".into(), party_size: 1,
+            arrival: T0, departure: T0 + 60,
+        };
+        let h = hour_of(T0);
+        let mut r = rng(seed);
+        let inner = protocol::vault::seal_inner(&mut r, &w.poster, &w.authority.public_key(), h, &c).unwrap();
+        let bucket = protocol::derive::vault_bucket(&w.poster.venue_id());
+        let rec = protocol::vault::seal_outer(&mut r, w.poster.sealing_key(), bucket, h / 24 + lag, &inner).unwrap();
+        prop_assert_eq!(protocol::vault::record_tag(&rec).unwrap(), protocol::derive::bucket_tag(bucket, h / 24 + lag));
+        let stripped = strip_outer(&w.venue, &[vault_tag(&w.poster.venue_id(), h)], &rec).unwrap();
+        prop_assert_eq!(open_inner(&w.authority, &stripped).unwrap(), c);
     }
 }

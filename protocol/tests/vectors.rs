@@ -1303,6 +1303,17 @@ fn gen_vault(f: &Fixture) -> Value {
     let record = seal_record(&mut r, &f.poster, &f.authority.public_key(), hr, &contact).unwrap();
     let allowed = [vault_tag(&f.poster.venue_id(), hr)];
     let inner = strip_outer(&f.venue.keys(), &allowed, &record).unwrap();
+    // The same inner record with the venue's layer added three days later, as a client that
+    // sends it then files it (section 14.5): it strips to the same inner record.
+    let sent_day = hr / 24 + 3;
+    let sent_later = protocol::vault::seal_outer(
+        &mut rng(24),
+        f.poster.sealing_key(),
+        protocol::derive::vault_bucket(&f.poster.venue_id()),
+        sent_day,
+        &inner,
+    )
+    .unwrap();
     let mut tampered = record;
     tampered[200] ^= 1;
     let mut tampered_tag = record;
@@ -1401,8 +1412,9 @@ fn gen_vault(f: &Fixture) -> Value {
     };
     negative.push(json!({"name": "vault_contact_with_a_name_alone", "step": "seal", "error": "vault_no_phone_or_email", "contact": contact_json(&unreachable)}));
     json!({
-        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing; it is filed under `file_tag`. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1), `seal` (a client seals `contact` for poster.json valid[0] under trust.json: an hour of the visit lies in no sealing period, or the contact gives neither phone nor e-mail). `inner_record_name_alone` is an inner record sealed by an earlier client whose contact has a name but no phone and no e-mail: the authority opens it to `contact_name_alone`.",
+        "description": "A vault record for poster.json valid[0] at `hour`, sealed to keys.json authority_sealing; it is filed under `file_tag`. The venue strips the outer layer, allowing only `vault_tag(venue_id, hour)`; the authority opens the inner one. Negative steps: `strip` (keys.json venue), `strip_with_venue2`, `open_with_venue_key` (the venue's X25519 key tries the inner layer), `open` (keys.json authority_sealing opens an inner record whose contact plaintext breaks one rule of section 14.1), `seal` (a client seals `contact` for poster.json valid[0] under trust.json: an hour of the visit lies in no sealing period, or the contact gives neither phone nor e-mail). `inner_record_name_alone` is an inner record sealed by an earlier client whose contact has a name but no phone and no e-mail: the authority opens it to `contact_name_alone`. `sent_later` is the same inner record with the venue's layer added on UTC day `day`, three days after the hour's, as a client sending it that day files it (section 14.5): it starts with `file_tag` = `bucket_tag(vault_bucket(venue_id), day)` and strips to `inner_record`.",
         "hour": hr,
+        "sent_later": {"day": sent_day, "file_tag": h(&protocol::derive::bucket_tag(protocol::derive::vault_bucket(&f.poster.venue_id()), sent_day)), "record": h(&sent_later)},
         "file_tag": h(&vault_file_tag(&f.poster.venue_id(), hr)),
         "contact": contact_json(&contact),
         "record": h(&record),
@@ -2727,6 +2739,22 @@ fn vault_vectors() {
     );
     let inner = strip_outer(&venue, &allowed, &unh(&v["record"])).unwrap();
     assert_eq!(h(&inner), v["inner_record"].as_str().unwrap());
+    let later = &v["sent_later"];
+    let day = later["day"].as_u64().unwrap();
+    assert_eq!(
+        h(&protocol::derive::bucket_tag(
+            protocol::derive::vault_bucket(&id),
+            day
+        )),
+        later["file_tag"].as_str().unwrap()
+    );
+    assert_eq!(
+        h(&unh(&later["record"])[..16]),
+        later["file_tag"].as_str().unwrap(),
+        "a record sent later is filed under the day it was sent"
+    );
+    let inner_later = strip_outer(&venue, &allowed, &unh(&later["record"])).unwrap();
+    assert_eq!(h(&inner_later), v["inner_record"].as_str().unwrap());
     let contact = open_inner(&authority, &inner).unwrap();
     assert_eq!(contact_json(&contact), v["contact"]);
     let alone = open_inner(&authority, &unh(&v["inner_record_name_alone"])).unwrap();

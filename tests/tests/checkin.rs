@@ -672,3 +672,102 @@ fn init_with_a_device_key_says_where_the_key_is_and_why_a_passphrase_is_better()
         .stdout(predicate::str::contains("'checkin init --passphrase'"));
     assert!(key.exists());
 }
+
+/// Spec section 14.5, end to end with the real `checkin` binary: a phone that never visited
+/// sends its cover record to a bucket a venue uses (here the one venue the server was given),
+/// and a record of a visit two days ago, sent today, is filed under today, where the tracer
+/// still finds it.
+#[test]
+fn covers_fall_in_the_buckets_of_the_servers_venues_and_late_records_are_filed_the_day_they_leave()
+{
+    let mut w = world();
+    let crown = poster("The Crown", 60);
+    // A server that was given the Crown's poster, and nothing else.
+    let list = w.t.path().join("posters.txt");
+    std::fs::write(&list, format!("{}\n", crown.payload())).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    w.server = notify_server::spawn(
+        notify_server::figment()
+            .merge(("address", "127.0.0.1"))
+            .merge(("port", port))
+            .merge(("data_dir", w.t.path().join("data2")))
+            .merge(("trust_file", w.authority.join("trust.txt")))
+            .merge(("venue_posters", &list))
+            .merge(("log_level", "off"))
+            .merge(("admin_enabled", false)),
+    )
+    .unwrap();
+    // C never visits anywhere: its first slot, due at once, carries a cover.
+    w.init("c");
+    w.checkin("c")
+        .args(["uploads", "send"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Sent 1 upload(s): 0 contact record(s) and 1 cover record(s).",
+        ));
+    let today = now() / 86_400;
+    let window = (today * 24 - 48) * 3600 + 12 * 3600; // 12:00 two days ago
+    let fetched = |w: &World| {
+        tracer::vault_fetch(&w.tracer, &w.server, &crown, window, window + 3600, now()).unwrap()
+    };
+    // The cover lies in the Crown's bucket, today: the tracer's query for the Crown gets it.
+    let req = fetched(&w);
+    assert_eq!(req.records.len(), 1, "the cover is in the Crown's bucket");
+    let bucket = protocol::derive::vault_bucket(&crown.venue_id());
+    let today_tag = protocol::derive::bucket_tag(bucket, today);
+    let tag_of = |r: &str| {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(r)
+            .unwrap();
+        protocol::vault::record_tag(&bytes).unwrap()
+    };
+    assert_eq!(tag_of(&req.records[0]), today_tag);
+    // A visited the Crown two days ago, sharing contact details, and sends today.
+    w.init("a");
+    w.checkin("a")
+        .args([
+            "contact",
+            "set",
+            "--name",
+            "Ada",
+            "--phone",
+            "+44 7700 900123",
+        ])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args([
+            "scan",
+            &crown.payload(),
+            "--share-contact",
+            "--at",
+            &rfc(window + 600),
+        ])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["out", "--at", &rfc(window + 1800)])
+        .assert()
+        .success();
+    w.checkin("a")
+        .args(["uploads", "send"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Sent 1 upload(s): 1 contact record(s) and 0 cover record(s).",
+        ));
+    let req = fetched(&w);
+    assert_eq!(req.records.len(), 2, "the cover and Ada's record");
+    assert!(req.records.iter().all(|r| tag_of(r) == today_tag));
+    // Filed under today, not under the visit's day: nothing lies under the visit's day.
+    assert_ne!(
+        protocol::vault_file_tag(&crown.venue_id(), window / 3600),
+        today_tag
+    );
+}

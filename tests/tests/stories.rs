@@ -386,7 +386,9 @@ fn notice_and_vault_stories() {
         ],
     );
     assert!(
-        out.contains("record(s) filed under the venue's bucket on the day(s) of 2 hour(s)"),
+        out.contains(
+            "record(s) filed under the venue's bucket from the first day of 2 hour(s) to today"
+        ),
         "{out}"
     );
     let out = ok(

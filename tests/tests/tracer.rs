@@ -1015,7 +1015,7 @@ fn vault_fetch_unwrap_open_yields_exactly_the_consented_contacts() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "filed under the venue's bucket on the day(s) of 2 hour(s)",
+            "filed under the venue's bucket from the first day of 2 hour(s) to today",
         ));
     let fetched: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&request).unwrap()).unwrap();

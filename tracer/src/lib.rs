@@ -626,6 +626,28 @@ pub fn post_bundle(server: &str, bundle: &[u8]) -> Result<(u64, bool), Error> {
     Ok((posted.seq, !posted.duplicate))
 }
 
+/// The file tags a vault query for `hours` of `poster`'s venue asks for at `now` (spec section
+/// 15): the venue's bucket on each day from the first hour's through the later of the last
+/// hour's and today's, since a record is filed under the day it was sent.
+pub fn vault_fetch_tags(poster: &Poster, hours: &[u64], now: u64) -> Result<Vec<Tag>, Error> {
+    let (Some(&first), Some(&last)) = (hours.first(), hours.last()) else {
+        return Err(Error::invalid("the window covers no hour".into()));
+    };
+    let bucket = protocol::derive::vault_bucket(&poster.venue_id());
+    let days = first / 24..=(last / 24).max(now / 86_400);
+    if days.clone().count() > protocol::query::MAX_QUERY_TAGS {
+        return Err(Error::invalid(format!(
+            "records of this window may have been sent on any of {} days up to today; one \
+             query may ask for {} at most: ask about a later window",
+            days.count(),
+            protocol::query::MAX_QUERY_TAGS
+        )));
+    }
+    Ok(days
+        .map(|d| protocol::derive::bucket_tag(bucket, d))
+        .collect())
+}
+
 /// The request file `venue-keygen unwrap` reads.
 pub use api::files::VaultRequest;
 
@@ -656,14 +678,11 @@ pub fn vault_fetch(
             protocol::query::MAX_QUERY_TAGS
         )));
     }
-    // Records are filed by bucket and day (spec section 9): ask for the venue's bucket on each
-    // day the window touches. The answer holds the records of every venue in the bucket; only
-    // this venue can open its own, and it keeps only those of the signed hours.
-    let mut tags: Vec<Tag> = hours
-        .iter()
-        .map(|&h| protocol::vault_file_tag(&poster.venue_id(), h))
-        .collect();
-    tags.dedup();
+    // Records are filed by bucket and the day they were sent (spec sections 9 and 14.5),
+    // which is the day of their hour or later: ask for the venue's bucket on every day from
+    // the window's first through today. The answer holds the records of every venue in the
+    // bucket; only this venue can open its own, and it keeps only those of the signed hours.
+    let tags = vault_fetch_tags(poster, &hours, now)?;
     let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
     let query = protocol::query::sign_query(&mut rng, &id.key, &id.cert, now, &tags)
         .map_err(|e| Error::invalid(e.to_string()))?;

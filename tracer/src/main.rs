@@ -752,8 +752,8 @@ fn vault_fetch(
     let json = serde_json::to_string_pretty(&req).map_err(|e| Error::invalid(e.to_string()))?;
     tracer::files::write_new(&out, format!("{json}\n").as_bytes(), 0o600)?;
     println!(
-        "{} record(s) filed under the venue's bucket on the day(s) of {} hour(s): the venue can \
-         open only its own, for those hours. Give {} to the venue owner: venue-keygen unwrap \
+        "{} record(s) filed under the venue's bucket from the first day of {} hour(s) to today: \
+         the venue can open only its own, for those hours. Give {} to the venue owner: venue-keygen unwrap \
          --key venue.key --trust trust.txt --in {} --out response.json",
         req.records.len(),
         req.hours.len(),

@@ -5,11 +5,21 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { hex, unhex } from "../src/protocol/bytes.js";
-import { vaultFileTag } from "../src/protocol/derive.js";
+import { bucketTag, vaultBucket, vaultFileTag } from "../src/protocol/derive.js";
 import { open, seal } from "../src/protocol/hpke.js";
 import { decodePoster, venueId } from "../src/protocol/poster.js";
 import { parseTrust } from "../src/protocol/trust.js";
-import { type Contact, coverRecord, encodeContact, openInnerRecord, sealVisit, stripRecord } from "../src/protocol/vault.js";
+import {
+  type Contact,
+  coverBucket,
+  coverRecord,
+  encodeContact,
+  openInnerRecord,
+  sealOuter,
+  sealVisit,
+  sealVisitInner,
+  stripRecord,
+} from "../src/protocol/vault.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const load = (name: string): any =>
@@ -83,6 +93,34 @@ describe("vault.json", () => {
       expect(await openInnerRecord(inner, unhex(keys.authority_sealing.x25519_secret))).toEqual(c);
     }
     expect(encodeContact(c)).toHaveLength(256);
+  });
+  test("a record sent days after its hour is filed under the day it is sent and still opens", async () => {
+    const later = v.sent_later;
+    expect(hex(bucketTag(vaultBucket(id), later.day))).toBe(later.file_tag);
+    expect(hex(unhex(later.record).subarray(0, 16))).toBe(later.file_tag);
+    const inner = await stripRecord(unhex(later.record), id, unhex(keys.venue.x25519_secret), [v.hour]);
+    expect(hex(inner)).toBe(v.inner_record);
+    // This client's own venue layer, added on a later day, strips alike.
+    const c = { ...contactOf(v.contact), arrival: v.hour * 3600 + 600, departure: v.hour * 3600 + 1200 };
+    const [sealed] = await sealVisitInner(c, id, trust);
+    const rec = await sealOuter(sealed!.inner, poster.x25519Public, vaultBucket(id), later.day);
+    expect(hex(rec.subarray(0, 16))).toBe(later.file_tag);
+    const mine = await stripRecord(rec, id, unhex(keys.venue.x25519_secret), [v.hour]);
+    expect(await openInnerRecord(mine, unhex(keys.authority_sealing.x25519_secret))).toEqual(c);
+  });
+  test("covers fall only in buckets the list gives venues to; without a list, in any", async () => {
+    const counts = new Array<number>(1024).fill(0);
+    counts[3] = 1;
+    counts[700] = 3;
+    const seen = new Set(Array.from({ length: 400 }, () => coverBucket(counts)));
+    expect([...seen].sort((a, b) => a - b)).toEqual([3, 700]);
+    for (const list of [[], counts.slice(0, 10), new Array<number>(1024).fill(0)]) {
+      const b = coverBucket(list);
+      expect(b >= 0 && b < 1024).toBe(true);
+    }
+    const day = Math.floor(v.hour / 24);
+    const rec = await coverRecord(day, counts);
+    expect([hex(bucketTag(3, day)), hex(bucketTag(700, day))]).toContain(hex(rec.subarray(0, 16)));
   });
   test("a cover record is 384 bytes that no venue opens", async () => {
     const rec = await coverRecord(Math.floor(v.hour / 24));

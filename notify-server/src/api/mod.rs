@@ -21,7 +21,7 @@ use serde::Serialize;
 pub use api::http::{
     CaseFile, CaseHeld, ErrorBody, Health, Page, PostBundle, PostCase, PostQuery, PostRecord,
     Posted, PushSubscribe, PushUnsubscribe, QueryAnswer, Revocations, RevocationsPosted, Stored,
-    SyncBundle, Trust,
+    SyncBundle, Trust, VaultBuckets,
 };
 
 use crate::config::Settings;
@@ -41,6 +41,8 @@ pub struct App {
     pub trust_text: String,
     /// Settings.
     pub settings: Settings,
+    /// Venues per bucket, from the posters of `venue_posters` (spec section 14.5).
+    pub venues_per_bucket: Arc<Vec<u32>>,
     /// Verifies bundles, caching certificates; holds the revocation list in force.
     pub verifier: Mutex<BundleVerifier>,
     /// Taken while a revocation list is compared with the held one and stored, so that two

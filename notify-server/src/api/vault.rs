@@ -46,6 +46,16 @@ pub async fn post_vault(
     Ok((Status::Created, Json(Stored { stored: true })))
 }
 
+/// Venues per bucket (spec section 14.5): phones draw their cover records' buckets from it.
+/// It is the same for every phone and changes only when the operator restarts the server
+/// with other posters.
+#[get("/v1/vault/buckets")]
+pub fn get_vault_buckets(app: &State<App>) -> Json<VaultBuckets> {
+    Json(VaultBuckets {
+        venues_per_bucket: app.venues_per_bucket.as_ref().clone(),
+    })
+}
+
 /// Everything `POST /v1/vault/query` checks before looking at the store: base64, the query's
 /// encoding, certificate chain, validity, timestamp and signature. Replays are the store's
 /// to refuse.

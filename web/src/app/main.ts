@@ -389,6 +389,15 @@ async function postRecord(record: Uint8Array): Promise<void> {
   await postJson("/v1/vault", { record: base64url(record) });
 }
 
+/** Venues per bucket (spec 14.5), for cover records' buckets: null if the server cannot say. */
+async function venuesPerBucket(): Promise<readonly number[] | null> {
+  const r = await request("/v1/vault/buckets");
+  if (!r.ok) return null;
+  const body: unknown = await r.json().catch(() => null);
+  const counts = (body as { venues_per_bucket?: unknown } | null)?.venues_per_bucket;
+  return Array.isArray(counts) && counts.every((n) => typeof n === "number") ? (counts as number[]) : null;
+}
+
 let uploads: Promise<void> = Promise.resolve();
 let slotsQueued = false;
 
@@ -409,7 +418,7 @@ async function uploadRun(all: boolean): Promise<void> {
     await sealAndSave();
     const quiet = lastSyncRequest + SPACING_MS - Date.now();
     if (quiet > 0 && !all) await sleep(quiet);
-    const sent = await runSlots(app.diary, nowSecs, postRecord, sleep, all);
+    const sent = await runSlots(app.diary, nowSecs, postRecord, sleep, all, venuesPerBucket);
     await save();
     if (all) say(tn("sentNow", sent.records));
     else render();

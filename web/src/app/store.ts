@@ -41,7 +41,14 @@ export interface ContactDetails {
 
 /** A sealed contact record waiting for an upload slot (spec section 14.5). */
 export interface Queued {
-  record: string;
+  /** The authority's layer (the inner record, spec 14.2), base64url, sealed when the visit
+   * ended; the venue's layer is added when it is sent, filed under the day it leaves. */
+  inner?: string;
+  /** The venue's X25519 key, base64url, and its bucket (spec 9), for the venue's layer. */
+  venueKey?: string;
+  bucket?: number;
+  /** A whole record an earlier version sealed, filed under its hour's day: sent as it is. */
+  record?: string;
   notBefore: number;
   /** The visit it belongs to, so that editing the visit replaces what has not left yet. */
   visit?: string;

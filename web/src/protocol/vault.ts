@@ -4,7 +4,7 @@
 
 import { x25519 } from "@noble/curves/ed25519";
 import { ascii, concat, u64 } from "./bytes.js";
-import { bucketTag, hoursCovered, vaultFileTag, vaultTag, VAULT_BUCKETS } from "./derive.js";
+import { bucketTag, hoursCovered, vaultBucket, vaultTag, VAULT_BUCKETS } from "./derive.js";
 import { open, seal } from "./hpke.js";
 import { ProtocolError, Reader, UTF8 } from "./reader.js";
 import { textProblem } from "./text.js";
@@ -70,14 +70,16 @@ export interface SealedRecord {
   record: Uint8Array;
 }
 
-/** The records of one visit (section 14.2), one per hour it covers; none at all if any hour
- * lies in no sealing period of the trust file (`vault_no_sealing_key`). */
-export async function sealVisit(
-  c: Contact,
-  venueId: Uint8Array,
-  venueX25519: Uint8Array,
-  trust: TrustAnchor,
-): Promise<SealedRecord[]> {
+export interface SealedInner {
+  hour: number;
+  /** The inner record `vault_tag || Seal(authority, contact)` (section 14.2), 320 bytes. */
+  inner: Uint8Array;
+}
+
+/** The authority's layers of one visit's records (section 14.2), one per hour it covers;
+ * none at all if any hour lies in no sealing period of the trust file
+ * (`vault_no_sealing_key`). The venue's layer is added when each is sent (`sealOuter`). */
+export async function sealVisitInner(c: Contact, venueId: Uint8Array, trust: TrustAnchor): Promise<SealedInner[]> {
   const problem = contactProblem(c);
   if (problem) throw problem;
   const [first, last] = hoursCovered(c.arrival, c.departure);
@@ -90,23 +92,65 @@ export async function sealVisit(
     keys.push(k);
   }
   const contact = encodeContact(c);
-  const out: SealedRecord[] = [];
+  const out: SealedInner[] = [];
   for (let h = first; h <= last; h++) {
     const tag = vaultTag(venueId, h);
-    const fileTag = vaultFileTag(venueId, h);
-    const inner = await seal(keys[h - first]!, INNER, tag, contact);
-    const outer = await seal(venueX25519, OUTER, fileTag, concat(tag, inner));
-    out.push({ hour: h, record: concat(fileTag, outer) });
+    out.push({ hour: h, inner: concat(tag, await seal(keys[h - first]!, INNER, tag, contact)) });
   }
   contact.fill(0);
   return out;
 }
 
-/** A cover record for UTC day `day` (section 14.5): a random bucket's tag, sealed to a
- * throwaway key. */
-export async function coverRecord(day: number): Promise<Uint8Array> {
-  const r = crypto.getRandomValues(new Uint32Array(1))[0]!;
-  const tag = bucketTag(r % VAULT_BUCKETS, day);
+/** The venue's layer, added when a record is sent on UTC day `day` (section 14.5): filed
+ * under `bucket_tag(bucket, day)` and sealed to the venue's key with that tag as associated
+ * data. */
+export async function sealOuter(inner: Uint8Array, venueX25519: Uint8Array, bucket: number, day: number): Promise<Uint8Array> {
+  const tag = bucketTag(bucket % VAULT_BUCKETS, day);
+  return concat(tag, await seal(venueX25519, OUTER, tag, inner));
+}
+
+/** The records of one visit (section 14.2), each filed as if sent on its hour's day. */
+export async function sealVisit(
+  c: Contact,
+  venueId: Uint8Array,
+  venueX25519: Uint8Array,
+  trust: TrustAnchor,
+): Promise<SealedRecord[]> {
+  const bucket = vaultBucket(venueId);
+  const out: SealedRecord[] = [];
+  for (const { hour, inner } of await sealVisitInner(c, venueId, trust)) {
+    out.push({ hour, record: await sealOuter(inner, venueX25519, bucket, Math.floor(hour / 24)) });
+  }
+  return out;
+}
+
+/** A uniform integer below `n` (0 < n <= 2^32), by rejection, so that no value is favoured. */
+function uniformBelow(n: number): number {
+  const zone = 2 ** 32 - (2 ** 32 % n);
+  for (;;) {
+    const v = crypto.getRandomValues(new Uint32Array(1))[0]!;
+    if (v < zone) return v % n;
+  }
+}
+
+/** A cover record's bucket (section 14.5): bucket `b` with probability
+ * `venuesPerBucket[b] / sum`; any bucket when the list is not 1024 counts or all zero. */
+export function coverBucket(venuesPerBucket: readonly number[]): number {
+  const total = venuesPerBucket.reduce((a, b) => a + b, 0);
+  const valid = venuesPerBucket.length === VAULT_BUCKETS && venuesPerBucket.every((n) => Number.isInteger(n) && n >= 0);
+  if (!valid || total === 0 || total > 2 ** 32) return uniformBelow(VAULT_BUCKETS);
+  let pick = uniformBelow(total);
+  for (let b = 0; b < VAULT_BUCKETS; b++) {
+    if (pick < venuesPerBucket[b]!) return b;
+    pick -= venuesPerBucket[b]!;
+  }
+  return VAULT_BUCKETS - 1;
+}
+
+/** A cover record sent on UTC day `day` (section 14.5): the tag of a bucket drawn from
+ * `venuesPerBucket`, sealed to a throwaway key. */
+export async function coverRecord(day: number, venuesPerBucket: readonly number[] = []): Promise<Uint8Array> {
+  const tag = bucketTag(coverBucket(venuesPerBucket), day);
   const throwaway = x25519.getPublicKey(x25519.utils.randomPrivateKey());
   return concat(tag, await seal(throwaway, OUTER, tag, new Uint8Array(320)));
 }
