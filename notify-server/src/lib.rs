@@ -207,6 +207,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         large_bodies: Arc::new(tokio::sync::Semaphore::new(
             settings.large_bodies_mib as usize * 1024,
         )),
+        case_holds: api::CaseHolds::default(),
     };
     if let Some(dir) = &settings.batch_dir {
         std::fs::create_dir_all(batches::batches_path(dir)).map_err(|e| {
@@ -281,7 +282,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::post_revocations,
                 api::get_revocations,
                 api::post_case,
-                api::get_case,
+                api::fetch_case,
                 api::get_push_key,
                 api::post_push_subscription,
                 api::delete_push_subscription,

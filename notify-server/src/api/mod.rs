@@ -19,9 +19,9 @@ use rocket::{Request, State, catch, get, post};
 use serde::Serialize;
 
 pub use api::http::{
-    CaseFile, CaseHeld, ErrorBody, Health, Page, PostBundle, PostCase, PostQuery, PostRecord,
-    Posted, PushSubscribe, PushUnsubscribe, QueryAnswer, Revocations, RevocationsPosted, Stored,
-    SyncBundle, Trust,
+    CaseFile, CaseHeld, ErrorBody, FetchCase, Health, Page, PostBundle, PostCase, PostQuery,
+    PostRecord, Posted, PushSubscribe, PushUnsubscribe, QueryAnswer, Revocations,
+    RevocationsPosted, Stored, SyncBundle, Trust,
 };
 
 use crate::config::Settings;
@@ -60,6 +60,8 @@ pub struct App {
     pub push: Option<Arc<crate::push::Pusher>>,
     /// KiB that large bodies being read may still take (`large_bodies_mib`).
     pub large_bodies: Arc<tokio::sync::Semaphore>,
+    /// Bytes of case files held per address (`case_bytes_per_address`).
+    pub case_holds: CaseHolds,
 }
 
 /// Rendered bodies that can no longer change: a sync page holding `limit` bundles after
@@ -270,7 +272,11 @@ impl Body for Revocations {
 }
 
 impl Body for PostCase {
-    const FIELDS: &'static [&'static str] = &["case"];
+    const FIELDS: &'static [&'static str] = &["case", "id", "tag"];
+}
+
+impl Body for FetchCase {
+    const FIELDS: &'static [&'static str] = &["id"];
 }
 
 impl Body for PushSubscribe {
