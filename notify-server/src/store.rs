@@ -196,10 +196,11 @@ pub trait Store: PushStore + Send + Sync + 'static {
     fn counts(&self) -> Result<Counts, StoreError>;
     /// Makes every write that returned before this call durable.
     fn flush(&self) -> Result<(), StoreError>;
-    /// Holds `value` (a case file's tag, 32 bytes, then the file encrypted under a case key)
-    /// under `id` until `expires_at` (durable at the next `flush`). When `id` holds a value
-    /// with the same tag already (the same file posted again), the new value replaces it and
-    /// the hold runs to the later of the two expiries; another tag is [`CasePut::Taken`]. A
+    /// Holds `value` (a check of 32 bytes that names the file and its tag, then both encrypted
+    /// under a case key) under `id` until `expires_at` (durable at the next `flush`). When `id`
+    /// holds a value with the same check already (the same file and tag posted again), the new
+    /// value replaces it and the hold runs to the later of the two expiries; another check is
+    /// [`CasePut::Taken`]. A
     /// new file that would take the bytes held past `max_total` is [`CasePut::Full`].
     fn put_case(
         &self,
@@ -244,8 +245,8 @@ const BUNDLE_HOURS: TableDefinition<(u64, u64), ()> = TableDefinition::new("bund
 const VAULT: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("vault");
 /// Query nonces → when they may be forgotten.
 const NONCES: TableDefinition<[u8; 16], u64> = TableDefinition::new("nonces");
-/// Case files held for a tracer: id (base64url) → expiry (8 bytes, big-endian) ‖ tag ‖ the
-/// file encrypted under the day's case key (see `api::cases`). The case keys live outside
+/// Case files held for a tracer: id (base64url) → expiry (8 bytes, big-endian) ‖ check ‖ the
+/// tag and file encrypted under the day's case key (see `api::cases`). The case keys live outside
 /// this file ([`RedbStore::case_key_dir`]), so that destroying one reaches every copy of the
 /// files it encrypted that redb's freed pages keep.
 const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");

@@ -35,9 +35,9 @@ pub const CASE_BODY_LIMIT: u64 = 1_100_000;
 /// How long an unfetched case file is held, seconds.
 pub const CASE_HOLD_SECS: u64 = 86_400;
 
-/// Bytes a held file takes besides the case file itself: the expiry (8), the tag (32), the
-/// day of its key (4), the nonce (12) and the AEAD tag (16). What the caps count.
-pub const HELD_OVERHEAD: u64 = 8 + 32 + 4 + 12 + 16;
+/// Bytes a held file takes besides the case file itself: the expiry (8), the check (32), the
+/// day of its key (4), the nonce (12), the tag (32) and the AEAD tag (16). What the caps count.
+pub const HELD_OVERHEAD: u64 = 8 + 32 + 4 + 12 + 32 + 16;
 
 /// The bytes of case files each address holds, by expiry: in memory only, so that no store
 /// keeps an address with a file (a restart forgets them, and the cap starts afresh).
@@ -76,9 +76,11 @@ fn field<const N: usize>(name: &'static str, value: &str) -> Result<[u8; N], Api
     })
 }
 
-/// Encrypts `file` for holding: `tag ‖ day u32 ‖ nonce ‖ AES-256-GCM(day's key, file, aad =
-/// id ‖ tag ‖ day)`. The tag stays in the clear so that the store can tell a re-send (same
-/// tag) from another file; without the code it says nothing about the file.
+/// Encrypts `file` and its tag for holding: `check ‖ day u32 ‖ nonce ‖ AES-256-GCM(day's key,
+/// tag ‖ file, aad = id ‖ check ‖ day)`, where `check` is `BLAKE3.keyed_hash(tag, file)`: the
+/// same for a re-send of the same file and tag and different for any other, so that the store
+/// tells them apart without decrypting; without the tag (encrypted) it tests nothing, not
+/// even against a copy of the file.
 fn seal_held(
     store: &dyn Store,
     id: &[u8; CASE_ID_LEN],
@@ -92,18 +94,18 @@ fn seal_held(
         .ok_or_else(|| StoreError("no case key could be made for today".into()))?;
     let mut nonce = [0u8; 12];
     rand_core::Rng::fill_bytes(&mut rand_core::UnwrapErr(rand::rngs::SysRng), &mut nonce);
-    let aad = [&id[..], &tag[..], &day.to_be_bytes()].concat();
+    let check = blake3::keyed_hash(tag, file);
+    let aad = [&id[..], check.as_bytes(), &day.to_be_bytes()].concat();
+    let plain = zeroize::Zeroizing::new([&tag[..], file].concat());
+    let payload = Payload {
+        msg: &plain,
+        aad: &aad,
+    };
     let sealed = Aes256Gcm::new_from_slice(key.as_ref())
         .map_err(|_| StoreError("a case key is not 32 bytes".into()))?
-        .encrypt(
-            &nonce.into(),
-            Payload {
-                msg: file,
-                aad: &aad,
-            },
-        )
+        .encrypt(&nonce.into(), payload)
         .map_err(|_| StoreError("a case file could not be encrypted".into()))?;
-    Ok([&tag[..], &day.to_be_bytes(), &nonce, &sealed].concat())
+    Ok([check.as_bytes(), &day.to_be_bytes()[..], &nonce, &sealed].concat())
 }
 
 /// The tag and the file of a held value; `None` when its day's key is gone (the purge
@@ -114,7 +116,7 @@ fn open_held(
     value: &[u8],
 ) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError> {
     let bad = || StoreError("a held case file is damaged".into());
-    let (tag, rest) = value.split_at_checked(CASE_TAG_LEN).ok_or_else(bad)?;
+    let (check, rest) = value.split_at_checked(32).ok_or_else(bad)?;
     let (day, rest) = rest.split_at_checked(4).ok_or_else(bad)?;
     let (nonce, sealed) = rest.split_at_checked(12).ok_or_else(bad)?;
     let day_n = u32::from_be_bytes(day.try_into().map_err(|_| bad())?);
@@ -122,18 +124,20 @@ fn open_held(
         return Ok(None);
     };
     let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad())?;
-    let aad = [&id[..], tag, day].concat();
-    let file = Aes256Gcm::new_from_slice(key.as_ref())
+    let aad = [&id[..], check, day].concat();
+    let payload = Payload {
+        msg: sealed,
+        aad: &aad,
+    };
+    let mut plain = Aes256Gcm::new_from_slice(key.as_ref())
         .map_err(|_| bad())?
-        .decrypt(
-            &nonce.into(),
-            Payload {
-                msg: sealed,
-                aad: &aad,
-            },
-        )
+        .decrypt(&nonce.into(), payload)
         .map_err(|_| bad())?;
-    Ok(Some((tag.to_vec(), file)))
+    if plain.len() < CASE_TAG_LEN {
+        return Err(bad());
+    }
+    let file = plain.split_off(CASE_TAG_LEN);
+    Ok(Some((plain, file)))
 }
 
 /// An answer no cache may keep (`Cache-Control: no-store`): a case file and the id that
