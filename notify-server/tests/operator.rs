@@ -380,3 +380,145 @@ fn an_operator_cannot_swap_a_handed_over_case_file_read_its_visit_count_or_find_
         assert_eq!(psql("SELECT count(*) FROM cases"), "0");
     }
 }
+
+/// Spec section 16b, "Logs": the real server at its most verbose (`log_level = debug`, with
+/// `RUST_LOG=trace` besides), driven through uploads, a publication, a vault query, a case
+/// hand-over and a sync, writes none of the records, their tags, the query's tags, the case
+/// file, its id, its tag or its code to its output, in base64url or hex.
+#[test]
+fn the_servers_log_at_its_most_verbose_holds_no_tag_record_case_id_or_code() {
+    use std::io::Read as _;
+    use std::process::{Command, Stdio};
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 15);
+    let mut rng = ChaCha20Rng::seed_from_u64(16);
+    let trust = TrustAnchor::parse(&std::fs::read_to_string(&f.trust_file).unwrap()).unwrap();
+    let (port, admin) = (common::free_port(), common::free_port());
+    let log = dir.path().join("server.log");
+    let out = std::fs::File::create(&log).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_ADMIN_PORT", admin.to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_DATA_DIR", dir.path().join("data"))
+        .env("ROCKET_TRUST_FILE", &f.trust_file)
+        .env("ROCKET_LOG_LEVEL", "debug")
+        .env("RUST_LOG", "trace")
+        .envs(common::store_env())
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let a = common::agent();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !a
+        .get(format!("{base}/healthz"))
+        .call()
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not come up"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut secrets: Vec<(String, Vec<u8>)> = Vec::new();
+    // Uploads.
+    let h = hour_of(common::now()) - 2;
+    for i in 0..5 {
+        let r = f.record(h, &format!("Visitor {i}"));
+        let (s, _) = common::post(
+            &a,
+            &format!("{base}/v1/vault"),
+            &serde_json::json!({"record": b64(&r)}),
+        );
+        assert_eq!(s, 201);
+        secrets.push((format!("record {i}"), r[16..48].to_vec()));
+        secrets.push((format!("record {i}'s tag"), r[..16].to_vec()));
+    }
+    // A publication and a vault query for the venue's file tags.
+    let bundle = f.bundle_at(common::now(), "logs");
+    let (s, _) = common::post(
+        &a,
+        &format!("{base}/v1/bundles"),
+        &serde_json::json!({"bundle": b64(&bundle)}),
+    );
+    assert_eq!(s, 201);
+    let query = f.query(&[h], common::now());
+    let (s, v) = common::post(
+        &a,
+        &format!("{base}/v1/vault/query"),
+        &serde_json::json!({"query": b64(&query)}),
+    );
+    assert_eq!(s, 200, "{v}");
+    secrets.push((
+        "the query's file tag".into(),
+        vault_file_tag(&f.poster.venue_id(), h).to_vec(),
+    ));
+    // A case hand-over.
+    let file = case_file(&mut rng, &trust, &f.poster, 2);
+    let code = CaseCode::generate(&mut rng);
+    let (s, _) = common::post(
+        &a,
+        &format!("{base}/v1/cases"),
+        &hand_over_body(&code, &file),
+    );
+    assert_eq!(s, 201);
+    let (s, _) = common::post(
+        &a,
+        &format!("{base}/v1/cases/fetch"),
+        &serde_json::json!({"id": b64(&code.id())}),
+    );
+    assert_eq!(s, 200);
+    secrets.push(("the case id".into(), code.id().to_vec()));
+    secrets.push(("the case tag".into(), code.tag(&file).to_vec()));
+    secrets.push(("the case file".into(), file[100..132].to_vec()));
+    // A sync: the hours' batches and the operators' page.
+    for hour in [hour_of(common::now()) - 1, hour_of(common::now())] {
+        let r = a.get(format!("{base}/v1/batches/{hour}")).call().unwrap();
+        assert!(r.status() == 200 || r.status() == 304);
+    }
+    assert_eq!(
+        a.get(format!("{base}/v1/bundles")).call().unwrap().status(),
+        200
+    );
+    // Let the log settle, stop the server, and read everything it wrote.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut text = String::new();
+    std::fs::File::open(&log)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(
+        text.contains("/v1/cases/fetch") && text.contains("/v1/vault"),
+        "the log at debug names the requests (else this test proves nothing): {}",
+        &text[..text.len().min(2000)]
+    );
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let lower = text.to_lowercase();
+    for (what, bytes) in &secrets {
+        // Any 12 characters of either encoding would do to find a value again.
+        let b = b64(bytes);
+        assert!(
+            !text.contains(&b[..16]),
+            "the log holds {what} in base64url"
+        );
+        assert!(
+            !lower.contains(&hex(bytes)[..24]),
+            "the log holds {what} in hex"
+        );
+    }
+    for shown in [
+        code.to_string(),
+        String::from_utf8(code.canonical().to_vec()).unwrap(),
+    ] {
+        assert!(
+            !text.to_uppercase().contains(&shown),
+            "the log holds the case code"
+        );
+    }
+}
