@@ -158,6 +158,21 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     settings
         .check()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    // At Rocket's `debug` level every crate's `log` lines are written, and the PostgreSQL
+    // driver's include each statement's parameters: vault records, case ids and files. The
+    // server writes no such value to any log (spec 16b), so it does not start that way.
+    if settings.store == config::StoreKind::Postgres
+        && figment
+            .extract::<rocket::Config>()
+            .is_ok_and(|c| c.log_level == rocket::config::LogLevel::Debug)
+    {
+        return Err(StartError(
+            "bad configuration: log_level = \"debug\" with store = \"postgres\" would write \
+             every database statement's parameters (vault records, case ids and files) to the \
+             log: use log_level = \"normal\" or lower"
+                .into(),
+        ));
+    }
     let json_limit = figment
         .extract::<rocket::Config>()
         .ok()
