@@ -108,13 +108,16 @@ fn seal_held(
     Ok([check.as_bytes(), &day.to_be_bytes()[..], &nonce, &sealed].concat())
 }
 
+/// A held file as fetched: its tag and its bytes.
+type Held = (Vec<u8>, Vec<u8>);
+
 /// The tag and the file of a held value; `None` when its day's key is gone (the purge
 /// destroyed it: the file had expired).
 fn open_held(
     store: &dyn Store,
     id: &[u8; CASE_ID_LEN],
     value: &[u8],
-) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError> {
+) -> Result<Option<Held>, StoreError> {
     let bad = || StoreError("a held case file is damaged".into());
     let (check, rest) = value.split_at_checked(32).ok_or_else(bad)?;
     let (day, rest) = rest.split_at_checked(4).ok_or_else(bad)?;
