@@ -932,6 +932,12 @@ impl Store for RedbStore {
             return Ok(None);
         }
         create_dirs(&dir).map_err(|e| StoreError(format!("creating {}: {e}", dir.display())))?;
+        // Only the server's user may list the keys, as only it may read them (0600).
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| StoreError(format!("securing {}: {e}", dir.display())))?;
+        }
         let mut key = zeroize::Zeroizing::new([0u8; 32]);
         rand_core::Rng::fill_bytes(&mut rand_core::UnwrapErr(rand::rngs::SysRng), key.as_mut());
         match common::files::write_new(&path, key.as_ref(), 0o600) {
