@@ -1013,9 +1013,13 @@ impl Store for RedbStore {
                     freed += if keep { 0 } else { v.len() as u64 };
                     keep
                 })?;
-                let mut meta = w.open_table(META)?;
-                let total = meta.get("case_bytes")?.map(|v| v.value()).unwrap_or(0);
-                meta.insert("case_bytes", total.saturating_sub(freed))?;
+                // Written only when something left, so that a purge with nothing to do
+                // writes no page.
+                if freed > 0 {
+                    let mut meta = w.open_table(META)?;
+                    let total = meta.get("case_bytes")?.map(|v| v.value()).unwrap_or(0);
+                    meta.insert("case_bytes", total.saturating_sub(freed))?;
+                }
             }
             w.commit()?;
             purged.case_keys = self.destroy_case_keys(case_keys_before(now))?;
