@@ -116,29 +116,42 @@ pub mod http {
         pub truncated: bool,
     }
 
-    /// `POST /v1/cases` body: a case file (spec section 16) to hold for a tracer.
+    /// `POST /v1/cases` body: a case file (spec section 16) to hold for a tracer, under the
+    /// id of the code the phone shows, with the tag that binds it to that code (section 16.1).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct PostCase {
         /// The sealed case file, base64url.
         pub case: String,
+        /// The code's id (16 bytes), base64url: what the tracer fetches the file with.
+        pub id: String,
+        /// The file's tag under the code's key (32 bytes), base64url.
+        pub tag: String,
     }
 
     /// `POST /v1/cases` answer (201).
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct CaseHeld {
-        /// The code that fetches the file once: 12 characters of the base32 alphabet in three
-        /// groups of four, such as `ABCD-EFGH-JKLM`.
-        pub code: String,
         /// When the server deletes the file if nobody fetched it, Unix seconds.
         pub expires_at: u64,
     }
 
-    /// `GET /v1/cases/{code}` answer.
+    /// `POST /v1/cases/fetch` body: the id of the file to fetch (spec section 16.1), in the
+    /// body rather than the path, so that no request log or proxy keeps it.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct FetchCase {
+        /// The code's id (16 bytes), base64url.
+        pub id: String,
+    }
+
+    /// `POST /v1/cases/fetch` answer.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
     pub struct CaseFile {
         /// The sealed case file, base64url.
         pub case: String,
+        /// The tag the phone posted with it, base64url: the tracer checks it with the code.
+        pub tag: String,
     }
 
     /// `POST /v1/push/subscriptions` body: the browser's `PushSubscription` as its `toJSON()`

@@ -63,6 +63,13 @@ pub struct Settings {
     /// counted at its endpoint's limit; past it such a post is answered `503 server_busy` at
     /// once, so that many slow large posts cannot take the server's memory.
     pub large_bodies_mib: u32,
+    /// Most bytes of case files one client address may have held at once (each counted until
+    /// it expires, a day after it was posted, fetched or not); past it `POST /v1/cases`
+    /// answers `429 case_address_full`. At least one longest case file.
+    pub case_bytes_per_address: u64,
+    /// Most bytes of case files held in all; past it `POST /v1/cases` answers
+    /// `507 case_storage_full`. At least `case_bytes_per_address`.
+    pub case_bytes_total: u64,
     /// Most bundles in one sync page.
     pub max_page: usize,
     /// Most bytes of bundles in one sync page (at least one bundle is always sent).
@@ -127,6 +134,8 @@ impl Default for Settings {
             queries_per_minute: 60,
             publish_per_minute: 120,
             large_bodies_mib: 64,
+            case_bytes_per_address: 4 << 20,
+            case_bytes_total: 1 << 30,
             max_page: 100,
             max_page_bytes: 8 << 20,
             max_query_records: 100_000,
@@ -447,6 +456,15 @@ impl Settings {
             ));
         }
         self.check_push()?;
+        let longest = protocol::case::MAX_CASE_LEN as u64 + crate::api::HELD_OVERHEAD;
+        if self.case_bytes_per_address < longest
+            || self.case_bytes_total < self.case_bytes_per_address
+        {
+            return Err(format!(
+                "case_bytes_per_address = {} must be at least {longest} (one longest case file                  as held), and case_bytes_total = {} at least case_bytes_per_address",
+                self.case_bytes_per_address, self.case_bytes_total
+            ));
+        }
         let p = &self.app_path;
         let segments_ok = p.len() > 1
             && p.starts_with('/')

@@ -193,6 +193,21 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
     settings
         .check()
         .map_err(|e| StartError(format!("bad configuration: {e}")))?;
+    // At Rocket's `debug` level every crate's `log` lines are written, and the PostgreSQL
+    // driver's include each statement's parameters: vault records, case ids and files. The
+    // server writes no such value to any log (spec 16b), so it does not start that way.
+    if settings.store == config::StoreKind::Postgres
+        && figment
+            .extract::<rocket::Config>()
+            .is_ok_and(|c| c.log_level == rocket::config::LogLevel::Debug)
+    {
+        return Err(StartError(
+            "bad configuration: log_level = \"debug\" with store = \"postgres\" would write \
+             every database statement's parameters (vault records, case ids and files) to the \
+             log: use log_level = \"normal\" or lower"
+                .into(),
+        ));
+    }
     let json_limit = figment
         .extract::<rocket::Config>()
         .ok()
@@ -249,6 +264,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
         large_bodies: Arc::new(tokio::sync::Semaphore::new(
             settings.large_bodies_mib as usize * 1024,
         )),
+        case_holds: api::CaseHolds::default(),
     };
     if let Some(dir) = &settings.batch_dir {
         std::fs::create_dir_all(batches::batches_path(dir)).map_err(|e| {
@@ -324,7 +340,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::post_revocations,
                 api::get_revocations,
                 api::post_case,
-                api::get_case,
+                api::fetch_case,
                 api::get_push_key,
                 api::post_push_subscription,
                 api::delete_push_subscription,

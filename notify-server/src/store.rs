@@ -100,6 +100,33 @@ pub struct Purged {
     pub nonces: u64,
     /// Case files removed unfetched at their expiry.
     pub cases: u64,
+    /// Case keys destroyed: the keys of days whose held case files have all expired.
+    pub case_keys: u64,
+}
+
+/// What became of a case file posted for holding ([`Store::put_case`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CasePut {
+    /// Held until `expires_at`. `fresh` is false when the same file (the same tag) was held
+    /// under the id already: a re-send, whose hold is renewed.
+    Held {
+        /// When the file is deleted unfetched, Unix seconds.
+        expires_at: u64,
+        /// Whether the file was not held before.
+        fresh: bool,
+    },
+    /// The id holds another file: nothing stored.
+    Taken,
+    /// Holding it would take the bytes of every held case file past the total allowed:
+    /// nothing stored.
+    Full,
+}
+
+/// The days whose case keys the purge at `now` destroys: every day before yesterday. A case
+/// file is encrypted under the key of the UTC day it was posted on and held at most a day
+/// ([`crate::api::CASE_HOLD_SECS`]), so none sealed under such a key is still held.
+pub fn case_keys_before(now: u64) -> u64 {
+    (now / 86_400).saturating_sub(1)
 }
 
 /// How much is stored.
@@ -169,14 +196,29 @@ pub trait Store: PushStore + Send + Sync + 'static {
     fn counts(&self) -> Result<Counts, StoreError>;
     /// Makes every write that returned before this call durable.
     fn flush(&self) -> Result<(), StoreError>;
-    /// Holds a case file under `code` until `expires_at` (durable at the next `flush`), and
-    /// returns when the file held under `code` expires: `expires_at`, or, when the same file
-    /// is held there already (posted again), the later of its expiry and `expires_at`. `None`,
-    /// storing nothing, when `code` holds another file.
-    fn put_case(&self, code: &str, expires_at: u64, file: &[u8])
-    -> Result<Option<u64>, StoreError>;
-    /// Removes and returns the case file under `code`, unless it expired before `now`.
-    fn take_case(&self, code: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Holds `value` (a check of 32 bytes that names the file and its tag, then both encrypted
+    /// under a case key) under `id` until `expires_at` (durable at the next `flush`). When `id`
+    /// holds a value with the same check already (the same file and tag posted again), the new
+    /// value replaces it and the hold runs to the later of the two expiries; another check is
+    /// [`CasePut::Taken`]. A
+    /// new file that would take the bytes held past `max_total` is [`CasePut::Full`].
+    fn put_case(
+        &self,
+        id: &str,
+        expires_at: u64,
+        value: &[u8],
+        max_total: u64,
+    ) -> Result<CasePut, StoreError>;
+    /// Removes and returns the value under `id`, unless it expired before `now`.
+    fn take_case(&self, id: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The key that case files posted on UTC `day` are encrypted under, made (random, durable
+    /// before this returns) when `create` and there is none. `None` once the purge destroyed
+    /// it ([`case_keys_before`]), or when there never was one.
+    fn case_key(
+        &self,
+        day: u64,
+        create: bool,
+    ) -> Result<Option<zeroize::Zeroizing<[u8; 32]>>, StoreError>;
     /// Checks the store's consistency (for `notify-server --check`; stop the server first).
     fn check_integrity(&self) -> Result<Integrity, StoreError>;
     /// Whether other server instances write to this store too: then what an instance holds in
@@ -203,10 +245,17 @@ const BUNDLE_HOURS: TableDefinition<(u64, u64), ()> = TableDefinition::new("bund
 const VAULT: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("vault");
 /// Query nonces → when they may be forgotten.
 const NONCES: TableDefinition<[u8; 16], u64> = TableDefinition::new("nonces");
-/// Case files held for a tracer: code → expiry (8 bytes, big-endian) ‖ file.
+/// Case files held for a tracer: id (base64url) → expiry (8 bytes, big-endian) ‖ check ‖ the
+/// tag and file encrypted under the day's case key (see `api::cases`). The case keys live outside
+/// this file ([`RedbStore::case_key_dir`]), so that destroying one reaches every copy of the
+/// files it encrypted that redb's freed pages keep.
 const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+/// The layout of [`CASES`] this version writes (`case_layout` in [`META`]): 2, encrypted. A
+/// store with another holds plaintext files under the old codes, which are dropped at open.
+const CASE_LAYOUT: u64 = 2;
 /// The newest revocation list, under the key `list`.
 const REVOCATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("revocations");
+/// `case_bytes` (the bytes of [`CASES`]' values), `case_layout` ([`CASE_LAYOUT`]),
 /// `last_seq` (highest bundle sequence number ever given) and `vault_layout` (3: the vault
 /// key layout above; a store with 2 has `tag ‖ day ‖ random[12]` keys, one without it the old
 /// `tag ‖ received_at ‖ counter` keys, and either is converted when opened).
@@ -442,6 +491,55 @@ impl RedbStore {
         })
     }
 
+    /// Where the case keys live: a directory beside the store file (`store.case-keys`), one
+    /// file of 32 bytes per UTC day (`DAY.key`, mode 0600).
+    pub fn case_key_dir(&self) -> std::path::PathBuf {
+        self.path.with_extension("case-keys")
+    }
+
+    /// Destroys the case keys of days before `before`: each file is overwritten with zeros
+    /// and synced before it is removed, so that the blocks it held no longer hold the key
+    /// (on a file system that rewrites in place; a copy-on-write file system, an SSD's
+    /// remapping or a backup may keep the old blocks, as spec section 16b says).
+    fn destroy_case_keys(&self, before: u64) -> Result<u64, StoreError> {
+        let dir = self.case_key_dir();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(StoreError(format!("reading {}: {e}", dir.display()))),
+        };
+        let io = |path: &Path, e: std::io::Error| {
+            StoreError(format!("destroying case key {}: {e}", path.display()))
+        };
+        let mut destroyed = 0;
+        for entry in entries {
+            let path = entry.map_err(|e| io(&dir, e))?.path();
+            let day = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".key"))
+                .and_then(|d| d.parse::<u64>().ok());
+            if day.is_none_or(|d| d >= before) {
+                continue;
+            }
+            {
+                use std::io::Write as _;
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .map_err(|e| io(&path, e))?;
+                f.write_all(&[0u8; 32]).map_err(|e| io(&path, e))?;
+                f.sync_all().map_err(|e| io(&path, e))?;
+            }
+            std::fs::remove_file(&path).map_err(|e| io(&path, e))?;
+            destroyed += 1;
+        }
+        if destroyed > 0 {
+            sync_dir(&dir).map_err(|e| io(&dir, e))?;
+        }
+        Ok(destroyed)
+    }
+
     /// The highest sequence number readers may see.
     fn durable_seq(&self) -> u64 {
         self.durable_seq.load(Ordering::SeqCst)
@@ -484,6 +582,11 @@ impl RedbStore {
                 convert_vault_keys(&mut w.open_table(VAULT)?, layout)?;
                 meta.insert("vault_layout", VAULT_LAYOUT)?;
                 meta.remove("vault_unique")?;
+            }
+            if meta.get("case_layout")?.map(|v| v.value()) != Some(CASE_LAYOUT) {
+                w.open_table(CASES)?.retain(|_, _| false)?;
+                meta.insert("case_bytes", 0)?;
+                meta.insert("case_layout", CASE_LAYOUT)?;
             }
         }
         w.commit()?;
@@ -739,45 +842,110 @@ impl Store for RedbStore {
 
     fn put_case(
         &self,
-        code: &str,
+        id: &str,
         expires_at: u64,
-        file: &[u8],
-    ) -> Result<Option<u64>, StoreError> {
+        value: &[u8],
+        max_total: u64,
+    ) -> Result<CasePut, StoreError> {
         self.with_db(true, |db| {
             let w = write(db)?;
-            let held = {
+            let put = {
                 let mut cases = w.open_table(CASES)?;
-                let existing = cases.get(code)?.map(|v| v.value().to_vec());
-                let held = match existing {
-                    None => Some(expires_at),
-                    Some(v) if v.get(8..) == Some(file) => Some(read_u64(&v).max(expires_at)),
+                let mut meta = w.open_table(META)?;
+                let total = meta.get("case_bytes")?.map(|v| v.value()).unwrap_or(0);
+                let existing = cases.get(id)?.map(|v| v.value().to_vec());
+                let new_len = 8 + value.len() as u64;
+                // (bytes it replaces, hold, whether new); `None` when the id holds another file.
+                let held = match &existing {
+                    None => Some((0, expires_at, true)),
+                    Some(v) if v.len() >= 40 && v.get(8..40) == value.get(..32) => {
+                        Some((v.len() as u64, read_u64(v).max(expires_at), false))
+                    }
                     Some(_) => None,
                 };
-                if let Some(until) = held {
-                    let mut value = Vec::with_capacity(8 + file.len());
-                    value.extend_from_slice(&be(until));
-                    value.extend_from_slice(file);
-                    cases.insert(code, value.as_slice())?;
+                let new_total = |old_len: u64| total.saturating_sub(old_len) + new_len;
+                if held.is_none() {
+                    CasePut::Taken
+                } else if let Some((_, _, true)) = held
+                    && new_total(0) > max_total
+                {
+                    CasePut::Full
+                } else if let Some((old_len, until, fresh)) = held {
+                    let mut stored = Vec::with_capacity(8 + value.len());
+                    stored.extend_from_slice(&be(until));
+                    stored.extend_from_slice(value);
+                    cases.insert(id, stored.as_slice())?;
+                    meta.insert("case_bytes", new_total(old_len))?;
+                    CasePut::Held {
+                        expires_at: until,
+                        fresh,
+                    }
+                } else {
+                    CasePut::Taken
                 }
-                held
             };
             w.commit()?;
-            Ok(held)
+            Ok(put)
         })
     }
 
-    fn take_case(&self, code: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    fn take_case(&self, id: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError> {
         self.with_db(true, |db| {
             let w = write(db)?;
-            let taken = w
-                .open_table(CASES)?
-                .remove(code)?
-                .map(|v| v.value().to_vec());
+            let taken = w.open_table(CASES)?.remove(id)?.map(|v| v.value().to_vec());
+            if let Some(v) = &taken {
+                let mut meta = w.open_table(META)?;
+                let total = meta.get("case_bytes")?.map(|v| v.value()).unwrap_or(0);
+                meta.insert("case_bytes", total.saturating_sub(v.len() as u64))?;
+            }
             w.commit()?;
             Ok(taken
                 .filter(|v| read_u64(v) > now)
                 .map(|v| v.get(8..).unwrap_or_default().to_vec()))
         })
+    }
+
+    fn case_key(
+        &self,
+        day: u64,
+        create: bool,
+    ) -> Result<Option<zeroize::Zeroizing<[u8; 32]>>, StoreError> {
+        let dir = self.case_key_dir();
+        let path = dir.join(format!("{day}.key"));
+        let read = |path: &Path| -> Result<Option<zeroize::Zeroizing<[u8; 32]>>, StoreError> {
+            match std::fs::read(path) {
+                Ok(b) => {
+                    let b = zeroize::Zeroizing::new(b);
+                    let key: [u8; 32] = b.as_slice().try_into().map_err(|_| {
+                        StoreError(format!("case key {} is not 32 bytes", path.display()))
+                    })?;
+                    Ok(Some(zeroize::Zeroizing::new(key)))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(StoreError(format!("reading {}: {e}", path.display()))),
+            }
+        };
+        if let Some(key) = read(&path)? {
+            return Ok(Some(key));
+        }
+        if !create {
+            return Ok(None);
+        }
+        create_dirs(&dir).map_err(|e| StoreError(format!("creating {}: {e}", dir.display())))?;
+        // Only the server's user may list the keys, as only it may read them (0600).
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| StoreError(format!("securing {}: {e}", dir.display())))?;
+        }
+        let mut key = zeroize::Zeroizing::new([0u8; 32]);
+        rand_core::Rng::fill_bytes(&mut rand_core::UnwrapErr(rand::rngs::SysRng), key.as_mut());
+        match common::files::write_new(&path, key.as_ref(), 0o600) {
+            Ok(()) => Ok(Some(key)),
+            // Another request made the day's key first: use that one.
+            Err(common::Error::Exists(_)) => read(&path),
+            Err(e) => Err(StoreError(e.to_string())),
+        }
     }
 
     fn revocations(&self) -> Result<Option<Vec<u8>>, StoreError> {
@@ -838,13 +1006,23 @@ impl Store for RedbStore {
                     purged.nonces += u64::from(!keep);
                     keep
                 })?;
+                let mut freed = 0u64;
                 w.open_table(CASES)?.retain(|_, v| {
                     let keep = read_u64(v) > now;
                     purged.cases += u64::from(!keep);
+                    freed += if keep { 0 } else { v.len() as u64 };
                     keep
                 })?;
+                // Written only when something left, so that a purge with nothing to do
+                // writes no page.
+                if freed > 0 {
+                    let mut meta = w.open_table(META)?;
+                    let total = meta.get("case_bytes")?.map(|v| v.value()).unwrap_or(0);
+                    meta.insert("case_bytes", total.saturating_sub(freed))?;
+                }
             }
             w.commit()?;
+            purged.case_keys = self.destroy_case_keys(case_keys_before(now))?;
             Ok(purged)
         })
     }

@@ -885,3 +885,100 @@ fn only_a_trusted_proxy_may_name_the_client_address() {
         "clients behind one proxy do not share a bucket"
     );
 }
+
+/// Posts `body` to `path` from the loopback address `from`; the status and the JSON answer.
+fn post_from(server: &Server, from: [u8; 4], path: &str, body: &Value) -> (u16, Value) {
+    let mut s = connect_from(server, from).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(&json_req(path, &body.to_string())).unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|t| t.get(..3))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let json = text
+        .split_once("\r\n\r\n")
+        .and_then(|(_, b)| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
+    (status, json)
+}
+
+/// Case files cannot fill the server's disk: the bytes held per address and in all are
+/// bounded (spec sections 16b and 17). Past the address's bound a post is `429
+/// case_address_full` with `Retry-After`, past the total `507 case_storage_full`, each in
+/// words, nothing stored; a fetched file frees room in the total, and other addresses keep
+/// posting while one is at its bound.
+#[test]
+fn case_files_held_are_bounded_per_address_and_in_all() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 29);
+    // One longest case file as held per address (the least the server accepts): 48 of the
+    // smallest files; and 60 of them in all.
+    let held = (protocol::case::MIN_CASE_LEN + 104) as u64;
+    let per_address = (protocol::case::MAX_CASE_LEN + 104) as u64;
+    let total = 60 * held + held / 2;
+    let server = start_with(
+        &dir.path().join("data"),
+        &f.trust_file,
+        &[
+            ("ROCKET_QUERIES_PER_MINUTE", "1000000"),
+            ("ROCKET_CASE_BYTES_PER_ADDRESS", &per_address.to_string()),
+            ("ROCKET_CASE_BYTES_TOTAL", &total.to_string()),
+        ],
+    );
+    let case_key = protocol::SealingSecretKey::from_bytes([0xca; 32]);
+    let mut hand_over = |from: [u8; 4]| {
+        let file = protocol::CaseDiary {
+            created_at: now(),
+            visits: vec![],
+        }
+        .seal(&mut f.rng, &case_key.public_key())
+        .unwrap();
+        let code = protocol::CaseCode::generate(&mut f.rng);
+        let body = json!({"case": b64(&file), "id": b64(&code.id()), "tag": b64(&code.tag(&file))});
+        (post_from(&server, from, "/v1/cases", &body), code)
+    };
+    let fits = usize::try_from(per_address / held).unwrap();
+    assert_eq!(fits, 48);
+    let mut codes = Vec::new();
+    for i in 0..fits {
+        let ((s, v), code) = hand_over([127, 0, 0, 2]);
+        assert_eq!(s, 201, "file {i}: {v}");
+        codes.push(code);
+    }
+    let ((s, v), _) = hand_over([127, 0, 0, 2]);
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (429, Some("case_address_full")),
+        "{v}"
+    );
+    assert!(v["detail"].as_str().unwrap().contains("as a file instead"));
+    // Another address still posts, until the total is reached.
+    for i in fits..60 {
+        let ((s, v), code) = hand_over([127, 0, 0, 3]);
+        assert_eq!(s, 201, "file {i}: {v}");
+        codes.push(code);
+    }
+    let ((s, v), _) = hand_over([127, 0, 0, 4]);
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (507, Some("case_storage_full")),
+        "{v}"
+    );
+    assert!(v["detail"].as_str().unwrap().contains("try again later"));
+    // A fetch frees room in the total, not in the address's bound (it counts until expiry,
+    // and the server keeps no address with a file).
+    let (s, _) = post_from(
+        &server,
+        [127, 0, 0, 5],
+        "/v1/cases/fetch",
+        &json!({"id": b64(&codes[0].id())}),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(hand_over([127, 0, 0, 4]).0.0, 201);
+    assert_eq!(hand_over([127, 0, 0, 2]).0.0, 429);
+    healthy(&server);
+}

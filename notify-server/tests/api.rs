@@ -213,10 +213,16 @@ fn closed_hours_are_written_once_as_files_for_a_static_host() {
     assert!(err.contains("cannot create batch_dir"), "{err}");
 }
 
-/// A case file handed over by code: held durably, answered once to whoever has the code,
-/// checked for its shape, and refused with the spec's names when malformed.
+/// The body a phone posts to hand `file` over under `code` (spec section 16.1).
+fn case_body(code: &protocol::CaseCode, file: &[u8]) -> Value {
+    json!({"case": b64(file), "id": b64(&code.id()), "tag": b64(&code.tag(file))})
+}
+
+/// A case file handed over by code: held durably under the code's id, answered once with its
+/// tag to whoever has the id, checked for its shape, and refused with the spec's names when
+/// malformed.
 #[test]
-fn case_files_are_held_for_a_tracer_and_fetched_once_by_code() {
+fn case_files_are_held_for_a_tracer_and_fetched_once_by_the_codes_id() {
     let dir = TempDir::new().unwrap();
     let mut f = Fixture::new(dir.path(), 6);
     let c = client(&dir, &f, &[]);
@@ -231,42 +237,53 @@ fn case_files_are_held_for_a_tracer_and_fetched_once_by_code() {
         }],
     };
     let file = diary.seal(&mut f.rng, &case_key.public_key()).unwrap();
-    // No cache may keep the code or the file (spec 16b).
+    let code = protocol::CaseCode::generate(&mut f.rng);
+    // No cache may keep the id or the file (spec 16b).
     let r = c
         .post("/v1/cases")
         .header(ContentType::JSON)
         .remote("192.0.2.7:40000".parse().unwrap())
-        .body(json!({"case": b64(&file)}).to_string())
+        .body(case_body(&code, &file).to_string())
         .dispatch();
     assert_eq!(r.status(), Status::Created);
     assert_eq!(r.headers().get_one("Cache-Control"), Some("no-store"));
     let v = r.into_json::<Value>().unwrap();
-    let code = v["code"].as_str().unwrap().to_owned();
-    assert_eq!(code.len(), 14, "{code}");
+    assert!(
+        v.get("code").is_none(),
+        "the server has no code to give: {v}"
+    );
     let expires = v["expires_at"].as_u64().unwrap();
     assert!(expires >= t + 86_400 && expires <= now() + 86_400);
-    // Typed loosely: lower case, spaces for hyphens.
-    let typed = code.to_lowercase().replace('-', " ");
+    let fetch = json!({"id": b64(&code.id())});
     let r = c
-        .get(format!("/v1/cases/{}", typed.replace(' ', "%20")))
+        .post("/v1/cases/fetch")
+        .header(ContentType::JSON)
+        .body(fetch.to_string())
         .dispatch();
     assert_eq!(r.status(), Status::Ok);
     assert_eq!(r.headers().get_one("Cache-Control"), Some("no-store"));
     let v = r.into_json::<Value>().unwrap();
     let got = unb64(v["case"].as_str().unwrap());
     assert_eq!(got, file);
+    code.verify(&got, &unb64(v["tag"].as_str().unwrap()))
+        .unwrap();
     assert_eq!(protocol::CaseDiary::open(&case_key, &got).unwrap(), diary);
     // Once only.
-    let (s, v) = get(&c, &format!("/v1/cases/{code}"));
+    let (s, v) = post(&c, "/v1/cases/fetch", &fetch);
     assert_eq!(
         (s, v["error"].as_str()),
         (Status::NotFound, Some("case_not_found"))
     );
-    let (s, v) = get(&c, "/v1/cases/not-a-code");
-    assert_eq!(
-        (s, v["error"].as_str()),
-        (Status::BadRequest, Some("bad_parameter"))
-    );
+    for (body, name) in [
+        (json!({"id": "not base64!"}), "bad_base64"),
+        (json!({"id": b64(&[0u8; 15])}), "bad_parameter"),
+    ] {
+        let (s, v) = post(&c, "/v1/cases/fetch", &body);
+        assert_eq!((s, v["error"].as_str()), (Status::BadRequest, Some(name)));
+    }
+    // The id never travels in a path.
+    let id = b64(&code.id());
+    assert_eq!(get(&c, &format!("/v1/cases/{id}")).0, Status::NotFound);
     // What the server can check without the key, each with its name.
     let mut other_version = file.clone();
     other_version[0] = 3;
@@ -281,27 +298,46 @@ fn case_files_are_held_for_a_tracer_and_fetched_once_by_code() {
             "case_too_many_visits",
         ),
     ] {
-        let (s, v) = post(&c, "/v1/cases", &json!({"case": b64(&bytes)}));
+        let (s, v) = post(&c, "/v1/cases", &case_body(&code, &bytes));
         assert_eq!(
             (s, v["error"].as_str()),
             (Status::BadRequest, Some(name)),
             "{v}"
         );
     }
-    let (s, v) = post(&c, "/v1/cases", &json!({"case": "***"}));
+    let (s, v) = post(
+        &c,
+        "/v1/cases",
+        &json!({"case": "***", "id": "", "tag": ""}),
+    );
     assert_eq!(
         (s, v["error"].as_str()),
         (Status::BadRequest, Some("bad_base64"))
     );
-    // Unfetched files leave at their expiry.
-    let (_, v) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
-    let held = v["code"].as_str().unwrap().to_owned();
+    let (s, v) = post(
+        &c,
+        "/v1/cases",
+        &json!({"case": b64(&file), "id": b64(&code.id()[..8]), "tag": b64(&code.tag(&file))}),
+    );
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (Status::BadRequest, Some("bad_parameter"))
+    );
+    // Unfetched files leave at their expiry, and the day keys they were encrypted under with
+    // them.
+    let (s, _) = post(&c, "/v1/cases", &case_body(&code, &file));
+    assert_eq!(s, Status::Created);
     let app = c.rocket().state::<notify_server::api::App>().unwrap();
     let metrics = notify_server::metrics::Metrics::default();
-    let p = notify_server::purge_once(app.store.as_ref(), &app.settings, &metrics, now() + 86_401)
-        .unwrap();
-    assert_eq!(p.cases, 1);
-    let (s, _) = get(&c, &format!("/v1/cases/{held}"));
+    let p = notify_server::purge_once(
+        app.store.as_ref(),
+        &app.settings,
+        &metrics,
+        now() + 2 * 86_400 + 1,
+    )
+    .unwrap();
+    assert_eq!((p.cases, p.case_keys), (1, 1));
+    let (s, _) = post(&c, "/v1/cases/fetch", &fetch);
     assert_eq!(s, Status::NotFound);
 }
 
@@ -987,23 +1023,26 @@ fn a_vault_record_or_case_file_sent_again_is_stored_once() {
     }
     .seal(&mut f.rng, &case_key.public_key())
     .unwrap();
-    let (s, first) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
+    let code = protocol::CaseCode::generate(&mut f.rng);
+    let (s, first) = post(&c, "/v1/cases", &case_body(&code, &file));
     assert_eq!(s, Status::Created, "{first}");
-    let (s, again) = post(&c, "/v1/cases", &json!({"case": b64(&file)}));
+    let (s, again) = post(&c, "/v1/cases", &case_body(&code, &file));
     assert_eq!(s, Status::Created, "{again}");
-    assert_eq!(again["code"], first["code"], "the same file keeps its code");
     assert!(again["expires_at"].as_u64() >= first["expires_at"].as_u64());
-    // Another file, another code.
+    // Another file under the same id is refused, and the first stays.
     let mut other_file = file.clone();
     other_file[40] ^= 1;
-    let (_, another) = post(&c, "/v1/cases", &json!({"case": b64(&other_file)}));
-    assert_ne!(another["code"], first["code"]);
+    let (s, v) = post(&c, "/v1/cases", &case_body(&code, &other_file));
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (Status::Conflict, Some("case_id_taken"))
+    );
     // Held once: fetched once.
-    let code = first["code"].as_str().unwrap();
-    let (s, v) = get(&c, &format!("/v1/cases/{code}"));
+    let fetch = json!({"id": b64(&code.id())});
+    let (s, v) = post(&c, "/v1/cases/fetch", &fetch);
     assert_eq!(s, Status::Ok);
     assert_eq!(unb64(v["case"].as_str().unwrap()), file);
-    assert_eq!(get(&c, &format!("/v1/cases/{code}")).0, Status::NotFound);
+    assert_eq!(post(&c, "/v1/cases/fetch", &fetch).0, Status::NotFound);
 }
 
 /// The store itself keeps one copy of a record however it is sent again: in the same group

@@ -1,8 +1,13 @@
-//! Spec section 2, "what each party learns", the notify server's row for contact records:
-//! an operator who holds every poster and reads the store's file learns a record's bucket of
-//! venues and its day, and no more: not the venue of the bucket, not the hour, and not which
-//! records belong to one visit. And spec section 14.5: cover records look like real ones to
-//! that operator, whose best classifier of a store holding both does no better than chance.
+//! Spec section 2, "what each party learns", the notify server's row, played by an operator
+//! who holds every poster and reads the store and the logs. For contact records: it learns a
+//! record's bucket of venues and its day, and no more: not the venue of the bucket, not the
+//! hour, and not which records belong to one visit; and (section 14.5) cover records look like
+//! real ones to it, its best classifier of a store holding both doing no better than chance.
+//! For a case file handed over by code (section 16.1): it cannot swap the file without the
+//! tracer refusing it, cannot tell the number of visits from the size, and finds neither the
+//! file nor the code in its store once the file is fetched and the purge has run. Its logs, at
+//! their most verbose, hold no tag, record, case id, case tag or code. On redb, and on
+//! PostgreSQL when `NOTIFY_TEST_POSTGRES` names a server.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod common;
@@ -464,4 +469,404 @@ fn the_server_counts_venues_per_bucket_from_its_posters_and_refuses_a_line_that_
         err.contains("venue_posters") && err.contains("line 2"),
         "{err}"
     );
+}
+
+/// A case file of `n` visits to `poster`, sealed to the trust file's case key.
+fn case_file(rng: &mut ChaCha20Rng, trust: &TrustAnchor, poster: &Poster, n: u64) -> Vec<u8> {
+    let t = common::now();
+    CaseDiary {
+        created_at: t,
+        visits: (0..n)
+            .map(|i| CaseVisit {
+                poster: poster.clone(),
+                arrival: t - 86_400 + i * 600,
+                departure: t - 86_400 + i * 600 + 300,
+            })
+            .collect(),
+    }
+    .seal(rng, &trust.case)
+    .unwrap()
+}
+
+fn hand_over_body(code: &CaseCode, file: &[u8]) -> serde_json::Value {
+    serde_json::json!({"case": b64(file), "id": b64(&code.id()), "tag": b64(&code.tag(file))})
+}
+
+/// Whether `haystack` holds any 32-byte piece of `needle` (taken every 997 bytes), so that a
+/// file split across pages is still found.
+fn holds_a_piece_of(haystack: &[u8], needle: &[u8]) -> bool {
+    (0..needle.len().saturating_sub(32))
+        .step_by(997)
+        .any(|i| haystack.windows(32).any(|w| w == &needle[i..i + 32]))
+}
+
+#[test]
+fn an_operator_cannot_swap_a_handed_over_case_file_read_its_visit_count_or_find_it_after_the_purge()
+{
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 13);
+    let mut rng = ChaCha20Rng::seed_from_u64(14);
+    let trust = TrustAnchor::parse(&std::fs::read_to_string(&f.trust_file).unwrap()).unwrap();
+    let data = dir.path().join("data");
+    let mut fig = notify_server::figment()
+        .merge(("data_dir", &data))
+        .merge(("trust_file", &f.trust_file))
+        .merge(("log_level", "off"));
+    let store = common::store_settings();
+    let redb = store.is_empty();
+    for (k, v) in &store {
+        fig = fig.merge((*k, v));
+    }
+    let c = Client::tracked(notify_server::build(fig).unwrap()).unwrap();
+    let post = |path: &str, body: &serde_json::Value| {
+        let r = c
+            .post(path)
+            .header(ContentType::JSON)
+            .body(body.to_string())
+            .dispatch();
+        let status = r.status();
+        (
+            status,
+            r.into_json::<serde_json::Value>().unwrap_or_default(),
+        )
+    };
+
+    // The size: a diary of 1 visit and one of 40 are files of one size, held at one size.
+    let one = case_file(&mut rng, &trust, &f.poster, 1);
+    let forty = case_file(&mut rng, &trust, &f.poster, 40);
+    assert_eq!(
+        one.len(),
+        forty.len(),
+        "the size shows the number of visits"
+    );
+    assert_eq!(one.len(), protocol::case::MIN_CASE_LEN);
+
+    // The phone hands the one-visit file over; the operator swaps it for a file it made
+    // itself (sealed to the public case key, with a visit of its choosing), keeping the
+    // phone's tag or making one under a code of its own. The tracer, told the phone's code,
+    // refuses each.
+    let code = CaseCode::generate(&mut rng);
+    assert_eq!(
+        post("/v1/cases", &hand_over_body(&code, &one)).0,
+        Status::Created
+    );
+    let app = c.rocket().state::<notify_server::api::App>().unwrap();
+    let id = b64(&code.id());
+    // The operator learns the phone's tag (it holds the day's key until the purge).
+    assert!(app.store.take_case(&id, common::now()).unwrap().is_some());
+    let phone_tag = code.tag(&one).to_vec();
+    let fabricated = case_file(&mut rng, &trust, &f.poster, 3);
+    let own_code = CaseCode::generate(&mut rng);
+    for tag in [phone_tag.clone(), own_code.tag(&fabricated).to_vec()] {
+        let body = serde_json::json!({"case": b64(&fabricated), "id": &id, "tag": b64(&tag)});
+        assert_eq!(post("/v1/cases", &body).0, Status::Created);
+        let (s, v) = post("/v1/cases/fetch", &serde_json::json!({"id": &id}));
+        assert_eq!(s, Status::Ok);
+        let file = common::unb64(v["case"].as_str().unwrap());
+        let tag = common::unb64(v["tag"].as_str().unwrap());
+        assert_eq!(file, fabricated);
+        assert_eq!(
+            code.verify(&file, &tag).unwrap_err().code(),
+            "case_code_mismatch",
+            "a swapped file passed the tracer's check"
+        );
+    }
+    // An operator with the phone's file and tag but not the code cannot post another file
+    // under the phone's id while the phone's is held: the honest hand-over goes through.
+    assert_eq!(
+        post("/v1/cases", &hand_over_body(&code, &one)).0,
+        Status::Created
+    );
+    let (s, v) = post(
+        "/v1/cases",
+        &serde_json::json!({"case": b64(&fabricated), "id": &id, "tag": b64(&phone_tag)}),
+    );
+    assert_eq!(
+        (s, v["error"].as_str()),
+        (Status::Conflict, Some("case_id_taken"))
+    );
+    let (s, v) = post("/v1/cases/fetch", &serde_json::json!({"id": &id}));
+    assert_eq!(s, Status::Ok);
+    let (file, tag) = (
+        common::unb64(v["case"].as_str().unwrap()),
+        common::unb64(v["tag"].as_str().unwrap()),
+    );
+    code.verify(&file, &tag).unwrap();
+    assert_eq!(file, one);
+
+    // The forty-visit file is held, then left to expire; a third file is fetched. After the
+    // purge that follows their expiry, nothing the operator holds has the files or the code.
+    let code40 = CaseCode::generate(&mut rng);
+    assert_eq!(
+        post("/v1/cases", &hand_over_body(&code40, &forty)).0,
+        Status::Created
+    );
+    let third = case_file(&mut rng, &trust, &f.poster, 2);
+    let code3 = CaseCode::generate(&mut rng);
+    assert_eq!(
+        post("/v1/cases", &hand_over_body(&code3, &third)).0,
+        Status::Created
+    );
+    assert_eq!(
+        post(
+            "/v1/cases/fetch",
+            &serde_json::json!({"id": b64(&code3.id())})
+        )
+        .0,
+        Status::Ok
+    );
+    let metrics = notify_server::metrics::Metrics::default();
+    let purged = notify_server::purge_once(
+        app.store.as_ref(),
+        &app.settings,
+        &metrics,
+        common::now() + 2 * 86_400 + 1,
+    )
+    .unwrap();
+    assert_eq!(purged.cases, 1, "the forty-visit file expired unfetched");
+    assert!(purged.case_keys >= 1, "the day's case key is destroyed");
+    assert!(
+        app.store
+            .case_key(common::now() / 86_400, false)
+            .unwrap()
+            .is_none()
+    );
+    let secrets: Vec<Vec<u8>> = [&code, &code40, &code3]
+        .iter()
+        .flat_map(|c| {
+            [
+                c.canonical().to_vec(),
+                c.to_string().into_bytes(),
+                c.key().to_vec(),
+            ]
+        })
+        .collect();
+    if redb {
+        let keys = data.join("store.case-keys");
+        assert_eq!(
+            std::fs::read_dir(&keys).map_or(0, |d| d.count()),
+            0,
+            "a case key file is left in {}",
+            keys.display()
+        );
+        let bytes = std::fs::read(data.join("store.redb")).unwrap();
+        for (name, file) in [
+            ("one", &one),
+            ("forty", &forty),
+            ("third", &third),
+            ("fabricated", &fabricated),
+        ] {
+            assert!(
+                !holds_a_piece_of(&bytes, file),
+                "store.redb holds a piece of the {name} case file"
+            );
+        }
+        for s in &secrets {
+            assert!(
+                !bytes.windows(s.len()).any(|w| w == &s[..]),
+                "store.redb holds a code"
+            );
+        }
+    } else {
+        // PostgreSQL: what SQL shows. The deleted rows stay in the table's pages until VACUUM
+        // and in the write-ahead log until it is recycled (spec section 16b); their files are
+        // encrypted under keys that are gone.
+        let url = common::database_url(&store).unwrap();
+        let psql = |sql: &str| {
+            let out = std::process::Command::new("psql")
+                .args([url.as_str(), "-tAc", sql])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap().trim().to_owned()
+        };
+        assert_eq!(
+            psql("SELECT count(*) FROM case_keys"),
+            "0",
+            "a case key is left"
+        );
+        assert_eq!(psql("SELECT count(*) FROM cases"), "0");
+    }
+}
+
+/// Spec section 16b, "Logs": the real server at its most verbose (`log_level = debug`, or
+/// `normal` on PostgreSQL, which refuses `debug`; with `RUST_LOG=trace` besides), driven through uploads, a publication, a vault query, a case
+/// hand-over and a sync, writes none of the records, their tags, the query's tags, the case
+/// file, its id, its tag or its code to its output, in base64url or hex.
+#[test]
+fn the_servers_log_at_its_most_verbose_holds_no_tag_record_case_id_or_code() {
+    use std::io::Read as _;
+    use std::process::{Command, Stdio};
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 15);
+    let mut rng = ChaCha20Rng::seed_from_u64(16);
+    let trust = TrustAnchor::parse(&std::fs::read_to_string(&f.trust_file).unwrap()).unwrap();
+    let (port, admin) = (common::free_port(), common::free_port());
+    // Rocket's most verbose level; on PostgreSQL the server refuses `debug` (its driver
+    // would log statement parameters), so there its most verbose is `normal`.
+    let level = if common::store_settings_are_redb() {
+        "debug"
+    } else {
+        "normal"
+    };
+    let log = dir.path().join("server.log");
+    let out = std::fs::File::create(&log).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_ADMIN_PORT", admin.to_string())
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_DATA_DIR", dir.path().join("data"))
+        .env("ROCKET_TRUST_FILE", &f.trust_file)
+        .env("ROCKET_LOG_LEVEL", level)
+        .env("RUST_LOG", "trace")
+        .envs(common::store_env())
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let a = common::agent();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !a
+        .get(format!("{base}/healthz"))
+        .call()
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not come up"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut secrets: Vec<(String, Vec<u8>)> = Vec::new();
+    // Uploads.
+    let h = hour_of(common::now()) - 2;
+    for i in 0..5 {
+        let r = f.record(h, &format!("Visitor {i}"));
+        let (s, _) = common::post(
+            &a,
+            &format!("{base}/v1/vault"),
+            &serde_json::json!({"record": b64(&r)}),
+        );
+        assert_eq!(s, 201);
+        secrets.push((format!("record {i}"), r[16..48].to_vec()));
+        secrets.push((format!("record {i}'s tag"), r[..16].to_vec()));
+    }
+    // A publication and a vault query for the venue's file tags.
+    let bundle = f.bundle_at(common::now(), "logs");
+    let (s, _) = common::post(
+        &a,
+        &format!("{base}/v1/bundles"),
+        &serde_json::json!({"bundle": b64(&bundle)}),
+    );
+    assert_eq!(s, 201);
+    let query = f.query(&[h], common::now());
+    let (s, v) = common::post(
+        &a,
+        &format!("{base}/v1/vault/query"),
+        &serde_json::json!({"query": b64(&query)}),
+    );
+    assert_eq!(s, 200, "{v}");
+    secrets.push((
+        "the query's file tag".into(),
+        vault_file_tag(&f.poster.venue_id(), h).to_vec(),
+    ));
+    // A case hand-over.
+    let file = case_file(&mut rng, &trust, &f.poster, 2);
+    let code = CaseCode::generate(&mut rng);
+    let (s, _) = common::post(
+        &a,
+        &format!("{base}/v1/cases"),
+        &hand_over_body(&code, &file),
+    );
+    assert_eq!(s, 201);
+    let (s, _) = common::post(
+        &a,
+        &format!("{base}/v1/cases/fetch"),
+        &serde_json::json!({"id": b64(&code.id())}),
+    );
+    assert_eq!(s, 200);
+    secrets.push(("the case id".into(), code.id().to_vec()));
+    secrets.push(("the case tag".into(), code.tag(&file).to_vec()));
+    secrets.push(("the case file".into(), file[100..132].to_vec()));
+    // A sync: the hours' batches and the operators' page.
+    for hour in [hour_of(common::now()) - 1, hour_of(common::now())] {
+        let r = a.get(format!("{base}/v1/batches/{hour}")).call().unwrap();
+        assert!(r.status() == 200 || r.status() == 304);
+    }
+    assert_eq!(
+        a.get(format!("{base}/v1/bundles")).call().unwrap().status(),
+        200
+    );
+    // Let the log settle, stop the server, and read everything it wrote.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut text = String::new();
+    std::fs::File::open(&log)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(
+        text.contains("/v1/cases/fetch") && text.contains("/v1/vault"),
+        "the log names the requests (else this test proves nothing): {}",
+        &text[..text.len().min(2000)]
+    );
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let lower = text.to_lowercase();
+    for (what, bytes) in &secrets {
+        // Any 12 characters of either encoding would do to find a value again.
+        let b = b64(bytes);
+        // As a driver's `Debug` of bytes would print them: "[12, 34, ...".
+        let listed = format!("{:?}", &bytes[..8]);
+        assert!(
+            !text.contains(listed.trim_end_matches(']')),
+            "the log holds {what} as a list of numbers"
+        );
+        let line = text.lines().find(|l| l.contains(&b[..16]));
+        assert!(
+            line.is_none(),
+            "the log holds {what} in base64url: {line:?}"
+        );
+        assert!(
+            !lower.contains(&hex(bytes)[..24]),
+            "the log holds {what} in hex"
+        );
+    }
+    for shown in [
+        code.to_string(),
+        String::from_utf8(code.canonical().to_vec()).unwrap(),
+    ] {
+        assert!(
+            !text.to_uppercase().contains(&shown),
+            "the log holds the case code"
+        );
+    }
+}
+
+/// On PostgreSQL, `log_level = debug` would write the driver's statement parameters (vault
+/// records, case ids and files) to the log: the server refuses to start so, in words.
+#[test]
+fn a_postgresql_server_refuses_the_debug_log_level() {
+    let store = common::store_settings();
+    if store.is_empty() {
+        eprintln!("skipped: set NOTIFY_TEST_POSTGRES (such as host=/var/run/postgresql)");
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    let f = Fixture::new(dir.path(), 17);
+    let mut fig = notify_server::figment()
+        .merge(("data_dir", dir.path().join("data")))
+        .merge(("trust_file", &f.trust_file))
+        .merge(("log_level", "debug"));
+    for (k, v) in &store {
+        fig = fig.merge((*k, v));
+    }
+    let err = notify_server::build(fig).err().unwrap();
+    assert!(err.0.contains("statement's parameters"), "{}", err.0);
 }

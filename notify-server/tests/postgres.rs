@@ -349,7 +349,7 @@ fn unsafe_or_newer_databases_are_refused() {
         pool_size: 1,
     })
     .unwrap();
-    assert_eq!(store.migrations().unwrap(), vec![1, 2, 3, 4]);
+    assert_eq!(store.migrations().unwrap(), vec![1, 2, 3, 4, 5]);
     drop(store);
     let out = std::process::Command::new("psql")
         .arg(&url)

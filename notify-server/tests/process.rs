@@ -66,7 +66,15 @@ fn version_and_help() {
     assert!(help.contains("--version"), "{help}");
     // Every setting is listed with its environment variable.
     for key in notify_server::config::known_keys().iter().filter(|k| {
-        ["trust_file", "max_connections", "push_enabled", "store"].contains(&k.as_str())
+        [
+            "trust_file",
+            "max_connections",
+            "push_enabled",
+            "store",
+            "case_bytes_per_address",
+            "case_bytes_total",
+        ]
+        .contains(&k.as_str())
     }) {
         assert!(
             help.contains(&format!("ROCKET_{}", key.to_ascii_uppercase())),
@@ -881,4 +889,40 @@ fn a_taken_operators_port_stops_the_server() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// The bounds on held case files are checked at start (spec section 16b): one that cannot
+/// hold a single longest case file, or a total under the per-address bound, stops the server
+/// in words naming the setting and the least it may be.
+#[test]
+fn case_file_bounds_that_cannot_hold_one_file_are_refused_at_start() {
+    let dir = TempDir::new().unwrap();
+    for (key, value, says) in [
+        (
+            "ROCKET_CASE_BYTES_PER_ADDRESS",
+            "100000",
+            "case_bytes_per_address = 100000 must be at least 802969",
+        ),
+        (
+            "ROCKET_CASE_BYTES_TOTAL",
+            "1000000",
+            "case_bytes_total = 1000000 at least case_bytes_per_address",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_notify-server"))
+            .arg("--check")
+            .current_dir(dir.path())
+            .env("ROCKET_DATA_DIR", dir.path().join("data"))
+            .env_remove("ROCKET_CONFIG")
+            .env(key, value)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("bad configuration") && err.contains(says),
+            "{err}"
+        );
+    }
 }

@@ -53,8 +53,12 @@ pub const VAULT_INNER: &[u8] = b"checkin/v2/vault-inner";
 pub const CASE_DIARY: &[u8] = b"checkin/v2/case-diary";
 /// BLAKE3 derive_key context: an alert's identity on the phone (a visit and a notice's content).
 pub const ALERT_ID: &str = "checkin/v2/alert-id";
-/// BLAKE3 derive_key context: the code a notify server holds a case file under (section 16b).
-pub const CASE_CODE: &str = "checkin notify-server 2026 case code";
+/// BLAKE3 derive_key context: from a case code, the id a notify server holds the case file
+/// under (section 16.1); the server sees the id, never the code.
+pub const CASE_CODE_ID: &str = "checkin/v2/case-code-id";
+/// BLAKE3 derive_key context: from a case code, the key of the tag that binds the case file to
+/// the code (section 16.1).
+pub const CASE_CODE_KEY: &str = "checkin/v2/case-code-key";
 
 /// The message an Ed25519 signature covers: `context || 0x00 || body`.
 ///

@@ -630,6 +630,11 @@ pub enum CaseError {
     InvalidVisit(VisitError),
     /// A poster in the diary is invalid.
     InvalidPoster(PosterError),
+    /// A case code as typed is not 16 letters and digits of its alphabet.
+    CodeMalformed,
+    /// A case file handed over by code does not carry the tag its code gives: it is not the
+    /// file the citizen's phone sent.
+    CodeMismatch,
 }
 
 impl CaseError {
@@ -643,6 +648,8 @@ impl CaseError {
             CaseError::TooManyVisits(_) => "case_too_many_visits",
             CaseError::InvalidVisit(_) => "case_invalid_visit",
             CaseError::InvalidPoster(_) => "case_invalid_poster",
+            CaseError::CodeMalformed => "case_code_malformed",
+            CaseError::CodeMismatch => "case_code_mismatch",
         }
     }
 }
@@ -668,6 +675,15 @@ impl fmt::Display for CaseError {
             CaseError::InvalidPoster(e) => {
                 write!(f, "a poster in the case diary is invalid: {e}")
             }
+            CaseError::CodeMalformed => f.write_str(
+                "a case code is 16 letters and digits 2 to 7, such as ABCD-EFGH-JKLM-NPQR: \
+                 check it with the citizen",
+            ),
+            CaseError::CodeMismatch => f.write_str(
+                "the case file does not match its code: it is not the file the citizen's phone \
+                 sent (the server or someone on the way changed it). Nothing was saved: ask the citizen to \
+                 read the code again, or to hand over the file itself",
+            ),
         }
     }
 }

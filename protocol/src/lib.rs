@@ -30,7 +30,7 @@ pub use ed25519_dalek::VerifyingKey;
 pub use approval::{
     Approval, Approver, EmergencyOfficers, OfficerSignature, Statement as ApprovalStatement,
 };
-pub use case::{CaseDiary, CaseVisit};
+pub use case::{CaseCode, CaseDiary, CaseVisit};
 pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_file_tag, vault_tag};
 pub use error::{

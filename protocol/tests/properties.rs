@@ -357,6 +357,42 @@ proptest! {
         prop_assert!(CaseDiary::open(&w.authority, &t).is_err());
     }
 
+    /// Every diary that fits the smallest size seals to one length, whatever its number of
+    /// visits: a held file's size does not show how many visits it has.
+    #[test]
+    fn case_files_of_up_to_forty_visits_all_have_the_smallest_size(n in 0usize..=40, seed in any::<u64>()) {
+        let w = world();
+        let diary = CaseDiary {
+            created_at: T0 + 86_400 * 15,
+            visits: (0..n as u64).map(|i| CaseVisit { poster: w.poster.clone(), arrival: T0 + i * 3600, departure: T0 + i * 3600 + 600 }).collect(),
+        };
+        let file = diary.seal(&mut rng(seed), &w.authority.public_key()).unwrap();
+        prop_assert_eq!(file.len(), protocol::case::MIN_CASE_LEN);
+    }
+
+    /// A tag binds the file to its code: any changed byte of the file or the tag, or another
+    /// code, fails the check.
+    #[test]
+    fn a_case_code_refuses_any_changed_byte_and_any_other_code(seed in any::<u64>(), other in any::<u64>()) {
+        let w = world();
+        let file = CaseDiary { created_at: T0, visits: vec![] }.seal(&mut rng(seed), &w.authority.public_key()).unwrap();
+        let code = protocol::CaseCode::generate(&mut rng(seed));
+        let tag = code.tag(&file);
+        prop_assert!(code.verify(&file, &tag).is_ok());
+        let mut f = file.clone();
+        let i = (seed as usize) % f.len();
+        f[i] ^= 1 << (other % 8);
+        prop_assert_eq!(code.verify(&f, &tag).unwrap_err().code(), "case_code_mismatch");
+        let mut t = tag;
+        t[(other as usize) % 32] ^= 1;
+        prop_assert!(code.verify(&file, &t).is_err());
+        let another = protocol::CaseCode::generate(&mut rng(other ^ 0x5555));
+        prop_assume!(another != code);
+        prop_assert!(another.verify(&file, &tag).is_err());
+        prop_assert_ne!(another.id(), code.id());
+        prop_assert_eq!(protocol::CaseCode::parse(&code.to_string().to_lowercase()).unwrap(), code);
+    }
+
     #[test]
     fn query_round_trip(n in 1usize..64, seed in any::<u64>()) {
         let w = world();

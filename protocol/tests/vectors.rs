@@ -1517,13 +1517,14 @@ fn gen_case(f: &Fixture) -> Value {
     let last = bad_poster.len() - 1;
     bad_poster[last] ^= 1;
     let (arr, dep) = (T0 + 12 * 3600, T0 + 13 * 3600);
-    let mut nonzero_padding = visit_plain(&good_poster, arr, dep, 1, 1024);
-    nonzero_padding[1023] = 1;
+    let small = protocol::case::CASE_SIZES[0];
+    let mut nonzero_padding = visit_plain(&good_poster, arr, dep, 1, small);
+    nonzero_padding[small - 1] = 1;
     let case_negative = [
         // 1 + 32 + 1000 + 16 = 1,049 bytes, under the shortest case file: refused by its
         // length, before opening, as a server refuses it (spec sections 16 and 16b).
         (
-            "case_shorter_than_one_block",
+            "case_shorter_than_smallest_size",
             "case_truncated",
             case_with(&visit_plain(&good_poster, arr, dep, 1, 1000)),
         ),
@@ -1532,25 +1533,32 @@ fn gen_case(f: &Fixture) -> Value {
             "case_malformed",
             case_with(&nonzero_padding),
         ),
+        // One visit padded to the second size, where the first holds it.
         (
             "case_padding_longer_than_needed",
             "case_malformed",
-            case_with(&visit_plain(&good_poster, arr, dep, 1, 2048)),
+            case_with(&visit_plain(
+                &good_poster,
+                arr,
+                dep,
+                1,
+                protocol::case::CASE_SIZES[1],
+            )),
         ),
         (
             "case_2001_visits",
             "case_too_many_visits",
-            case_with(&visit_plain(&good_poster, arr, dep, 2001, 1024)),
+            case_with(&visit_plain(&good_poster, arr, dep, 2001, small)),
         ),
         (
             "case_poster_signature_broken",
             "case_invalid_poster",
-            case_with(&visit_plain(&bad_poster, arr, dep, 1, 1024)),
+            case_with(&visit_plain(&bad_poster, arr, dep, 1, small)),
         ),
         (
             "case_departure_before_arrival",
             "case_invalid_visit",
-            case_with(&visit_plain(&good_poster, dep, arr, 1, 1024)),
+            case_with(&visit_plain(&good_poster, dep, arr, 1, small)),
         ),
         (
             "case_visit_longer_than_14_days",
@@ -1560,15 +1568,15 @@ fn gen_case(f: &Fixture) -> Value {
                 arr,
                 arr + 14 * 86_400 + 1,
                 1,
-                1024,
+                small,
             )),
         ),
-        // 1 + 32 + 1500 + 16 = 1,549 bytes: not a whole number of 1024-byte blocks, refused
-        // by its length before opening.
+        // 1 + 32 + 17,408 + 16 bytes: between the first and second sizes, so none of them,
+        // refused by its length before opening.
         (
-            "case_length_not_whole_blocks",
+            "case_length_not_a_size",
             "case_malformed",
-            case_with(&visit_plain(&good_poster, arr, dep, 1, 1500)),
+            case_with(&visit_plain(&good_poster, arr, dep, 1, small + 1024)),
         ),
     ];
     let mut negative: Vec<Value> = vec![
@@ -1582,9 +1590,34 @@ fn gen_case(f: &Fixture) -> Value {
             .iter()
             .map(|(n, e, file)| json!({"name": n, "error": e, "file": file})),
     );
+    // The hand-over by code (section 16.1): the code the phone shows, what the server is given
+    // (the id and the tag of `file`), and files the tracer must refuse.
+    let code = protocol::CaseCode::generate(&mut rng(33));
+    let other_code = protocol::CaseCode::generate(&mut rng(34));
+    let swapped = diary.seal(&mut rng(35), &f.case.public_key()).unwrap();
+    let typed = code.to_string().to_lowercase().replace('-', " ");
+    let shown = code.to_string();
+    let hand_over = json!({
+        "description": "The phone shows `code` and gives the server `id` and `tag` (of the top-level `file`); `key` is the tag's key. `typed` is the same code as a person may type it. Each negative gives a code as typed and, for case_code_mismatch, the file and tag a server answered.",
+        "code": shown,
+        "typed": typed,
+        "canonical": String::from_utf8(code.canonical().to_vec()).unwrap(),
+        "id": h(&code.id()),
+        "key": h(code.key().as_ref()),
+        "tag": h(&code.tag(&file)),
+        "negative": [
+            {"name": "case_code_one_character_short", "error": "case_code_malformed", "code": &shown[..shown.len() - 1]},
+            {"name": "case_code_with_an_eight", "error": "case_code_malformed", "code": format!("{}8", &shown[..shown.len() - 1])},
+            {"name": "case_code_one_character_long", "error": "case_code_malformed", "code": format!("{shown}A")},
+            {"name": "case_file_swapped_by_the_server", "error": "case_code_mismatch", "code": &shown, "file": h(&swapped), "tag": h(&code.tag(&file))},
+            {"name": "case_file_swapped_with_its_own_tag_under_another_code", "error": "case_code_mismatch", "code": &shown, "file": h(&swapped), "tag": h(&other_code.tag(&swapped))},
+            {"name": "case_tag_cut_short", "error": "case_code_mismatch", "code": &shown, "file": h(&file), "tag": h(&code.tag(&file)[..31])},
+        ],
+    });
     json!({
         "description": "A case diary sealed to keys.json authority_case. `poster` indexes poster.json valid[].",
         "file": h(&file),
+        "hand_over": hand_over,
         "created_at": diary.created_at,
         "visits": diary.visits.iter().map(|v| json!({
             "poster": if v.poster == f.poster { 0 } else { 1 }, "arrival": v.arrival, "departure": v.departure
@@ -2814,6 +2847,33 @@ fn case_vectors() {
     }
 }
 
+#[test]
+fn case_hand_over_vectors() {
+    let v = load("case.json");
+    let ho = &v["hand_over"];
+    let file = unh(&v["file"]);
+    let code = CaseCode::parse(ho["code"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        code,
+        CaseCode::parse(ho["typed"].as_str().unwrap()).unwrap()
+    );
+    assert_eq!(code.to_string(), ho["code"].as_str().unwrap());
+    assert_eq!(
+        code.canonical(),
+        ho["canonical"].as_str().unwrap().as_bytes()
+    );
+    assert_eq!(code.id().to_vec(), unh(&ho["id"]));
+    assert_eq!(code.key().to_vec(), unh(&ho["key"]));
+    assert_eq!(code.tag(&file).to_vec(), unh(&ho["tag"]));
+    code.verify(&file, &unh(&ho["tag"])).unwrap();
+    for n in ho["negative"].as_array().unwrap() {
+        let err = CaseCode::parse(n["code"].as_str().unwrap())
+            .and_then(|c| c.verify(&unh(&n["file"]), &unh(&n["tag"])))
+            .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+}
+
 /// A server checks a case file's shape without the key (spec section 16b); the authority
 /// opens it (section 16). Both name a refusal alike: every file the shape check refuses is
 /// refused by opening under the same name, and every file it lets through fails, if at all,
@@ -2839,7 +2899,7 @@ fn the_shape_check_and_opening_name_every_short_or_odd_case_file_alike() {
     assert!(refused_by_shape >= 3);
     // Every length from empty to two blocks: the shape check and opening agree wherever the
     // shape check refuses.
-    for len in 0..=2 * 1024 + 64 {
+    for len in 0..=protocol::case::MIN_CASE_LEN + 1024 + 64 {
         let mut file = vec![2u8; len];
         if let Some(b) = file.get_mut(1) {
             *b = 0;
@@ -3034,16 +3094,18 @@ fn limits_match_the_spec() {
     use protocol::{cert, notice, poster, query, revocation, vault};
     assert_eq!(revocation::MAX_REVOKED_KEYS, 4096);
     assert_eq!(protocol::case::MAX_CASE_LEN, 802_865);
-    assert_eq!(protocol::case::MIN_CASE_LEN, 1_073);
+    assert_eq!(protocol::case::MIN_CASE_LEN, 16_433);
+    assert_eq!(protocol::case::CASE_SIZES, [16_384, 131_072, 802_816]);
+    assert_eq!(protocol::case::CASE_CODE_LEN, 16);
     assert_eq!(protocol::unwrap_request::MAX_REQUEST_RECORDS, 100_000);
-    // The shortest case file: no visits, one padded block.
+    // The shortest case file: no visits, the smallest size.
     let empty = CaseDiary {
         created_at: T0,
         visits: vec![],
     };
     let sealing = SealingSecretKey::from_bytes(seed(5)).public_key();
     let file = empty.seal(&mut rng(99), &sealing).unwrap();
-    assert_eq!(file.len(), 1_073);
+    assert_eq!(file.len(), 16_433);
     assert_eq!(
         CaseDiary::open(&SealingSecretKey::from_bytes(seed(5)), &file).unwrap(),
         empty

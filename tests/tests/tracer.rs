@@ -823,6 +823,113 @@ fn an_expired_certificate_is_refused_before_anything_is_sent() {
     assert!(!w.dir.join("req.json").exists());
 }
 
+/// `tracer case fetch` takes the code the citizen reads out, fetches by the code's id, and
+/// keeps only the file the phone bound to that code (spec section 16.1): a file the server
+/// swapped in, under the phone's tag or a tag of its own, is refused in words with
+/// `case_code_mismatch` and nothing is saved; the phone's own file is saved.
+#[test]
+fn case_fetch_refuses_a_file_the_server_swapped_and_saves_the_phones() {
+    let w = world();
+    let (_, crown) = venue("The Crown");
+    let trust =
+        TrustAnchor::parse(&std::fs::read_to_string(w.authority.join("trust.txt")).unwrap())
+            .unwrap();
+    let mut rng = rand_core::UnwrapErr(rand::rngs::SysRng);
+    let t = now() - 3 * 3600;
+    let seal = |rng: &mut rand_core::UnwrapErr<rand::rngs::SysRng>, n: u64| {
+        CaseDiary {
+            created_at: now(),
+            visits: (0..n)
+                .map(|i| CaseVisit {
+                    poster: crown.clone(),
+                    arrival: t + i * 60,
+                    departure: t + i * 60 + 30,
+                })
+                .collect(),
+        }
+        .seal(rng, &trust.case)
+        .unwrap()
+    };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let post_case = |code: &CaseCode, file: &[u8], tag: &[u8]| {
+        let body = serde_json::json!({
+            "case": base64_encode(file),
+            "id": base64_encode(&code.id()),
+            "tag": base64_encode(tag),
+        });
+        let r = agent
+            .post(format!("{}/v1/cases", w.server))
+            .header("content-type", "application/json")
+            .send(body.to_string())
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+    };
+    let phones = seal(&mut rng, 1);
+    let fabricated = seal(&mut rng, 5);
+    let other = CaseCode::generate(&mut rng);
+    for (i, tag) in [
+        CaseCode::generate(&mut rng).tag(&phones),
+        other.tag(&fabricated),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let code = CaseCode::generate(&mut rng);
+        // What the server hands out under the phone's id is not the phone's file.
+        post_case(&code, &fabricated, tag);
+        let out = w.dir.join(format!("swapped{i}.bin"));
+        tracer()
+            .args([
+                "case",
+                "fetch",
+                &code.to_string(),
+                "--server",
+                &w.server,
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("case_code_mismatch"))
+            .stderr(predicate::str::contains(
+                "not the file the citizen's phone sent",
+            ));
+        assert!(!out.exists(), "a swapped file was saved");
+    }
+    let code = CaseCode::generate(&mut rng);
+    post_case(&code, &phones, &code.tag(&phones));
+    let out = w.dir.join("phones.bin");
+    tracer()
+        .args([
+            "case",
+            "fetch",
+            &code.to_string().to_lowercase(),
+            "--server",
+            &w.server,
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&out).unwrap(), phones);
+    tracer()
+        .args([
+            "case",
+            "fetch",
+            "ABCD-EFGH-JKLM",
+            "--server",
+            &w.server,
+            "--out",
+        ])
+        .arg(w.dir.join("short.bin"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("16 letters and digits"));
+}
+
 #[test]
 fn case_review_and_notify_picked_venues() {
     let w = world();

@@ -20,6 +20,9 @@ pub enum Error {
         /// How many records the server sent.
         sent: usize,
     },
+    /// What the server answered is not what the citizen's phone sent (spec section 16.1): a
+    /// case file whose tag does not bind it to its code.
+    Case(protocol::CaseError),
     /// The server refused a request.
     Refused {
         /// HTTP status.
@@ -71,6 +74,7 @@ impl fmt::Display for Error {
                  fewer days at a time (--from, --to), or ask the server's operator to raise \
                  max_query_records"
             ),
+            Error::Case(e) => write!(f, "{e} ({})", e.code()),
             Error::Refused {
                 status,
                 error,

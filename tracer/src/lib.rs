@@ -235,23 +235,31 @@ pub fn post_revocations(
     )
 }
 
-/// `tracer case fetch`: the case file a citizen handed over by code (spec section 16b), which
-/// the server then deletes. Checked for its shape; opening it is `open_case`'s.
+/// `tracer case fetch`: the case file a citizen handed over by code (spec sections 16.1 and
+/// 16b), which the server then deletes. The code never goes to the server: the file is
+/// fetched by the code's id (in the body of a POST, so that no log keeps it), and refused (`case_code_mismatch`, nothing saved) unless the tag
+/// the server answers with binds it to the code, so a server cannot swap the file. Checked for
+/// its shape too; opening it is `open_case`'s.
 pub fn fetch_case(server: &str, code: &str) -> Result<Vec<u8>, Error> {
-    let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let url = format!("{}/v1/cases/{typed}", server.trim_end_matches('/'));
-    let res = agent()
-        .get(&url)
-        .call()
-        .map_err(|e| Error::from_request(&url, &e))?;
-    let answer: api::http::CaseFile = read_answer(&url, res)?;
-    let file = URL_SAFE_NO_PAD
-        .decode(answer.case.as_bytes())
-        .map_err(|e| {
+    let code = protocol::CaseCode::parse(code).map_err(|e| Error::invalid(e.to_string()))?;
+    let url = format!("{}/v1/cases/fetch", server.trim_end_matches('/'));
+    let answer: api::http::CaseFile = post_json(
+        server,
+        "/v1/cases/fetch",
+        &api::http::FetchCase {
+            id: URL_SAFE_NO_PAD.encode(code.id()),
+        },
+    )?;
+    let decode = |what: &str, value: &str| {
+        URL_SAFE_NO_PAD.decode(value.as_bytes()).map_err(|e| {
             Error::Unreachable(format!(
-                "{url} answered a case file that is not base64 ({e})"
+                "{url} answered a case {what} that is not base64 ({e})"
             ))
-        })?;
+        })
+    };
+    let file = decode("file", &answer.case)?;
+    let tag = decode("tag", &answer.tag)?;
+    code.verify(&file, &tag).map_err(Error::Case)?;
     CaseDiary::check_shape(&file).map_err(|e| {
         Error::Unreachable(format!(
             "{url} answered something that is not a case file ({e})"

@@ -178,7 +178,9 @@ enum AuthorityCmd {
 enum CaseCmd {
     /// Fetch a case file a citizen handed over as a code (the server deletes it once fetched).
     Fetch {
-        /// The code the citizen's phone shows, such as ABCD-EFGH-JKLM.
+        /// The code the citizen's phone shows, such as ABCD-EFGH-JKLM-NPQR. It never goes to
+        /// the server: the file is fetched by a digest of it, and refused unless the code
+        /// proves it is the file the phone sent.
         code: String,
         /// The notify server, such as https://notify.example.
         #[arg(long)]

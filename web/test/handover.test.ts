@@ -12,16 +12,17 @@ const visits = [
 describe("case hand-over", () => {
   test("an unsettled body is sent again byte for byte while the diary is unchanged", async () => {
     let sealed = 0;
-    const seal = async () => `{"case":"file ${++sealed}"}`;
+    const seal = async () => ({ body: `{"case":"file ${++sealed}"}`, code: `CODE${sealed}` });
     const first = await caseBody(undefined, caseKey(visits), seal);
     const again = await caseBody(first, caseKey(visits.map((v) => ({ ...v }))), seal);
     expect(again.body).toBe(first.body);
+    expect(again.code).toBe(first.code);
     expect(sealed).toBe(1);
   });
 
   test("a changed diary is sealed afresh", async () => {
     let sealed = 0;
-    const seal = async () => `{"case":"file ${++sealed}"}`;
+    const seal = async () => ({ body: `{"case":"file ${++sealed}"}`, code: `CODE${sealed}` });
     const first = await caseBody(undefined, caseKey(visits), seal);
     const closed = visits.map((v) => ({ ...v, departure: v.departure ?? 400 }));
     const fresh = await caseBody(first, caseKey(closed), seal);

@@ -1,77 +1,149 @@
-//! Case files held for a tracer (spec section 16b): a citizen's phone posts its sealed case
-//! diary and shows the code it gets; the tracer fetches the file once with that code. The
-//! server cannot open the file (it is sealed to the authority's case key); it checks its shape,
-//! holds it for a day, and deletes it when fetched.
+//! Case files held for a tracer (spec sections 16.1 and 16b): a citizen's phone posts its
+//! sealed case diary under the id of the code it shows, with the tag that binds the file to
+//! that code; the tracer, told the code, fetches the file once by the id and checks the tag.
+//! The server never sees the code, cannot open the file (it is sealed to the authority's case
+//! key) and cannot swap it unnoticed (it cannot make a tag without the code); it checks the
+//! file's shape, holds it for a day, and deletes it when fetched.
+//!
+//! At rest, a held file is encrypted (AES-256-GCM) under a key of the UTC day it was posted
+//! on, which the store keeps apart from the files and the purge destroys once every file under
+//! it has expired ([`crate::store::case_keys_before`]): copies of a fetched or expired file
+//! that a store's freed pages (or PostgreSQL's dead rows) keep are unreadable from then on.
+//!
+//! The bytes held are bounded per client address (`case_bytes_per_address`, counted in memory
+//! until each file's expiry, whether fetched or not, and never stored with the file) and in
+//! all (`case_bytes_total`, counted by the store).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use aes_gcm::Aes256Gcm;
+use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
+use protocol::case::{CASE_ID_LEN, CASE_TAG_LEN};
 
 #[allow(
     clippy::wildcard_imports,
     reason = "the area shares the API module's state, errors and extractors"
 )]
 use super::*;
+use crate::store::CasePut;
 
 /// Largest `POST /v1/cases` body: the longest case file (spec section 17) in base64url, with
-/// room for the JSON around it.
+/// the id, the tag and room for the JSON around them.
 pub const CASE_BODY_LIMIT: u64 = 1_100_000;
 
 /// How long an unfetched case file is held, seconds.
 pub const CASE_HOLD_SECS: u64 = 86_400;
 
-/// The code alphabet: RFC 4648 base32 (no 0, 1, 8 or 9, so nothing reads as O, I or B).
-const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/// Bytes a held file takes besides the case file itself: the expiry (8), the check (32), the
+/// day of its key (4), the nonce (12), the tag (32) and the AEAD tag (16). What the caps count.
+pub const HELD_OVERHEAD: u64 = 8 + 32 + 4 + 12 + 32 + 16;
 
-/// What a case code is derived from, besides the file (BLAKE3's key derivation context).
-const CODE_CONTEXT: &str = protocol::domain::CASE_CODE;
+/// The bytes of case files each address holds, by expiry: in memory only, so that no store
+/// keeps an address with a file (a restart forgets them, and the cap starts afresh).
+#[derive(Default)]
+pub struct CaseHolds(Mutex<HashMap<IpAddr, Vec<(u64, u64)>>>);
 
-/// The code for `file`: 12 characters (60 bits of a digest of the file) in groups of four,
-/// `ABCD-EFGH-JKLM`. Derived from the file rather than drawn at random, so that the same file
-/// posted again (its answer lost, or a 503) is held once under the same code (spec 16b). A
-/// case file is a fresh ciphertext, so its code is as unpredictable as 60 random bits to
-/// anyone without the file. `attempt` moves to another code in the rare case (one in 2^60 a
-/// file) that one is taken by another file.
-fn code_for(file: &[u8], attempt: u32) -> String {
-    let mut hasher = blake3::Hasher::new_derive_key(CODE_CONTEXT);
-    hasher.update(&attempt.to_be_bytes());
-    hasher.update(file);
-    let chars: Vec<char> = hasher.finalize().as_bytes()[..12]
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(b & 31)]))
-        .collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-/// A code as a person may type it (any case, with or without hyphens or spaces, 0 for O and
-/// 1 for I) in its canonical form, or `None`.
-pub fn canonical_code(typed: &str) -> Option<String> {
-    let chars: Vec<char> = typed
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' '))
-        .map(|c| match c.to_ascii_uppercase() {
-            '0' => 'O',
-            '1' => 'I',
-            c => c,
-        })
-        .collect();
-    if chars.len() != 12
-        || !chars
-            .iter()
-            .all(|c| c.is_ascii() && ALPHABET.contains(&(*c as u8)))
-    {
-        return None;
+impl CaseHolds {
+    /// The bytes `addr` holds at `now`, forgetting what expired (and addresses left empty).
+    fn held(&self, addr: IpAddr, now: u64) -> u64 {
+        let mut map = crate::lock(&self.0);
+        map.retain(|_, holds| {
+            holds.retain(|&(until, _)| until > now);
+            !holds.is_empty()
+        });
+        map.get(&addr)
+            .map_or(0, |holds| holds.iter().map(|&(_, b)| b).sum())
     }
-    Some(
-        chars
-            .chunks(4)
-            .map(|c| c.iter().collect::<String>())
-            .collect::<Vec<_>>()
-            .join("-"),
-    )
+
+    fn add(&self, addr: IpAddr, until: u64, bytes: u64) {
+        crate::lock(&self.0)
+            .entry(addr)
+            .or_default()
+            .push((until, bytes));
+    }
 }
 
-/// An answer no cache may keep (`Cache-Control: no-store`): a case file and the code that
+/// A fixed-length binary field of the body, base64url: `400 bad_parameter` when it has
+/// another length.
+fn field<const N: usize>(name: &'static str, value: &str) -> Result<[u8; N], ApiError> {
+    b64(name, value)?.try_into().map_err(|_| {
+        ApiError::new(
+            Status::BadRequest,
+            "bad_parameter",
+            format!("{name} must be {N} bytes, base64url (spec section 16.1)"),
+        )
+    })
+}
+
+/// Encrypts `file` and its tag for holding: `check ‖ day u32 ‖ nonce ‖ AES-256-GCM(day's key,
+/// tag ‖ file, aad = id ‖ check ‖ day)`, where `check` is `BLAKE3.keyed_hash(tag, file)`: the
+/// same for a re-send of the same file and tag and different for any other, so that the store
+/// tells them apart without decrypting; without the tag (encrypted) it tests nothing, not
+/// even against a copy of the file.
+fn seal_held(
+    store: &dyn Store,
+    id: &[u8; CASE_ID_LEN],
+    tag: &[u8; CASE_TAG_LEN],
+    file: &[u8],
+    now: u64,
+) -> Result<Vec<u8>, StoreError> {
+    let day = u32::try_from(now / 86_400).unwrap_or(u32::MAX);
+    let key = store
+        .case_key(u64::from(day), true)?
+        .ok_or_else(|| StoreError("no case key could be made for today".into()))?;
+    let mut nonce = [0u8; 12];
+    rand_core::Rng::fill_bytes(&mut rand_core::UnwrapErr(rand::rngs::SysRng), &mut nonce);
+    let check = blake3::keyed_hash(tag, file);
+    let aad = [&id[..], check.as_bytes(), &day.to_be_bytes()].concat();
+    let plain = zeroize::Zeroizing::new([&tag[..], file].concat());
+    let payload = Payload {
+        msg: &plain,
+        aad: &aad,
+    };
+    let sealed = Aes256Gcm::new_from_slice(key.as_ref())
+        .map_err(|_| StoreError("a case key is not 32 bytes".into()))?
+        .encrypt(&nonce.into(), payload)
+        .map_err(|_| StoreError("a case file could not be encrypted".into()))?;
+    Ok([check.as_bytes(), &day.to_be_bytes()[..], &nonce, &sealed].concat())
+}
+
+/// A held file as fetched: its tag and its bytes.
+type Held = (Vec<u8>, Vec<u8>);
+
+/// The tag and the file of a held value; `None` when its day's key is gone (the purge
+/// destroyed it: the file had expired).
+fn open_held(
+    store: &dyn Store,
+    id: &[u8; CASE_ID_LEN],
+    value: &[u8],
+) -> Result<Option<Held>, StoreError> {
+    let bad = || StoreError("a held case file is damaged".into());
+    let (check, rest) = value.split_at_checked(32).ok_or_else(bad)?;
+    let (day, rest) = rest.split_at_checked(4).ok_or_else(bad)?;
+    let (nonce, sealed) = rest.split_at_checked(12).ok_or_else(bad)?;
+    let day_n = u32::from_be_bytes(day.try_into().map_err(|_| bad())?);
+    let Some(key) = store.case_key(u64::from(day_n), false)? else {
+        return Ok(None);
+    };
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad())?;
+    let aad = [&id[..], check, day].concat();
+    let payload = Payload {
+        msg: sealed,
+        aad: &aad,
+    };
+    let mut plain = Aes256Gcm::new_from_slice(key.as_ref())
+        .map_err(|_| bad())?
+        .decrypt(&nonce.into(), payload)
+        .map_err(|_| bad())?;
+    if plain.len() < CASE_TAG_LEN {
+        return Err(bad());
+    }
+    let file = plain.split_off(CASE_TAG_LEN);
+    Ok(Some((plain, file)))
+}
+
+/// An answer no cache may keep (`Cache-Control: no-store`): a case file and the id that
 /// fetches it are for one tracer and one citizen, never for a shared or browser cache.
 pub struct NoStore<R>(pub R);
 
@@ -87,7 +159,7 @@ fn case_error(e: &protocol::CaseError) -> ApiError {
     ApiError::new(Status::BadRequest, e.code(), e.to_string())
 }
 
-/// Holds a sealed case file for a tracer, durably, and answers the code that fetches it.
+/// Holds a sealed case file for a tracer, durably, under the id the phone gave.
 #[post("/v1/cases", format = "json", data = "<data>")]
 pub async fn post_case(
     app: &State<App>,
@@ -98,79 +170,98 @@ pub async fn post_case(
     let body: PostCase = large_json(app, data, CASE_BODY_LIMIT.bytes()).await?;
     let file = b64("case", &body.case)?;
     protocol::CaseDiary::check_shape(&file).map_err(|e| case_error(&e))?;
-    let hold_until = now() + CASE_HOLD_SECS;
-    let file = Arc::new(file);
-    // The same file held already keeps its code (its hold renewed); a code taken by another
-    // file moves to the next attempt's.
-    let mut attempt = 0;
-    let (code, expires_at) = loop {
-        let code = code_for(&file, attempt);
-        let (c, f) = (code.clone(), Arc::clone(&file));
-        if let Some(until) = blocking(app, move |store| store.put_case(&c, hold_until, &f)).await? {
-            break (code, until);
+    let id: [u8; CASE_ID_LEN] = field("id", &body.id)?;
+    let tag: [u8; CASE_TAG_LEN] = field("tag", &body.tag)?;
+    let now = now();
+    let bytes = file.len() as u64 + HELD_OVERHEAD;
+    let per_address = app.settings.case_bytes_per_address;
+    if let ClientAddr(Some(ip)) = addr
+        && app.case_holds.held(ip, now) + bytes > per_address
+    {
+        let mut e = ApiError::new(
+            Status::TooManyRequests,
+            "case_address_full",
+            format!(
+                "this address holds as many case files as the server keeps for one address \
+                 ({per_address} bytes until they expire, a day after each was posted): hand \
+                 the case file over as a file instead, or try again tomorrow"
+            ),
+        );
+        e.retry_after = Some(3600);
+        return Err(e);
+    }
+    let total = app.settings.case_bytes_total;
+    let hold_until = now + CASE_HOLD_SECS;
+    let key = URL_SAFE_NO_PAD.encode(id);
+    let put = blocking(app, move |store| {
+        let value = seal_held(store, &id, &tag, &file, now)?;
+        store.put_case(&key, hold_until, &value, total)
+    })
+    .await?;
+    let expires_at = match put {
+        CasePut::Held { expires_at, fresh } => {
+            if fresh && let ClientAddr(Some(ip)) = addr {
+                app.case_holds.add(ip, expires_at, bytes);
+            }
+            expires_at
         }
-        attempt += 1;
+        CasePut::Taken => {
+            return Err(ApiError::new(
+                Status::Conflict,
+                "case_id_taken",
+                "another case file is held under this id: draw a new code and post again",
+            ));
+        }
+        CasePut::Full => {
+            return Err(ApiError::new(
+                Status::InsufficientStorage,
+                "case_storage_full",
+                format!(
+                    "the server holds as many case files as it keeps in all ({total} bytes): \
+                     hand the case file over as a file instead, or try again later"
+                ),
+            ));
+        }
     };
     app.durable.wait().await?;
-    Ok(NoStore((
-        Status::Created,
-        Json(CaseHeld { code, expires_at }),
-    )))
+    Ok(NoStore((Status::Created, Json(CaseHeld { expires_at }))))
 }
 
-/// The case file held under `code`, once: it is deleted as it is answered.
-#[get("/v1/cases/<code>")]
-pub async fn get_case(
+/// Largest `POST /v1/cases/fetch` body.
+pub const FETCH_BODY_LIMIT: u64 = 1024;
+
+/// The case file held under the body's `id`, once, with its tag: it is deleted as it is
+/// answered. The id comes in the body, never in the path, so that no request log (Rocket's at
+/// `debug` writes every path and header) and no proxy's access log keeps it.
+#[post("/v1/cases/fetch", format = "json", data = "<data>")]
+pub async fn fetch_case(
     app: &State<App>,
     addr: ClientAddr,
-    code: &str,
+    data: Data<'_>,
 ) -> Result<NoStore<Json<CaseFile>>, ApiError> {
-    // Counted before the code is even read, so that guessing codes is slow.
+    // Counted before the id is even read, so that guessing ids is slow.
     limit(app, &addr, Purpose::Cases)?;
-    let code = canonical_code(code).ok_or_else(|| {
-        ApiError::new(
-            Status::BadRequest,
-            "bad_parameter",
-            "a case code is 12 letters and digits 2 to 7, such as ABCD-EFGH-JKLM",
-        )
-    })?;
+    let body: FetchCase = small_json(data, FETCH_BODY_LIMIT.bytes()).await?;
+    let id: [u8; CASE_ID_LEN] = field("id", &body.id)?;
     let now = now();
-    let file = blocking(app, move |store| store.take_case(&code, now)).await?;
+    let key = URL_SAFE_NO_PAD.encode(id);
+    let held = blocking(app, move |store| {
+        store
+            .take_case(&key, now)?
+            .map(|v| open_held(store, &id, &v))
+            .transpose()
+    })
+    .await?;
     app.durable.wait().await?;
-    match file {
-        Some(file) => Ok(NoStore(Json(CaseFile {
+    match held.flatten() {
+        Some((tag, file)) => Ok(NoStore(Json(CaseFile {
             case: URL_SAFE_NO_PAD.encode(file),
+            tag: URL_SAFE_NO_PAD.encode(tag),
         }))),
         None => Err(ApiError::new(
             Status::NotFound,
             "case_not_found",
             "no case file is held under this code: it was fetched already, it expired (files are held for a day), or the code is mistyped",
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, reason = "tests")]
-    use super::*;
-
-    #[test]
-    fn codes_are_read_as_people_type_them() {
-        let code = code_for(b"a case file", 0);
-        assert_eq!(code.len(), 14);
-        assert_eq!(code, code_for(b"a case file", 0));
-        assert_ne!(code, code_for(b"a case file", 1));
-        assert_eq!(canonical_code(&code).as_deref(), Some(code.as_str()));
-        assert_eq!(
-            canonical_code("abcd efgh jk1m").as_deref(),
-            Some("ABCD-EFGH-JKIM")
-        );
-        assert_eq!(
-            canonical_code("0BCDEFGHJKLM").as_deref(),
-            Some("OBCD-EFGH-JKLM")
-        );
-        assert_eq!(canonical_code("ABCD-EFGH-JKL"), None);
-        assert_eq!(canonical_code("ABCD-EFGH-JKL8"), None);
-        assert_eq!(canonical_code("ÄBCD-EFGH-JKLM"), None);
     }
 }

@@ -19,9 +19,9 @@ use rocket::{Request, State, catch, get, post};
 use serde::Serialize;
 
 pub use api::http::{
-    CaseFile, CaseHeld, ErrorBody, Health, Page, PostBundle, PostCase, PostQuery, PostRecord,
-    Posted, PushSubscribe, PushUnsubscribe, QueryAnswer, Revocations, RevocationsPosted, Stored,
-    SyncBundle, Trust, VaultBuckets,
+    CaseFile, CaseHeld, ErrorBody, FetchCase, Health, Page, PostBundle, PostCase, PostQuery,
+    PostRecord, Posted, PushSubscribe, PushUnsubscribe, QueryAnswer, Revocations,
+    RevocationsPosted, Stored, SyncBundle, Trust, VaultBuckets,
 };
 
 use crate::config::Settings;
@@ -64,6 +64,8 @@ pub struct App {
     pub large_bodies: Arc<tokio::sync::Semaphore>,
     /// The reverse proxies whose `ip_header` is believed (`trusted_proxies`).
     pub proxies: Vec<ipnet::IpNet>,
+    /// Bytes of case files held per address (`case_bytes_per_address`).
+    pub case_holds: CaseHolds,
 }
 
 /// Rendered bodies that can no longer change: a sync page holding `limit` bundles after
@@ -274,7 +276,11 @@ impl Body for Revocations {
 }
 
 impl Body for PostCase {
-    const FIELDS: &'static [&'static str] = &["case"];
+    const FIELDS: &'static [&'static str] = &["case", "id", "tag"];
+}
+
+impl Body for FetchCase {
+    const FIELDS: &'static [&'static str] = &["id"];
 }
 
 impl Body for PushSubscribe {

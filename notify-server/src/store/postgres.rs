@@ -43,7 +43,10 @@ use tokio_postgres::NoTls;
 
 mod push;
 
-use super::{Counts, Inserted, Integrity, Pending, Purged, Store, StoreError, StoredBundle};
+use super::{
+    CasePut, Counts, Inserted, Integrity, Pending, Purged, Store, StoreError, StoredBundle,
+    case_keys_before,
+};
 
 /// The embedded migrations: (version, what it does, SQL). Applied in order, each once.
 const MIGRATIONS: &[(i32, &str, &str)] = &[
@@ -66,6 +69,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         4,
         "push subscriptions and the VAPID key",
         include_str!("../../migrations/0004_push.sql"),
+    ),
+    (
+        5,
+        "held case files encrypted under day keys that the purge destroys",
+        include_str!("../../migrations/0005_case_keys.sql"),
     ),
 ];
 
@@ -599,6 +607,12 @@ impl Store for PgStore {
             let cases = t
                 .execute("DELETE FROM cases WHERE expires_at <= $1", &[&i64_of(now)])
                 .await?;
+            let case_keys = t
+                .execute(
+                    "DELETE FROM case_keys WHERE day < $1",
+                    &[&i64_of(case_keys_before(now))],
+                )
+                .await?;
             // Vault records leave a day at a time: the day's partition is dropped whole.
             let days = partitions(&t).await?;
             let cutoff = day_of(vault_before);
@@ -654,44 +668,118 @@ impl Store for PgStore {
                 vault_records,
                 nonces,
                 cases,
+                case_keys,
             })
         })
     }
 
     fn put_case(
         &self,
-        code: &str,
+        id: &str,
         expires_at: u64,
-        file: &[u8],
-    ) -> Result<Option<u64>, StoreError> {
+        value: &[u8],
+        max_total: u64,
+    ) -> Result<CasePut, StoreError> {
         self.run(async {
-            let c = self.pool.get().await?;
-            // The same file posted again keeps its code, held to the later expiry; a code
-            // holding another file is left alone (no row returned).
-            let row = c
+            let mut c = self.pool.get().await?;
+            let t = c.transaction().await?;
+            // The row under `id`, locked, and the bytes every held file takes (octet_length
+            // reads a value's size without fetching it). Two instances posting new files at
+            // once may each see room for theirs: the total is a bound per instance's view.
+            let existing = t
                 .query_opt(
-                    "INSERT INTO cases (code, expires_at, file) VALUES ($1, $2, $3)
-                     ON CONFLICT (code) DO UPDATE
-                        SET expires_at = greatest(cases.expires_at, EXCLUDED.expires_at)
-                        WHERE cases.file = EXCLUDED.file
-                     RETURNING expires_at",
-                    &[&code, &i64_of(expires_at), &file],
+                    "SELECT expires_at, substring(file from 1 for 32) FROM cases WHERE id = $1 FOR UPDATE",
+                    &[&id],
                 )
                 .await?;
-            Ok(row.map(|r| u64_of(r.get(0))))
+            let put = match existing {
+                Some(row) if row.get::<_, Vec<u8>>(1).as_slice() != &value[..value.len().min(32)] => {
+                    CasePut::Taken
+                }
+                Some(row) => {
+                    let until = u64_of(row.get(0)).max(expires_at);
+                    t.execute(
+                        "UPDATE cases SET expires_at = $2, file = $3 WHERE id = $1",
+                        &[&id, &i64_of(until), &value],
+                    )
+                    .await?;
+                    CasePut::Held {
+                        expires_at: until,
+                        fresh: false,
+                    }
+                }
+                None => {
+                    let held: i64 = t
+                        .query_one(
+                            "SELECT coalesce(sum(octet_length(file) + 8), 0)::bigint FROM cases",
+                            &[],
+                        )
+                        .await?
+                        .get(0);
+                    if u64_of(held) + 8 + value.len() as u64 > max_total {
+                        CasePut::Full
+                    } else {
+                        t.execute(
+                            "INSERT INTO cases (id, expires_at, file) VALUES ($1, $2, $3)",
+                            &[&id, &i64_of(expires_at), &value],
+                        )
+                        .await?;
+                        CasePut::Held {
+                            expires_at,
+                            fresh: true,
+                        }
+                    }
+                }
+            };
+            t.commit().await?;
+            Ok(put)
         })
     }
 
-    fn take_case(&self, code: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    fn take_case(&self, id: &str, now: u64) -> Result<Option<Vec<u8>>, StoreError> {
         self.run(async {
             let c = self.pool.get().await?;
             let row = c
                 .query_opt(
-                    "DELETE FROM cases WHERE code = $1 RETURNING expires_at, file",
-                    &[&code],
+                    "DELETE FROM cases WHERE id = $1 RETURNING expires_at, file",
+                    &[&id],
                 )
                 .await?;
             Ok(row.filter(|r| u64_of(r.get(0)) > now).map(|r| r.get(1)))
+        })
+    }
+
+    fn case_key(
+        &self,
+        day: u64,
+        create: bool,
+    ) -> Result<Option<zeroize::Zeroizing<[u8; 32]>>, StoreError> {
+        self.run(async {
+            let c = self.pool.get().await?;
+            if create {
+                // Every instance uses the first key made for the day.
+                let mut key = zeroize::Zeroizing::new([0u8; 32]);
+                rand_core::Rng::fill_bytes(
+                    &mut rand_core::UnwrapErr(rand::rngs::SysRng),
+                    key.as_mut(),
+                );
+                c.execute(
+                    "INSERT INTO case_keys (day, key) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING",
+                    &[&i64_of(day), &key.as_slice()],
+                )
+                .await?;
+            }
+            let row = c
+                .query_opt("SELECT key FROM case_keys WHERE day = $1", &[&i64_of(day)])
+                .await?;
+            row.map(|r| {
+                let b = zeroize::Zeroizing::new(r.get::<_, Vec<u8>>(0));
+                b.as_slice()
+                    .try_into()
+                    .map(zeroize::Zeroizing::new)
+                    .map_err(|_| StoreError(format!("the case key of day {day} is not 32 bytes")))
+            })
+            .transpose()
         })
     }
 

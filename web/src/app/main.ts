@@ -3,7 +3,7 @@
 // hour batches. Text from posters and notices is only ever set as text, never as markup.
 
 import { base64url, unbase64url } from "../protocol/bytes.js";
-import { sealCase } from "../protocol/case.js";
+import { caseId, caseTag, newCaseCode, sealCase, showCaseCode } from "../protocol/case.js";
 import { fingerprint, type Poster, posterFromText, validityProblem } from "../protocol/poster.js";
 import { MIN_PASSPHRASE, passphraseProblem } from "./passphrase.js";
 import { chooseTrust, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
@@ -604,9 +604,13 @@ async function shareCase(byCode: boolean, ids: readonly string[]): Promise<void>
   if (byCode) {
     // A hand-over the server left unsettled is sent again byte for byte (spec 16b), so that
     // it holds the file once and answers the same code.
-    const handover = await caseBody(app.caseHandover, caseKey(app.diary.visits.filter((v) => ids.includes(v.id))), async () =>
-      JSON.stringify({ case: base64url(await sealCase(visits, nowSecs(), trust.case)) }),
-    );
+    // The code is drawn here and never sent: the server gets its id and the file's tag (spec
+    // 16.1), so that the tracer who is read the code can tell the file was not swapped.
+    const handover = await caseBody(app.caseHandover, caseKey(app.diary.visits.filter((v) => ids.includes(v.id))), async () => {
+      const code = newCaseCode();
+      const file = await sealCase(visits, nowSecs(), trust.case);
+      return { code, body: JSON.stringify({ case: base64url(file), id: base64url(caseId(code)), tag: base64url(caseTag(code, file)) }) };
+    });
     app.caseHandover = handover;
     try {
       const r = await request("/v1/cases", {
@@ -615,11 +619,11 @@ async function shareCase(byCode: boolean, ids: readonly string[]): Promise<void>
         body: handover.body,
       });
       if (settled(r.status)) app.caseHandover = undefined;
-      const answer = (await r.json().catch(() => null)) as { code?: unknown; expires_at?: unknown } | null;
-      if (r.status !== 201 || typeof answer?.code !== "string" || typeof answer.expires_at !== "number") {
+      const answer = (await r.json().catch(() => null)) as { expires_at?: unknown } | null;
+      if (r.status !== 201 || typeof answer?.expires_at !== "number") {
         throw new NetError("server", r.status);
       }
-      app.caseCode = { code: answer.code, expiresAt: answer.expires_at };
+      app.caseCode = { code: showCaseCode(handover.code), expiresAt: answer.expires_at };
       render();
     } catch (e) {
       say(t("caseCodeFailed", { why: netWhy(e) }), "error");

@@ -42,6 +42,10 @@ export const VAULT_OUTER = "checkin/v2/vault-outer";
 export const VAULT_INNER = "checkin/v2/vault-inner";
 /** HPKE info: a case diary sealed to the authority. */
 export const CASE_DIARY = "checkin/v2/case-diary";
+/** BLAKE3 derive_key context: from a case code, the id a server holds the case file under. */
+export const CASE_CODE_ID = "checkin/v2/case-code-id";
+/** BLAKE3 derive_key context: from a case code, the key of the tag binding the file to it. */
+export const CASE_CODE_KEY = "checkin/v2/case-code-key";
 /** BLAKE3 derive_key context: an alert's identity on the phone (a visit and a notice's content). */
 export const ALERT_ID = "checkin/v2/alert-id";
 // The phone never signs vault queries or unwrap requests (VAULT_QUERY_SIGNATURE,

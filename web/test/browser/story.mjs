@@ -259,7 +259,7 @@ try {
   await page.getByRole("button", { name: "Send them and show the code" }).click();
   await page.getByTestId("case-code").waitFor();
   results.caseCode = (await page.getByTestId("case-code").textContent()).trim();
-  check(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/.test(results.caseCode), `a case code is shown: ${results.caseCode}`);
+  check(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/.test(results.caseCode), `a case code is shown: ${results.caseCode}`);
   await shot(page, "4c-case-code");
   await page.getByRole("button", { name: "Done: clear the code" }).click();
   check((await page.getByTestId("case-code").count()) === 0, "the code is cleared after use");
