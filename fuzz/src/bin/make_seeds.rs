@@ -92,6 +92,7 @@ fn main() {
         root: w.root.verifying_key(),
         emergency: w.emergency(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
+        release: Some(protocol::Ed25519Secret::from_bytes([0xee; 32]).verifying_key()),
         // One sealing period from 1970 to 2100.
         sealing: vec![protocol::SealingPeriod {
             from: 0,
