@@ -1,0 +1,2 @@
+checkin-release-signature v1
+signature: YujI3joMAOYik1IdpMs4CUDpDukxfkQ_cZ087qVS2oOsI3ptRR5lY9lwVNSReJOoq8w0fkUNrHgZFb3JA_tFDQ
