@@ -12,7 +12,8 @@
 //! - [`uploads`]: the consented contact records waiting to be sent;
 //! - [`sync`]: downloading notices (never holding the diary's lock) and [`alerts`]: matching
 //!   them, with [`notices`], the cache that lets later visits and edits be matched too;
-//! - [`case`]: the case file for a tracer; [`net`]: the server.
+//! - [`case`]: the case file for a tracer; [`net`]: the server;
+//! - [`verify_app`]: comparing the web app a server serves with the authority's signed release.
 #![forbid(unsafe_code)]
 
 pub mod alerts;
@@ -26,6 +27,7 @@ pub mod store;
 pub mod sync;
 pub mod unlock;
 pub mod uploads;
+pub mod verify_app;
 pub mod visits;
 
 use std::path::{Path, PathBuf};

@@ -94,6 +94,23 @@ enum Command {
         /// The authority's new trust file.
         file: PathBuf,
     },
+    /// Compare the web app a server serves with the authority's signed release, file by
+    /// file, and say which files differ (exit status 1 if any does). Needs no diary.
+    VerifyApp {
+        /// The server: https://HOST (http:// only for 127.0.0.1, ::1 or localhost).
+        #[arg(long)]
+        server: String,
+        /// The path the server serves the app at (the posters' base URL's path).
+        #[arg(long, default_value = "/v1/c")]
+        path: String,
+        /// The authority's trust file, whose release key signs releases.
+        #[arg(long)]
+        trust: PathBuf,
+        /// Compare with the signed release in this directory (SHA256SUMS and SHA256SUMS.sig
+        /// beside the files, such as web/dist) rather than the one the server serves.
+        #[arg(long, value_name = "DIR")]
+        release: Option<PathBuf>,
+    },
     /// Download new notices and check them on this device (contact uploads are sent apart,
     /// by 'checkin uploads send').
     Sync {
@@ -207,6 +224,64 @@ fn main() -> ExitCode {
     }
 }
 
+/// The trust file's emergency officers with their threshold, and its release key, as Settings
+/// in the web app show them.
+fn officers_and_release(t: &protocol::TrustAnchor) -> String {
+    let mut out = format!(
+        "Emergency officers: {} of {} must approve together a notice for a venue that cannot \
+         be reached:",
+        t.emergency.threshold(),
+        t.emergency.keys().len()
+    );
+    for (i, k) in t.emergency.keys().iter().enumerate() {
+        out.push_str(&format!("\n  {i}: {}", protocol::pin::root_fingerprint(k)));
+    }
+    out.push_str(&format!(
+        "\nRelease key: {}",
+        t.release
+            .as_ref()
+            .map_or("none (no release of the app can be checked)".into(), |k| {
+                protocol::pin::root_fingerprint(k)
+            })
+    ));
+    out
+}
+
+/// `checkin verify-app`: one line per file, then the verdict; an error if any file differs.
+fn verify_app(server: &str, path: &str, trust: &Path, release: Option<&Path>) -> Result<(), Error> {
+    let base = client::net::server_url(server)?;
+    if !path.starts_with('/') || path.contains(['?', '#']) {
+        return Err(Error::Invalid(format!(
+            "--path {path}: give the app's path on the server, such as /v1/c"
+        )));
+    }
+    let url = format!("{}{path}", base.trim_end_matches('/'));
+    let report = client::verify_app::verify_app(&url, trust, release)?;
+    println!(
+        "Comparing the app at {url} with {}, signed by the release key of \"{}\":",
+        report.release_from, report.authority
+    );
+    for check in &report.checks {
+        println!("  {check}");
+    }
+    let differing = report.differing();
+    if differing.is_empty() {
+        println!(
+            "All {} files are the signed release's: this server serves the authority's app.",
+            report.checks.len()
+        );
+        return Ok(());
+    }
+    let names: Vec<&str> = differing.iter().map(|c| c.name()).collect();
+    Err(Error::ServerMisbehaved(format!(
+        "{url} serves {} of {} files otherwise than the signed release ({}): phones that load \
+         the app from it now may run code the authority did not sign",
+        differing.len(),
+        report.checks.len(),
+        names.join(", ")
+    )))
+}
+
 /// Where notes go: stdout, or stderr when stdout carries JSON.
 #[derive(Clone, Copy)]
 struct Out {
@@ -282,6 +357,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             cli.passphrase_file.as_ref(),
         );
     }
+    if let Command::VerifyApp {
+        server,
+        path,
+        trust,
+        release,
+    } = &cli.command
+    {
+        return verify_app(server, path, trust, release.as_deref());
+    }
     if let Command::Trust { file } = &cli.command {
         let client::TrustUpdate {
             trust: t,
@@ -304,6 +388,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             t.root_fingerprint(),
             t.serial
         );
+        println!("{}", officers_and_release(&t));
         return Ok(());
     }
     let passphrase = if client::needs_passphrase(&dir)? {
@@ -349,7 +434,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         housekeeping(&mut s, now, &tz, out);
     }
     match cli.command {
-        Command::Init { .. } | Command::Trust { .. } => {}
+        Command::Init { .. } | Command::Trust { .. } | Command::VerifyApp { .. } => {}
         Command::Scan {
             poster,
             at,
@@ -419,6 +504,7 @@ fn init(
         t.root_fingerprint(),
         t.serial
     );
+    println!("{}", officers_and_release(&t));
     if !with_passphrase {
         // The key file lies beside the diary: say where, what that means and what is better.
         // The system keyring is not used: on Linux it needs a Secret Service over D-Bus (a

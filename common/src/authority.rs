@@ -4,6 +4,7 @@
 //! ```text
 //! DIR/root.key                secret, mode 0600: "checkin-authority-root v1\nsecret: <base64url>\n"
 //! DIR/case.key                secret, mode 0600: "checkin-authority-case v1\nsecret: <base64url>\n"
+//! DIR/release.key             secret, mode 0600: "checkin-authority-release v1\nsecret: <base64url>\n"
 //! DIR/sealing/YYYY-MM-DD.key  secret, mode 0600: "checkin-authority-sealing v1\nsecret: <base64url>\n",
 //!                             one per sealing period, named by the period's first day
 //! DIR/trust.txt               public: the trust file servers and phones pin (spec section 16a)
@@ -19,7 +20,8 @@
 //! custodian only its public file, so that the root directory never holds an officer's key; a
 //! threshold of officers together approves notices for venues that cannot be reached (section
 //! 11a), and no officer may also hold a tracer key; the case key
-//! opens case diaries; the sealing keys open contact records, one month each, and
+//! opens case diaries; the release key signs each release of the web app (its `SHA256SUMS`,
+//! spec section 16d) and is kept where releases are built, apart from the root; the sealing keys open contact records, one month each, and
 //! [`rotate`] destroys each once no record sealed to it may still be asked for.
 
 use std::path::{Path, PathBuf};
@@ -39,6 +41,8 @@ use crate::files::write_new;
 pub const ROOT_KEY: &str = "root.key";
 /// File name of the case diary key.
 pub const CASE_KEY: &str = "case.key";
+/// File name of the key that signs releases of the web app.
+pub const RELEASE_KEY: &str = "release.key";
 /// Directory of the sealing keys, one file per period.
 pub const SEALING_DIR: &str = "sealing";
 /// File name of an emergency officer's secret key, in the officer's own directory.
@@ -59,6 +63,7 @@ pub const SEALING_RETENTION_DAYS: u64 = 21;
 
 const ROOT_HEADER: &str = "checkin-authority-root v1";
 const CASE_HEADER: &str = "checkin-authority-case v1";
+const RELEASE_HEADER: &str = "checkin-authority-release v1";
 const SEALING_HEADER: &str = "checkin-authority-sealing v1";
 /// First line of an officer's secret key file.
 pub const OFFICER_HEADER: &str = "checkin-emergency-officer v1";
@@ -206,20 +211,70 @@ pub fn init(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
     init_at(dir, name, crate::time::now(), DEFAULT_MONTHS, officers)
 }
 
+/// The development authority's root key seed. It is public (it is here), and fixed so that
+/// the committed build of the web app (`web/dist`) can carry this root's fingerprint, which the
+/// app checks its pinned trust file against (spec section 16d): the main command's server
+/// makes its development authority with it, and a deployment builds the app for its own root.
+pub const DEV_ROOT_SEED: [u8; 32] = *b"checkin development root, public";
+/// The development authority's release key seed, public and fixed like [`DEV_ROOT_SEED`], so
+/// that `web/dist/SHA256SUMS.sig` is a release signed for the development authority.
+pub const DEV_RELEASE_SEED: [u8; 32] = *b"checkin development release key!";
+
+/// Creates the development authority of the main command's server in `dir`: as [`init`], but
+/// with the public, fixed root and release keys ([`DEV_ROOT_SEED`], [`DEV_RELEASE_SEED`]), for
+/// which the committed web app is built and signed. Anyone can sign as this authority: it is
+/// for trying things out only.
+pub fn init_development(dir: &Path, name: &str) -> Result<TrustAnchor, Error> {
+    let mut keys = Vec::new();
+    for i in 1..=3 {
+        keys.push(officer_init(&dev_officer_dir(dir, i))?);
+    }
+    let officers = EmergencyOfficers::new(keys, 2)
+        .map_err(|e| Error::Invalid(format!("the development officers: {e}")))?;
+    init_with(
+        dir,
+        name,
+        crate::time::now(),
+        DEFAULT_MONTHS,
+        officers,
+        (
+            Ed25519Secret::from_bytes(DEV_ROOT_SEED),
+            Ed25519Secret::from_bytes(DEV_RELEASE_SEED),
+        ),
+    )
+}
+
 /// The directory of officer `i` (from 1) of a development authority made by [`init`].
 pub fn dev_officer_dir(dir: &Path, i: usize) -> PathBuf {
     dir.join(DEV_OFFICERS_DIR).join(i.to_string())
 }
 
-/// Creates an authority in `dir` at Unix time `now`: root and case keys, sealing keys for
-/// `months` months (1 to 60) from the current one (all 0600), and the trust file, which lists
-/// `officers` (their public keys only: each officer keeps their secret key).
+/// Creates an authority in `dir` at Unix time `now`: root, release and case keys, sealing keys
+/// for `months` months (1 to 60) from the current one (all 0600), and the trust file, which
+/// lists `officers` (their public keys only: each officer keeps their secret key).
 pub fn init_at(
     dir: &Path,
     name: &str,
     now: u64,
     months: u32,
     officers: EmergencyOfficers,
+) -> Result<TrustAnchor, Error> {
+    let mut rng = UnwrapErr(rand::rngs::SysRng);
+    let keys = (
+        Ed25519Secret::generate(&mut rng),
+        Ed25519Secret::generate(&mut rng),
+    );
+    init_with(dir, name, now, months, officers, keys)
+}
+
+/// [`init_at`] with the given root and release keys.
+fn init_with(
+    dir: &Path,
+    name: &str,
+    now: u64,
+    months: u32,
+    officers: EmergencyOfficers,
+    (root, release): (Ed25519Secret, Ed25519Secret),
 ) -> Result<TrustAnchor, Error> {
     protocol::trust::check_authority_name(name)
         .map_err(|p| Error::Invalid(format!("the authority name {p}")))?;
@@ -228,20 +283,21 @@ pub fn init_at(
             "{months} months of sealing keys: give 1 to 60"
         )));
     }
-    for f in [ROOT_KEY, CASE_KEY, SEALING_DIR, TRUST_FILE] {
+    for f in [ROOT_KEY, RELEASE_KEY, CASE_KEY, SEALING_DIR, TRUST_FILE] {
         if dir.join(f).exists() {
             return Err(Error::Exists(dir.join(f)));
         }
     }
-    crate::files::create_dir(&dir.join(SEALING_DIR))?;
     let mut rng = UnwrapErr(rand::rngs::SysRng);
-    let root = Ed25519Secret::generate(&mut rng);
     let case = SealingSecretKey::generate(&mut rng);
-    if officers.index_of(&root.verifying_key()).is_some() {
+    if officers.index_of(&root.verifying_key()).is_some()
+        || officers.index_of(&release.verifying_key()).is_some()
+    {
         return Err(Error::Invalid(
-            "an officer's key is the new root key: make each officer's key apart".into(),
+            "an officer's key is the new root or release key: make each officer's key apart".into(),
         ));
     }
+    crate::files::create_dir(&dir.join(SEALING_DIR))?;
     let mut sealing = Vec::new();
     let mut start = month_start(now)?;
     for _ in 0..months {
@@ -257,10 +313,12 @@ pub fn init_at(
         root: root.verifying_key(),
         emergency: officers,
         case: case.public_key(),
+        release: Some(release.verifying_key()),
         sealing,
     };
     for (file, header, secret) in [
         (ROOT_KEY, ROOT_HEADER, root.to_bytes()),
+        (RELEASE_KEY, RELEASE_HEADER, release.to_bytes()),
         (CASE_KEY, CASE_HEADER, case.to_bytes()),
     ] {
         write_new(&dir.join(file), key_text(header, &secret).as_bytes(), 0o600)?;
@@ -293,6 +351,64 @@ pub fn load(dir: &Path) -> Result<Authority, Error> {
         ));
     }
     Ok(Authority { root, trust })
+}
+
+/// Loads the release key (`release.key`), checking it against the trust file's `release` line.
+pub fn load_release(dir: &Path) -> Result<(Ed25519Secret, TrustAnchor), Error> {
+    let path = dir.join(RELEASE_KEY);
+    if !path.exists() {
+        return Err(Error::Invalid(format!(
+            "{} does not exist: this authority has no release key yet; make one with \
+             'tracer authority release-key --authority {}'",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let key = Ed25519Secret::from_bytes(*read_key(&path, RELEASE_HEADER)?);
+    let trust = read_trust(&dir.join(TRUST_FILE))?;
+    if trust.release != Some(key.verifying_key()) {
+        return Err(Error::BadFile(
+            dir.join(TRUST_FILE),
+            "its release key is not the one in release.key".into(),
+        ));
+    }
+    Ok((key, trust))
+}
+
+/// Gives an authority made before trust files named a release key its release key: writes
+/// `release.key` (0600, never replacing one) and the trust file with a `release` line, signed
+/// by the root with the next serial. Returns the new trust file.
+pub fn add_release_key(dir: &Path) -> Result<TrustAnchor, Error> {
+    let path = dir.join(RELEASE_KEY);
+    if path.exists() {
+        return Err(Error::Exists(path));
+    }
+    let auth = load(dir)?;
+    let mut trust = auth.trust;
+    if trust.release.is_some() {
+        return Err(Error::BadFile(
+            dir.join(TRUST_FILE),
+            "it already names a release key, but release.key is missing: restore release.key \
+             from where releases are signed"
+                .into(),
+        ));
+    }
+    let key = Ed25519Secret::generate(&mut UnwrapErr(rand::rngs::SysRng));
+    trust.release = Some(key.verifying_key());
+    trust.serial = trust
+        .serial
+        .checked_add(1)
+        .ok_or_else(|| Error::Invalid("the trust file's serial cannot grow any further".into()))?;
+    let text = trust.sign(&auth.root);
+    TrustAnchor::parse(&text)
+        .map_err(|e| Error::Invalid(format!("the new trust file does not read back: {e}")))?;
+    write_new(
+        &path,
+        key_text(RELEASE_HEADER, &key.to_bytes()).as_bytes(),
+        0o600,
+    )?;
+    crate::files::write_replace(&dir.join(TRUST_FILE), text.as_bytes(), 0o644)?;
+    Ok(trust)
 }
 
 /// The sealing keys an authority directory still holds, by period.

@@ -51,6 +51,28 @@ impl World {
     }
 }
 
+/// The seed of the authority's release key, which the trust file of [`release_trust`] names.
+pub const RELEASE_SEED: [u8; 32] = [0xee; 32];
+
+/// The world's trust file, as `make_seeds` writes it: one sealing period from 1970 to 2100,
+/// and the release key of [`RELEASE_SEED`].
+pub fn release_trust() -> protocol::TrustAnchor {
+    let w = world();
+    protocol::TrustAnchor {
+        authority: "Fuzz Health Authority".into(),
+        serial: 1,
+        root: w.root.verifying_key(),
+        emergency: w.emergency(),
+        case: SealingSecretKey::from_bytes([0xca; 32]).public_key(),
+        release: Some(Ed25519Secret::from_bytes(RELEASE_SEED).verifying_key()),
+        sealing: vec![protocol::SealingPeriod {
+            from: 0,
+            until: 4_102_444_800,
+            key: w.authority.public_key(),
+        }],
+    }
+}
+
 /// The fixed world, built once per process.
 pub fn world() -> &'static World {
     static W: OnceLock<World> = OnceLock::new();

@@ -87,6 +87,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             2,
         )?,
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
+        release: None,
         // One sealing period from 1970 to 2100.
         sealing: vec![protocol::SealingPeriod {
             from: 0,

@@ -82,22 +82,33 @@ fn trust_anchor(settings: &Settings) -> Result<(TrustAnchor, String), StartError
             })
             .map_err(|e| StartError(format!("the development authority is damaged: {e}")))?
     } else {
-        common::authority::init(&dir, "Development authority (not for real use)")
+        common::authority::init_development(&dir, "Development authority (not for real use)")
             .and_then(|_| {
                 common::authority::read_trust_text(&dir.join(common::authority::TRUST_FILE))
             })
             .map_err(|e| StartError(format!("cannot create a development authority: {e}")))?
     };
+    let dev_root = protocol::Ed25519Secret::from_bytes(common::authority::DEV_ROOT_SEED);
+    if trust.0.root != dev_root.verifying_key() {
+        eprintln!(
+            "Note: the development authority in {} was made before its root key was fixed, so \
+             the web app this server serves (built for the fixed root) will refuse its trust \
+             file; delete that directory to make a new one.",
+            dir.display()
+        );
+    }
     let abs = std::fs::canonicalize(&dir).unwrap_or(dir);
     eprintln!(
         "\n*** DEVELOPMENT AUTHORITY ***\n\
          No trust file is configured, so this server trusts a development authority whose\n\
          secret keys are in {}\n\
-         (root.key, case.key, sealing/; the three emergency officers' keys, two of whom approve\n\
-         together, in officers/1 to officers/3; public trust file: trust.txt). One directory\n\
-         holding every key can make phones alert alone: use it for trying things out only. In\n\
-         a deployment, set trust_file (ROCKET_TRUST_FILE) to the trust file of an authority\n\
-         whose officers made their own keys ('tracer authority officer-init').\n",
+         (root.key, case.key, release.key, sealing/; the three emergency officers' keys, two of\n\
+         whom approve together, in officers/1 to officers/3; public trust file: trust.txt). Its\n\
+         root and release keys are public and fixed: the committed web app is built and signed\n\
+         for them, and anyone can sign as this authority. One directory holding every key can\n\
+         make phones alert alone: use it for trying things out only. In a deployment, set\n\
+         trust_file (ROCKET_TRUST_FILE) to the trust file of an authority whose officers made\n\
+         their own keys ('tracer authority officer-init').\n",
         abs.display()
     );
     Ok(trust)

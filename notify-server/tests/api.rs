@@ -756,6 +756,20 @@ fn the_phone_client_is_served_at_the_poster_path_under_a_strict_policy() {
             );
         }
     }
+    // The signed release's hashes and signature beside them, byte for byte (spec section
+    // 16d); the query string the app adds to fetch past its service worker is ignored.
+    for name in ["SHA256SUMS", "SHA256SUMS.sig"] {
+        let r = c.get(format!("/v1/c/{name}")).dispatch();
+        assert_eq!(r.status(), Status::Ok, "{name}");
+        assert!(
+            r.into_bytes().unwrap() == std::fs::read(dist.join(name)).unwrap(),
+            "{name} is served as built"
+        );
+    }
+    let r = c.get("/v1/c/app.js?release-check").dispatch();
+    assert!(r.into_bytes().unwrap() == std::fs::read(dist.join("app.js")).unwrap());
+    let r = c.get("/v1/c?release-check").dispatch();
+    assert_eq!(r.status(), Status::Ok);
     let licences = c
         .get("/v1/c/LICENSES.txt")
         .dispatch()

@@ -151,6 +151,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         root: root.verifying_key(),
         emergency,
         case: case_key.public_key(),
+        release: None,
         sealing: vec![SealingPeriod {
             from: day - day % 86_400,
             until: day - day % 86_400 + 31 * 86_400,

@@ -45,6 +45,8 @@ pub const VAULT_REQUEST: &[u8] = b"checkin/v2/vault-request";
 /// Ed25519 context: the root's signature over a trust file (every byte before its
 /// `signature` line).
 pub const TRUST_FILE: &[u8] = b"checkin/v2/trust-file";
+/// Ed25519 context: the release key's signature over a web app release's `SHA256SUMS`.
+pub const RELEASE_SUMS: &[u8] = b"checkin/v2/release-sums";
 /// HPKE info: the outer (venue) layer of a vault record.
 pub const VAULT_OUTER: &[u8] = b"checkin/v2/vault-outer";
 /// HPKE info: the inner (authority) layer of a vault record.

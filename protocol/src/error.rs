@@ -883,6 +883,53 @@ impl fmt::Display for TrustError {
 
 impl std::error::Error for TrustError {}
 
+/// Why a signed release of the web app was refused (spec section 16d).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseError {
+    /// The trust file names no release key.
+    NoReleaseKey,
+    /// The signature file is not `checkin-release-signature v1` and one `signature` line.
+    NotASignature,
+    /// The signature is not the release key's over `SHA256SUMS`.
+    BadSignature,
+    /// `SHA256SUMS` verified but breaks its format.
+    MalformedSums(&'static str),
+}
+
+impl ReleaseError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReleaseError::NoReleaseKey => "release_no_key",
+            ReleaseError::NotASignature => "release_not_a_signature",
+            ReleaseError::BadSignature => "release_bad_signature",
+            ReleaseError::MalformedSums(_) => "release_malformed_sums",
+        }
+    }
+}
+
+impl fmt::Display for ReleaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReleaseError::NoReleaseKey => f.write_str(
+                "the pinned trust file names no release key, so no release can be checked: ask                  the authority for a trust file with a 'release' line",
+            ),
+            ReleaseError::NotASignature => f.write_str(
+                "SHA256SUMS.sig is not a release signature (it must be 'checkin-release-signature                  v1' and one 'signature' line): the release is not signed",
+            ),
+            ReleaseError::BadSignature => f.write_str(
+                "SHA256SUMS is not signed by the authority's release key: these hashes are not a                  release of the pinned authority",
+            ),
+            ReleaseError::MalformedSums(why) => {
+                write!(f, "the signed SHA256SUMS is malformed: {why}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReleaseError {}
+
 /// Why a revocation list was rejected.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]

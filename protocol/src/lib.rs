@@ -19,6 +19,7 @@ pub mod notice;
 pub mod pin;
 pub mod poster;
 pub mod query;
+pub mod release;
 pub mod revocation;
 pub mod trust;
 pub mod unwrap_request;
@@ -35,8 +36,8 @@ pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_file_tag, vault_tag};
 pub use error::{
     ApprovalError, BatchError, BundleError, CaseError, CertError, FileError, NoticeError,
-    PosterError, QueryError, RevocationError, TextProblem, TrustError, UnwrapRequestError,
-    VaultError, VaultResponseError, VisitError,
+    PosterError, QueryError, ReleaseError, RevocationError, TextProblem, TrustError,
+    UnwrapRequestError, VaultError, VaultResponseError, VisitError,
 };
 pub use keys::{
     AuthorityRootKey, Ed25519Secret, SealingPublicKey, SealingSecretKey, TracerKey, VenueKeys,
@@ -46,6 +47,7 @@ pub use matching::{Alert, Matcher, ScanStats, Visit};
 pub use notice::{Bundle, BundleVerifier, NoticePayload, SealedNotices, Severity, VenueNotice};
 pub use pin::Pin;
 pub use poster::{Poster, PosterInfo, Validity, VenueId};
+pub use release::Release;
 pub use revocation::RevocationList;
 pub use trust::{SealingPeriod, TrustAnchor};
 pub use vault::ContactRecord;

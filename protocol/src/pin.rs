@@ -59,8 +59,8 @@ impl Pin {
     }
 }
 
-/// A root key as people compare it: base64url in groups of four characters, as the web
-/// client's Settings show it.
+/// A root key (or any Ed25519 public key) as people compare it: base64url in groups of four
+/// characters, as the web client's Settings show it.
 pub fn root_fingerprint(root: &VerifyingKey) -> String {
     let b64 = URL_SAFE_NO_PAD.encode(root.as_bytes());
     b64.as_bytes()

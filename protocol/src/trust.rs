@@ -10,13 +10,14 @@
 //! emergency: <base64url Ed25519 public key of officer 2>
 //! emergency_threshold: 2
 //! case: <base64url X25519 public key>
+//! release: <base64url Ed25519 public key that signs releases of the web app (optional)>
 //! sealing: 2026-12-01 2027-01-01 <base64url X25519 public key>
 //! sealing: 2027-01-01 2027-02-01 <base64url X25519 public key>
 //! signature: <base64url Ed25519 signature by the root over every byte before this line>
 //! ```
 //!
-//! Lines starting with `#` and blank lines are ignored; every field but `sealing` and
-//! `emergency` appears exactly once. The root signs the file as a whole, so that a server that serves it cannot
+//! Lines starting with `#` and blank lines are ignored; every field but `sealing`,
+//! `emergency` and `release` appears exactly once; `release` at most once. The root signs the file as a whole, so that a server that serves it cannot
 //! swap one of its keys; the serial only grows, so that an older file of the same authority
 //! cannot be served again in place of a newer one ([`TrustAnchor::check_replaces`]). Each `sealing` line names a period of UTC days, from its first day up to (not
 //! including) its second; the periods follow one another without gaps or overlaps.
@@ -81,6 +82,9 @@ pub struct TrustAnchor {
     pub emergency: EmergencyOfficers,
     /// The key case diaries are sealed to (spec section 15); no sealing period uses it.
     pub case: SealingPublicKey,
+    /// The key that signs releases of the web app (spec section 16d), if the authority
+    /// publishes signed releases; neither the root nor an officer's key.
+    pub release: Option<VerifyingKey>,
     /// The keys that receive the inner layer of vault records, one per period, in order.
     pub sealing: Vec<SealingPeriod>,
 }
@@ -202,6 +206,12 @@ impl TrustAnchor {
             self.emergency.threshold(),
             URL_SAFE_NO_PAD.encode(self.case.0)
         ));
+        if let Some(release) = &self.release {
+            out.push_str(&format!(
+                "release: {}\n",
+                URL_SAFE_NO_PAD.encode(release.as_bytes())
+            ));
+        }
         for p in &self.sealing {
             out.push_str(&format!(
                 "sealing: {} {} {}\n",
@@ -254,6 +264,7 @@ impl TrustAnchor {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .skip(1);
         let (mut authority, mut root, mut threshold, mut case) = (None, None, None, None);
+        let mut release = None;
         let mut serial = None;
         let mut sealing_lines = Vec::new();
         let mut emergency_lines = Vec::new();
@@ -268,6 +279,7 @@ impl TrustAnchor {
                 "root" => &mut root,
                 "emergency_threshold" => &mut threshold,
                 "case" => &mut case,
+                "release" => &mut release,
                 "emergency" => {
                     emergency_lines.push(value);
                     continue;
@@ -331,6 +343,19 @@ impl TrustAnchor {
         if !crate::keys::x25519_public_key_ok(&case) {
             return Err(TrustError::InvalidKey);
         }
+        let release = match release.as_deref() {
+            None => None,
+            Some(line) => {
+                let key = key32(Some(line), "")?;
+                let key = crate::keys::ed25519_public_key(&key).ok_or(TrustError::InvalidKey)?;
+                if key == root || emergency.index_of(&key).is_some() {
+                    return Err(TrustError::Malformed(
+                        "the release key is the root key or an emergency key",
+                    ));
+                }
+                Some(key)
+            }
+        };
         if sealing_lines.is_empty() {
             return Err(TrustError::Malformed("the sealing field is missing"));
         }
@@ -384,6 +409,7 @@ impl TrustAnchor {
             root,
             emergency,
             case: SealingPublicKey(case),
+            release,
             sealing,
         })
     }

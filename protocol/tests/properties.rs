@@ -325,6 +325,7 @@ proptest! {
             root: w.root.verifying_key(),
             emergency: w.emergency(),
             case: SealingSecretKey::from_bytes([13; 32]).public_key(),
+            release: None,
             sealing: vec![
                 SealingPeriod { from: T0, until: boundary, key: w.authority.public_key() },
                 SealingPeriod { from: boundary, until: T0 + 32 * 86_400, key: next.public_key() },

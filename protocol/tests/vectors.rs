@@ -34,6 +34,8 @@ mod client;
 mod files;
 #[path = "gen/pin.rs"]
 mod pin;
+#[path = "gen/release.rs"]
+mod release_gen;
 
 /// 2026-01-01T00:00:00Z: every vector's clock starts here.
 const T0: u64 = 1_767_225_600;
@@ -98,6 +100,8 @@ struct Fixture {
     officers: [Ed25519Secret; 3],
     case: SealingSecretKey,
     sealing_next: SealingSecretKey,
+    /// The key that signs releases of the web app (release.json).
+    release: Ed25519Secret,
 }
 
 fn fixture() -> Fixture {
@@ -164,6 +168,7 @@ fn fixture() -> Fixture {
         officers: [6, 12, 13].map(|l| Ed25519Secret::from_bytes(seed(l))),
         case: SealingSecretKey::from_bytes(seed(10)),
         sealing_next: SealingSecretKey::from_bytes(seed(11)),
+        release: Ed25519Secret::from_bytes(seed(14)),
         publish_only,
         query_only,
     }
@@ -193,7 +198,7 @@ fn ed25519_json(k: &Ed25519Secret) -> Value {
 fn gen_keys(f: &Fixture) -> Value {
     let other_sealing = SealingSecretKey::from_bytes(seed(7));
     json!({
-        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json; authority_case is the trust file's case key, which case.json's diary is sealed to; authority_sealing is the trust file's sealing key for January 2026 (vault.json) and authority_sealing_next its key for February 2026; authority_officers are the trust file's three emergency officers' keys (its `emergency` lines, officers 0, 1 and 2), two of whom together approve notice.json's notice for venue2.",
+        "description": "Key derivations. Venue keys come from the 32-byte venue seed by HKDF-SHA256 (absent salt); other keys are 32-byte secrets used as they are. venue2 signs poster.json's second poster and is the wrong venue in vault.json's strip_with_venue2; other_root signs the forged certificates in certificate.json and notice.json; impostor_tracer signs notice.json's bundle_signed_by_other_key under the real certificate; other_authority_sealing is the wrong authority key in case.json; authority_case is the trust file's case key, which case.json's diary is sealed to; authority_sealing is the trust file's sealing key for January 2026 (vault.json) and authority_sealing_next its key for February 2026; authority_officers are the trust file's three emergency officers' keys (its `emergency` lines, officers 0, 1 and 2), two of whom together approve notice.json's notice for venue2; authority_release is the trust file's release key, which signs release.json's release.",
         "venue": venue_keys_json(&f.venue),
         "venue2": venue_keys_json(&f.venue2),
         "other_root": ed25519_json(&Ed25519Secret::from_bytes(seed(9))),
@@ -201,6 +206,7 @@ fn gen_keys(f: &Fixture) -> Value {
         "other_authority_sealing": {"x25519_secret": h(other_sealing.to_bytes().as_ref()), "x25519_public": h(&other_sealing.public_key().0)},
         "authority_root": {"ed25519_secret": h(f.root.to_bytes().as_ref()), "ed25519_public": h(f.root.verifying_key().as_bytes())},
         "authority_officers": f.officers.iter().map(ed25519_json).collect::<Vec<_>>(),
+        "authority_release": ed25519_json(&f.release),
         "authority_sealing": {"x25519_secret": h(f.authority.to_bytes().as_ref()), "x25519_public": h(&f.authority.public_key().0)},
         "authority_sealing_next": {"x25519_secret": h(f.sealing_next.to_bytes().as_ref()), "x25519_public": h(&f.sealing_next.public_key().0)},
         "authority_case": {"x25519_secret": h(f.case.to_bytes().as_ref()), "x25519_public": h(&f.case.public_key().0)},
@@ -1702,6 +1708,7 @@ fn trust_anchor(f: &Fixture) -> TrustAnchor {
         )
         .unwrap(),
         case: f.case.public_key(),
+        release: Some(f.release.verifying_key()),
         sealing: vec![
             SealingPeriod {
                 from: T0,
@@ -1749,6 +1756,10 @@ fn gen_trust(f: &Fixture) -> Value {
     let jan_key = base64_url(&anchor.sealing[0].key.0);
     let feb_key = base64_url(&anchor.sealing[1].key.0);
     let case_line = format!("case: {}", base64_url(&anchor.case.0));
+    let release_line = format!(
+        "release: {}",
+        base64_url(f.release.verifying_key().as_bytes())
+    );
     let negative = [
         (
             "trust_wrong_header",
@@ -1967,6 +1978,37 @@ fn gen_trust(f: &Fixture) -> Value {
             "trust_malformed",
             without_field(&text, "serial"),
         ),
+        (
+            "trust_release_key_twice",
+            "trust_malformed",
+            text.replace(&release_line, &format!("{release_line}\n{release_line}")),
+        ),
+        (
+            "trust_release_key_is_the_root",
+            "trust_malformed",
+            text.replace(&release_line, &format!("release: {root_b64}")),
+        ),
+        (
+            "trust_release_key_is_an_emergency_key",
+            "trust_malformed",
+            text.replace(
+                &release_line,
+                &officer_line(1).replace("emergency:", "release:"),
+            ),
+        ),
+        (
+            "trust_release_key_short",
+            "trust_invalid_key",
+            text.replace(&release_line, "release: AAAA"),
+        ),
+        (
+            "trust_release_key_identity",
+            "trust_invalid_key",
+            text.replace(
+                &release_line,
+                &format!("release: {}", base64_url(&small_order_u(1))),
+            ),
+        ),
     ];
     let mut negative: Vec<(&str, &str, String)> = negative
         .into_iter()
@@ -2006,6 +2048,16 @@ fn gen_trust(f: &Fixture) -> Value {
             "trust_sealing_key_swapped",
             "trust_bad_signature",
             signed.replace(&jan_key, &other_x),
+        ),
+        (
+            "trust_release_key_swapped",
+            "trust_bad_signature",
+            signed.replace(&release_line, &format!("release: {other_ed}")),
+        ),
+        (
+            "trust_release_key_dropped",
+            "trust_bad_signature",
+            signed.replace(&format!("{release_line}\n"), ""),
         ),
         (
             "trust_signature_by_another_key",
@@ -2077,7 +2129,7 @@ fn gen_trust(f: &Fixture) -> Value {
     ];
     let accepted = accepted.map(|(n, t)| (n, trust::sign_text(&t, &f.root)));
     json!({
-        "description": "The authority trust file for keys.json authority_root, authority_officers (its emergency keys, threshold 2), authority_case, and authority_sealing (January 2026) and authority_sealing_next (February 2026), signed by authority_root. `sealing` lists the periods as Unix times. Negative files must fail with `error`; each `accepted` file is the same file written otherwise (line ends, spacing, field order), signed again, and must parse to the same values. `replacing`: files offered while `text` is pinned; each parses, and replaces the pinned file unless it has an `error`.",
+        "description": "The authority trust file for keys.json authority_root, authority_officers (its emergency keys, threshold 2), authority_case, authority_release (its release key, section 16d), and authority_sealing (January 2026) and authority_sealing_next (February 2026), signed by authority_root. `sealing` lists the periods as Unix times. Negative files must fail with `error`; each `accepted` file is the same file written otherwise (line ends, spacing, field order), signed again, and must parse to the same values. `replacing`: files offered while `text` is pinned; each parses, and replaces the pinned file unless it has an `error`.",
         "text": signed,
         "authority": anchor.authority,
         "serial": anchor.serial,
@@ -2085,6 +2137,7 @@ fn gen_trust(f: &Fixture) -> Value {
         "emergency": anchor.emergency.keys().iter().map(|k| h(k.as_bytes())).collect::<Vec<_>>(),
         "emergency_threshold": anchor.emergency.threshold(),
         "case": h(&anchor.case.0),
+        "release": anchor.release.map(|k| h(k.as_bytes())),
         "sealing": sealing_json(&anchor),
         "negative": negative.iter().map(|(n, e, t)| json!({"name": n, "error": e, "text": t})).collect::<Vec<_>>(),
         "accepted": accepted.iter().map(|(n, t)| json!({"name": n, "text": t})).collect::<Vec<_>>(),
@@ -2403,6 +2456,7 @@ fn generate() -> BTreeMap<&'static str, Value> {
     m.insert("query.json", gen_query(&f));
     m.insert("trust.json", gen_trust(&f));
     m.insert("trust_legacy.json", pin::generate(&f));
+    m.insert("release.json", release_gen::generate(&f));
     let bundle_now = m["notice.json"]["bundle"]["now"].as_u64().unwrap();
     let created = m["notice.json"]["bundle"]["created_at"].as_u64().unwrap();
     m.insert("batch.json", gen_batch(&bundle, created));
@@ -2946,6 +3000,10 @@ fn trust_vectors() {
     assert_eq!(h(t.root.as_bytes()), v["root"].as_str().unwrap());
     assert_eq!(sealing_json(&t), v["sealing"]);
     assert_eq!(h(&t.case.0), v["case"].as_str().unwrap());
+    assert_eq!(
+        t.release.map(|k| h(k.as_bytes())).as_deref(),
+        v["release"].as_str()
+    );
     let officers: Vec<Value> = t
         .emergency
         .keys()
@@ -2975,6 +3033,14 @@ fn trust_vectors() {
         let got = offered.check_replaces(&t).err().map(|e| e.code());
         assert_eq!(got, r["error"].as_str(), "{}", r["name"]);
     }
+}
+
+#[test]
+fn release_vectors() {
+    release_gen::check(
+        &load("release.json"),
+        load("trust.json")["text"].as_str().unwrap(),
+    );
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! a poster's URL, checks out, syncs and shows the alert, refuses a tampered poster, and opens
 //! again after a reload and offline; a second tracer's alert turns withdrawn once the story
 //! has the authority revoke that tracer with `tracer authority revoke`. Screenshots go to `target/web-screenshots/` (not
-//! committed); the test prints their paths and the measurements.
+//! committed); the test prints their paths and the measurements. The committed app is built
+//! for the development authority (spec section 16d), so every story's server pins it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -36,16 +37,94 @@ fn fragment(dir: &Path, venue: &str) -> String {
     url.trim().split_once('#').unwrap().1.to_owned()
 }
 
-#[test]
-fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
+/// In `dir`: the development authority (`authority/`, whose root the committed app carries)
+/// and a tracer "A. Tracer" (`tracer/`) it certified for 30 days to publish and to query.
+fn development_authority_and_tracer(dir: &Path) {
+    common::authority::init_development(&dir.join("authority"), "Development authority").unwrap();
+    ok(dir, "tracer", &["keygen", "--out", "tracer"]);
+    ok(
+        dir,
+        "tracer",
+        &[
+            "authority",
+            "certify",
+            "--authority",
+            "authority",
+            "--tracer-pub",
+            "tracer/tracer.pub",
+            "--name",
+            "A. Tracer",
+            "--days",
+            "30",
+            "--role",
+            "publish",
+            "--role",
+            "query",
+        ],
+    );
+}
+
+fn chromium() -> String {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         Path::new(&chromium).exists(),
         "the browser tests need Chromium at {chromium} (apt-get install chromium; .ci/run does)"
     );
+    chromium
+}
+
+/// Spec section 16d in a real browser (`web/test/browser/release.mjs`): a pin rewritten to
+/// another authority is reported and repaired, not obeyed, and an installed app warns in words
+/// when the server starts serving a changed app.js (through a proxy in front of the real
+/// server).
+#[test]
+fn a_phone_repairs_a_rewritten_pin_and_warns_when_the_server_changes_the_app() {
+    let chromium = chromium();
     let t = TempDir::new().unwrap();
     let d = t.path();
-    tests::authority_and_tracer(d);
+    common::authority::init_development(&d.join("authority"), "Development authority").unwrap();
+    common::authority::init(&d.join("other"), "Other Board").unwrap();
+    let running = start_server(d, &d.join("authority/trust.txt"));
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/web-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = Command::new("node")
+        .arg("test/browser/release.mjs")
+        .current_dir(web())
+        .env("SERVER", &running.url)
+        .env(
+            "OTHER_TRUST",
+            std::fs::read_to_string(d.join("other/trust.txt")).unwrap(),
+        )
+        .env("SHOTS", &shots)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}): the web tests need Node.js 20"));
+    assert!(
+        out.status.success(),
+        "the release story failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(
+        out.stdout
+            .rsplit(|&b| b == b'\n')
+            .find(|l| !l.is_empty())
+            .unwrap(),
+    )
+    .unwrap();
+    println!("release story: {report}");
+    assert_eq!(report["pinRepaired"], true);
+    assert_eq!(report["appChangedWarned"], true);
+}
+
+#[test]
+fn a_phone_checks_in_from_a_poster_url_gets_the_alert_and_works_offline() {
+    let chromium = chromium();
+    let t = TempDir::new().unwrap();
+    let d = t.path();
+    // The committed app is built for the development authority (spec section 16d): the
+    // server pins it, and the tracer is certified by it.
+    development_authority_and_tracer(d);
     let running = start_server(d, &d.join("authority/trust.txt"));
     let server = running.url.clone();
     let base = "--base-url=https://checkin.example/v1/c";

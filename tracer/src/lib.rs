@@ -852,6 +852,63 @@ pub fn write_contacts_csv(
     Ok(files::write(path, &data, 0o600, replace)?)
 }
 
+/// `tracer authority release-sign`: signs `dist/SHA256SUMS` with the authority's release key
+/// and writes the signature beside it (`dist/SHA256SUMS.sig`, spec section 16d), after checking
+/// that every file it lists is in `dist` with that hash and that `dist` holds no file it leaves
+/// out (but the signature itself), so that what is signed is what was built. An existing
+/// signature is replaced only with `force`. Returns the release as it verifies.
+pub fn release_sign(
+    authority_dir: &Path,
+    dist: &Path,
+    force: bool,
+) -> Result<protocol::Release, Error> {
+    use protocol::release::{SIGNATURE_FILE, SUMS_FILE};
+    let (key, trust) = authority::load_release(authority_dir)?;
+    let sums_path = dist.join(SUMS_FILE);
+    let sums = std::fs::read(&sums_path).map_err(|e| Error::io("read", &sums_path, e))?;
+    let sig_path = dist.join(SIGNATURE_FILE);
+    if sig_path.exists() && !force {
+        return Err(Error::exists(sig_path));
+    }
+    let signature = protocol::release::sign(&sums, &key);
+    let release = protocol::Release::verify(&trust, &sums, signature.as_bytes())
+        .map_err(|e| Error::bad_file(&sums_path, e.to_string()))?;
+    let checks = release.compare(|name| std::fs::read(dist.join(name)).ok());
+    if let Some(bad) = checks.iter().find(|c| !c.is_same()) {
+        return Err(Error::bad_file(
+            &sums_path,
+            format!(
+                "it does not match the files beside it ({bad}): build the release again \
+                 (node build.mjs) and sign what was built"
+            ),
+        ));
+    }
+    let entries = std::fs::read_dir(dist).map_err(|e| Error::io("list", dist, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("list", dist, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name != SUMS_FILE
+            && name != SIGNATURE_FILE
+            && !release.files().iter().any(|f| f.name == name)
+        {
+            return Err(Error::bad_file(
+                &sums_path,
+                format!(
+                    "it does not list {name}, which is in {}: build the release again into an \
+                     empty directory and sign what was built",
+                    dist.display()
+                ),
+            ));
+        }
+    }
+    if force {
+        files::write_replace(&sig_path, signature.as_bytes(), 0o644)?;
+    } else {
+        files::write_new(&sig_path, signature.as_bytes(), 0o644)?;
+    }
+    Ok(release)
+}
+
 #[cfg(test)]
 mod csv_tests {
     use super::csv_cell;

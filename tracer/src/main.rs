@@ -82,6 +82,27 @@ enum AuthorityCmd {
         #[arg(long, default_value_t = tracer::authority::DEFAULT_MONTHS)]
         ahead: u32,
     },
+    /// Sign a release of the web app: the release key (release.key) signs the release's
+    /// SHA256SUMS, and the signature is written beside it as SHA256SUMS.sig. Phones and
+    /// `checkin verify-app` compare what a server serves with a signed release.
+    ReleaseSign {
+        /// The directory holding release.key and trust.txt (where releases are built).
+        #[arg(long)]
+        authority: PathBuf,
+        /// The built release (web/dist, or `node build.mjs DIR`'s DIR), holding SHA256SUMS.
+        #[arg(long)]
+        dist: PathBuf,
+        /// Replace an existing SHA256SUMS.sig.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Give an authority made before trust files named a release key its release key
+    /// (release.key, mode 0600): the root signs a new trust file with a `release` line.
+    ReleaseKey {
+        /// The authority directory holding root.key and trust.txt.
+        #[arg(long)]
+        authority: PathBuf,
+    },
     /// Sign, as one emergency officer, a notice for a venue that cannot be reached. One
     /// officer's approval does not alert anyone: `tracer authority combine` joins it with
     /// the other officers' until the trust file's threshold is met.
@@ -391,6 +412,12 @@ fn run(cmd: Command) -> Result<(), Error> {
             out,
             force,
         }) => authority_combine(trust, inputs, out, force, now),
+        Command::Authority(AuthorityCmd::ReleaseSign {
+            authority,
+            dist,
+            force,
+        }) => release_sign(authority, dist, force),
+        Command::Authority(AuthorityCmd::ReleaseKey { authority }) => release_key(authority),
         Command::Authority(AuthorityCmd::Rotate { authority, ahead }) => {
             authority_rotate(authority, ahead)
         }
@@ -515,7 +542,7 @@ fn authority_init(
     officer_pubs: Vec<PathBuf>,
     threshold: usize,
 ) -> Result<(), Error> {
-    use tracer::authority::{CASE_KEY, ROOT_KEY, SEALING_DIR};
+    use tracer::authority::{CASE_KEY, RELEASE_KEY, ROOT_KEY, SEALING_DIR};
     let keys = officer_pubs
         .iter()
         .map(|p| tracer::authority::read_officer_pub(p))
@@ -529,9 +556,10 @@ fn authority_init(
         out.display()
     );
     println!(
-        "  secret (mode 0600): {}, {}",
+        "  secret (mode 0600): {}, {}, {}",
         out.join(ROOT_KEY).display(),
         out.join(CASE_KEY).display(),
+        out.join(RELEASE_KEY).display(),
     );
     let (first, last) = (&t.sealing[0], &t.sealing[t.sealing.len() - 1]);
     println!(
@@ -543,8 +571,9 @@ fn authority_init(
     println!(
         "  {ROOT_KEY} certifies tracers and signs the trust file: keep it offline, on a \
          machine that holds no tracer key and no officer key. {CASE_KEY} opens case diaries; \
-         the sealing keys open contact records. Keep them with different custodians: no \
-         tracer workstation needs {ROOT_KEY}. Run 'tracer authority rotate' monthly: it \
+         the sealing keys open contact records; {RELEASE_KEY} signs each release of the web app \
+         ('tracer authority release-sign'), where releases are built. Keep them with different \
+         custodians: no tracer workstation needs {ROOT_KEY}. Run 'tracer authority rotate' monthly: it \
          destroys each month's sealing key once its records can no longer be asked for, and \
          adds months ahead."
     );
@@ -587,6 +616,35 @@ fn authority_rotate(authority: PathBuf, ahead: u32) -> Result<(), Error> {
             "Nothing to rotate: every sealing key is still needed, and the months ahead are covered"
         );
     }
+    Ok(())
+}
+
+/// `tracer authority release-sign`.
+fn release_sign(authority: PathBuf, dist: PathBuf, force: bool) -> Result<(), Error> {
+    let release = tracer::release_sign(&authority, &dist, force)?;
+    let (_, trust) = tracer::authority::load_release(&authority)?;
+    println!(
+        "Signed the release in {} ({} files) with {}'s release key: wrote {}. Serve the \
+         directory as it is; anyone can compare a server with it ('checkin verify-app').",
+        dist.display(),
+        release.files().len(),
+        trust.authority,
+        dist.join(protocol::release::SIGNATURE_FILE).display()
+    );
+    Ok(())
+}
+
+/// `tracer authority release-key`.
+fn release_key(authority: PathBuf) -> Result<(), Error> {
+    let trust = tracer::authority::add_release_key(&authority)?;
+    println!(
+        "Made the release key {} (mode 0600; keep it where releases are built, apart from the \
+         root). {} now names it (signed by the root, serial {}): give it to the server \
+         (trust_file) and to the phones ('checkin trust FILE').",
+        authority.join(tracer::authority::RELEASE_KEY).display(),
+        authority.join(tracer::authority::TRUST_FILE).display(),
+        trust.serial
+    );
     Ok(())
 }
 

@@ -484,6 +484,7 @@ fn authority_and_tracer(
         )
         .unwrap(),
         case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
+        release: None,
         // One sealing period from 1970 to 2100.
         sealing: vec![protocol::SealingPeriod {
             from: 0,

@@ -17,7 +17,8 @@ import {
   vaultTag,
 } from "../src/protocol/derive.js";
 import { venueKeys } from "../src/protocol/keys.js";
-import { checkReplaces, chooseTrust, legacyRoot, parseTrust, TrustError } from "../src/protocol/trust.js";
+import { checkReplaces, chooseBakedTrust, chooseTrust, legacyRoot, parseTrust, TrustError } from "../src/protocol/trust.js";
+import { differing, ReleaseError, verifyRelease } from "../src/protocol/release.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const load = (name: string): any =>
@@ -114,6 +115,7 @@ describe("trust.json", () => {
     expect(a.emergency.keys.map(hex)).toEqual(t.emergency);
     expect(a.emergency.threshold).toBe(t.emergency_threshold);
     expect(hex(a.case)).toBe(t.case);
+    expect(a.release ? hex(a.release) : null).toBe(t.release);
     expect(a.sealing.map((p) => ({ from: p.from, until: p.until, key: hex(p.key) }))).toEqual(
       t.sealing,
     );
@@ -141,5 +143,58 @@ describe("trust.json", () => {
       code = e instanceof TrustError ? e.code : String(e);
     }
     expect(code).toBe(error);
+  });
+});
+
+describe("release.json", () => {
+  const v = load("release.json");
+  const trust = parseTrust(load("trust.json").text);
+  const enc = (s: string) => new TextEncoder().encode(s);
+  test("the signed release verifies and lists its files with their hashes", () => {
+    const files = verifyRelease(trust, enc(v.sums), enc(v.signature));
+    expect(files.map((f) => f.name)).toEqual(v.files.map((f: { name: string }) => f.name));
+    for (const [i, f] of files.entries()) expect(f.sha256).toBe(hex(sha256(unhex(v.files[i].content))));
+  });
+  const negatives: { name: string; error: string; sums: string; signature: string; trust: string | null }[] = v.negative;
+  test.each(negatives)("$name", ({ error, sums, signature, trust: other }) => {
+    let code = "";
+    try {
+      verifyRelease(other ? parseTrust(other) : trust, enc(sums), enc(signature));
+    } catch (e) {
+      code = e instanceof ReleaseError ? e.code : String(e);
+    }
+    expect(code).toBe(error);
+  });
+  test("the files a server serves otherwise than the release are named", () => {
+    const files = verifyRelease(trust, enc(v.sums), enc(v.signature));
+    const served = new Map<string, Uint8Array | null>(
+      v.served.map((s: { name: string; content: string | null }) => [s.name, s.content === null ? null : unhex(s.content)]),
+    );
+    expect(differing(files, served)).toEqual(v.differs);
+  });
+});
+
+describe("a pin under another root than the app's own", () => {
+  const t = load("trust.json");
+  const baked = parseTrust(t.text).root;
+  const other = t.replacing.find((r: { name: string }) => r.name === "trust_different_root").text;
+  test("is not obeyed, and is replaced by the baked root's file whatever its serial", () => {
+    expect(chooseBakedTrust(baked, other, null)).toEqual({ text: other, anchor: null, refused: null, tampered: true });
+    const older = t.replacing.find((r: { name: string }) => r.name === "trust_older_serial").text;
+    const c = chooseBakedTrust(baked, other, older);
+    expect(c.tampered && c.repaired).toBe(true);
+    expect(c.text).toBe(older);
+    expect(c.anchor?.root).toEqual(baked);
+  });
+  test("is kept unobeyed while the server offers no file of the baked root", () => {
+    const c = chooseBakedTrust(baked, other, other);
+    expect(c.anchor).toBeNull();
+    expect(c.refused?.code).toBe("trust_different_root");
+  });
+  test("a first file of another root is not pinned", () => {
+    const c = chooseBakedTrust(baked, null, other);
+    expect(c.text).toBeNull();
+    expect(c.refused?.code).toBe("trust_different_root");
+    expect(chooseBakedTrust(baked, null, t.text).anchor?.root).toEqual(baked);
   });
 });

@@ -18,8 +18,8 @@ use protocol::notice::{seal_notices, sign_bundle};
 use protocol::query::sign_query;
 use protocol::vault::{seal_visit, strip_outer};
 use protocol::{
-    ApprovalStatement, CaseDiary, CaseVisit, ContactRecord, Severity, TrustAnchor, VenueNotice,
-    hour_of, vault_tag,
+    ApprovalStatement, CaseDiary, CaseVisit, ContactRecord, Severity, VenueNotice, hour_of,
+    vault_tag,
 };
 use rand::SeedableRng;
 use rand::rngs::ChaCha20Rng;
@@ -86,19 +86,7 @@ fn main() {
     );
 
     // The trust file (also written as a seed below).
-    let anchor = TrustAnchor {
-        authority: "Fuzz Health Authority".into(),
-        serial: 1,
-        root: w.root.verifying_key(),
-        emergency: w.emergency(),
-        case: protocol::SealingSecretKey::from_bytes([0xca; 32]).public_key(),
-        // One sealing period from 1970 to 2100.
-        sealing: vec![protocol::SealingPeriod {
-            from: 0,
-            until: 4_102_444_800,
-            key: authority_pk.clone(),
-        }],
-    };
+    let anchor = checkin_fuzz::release_trust();
     // A consented visit: two hourly records.
     let contact = ContactRecord {
         name: "Ada Lovelace".into(),
@@ -181,6 +169,20 @@ fn main() {
     let dir = Path::new("seeds").join("trust");
     fs::create_dir_all(&dir).expect("create seeds directory");
     fs::write(dir.join("anchor"), anchor.sign(&w.root)).expect("write seed");
+
+    // A release: its signature file, 0x00, its SHA256SUMS (the committed web app's).
+    let sums = include_bytes!("../../../web/dist/SHA256SUMS");
+    let signature = protocol::release::sign(
+        sums,
+        &protocol::Ed25519Secret::from_bytes(checkin_fuzz::RELEASE_SEED),
+    );
+    let dir = Path::new("seeds").join("release");
+    fs::create_dir_all(&dir).expect("create seeds directory");
+    fs::write(
+        dir.join("signed"),
+        [signature.as_bytes(), &[0], sums.as_slice()].concat(),
+    )
+    .expect("write seed");
 
     // The server's JSON bodies.
     let json = |key: &str, bytes: &[u8]| {

@@ -65,6 +65,18 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/plain; charset=utf-8",
         include_bytes!("../../../web/dist/LICENSES.txt"),
     ),
+    // The release's hashes and the authority's signature over them (spec section 16d), so
+    // that phones and `checkin verify-app` can compare what is served with a signed release.
+    (
+        "SHA256SUMS",
+        "text/plain; charset=utf-8",
+        include_bytes!("../../../web/dist/SHA256SUMS"),
+    ),
+    (
+        "SHA256SUMS.sig",
+        "text/plain; charset=utf-8",
+        include_bytes!("../../../web/dist/SHA256SUMS.sig"),
+    ),
 ];
 
 const INDEX: &[u8] = include_bytes!("../../../web/dist/index.html");

@@ -6,7 +6,8 @@ import { base64url, unbase64url } from "../protocol/bytes.js";
 import { caseId, caseTag, newCaseCode, sealCase, showCaseCode } from "../protocol/case.js";
 import { fingerprint, type Poster, posterFromText, validityProblem } from "../protocol/poster.js";
 import { MIN_PASSPHRASE, passphraseProblem } from "./passphrase.js";
-import { chooseTrust, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
+import { chooseBakedTrust, chooseTrust, keyFingerprint, rootFingerprint, type TrustAnchor } from "../protocol/trust.js";
+import { differing, SIGNATURE_FILE, SUMS_FILE, verifyRelease, type ReleaseFile } from "../protocol/release.js";
 import { autoDeparture, checkIn, checkOut, deleteVisit, editArrival, editVisit, openVisit, tidy } from "./diary.js";
 import { chooseLanguage, type Messages, t, tn } from "./messages.js";
 import { type Diary, Locked, Store, type VisitRec } from "./store.js";
@@ -21,6 +22,11 @@ import { type CaseMode, caseScreen } from "./screens/case.js";
 import { elsewhereScreen } from "./screens/elsewhere.js";
 import { scanScreen, type ScanSession } from "./screens/scan.js";
 import { button, field, h, nowSecs, when, whenAfter } from "./ui.js";
+
+/** The root key of the authority this app was built for (base64url), written in by build.mjs
+ * (section 16d): a pinned trust file under any other root is not obeyed. */
+declare const AUTHORITY_ROOT: string;
+const BAKED_ROOT = unbase64url(AUTHORITY_ROOT) ?? new Uint8Array(32);
 
 const SYNC_EVERY_MS = 15 * 60 * 1000;
 const SLOT_CHECK_MS = 60 * 1000;
@@ -112,14 +118,26 @@ async function shippedTrust(): Promise<string | null> {
 }
 
 /** The trust file pinned at the first run; later only a file signed by the pinned root with a
- * serial not older replaces it (`chooseTrust`, spec section 16a). An opening never waits for
- * the network once a file is pinned: the shipped one is compared in the background. */
+ * serial not older replaces it (`chooseTrust`, spec section 16a). The pinned file must be of
+ * the root this app was built for (section 16d): a pin under another root was written by
+ * something else than this app, and is reported and replaced by the baked root's file, not
+ * obeyed. An opening never waits for the network once a good file is pinned: the shipped
+ * one is compared in the background. */
 async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
-  const held = d.trust ? chooseTrust(d.trust, null) : null;
+  const held = d.trust ? chooseBakedTrust(BAKED_ROOT, d.trust, null) : null;
   if (!held?.anchor) {
-    const chosen = chooseTrust(d.trust ?? null, await shippedTrust());
+    const chosen = chooseBakedTrust(BAKED_ROOT, d.trust ?? null, await shippedTrust());
     if (chosen.text !== null) d.trust = chosen.text;
-    if (chosen.legacy && !chosen.anchor) {
+    const baked = keyFingerprint(BAKED_ROOT);
+    if (chosen.tampered && chosen.repaired && chosen.anchor) {
+      say(t("pinRepaired", { authority: chosen.anchor.authority, baked, serial: String(chosen.anchor.serial) }), "error");
+      // The tampered pin's installed release is not trusted either: the next check installs
+      // the release this root's release key signed.
+      delete d.release;
+      await save();
+    } else if (chosen.tampered) {
+      say(t("pinTampered", { baked }), "error");
+    } else if (chosen.legacy && !chosen.anchor) {
       // Nothing is trusted yet: say what the phone waits for, and why the offer was refused.
       say(chosen.refused ? t("trustLegacyRefused", { why: chosen.refused.message }) : t("trustLegacyWaiting"), "error");
     } else if (chosen.refused) say(t("trustChanged", { why: chosen.refused.message }), "error");
@@ -133,7 +151,7 @@ async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
   }
   void shippedTrust().then(async (offered) => {
     if (offered === null || offered === app.diary.trust) return;
-    const chosen = chooseTrust(app.diary.trust ?? null, offered);
+    const chosen = chooseBakedTrust(BAKED_ROOT, app.diary.trust ?? null, offered);
     if (chosen.refused) {
       say(t("trustChanged", { why: chosen.refused.message }), "error");
       return;
@@ -144,6 +162,60 @@ async function loadTrust(d: Diary): Promise<TrustAnchor | null> {
     await save();
   });
   return held.anchor;
+}
+
+/** A file of the app as the server serves it now, past the service worker (whose copies are
+ * what this page runs): the query makes it a URL the worker does not keep. Null when the
+ * server does not serve it. */
+async function served(name: string): Promise<Uint8Array | null> {
+  // The page is the app's path itself (section 16b); every other file is beside app.js.
+  const url = name === "index.html" ? new URL(".", import.meta.url).href.replace(/\/$/, "") : new URL(name, import.meta.url).href;
+  const r = await request(`${url}?release-check`);
+  if (r.status === 200) return new Uint8Array(await r.arrayBuffer());
+  if (r.status === 404) return null;
+  // Any other answer (a front's 502, a busy server) says nothing about the app: no check now.
+  throw new NetError("server", r.status);
+}
+
+/** At every start (section 16d): the release the server serves must be signed by the pinned
+ * authority's release key, and every file it serves must be that release's. The first release
+ * that verifies is installed (kept in the diary); a later one that verifies replaces it (the
+ * authority signed an update). Anything else is said in words. Offline, nothing is said. */
+async function checkRelease(trust: TrustAnchor): Promise<void> {
+  if (!trust.release) return;
+  let files: ReleaseFile[] | null = null;
+  try {
+    const [sums, sig] = await Promise.all([served(SUMS_FILE), served(SIGNATURE_FILE)]);
+    let why = "";
+    if (sums && sig) {
+      try {
+        files = verifyRelease(trust, sums, sig);
+        const text = new TextDecoder().decode(sums);
+        if (app.diary.release !== text) {
+          app.diary.release = text;
+          await save();
+        }
+      } catch (e) {
+        why = (e as Error).message;
+      }
+    } else why = `${SUMS_FILE} or ${SIGNATURE_FILE} is missing`;
+    if (files === null) {
+      say(t("appUnsigned", { authority: trust.authority, why }), "error");
+      // Compare with the release this phone installed, if it has one.
+      const installed = app.diary.release;
+      if (!installed) return;
+      files = installed
+        .trimEnd()
+        .split("\n")
+        .map((l) => ({ sha256: l.slice(0, 64), name: l.slice(66) }));
+    }
+    const got = new Map<string, Uint8Array | null>();
+    for (const f of files) got.set(f.name, await served(f.name));
+    const changed = differing(files, got);
+    if (changed.length) say(t("appChanged", { files: changed.join(", "), authority: trust.authority }), "error");
+  } catch {
+    // Offline, no answer, or an answer that is not the server's: checked at the next start.
+  }
 }
 
 /** Why the network failed, in the citizen's words. */
@@ -563,6 +635,17 @@ function home(): HTMLElement {
       h("dd", { class: "mono" }, app.trust ? rootFingerprint(app.trust) : "—"),
       h("dt", {}, t("trustSerial")),
       h("dd", {}, app.trust ? String(app.trust.serial) : "—"),
+      h("dt", {}, t("emergencyOfficers")),
+      h(
+        "dd",
+        {},
+        app.trust
+          ? t("emergencyOfficersValue", { threshold: app.trust.emergency.threshold, count: app.trust.emergency.keys.length })
+          : "—",
+        ...(app.trust?.emergency.keys.map((k, i) => h("div", { class: "mono" }, `${i}: ${keyFingerprint(k)}`)) ?? []),
+      ),
+      h("dt", {}, t("releaseKey")),
+      h("dd", { class: "mono" }, app.trust?.release ? keyFingerprint(app.trust.release) : "—"),
     ),
     button(
       t("eraseAll"),
@@ -1003,6 +1086,7 @@ async function main(): Promise<void> {
   readFragment();
   render();
   focusAlert();
+  void checkRelease(app.trust);
   // The service worker checked out from a notification: read the diary it saved.
   // Woken by a push or a periodic sync while this page is open, the worker leaves the sync to
   // the page (one writer of the diary at a time). A tapped alert's notification names its alert.

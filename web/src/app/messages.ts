@@ -55,6 +55,17 @@ export const en = {
   authority: "Health authority",
   authorityFingerprint: "Authority fingerprint",
   trustSerial: "Authority file serial",
+  emergencyOfficers: "Emergency officers",
+  emergencyOfficersValue: "{threshold} of {count} must approve together a notice for a venue that cannot be reached",
+  releaseKey: "Release key",
+  pinTampered:
+    "The health authority this phone had pinned is not the one this app was built for (root key {baked}): something on this phone changed it, and the app does not obey it. It will take the authority's own file from this site when it can.",
+  pinRepaired:
+    "The health authority this phone had pinned was not the one this app was built for: something on this phone changed it. The app ignored it and pinned again the file of \"{authority}\" (root key {baked}, serial {serial}).",
+  appChanged:
+    "This server is now serving a different version of the app ({files}) than the release signed by \"{authority}\" that this phone installed. The app you are using now is still the signed one, but the server could give changed code to this phone or to others. Tell the health authority.",
+  appUnsigned:
+    "This server is now serving a different version of the app: its release is not signed by \"{authority}\" ({why}). The app you are using now is still the signed one. Tell the health authority.",
   eraseAll: "Erase everything",
   eraseConfirm: "Erase your whole diary from this phone? This cannot be undone.",
   erased: "Everything was erased.",
@@ -272,6 +283,17 @@ export const cy: Messages = {
   authority: "Awdurdod iechyd",
   authorityFingerprint: "Ôl bys yr awdurdod",
   trustSerial: "Rhif cyfresol ffeil yr awdurdod",
+  emergencyOfficers: "Swyddogion argyfwng",
+  emergencyOfficersValue: "Rhaid i {threshold} o {count} gymeradwyo gyda'i gilydd hysbysiad ar gyfer lleoliad na ellir ei gyrraedd",
+  releaseKey: "Allwedd rhyddhau",
+  pinTampered:
+    "Nid yr awdurdod iechyd a biniwyd gan y ffôn hwn yw'r un y cafodd yr ap hwn ei adeiladu ar ei gyfer (prif allwedd {baked}): newidiodd rhywbeth ar y ffôn hwn ef, ac nid yw'r ap yn ufuddhau iddo. Bydd yn cymryd ffeil yr awdurdod ei hun o'r wefan hon pan all.",
+  pinRepaired:
+    "Nid yr awdurdod iechyd a biniwyd gan y ffôn hwn oedd yr un y cafodd yr ap hwn ei adeiladu ar ei gyfer: newidiodd rhywbeth ar y ffôn hwn ef. Anwybyddodd yr ap ef a phinio eto ffeil \"{authority}\" (prif allwedd {baked}, rhif cyfresol {serial}).",
+  appChanged:
+    "Mae'r gweinydd hwn bellach yn gweini fersiwn wahanol o'r ap ({files}) i'r un a lofnodwyd gan \"{authority}\" ac a osodwyd ar y ffôn hwn. Mae'r ap rydych chi'n ei ddefnyddio nawr yn dal i fod yr un wedi'i lofnodi, ond gallai'r gweinydd roi cod wedi'i newid i'r ffôn hwn neu i eraill. Dywedwch wrth yr awdurdod iechyd.",
+  appUnsigned:
+    "Mae'r gweinydd hwn bellach yn gweini fersiwn wahanol o'r ap: nid yw ei ryddhad wedi'i lofnodi gan \"{authority}\" ({why}). Mae'r ap rydych chi'n ei ddefnyddio nawr yn dal i fod yr un wedi'i lofnodi. Dywedwch wrth yr awdurdod iechyd.",
   eraseAll: "Dileu popeth",
   eraseConfirm: "Dileu eich dyddiadur cyfan o'r ffôn hwn? Does dim modd dadwneud hyn.",
   erased: "Cafodd popeth ei ddileu.",

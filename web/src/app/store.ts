@@ -96,6 +96,9 @@ export interface Diary {
   nextSlot: number | null;
   /** Notifications while checked in: absent until the citizen has been asked. */
   notify?: "on" | "off";
+  /** The SHA256SUMS of the signed release this phone installed (section 16d), which the app
+   * compares the server's files with at every start; absent until one verified. */
+  release?: string;
 }
 
 export const emptyDiary = (): Diary => ({

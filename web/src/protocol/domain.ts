@@ -50,3 +50,5 @@ export const CASE_CODE_KEY = "checkin/v2/case-code-key";
 export const ALERT_ID = "checkin/v2/alert-id";
 // The phone never signs vault queries or unwrap requests (VAULT_QUERY_SIGNATURE,
 // VAULT_REQUEST in domain.rs): those are the tracer's and the venue's, so they are not here.
+/** Ed25519 context: the release key's signature over a release's `SHA256SUMS` (section 16d). */
+export const RELEASE_SUMS = "checkin/v2/release-sums";

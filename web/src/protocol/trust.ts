@@ -30,6 +30,8 @@ export interface TrustAnchor {
    * them must approve together. */
   emergency: EmergencyOfficers;
   case: Uint8Array;
+  /** The key that signs releases of this app (section 16d), if the authority names one. */
+  release: Uint8Array | null;
   sealing: SealingPeriod[];
 }
 
@@ -192,7 +194,51 @@ export function chooseTrust(
 
 /** The root key as people compare it: base64url in groups of four characters. */
 export function rootFingerprint(t: TrustAnchor): string {
-  return (base64url(t.root).match(/.{1,4}/g) ?? []).join(" ");
+  return keyFingerprint(t.root);
+}
+
+/** A public key as people compare it: base64url in groups of four characters. */
+export function keyFingerprint(key: Uint8Array): string {
+  return (base64url(key).match(/.{1,4}/g) ?? []).join(" ");
+}
+
+/** What a phone pins, given the root its app was built for (`baked`, section 16d): as
+ * `chooseTrust`, but a pin under another root is not obeyed (`tampered`: something rewrote
+ * it, since the app never pins such a file) and is replaced by an offered file of the baked
+ * root, whatever its serial (`repaired`); and a first file is pinned only if the baked root
+ * signed it. */
+export function chooseBakedTrust(
+  baked: Uint8Array,
+  pinnedText: string | null,
+  offeredText: string | null,
+): ReturnType<typeof chooseTrust> & { tampered?: boolean; repaired?: boolean } {
+  const asError = (e: unknown) =>
+    e instanceof TrustError ? e : new TrustError("trust_malformed", String(e));
+  const notBaked = () =>
+    new TrustError("trust_different_root", "it is of another authority than the one this app was built for");
+  let pinnedRoot: Uint8Array | null = null;
+  if (pinnedText !== null) {
+    try {
+      pinnedRoot = parseTrust(pinnedText).root;
+    } catch {
+      pinnedRoot = legacyRoot(pinnedText);
+    }
+  }
+  if (pinnedText !== null && pinnedRoot !== null && !equal(pinnedRoot, baked)) {
+    if (offeredText === null) return { text: pinnedText, anchor: null, refused: null, tampered: true };
+    try {
+      const offered = parseTrust(offeredText);
+      if (!equal(offered.root, baked)) throw notBaked();
+      return { text: offeredText, anchor: offered, refused: null, tampered: true, repaired: true };
+    } catch (e) {
+      return { text: pinnedText, anchor: null, refused: asError(e), tampered: true };
+    }
+  }
+  const chosen = chooseTrust(pinnedText, offeredText);
+  if (pinnedText === null && chosen.anchor && !equal(chosen.anchor.root, baked)) {
+    return { text: null, anchor: null, refused: notBaked() };
+  }
+  return chosen;
 }
 
 /** The emergency lines and threshold (section 16a, rule 5), after the root key. */
@@ -244,7 +290,7 @@ function parseBody(text: string): TrustAnchor {
       emergencyLines.push(value);
       continue;
     }
-    if (!["authority", "serial", "root", "emergency_threshold", "case"].includes(name)) {
+    if (!["authority", "serial", "root", "emergency_threshold", "case", "release"].includes(name)) {
       throw malformed("unknown field");
     }
     if (fields.has(name)) throw malformed("a field appears twice");
@@ -270,6 +316,15 @@ function parseBody(text: string): TrustAnchor {
   const emergency = parseOfficers(emergencyLines, fields.get("emergency_threshold"), root, key32);
   const caseKey = key32(fields.get("case"), "case");
   if (!x25519KeyOk(caseKey)) throw new TrustError("trust_invalid_key", "the case key");
+  const releaseText = fields.get("release");
+  let release: Uint8Array | null = null;
+  if (releaseText !== undefined) {
+    release = key32(releaseText, "release");
+    if (!ed25519KeyOk(release)) throw new TrustError("trust_invalid_key", "the release key");
+    if (equal(release, root) || emergency.keys.some((k) => equal(k, release!))) {
+      throw malformed("the release key is the root key or an emergency key");
+    }
+  }
   if (sealingLines.length === 0) throw malformed("the sealing field is missing");
   if (sealingLines.length > MAX_SEALING_PERIODS) {
     throw new TrustError("trust_invalid_period", "more than 64 sealing periods");
@@ -297,5 +352,5 @@ function parseBody(text: string): TrustAnchor {
     seen.add(hexOf(key));
     sealing.push({ from: from * DAY, until: until * DAY, key });
   }
-  return { authority, serial, root, emergency, case: caseKey, sealing };
+  return { authority, serial, root, emergency, case: caseKey, release, sealing };
 }

@@ -1,4 +1,5 @@
-// Run in the app's page by story.mjs: turns the diary back into what an earlier release kept,
+// Run in the app's page by story.mjs and release.mjs: turns the diary back into what an earlier
+// release kept, or into what code that was not the authority's could have written,
 // so that the story can open it as a citizen who updated: a trust file pinned before trust
 // files were signed, and a passphrase sealed with PBKDF2-SHA256 (its salt and iterations
 // beside it). Also reads how the diary's passphrase is derived.
@@ -37,7 +38,27 @@ declare global {
   var sealAsEarlierRelease: (passphrase: string) => Promise<void>;
   // eslint-disable-next-line no-var
   var pinUnsignedTrust: () => Promise<void>;
+  // eslint-disable-next-line no-var
+  var pinTrust: (text: string) => Promise<void>;
+  // eslint-disable-next-line no-var
+  var pinnedTrust: () => Promise<string | null>;
 }
+
+/** The diary under the browser-kept key gets `text` as its pinned trust file, as code that
+ * was not the authority's could write it (release.mjs). */
+globalThis.pinTrust = async (text) => {
+  const d = await db();
+  const key = await get<CryptoKey>(d, "key");
+  const diary = await openDiary(await get<SealedDiary>(d, "diary"), key);
+  diary.trust = text;
+  await put(d, [["diary", await sealDiary(diary, key)]]);
+};
+
+globalThis.pinnedTrust = async () => {
+  const d = await db();
+  const diary = await openDiary(await get<SealedDiary>(d, "diary"), await get<CryptoKey>(d, "key"));
+  return diary.trust;
+};
 
 /** The diary under the browser-kept key gets the pinned trust file as it was before files
  * were signed: no serial line, no signature line. */

@@ -1,0 +1,2 @@
+checkin-release-signature v1
+signature: Qm7i8wpCf0nJ7XGJ9zgpJR6puXGBTMOAaQHmAj0izCvL77iWk5mLlDbSd9QKWDNbdjMLfwrZZOCGz9NkENp7CQ
