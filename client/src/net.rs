@@ -9,8 +9,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::Error;
 
-/// Largest hour batch a phone reads.
-pub const MAX_BATCH_BYTES: u64 = 64 << 20;
+/// Largest hour batch or day file a phone reads.
+pub const MAX_BATCH_BYTES: u64 = 256 << 20;
 
 /// What the server answered for an hour's batch, and when it produced the answer.
 pub struct BatchAnswer {
@@ -80,8 +80,19 @@ impl Server {
 
     /// The batch of epoch hour `hour` (`GET /v1/batches/{hour}`, spec section 12.3).
     pub fn batch(&mut self, hour: u64) -> Result<BatchAnswer, Error> {
+        self.binary(&format!("/v1/batches/{hour}"), &format!("hour {hour}"))
+    }
+
+    /// The file of closed UTC day `day` (`GET /v1/days/{day}`, spec section 12.3): its 24 hour
+    /// batches, each still to be decoded and verified.
+    pub fn day(&mut self, day: u64) -> Result<BatchAnswer, Error> {
+        self.binary(&format!("/v1/days/{day}"), &format!("day {day}"))
+    }
+
+    /// A batch or day file at `path`; `what` names it in errors.
+    fn binary(&mut self, path: &str, what: &str) -> Result<BatchAnswer, Error> {
         use std::io::Read as _;
-        let mut res = self.get(&format!("/v1/batches/{hour}"))?;
+        let mut res = self.get(path)?;
         let date = res
             .headers()
             .get("date")
@@ -102,7 +113,7 @@ impl Server {
             .read_to_end(&mut bytes)
             .map_err(|e| {
                 Error::ServerMisbehaved(format!(
-                    "{}: the notices of hour {hour} could not be read ({e}); batches larger \
+                    "{}: the notices of {what} could not be read ({e}); batches larger \
                      than {} MiB are refused",
                     self.base,
                     MAX_BATCH_BYTES >> 20

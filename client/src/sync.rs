@@ -2,9 +2,10 @@
 //! hold yet, verify each against the pinned root, match them on the device, and keep them for
 //! later matching.
 //!
-//! The phone asks for hour batches (`/v1/batches/{hour}`, spec section 12.3), identical for
-//! every phone and immutable once the hour has closed, so a CDN can answer them; it remembers
-//! which closed hours it holds. Nothing it sends depends on what a server told it before, so
+//! The phone asks for the files of closed days it lacks (`/v1/days/{day}`) and for hour
+//! batches (`/v1/batches/{hour}`, spec section 12.3), identical for every phone and immutable
+//! once closed, so a CDN can answer them; it remembers which closed hours it holds. A day file
+//! is split into its hours, and each is taken exactly as if it had been fetched alone. Nothing it sends depends on what a server told it before, so
 //! a server cannot hand a device a number that marks its later syncs. Which hours it fetches,
 //! when an answer closes an hour (the answer's `Date` and the phone's clock together) and when
 //! a held hour is looked at once more are `protocol::client`'s rules, shared with the web
@@ -21,8 +22,8 @@
 
 use std::collections::BTreeMap;
 
-use protocol::batch::decode_batch;
-use protocol::client::{Answer, HourState, after_answer, hours_to_fetch};
+use protocol::batch::{decode_batch, decode_day};
+use protocol::client::{Answer, Fetch, HourState, after_answer, day_hours_due, sync_plan};
 use protocol::{Bundle, BundleVerifier};
 
 use crate::{Error, Session, net};
@@ -115,7 +116,7 @@ impl Session {
                 .copied()
                 .unwrap_or(HourState::Wanted { tries: 0 })
         };
-        let wanted = hours_to_fetch(now, state_of);
+        let mut plan = sync_plan(now, state_of);
         self.store.release();
         // The revocation list first, so that no bundle of a revoked tracer is taken.
         let mut newer_list = None;
@@ -145,7 +146,45 @@ impl Session {
         let mut failure: Option<Error> = None;
         // What each hour fetched became.
         let mut after: BTreeMap<u64, HourState> = BTreeMap::new();
-        for &hour in &wanted {
+        // Decodes and verifies one hour's batch; true when it came whole (every bundle verified
+        // or failed finally).
+        let mut take =
+            |hour: u64, bytes: &[u8], report: &mut SyncReport, fresh: &mut Vec<Bundle>| -> bool {
+                let bundles = match decode_batch(bytes, hour) {
+                    Ok(bundles) => bundles,
+                    Err(e) => {
+                        report
+                            .skipped
+                            .push(format!("hour {hour}: {e} ({})", e.code()));
+                        return false;
+                    }
+                };
+                let mut whole = true;
+                for b in bundles {
+                    // Never trust the server: every bundle is checked against the pinned root.
+                    match verifier.verify(b, now) {
+                        Ok(bundle) => fresh.push(bundle),
+                        // Older than any visit kept: nothing to match and nothing wrong.
+                        Err(protocol::BundleError::TooOld { .. }) => {}
+                        // Revoked: counted, and final.
+                        Err(protocol::BundleError::CertificateRevoked) => {
+                            report.revoked_bundles += 1;
+                        }
+                        Err(e) => {
+                            report.skipped.push(format!(
+                                "hour {hour}, notice {}: {e} ({})",
+                                common::hex(&protocol::notice::bundle_id_of(b)[..8]),
+                                e.code()
+                            ));
+                            whole = false;
+                        }
+                    }
+                }
+                whole
+            };
+        let mut next = 0;
+        while let Some(&fetch) = plan.get(next) {
+            next += 1;
             if conn.bytes_read > MAX_SYNC_BYTES {
                 report.stopped = Some(format!(
                     "{base} has sent {} MiB in this sync, the most one sync reads; what was \
@@ -154,75 +193,76 @@ impl Session {
                 ));
                 break;
             }
-            let mut settle = |answer, date| {
+            // The hours this request stands for, and one random draw for them all: the hours
+            // of one day file share their second look (spec section 12.3, rule 3).
+            let (hours, answer) = match fetch {
+                Fetch::Hour(hour) => (vec![hour], conn.batch(hour)),
+                Fetch::Day(day) => (day_hours_due(day, now, state_of), conn.day(day)),
+            };
+            let random = random_u64();
+            let mut settle = |hour: u64, answer, date| {
                 let was = state_of(hour);
-                let next = after_answer(hour, was, answer, now, date, random_u64());
+                let next = after_answer(hour, was, answer, now, date, random);
                 if next != was {
                     after.insert(hour, next);
                 }
             };
-            let (bytes, date) = match conn.batch(hour) {
+            let (bytes, date) = match answer {
                 Ok(net::BatchAnswer {
                     batch: net::Batch::Bytes(b),
                     date,
                 }) => (b, date),
-                // Purged by the server: nothing of that hour is left to match (if this was a
-                // withheld answer, the second look brings it).
+                // Purged by the server: nothing of it is left to match (if this was a withheld
+                // answer, the second look brings it).
                 Ok(net::BatchAnswer {
                     batch: net::Batch::Gone,
                     date,
                 }) => {
-                    settle(Answer::Gone, date);
+                    for &hour in &hours {
+                        settle(hour, Answer::Gone, date);
+                    }
                     continue;
                 }
-                // The server's clock is behind ours: nothing there yet.
+                // The server's clock is behind ours: nothing there yet. A day it has not
+                // closed is asked for hour by hour instead, in this sync.
                 Ok(net::BatchAnswer {
                     batch: net::Batch::NotYet,
                     ..
-                }) => continue,
+                }) => {
+                    if let Fetch::Day(_) = fetch {
+                        plan.extend(hours.iter().copied().map(Fetch::Hour));
+                    }
+                    continue;
+                }
                 Err(e) => {
                     failure = Some(e);
                     break;
                 }
             };
-            let mut hour_failed = false;
-            match decode_batch(&bytes, hour) {
-                Err(e) => {
-                    report
-                        .skipped
-                        .push(format!("hour {hour}: {e} ({})", e.code()));
-                    hour_failed = true;
+            match fetch {
+                Fetch::Hour(hour) => {
+                    let whole = take(hour, &bytes, &mut report, &mut fresh);
+                    settle(hour, Answer::Batch { whole }, date);
                 }
-                Ok(bundles) => {
-                    for b in bundles {
-                        // Never trust the server: every bundle is checked against the pinned
-                        // root.
-                        match verifier.verify(b, now) {
-                            Ok(bundle) => fresh.push(bundle),
-                            // Older than any visit kept: nothing to match and nothing wrong.
-                            Err(protocol::BundleError::TooOld { .. }) => {}
-                            // Revoked: counted, and final.
-                            Err(protocol::BundleError::CertificateRevoked) => {
-                                report.revoked_bundles += 1;
-                            }
-                            Err(e) => {
-                                report.skipped.push(format!(
-                                    "hour {hour}, notice {}: {e} ({})",
-                                    common::hex(&protocol::notice::bundle_id_of(b)[..8]),
-                                    e.code()
-                                ));
-                                hour_failed = true;
+                Fetch::Day(day) => match decode_day(&bytes, day) {
+                    Err(e) => {
+                        report
+                            .skipped
+                            .push(format!("day {day}: {e} ({})", e.code()));
+                        for &hour in &hours {
+                            settle(hour, Answer::Batch { whole: false }, date);
+                        }
+                    }
+                    Ok(inside) => {
+                        for (hour, batch) in inside {
+                            if hours.contains(&hour) {
+                                let whole = take(hour, batch, &mut report, &mut fresh);
+                                settle(hour, Answer::Batch { whole }, date);
                             }
                         }
                     }
-                }
-            }
-            settle(
-                Answer::Batch {
-                    whole: !hour_failed,
                 },
-                date,
-            );
+            }
             progress(fresh.len() + report.skipped.len());
         }
         report.bundles = fresh.len();

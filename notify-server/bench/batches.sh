@@ -4,7 +4,11 @@
 # with the same wrk settings. Also prints what gzip would save on that batch. Not a test:
 # numbers go into BENCHMARKS.md by hand, with the machine they came from.
 #
-#   bash notify-server/bench/batches.sh [DURATION_SECONDS] [CONNECTIONS] [BUNDLES] [ENTRIES]
+#   bash notify-server/bench/batches.sh [DURATION_SECONDS] [CONNECTIONS] [BUNDLES] [ENTRIES] [OPEN]
+#
+# OPEN bundles (default 0) are published in the current hour, so the open hour's batch is not
+# empty. SERVER_BIN runs another build of the server (an older one, to compare) on the same
+# store.
 #
 # Needs wrk and nginx (apt-get install wrk nginx-light). Stops only what it started.
 set -euo pipefail
@@ -13,6 +17,8 @@ dur=${1:-10}
 conns=${2:-64}
 bundles=${3:-83}
 entries=${4:-5}
+open=${5:-0}
+server_bin=${SERVER_BIN:-target/release/notify-server}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$nginx" ] || { echo "nginx is missing: apt-get install nginx-light" >&2; exit 1; }
@@ -23,14 +29,14 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-hour=$(target/release/examples/bench_batch "$work" "$bundles" "$entries")
+hour=$(target/release/examples/bench_batch "$work" "$bundles" "$entries" "$open")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 # Extra settings for the server, such as ROCKET_MAX_CONNECTIONS=0 (no connection guard).
 # shellcheck disable=SC2086
 env ROCKET_PORT=$port ROCKET_ADMIN_ENABLED=false ROCKET_ADDRESS=127.0.0.1 ROCKET_DATA_DIR="$work/data" \
   ROCKET_TRUST_FILE="$work/trust.txt" ROCKET_LOG_LEVEL=off ROCKET_KEEP_ALIVE=30 ${SERVER_ENV:-} \
-  target/release/notify-server &
+  "$server_bin" &
 pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 url="http://127.0.0.1:$port/v1/batches/$hour"
@@ -72,6 +78,7 @@ cmp <(curl -fs "$url") <(curl -fs "http://127.0.0.1:$nport/v1/batches/$hour") ||
 
 size=$(stat -c %s "$work/www/v1/batches/$hour")
 gz=$(gzip -9 -c "$work/www/v1/batches/$hour" | wc -c)
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "batch of hour $hour: $bundles bundles of $entries entries, $size bytes; gzip -9: $gz bytes"
 run() { # name, url
   echo
@@ -80,4 +87,5 @@ run() { # name, url
 }
 run "notify-server, closed hour" "$url"
 run "nginx, the same bytes from a file" "http://127.0.0.1:$nport/v1/batches/$hour"
-run "notify-server, the open hour (empty)" "http://127.0.0.1:$port/v1/batches/$((hour + 3))"
+open_size=$(curl -fs "http://127.0.0.1:$port/v1/batches/$((hour + 3))" | wc -c)
+run "notify-server, the open hour ($open bundles, $open_size bytes)" "http://127.0.0.1:$port/v1/batches/$((hour + 3))"

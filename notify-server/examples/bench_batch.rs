@@ -1,8 +1,9 @@
 //! Makes the input of the batch benchmark (`bench/batches.sh`): an authority trust file and a
 //! store (`DIR/data/store.redb`) holding BUNDLES distinct signed bundles published three hours
-//! ago, in a closed hour, each with ENTRIES entries. Prints that hour.
+//! ago, in a closed hour, each with ENTRIES entries, and OPEN more (default none) published
+//! in the current hour, the open one. Prints the closed hour.
 //!
-//! `cargo run --release -p notify-server --example bench_batch -- DIR BUNDLES ENTRIES`
+//! `cargo run --release -p notify-server --example bench_batch -- DIR BUNDLES ENTRIES [OPEN]`
 #![allow(clippy::print_stdout, reason = "a tool that prints")]
 
 use std::error::Error;
@@ -14,11 +15,14 @@ use rand::SeedableRng;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, dir, bundles, entries] = args.as_slice() else {
-        return Err("usage: bench_batch DIR BUNDLES ENTRIES".into());
+    let (dir, bundles, entries, open) = match args.as_slice() {
+        [_, dir, bundles, entries] => (dir, bundles, entries, "0"),
+        [_, dir, bundles, entries, open] => (dir, bundles, entries, open.as_str()),
+        _ => return Err("usage: bench_batch DIR BUNDLES ENTRIES [OPEN]".into()),
     };
     let dir = std::path::Path::new(dir);
     let (n_bundles, n_entries): (usize, usize) = (bundles.parse()?, entries.parse()?);
+    let n_open: usize = open.parse()?;
     let mut rng = rand::rngs::ChaCha20Rng::seed_from_u64(2);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
@@ -56,7 +60,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     std::fs::write(dir.join("trust.txt"), trust.sign(&root))?;
     std::fs::create_dir_all(dir.join("data"))?;
     let store = RedbStore::open(&store_path(&dir.join("data")))?;
-    for i in 0..n_bundles {
+    for i in 0..n_bundles + n_open {
         let notices: Vec<VenueNotice> = (0..n_entries)
             .map(|_| {
                 let mut id = [0u8; 32];
@@ -73,7 +77,12 @@ fn main() -> Result<(), Box<dyn Error>> {
                 }
             })
             .collect();
-        let published = hour * 3600 + 10 + i as u64;
+        // The first BUNDLES in the closed hour, the OPEN others in the current one, before now.
+        let published = if i < n_bundles {
+            hour * 3600 + 10 + i as u64
+        } else {
+            ((hour + 3) * 3600 + (i - n_bundles) as u64).min(now)
+        };
         let b = sign_bundle(
             &tracer,
             &cert,

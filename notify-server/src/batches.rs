@@ -3,7 +3,9 @@
 //! Once an hour has closed (spec section 12.3), its batch never changes. Every minute the
 //! server writes each closed hour within retention that is not yet there, as
 //! `batch_dir/v1/batches/HOUR` (the bytes `GET /v1/batches/HOUR` serves) and, where gzip makes
-//! it smaller, `HOUR.gz` beside it, and removes the files of hours that left retention. Files
+//! it smaller, `HOUR.gz` beside it, and removes the files of hours that left retention. Each
+//! closed UTC day goes the same way to `batch_dir/v1/days/DAY` (and `DAY.gz`), the day file of
+//! `GET /v1/days/DAY`, until its last hour leaves retention. Files
 //! are written under a temporary name, synced, and linked into place without replacing, so a
 //! host never serves half a file and several instances can share one directory. A static host
 //! serving this directory (the `.gz` files as `Content-Encoding: gzip` where asked) answers
@@ -21,12 +23,21 @@ pub struct Exported {
     pub written: u64,
     /// Hours removed, having left retention.
     pub removed: u64,
+    /// Day files written.
+    pub days_written: u64,
+    /// Day files removed, their last hour having left retention.
+    pub days_removed: u64,
 }
 
 /// The directory the batch files go in, inside `batch_dir`: the API's own path, so that a
 /// static host serving `batch_dir` at the server's origin answers the same URLs.
 pub fn batches_path(batch_dir: &Path) -> PathBuf {
     batch_dir.join("v1").join("batches")
+}
+
+/// The directory the day files go in, inside `batch_dir` (as [`batches_path`]).
+pub fn days_path(batch_dir: &Path) -> PathBuf {
+    batch_dir.join("v1").join("days")
 }
 
 fn io(what: &str, path: &Path, e: impl std::fmt::Display) -> StoreError {
@@ -78,16 +89,56 @@ pub fn export(
             done.written += 1;
         }
     }
-    for entry in std::fs::read_dir(&dir).map_err(|e| io("read", &dir, e))? {
-        let entry = entry.map_err(|e| io("read", &dir, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Ok(hour) = name.trim_end_matches(".gz").parse::<u64>() else {
+    done.removed = remove_before(&dir, oldest)?;
+    // Day files: every closed day whose last hour is within retention. The store keeps a
+    // day's bundles until then (the purge goes by whole days), so a day file is the same
+    // whenever it is written.
+    let days = days_path(batch_dir);
+    crate::store::create_dirs(&days).map_err(|e| io("create", &days, e))?;
+    let oldest_day = protocol::batch::day_of_hour(oldest);
+    for day in oldest_day..=protocol::batch::day_of_hour(current) {
+        if !protocol::batch::is_day_closed(day, now) {
             continue;
-        };
-        if hour < oldest {
-            std::fs::remove_file(entry.path()).map_err(|e| io("remove", &entry.path(), e))?;
-            done.removed += u64::from(!name.ends_with(".gz"));
+        }
+        let plain = days.join(day.to_string());
+        if plain.exists() {
+            continue;
+        }
+        let hours = protocol::batch::hours_of_day(day)
+            .map(|hour| {
+                let bundles = store.bundles_in_hour(hour)?;
+                protocol::batch::encode_batch(hour, bundles.iter().map(|b| b.bytes.as_slice()))
+                    .map_err(|e| StoreError(format!("hour {hour}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let body = protocol::batch::encode_day(day, hours.iter().map(Vec::as_slice))
+            .map_err(|e| StoreError(format!("day {day}: {e}")))?;
+        let gz = crate::api::gzip(&body)?;
+        if gz.len() < body.len() {
+            write_once(&days.join(format!("{day}.gz")), &gz)?;
+        }
+        if write_once(&plain, &body)? {
+            done.days_written += 1;
         }
     }
+    done.days_removed = remove_before(&days, oldest_day)?;
     Ok(done)
+}
+
+/// Removes the files of `dir` named for a number (an hour or a day, with or without `.gz`)
+/// below `oldest`; returns how many plain files went.
+fn remove_before(dir: &Path, oldest: u64) -> Result<u64, StoreError> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir).map_err(|e| io("read", dir, e))? {
+        let entry = entry.map_err(|e| io("read", dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(n) = name.trim_end_matches(".gz").parse::<u64>() else {
+            continue;
+        };
+        if n < oldest {
+            std::fs::remove_file(entry.path()).map_err(|e| io("remove", &entry.path(), e))?;
+            removed += u64::from(!name.ends_with(".gz"));
+        }
+    }
+    Ok(removed)
 }

@@ -345,6 +345,7 @@ pub fn build(figment: Figment) -> Result<Rocket<Build>, StartError> {
                 api::post_bundle,
                 api::get_bundles,
                 api::get_batch,
+                api::get_day,
                 api::post_vault,
                 api::post_query,
                 api::get_vault_buckets,
@@ -505,7 +506,11 @@ pub fn purge_once(
     metrics: &Metrics,
     now: u64,
 ) -> Result<store::Purged, store::StoreError> {
-    let bundles_before = now.saturating_sub(settings.notice_retention_days * 86_400);
+    // Bundles go by whole UTC days: a closed day's file (spec section 12.3) never changes
+    // while it is served, so the day a bundle was published in stays until its last hour has
+    // left retention (at most a day longer than the hour itself, which answers 410 by then).
+    let bundles_before =
+        now.saturating_sub(settings.notice_retention_days * 86_400) / 86_400 * 86_400;
     let vault_before = now.saturating_sub(settings.vault_retention_days * 86_400);
     let purged = store.purge(bundles_before, vault_before, now)?;
     store.flush()?;
@@ -582,9 +587,11 @@ async fn batch_loop(store: Arc<dyn Store>, dir: std::path::PathBuf, retention_da
             Ok(Ok(done)) => {
                 if done != batches::Exported::default() || failing {
                     eprintln!(
-                        "batch files: wrote {} closed hours, removed {} past retention, in {}",
+                        "batch files: wrote {} closed hours and {} closed days, removed {} hours and {} days past retention, in {}",
                         done.written,
+                        done.days_written,
                         done.removed,
+                        done.days_removed,
                         dir.display()
                     );
                 }

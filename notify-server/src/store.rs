@@ -171,6 +171,11 @@ pub trait Store: PushStore + Send + Sync + 'static {
     ) -> Result<Vec<StoredBundle>, StoreError>;
     /// Bundles published in epoch hour `hour`, in order; only durable ones, as above.
     fn bundles_in_hour(&self, hour: u64) -> Result<Vec<StoredBundle>, StoreError>;
+    /// The highest sequence number a read may see now: every bundle numbered up to it is
+    /// durable and readable, and a publication by any instance sharing the store raises it.
+    /// Read before a batch is rendered, it names what the rendering holds at least, so a
+    /// rendering kept under it is stale once it changes.
+    fn latest_seq(&self) -> Result<u64, StoreError>;
     /// Adds a vault record under `tag`; it may become readable only at the next `flush`. A
     /// record already held (the same bytes, received on any day) is not added again.
     fn insert_vault_record(
@@ -792,6 +797,10 @@ impl Store for RedbStore {
             }
             Ok(out)
         })
+    }
+
+    fn latest_seq(&self) -> Result<u64, StoreError> {
+        Ok(self.durable_seq())
     }
 
     fn insert_vault_record(

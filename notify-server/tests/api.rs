@@ -147,7 +147,7 @@ fn batches_are_immutable_once_the_hour_has_closed() {
         get(&c, &format!("/v1/batches/{}", h - 15 * 24)).0,
         Status::Gone
     );
-    assert_eq!(get(&c, "/v1/batches/not-a-number").0, Status::BadRequest);
+    assert_eq!(get(&c, "/v1/batches/not-a-number").0, Status::NotFound);
 }
 
 /// `batch_dir`: each closed hour is written once as the bytes the API serves (and gzip-coded
@@ -192,6 +192,22 @@ fn closed_hours_are_written_once_as_files_for_a_static_host() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o644, "readable by a web server");
+    // Every closed day whose last hour is within retention is a day file too, byte for byte
+    // what /v1/days serves, and its hours are the hour files.
+    assert!(done.days_written >= 14, "{done:?}");
+    let day = h / 24 - 1;
+    let day_file =
+        std::fs::read(notify_server::batches::days_path(&out).join(day.to_string())).unwrap();
+    let hours = protocol::batch::decode_day(&day_file, day).unwrap();
+    for (hour, batch) in hours {
+        assert_eq!(std::fs::read(files.join(hour.to_string())).unwrap(), batch);
+    }
+    let served_day = c
+        .get(format!("/v1/days/{day}"))
+        .dispatch()
+        .into_bytes()
+        .unwrap();
+    assert_eq!(served_day, day_file);
     // Written once: a second round writes nothing and leaves the file as it was.
     let again = notify_server::batches::export(app.store.as_ref(), &out, 14, later + 60).unwrap();
     assert_eq!(again, notify_server::batches::Exported::default());
@@ -201,6 +217,7 @@ fn closed_hours_are_written_once_as_files_for_a_static_host() {
     assert!(gone.removed >= 14 * 24, "{gone:?}");
     assert!(!files.join(h.to_string()).exists());
     assert!(!files.join(format!("{h}.gz")).exists());
+    assert!(gone.days_removed >= 14, "{gone:?}");
     // A batch_dir that cannot be made stops the start with its name.
     let blocker = dir.path().join("a-file");
     std::fs::write(&blocker, b"x").unwrap();
@@ -956,32 +973,46 @@ fn wrong_method_content_type_and_hour_are_named_and_hours_have_one_spelling() {
     let (s, v) = get(&c, "/v1/batches/abc");
     assert_eq!(
         (s, v["error"].as_str().unwrap()),
-        (Status::BadRequest, "bad_parameter")
+        (Status::NotFound, "not_found")
     );
     assert!(
-        v["detail"].as_str().unwrap().contains("hours since 1970"),
+        v["detail"].as_str().unwrap().contains("decimal digits"),
         "{v}"
     );
     assert!(!v["detail"].as_str().unwrap().contains("JSON"), "{v}");
-    // One URL a batch: other spellings of the hour would be cached apart by a CDN.
+    // One URL a batch or day file: other spellings would be cached apart by a CDN, so they
+    // name nothing.
     let hour = hour_of(now());
+    let day = hour / 24 - 1;
     assert_eq!(get(&c, &format!("/v1/batches/{hour}")).0, Status::Ok);
-    for alias in [
-        format!("0{hour}"),
-        format!("%2B{hour}"),
-        format!("+{hour}"),
-        format!("00{hour}"),
-        "00".to_string(),
-        format!("{hour}%20"),
-    ] {
-        let (s, v) = get(&c, &format!("/v1/batches/{alias}"));
-        assert_eq!(
-            (s, v["error"].as_str()),
-            (Status::BadRequest, Some("bad_parameter")),
-            "/v1/batches/{alias} must not alias hour {hour}: {v}"
-        );
+    assert_eq!(get(&c, &format!("/v1/days/{day}")).0, Status::Ok);
+    let escaped = |n: u64| {
+        n.to_string()
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    };
+    for (path, n) in [("batches", hour), ("days", day)] {
+        for alias in [
+            format!("0{n}"),
+            format!("%2B{n}"),
+            format!("+{n}"),
+            format!("00{n}"),
+            "00".to_string(),
+            format!("{n}%20"),
+            escaped(n),
+            format!("{n}?v=1"),
+            format!("{n}?"),
+        ] {
+            let (s, v) = get(&c, &format!("/v1/{path}/{alias}"));
+            assert_eq!(
+                (s, v["error"].as_str()),
+                (Status::NotFound, Some("not_found")),
+                "/v1/{path}/{alias} must not alias {n}: {v}"
+            );
+        }
     }
-    assert_ne!(get(&c, "/v1/batches/0").0, Status::BadRequest);
+    assert_eq!(get(&c, "/v1/batches/0").0, Status::Gone);
     // Paths the API does not have are still "not found".
     let (s, v) = get(&c, "/v1/batches/1/2");
     assert_eq!(

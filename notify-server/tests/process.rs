@@ -926,3 +926,182 @@ fn case_file_bounds_that_cannot_hold_one_file_are_refused_at_start() {
         );
     }
 }
+
+/// The HTTP details a CDN and a phone rely on, through the real binary on a real port: the
+/// revocation list may be cached a minute; the open hour carries a tag derived from its bytes
+/// alone (the same for everyone), answers `304` to it, and is served afresh after a
+/// publication; `HEAD` answers as `GET` without the body; every answer has a
+/// `Content-Length`; a closed day is one file of its 24 hours; other spellings of a batch's
+/// path name nothing. (Every request takes no coding, so that lengths are of the bytes read.)
+#[test]
+fn batches_and_days_carry_the_headers_a_cdn_and_a_phone_need() {
+    let dir = TempDir::new().unwrap();
+    let mut f = Fixture::new(dir.path(), 31);
+    let server = start(&dir.path().join("data"), &f.trust_file);
+    let a = agent();
+    let base = &server.base;
+    let tag_of = |body: &[u8]| format!("\"{}\"", common_hex(&blake3::hash(body).as_bytes()[..16]));
+    let length = |r: &ureq::http::Response<ureq::Body>| -> usize {
+        r.headers()
+            .get("content-length")
+            .expect("every answer has a Content-Length")
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+
+    let mut r = a
+        .get(format!("{base}/v1/revocations"))
+        .header("accept-encoding", "identity")
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers().get("cache-control").unwrap(),
+        "public, max-age=60"
+    );
+    let n = length(&r);
+    assert_eq!(r.body_mut().read_to_vec().unwrap().len(), n);
+
+    // The open hour: its tag is BLAKE3 of the bytes, and it answers 304 to that tag.
+    let hour = now() / 3600;
+    let open = format!("{base}/v1/batches/{hour}");
+    let b1 = f.bundle_at(now(), "first");
+    assert_eq!(
+        post(
+            &a,
+            &format!("{base}/v1/bundles"),
+            &json!({"bundle": b64(&b1)})
+        )
+        .0,
+        201
+    );
+    let mut r = a
+        .get(&open)
+        .header("accept-encoding", "identity")
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let etag = r
+        .headers()
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let n = length(&r);
+    let body = r.body_mut().read_to_vec().unwrap();
+    assert_eq!(body.len(), n);
+    assert_eq!(
+        etag,
+        tag_of(&body),
+        "the tag is derived from the bytes alone"
+    );
+    let r = a
+        .get(&open)
+        .header("accept-encoding", "identity")
+        .header("if-none-match", &etag)
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 304);
+    // HEAD: the same status and headers, Content-Length included, and no body.
+    let mut r = a
+        .head(&open)
+        .header("accept-encoding", "identity")
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(length(&r), n);
+    assert_eq!(r.headers().get("etag").unwrap().to_str().unwrap(), etag);
+    assert!(r.body_mut().read_to_vec().unwrap_or_default().is_empty());
+    // A publication changes the open hour at once (the batch kept in memory is stale), and
+    // the old tag no longer answers 304.
+    let b2 = f.bundle_at(now(), "second");
+    assert_eq!(
+        post(
+            &a,
+            &format!("{base}/v1/bundles"),
+            &json!({"bundle": b64(&b2)})
+        )
+        .0,
+        201
+    );
+    let mut r = a
+        .get(&open)
+        .header("accept-encoding", "identity")
+        .header("if-none-match", &etag)
+        .call()
+        .unwrap();
+    if now() / 3600 == hour {
+        assert_eq!(r.status(), 200);
+        let body = r.body_mut().read_to_vec().unwrap();
+        let got = protocol::batch::decode_batch(&body, hour).unwrap();
+        assert_eq!(got, vec![&b1[..], &b2[..]]);
+        assert_eq!(
+            r.headers().get("etag").unwrap().to_str().unwrap(),
+            tag_of(&body)
+        );
+    }
+
+    // Yesterday, closed: one day file, its hours those the hour paths serve, byte for byte.
+    let day = now() / 86_400 - 1;
+    let mut r = a
+        .get(format!("{base}/v1/days/{day}"))
+        .header("accept-encoding", "identity")
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cc = r
+        .headers()
+        .get("cache-control")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cc.ends_with(", immutable"), "{cc}");
+    let n = length(&r);
+    let file = r.body_mut().read_to_vec().unwrap();
+    assert_eq!(file.len(), n);
+    let hours = protocol::batch::decode_day(&file, day).unwrap();
+    for (h, batch) in &hours {
+        let mut r = a
+            .get(format!("{base}/v1/batches/{h}"))
+            .header("accept-encoding", "identity")
+            .call()
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(&r.body_mut().read_to_vec().unwrap()[..], *batch, "hour {h}");
+    }
+    let r = a
+        .head(format!("{base}/v1/days/{day}"))
+        .header("accept-encoding", "identity")
+        .call()
+        .unwrap();
+    assert_eq!((r.status().as_u16(), length(&r)), (200, n));
+    // Today has not closed; a day past retention is gone.
+    for (path, status, error) in [
+        (format!("/v1/days/{}", day + 1), 404, "day_not_closed"),
+        (format!("/v1/days/{}", day - 15), 410, "day_purged"),
+        (format!("/v1/days/0{day}"), 404, "not_found"),
+        (format!("/v1/days/{day}?x"), 404, "not_found"),
+        (format!("/v1/batches/+{hour}"), 404, "not_found"),
+        (format!("/v1/batches/{hour}?"), 404, "not_found"),
+    ] {
+        let mut r = a
+            .get(format!("{base}{path}"))
+            .header("accept-encoding", "identity")
+            .call()
+            .unwrap();
+        assert_eq!(r.status(), status, "{path}");
+        let n = length(&r);
+        let text = r.body_mut().read_to_string().unwrap();
+        assert_eq!(text.len(), n, "{path}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["error"], error, "{path}");
+    }
+}
+
+fn common_hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

@@ -85,6 +85,67 @@ pub fn hours_to_fetch(now: u64, state: impl Fn(u64) -> HourState) -> Vec<u64> {
         .collect()
 }
 
+/// One request of a sync: a closed day's file, or one hour's batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fetch {
+    /// `GET /v1/days/{day}`: the day file of a closed UTC day (spec section 12.3), standing
+    /// for every hour of that day in the window that is due.
+    Day(u64),
+    /// `GET /v1/batches/{hour}`: one hour's batch.
+    Hour(u64),
+}
+
+/// Whether a held `hour` is past its second look for good at `now` (older than
+/// [`RECHECK_HOURS`]): a day file may bring it again, but nothing is lost by not asking.
+fn settled_by_age(hour: u64, state: HourState, now: u64) -> bool {
+    matches!(state, HourState::Held { .. }) && hour + RECHECK_HOURS < now / 3600
+}
+
+/// The requests a sync at `now` makes, oldest first (spec section 12.3, rule 1): a closed UTC
+/// day whose last hour lies in the window is fetched as one day file when every hour of it in
+/// the window is due, or held and older than [`RECHECK_HOURS`], and at least one is due;
+/// otherwise its due hours are fetched one by one. So a phone fetches the closed days it lacks
+/// as files, then the hours of today, the open hour last; a day file never stands for an hour
+/// held and waiting for its second look, whose bytes the phone has.
+pub fn sync_plan(now: u64, state: impl Fn(u64) -> HourState) -> Vec<Fetch> {
+    let window = sync_window(now);
+    let (first, last) = (*window.start(), *window.end());
+    let mut out = Vec::new();
+    let mut day = crate::batch::day_of_hour(first);
+    while day <= crate::batch::day_of_hour(last) {
+        let hours = crate::batch::hours_of_day(day);
+        let in_window = hours.start.max(first)..hours.end.min(last + 1);
+        let due: Vec<u64> = in_window
+            .clone()
+            .filter(|&h| is_due(h, state(h), now))
+            .collect();
+        let whole = crate::batch::is_day_closed(day, now)
+            && !due.is_empty()
+            && in_window.clone().all(|h| {
+                let s = state(h);
+                is_due(h, s, now) || settled_by_age(h, s, now)
+            });
+        if whole {
+            out.push(Fetch::Day(day));
+        } else {
+            out.extend(due.into_iter().map(Fetch::Hour));
+        }
+        day += 1;
+    }
+    out
+}
+
+/// The hours a day answer stands for in a sync at `now`: those of `day` in the window that are
+/// due. Each gets the answer its own batch inside the file gave (or, when the file as a whole
+/// was refused, a failed batch), through [`after_answer`], all with one random draw, so that
+/// they share their second look and it is one day file again.
+pub fn day_hours_due(day: u64, now: u64, state: impl Fn(u64) -> HourState) -> Vec<u64> {
+    let window = sync_window(now);
+    crate::batch::hours_of_day(day)
+        .filter(|h| window.contains(h) && is_due(*h, state(*h), now))
+        .collect()
+}
+
 /// Whether an answer produced at `server_date` (its `Date` header, Unix seconds; `None` when
 /// it had none that [`parse_http_date`] reads) shows `hour` closed, for a client whose clock
 /// reads `now`: the earlier of the two clocks must be past the hour's close. A phone whose

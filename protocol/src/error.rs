@@ -1076,6 +1076,61 @@ impl fmt::Display for BatchError {
 
 impl std::error::Error for BatchError {}
 
+/// Why a day file (spec section 12.3, "Day files") is refused as a whole. The hour batches
+/// inside it are decoded on their own afterwards, each as [`BatchError`] says, so one bad hour
+/// never hides the others.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayError {
+    /// The encoding ended early, or an hour's length runs past its end.
+    Truncated,
+    /// Bytes follow the last hour.
+    TrailingBytes,
+    /// Unknown format version.
+    UnsupportedVersion(u8),
+    /// The file is for another day than the one asked for.
+    WrongDay {
+        /// The day asked for.
+        asked: u64,
+        /// The day the file names.
+        got: u64,
+    },
+}
+
+impl DayError {
+    /// The stable name of this error, as used in the test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DayError::Truncated => "day_truncated",
+            DayError::TrailingBytes => "day_trailing_bytes",
+            DayError::UnsupportedVersion(_) => "day_unsupported_version",
+            DayError::WrongDay { .. } => "day_wrong_day",
+        }
+    }
+}
+
+impl fmt::Display for DayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DayError::Truncated => f.write_str("the day file is cut short"),
+            DayError::TrailingBytes => {
+                f.write_str("the day file has extra bytes after its last hour")
+            }
+            DayError::UnsupportedVersion(v) => write!(
+                f,
+                "the day file uses unknown format version {v}: update this software"
+            ),
+            DayError::WrongDay { asked, got } => write!(
+                f,
+                "asked for the notices of day {asked} but got those of day {got}: a cache or \
+                 the server mixed them up"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DayError {}
+
 /// Why a venue refuses a tracer's request to unwrap contact records.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -35,7 +35,7 @@ pub use case::{CaseCode, CaseDiary, CaseVisit};
 pub use cert::{Certificate, Roles};
 pub use derive::{Tag, hour_of, hours_covered, notice_tag, vault_file_tag, vault_tag};
 pub use error::{
-    ApprovalError, BatchError, BundleError, CaseError, CertError, FileError, NoticeError,
+    ApprovalError, BatchError, BundleError, CaseError, CertError, DayError, FileError, NoticeError,
     PosterError, QueryError, ReleaseError, RevocationError, TextProblem, TrustError,
     UnwrapRequestError, VaultError, VaultResponseError, VisitError,
 };

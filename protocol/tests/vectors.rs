@@ -2297,13 +2297,99 @@ fn gen_batch(bundle: &[u8], created: u64) -> Value {
             hour,
         ),
     ];
+    // The day file of the bundle's day: its hour holds the bundle, the 23 others are empty.
+    let day = protocol::batch::day_of_hour(hour);
+    let hour_batches: Vec<Vec<u8>> = protocol::batch::hours_of_day(day)
+        .map(|x| {
+            if x == hour {
+                batch.clone()
+            } else {
+                encode_batch(x, std::iter::empty()).unwrap()
+            }
+        })
+        .collect();
+    let day_file =
+        protocol::batch::encode_day(day, hour_batches.iter().map(Vec::as_slice)).unwrap();
+    let raw_day = |version: u8, d: u64, hours: &[Vec<u8>], rest: &[u8]| {
+        let mut b = vec![version];
+        b.extend_from_slice(&d.to_be_bytes());
+        for x in hours {
+            b.extend_from_slice(&(x.len() as u32).to_be_bytes());
+            b.extend_from_slice(x);
+        }
+        b.extend_from_slice(rest);
+        b
+    };
+    let mut day_trailing = day_file.clone();
+    day_trailing.push(0);
+    // The last hour's length says one byte more than follows.
+    let mut long_last = raw_day(2, day, &hour_batches[..23], &[]);
+    long_last.extend_from_slice(&(hour_batches[23].len() as u32 + 1).to_be_bytes());
+    long_last.extend_from_slice(&hour_batches[23]);
+    let day_negative = [
+        (
+            "day_truncated",
+            "day_truncated",
+            day_file[..day_file.len() - 1].to_vec(),
+            day,
+        ),
+        ("day_empty", "day_truncated", Vec::new(), day),
+        (
+            "day_23_hours",
+            "day_truncated",
+            raw_day(2, day, &hour_batches[..23], &[]),
+            day,
+        ),
+        ("day_hour_length_past_end", "day_truncated", long_last, day),
+        (
+            "day_trailing_bytes",
+            "day_trailing_bytes",
+            day_trailing,
+            day,
+        ),
+        (
+            "day_unsupported_version",
+            "day_unsupported_version",
+            raw_day(1, day, &hour_batches, &[]),
+            day,
+        ),
+        ("day_wrong_day", "day_wrong_day", day_file.clone(), day + 1),
+        (
+            "day_hour_batch_read_as_day",
+            "day_wrong_day",
+            batch.clone(),
+            day,
+        ),
+    ];
+    // Files that split, but one hour inside fails as its batch would (the other 23 decode).
+    let mut swapped = hour_batches.clone();
+    swapped[0] = hour_batches[1].clone();
+    let mut cut = hour_batches.clone();
+    cut[3].pop();
+    let day_hour_negative = [
+        (
+            "day_hour_of_another_hour",
+            "batch_wrong_hour",
+            raw_day(2, day, &swapped, &[]),
+            0usize,
+        ),
+        (
+            "day_hour_cut_short",
+            "batch_truncated",
+            raw_day(2, day, &cut, &[]),
+            3,
+        ),
+    ];
     json!({
-        "description": "Hour batches: `batch` holds notice.json's bundle, published in `hour`; `empty` is hour + 1 with no bundles. A client asking for `hour` must decode each to `bundles`. Negative batches, asked for as `asked`, must fail with `error`.",
+        "description": "Hour batches and day files: `batch` holds notice.json's bundle, published in `hour`; `empty` is hour + 1 with no bundles. A client asking for `hour` must decode each to `bundles`. Negative batches, asked for as `asked`, must fail with `error`. `day`: the day file of `hour`'s UTC day, which splits into 24 hour batches, `hour`'s being `batch` and the others empty. `day_negative`: files asked for as day `asked` that must be refused whole with `error`; `day_hour_negative`: files that split, but whose hour at `index` (0..=23) must fail with `error` when decoded as that hour's batch, the other 23 decoding.",
         "hour": hour,
         "batch": h(&batch),
         "bundles": [h(bundle)],
         "empty": {"hour": hour + 1, "batch": h(&empty)},
         "negative": negative.iter().map(|(n, e, b, asked)| json!({"name": n, "error": e, "batch": h(b), "asked": asked})).collect::<Vec<_>>(),
+        "day": {"day": day, "file": h(&day_file), "hour_batches": hour_batches.iter().map(|x| h(x)).collect::<Vec<_>>()},
+        "day_negative": day_negative.iter().map(|(n, e, b, asked)| json!({"name": n, "error": e, "file": h(b), "asked": asked})).collect::<Vec<_>>(),
+        "day_hour_negative": day_hour_negative.iter().map(|(n, e, b, i)| json!({"name": n, "error": e, "file": h(b), "day": day, "index": i})).collect::<Vec<_>>(),
     })
 }
 
@@ -3070,6 +3156,36 @@ fn batch_vectors() {
         let err =
             decode_batch(&unh(&n["batch"]), n["asked"].as_u64().unwrap()).expect_err("negative");
         assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+    let day = v["day"]["day"].as_u64().unwrap();
+    let file = unh(&v["day"]["file"]);
+    let hours = protocol::batch::decode_day(&file, day).unwrap();
+    let want: Vec<Value> = v["day"]["hour_batches"].as_array().unwrap().clone();
+    assert_eq!(hours.len(), want.len());
+    for (i, (x, b)) in hours.iter().enumerate() {
+        assert_eq!(*x, day * 24 + i as u64);
+        assert_eq!(Value::from(h(b)), want[i]);
+        let bundles = decode_batch(b, *x).unwrap();
+        assert_eq!(bundles.len(), usize::from(*x == hour));
+    }
+    for n in v["day_negative"].as_array().unwrap() {
+        let err = protocol::batch::decode_day(&unh(&n["file"]), n["asked"].as_u64().unwrap())
+            .expect_err("negative");
+        assert_eq!(err.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+    }
+    for n in v["day_hour_negative"].as_array().unwrap() {
+        let file = unh(&n["file"]);
+        let hours = protocol::batch::decode_day(&file, n["day"].as_u64().unwrap()).unwrap();
+        let index = n["index"].as_u64().unwrap() as usize;
+        for (i, (x, b)) in hours.iter().enumerate() {
+            match decode_batch(b, *x) {
+                Err(e) if i == index => {
+                    assert_eq!(e.code(), n["error"].as_str().unwrap(), "{}", n["name"]);
+                }
+                Ok(_) if i != index => {}
+                other => panic!("{}: hour {i}: {other:?}", n["name"]),
+            }
+        }
     }
 }
 

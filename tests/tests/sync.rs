@@ -28,13 +28,15 @@ use common::*;
 type Withhold = Box<dyn Fn(u64) -> Option<u16> + Send + Sync>;
 
 /// A proxy in front of `upstream` whose answers carry the `Date` of a clock `shift` seconds
-/// from the real one, that answers a batch as `withhold` says, and that records the hours
-/// asked for.
+/// from the real one, that answers a batch as `withhold` says (a day file: withheld whole when
+/// any of its hours is), and that records the hours asked for (every hour of a day file) and
+/// every path.
 struct Proxy {
     url: String,
     shift: Arc<AtomicI64>,
     withhold: Arc<Mutex<Withhold>>,
     asked: Arc<Mutex<Vec<u64>>>,
+    paths: Arc<Mutex<Vec<String>>>,
 }
 
 fn http_date(t: i64) -> String {
@@ -51,8 +53,10 @@ fn proxy(upstream: &str) -> Proxy {
         shift: Arc::new(AtomicI64::new(0)),
         withhold: Arc::new(Mutex::new(Box::new(|_| None))),
         asked: Arc::default(),
+        paths: Arc::default(),
     };
     let (shift, withhold, asked) = (p.shift.clone(), p.withhold.clone(), p.asked.clone());
+    let paths = p.paths.clone();
     let upstream = upstream.to_owned();
     std::thread::spawn(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -61,6 +65,7 @@ fn proxy(upstream: &str) -> Proxy {
             .into();
         for stream in listener.incoming().flatten() {
             let (shift, withhold, asked) = (shift.clone(), withhold.clone(), asked.clone());
+            let paths = paths.clone();
             let (upstream, agent) = (upstream.clone(), agent.clone());
             std::thread::spawn(move || {
                 let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
@@ -74,21 +79,43 @@ fn proxy(upstream: &str) -> Proxy {
                         line.clear();
                     }
                     let path = first.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                    paths.lock().unwrap().push(path.clone());
                     let hour = path
                         .strip_prefix("/v1/batches/")
                         .and_then(|h| h.parse::<u64>().ok());
+                    let day = path
+                        .strip_prefix("/v1/days/")
+                        .and_then(|d| d.parse::<u64>().ok());
                     let date = http_date(now() as i64 + shift.load(Ordering::SeqCst));
                     let held_back = hour.and_then(|h| {
                         asked.lock().unwrap().push(h);
                         (withhold.lock().unwrap())(h).map(|s| (h, s))
                     });
-                    let (status, body) = match held_back {
-                        Some((h, 200)) => (
+                    let day_held_back = day.and_then(|d| {
+                        let hours = protocol::batch::hours_of_day(d);
+                        asked.lock().unwrap().extend(hours.clone());
+                        let w = withhold.lock().unwrap();
+                        hours.into_iter().find_map(&*w).map(|s| (d, s))
+                    });
+                    let (status, body) = match (held_back, day_held_back) {
+                        (Some((h, 200)), _) => (
                             200,
                             protocol::batch::encode_batch(h, std::iter::empty()).unwrap(),
                         ),
-                        Some((_, status)) => (status, Vec::new()),
-                        None => {
+                        (_, Some((d, 200))) => {
+                            let empty: Vec<Vec<u8>> = protocol::batch::hours_of_day(d)
+                                .map(|h| {
+                                    protocol::batch::encode_batch(h, std::iter::empty()).unwrap()
+                                })
+                                .collect();
+                            (
+                                200,
+                                protocol::batch::encode_day(d, empty.iter().map(Vec::as_slice))
+                                    .unwrap(),
+                            )
+                        }
+                        (Some((_, status)), _) | (_, Some((_, status))) => (status, Vec::new()),
+                        (None, None) => {
                             let mut r = agent.get(format!("{upstream}{path}")).call().unwrap();
                             let mut body = Vec::new();
                             r.body_mut().as_reader().read_to_end(&mut body).unwrap();
@@ -224,4 +251,31 @@ fn a_notice_republished_in_another_bundle_alerts_once() {
     assert!(!text.contains("ALERT"), "{text}");
     let alerts = alerts_json(&w, "a");
     assert_eq!(alerts.as_array().unwrap().len(), 1, "{alerts}");
+}
+
+/// A new phone's first sync of the whole window through the real server: closed days come as
+/// day files, so it is at most 40 requests (the revocation list, up to 15 day files, and up to
+/// 24 hours of the current and oldest days), not one per hour; and the notice published two
+/// hours ago still alerts.
+#[test]
+fn a_first_sync_of_14_days_is_at_most_40_requests() {
+    let w = world();
+    let p = proxy(&w.server);
+    let crown = poster("The Crown", 90);
+    let t = now();
+    diary_with_visit(&w, "a", &p.url, &crown, t);
+    w.notify(&crown, t - 2 * 3600, t - 3600, "Please book a test.");
+    p.paths.lock().unwrap().clear();
+    let out = w.checkin("a").arg("sync").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("ALERT"), "{text}");
+    let paths = p.paths.lock().unwrap().clone();
+    let days = paths.iter().filter(|x| x.starts_with("/v1/days/")).count();
+    assert!(paths.len() <= 40, "{} requests: {paths:?}", paths.len());
+    assert!((14..=15).contains(&days), "{days} day files: {paths:?}");
+    // Every hour of the window was asked for, once, as an hour or within its day.
+    let asked: std::collections::BTreeSet<u64> = p.asked.lock().unwrap().iter().copied().collect();
+    let window = protocol::client::sync_window(t);
+    assert!(window.clone().all(|h| asked.contains(&h)), "{asked:?}");
 }

@@ -1,2 +1,2 @@
 checkin-release-signature v1
-signature: Qm7i8wpCf0nJ7XGJ9zgpJR6puXGBTMOAaQHmAj0izCvL77iWk5mLlDbSd9QKWDNbdjMLfwrZZOCGz9NkENp7CQ
+signature: AT7FNXB0NK7eEhojzf-_Hm6i__4AAbLsNM88uQAFvq0QDD9ttM5Tdj5eRytOdiIWM3_Xoo5ruacUgh7OnS9hAQ

@@ -21,6 +21,7 @@ import {
   hoursToFetch,
   matchedDeparture,
   parseHttpDate,
+  syncPlan,
 } from "../src/protocol/client.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -61,6 +62,16 @@ describe("client.json", () => {
     const expected: number[] = [];
     for (let h = f.window.first; h <= f.window.last; h++) if (!f.not_fetched.includes(h)) expected.push(h);
     expect(got).toEqual(expected);
+  });
+  test("which day files and hours a sync asks for", () => {
+    for (const p of v.plans) {
+      const states = new Map<number, HourState>(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        p.hours.map((h: any) => [h.hour, stateOf(h.state)]),
+      );
+      const got = syncPlan(p.now, (h) => states.get(h) ?? { held: false, tries: 0 });
+      expect(got, p.note).toEqual(p.plan);
+    }
   });
   test("alert ids", () => {
     for (const a of v.alert_ids) expect(alertId(a)).toBe(a.id);

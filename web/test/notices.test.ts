@@ -10,6 +10,7 @@ import { Matcher, type ScanStats } from "../src/protocol/matching.js";
 import {
   BundleVerifier,
   decodeBatch,
+  decodeDay,
   openApprovedNotice,
   openNotice,
   approvalOk,
@@ -133,6 +134,26 @@ describe("batch.json", () => {
   test.each(named(b.negative))("%s", (_, x) => {
     const v = x as { batch: string; asked: number; error: string };
     expect(codeOf(() => decodeBatch(unhex(v.batch), v.asked))).toBe(v.error);
+  });
+  test("a day file splits into its 24 hour batches", () => {
+    const hours = decodeDay(unhex(b.day.file), b.day.day);
+    expect(hours.map(([, x]) => hex(x))).toEqual(b.day.hour_batches);
+    for (const [i, [h, batch]] of hours.entries()) {
+      expect(h).toBe(b.day.day * 24 + i);
+      expect(decodeBatch(batch, h)).toHaveLength(h === b.hour ? 1 : 0);
+    }
+  });
+  test.each(named(b.day_negative))("%s", (_, x) => {
+    const v = x as { file: string; asked: number; error: string };
+    expect(codeOf(() => decodeDay(unhex(v.file), v.asked))).toBe(v.error);
+  });
+  test.each(named(b.day_hour_negative))("%s", (_, x) => {
+    const v = x as { file: string; day: number; index: number; error: string };
+    const hours = decodeDay(unhex(v.file), v.day);
+    for (const [i, [h, batch]] of hours.entries()) {
+      if (i === v.index) expect(codeOf(() => decodeBatch(batch, h))).toBe(v.error);
+      else expect(() => decodeBatch(batch, h)).not.toThrow();
+    }
   });
 });
 

@@ -47,7 +47,9 @@ function diary(): Diary {
 }
 
 /** A server whose clock reads `clock()`, holding `published` (hour → bundles), that answers
- * `withhold(hour)` instead of the batch when it gives one; it records the hours asked for. */
+ * `withhold(hour)` instead of the batch when it gives one (for a day file: instead of that
+ * hour's batch, or of the whole file when it is "gone"); it records the hours asked for, every
+ * hour of a day file among them. */
 function server(
   clock: () => number,
   published: Map<number, Uint8Array[]>,
@@ -57,6 +59,15 @@ function server(
   const get = async (path: string): Promise<Response> => {
     const headers = { date: new Date(clock() * 1000).toUTCString() };
     if (path === "/v1/revocations") return new Response(JSON.stringify({ revocations: null }), { headers });
+    if (path.startsWith("/v1/days/")) {
+      const day = Number(path.split("/").pop());
+      const hours = Array.from({ length: 24 }, (_, i) => day * 24 + i);
+      asked.push(...hours);
+      if ((day + 1) * 86_400 + 120 > clock()) return new Response("", { status: 404, headers });
+      if (hours.some((h) => withhold(h) === "gone")) return new Response("", { status: 410, headers });
+      const inside = hours.map((h) => batch(h, withhold(h) === "empty" ? [] : (published.get(h) ?? [])));
+      return new Response(concat(new Uint8Array([2]), u64(day), ...inside.flatMap((b) => [u32(b.length), b])).slice(), { headers });
+    }
     const hour = Number(path.split("/").pop());
     asked.push(hour);
     if (hour > Math.floor(clock() / 3600)) return new Response("", { status: 404, headers });
@@ -172,5 +183,24 @@ describe("a notice republished in another bundle", () => {
     expect(report.newAlerts).toHaveLength(0);
     expect(d.alerts).toHaveLength(1);
     expect(d.alerts[0]!.id).toBe(client.republished.alert_id);
+  });
+});
+
+describe("a first sync", () => {
+  test("of the whole window is at most 40 requests: closed days as files, then today's hours", async () => {
+    const d = diary();
+    const published = new Map([[first.hour, [first.bundle]]]);
+    const now = (first.hour + 3) * 3600 + 1800;
+    const paths: string[] = [];
+    const s = server(() => now, published);
+    const report = await sync(d, trust, now, async (path) => {
+      paths.push(path);
+      return s.get(path);
+    });
+    expect(paths.length).toBeLessThanOrEqual(40);
+    expect(paths.filter((p) => p.startsWith("/v1/days/")).length).toBeGreaterThanOrEqual(14);
+    expect(report.newAlerts).toHaveLength(1);
+    const window = new Set(s.asked);
+    for (let h = Math.floor(now / 3600) - 360; h <= Math.floor(now / 3600); h++) expect(window.has(h)).toBe(true);
   });
 });

@@ -130,9 +130,9 @@ fn page(bundles: Vec<StoredBundle>, after: u64, more: bool) -> Page {
 
 /// A JSON answer with extra headers.
 pub struct WithHeaders<T> {
-    body: T,
-    headers: Vec<Header<'static>>,
-    status: Status,
+    pub(super) body: T,
+    pub(super) headers: Vec<Header<'static>>,
+    pub(super) status: Status,
 }
 
 impl<'r, T: Serialize> Responder<'r, 'static> for WithHeaders<T> {
@@ -148,6 +148,19 @@ impl<'r, T: Serialize> Responder<'r, 'static> for WithHeaders<T> {
 
 /// The request's `If-None-Match`.
 pub struct IfNoneMatch(pub Option<String>);
+
+impl IfNoneMatch {
+    /// Whether the request names `etag` (a list of tags, or `*`; RFC 9110 section 13.1.2,
+    /// weak comparison).
+    pub fn matches(&self, etag: &str) -> bool {
+        self.0.as_deref().is_some_and(|v| {
+            v.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+            })
+        })
+    }
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for IfNoneMatch {
@@ -300,7 +313,7 @@ pub fn get_bundles(
         Header::new("ETag", etag.clone()),
         Header::new("Cache-Control", "no-cache"),
     ];
-    if inm.0.as_deref() == Some(etag.as_str()) {
+    if inm.matches(&etag) {
         return Ok(RawJson {
             body: None,
             headers,
@@ -316,90 +329,62 @@ pub fn get_bundles(
     })
 }
 
-/// Every bundle published in one epoch hour, as the binary batch of spec section 12.3;
-/// immutable once the hour has closed (120 seconds after its end), and then rendered once and
-/// served from memory. A client that takes gzip gets the batch compressed (once per content),
-/// where that is smaller.
-#[get("/v1/batches/<hour>")]
-pub fn get_batch(
-    app: &State<App>,
-    hour: &str,
-    inm: IfNoneMatch,
-    accepts: AcceptsGzip,
-) -> Result<RawJson, ApiError> {
-    // Read here rather than by Rocket, so that "abc" is a bad parameter, not a JSON error.
-    // Only the canonical form: `0499067` or `+499067` would name the same batch under another
-    // URL, which a CDN caches apart (and a client could use to get past the cache).
-    let canonical = hour == "0"
-        || (hour.bytes().all(|b| b.is_ascii_digit()) && !hour.is_empty() && !hour.starts_with('0'));
-    let hour: u64 = hour.parse().ok().filter(|_| canonical).ok_or_else(|| {
-        ApiError::new(
-            Status::BadRequest,
-            "bad_parameter",
-            format!(
-                "the hour must be a whole number of hours since 1970-01-01 00:00 UTC, in \
-                 decimal digits without a sign or leading zeros, not '{hour}'"
-            ),
-        )
-    })?;
-    let now = now();
-    let current = now / 3600;
-    if hour > current {
-        return Err(ApiError::new(
-            Status::NotFound,
-            "hour_in_future",
-            format!("hour {hour} has not begun (the current hour is {current})"),
-        ));
-    }
-    let oldest = current.saturating_sub(app.settings.notice_retention_days * 24);
-    if hour < oldest {
-        return Err(ApiError::new(
-            Status::Gone,
-            "hour_purged",
-            format!("hour {hour} is older than the retention period; its notices are deleted"),
-        ));
-    }
-    let closed = protocol::batch::is_closed(hour, now);
-    let body = match app.pages.batch(hour).filter(|_| closed) {
-        Some(body) => body,
-        None => {
-            let bundles = app.store.bundles_in_hour(hour)?;
-            let body: Arc<[u8]> =
-                protocol::batch::encode_batch(hour, bundles.iter().map(|b| b.bytes.as_slice()))
-                    .map_err(|e| StoreError(format!("hour {hour}: {e}")))?
-                    .into();
-            if closed {
-                app.pages.put_batch(hour, Arc::clone(&body));
-            }
-            body
+/// The number a batch path names, read from the path as the request spelt it: only the
+/// canonical form (ASCII digits, no sign, no leading zero, no percent-encoding, no query) is
+/// a batch's URL, so that each batch has one and a cache in front cannot be bypassed with
+/// another spelling of it (spec section 16b). Anything else is `404 not_found`.
+pub struct CanonicalNumber(pub u64);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CanonicalNumber {
+    type Error = ApiError;
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ApiError> {
+        let uri = req.uri();
+        let raw = uri.path().as_str();
+        let (prefix, last) = raw.rsplit_once('/').unwrap_or(("", raw));
+        let canonical = uri.query().is_none()
+            && !last.is_empty()
+            && last.bytes().all(|b| b.is_ascii_digit())
+            && (last == "0" || !last.starts_with('0'))
+            && last.len() <= 19;
+        match last.parse::<u64>().ok().filter(|_| canonical) {
+            Some(n) => Outcome::Success(CanonicalNumber(n)),
+            None => Outcome::Error((
+                Status::NotFound,
+                ApiError::new(
+                    Status::NotFound,
+                    "not_found",
+                    format!(
+                        "no such path: {prefix}/N takes N as a whole number in decimal digits, \
+                         without a sign, leading zeros, escapes or a query, not '{}'",
+                        uri
+                    ),
+                ),
+            )),
         }
-    };
-    let cache = if closed {
-        // Closed: it never changes, but it is deleted when it leaves the retention period, so
-        // no cache may keep it longer than that.
-        let purged_at = (hour + app.settings.notice_retention_days * 24 + 1) * 3600;
-        format!(
-            "public, max-age={}, immutable",
-            purged_at.saturating_sub(now)
-        )
-    } else {
-        // An open hour can still grow: let caches keep it only until it closes.
-        let closes = (hour + 1) * 3600 + protocol::batch::CLOSE_GRACE_SECS;
-        format!("public, max-age={}", closes.saturating_sub(now).min(60))
-    };
-    // Bundles are only ever added to an hour, and purged with the whole hour: the size names
-    // the content. The compressed form has a tag of its own (RFC 9110 section 8.8.3).
-    let len = body.len();
+    }
+}
+
+/// The bytes of a batch or day file with the headers of spec section 16b: its tag, `Vary`, and
+/// gzip where the client takes it and it is smaller (compressed once per content).
+fn serve_binary(
+    app: &App,
+    rendered: Rendered,
+    cache: String,
+    inm: &IfNoneMatch,
+    accepts: &AcceptsGzip,
+) -> Result<RawJson, ApiError> {
     let gzipped = if accepts.0 {
-        let gz = match app.pages.gzipped(hour, len) {
+        let gz = match app.pages.gzipped(&rendered.tag) {
             Some(gz) => gz,
             None => {
-                let gz = gzip(&body)?;
-                app.pages.put_gzipped(hour, len, Arc::clone(&gz));
+                let gz = gzip(&rendered.body)?;
+                app.pages
+                    .put_gzipped(Arc::clone(&rendered.tag), Arc::clone(&gz));
                 gz
             }
         };
-        (gz.len() < len).then_some(gz)
+        (gz.len() < rendered.body.len()).then_some(gz)
     } else {
         None
     };
@@ -407,15 +392,17 @@ pub fn get_batch(
         Header::new("Cache-Control", cache),
         Header::new("Vary", "Accept-Encoding"),
     ];
+    // The tag names the uncompressed bytes; the compressed form has one of its own (RFC 9110
+    // section 8.8.3).
     let (body, etag) = match gzipped {
         Some(gz) => {
             headers.push(Header::new("Content-Encoding", "gzip"));
-            (gz, format!("\"h{hour}-{len}-gzip\""))
+            (gz, format!("\"{}-gzip\"", rendered.tag))
         }
-        None => (body, format!("\"h{hour}-{len}\"")),
+        None => (rendered.body, format!("\"{}\"", rendered.tag)),
     };
     headers.push(Header::new("ETag", etag.clone()));
-    if inm.0.as_deref() == Some(etag.as_str()) {
+    if inm.matches(&etag) {
         return Ok(RawJson {
             body: None,
             headers,
@@ -429,6 +416,143 @@ pub fn get_batch(
         status: Status::Ok,
         binary: true,
     })
+}
+
+/// The oldest hour still within retention at `now`.
+fn oldest_hour(app: &App, now: u64) -> u64 {
+    (now / 3600).saturating_sub(app.settings.notice_retention_days * 24)
+}
+
+/// Renders the batch of `hour` from the store.
+fn render_hour(app: &App, hour: u64) -> Result<Rendered, ApiError> {
+    let bundles = app.store.bundles_in_hour(hour)?;
+    let body = protocol::batch::encode_batch(hour, bundles.iter().map(|b| b.bytes.as_slice()))
+        .map_err(|e| StoreError(format!("hour {hour}: {e}")))?;
+    Ok(Rendered::new(body))
+}
+
+/// The batch of `hour` at `now`: a closed hour's rendered once; the open hour's rendered
+/// again only after a publication (the store's latest sequence number changed).
+pub fn hour_batch(app: &App, hour: u64, now: u64) -> Result<Rendered, ApiError> {
+    if protocol::batch::is_closed(hour, now) {
+        if let Some(r) = app.pages.batch(Served::Hour(hour)) {
+            return Ok(r);
+        }
+        let r = render_hour(app, hour)?;
+        app.pages.put_batch(Served::Hour(hour), r.clone());
+        return Ok(r);
+    }
+    // Read before the batch: a publication in between is in the rendering, and the next
+    // request, seeing a higher number, renders again.
+    let seq = app.store.latest_seq()?;
+    if let Some(r) = app.pages.open(hour, seq) {
+        return Ok(r);
+    }
+    let r = render_hour(app, hour)?;
+    app.pages.put_open(hour, seq, r.clone());
+    Ok(r)
+}
+
+/// The day file of closed UTC day `day`, rendered once from its 24 hours' batches.
+pub fn day_file(app: &App, day: u64, now: u64) -> Result<Rendered, ApiError> {
+    if let Some(r) = app.pages.batch(Served::Day(day)) {
+        return Ok(r);
+    }
+    let hours = protocol::batch::hours_of_day(day)
+        .map(|h| hour_batch(app, h, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = protocol::batch::encode_day(day, hours.iter().map(|r| &r.body[..]))
+        .map_err(|e| StoreError(format!("day {day}: {e}")))?;
+    let r = Rendered::new(body);
+    app.pages.put_batch(Served::Day(day), r.clone());
+    Ok(r)
+}
+
+/// `Cache-Control` for a closed batch: it never changes, but it is deleted when `last_hour`
+/// leaves the retention period, so no cache may keep it longer than that.
+fn immutable_until_purged(app: &App, last_hour: u64, now: u64) -> String {
+    let purged_at = (last_hour + app.settings.notice_retention_days * 24 + 1) * 3600;
+    format!(
+        "public, max-age={}, immutable",
+        purged_at.saturating_sub(now)
+    )
+}
+
+/// Every bundle published in one epoch hour, as the binary batch of spec section 12.3;
+/// immutable once the hour has closed (120 seconds after its end), and then rendered once and
+/// served from memory; the open hour is rendered again only after a publication. A client
+/// that takes gzip gets the batch compressed (once per content), where that is smaller.
+#[get("/v1/batches/<_hour>")]
+pub fn get_batch(
+    app: &State<App>,
+    _hour: &str,
+    hour: Result<CanonicalNumber, ApiError>,
+    inm: IfNoneMatch,
+    accepts: AcceptsGzip,
+) -> Result<RawJson, ApiError> {
+    let hour = hour?.0;
+    let now = now();
+    let current = now / 3600;
+    if hour > current {
+        return Err(ApiError::new(
+            Status::NotFound,
+            "hour_in_future",
+            format!("hour {hour} has not begun (the current hour is {current})"),
+        ));
+    }
+    if hour < oldest_hour(app, now) {
+        return Err(ApiError::new(
+            Status::Gone,
+            "hour_purged",
+            format!("hour {hour} is older than the retention period; its notices are deleted"),
+        ));
+    }
+    let closed = protocol::batch::is_closed(hour, now);
+    let rendered = hour_batch(app, hour, now)?;
+    let cache = if closed {
+        immutable_until_purged(app, hour, now)
+    } else {
+        // An open hour can still grow: let caches keep it only until it closes.
+        let closes = (hour + 1) * 3600 + protocol::batch::CLOSE_GRACE_SECS;
+        format!("public, max-age={}", closes.saturating_sub(now).min(60))
+    };
+    serve_binary(app, rendered, cache, &inm, &accepts)
+}
+
+/// The day file of a closed UTC day (spec section 12.3, "Day files"): its 24 hour batches in
+/// one immutable body, so a phone's first sync is a few dozen requests instead of hundreds.
+#[get("/v1/days/<_day>")]
+pub fn get_day(
+    app: &State<App>,
+    _day: &str,
+    day: Result<CanonicalNumber, ApiError>,
+    inm: IfNoneMatch,
+    accepts: AcceptsGzip,
+) -> Result<RawJson, ApiError> {
+    let day = day?.0;
+    let now = now();
+    if day > u64::MAX / 86_400 || !protocol::batch::is_day_closed(day, now) {
+        return Err(ApiError::new(
+            Status::NotFound,
+            "day_not_closed",
+            format!(
+                "day {day} has not closed (a UTC day closes {} seconds after it ends): fetch \
+                 its hours one by one",
+                protocol::batch::CLOSE_GRACE_SECS
+            ),
+        ));
+    }
+    let last_hour = protocol::batch::hours_of_day(day).end - 1;
+    if last_hour < oldest_hour(app, now) {
+        return Err(ApiError::new(
+            Status::Gone,
+            "day_purged",
+            format!("day {day} is older than the retention period; its notices are deleted"),
+        ));
+    }
+    let rendered = day_file(app, day, now)?;
+    let cache = immutable_until_purged(app, last_hour, now);
+    serve_binary(app, rendered, cache, &inm, &accepts)
 }
 
 #[cfg(test)]

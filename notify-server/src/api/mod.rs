@@ -69,37 +69,97 @@ pub struct App {
 }
 
 /// Rendered bodies that can no longer change: a sync page holding `limit` bundles after
-/// `after` is fixed until a purge removes some of them, and so is the batch of a closed hour;
-/// the purge clears this cache. Each kind is bounded by bytes; when full it starts again
-/// empty, which is cheap and simple. Bodies are shared, never copied, when served.
+/// `after` is fixed until a purge removes some of them, and so is the batch of a closed hour
+/// or the file of a closed day; the purge clears this cache. The open hour's batch is kept
+/// too, under the store's latest sequence number read before it was rendered: a publication
+/// (on this instance or any other sharing the store) raises that number, so the next read
+/// renders afresh, and until then every request is served the same bytes. Each kind is
+/// bounded by bytes; when full it starts again empty, which is cheap and simple. Bodies are
+/// shared, never copied, when served.
 #[derive(Default)]
 pub struct PageCache {
     inner: Mutex<Pages>,
     batches: Mutex<Batches>,
     gzipped: Mutex<Gzipped>,
+    open: Mutex<Option<OpenHour>>,
+}
+
+/// A rendered batch or day file and its entity tag (spec section 16b: derived from the bytes
+/// alone).
+#[derive(Clone)]
+pub struct Rendered {
+    /// The body, uncompressed.
+    pub body: Arc<[u8]>,
+    /// Its tag's value without quotes: the first 16 bytes of BLAKE3 of `body`, in hex.
+    pub tag: Arc<str>,
+}
+
+impl Rendered {
+    /// Renders `body` with its tag.
+    pub fn new(body: Vec<u8>) -> Rendered {
+        let digest = blake3::hash(&body);
+        Rendered {
+            tag: common::hex(&digest.as_bytes()[..16]).into(),
+            body: body.into(),
+        }
+    }
+}
+
+/// The open hour's batch: the hour, the store's latest sequence number read before it was
+/// rendered, and the batch.
+type OpenHour = (u64, u64, Rendered);
+
+/// What the caches hold: a body, or a rendered batch.
+trait CacheSize {
+    fn size(&self) -> usize;
+}
+
+impl CacheSize for Arc<[u8]> {
+    fn size(&self) -> usize {
+        self.len()
+    }
+}
+
+impl CacheSize for Rendered {
+    fn size(&self) -> usize {
+        self.body.len()
+    }
 }
 
 /// Bodies by key, and their total size in bytes.
-type Bodies<K> = (HashMap<K, Arc<[u8]>>, usize);
+type Bodies<K, V = Arc<[u8]>> = (HashMap<K, V>, usize);
 /// Pages by `(after, limit)`.
 type Pages = Bodies<(u64, usize)>;
-/// Closed hours' batches by hour.
-type Batches = Bodies<u64>;
-/// Batches compressed with gzip, by hour and uncompressed length: an hour's batch only ever
-/// grows, so its length names its content, open hours included.
-type Gzipped = Bodies<(u64, usize)>;
+/// Closed hours' batches and closed days' files, by what they are.
+type Batches = Bodies<Served, Rendered>;
+/// Batches and day files compressed with gzip, by the tag of their uncompressed bytes.
+type Gzipped = Bodies<Arc<str>>;
 
-fn cache_get<K: std::hash::Hash + Eq>(m: &Mutex<Bodies<K>>, key: &K) -> Option<Arc<[u8]>> {
+/// A batch the API serves: an hour's, or a closed day's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Served {
+    /// `/v1/batches/{hour}`.
+    Hour(u64),
+    /// `/v1/days/{day}`.
+    Day(u64),
+}
+
+fn cache_get<K: std::hash::Hash + Eq, V: Clone>(m: &Mutex<Bodies<K, V>>, key: &K) -> Option<V> {
     crate::lock(m).0.get(key).cloned()
 }
 
-fn cache_put<K: std::hash::Hash + Eq>(m: &Mutex<Bodies<K>>, key: K, body: Arc<[u8]>, max: usize) {
+fn cache_put<K: std::hash::Hash + Eq, V: CacheSize>(
+    m: &Mutex<Bodies<K, V>>,
+    key: K,
+    body: V,
+    max: usize,
+) {
     let mut g = crate::lock(m);
-    if g.1 + body.len() > max {
+    if g.1 + body.size() > max {
         g.0.clear();
         g.1 = 0;
     }
-    g.1 += body.len();
+    g.1 += body.size();
     g.0.insert(key, body);
 }
 
@@ -114,20 +174,33 @@ impl PageCache {
         cache_put(&self.inner, key, body, Self::MAX_BYTES);
     }
 
-    fn batch(&self, hour: u64) -> Option<Arc<[u8]>> {
-        cache_get(&self.batches, &hour)
+    fn batch(&self, what: Served) -> Option<Rendered> {
+        cache_get(&self.batches, &what)
     }
 
-    fn put_batch(&self, hour: u64, body: Arc<[u8]>) {
-        cache_put(&self.batches, hour, body, Self::MAX_BYTES);
+    fn put_batch(&self, what: Served, body: Rendered) {
+        cache_put(&self.batches, what, body, Self::MAX_BYTES);
     }
 
-    fn gzipped(&self, hour: u64, len: usize) -> Option<Arc<[u8]>> {
-        cache_get(&self.gzipped, &(hour, len))
+    fn gzipped(&self, tag: &Arc<str>) -> Option<Arc<[u8]>> {
+        cache_get(&self.gzipped, tag)
     }
 
-    fn put_gzipped(&self, hour: u64, len: usize, body: Arc<[u8]>) {
-        cache_put(&self.gzipped, (hour, len), body, Self::MAX_BYTES);
+    fn put_gzipped(&self, tag: Arc<str>, body: Arc<[u8]>) {
+        cache_put(&self.gzipped, tag, body, Self::MAX_BYTES);
+    }
+
+    /// The open hour's batch, if it was rendered when the store's latest sequence number was
+    /// `seq`.
+    fn open(&self, hour: u64, seq: u64) -> Option<Rendered> {
+        crate::lock(&self.open)
+            .as_ref()
+            .filter(|(h, s, _)| *h == hour && *s == seq)
+            .map(|(_, _, r)| r.clone())
+    }
+
+    fn put_open(&self, hour: u64, seq: u64, body: Rendered) {
+        *crate::lock(&self.open) = Some((hour, seq, body));
     }
 
     /// Forgets every page and batch (after a purge).
@@ -135,6 +208,7 @@ impl PageCache {
         *crate::lock(&self.inner) = Default::default();
         *crate::lock(&self.batches) = Default::default();
         *crate::lock(&self.gzipped) = Default::default();
+        *crate::lock(&self.open) = None;
     }
 }
 

@@ -107,14 +107,27 @@ pub async fn refresh_revocations(app: &App, for_read: bool) -> Result<(), ApiErr
     Ok(())
 }
 
-/// The newest revocation list the server holds, or `null`.
+/// How long a cache may keep `GET /v1/revocations` (spec section 16b): a newly posted list
+/// reaches phones behind a CDN within this, and a sync that runs every few minutes costs the
+/// server one read a minute per edge.
+pub const REVOCATIONS_MAX_AGE_SECS: u64 = 60;
+
+/// The newest revocation list the server holds, or `null`. The same for everyone: any cache
+/// may keep it for a minute.
 #[get("/v1/revocations")]
-pub async fn get_revocations(app: &State<App>) -> Result<Json<Revocations>, ApiError> {
+pub async fn get_revocations(app: &State<App>) -> Result<WithHeaders<Revocations>, ApiError> {
     refresh_revocations(app, true).await?;
     let verifier = crate::lock(&app.verifier);
-    Ok(Json(Revocations {
-        revocations: verifier
-            .revocations()
-            .map(|l| URL_SAFE_NO_PAD.encode(l.to_bytes())),
-    }))
+    Ok(WithHeaders {
+        body: Revocations {
+            revocations: verifier
+                .revocations()
+                .map(|l| URL_SAFE_NO_PAD.encode(l.to_bytes())),
+        },
+        headers: vec![Header::new(
+            "Cache-Control",
+            format!("public, max-age={REVOCATIONS_MAX_AGE_SECS}"),
+        )],
+        status: Status::Ok,
+    })
 }

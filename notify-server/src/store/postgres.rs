@@ -544,6 +544,18 @@ impl Store for PgStore {
         })
     }
 
+    fn latest_seq(&self) -> Result<u64, StoreError> {
+        // `last_seq` is raised in the transaction that inserts the bundle, under its row lock:
+        // once a number is committed here, so is every bundle up to it, on any instance.
+        self.run(async {
+            let c = self.pool.get().await?;
+            let row = c
+                .query_one("SELECT value FROM meta WHERE key = 'last_seq'", &[])
+                .await?;
+            Ok(u64_of(row.get(0)))
+        })
+    }
+
     fn insert_vault_record(
         &self,
         tag: &Tag,

@@ -417,7 +417,7 @@ pub fn generate(f: &Fixture) -> Value {
         ),
     ];
     json!({
-        "description": "Client rules (spec sections 12.3, 13 and 13a), which both phone clients run. `republished`: notice.json's venue-approved notice alone in another bundle (another salt, created 40 minutes into the hour after notice.json's, verified at `now`); matched as matching.json's visit `matching_visit` with the id `visit_id`, both this bundle and notice.json's give one alert, `alert_id`. `constants` are the spec's numbers. `http_dates`: a Date header's text and the Unix time a client reads from it (null: it reads none). `closed`: whether an answer produced at `date` (null: no Date) shows `hour` closed to a client whose clock reads `now`. `transitions`: an hour's state before a sync, the answer (`batch_whole`: 200 and every bundle verified or failed finally; `batch_failed`: 200 with a bundle or the batch failing; `gone`: 410; `not_yet`: 404), the client's clock, the answer's Date, the client's random draw (decimal u64, as a string) and the state after. `fetch`: at `now`, with `held` hours (and when each one's second look is due; null: none), the hours of the window a sync does not fetch (every other hour of `window` is fetched, oldest first). `alert_ids`: an alert's id from the visit id and the notice's window, severity and message. `auto_departure`: when an open visit ends by itself. `matched_departure`: the departure a visit is matched with.",
+        "description": "Client rules (spec sections 12.3, 13 and 13a), which both phone clients run. `republished`: notice.json's venue-approved notice alone in another bundle (another salt, created 40 minutes into the hour after notice.json's, verified at `now`); matched as matching.json's visit `matching_visit` with the id `visit_id`, both this bundle and notice.json's give one alert, `alert_id`. `constants` are the spec's numbers. `http_dates`: a Date header's text and the Unix time a client reads from it (null: it reads none). `closed`: whether an answer produced at `date` (null: no Date) shows `hour` closed to a client whose clock reads `now`. `transitions`: an hour's state before a sync, the answer (`batch_whole`: 200 and every bundle verified or failed finally; `batch_failed`: 200 with a bundle or the batch failing; `gone`: 410; `not_yet`: 404), the client's clock, the answer's Date, the client's random draw (decimal u64, as a string) and the state after. `fetch`: at `now`, with `held` hours (and when each one's second look is due; null: none), the hours of the window a sync does not fetch (every other hour of `window` is fetched, oldest first). `plans`: at `now`, with `hours` in the states given (every other hour of the window wanted, no tries), the requests a sync makes in order: `{\"day\": D}` is `GET /v1/days/D`, `{\"hour\": H}` is `GET /v1/batches/H`. `alert_ids`: an alert's id from the visit id and the notice's window, severity and message. `auto_departure`: when an open visit ends by itself. `matched_departure`: the departure a visit is matched with.",
         "constants": {
             "sync_hours": SYNC_HOURS,
             "recheck_hours": RECHECK_HOURS,
@@ -437,6 +437,7 @@ pub fn generate(f: &Fixture) -> Value {
             "held": held.iter().map(|(h, at)| json!({"hour": h, "recheck_at": at})).collect::<Vec<_>>(),
             "not_fetched": not_fetched,
         },
+        "plans": plans(),
         "alert_ids": alerts.iter().map(|&(visit, start, end, severity, message)| {
             let key = AlertKey { visit, start, end, severity: Severity::from_byte(severity).unwrap(), message };
             json!({"visit": visit, "start": start, "end": end, "severity": severity, "message": message, "id": alert_id(&key)})
@@ -445,6 +446,123 @@ pub fn generate(f: &Fixture) -> Value {
         "republished": republished(f),
         "matched_departure": departures.iter().map(|&(arrival, departure, auto, now, note)| json!({"arrival": arrival, "departure": departure, "auto": auto, "now": now, "matched": matched_departure(arrival, departure, auto, now), "note": note})).collect::<Vec<_>>(),
     })
+}
+
+/// One state of an hour in a plan vector.
+fn plan_state(hours: &[(u64, HourState)], h: u64) -> HourState {
+    hours
+        .iter()
+        .find(|(x, _)| *x == h)
+        .map(|&(_, s)| s)
+        .unwrap_or(HourState::Wanted { tries: 0 })
+}
+
+fn fetch_json(f: Fetch) -> Value {
+    match f {
+        Fetch::Day(d) => json!({"day": d}),
+        Fetch::Hour(h) => json!({"hour": h}),
+    }
+}
+
+/// A plan vector: the clock, the hours not wanted (with their states), a note.
+type PlanCase = (u64, Vec<(u64, HourState)>, &'static str);
+
+/// `plans`: which requests a sync makes, days and hours, for diaries in several states.
+fn plans() -> Vec<Value> {
+    const DAY: u64 = T0 / 86_400 + 20;
+    let at = |hh: u64, mm: u64| (DAY * 24 + hh) * 3600 + mm * 60;
+    let held = |recheck_at: Option<u64>| HourState::Held { recheck_at };
+    let mut cases: Vec<PlanCase> = vec![
+        (
+            at(12, 30),
+            vec![],
+            "a first sync at 12:30: the tail of the oldest day and 14 closed days as files, then today's 12 closed hours and the open hour",
+        ),
+        (
+            at(23, 30),
+            vec![],
+            "a first sync at 23:30: one day file more than hours would be, 40 requests at most",
+        ),
+        (
+            at(0, 30),
+            vec![],
+            "a first sync at 00:30: yesterday closed at 00:02, so it is a file too",
+        ),
+        (
+            at(0, 1),
+            vec![],
+            "a first sync at 00:01: yesterday has not closed (120 seconds after its end), so its hours come one by one",
+        ),
+    ];
+    // A diary that synced yesterday at 18:10 and now at 09:00: yesterday's hours 0..=17 held
+    // with second looks pending, 18..=23 wanted: hours, not a file.
+    let now = at(9, 0);
+    let mut partial: Vec<(u64, HourState)> = (0..18)
+        .map(|i| ((DAY - 1) * 24 + i, held(Some(now + 3600))))
+        .collect();
+    // Every day before that held from day files, one shared second look: due for the day
+    // before yesterday (a file again), not yet for the one before it (nothing).
+    partial.extend((0..24).map(|i| ((DAY - 2) * 24 + i, held(Some(now - 60)))));
+    partial.extend((0..24).map(|i| ((DAY - 3) * 24 + i, held(Some(now + 60)))));
+    for d in DAY - 16..DAY - 3 {
+        partial.extend((0..24).map(|i| (d * 24 + i, held(None))));
+    }
+    // Today's hours 0..=5 held, 6..=8 wanted.
+    partial.extend((0..6).map(|i| (DAY * 24 + i, held(None))));
+    cases.push((now, partial, "a diary that syncs twice a day: yesterday's six missing hours one by one, the day before yesterday as a file for its second look, nothing of the day before that, today's three hours"));
+    // A day file's hour that failed: held hours of that day wait for their second look, the
+    // failed one is fetched alone.
+    let now = at(10, 0);
+    let mut failed: Vec<(u64, HourState)> = (0..24)
+        .map(|i| ((DAY - 1) * 24 + i, held(Some(now + 7200))))
+        .collect();
+    failed[5].1 = HourState::Wanted { tries: 1 };
+    for d in DAY - 16..DAY - 1 {
+        failed.extend((0..24).map(|i| (d * 24 + i, held(None))));
+    }
+    failed.extend((0..10).map(|i| (DAY * 24 + i, held(None))));
+    cases.push((
+        now,
+        failed,
+        "one hour of yesterday's file failed: it alone is fetched again, with the open hour",
+    ));
+    // The oldest day in the window: hours past the servers' retention held for good do not
+    // keep a due hour of the same day from coming as a file.
+    let now = at(12, 0);
+    let mut tail: Vec<(u64, HourState)> = (0..24)
+        .map(|i| {
+            let h = (DAY - 14) * 24 + i;
+            (
+                h,
+                if h + RECHECK_HOURS < now / 3600 {
+                    held(None)
+                } else {
+                    held(Some(now - 1))
+                },
+            )
+        })
+        .collect();
+    for d in DAY - 13..DAY {
+        tail.extend((0..24).map(|i| (d * 24 + i, held(None))));
+    }
+    tail.extend((0..12).map(|i| (DAY * 24 + i, held(None))));
+    cases.push((
+        now,
+        tail,
+        "the oldest day's second look: its hours past retention do not stop it coming as a file",
+    ));
+    cases
+        .into_iter()
+        .map(|(now, hours, note)| {
+            let plan = sync_plan(now, |h| plan_state(&hours, h));
+            json!({
+                "note": note,
+                "now": now,
+                "hours": hours.iter().map(|&(h, s)| json!({"hour": h, "state": state_json(s)})).collect::<Vec<_>>(),
+                "plan": plan.into_iter().map(fetch_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 /// Reads `client.json` on its own terms, as an implementer would.
@@ -512,6 +630,19 @@ pub fn check(v: &Value) {
         .collect();
     let expected: Vec<u64> = (first..=last).filter(|h| !skipped.contains(h)).collect();
     assert_eq!(got, expected);
+    for p in v["plans"].as_array().unwrap() {
+        let hours: Vec<(u64, HourState)> = p["hours"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["hour"].as_u64().unwrap(), state_of(&x["state"])))
+            .collect();
+        let got: Vec<Value> = sync_plan(p["now"].as_u64().unwrap(), |h| plan_state(&hours, h))
+            .into_iter()
+            .map(fetch_json)
+            .collect();
+        assert_eq!(Value::from(got), p["plan"], "{}", p["note"]);
+    }
     let mut ids = std::collections::BTreeSet::new();
     for a in v["alert_ids"].as_array().unwrap() {
         let key = AlertKey {

@@ -1,5 +1,7 @@
-// Sync (spec section 12.3): the revocation list first, then the hour batches this phone does
-// not hold (and the held hours whose second look is due); every bundle verified against the
+// Sync (spec section 12.3): the revocation list first, then the files of the closed days this
+// phone lacks and the hour batches it does not hold (and the held hours whose second look is
+// due), as syncPlan says; a day file is split into its hours, each taken as if fetched alone;
+// every bundle verified against the
 // pinned root, every entry matched against the diary on the phone. Which hours to fetch, when
 // an answer closes an hour (its Date header and the phone's clock together), when a held hour
 // is looked at again and what identifies an alert are the rules of protocol/client.ts, which
@@ -12,14 +14,16 @@ import {
   type HourState,
   afterAnswer,
   alertId,
-  hoursToFetch,
+  dayHoursDue,
+  type Fetch,
+  syncPlan,
   matchedDeparture,
   parseHttpDate,
   randomU64,
   syncWindow,
 } from "../protocol/client.js";
 import { Matcher, type ScanStats } from "../protocol/matching.js";
-import { type Bundle, BundleVerifier, decodeBatch } from "../protocol/notice.js";
+import { type Bundle, BundleVerifier, decodeBatch, decodeDay } from "../protocol/notice.js";
 import { venueId } from "../protocol/poster.js";
 import { replaces, verifyRevocations } from "../protocol/revocation.js";
 import type { TrustAnchor } from "../protocol/trust.js";
@@ -38,7 +42,7 @@ export interface SyncReport {
   matchMs: number;
 }
 
-type Fetch = (path: string) => Promise<Response>;
+type Get = (path: string) => Promise<Response>;
 
 /** Keys every alert by the spec's alert id (alerts found before it was defined carried the
  * bundle id), keeping one alert per id: the one found first. */
@@ -59,7 +63,7 @@ function hourState(d: Diary, held: Set<number>, hour: number): HourState {
 
 /** One sync at `now`, changing `d` in place. Throws only when the server cannot be reached;
  * bad bundles are skipped and counted. */
-export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch): Promise<SyncReport> {
+export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Get): Promise<SyncReport> {
   const report: SyncReport = { hours: 0, bundles: 0, entries: 0, skipped: 0, newAlerts: [], bytes: 0, matchMs: 0 };
   const verifier = new BundleVerifier(trust.root);
   let held = d.revocations ? verifyRevocations(trust.root, unbase64url(d.revocations)!, now) : null;
@@ -87,9 +91,13 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
   const [first] = syncWindow(now);
   const have = new Set(d.held.filter((h) => h >= first));
   const rechecks: Record<string, number> = { ...(d.rechecks ?? {}) };
-  const wanted = hoursToFetch(now, (h) => hourState(d, have, h));
-  const settle = (hour: number, answer: Answer, date: number | null): void => {
-    const next = afterAnswer(hour, hourState(d, have, hour), answer, now, date, randomU64());
+  // Planned from the state before the sync: an answer settles only the hours it stands for.
+  const before = (h: number): HourState => hourState(d, have, h);
+  const plan = syncPlan(now, before);
+  const dayHours = new Map<number, number[]>();
+  for (const f of plan) if ("day" in f) dayHours.set(f.day, dayHoursDue(f.day, now, before));
+  const settle = (hour: number, answer: Answer, date: number | null, random: bigint): void => {
+    const next = afterAnswer(hour, hourState(d, have, hour), answer, now, date, random);
     if (next.held) {
       have.add(hour);
       delete d.retries[hour];
@@ -127,15 +135,9 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
   const seen = new Set(d.alerts.map((a) => a.id));
   const stats: ScanStats = { entries: 0, tagHits: 0, unapproved: 0, malformed: 0 };
 
-  const one = async (hour: number): Promise<void> => {
-    const r = await get(`/v1/batches/${hour}`);
-    const date = parseHttpDate(r.headers.get("date"));
-    if (r.status === 410) return settle(hour, "gone", date);
-    if (r.status === 404) return;
-    if (!r.ok) throw new Error(`the server answered ${r.status}`);
-    const bytes = new Uint8Array(await r.arrayBuffer());
-    report.bytes += bytes.length;
-    report.hours++;
+  // Decodes and verifies one hour's batch, matching what verifies; true when it came whole
+  // (every bundle verified, or failed finally).
+  const take = async (hour: number, bytes: Uint8Array): Promise<boolean> => {
     let whole = true;
     let bundles: Uint8Array[] = [];
     try {
@@ -143,6 +145,7 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
     } catch {
       whole = false;
     }
+    report.hours++;
     const t0 = performance.now();
     for (const enc of bundles) {
       let b: Bundle;
@@ -184,13 +187,49 @@ export async function sync(d: Diary, trust: TrustAnchor, now: number, get: Fetch
       }
     }
     report.matchMs += performance.now() - t0;
-    settle(hour, whole ? "batch_whole" : "batch_failed", date);
+    return whole;
+  };
+
+  const one = async (f: Fetch): Promise<void> => {
+    const hours = "day" in f ? dayHours.get(f.day)! : [f.hour];
+    const r = await get("day" in f ? `/v1/days/${f.day}` : `/v1/batches/${f.hour}`);
+    const date = parseHttpDate(r.headers.get("date"));
+    // One draw for every hour of the answer: the hours of a day file share their second look.
+    const random = randomU64();
+    if (r.status === 410) {
+      for (const h of hours) settle(h, "gone", date, random);
+      return;
+    }
+    if (r.status === 404) {
+      // The server's clock is behind ours. A day it has not closed is asked for hour by hour
+      // instead, in this sync.
+      if ("day" in f) plan.push(...hours.map((hour) => ({ hour })));
+      return;
+    }
+    if (!r.ok) throw new Error(`the server answered ${r.status}`);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    report.bytes += bytes.length;
+    if (!("day" in f)) {
+      settle(f.hour, (await take(f.hour, bytes)) ? "batch_whole" : "batch_failed", date, random);
+      return;
+    }
+    let inside: [number, Uint8Array][];
+    try {
+      inside = decodeDay(bytes, f.day);
+    } catch {
+      report.skipped++;
+      for (const h of hours) settle(h, "batch_failed", date, random);
+      return;
+    }
+    for (const [h, batch] of inside) {
+      if (hours.includes(h)) settle(h, (await take(h, batch)) ? "batch_whole" : "batch_failed", date, random);
+    }
   };
 
   // A few requests at a time, oldest first.
   let next = 0;
   const workers = Array.from({ length: PARALLEL }, async () => {
-    while (next < wanted.length) await one(wanted[next++]!);
+    while (next < plan.length) await one(plan[next++]!);
   });
   await Promise.all(workers);
   d.held = [...have].filter((h) => h >= first).sort((a, b) => a - b);

@@ -55,6 +55,45 @@ export function hoursToFetch(now: number, state: (hour: number) => HourState): n
   return out;
 }
 
+/** One request of a sync: a closed day's file (`GET /v1/days/{day}`), or one hour's batch. */
+export type Fetch = { day: number } | { hour: number };
+
+/** Whether UTC day `day` has closed at `t`: its last hour has closed. */
+export const isDayClosed = (day: number, t: number): boolean => isClosed(day * 24 + 23, t);
+
+/** The requests a sync at `now` makes, oldest first (spec section 12.3, rule 1): a closed day
+ * whose hours in the window are all due, or held and older than RECHECK_HOURS, one at least
+ * due, as its day file; otherwise its due hours one by one. The mirror of client.rs's
+ * sync_plan; client.json's `plans` are the vectors. */
+export function syncPlan(now: number, state: (hour: number) => HourState): Fetch[] {
+  const [first, last] = syncWindow(now);
+  const nowHour = Math.floor(now / 3600);
+  const out: Fetch[] = [];
+  for (let day = Math.floor(first / 24); day <= Math.floor(last / 24); day++) {
+    const from = Math.max(day * 24, first);
+    const to = Math.min(day * 24 + 23, last);
+    const due: number[] = [];
+    let whole = isDayClosed(day, now);
+    for (let h = from; h <= to; h++) {
+      const s = state(h);
+      if (isDue(h, s, now)) due.push(h);
+      else if (!(s.held && h + RECHECK_HOURS < nowHour)) whole = false;
+    }
+    if (whole && due.length > 0) out.push({ day });
+    else for (const hour of due) out.push({ hour });
+  }
+  return out;
+}
+
+/** The hours a day answer stands for in a sync at `now`: those of `day` in the window that are
+ * due. */
+export function dayHoursDue(day: number, now: number, state: (hour: number) => HourState): number[] {
+  const [first, last] = syncWindow(now);
+  const out: number[] = [];
+  for (let h = Math.max(day * 24, first); h <= Math.min(day * 24 + 23, last); h++) if (isDue(h, state(h), now)) out.push(h);
+  return out;
+}
+
 /** Whether an answer produced at `serverDate` (its Date header, null when it has none that
  * parseHttpDate reads) shows `hour` closed to a client whose clock reads `now`: the earlier of
  * the two clocks must be past the close. */

@@ -269,4 +269,22 @@ export function decodeBatch(bytes: Uint8Array, hour: number): Uint8Array[] {
   return out;
 }
 
+/** Hours in a UTC day. */
+export const DAY_HOURS = 24;
+
+/** Splits the day file asked for as `day` (section 12.3, "Day files") into its 24 hour batches,
+ * `[hour, batch]` in order, each still to be decoded with decodeBatch for its hour. */
+export function decodeDay(bytes: Uint8Array, day: number): [number, Uint8Array][] {
+  const bad = (code: string, why: string) => new ProtocolError(code, why);
+  const r = new Reader(bytes, () => bad("day_truncated", "the day file ends early"));
+  const version = r.u8();
+  if (version !== BATCH_VERSION) throw bad("day_unsupported_version", `day file version ${version}`);
+  const got = r.u64();
+  if (got !== day) throw bad("day_wrong_day", `asked for day ${day}, got ${got}`);
+  const out: [number, Uint8Array][] = [];
+  for (let i = 0; i < DAY_HOURS; i++) out.push([day * DAY_HOURS + i, r.take(r.u32())]);
+  if (r.rest !== 0) throw bad("day_trailing_bytes", "bytes follow the last hour");
+  return out;
+}
+
 
