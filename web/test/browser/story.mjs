@@ -266,10 +266,12 @@ try {
 
   // Nothing about the visits ever left: no request carried a poster or a venue.
   for (const { url, body } of requests) {
-    check(!body.includes("Ada") && !body.includes("7700") && !body.includes(CROWN), `a request body carried something in clear: ${url}`);
+    // Whole words, not fragments: a 16 KiB sealed case file in base64 holds "Ada" by chance
+    // about once in twelve runs.
+    check(!body.includes("Ada Example") && !body.includes("900123") && !body.includes(CROWN), `a request body carried something in clear: ${url}`);
     check(!url.includes(CROWN) && !url.includes(CAFE) && !url.includes("#"), `a request carried the poster: ${url}`);
     check(url.startsWith(SERVER), `a request went elsewhere: ${url}`);
-    check(!url.includes("Ada") && !url.includes("7700"), `a request carried the contact details in clear: ${url}`);
+    check(!url.includes("Ada") && !url.includes("900123"), `a request carried the contact details in clear: ${url}`);
   }
 
   // 5. Reload: the diary survives. Offline: the app still opens, from its service worker.
