@@ -806,10 +806,14 @@ fn a_crowd_from_one_prefix_cannot_keep_other_clients_out() {
         others.iter_mut().all(|s| !closed_now(s)),
         "the second prefix's ten are held"
     );
-    // Full. A client from a third prefix is served all the same, twice.
+    // Full. A client from a third prefix is let in all the same, and while it holds its
+    // connection, one from a fourth prefix is served too: each newcomer made room.
     let health = request("GET", "/healthz", "text/plain", b"");
-    assert_eq!(raw_from(&server, [127, 0, 5, 1], &health), Some(200));
+    let mut first = connect_from(&server, [127, 0, 5, 1]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!closed_now(&mut first), "a newcomer is let in when full");
     assert_eq!(raw_from(&server, [127, 0, 6, 1], &health), Some(200));
+    assert_eq!(exchange(first, &health, false), Some(200));
     std::thread::sleep(Duration::from_millis(300));
     let crowd_closed = crowd.iter_mut().map(closed_now).filter(|c| *c).count() - refused;
     let others_closed = others.iter_mut().map(closed_now).filter(|c| *c).count();
