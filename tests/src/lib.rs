@@ -101,8 +101,19 @@ pub fn free_port() -> u16 {
 /// Starts the real `notify-server` in `dir`, pinning `trust`, on a free loopback port, and
 /// waits until it listens.
 pub fn start_server(dir: &Path, trust: &Path) -> Server {
+    // A port found free can be taken by a test running at the same time before the server
+    // binds it: the server then exits, and is started again on another port.
+    for _ in 0..4 {
+        if let Some(server) = try_start_server(dir, trust) {
+            return server;
+        }
+    }
+    panic!("notify-server did not start in four tries");
+}
+
+fn try_start_server(dir: &Path, trust: &Path) -> Option<Server> {
     let port = free_port();
-    let child = Command::new(bin_dir().join("notify-server"))
+    let mut child = Command::new(bin_dir().join("notify-server"))
         .current_dir(dir)
         .env("ROCKET_PORT", port.to_string())
         .env("ROCKET_TRUST_FILE", trust)
@@ -114,11 +125,22 @@ pub fn start_server(dir: &Path, trust: &Path) -> Server {
         .unwrap();
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+    loop {
+        // Exited: the port was taken (by another test) before it could bind.
+        if let Ok(Some(_)) = child.try_wait() {
+            return None;
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
         assert!(Instant::now() < deadline, "notify-server did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Server { child, url }
+    // Whoever answered, it must be our server, still running.
+    if let Ok(Some(_)) = child.try_wait() {
+        return None;
+    }
+    Some(Server { child, url })
 }
 
 /// In `dir`, with the real tools: two emergency officers (`officers/1`, `officers/2`), an

@@ -292,8 +292,21 @@ pub fn agent() -> ureq::Agent {
 }
 
 /// Starts the binary on a free loopback port with `data` and `trust`, plus `env`, and waits
-/// until `/healthz` answers.
+/// until `/healthz` answers. A port found free can be taken by a test running at the same time
+/// before the server binds it: the server then stops, saying so, and is started again on
+/// other ports.
 pub fn start_with(data: &Path, trust: &Path, env: &[(&str, &str)]) -> Server {
+    for _ in 0..4 {
+        match try_start_with(data, trust, env) {
+            Ok(server) => return server,
+            Err(err) if err.contains("Address already in use") => continue,
+            Err(err) => panic!("{err}"),
+        }
+    }
+    panic!("notify-server found no free ports in four tries");
+}
+
+fn try_start_with(data: &Path, trust: &Path, env: &[(&str, &str)]) -> Result<Server, String> {
     let port = free_port();
     let admin_port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_notify-server"))
@@ -318,14 +331,14 @@ pub fn start_with(data: &Path, trust: &Path, env: &[(&str, &str)]) -> Server {
         if let Ok(r) = a.get(format!("{}/healthz", server.base)).call()
             && r.status() == 200
         {
-            return server;
+            return Ok(server);
         }
         if let Ok(Some(status)) = server.child.try_wait() {
             let mut err = String::new();
             if let Some(mut e) = server.child.stderr.take() {
                 let _ = e.read_to_string(&mut err);
             }
-            panic!("notify-server exited with {status}: {err}");
+            return Err(format!("notify-server exited with {status}: {err}"));
         }
         assert!(Instant::now() < deadline, "notify-server did not come up");
         std::thread::sleep(Duration::from_millis(50));
