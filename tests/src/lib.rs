@@ -178,6 +178,12 @@ pub fn authority_and_tracer(dir: &Path) {
             "2",
         ],
     );
+    certified_tracer(dir);
+}
+
+/// In `dir`, beside an authority in `authority/`: a tracer "A. Tracer" (`tracer/`) it
+/// certified for 30 days to publish and to query.
+pub fn certified_tracer(dir: &Path) {
     ok(dir, "tracer", &["keygen", "--out", "tracer"]);
     ok(
         dir,

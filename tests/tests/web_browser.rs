@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tempfile::TempDir;
-use tests::{ok, start_server};
+use tests::{certified_tracer, ok, start_server};
 
 fn web() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../web")
@@ -41,27 +41,7 @@ fn fragment(dir: &Path, venue: &str) -> String {
 /// and a tracer "A. Tracer" (`tracer/`) it certified for 30 days to publish and to query.
 fn development_authority_and_tracer(dir: &Path) {
     common::authority::init_development(&dir.join("authority"), "Development authority").unwrap();
-    ok(dir, "tracer", &["keygen", "--out", "tracer"]);
-    ok(
-        dir,
-        "tracer",
-        &[
-            "authority",
-            "certify",
-            "--authority",
-            "authority",
-            "--tracer-pub",
-            "tracer/tracer.pub",
-            "--name",
-            "A. Tracer",
-            "--days",
-            "30",
-            "--role",
-            "publish",
-            "--role",
-            "query",
-        ],
-    );
+    certified_tracer(dir);
 }
 
 fn chromium() -> String {
